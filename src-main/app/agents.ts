@@ -3,7 +3,7 @@ import type { AgentHandlers } from '../../src-shared/contract/domains/agents.ts'
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import { agentsFileSchema } from '../../src-shared/schemas/agent.ts';
 import { rankRecords } from '../../src-shared/schemas/skill-record.ts';
-import { detectAcpAgents } from '../agents/coding/clis/detect-acp.ts';
+import { detectAcpAgents } from '../agents/coding/clis/detect.ts';
 import { routeFacts } from '../agents/coding/routes/default-route.ts';
 import { testCommandAgent } from '../agents/index.ts';
 import { configChangeEntry } from '../base/config-audit.ts';

@@ -6,11 +6,12 @@ import type { AttemptLinks } from './attempt/attempt-links.ts';
 import { runAttempt } from './attempt/lifecycle.ts';
 import type { AttemptDeps } from './attempt/prepare.ts';
 import { preparedAttempt } from './attempt/prepare.ts';
-import type { NoRoute, Route } from './attempt/route.ts';
+import type { NoRoute, Ready, Route } from './attempt/route.ts';
 import { checkoutNotice } from './attempt/worktree.ts';
 import { askJudge } from './best-of/judge.ts';
 import { runBestOf } from './best-of/run-best-of.ts';
 import { checkedAgent } from './checks/fix-loop.ts';
+import { definitionOf } from './clis/index.ts';
 import type { AttemptRouteFacts } from './routes/default-route.ts';
 import { routeAgent, routeFacts } from './routes/default-route.ts';
 import { streamRoute } from './routes/stream/route.ts';
@@ -118,14 +119,17 @@ async function* codingAttempt(
 async function* agentRun(
   ctx: TaskContext<CodingAgent>,
   coding: CodingContext,
-  ready: Parameters<typeof runAttempt>[3],
+  ready: Ready,
   signal: AbortSignal,
   deps: AttemptDeps,
 ): AsyncGenerator<ExecutorEvent> {
   const { agent } = ctx;
+  const definition = definitionOf(agent.cli);
   const route: Route | NoRoute =
-    agent.protocol === 'acp'
-      ? (await import('./routes/acp/route.ts')).acpRoute(agent.cli)
-      : streamRoute(agent.cli);
+    definition === null
+      ? { none: `cli "${agent.cli}" is not a coding CLI this Baton knows` }
+      : agent.protocol === 'acp'
+        ? (await import('./routes/acp/route.ts')).acpRoute(definition)
+        : streamRoute(definition);
   yield* runAttempt(route, ctx, coding, ready, signal, deps.graceMs, deps.now);
 }

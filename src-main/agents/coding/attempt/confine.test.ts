@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sandboxPolicyOf } from '../../../../src-shared/schemas/sandbox.ts';
+import { CODING_CLI_DEFINITIONS } from '../clis/index.ts';
 import { cliSandbox, hostOf } from './confine.ts';
 
 let dir = '';
@@ -28,7 +29,7 @@ describe("a coding CLI's sandbox", () => {
     const f = folders();
     const box = cliSandbox({
       policy: sandboxPolicyOf({ network: { allow: ['registry.npmjs.org'] } }),
-      cli: 'claude',
+      ownLogin: CODING_CLI_DEFINITIONS.claude.ownLogin,
       endpoint: 'http://127.0.0.1:4123/m/abc',
       mcp: 'http://127.0.0.1:5000/mcp',
       provider: true,
@@ -46,7 +47,7 @@ describe("a coding CLI's sandbox", () => {
     mkdirSync(join(home, '.codex'), { recursive: true });
     const box = cliSandbox({
       policy: sandboxPolicyOf(undefined),
-      cli: 'codex',
+      ownLogin: CODING_CLI_DEFINITIONS.codex.ownLogin,
       endpoint: null,
       mcp: null,
       provider: false,
@@ -64,7 +65,7 @@ describe("a coding CLI's sandbox", () => {
     writeFileSync(join(home, '.claude.json'), '{}');
     const box = cliSandbox({
       policy: sandboxPolicyOf(undefined),
-      cli: 'claude',
+      ownLogin: CODING_CLI_DEFINITIONS.claude.ownLogin,
       endpoint: 'http://127.0.0.1:4123/m/abc',
       mcp: null,
       provider: false,
@@ -83,7 +84,7 @@ describe("a coding CLI's sandbox", () => {
     expect(
       cliSandbox({
         policy: sandboxPolicyOf(undefined),
-        cli: 'claude',
+        ownLogin: CODING_CLI_DEFINITIONS.claude.ownLogin,
         endpoint: null,
         mcp: null,
         provider: true,

@@ -1,55 +1,22 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AnyCodingCli, CodingAgent } from '../../../../src-shared/schemas/agent.ts';
+import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
 import { pathCovers } from '../../../../src-shared/schemas/sandbox.ts';
 import type { CodingContext, TaskContext } from '../../../engine/executor.ts';
 import type { Confinement, Guarded } from '../../../sandbox/index.ts';
 import { confine } from '../../../sandbox/index.ts';
-import { claudeOwnLogin } from '../clis/claude/stream.ts';
-import { codexOwnLogin } from '../clis/codex/stream.ts';
-import { geminiOwnLogin } from '../clis/gemini/acp.ts';
-import type { CliInvocation, OwnLogin } from '../clis/launch.ts';
-import { opencodeOwnLogin } from '../clis/opencode/stream.ts';
-import { qwenOwnLogin } from '../clis/qwen/stream.ts';
+import type { Invocation, OwnLogin } from '../clis/definition.ts';
 import type { Ready } from './route.ts';
 
 /**
- * The hosts a CLI run on the person's own login reaches (no provider, so no metering endpoint in
- * between): its vendor's API and login servers. Claude always goes through Baton's endpoint;
- * opencode talks to whichever provider its own config names, so its agent lists it.
+ * The config a CLI keeps in `home` (its definition's `ownLogin`) that stays read-only (only what
+ * lies in one of its state folders that exist: the rest of the home is read-only anyway), each
+ * with the stand-in the sandbox puts in its place while it is not there (a folder for a folder,
+ * an empty file for a file).
  */
-const OWN_LOGIN_HOSTS: Record<AnyCodingCli, readonly string[]> = {
-  claude: [],
-  codex: ['api.openai.com', 'chatgpt.com', 'auth.openai.com'],
-  opencode: [],
-  qwen: ['dashscope.aliyuncs.com', 'dashscope-intl.aliyuncs.com', 'chat.qwen.ai', 'portal.qwen.ai'],
-  gemini: ['generativelanguage.googleapis.com', 'oauth2.googleapis.com', 'cloudcode-pa.googleapis.com'],
-  // Any other ACP agent: the hosts its agent lists.
-  acp: [],
-};
-
-/**
- * What each CLI keeps in the person's home, for a run on their own login: its state (writable) and
- * its config (read-only), as each CLI's adapter says.
- */
-const OWN_LOGIN: Record<AnyCodingCli, OwnLogin> = {
-  claude: claudeOwnLogin,
-  codex: codexOwnLogin,
-  opencode: opencodeOwnLogin,
-  qwen: qwenOwnLogin,
-  gemini: geminiOwnLogin,
-  // Any other ACP agent: nothing of the home is its to write.
-  acp: { state: [], config: [] },
-};
-
-/**
- * The config of `cli` in `home` that stays read-only (only what lies in one of its state folders
- * that exist: the rest of the home is read-only anyway), each with the stand-in the sandbox puts
- * in its place while it is not there (a folder for a folder, an empty file for a file).
- */
-export function ownConfig(cli: AnyCodingCli, home: string): Guarded[] {
-  const { state, config } = OWN_LOGIN[cli];
+export function ownConfig(ownLogin: OwnLogin, home: string): Guarded[] {
+  const { state, config } = ownLogin;
   const roots = state.map((p) => join(home, p)).filter((p) => existsSync(p));
   return config.flatMap((p): Guarded[] => {
     const path = join(home, p.replace(/\/$/, ''));
@@ -64,7 +31,8 @@ export const hostOf = (url: string): string => new URL(url).host;
 export interface CliSandboxInput {
   /** The agent's policy, narrowed by the plan. */
   policy: SandboxPolicy;
-  cli: AnyCodingCli;
+  /** What the CLI keeps in the person's home and the hosts it reaches on their login (its definition's). */
+  ownLogin: OwnLogin;
   /** Where its model calls go: Baton's metering endpoint (`http://127.0.0.1:PORT/…`), else null. */
   endpoint: string | null;
   /** Baton's MCP server for this attempt (tool calls approved in the inbox), else null. */
@@ -97,13 +65,13 @@ export function cliSandbox(i: CliSandboxInput): {
     if (!hosts.includes(h)) hosts.push(h);
   };
   if (i.endpoint) add(hostOf(i.endpoint));
-  else if (!i.provider) for (const h of OWN_LOGIN_HOSTS[i.cli]) add(h);
+  else if (!i.provider) for (const h of i.ownLogin.hosts) add(h);
   if (i.mcp) add(hostOf(i.mcp));
-  const own = i.provider ? [] : OWN_LOGIN[i.cli].state.map((p) => join(i.home, p));
+  const own = i.provider ? [] : i.ownLogin.state.map((p) => join(i.home, p));
   const folders = [i.worktree, i.stateFolder, i.tmp, ...own].filter(
     (f, n, all) => existsSync(f) && all.indexOf(f) === n,
   );
-  const readOnly = i.provider ? [] : ownConfig(i.cli, i.home);
+  const readOnly = i.provider ? [] : ownConfig(i.ownLogin, i.home);
   return { policy: { ...i.policy, network: { ...i.policy.network, allow: hosts } }, folders, readOnly };
 }
 
@@ -115,7 +83,8 @@ export async function confineCli(o: {
   ctx: TaskContext<CodingAgent>;
   coding: CodingContext;
   r: Ready;
-  inv: CliInvocation;
+  inv: Invocation;
+  ownLogin: OwnLogin;
   env: Record<string, string>;
   endpoint: string | null;
   mcp: string | null;
@@ -123,7 +92,7 @@ export async function confineCli(o: {
   const { ctx, coding, r, inv } = o;
   const box = cliSandbox({
     policy: r.sandbox.policy,
-    cli: ctx.agent.cli,
+    ownLogin: o.ownLogin,
     endpoint: o.endpoint,
     mcp: o.mcp,
     provider: r.provider !== null,

@@ -4,7 +4,7 @@ import type { CodingContext, ExecutorEvent, TaskContext } from '../../../engine/
 import { CANCELLED } from '../../../engine/executor.ts';
 import type { ConfinedProgram } from '../../../sandbox/index.ts';
 import { redactValue } from '../../../secrets/secrets.ts';
-import type { AdapterInput, CliInvocation } from '../clis/launch.ts';
+import type { Invocation, LaunchInput } from '../clis/definition.ts';
 import { stoppedFor } from '../metering/spend.ts';
 import { confineCli } from './confine.ts';
 import { baseEnv, cliEnv } from './env.ts';
@@ -36,14 +36,14 @@ export async function* runAttempt(
 ): AsyncGenerator<ExecutorEvent> {
   const { agent } = ctx;
   if ('none' in route) return yield error(route.none);
-  const started = await startAttempt(ctx, coding, r, signal, now, route.metered);
+  const started = await startAttempt(ctx, coding, r, signal, now, route.definition);
   if (!started.ok) return yield started.event;
   const start = started.start;
   const { meter } = start;
   const ends: (() => unknown)[] = [];
   let program: ConfinedProgram | null = null;
   try {
-    let inv: CliInvocation;
+    let inv: Invocation;
     try {
       inv = await route.launch(launchInput(ctx, coding, r, start, route.nativeBudget));
     } catch (err) {
@@ -67,6 +67,7 @@ export async function* runAttempt(
       coding,
       r,
       inv,
+      ownLogin: route.definition.ownLogin,
       env,
       endpoint: meter?.url ?? null,
       mcp: r.link?.url ?? null,
@@ -118,7 +119,7 @@ function launchInput(
   r: Ready,
   start: AttemptStart,
   nativeBudget: boolean,
-): AdapterInput {
+): LaunchInput {
   const { cap } = start;
   return {
     agent: ctx.agent,

@@ -3,7 +3,7 @@ import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
 import type { Step } from '../../../../src-shared/schemas/step.ts';
 import type { CodingContext, ExecutorEvent, SessionNote, TaskContext } from '../../../engine/executor.ts';
 import type { ConfinedProgram } from '../../../sandbox/index.ts';
-import type { AdapterInput, CliInvocation } from '../clis/launch.ts';
+import type { CodingCliDefinition, Invocation, LaunchInput } from '../clis/definition.ts';
 import type { AttemptLink } from './attempt-links.ts';
 import type { AttemptStart } from './start.ts';
 import type { dependencyBranches, prepare } from './worktree.ts';
@@ -55,10 +55,10 @@ export function sessionNote(agent: CodingAgent, coding: CodingContext, r: Ready)
  * an attempt is the lifecycle's (`lifecycle.ts`), the same for every route.
  */
 export interface Route {
+  /** The agent's CLI, as its folder defines it (../clis/): what the lifecycle needs of it besides the route's launch. */
+  definition: CodingCliDefinition;
   /** How the program is started on this route: what it needs written, its command, arguments and environment. */
-  launch(input: AdapterInput): Promise<CliInvocation>;
-  /** Whether Baton knows where the program's model calls go, so its metering endpoint can stand between. */
-  metered: boolean;
+  launch(input: LaunchInput): Promise<Invocation>;
   /** Whether the program also stops itself at a USD cap (claude's `--max-budget-usd`): a second line behind the endpoint's. */
   nativeBudget: boolean;
   /** The program as the attempt's log names it on this route: `claude`, `claude over ACP`. */
@@ -80,7 +80,7 @@ export interface Opening {
   coding: CodingContext;
   r: Ready;
   start: AttemptStart;
-  inv: CliInvocation;
+  inv: Invocation;
   now: () => number;
   /** One of the attempt's steps as its event: counted for the unchanged verdict, its secrets redacted. */
   step: (s: Step) => ExecutorEvent;

@@ -2,6 +2,7 @@ import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import { capNeedsProvider } from '../../../../src-shared/schemas/agent.ts';
 import type { CodingContext, ExecutorEvent, TaskContext } from '../../../engine/executor.ts';
 import { CANCELLED } from '../../../engine/executor.ts';
+import type { CodingCliDefinition } from '../clis/definition.ts';
 import type { Meter } from '../metering/meter.ts';
 import { startMeter } from '../metering/meter.ts';
 import { spendGate, upstreamOf } from '../metering/spend.ts';
@@ -35,9 +36,9 @@ export interface AttemptStart {
 
 /**
  * The prompt (the task's, or what resumes its session), and Baton's metering endpoint in front of
- * the agent's model server when Baton knows where its calls go (`metered: false`: an agent whose
- * calls Baton cannot see, such as any ACP agent by its own command). Either that, or the event
- * the attempt ends with. The caller closes the meter.
+ * the agent's model server when Baton knows where its calls go (its CLI's definition: a wire Baton
+ * reads, and its provider or own server; an ACP agent by its own command has none). Either that,
+ * or the event the attempt ends with. The caller closes the meter.
  */
 export async function startAttempt(
   ctx: TaskContext<CodingAgent>,
@@ -45,7 +46,7 @@ export async function startAttempt(
   r: Ready,
   signal: AbortSignal,
   now: () => number,
-  metered = true,
+  cli: Pick<CodingCliDefinition, 'wire' | 'ownServer'>,
 ): Promise<{ ok: true; start: AttemptStart } | { ok: false; event: ExecutorEvent }> {
   const { agent } = ctx;
   const resumeId = coding.resume?.session_id ?? null;
@@ -70,7 +71,7 @@ export async function startAttempt(
   const cap = agent.max_cost_usd ?? null;
   const prices = agent.prices ? { ...DEFAULT_PRICES, ...agent.prices } : DEFAULT_PRICES;
   // Every model call goes through Baton's metering endpoint when Baton knows where the calls go.
-  const upstream = metered ? upstreamOf(agent, r.provider, r.env) : null;
+  const upstream = cli.wire === null ? null : upstreamOf(cli.ownServer, r.provider, r.env);
   // An agent stored before max_cost_usd needed a known server: no promise that could not be kept.
   if (cap !== null && upstream === null)
     return {

@@ -4,7 +4,7 @@ import type { CheckEnvironment } from '../../../../src-shared/schemas/checks.ts'
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import { userEnv } from '../../../processes/user-env.ts';
 import { checkEnvOf } from '../attempt/env.ts';
-import { findOnPath } from '../clis/detect.ts';
+import { findOnPath } from '../clis/programs.ts';
 
 /** How long `node --version` may take. */
 const VERSION_TIMEOUT_MS = 5_000;

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
-import { geminiLaunch } from './gemini/acp.ts';
-import type { AdapterInput } from './launch.ts';
-import { opencodeLaunch } from './opencode/acp.ts';
-import { qwenLaunch } from './qwen/acp.ts';
+import type { LaunchInput } from './definition.ts';
+import { geminiAcp } from './gemini/acp.ts';
+import { opencodeAcp } from './opencode/acp.ts';
+import { qwenAcp } from './qwen/acp.ts';
 
 const homes: string[] = [];
 afterEach(() => {
@@ -14,7 +14,7 @@ afterEach(() => {
 });
 
 /** An input for a launch (the agent as the schema will hold it: `cli` is the launch's name). */
-function input(agent: Partial<CodingAgent>, over: Partial<AdapterInput> = {}): AdapterInput {
+function input(agent: Partial<CodingAgent>, over: Partial<LaunchInput> = {}): LaunchInput {
   const home = mkdtempSync(join(tmpdir(), 'baton-acp-launch-'));
   homes.push(home);
   return {
@@ -40,7 +40,7 @@ describe('ACP launches', () => {
       { model: 'gemini-x', args: ['--debug'] },
       { provider: { base_url: 'http://127.0.0.1:9000', api_key: 'k' } },
     );
-    const inv = await geminiLaunch.invocation(i);
+    const inv = await geminiAcp.launch(i);
     expect(inv).toEqual({
       command: 'gemini',
       args: ['--acp', '--model', 'gemini-x', '--debug'],
@@ -61,11 +61,9 @@ describe('ACP launches', () => {
   });
 
   it('gemini: the metering endpoint in place of the provider; without a provider, the person home and its own login', async () => {
-    const metered = await geminiLaunch.invocation(
-      input({ model: 'm' }, { modelUrl: 'http://127.0.0.1:7/m/a1' }),
-    );
+    const metered = await geminiAcp.launch(input({ model: 'm' }, { modelUrl: 'http://127.0.0.1:7/m/a1' }));
     expect(metered.env.GOOGLE_GEMINI_BASE_URL).toBe('http://127.0.0.1:7/m/a1');
-    const own = await geminiLaunch.invocation(input({ executable: '/opt/gemini' }, { provider: null }));
+    const own = await geminiAcp.launch(input({ executable: '/opt/gemini' }, { provider: null }));
     expect(own).toMatchObject({
       command: '/opt/gemini',
       args: ['--acp'],
@@ -75,12 +73,12 @@ describe('ACP launches', () => {
   });
 
   it('gemini: a provider without a model is an error naming the model', async () => {
-    await expect(geminiLaunch.invocation(input({}))).rejects.toThrow(/no model/);
+    await expect(geminiAcp.launch(input({}))).rejects.toThrow(/no model/);
   });
 
   it('qwen: --acp in its default approval mode (it asks before edits), the provider as the stream adapter sets it', async () => {
     const i = input({ model: 'qwen-x' });
-    const inv = await qwenLaunch.invocation(i);
+    const inv = await qwenAcp.launch(i);
     expect(inv).toEqual({
       command: 'qwen',
       args: ['--acp', '--approval-mode', 'default', '--auth-type', 'openai'],
@@ -94,7 +92,7 @@ describe('ACP launches', () => {
 
   it('opencode: `acp`, the baton provider, edits and shell asked; in the sandbox its own server on localhost, kept off the proxy', async () => {
     const i = input({ model: 'oc-x', args: ['--pure'] }, { sandboxed: true });
-    const inv = await opencodeLaunch.invocation(i);
+    const inv = await opencodeAcp.launch(i);
     expect(inv.command).toBe('env');
     expect(inv.args).toEqual([
       'NO_PROXY=localhost',
@@ -115,7 +113,7 @@ describe('ACP launches', () => {
       autoupdate: false,
       share: 'disabled',
     });
-    const unsandboxed = await opencodeLaunch.invocation(input({ model: 'oc-x', executable: '/opt/oc' }));
+    const unsandboxed = await opencodeAcp.launch(input({ model: 'oc-x', executable: '/opt/oc' }));
     expect(unsandboxed).toMatchObject({ command: '/opt/oc', args: ['acp'] });
     expect(JSON.parse(unsandboxed.env.OPENCODE_CONFIG_CONTENT ?? '{}').permission).toEqual({
       edit: 'ask',

@@ -6,8 +6,8 @@
 // scale it also times JSON.parse alone on the same lines. The goal is 50,000 events/s
 // parsed and stored end to end; parsing is only the first part of that.
 import { performance } from 'node:perf_hooks';
-import { CODING_CLIS, type CodingCli, createParser } from '../streams/parser.ts';
-import { captureLines } from './captures.ts';
+import { CODING_CLIS, type CodingCli } from '../streams/parser.ts';
+import { captureLines, parserOf } from './captures.ts';
 
 const TOTAL = Number(process.argv[2] ?? 50_000);
 const RUNS = 5;
@@ -54,7 +54,7 @@ for (const cli of CODING_CLIS) {
   let steps = 0;
   for (let run = 0; run <= RUNS; run++) {
     let t = performance.now();
-    const parser = createParser(cli, { model: 'gpt-5' });
+    const parser = parserOf(cli, { model: 'gpt-5' });
     let n = 0;
     for (const line of lines) n += parser.line(line).length;
     n += parser.end({ code: 0, signal: null }).length;

@@ -1,7 +1,8 @@
 // Tests and the bench only: the real streams captured in test/coding-agents/streams/, replayed
-// through a parser. (The parsers themselves do no I/O.)
+// through a CLI's parser. (The parsers themselves do no I/O.)
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isStreamCli } from '../../../../src-shared/schemas/agent.ts';
 import type { Step } from '../../../../src-shared/schemas/step.ts';
 import {
   type CodingCli,
@@ -10,6 +11,7 @@ import {
   type ParserOptions,
   type StreamParser,
 } from '../streams/parser.ts';
+import { CODING_CLI_DEFINITIONS } from './index.ts';
 
 export const CAPTURES_DIR = join(import.meta.dirname, '../../../../test/coding-agents/streams');
 
@@ -28,9 +30,14 @@ export function allCaptures(): { name: string; cli: CodingCli }[] {
 }
 
 function cliOf(file: string): CodingCli {
-  const cli = file.split('-')[0];
-  if (cli === 'claude' || cli === 'codex' || cli === 'opencode' || cli === 'qwen') return cli;
+  const cli = file.split('-')[0] ?? '';
+  if (isStreamCli(cli)) return cli;
   throw new Error(`${file}: not named after a CLI`);
+}
+
+/** A CLI's stream parser, as the stream route makes it from the CLI's definition. */
+export function parserOf(cli: CodingCli, opts: ParserOptions = {}): StreamParser {
+  return createParser(cli, CODING_CLI_DEFINITIONS[cli].stream.parser, opts);
 }
 
 export interface Replay {
@@ -53,7 +60,7 @@ export function replay(
   opts: ParserOptions = {},
   exit: ExitStatus = { code: 0, signal: null },
 ): Replay {
-  const parser = createParser(cli, { now: fakeClock(), ...opts });
+  const parser = parserOf(cli, { now: fakeClock(), ...opts });
   const emitted: Step[] = [];
   for (const line of lines) emitted.push(...parser.line(line));
   emitted.push(...parser.end(exit));

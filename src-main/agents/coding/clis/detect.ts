@@ -1,59 +1,19 @@
 import { execFile } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, join, sep } from 'node:path';
-import type { CodingAgent, CodingCli } from '../../../../src-shared/schemas/agent.ts';
+import { readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AcpAgentSource, DetectedAcpAgent } from '../../../../src-shared/schemas/acp-agent.ts';
+import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import { CODING_CLIS } from '../../../../src-shared/schemas/agent.ts';
 import type { DetectedCli } from '../../../../src-shared/schemas/workspace.ts';
 import { userEnv } from '../../../processes/user-env.ts';
+import type { KnownAcpAgent } from './definition.ts';
+import { CODING_CLI_DEFINITIONS } from './index.ts';
+import { findOnPath, globalNpmPrefix, programProblem } from './programs.ts';
+
+export type { AcpAgentSource, DetectedAcpAgent };
 
 /** How long `<cli> --version` may take (a cold start of a Node CLI on a busy machine). */
 const VERSION_TIMEOUT_MS = 15_000;
-
-/** What each CLI's program is called on PATH. */
-export const CLI_PROGRAMS: Record<CodingCli, string> = {
-  claude: 'claude',
-  codex: 'codex',
-  opencode: 'opencode',
-  qwen: 'qwen',
-};
-
-/** The first executable file named `name` on `path` (a PATH value), or null. */
-export function findOnPath(name: string, path: string | undefined): string | null {
-  for (const dir of (path ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const file = join(dir, name);
-    try {
-      if (!statSync(file).isFile()) continue;
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // not here
-    }
-  }
-  return null;
-}
-
-/**
- * What is wrong with the program a coding agent names (`executable`), in a few words; null when
- * it is an executable file. A bare name is looked for on `path`, as starting it would.
- */
-export function programProblem(executable: string, path: string | undefined): string | null {
-  if (!executable.includes('/') && !executable.includes(sep))
-    return findOnPath(executable, path) === null ? `"${executable}" is not found on PATH` : null;
-  let isFile: boolean;
-  try {
-    isFile = statSync(executable).isFile();
-  } catch {
-    return `no file at ${executable} (missing, or a folder on the way is)`;
-  }
-  if (!isFile) return `${executable} is a folder, not a program`;
-  try {
-    accessSync(executable, constants.X_OK);
-    return null;
-  } catch {
-    return `${executable} is not executable (its mode lacks x: chmod +x it)`;
-  }
-}
 
 /** Asks a program its version (`--version`), without a shell; the first line it printed, or why not. */
 function versionOf(
@@ -100,7 +60,7 @@ export async function detectClis(
   };
   return Promise.all(
     CODING_CLIS.map(async (cli): Promise<DetectedCli> => {
-      const path = findOnPath(CLI_PROGRAMS[cli], env.PATH);
+      const path = findOnPath(CODING_CLI_DEFINITIONS[cli].stream.program, env.PATH);
       const suggested_agent = { id: `${cli}-coder`, kind: 'coding' as const, cli, skills: ['coding'] };
       const programs = agents.flatMap((a) =>
         a.cli === cli && a.executable !== undefined
@@ -113,4 +73,94 @@ export async function detectClis(
       return { cli, found: true, path, version, error, suggested_agent, programs };
     }),
   );
+}
+
+/**
+ * The ACP agents Baton knows by name, each documented by its makers as an ACP agent over stdio:
+ * those each CLI's ACP launch starts (its definition's `acp.known`), in the table's order.
+ */
+export const KNOWN_ACP_AGENTS: readonly KnownAcpAgent[] = Object.values(CODING_CLI_DEFINITIONS).flatMap(
+  (d) => d.acp.known,
+);
+
+/** The places to look: PATH's value, the global npm prefix and project folders (their node_modules). */
+export interface AcpSearch {
+  path: string | undefined;
+  npmPrefix: string | null;
+  projectDirs: readonly string[];
+}
+
+/**
+ * The known ACP agents found in `where`: each program on PATH, then each npm package installed
+ * globally or in a project folder with its program in that bin folder. One entry per program file
+ * (a program on PATH that is the global npm one is listed once, as `path`, with the package's
+ * version). Looks at files only; runs nothing.
+ */
+export function findAcpAgents(where: AcpSearch, known: readonly KnownAcpAgent[] = KNOWN_ACP_AGENTS) {
+  const found: DetectedAcpAgent[] = [];
+  const add = (agent: KnownAcpAgent, file: string, source: AcpAgentSource, version: string | null) => {
+    const real = realOr(file);
+    const same = found.find((f) => realOr(f.path) === real);
+    if (same) {
+      same.version ??= version;
+      return;
+    }
+    const { name, title, args, launch } = agent;
+    found.push({ name, title, path: file, args, launch, source, version });
+  };
+  for (const agent of known) {
+    const onPath = findOnPath(agent.program, where.path);
+    if (onPath) add(agent, onPath, 'path', null);
+  }
+  const roots: { source: AcpAgentSource; modules: string; bin: string }[] = [];
+  if (where.npmPrefix) {
+    // npm's global layout: <prefix>/lib/node_modules and <prefix>/bin (Windows: both in <prefix>).
+    const win = process.platform === 'win32';
+    roots.push({
+      source: 'npm-global',
+      modules: win ? join(where.npmPrefix, 'node_modules') : join(where.npmPrefix, 'lib', 'node_modules'),
+      bin: win ? where.npmPrefix : join(where.npmPrefix, 'bin'),
+    });
+  }
+  for (const dir of where.projectDirs)
+    roots.push({
+      source: 'project',
+      modules: join(dir, 'node_modules'),
+      bin: join(dir, 'node_modules', '.bin'),
+    });
+  for (const root of roots)
+    for (const agent of known) {
+      if (!agent.npmPackage) continue;
+      const version = packageVersion(join(root.modules, agent.npmPackage));
+      if (version === null) continue;
+      const file = findOnPath(agent.program, root.bin);
+      if (file) add(agent, file, root.source, version);
+    }
+  return found;
+}
+
+/** The ACP agents on this machine: on PATH, installed globally with npm, or in `projectDirs`' node_modules. */
+export async function detectAcpAgents(
+  env: NodeJS.ProcessEnv = userEnv(),
+  projectDirs: readonly string[] = [],
+): Promise<DetectedAcpAgent[]> {
+  return findAcpAgents({ path: env.PATH, npmPrefix: await globalNpmPrefix(env), projectDirs });
+}
+
+/** The `version` of the package installed in `dir`, or null when none is (or its package.json is unreadable). */
+function packageVersion(dir: string): string | null {
+  try {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : '';
+  } catch {
+    return null;
+  }
+}
+
+function realOr(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
+  }
 }

@@ -16,8 +16,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import { agentSchema } from '../../../../src-shared/schemas/agent.ts';
 import { resolveEnv } from '../attempt/env.ts';
-import type { AdapterInput } from './stream-launches.ts';
-import { ADAPTERS } from './stream-launches.ts';
+import type { LaunchInput } from './definition.ts';
+import { CODING_CLI_DEFINITIONS } from './index.ts';
+
+/** Each stream CLI's launch, by name. */
+const launch = {
+  claude: CODING_CLI_DEFINITIONS.claude.stream.launch,
+  codex: CODING_CLI_DEFINITIONS.codex.stream.launch,
+  opencode: CODING_CLI_DEFINITIONS.opencode.stream.launch,
+  qwen: CODING_CLI_DEFINITIONS.qwen.stream.launch,
+};
 
 let home: string;
 /** Every home made (a test may make several): all removed after it. */
@@ -28,8 +36,8 @@ afterEach(() => {
 
 function input(
   agent: Partial<CodingAgent> & { cli: CodingAgent['cli'] },
-  over: Partial<AdapterInput> = {},
-): AdapterInput {
+  over: Partial<LaunchInput> = {},
+): LaunchInput {
   home = mkdtempSync(join(tmpdir(), 'baton-adapter-'));
   homes.push(home);
   const parsed = agentSchema.parse({ id: 'coder', kind: 'coding', ...agent }) as CodingAgent;
@@ -52,7 +60,7 @@ function input(
 
 describe('coding CLI adapters', () => {
   it('claude: stream-json, permissions skipped (IS_SANDBOX as root), resume, its own budget cap, config in the task home', async () => {
-    const inv = await ADAPTERS.claude.invocation(
+    const inv = await launch.claude(
       input(
         { cli: 'claude', model: 'claude-sonnet-4-5', args: ['--append-system-prompt', 'Be brief.'] },
         {
@@ -92,7 +100,7 @@ describe('coding CLI adapters', () => {
   it("claude with tool_approvals \"inbox\": asks Baton's approve tool through Baton's MCP server alone, its token in a private file of the attempt's own, no permission skipping", async () => {
     const link = { url: 'http://127.0.0.1:4800/mcp', token: 'bta_secret' };
     const given = input({ cli: 'claude', tool_approvals: 'inbox' }, { root: true, batonMcp: link });
-    const inv = await ADAPTERS.claude.invocation(given);
+    const inv = await launch.claude(given);
     // In the attempt's own folder, which goes when the attempt ends; the task's home outlives it.
     const config = join(given.tmp, 'baton-mcp.json');
     expect(readdirSync(home)).not.toContain('baton-mcp.json');
@@ -134,23 +142,23 @@ describe('coding CLI adapters', () => {
     const link = { url: 'http://127.0.0.1:4800/mcp', token: 'bta_secret' };
     const claude = input({ cli: 'claude', tool_approvals: 'inbox' }, { batonMcp: link });
     plant(['attempt-tmp', 'baton-mcp.json'], join(outside, 'keys'));
-    await ADAPTERS.claude.invocation(claude);
+    await launch.claude(claude);
     expect(lstatSync(join(home, 'attempt-tmp', 'baton-mcp.json')).isFile()).toBe(true);
     const codex = input({ cli: 'codex', model: 'gpt-test' });
     plant(['codex', 'config.toml'], join(outside, 'keys'));
     plant(['codex', 'models.json'], join(outside, 'new.json'));
-    await ADAPTERS.codex.invocation(codex);
+    await launch.codex(codex);
     expect(lstatSync(join(home, 'codex', 'config.toml')).isFile()).toBe(true);
     const qwen = input({ cli: 'qwen', model: 'qwen-test' });
     plant(['.qwen', 'settings.json'], join(outside, 'keys'));
-    await ADAPTERS.qwen.invocation(qwen);
+    await launch.qwen(qwen);
     expect(lstatSync(join(home, '.qwen', 'settings.json')).isFile()).toBe(true);
     expect(readFileSync(join(outside, 'keys'), 'utf8')).toBe('mine');
     expect(existsSync(join(outside, 'new.json'))).toBe(false);
     // A folder of the CLI's swapped for a link out: refused, naming the path; nothing written there.
     const swapped = input({ cli: 'codex', model: 'gpt-test' });
     plant(['codex'], outside);
-    await expect(ADAPTERS.codex.invocation(swapped)).rejects.toThrow(
+    await expect(launch.codex(swapped)).rejects.toThrow(
       `path "codex/models.json" goes through codex, which is a symbolic link (to ${outside})`,
     );
     expect(existsSync(join(outside, 'models.json'))).toBe(false);
@@ -168,15 +176,11 @@ describe('coding CLI adapters', () => {
   });
 
   it("without a provider a CLI keeps the person's own HOME and login", async () => {
-    const inv = await ADAPTERS.claude.invocation(
-      input({ cli: 'claude', executable: '/opt/claude' }, { provider: null }),
-    );
+    const inv = await launch.claude(input({ cli: 'claude', executable: '/opt/claude' }, { provider: null }));
     expect(inv.command).toBe('/opt/claude');
     expect(inv.env).toEqual({});
     expect(inv.home).toBe(process.env.HOME);
-    const codex = await ADAPTERS.codex.invocation(
-      input({ cli: 'codex', model: 'gpt-5-codex' }, { provider: null }),
-    );
+    const codex = await launch.codex(input({ cli: 'codex', model: 'gpt-5-codex' }, { provider: null }));
     expect(codex.args).toEqual([
       'exec',
       '--json',
@@ -190,17 +194,15 @@ describe('coding CLI adapters', () => {
   });
 
   it("in Baton's OS sandbox: codex leaves its own sandbox off, claude is told it is in one", async () => {
-    const codex = await ADAPTERS.codex.invocation(input({ cli: 'codex', model: 'm' }, { sandboxed: true }));
+    const codex = await launch.codex(input({ cli: 'codex', model: 'm' }, { sandboxed: true }));
     expect(codex.args.slice(3, 5)).toEqual(['--sandbox', 'danger-full-access']);
-    const claude = await ADAPTERS.claude.invocation(input({ cli: 'claude' }, { sandboxed: true }));
+    const claude = await launch.claude(input({ cli: 'claude' }, { sandboxed: true }));
     expect(claude.env.IS_SANDBOX).toBe('1');
     expect(claude.args).toContain('--dangerously-skip-permissions');
   });
 
   it('codex: a Responses provider in its own CODEX_HOME, a catalog entry for the model, plugins and analytics off; resume <thread>', async () => {
-    const inv = await ADAPTERS.codex.invocation(
-      input({ cli: 'codex', model: 'my-model' }, { resume: 'thread-1' }),
-    );
+    const inv = await launch.codex(input({ cli: 'codex', model: 'my-model' }, { resume: 'thread-1' }));
     expect(inv.args).toEqual([
       'exec',
       '--json',
@@ -223,7 +225,7 @@ describe('coding CLI adapters', () => {
   });
 
   it('opencode: the bundled openai-compatible provider, its price when the agent has one, XDG folders in the task home; -s to resume', async () => {
-    const inv = await ADAPTERS.opencode.invocation(
+    const inv = await launch.opencode(
       input(
         { cli: 'opencode', model: 'qwen3', prices: { qwen3: { input_per_mtok: 1, output_per_mtok: 2 } } },
         { resume: 'ses_1' },
@@ -241,9 +243,7 @@ describe('coding CLI adapters', () => {
   });
 
   it('qwen: --auth-type openai with the provider in its environment, settings that keep it from phoning home; --resume', async () => {
-    const inv = await ADAPTERS.qwen.invocation(
-      input({ cli: 'qwen', model: 'qwen3-coder' }, { resume: 's1' }),
-    );
+    const inv = await launch.qwen(input({ cli: 'qwen', model: 'qwen3-coder' }, { resume: 's1' }));
     expect(inv.args).toEqual([
       '-p',
       'Do it.',
@@ -268,16 +268,16 @@ describe('coding CLI adapters', () => {
 
   it("with Baton's metering endpoint, every CLI is given its URL in place of the provider's; claude without a provider too", async () => {
     const modelUrl = 'http://127.0.0.1:4801/tok';
-    const claude = await ADAPTERS.claude.invocation(input({ cli: 'claude' }, { modelUrl }));
+    const claude = await launch.claude(input({ cli: 'claude' }, { modelUrl }));
     expect(claude.env.ANTHROPIC_BASE_URL).toBe(modelUrl);
-    const own = await ADAPTERS.claude.invocation(input({ cli: 'claude' }, { provider: null, modelUrl }));
+    const own = await launch.claude(input({ cli: 'claude' }, { provider: null, modelUrl }));
     expect(own.env).toEqual({ ANTHROPIC_BASE_URL: modelUrl });
     expect(own.home).toBe(process.env.HOME);
-    await ADAPTERS.codex.invocation(input({ cli: 'codex', model: 'm' }, { modelUrl }));
+    await launch.codex(input({ cli: 'codex', model: 'm' }, { modelUrl }));
     expect(readFileSync(join(home, 'codex', 'config.toml'), 'utf8')).toContain(`base_url = "${modelUrl}"`);
-    const opencode = await ADAPTERS.opencode.invocation(input({ cli: 'opencode', model: 'm' }, { modelUrl }));
+    const opencode = await launch.opencode(input({ cli: 'opencode', model: 'm' }, { modelUrl }));
     expect(JSON.parse(opencode.env.OPENCODE_CONFIG_CONTENT!).provider.baton.options.baseURL).toBe(modelUrl);
-    const qwen = await ADAPTERS.qwen.invocation(input({ cli: 'qwen', model: 'm' }, { modelUrl }));
+    const qwen = await launch.qwen(input({ cli: 'qwen', model: 'm' }, { modelUrl }));
     expect(qwen.env.OPENAI_BASE_URL).toBe(modelUrl);
   });
 
@@ -300,7 +300,7 @@ describe('coding CLI adapters', () => {
   });
 
   it('a provider without a model is refused with a clear message', async () => {
-    await expect(ADAPTERS.codex.invocation(input({ cli: 'codex' }))).rejects.toThrow(
+    await expect(launch.codex(input({ cli: 'codex' }))).rejects.toThrow(
       'coding agent "coder" has a provider but no model',
     );
   });

@@ -4,9 +4,8 @@ import type { CodingRoute, RouteFacts } from '../../../../src-shared/coding-rout
 import { codingRoute, routeLine } from '../../../../src-shared/coding-route.ts';
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import { userEnv } from '../../../processes/user-env.ts';
-import { claudeLaunch } from '../clis/claude/acp.ts';
-import { findOnPath } from '../clis/detect.ts';
-import { globalNpmPrefix } from '../clis/detect-acp.ts';
+import { CLAUDE_ACP_PROGRAM } from '../clis/claude/acp.ts';
+import { findOnPath, globalNpmPrefix } from '../clis/programs.ts';
 
 /**
  * Where Claude's ACP adapter (`claude-agent-acp`) is on this machine: on the person's PATH (`userEnv`) or in the
@@ -14,18 +13,18 @@ import { globalNpmPrefix } from '../clis/detect-acp.ts';
  * a repository does not pick the program Baton starts by default). null: not installed.
  */
 export async function findClaudeAcp(env: NodeJS.ProcessEnv = userEnv()): Promise<string | null> {
-  const onPath = findOnPath(claudeLaunch.program, env.PATH);
+  const onPath = findOnPath(CLAUDE_ACP_PROGRAM, env.PATH);
   if (onPath) return onPath;
   npmPrefix ??= globalNpmPrefix(env);
   const prefix = await npmPrefix;
   if (!prefix) return null;
-  return findOnPath(claudeLaunch.program, process.platform === 'win32' ? prefix : join(prefix, 'bin'));
+  return findOnPath(CLAUDE_ACP_PROGRAM, process.platform === 'win32' ? prefix : join(prefix, 'bin'));
 }
 let npmPrefix: Promise<string | null> | undefined;
 
 /** `findClaudeAcp` without waiting on a promise: npm asked synchronously (at most 10 s). */
 function findClaudeAcpNow(env: NodeJS.ProcessEnv = userEnv()): string | null {
-  const onPath = findOnPath(claudeLaunch.program, env.PATH);
+  const onPath = findOnPath(CLAUDE_ACP_PROGRAM, env.PATH);
   if (onPath) return onPath;
   let prefix = '';
   try {
@@ -40,7 +39,7 @@ function findClaudeAcpNow(env: NodeJS.ProcessEnv = userEnv()): string | null {
     return null;
   }
   if (!prefix) return null;
-  return findOnPath(claudeLaunch.program, process.platform === 'win32' ? prefix : join(prefix, 'bin'));
+  return findOnPath(CLAUDE_ACP_PROGRAM, process.platform === 'win32' ? prefix : join(prefix, 'bin'));
 }
 
 /** Whether Claude's adapter was found the last time it was looked for (before: on the person's PATH only). */

@@ -1,5 +1,8 @@
-import type { AcpLaunch } from '../acp-launch.ts';
+import type { AcpPart } from '../definition.ts';
 import { claudeProviderEnv } from './stream.ts';
+
+/** Zed's ACP adapter of Claude Code, on PATH or from npm: Baton's default route for claude when it is installed. */
+export const CLAUDE_ACP_PROGRAM = 'claude-agent-acp';
 
 /**
  * Claude Code through Zed's ACP adapter (`claude-agent-acp`, npm `@zed-industries/claude-agent-acp`),
@@ -9,12 +12,19 @@ import { claudeProviderEnv } from './stream.ts';
  * traffic off; the model in ANTHROPIC_MODEL. As root Claude Code needs IS_SANDBOX=1, set in Baton's
  * OS sandbox.
  */
-export const claudeLaunch: AcpLaunch = {
-  name: 'claude',
-  program: 'claude-agent-acp',
-  npmPackage: '@zed-industries/claude-agent-acp',
+export const claudeAcp: AcpPart = {
+  known: [
+    {
+      name: 'claude',
+      title: "Claude Code (Zed's ACP adapter)",
+      program: CLAUDE_ACP_PROGRAM,
+      args: [],
+      npmPackage: '@zed-industries/claude-agent-acp',
+      launch: 'claude',
+    },
+  ],
   reportsToolNames: true,
-  async invocation(input) {
+  async launch(input) {
     const { agent } = input;
     const { env, home } = await claudeProviderEnv(input);
     // The adapter picks a model of Claude Code's list (an alias such as `default`, `sonnet`): each
@@ -28,6 +38,6 @@ export const claudeLaunch: AcpLaunch = {
       ])
         env[k] = agent.model;
     if (input.root || input.sandboxed) env.IS_SANDBOX = '1';
-    return { command: agent.executable ?? 'claude-agent-acp', args: [...agent.args], env, home };
+    return { command: agent.executable ?? CLAUDE_ACP_PROGRAM, args: [...agent.args], env, home };
   },
 };

@@ -1,36 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfinedFolder } from '../../../../files/confined-folder.ts';
-import type { AdapterInput, CliAdapter, OwnLogin } from '../launch.ts';
+import type { Launch, LaunchInput } from '../definition.ts';
 import { personHome, providerUrl } from '../launch.ts';
-
-/**
- * Claude Code on the person's own login: its sessions, shell snapshots and login in `~/.claude`;
- * `~/.claude.json` (its user MCP servers, the folders it trusts, and state it does without when
- * it cannot save it: measured, it works) is not among them, so it stays read-only.
- */
-export const claudeOwnLogin: OwnLogin = {
-  state: ['.claude'],
-  config: [
-    '.claude/settings.json',
-    '.claude/settings.local.json',
-    '.claude/CLAUDE.md',
-    '.claude/statusline-command.sh',
-    '.claude/daemon.json',
-    '.claude/commands/',
-    '.claude/agents/',
-    '.claude/skills/',
-    '.claude/hooks/',
-    '.claude/plugins/',
-    '.claude/output-styles/',
-    '.claude/rules/',
-    '.claude/remote/',
-    '.claude/ide/',
-    // A local install of Claude Code itself, and the backups it restores `~/.claude.json` from.
-    '.claude/local/',
-    '.claude/backups/',
-  ],
-};
 
 /**
  * Claude Code's `--mcp-config` naming Baton's MCP server `baton` over streamable HTTP with the
@@ -56,7 +28,7 @@ export function batonMcpConfig(link: { url: string; token: string }) {
  * through Baton's metering endpoint: what the stream adapter and the ACP launch both start it with.
  */
 export async function claudeProviderEnv(
-  input: AdapterInput,
+  input: LaunchInput,
 ): Promise<{ env: Record<string, string>; home: string }> {
   const { provider } = input;
   const env: Record<string, string> = {};
@@ -85,41 +57,36 @@ export async function claudeProviderEnv(
  * API root in ANTHROPIC_BASE_URL, config and sessions in the task's home, nonessential traffic
  * (event logging, the `/api/hello` probe) off.
  */
-export const claudeAdapter: CliAdapter = {
-  cli: 'claude',
-  program: 'claude',
-  nativeBudget: true,
-  async invocation(input) {
-    const { agent } = input;
-    const { env, home } = await claudeProviderEnv(input);
-    const args = ['-p', input.prompt, '--output-format', 'stream-json', '--verbose'];
-    if (agent.model) args.push('--model', agent.model);
-    if (input.batonMcp) {
-      // Each call claude would ask about goes to Baton's inbox: its MCP server `baton`, and only it.
-      const config = join(input.tmp, 'baton-mcp.json');
-      await mkdir(input.tmp, { recursive: true, mode: 0o700 });
-      // The CLI may write its attempt's folder: what it left by that name (a link too) is replaced, not followed.
-      await new ConfinedFolder(input.tmp).writeFile(
-        'baton-mcp.json',
-        `${JSON.stringify(batonMcpConfig(input.batonMcp), null, 2)}
+export const claudeLaunch: Launch = async (input) => {
+  const { agent } = input;
+  const { env, home } = await claudeProviderEnv(input);
+  const args = ['-p', input.prompt, '--output-format', 'stream-json', '--verbose'];
+  if (agent.model) args.push('--model', agent.model);
+  if (input.batonMcp) {
+    // Each call claude would ask about goes to Baton's inbox: its MCP server `baton`, and only it.
+    const config = join(input.tmp, 'baton-mcp.json');
+    await mkdir(input.tmp, { recursive: true, mode: 0o700 });
+    // The CLI may write its attempt's folder: what it left by that name (a link too) is replaced, not followed.
+    await new ConfinedFolder(input.tmp).writeFile(
+      'baton-mcp.json',
+      `${JSON.stringify(batonMcpConfig(input.batonMcp), null, 2)}
 `,
-        { fresh: true, mode: 0o600 },
-      );
-      args.push(
-        '--permission-prompt-tool',
-        'mcp__baton__approve',
-        '--mcp-config',
-        config,
-        '--strict-mcp-config',
-      );
-    } else {
-      // As root claude skips its permission prompts only in a sandbox, which Baton's is.
-      if (input.root || input.sandboxed) env.IS_SANDBOX = '1';
-      args.push('--dangerously-skip-permissions');
-    }
-    if (input.resume) args.push('--resume', input.resume);
-    if (input.maxCostUsd !== null) args.push('--max-budget-usd', String(input.maxCostUsd));
-    args.push(...agent.args);
-    return { command: agent.executable ?? 'claude', args, env, home };
-  },
+      { fresh: true, mode: 0o600 },
+    );
+    args.push(
+      '--permission-prompt-tool',
+      'mcp__baton__approve',
+      '--mcp-config',
+      config,
+      '--strict-mcp-config',
+    );
+  } else {
+    // As root claude skips its permission prompts only in a sandbox, which Baton's is.
+    if (input.root || input.sandboxed) env.IS_SANDBOX = '1';
+    args.push('--dangerously-skip-permissions');
+  }
+  if (input.resume) args.push('--resume', input.resume);
+  if (input.maxCostUsd !== null) args.push('--max-budget-usd', String(input.maxCostUsd));
+  args.push(...agent.args);
+  return { command: agent.executable ?? 'claude', args, env, home };
 };

@@ -1,4 +1,4 @@
-import type { AcpLaunch } from '../acp-launch.ts';
+import type { AcpPart } from '../definition.ts';
 import { personHome } from '../launch.ts';
 import { writeCodexProvider } from './stream.ts';
 
@@ -10,12 +10,19 @@ import { writeCodexProvider } from './stream.ts';
  * With `tool_approvals: "inbox"` its approval policy is `untrusted` (it asks before any call but
  * known-safe reads), else `never`.
  */
-export const codexLaunch: AcpLaunch = {
-  name: 'codex',
-  program: 'codex-acp',
-  npmPackage: '@zed-industries/codex-acp',
+export const codexAcp: AcpPart = {
+  known: [
+    {
+      name: 'codex',
+      title: "Codex (Zed's ACP adapter)",
+      program: 'codex-acp',
+      args: [],
+      npmPackage: '@zed-industries/codex-acp',
+      launch: 'codex',
+    },
+  ],
   callKeys: ['call_id', 'turn_id', 'started_at_ms'],
-  async invocation(input) {
+  async launch(input) {
     const { agent, provider } = input;
     let env: Record<string, string> = {};
     let home = personHome();

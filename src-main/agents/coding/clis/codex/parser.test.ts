@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Step, StepOf } from '../../../../../src-shared/schemas/step.ts';
-import { changedPaths, isFileChange } from '../../streams/tools.ts';
 import { captureLines, replay } from '../captures.ts';
+import { changedPaths, isFileChange } from '../file-changes.ts';
 
 const THREAD = '01a202a8-8a3e-7ee1-b835-3c551ffb5d4d';
 

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfinedFolder } from '../../../../files/confined-folder.ts';
-import type { AdapterInput, CliAdapter, OwnLogin } from '../launch.ts';
+import type { Launch, LaunchInput } from '../definition.ts';
 import { personHome, providerModel, providerUrl } from '../launch.ts';
 
 /** The environment variable codex reads the provider's key from (named in its config). */
@@ -33,55 +33,30 @@ const modelCatalog = (model: string, extra: Record<string, unknown>) => ({
   ],
 });
 
-/** Codex on the person's own login: its sessions, logs and login in `~/.codex`, its config read-only. */
-export const codexOwnLogin: OwnLogin = {
-  state: ['.codex'],
-  config: [
-    '.codex/config.toml',
-    '.codex/managed_config.toml',
-    '.codex/requirements.toml',
-    '.codex/hooks.json',
-    '.codex/.env',
-    '.codex/AGENTS.md',
-    '.codex/AGENTS.override.md',
-    '.codex/prompts/',
-    '.codex/rules/',
-    '.codex/skills/',
-    '.codex/agents/',
-    '.codex/hooks/',
-    '.codex/plugins/',
-  ],
-};
-
 /**
  * Codex: `codex exec --json --skip-git-repo-check --sandbox workspace-write <prompt>` (its
  * sandbox lets it write in the worktree only; `danger-full-access` inside Baton's OS sandbox), `exec … resume <thread_id> <prompt>`; stdin must
  * be closed. With a provider: a Responses API provider in `config.toml` of a CODEX_HOME in the
  * task's home, a model catalog entry for the model, plugins and analytics off.
  */
-export const codexAdapter: CliAdapter = {
-  cli: 'codex',
-  program: 'codex',
-  nativeBudget: false,
-  async invocation(input) {
-    const { agent, provider } = input;
-    const env: Record<string, string> = {};
-    let home = personHome();
-    // In Baton's OS sandbox codex's own (bubblewrap, Landlock) is left off: it cannot be nested in
-    // Baton's, which already keeps it to its worktree.
-    const ownSandbox = input.sandboxed ? 'danger-full-access' : 'workspace-write';
-    const args = ['exec', '--json', '--skip-git-repo-check', '--sandbox', ownSandbox];
-    if (provider) {
-      home = input.home;
-      Object.assign(env, await writeCodexProvider(input, provider));
-    } else if (agent.model) {
-      args.push('--model', agent.model);
-    }
-    args.push(...agent.args);
-    if (input.resume) args.push('resume', input.resume);
-    args.push(input.prompt);
-    return { command: agent.executable ?? 'codex', args, env, home };
-  },
+export const codexLaunch: Launch = async (input) => {
+  const { agent, provider } = input;
+  const env: Record<string, string> = {};
+  let home = personHome();
+  // In Baton's OS sandbox codex's own (bubblewrap, Landlock) is left off: it cannot be nested in
+  // Baton's, which already keeps it to its worktree.
+  const ownSandbox = input.sandboxed ? 'danger-full-access' : 'workspace-write';
+  const args = ['exec', '--json', '--skip-git-repo-check', '--sandbox', ownSandbox];
+  if (provider) {
+    home = input.home;
+    Object.assign(env, await writeCodexProvider(input, provider));
+  } else if (agent.model) {
+    args.push('--model', agent.model);
+  }
+  args.push(...agent.args);
+  if (input.resume) args.push('resume', input.resume);
+  args.push(input.prompt);
+  return { command: agent.executable ?? 'codex', args, env, home };
 };
 
 /**
@@ -90,7 +65,7 @@ export const codexAdapter: CliAdapter = {
  * returns the environment that points codex at it. Codex's ACP adapter reads the same home.
  */
 export async function writeCodexProvider(
-  input: AdapterInput,
+  input: LaunchInput,
   provider: { base_url: string; api_key: string },
   /** Fields a newer codex (the one in codex-acp) requires in the model's catalog entry. */
   extraModelFields: Record<string, unknown> = {},

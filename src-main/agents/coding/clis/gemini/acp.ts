@@ -1,27 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { ConfinedFolder } from '../../../../files/confined-folder.ts';
-import type { AcpLaunch } from '../acp-launch.ts';
-import type { OwnLogin } from '../launch.ts';
+import type { AcpPart } from '../definition.ts';
 import { personHome, providerModel, providerUrl } from '../launch.ts';
-
-/** Gemini CLI on the person's own login: its sessions, logs and login in `~/.gemini`, its config read-only. */
-export const geminiOwnLogin: OwnLogin = {
-  state: ['.gemini'],
-  config: [
-    '.gemini/settings.json',
-    '.gemini/.env',
-    '.gemini/GEMINI.md',
-    '.gemini/trustedFolders.json',
-    '.gemini/mcp-server-enablement.json',
-    '.gemini/commands/',
-    '.gemini/agents/',
-    '.gemini/skills/',
-    '.gemini/extensions/',
-    '.gemini/policies/',
-    '.gemini/hooks/',
-    '.gemini/bin/',
-  ],
-};
 
 /**
  * Gemini CLI in ACP mode: `gemini --acp`. With a provider (a server speaking the Gemini API):
@@ -32,12 +12,19 @@ export const geminiOwnLogin: OwnLogin = {
  * the worktree (else an untrusted folder runs in a restricted mode). Sessions live under that
  * HOME (`.gemini/tmp`), and `session/load` takes them up again.
  */
-export const geminiLaunch: AcpLaunch = {
+export const geminiAcp: AcpPart = {
+  known: [
+    {
+      name: 'gemini',
+      title: 'Gemini CLI',
+      program: 'gemini',
+      args: ['--acp'],
+      npmPackage: '@google/gemini-cli',
+      launch: 'gemini',
+    },
+  ],
   clientFs: false,
-  name: 'gemini',
-  program: 'gemini',
-  npmPackage: '@google/gemini-cli',
-  async invocation(input) {
+  async launch(input) {
     const { agent, provider } = input;
     const env: Record<string, string> = { GEMINI_CLI_TRUST_WORKSPACE: 'true' };
     let home = personHome();

@@ -1,4 +1,4 @@
-import type { AcpLaunch } from '../acp-launch.ts';
+import type { AcpPart } from '../definition.ts';
 import { personHome } from '../launch.ts';
 import { opencodeProviderSetup } from './stream.ts';
 
@@ -16,11 +16,18 @@ import { opencodeProviderSetup } from './stream.ts';
  * NO_PROXY from the environment it is given): its own server is reached directly, inside the
  * sandbox, while the model endpoint (127.0.0.1) still goes through the proxy and its filter.
  */
-export const opencodeLaunch: AcpLaunch = {
-  name: 'opencode',
-  program: 'opencode',
-  npmPackage: 'opencode-ai',
-  async invocation(input) {
+export const opencodeAcp: AcpPart = {
+  known: [
+    {
+      name: 'opencode',
+      title: 'opencode',
+      program: 'opencode',
+      args: ['acp'],
+      npmPackage: 'opencode-ai',
+      launch: 'opencode',
+    },
+  ],
+  async launch(input) {
     const { agent, provider } = input;
     const env: Record<string, string> = {};
     let home = personHome();

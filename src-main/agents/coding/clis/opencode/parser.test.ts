@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Step, StepOf } from '../../../../../src-shared/schemas/step.ts';
-import { changedPaths, isFileChange } from '../../streams/tools.ts';
 import { captureLines, replay } from '../captures.ts';
+import { changedPaths, isFileChange } from '../file-changes.ts';
 
 const SESSION = 'ses_dfd574e95ffeCZ0Ipub4pq40R2';
 const SONNET_LIKE = {

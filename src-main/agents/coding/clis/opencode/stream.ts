@@ -1,23 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AdapterInput, CliAdapter, OwnLogin } from '../launch.ts';
+import type { Launch, LaunchInput } from '../definition.ts';
 import { personHome, providerModel, providerUrl } from '../launch.ts';
-
-/**
- * opencode on the person's own login: its sessions and login (`~/.local/share/opencode`), caches
- * and state; its config folder (`~/.config/opencode`: settings, plugins, agents, commands) is not
- * among them, so it stays read-only, and so do the packages it loads from its cache and the
- * programs it downloads (language servers).
- */
-export const opencodeOwnLogin: OwnLogin = {
-  state: ['.local/share/opencode', '.cache/opencode', '.local/state/opencode'],
-  config: [
-    '.local/share/opencode/bin/',
-    '.cache/opencode/node_modules/',
-    '.cache/opencode/package.json',
-    '.cache/opencode/bun.lock',
-  ],
-};
 
 /**
  * opencode: `opencode run --format json -m <provider/model> <prompt>`, `-s <session>` to resume.
@@ -27,27 +11,22 @@ export const opencodeOwnLogin: OwnLogin = {
  * XDG folders (config, sessions) in the task's home, the models list fetch and updates off; a
  * price for the model in the agent's `prices` makes opencode report USD.
  */
-export const opencodeAdapter: CliAdapter = {
-  cli: 'opencode',
-  program: 'opencode',
-  nativeBudget: false,
-  async invocation(input) {
-    const { agent, provider } = input;
-    const env: Record<string, string> = {};
-    let home = personHome();
-    let model = agent.model ?? null;
-    if (provider) {
-      const setup = await opencodeProviderSetup(input, provider);
-      home = setup.home;
-      model = setup.model;
-      Object.assign(env, setup.env);
-    }
-    const args = ['run', '--format', 'json'];
-    if (model) args.push('-m', model);
-    if (input.resume) args.push('-s', input.resume);
-    args.push(...agent.args, input.prompt);
-    return { command: agent.executable ?? 'opencode', args, env, home };
-  },
+export const opencodeLaunch: Launch = async (input) => {
+  const { agent, provider } = input;
+  const env: Record<string, string> = {};
+  let home = personHome();
+  let model = agent.model ?? null;
+  if (provider) {
+    const setup = await opencodeProviderSetup(input, provider);
+    home = setup.home;
+    model = setup.model;
+    Object.assign(env, setup.env);
+  }
+  const args = ['run', '--format', 'json'];
+  if (model) args.push('-m', model);
+  if (input.resume) args.push('-s', input.resume);
+  args.push(...agent.args, input.prompt);
+  return { command: agent.executable ?? 'opencode', args, env, home };
 };
 
 /**
@@ -56,7 +35,7 @@ export const opencodeAdapter: CliAdapter = {
  * (`extra` is merged into that config: the ACP launch's permissions); returns the `-m` model.
  */
 export async function opencodeProviderSetup(
-  input: AdapterInput,
+  input: LaunchInput,
   provider: { base_url: string; api_key: string },
   extra: Record<string, unknown> = {},
 ): Promise<{ home: string; env: Record<string, string>; model: string }> {

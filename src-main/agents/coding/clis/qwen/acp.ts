@@ -1,4 +1,4 @@
-import type { AcpLaunch } from '../acp-launch.ts';
+import type { AcpPart } from '../definition.ts';
 import { personHome } from '../launch.ts';
 import { qwenProviderSetup } from './stream.ts';
 
@@ -8,11 +8,18 @@ import { qwenProviderSetup } from './stream.ts';
  * settings and OpenAI-compatible environment as the stream adapter (`--auth-type openai`).
  * Sessions live under that HOME (`.qwen`), and `session/load` takes them up again.
  */
-export const qwenLaunch: AcpLaunch = {
-  name: 'qwen',
-  program: 'qwen',
-  npmPackage: '@qwen-code/qwen-code',
-  async invocation(input) {
+export const qwenAcp: AcpPart = {
+  known: [
+    {
+      name: 'qwen',
+      title: 'Qwen Code',
+      program: 'qwen',
+      args: ['--acp'],
+      npmPackage: '@qwen-code/qwen-code',
+      launch: 'qwen',
+    },
+  ],
+  async launch(input) {
     const { agent, provider } = input;
     const env: Record<string, string> = {};
     let home = personHome();

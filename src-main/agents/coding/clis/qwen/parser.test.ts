@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Step, StepOf } from '../../../../../src-shared/schemas/step.ts';
-import { changedPaths, isFileChange } from '../../streams/tools.ts';
 import { captureLines, replay } from '../captures.ts';
+import { changedPaths, isFileChange } from '../file-changes.ts';
 
 const SESSION = 'b9b9809b-81a3-4e7a-8844-827c519f12a4';
 const PRICE = { 'scripted-qwen': { input_per_mtok: 1, output_per_mtok: 5 } };

@@ -1,31 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { ConfinedFolder } from '../../../../files/confined-folder.ts';
-import type { AdapterInput, CliAdapter, OwnLogin } from '../launch.ts';
+import type { Launch, LaunchInput } from '../definition.ts';
 import { personHome, providerModel, providerUrl } from '../launch.ts';
-
-/** qwen-code on the person's own login: its sessions, logs and login in `~/.qwen`, its config read-only. */
-export const qwenOwnLogin: OwnLogin = {
-  state: ['.qwen'],
-  config: [
-    '.qwen/settings.json',
-    '.qwen/.env',
-    '.qwen/QWEN.md',
-    '.qwen/output-language.md',
-    '.qwen/loop.md',
-    '.qwen/trustedFolders.json',
-    '.qwen/statusline-command.sh',
-    '.qwen/commands/',
-    '.qwen/agents/',
-    '.qwen/skills/',
-    '.qwen/extensions/',
-    '.qwen/hooks/',
-    '.qwen/rules/',
-    '.qwen/output-styles/',
-    '.qwen/workflows/',
-    // UI language packs: JavaScript it loads.
-    '.qwen/locales/',
-  ],
-};
 
 /**
  * qwen-code: `qwen -p <prompt> --output-format stream-json --yolo` (every tool call approved),
@@ -33,27 +9,22 @@ export const qwenOwnLogin: OwnLogin = {
  * `--auth-type openai`, HOME (its `.qwen` settings and sessions) the task's home, usage
  * statistics, updates and the managed memory subagent (extra model calls) off.
  */
-export const qwenAdapter: CliAdapter = {
-  cli: 'qwen',
-  program: 'qwen',
-  nativeBudget: false,
-  async invocation(input) {
-    const { agent, provider } = input;
-    const env: Record<string, string> = { QWEN_CODE_SUPPRESS_YOLO_WARNING: '1' };
-    let home = personHome();
-    const args = ['-p', input.prompt, '--output-format', 'stream-json', '--yolo'];
-    if (provider) {
-      const setup = await qwenProviderSetup(input, provider);
-      home = setup.home;
-      Object.assign(env, setup.env);
-      args.push(...setup.args);
-    } else if (agent.model) {
-      args.push('--model', agent.model);
-    }
-    if (input.resume) args.push('--resume', input.resume);
-    args.push(...agent.args);
-    return { command: agent.executable ?? 'qwen', args, env, home };
-  },
+export const qwenLaunch: Launch = async (input) => {
+  const { agent, provider } = input;
+  const env: Record<string, string> = { QWEN_CODE_SUPPRESS_YOLO_WARNING: '1' };
+  let home = personHome();
+  const args = ['-p', input.prompt, '--output-format', 'stream-json', '--yolo'];
+  if (provider) {
+    const setup = await qwenProviderSetup(input, provider);
+    home = setup.home;
+    Object.assign(env, setup.env);
+    args.push(...setup.args);
+  } else if (agent.model) {
+    args.push('--model', agent.model);
+  }
+  if (input.resume) args.push('--resume', input.resume);
+  args.push(...agent.args);
+  return { command: agent.executable ?? 'qwen', args, env, home };
 };
 
 /**
@@ -62,7 +33,7 @@ export const qwenAdapter: CliAdapter = {
  * memory subagent and cross-session messaging off; OPENAI_BASE_URL / _API_KEY / _MODEL; `--auth-type openai`.
  */
 export async function qwenProviderSetup(
-  input: AdapterInput,
+  input: LaunchInput,
   provider: { base_url: string; api_key: string },
 ): Promise<{ home: string; env: Record<string, string>; args: string[] }> {
   const model = providerModel(input);

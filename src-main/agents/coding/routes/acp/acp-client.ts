@@ -54,7 +54,7 @@ export function clientSide(
   terminals?: AcpTerminals,
   /** Whether the agent reports each call, with its tool's name, around its permission request (Claude's adapter). */
   reportsToolNames = false,
-  /** Keys of a request's raw input that name the call rather than what it does (`AcpLaunch.callKeys`). */
+  /** Keys of a request's raw input that name the call rather than what it does (`AcpPart.callKeys`, ../../clis/definition.ts). */
   callKeys: readonly string[] = [],
   /**
    * Protected paths the workspace opens on purpose, and who is told of a file request Baton

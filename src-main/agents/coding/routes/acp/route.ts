@@ -1,12 +1,10 @@
-import type { AnyCodingCli } from '../../../../../src-shared/schemas/agent.ts';
 import type { Step } from '../../../../../src-shared/schemas/step.ts';
 import type { ExecutorEvent } from '../../../../engine/executor.ts';
 import type { Blocked } from '../../../../sandbox/index.ts';
 import { createEventChannel } from '../../../shared/event-channel.ts';
 import { sandboxStep } from '../../../shared/sandboxed.ts';
-import type { NoRoute, Opening, Route, RouteEnd, Running } from '../../attempt/route.ts';
-import type { AcpLaunch } from '../../clis/acp-launch.ts';
-import { acpLaunch } from '../../clis/acp-launches.ts';
+import type { Opening, Route, RouteEnd, Running } from '../../attempt/route.ts';
+import type { AcpPart, CodingCliDefinition } from '../../clis/definition.ts';
 import { usd } from '../../metering/spend.ts';
 import { clientSide } from './acp-client.ts';
 import { AcpSession } from './session.ts';
@@ -19,17 +17,15 @@ import { AcpTrace } from './trace.ts';
  * the task's prompt; its updates as steps, its permission requests answered by the tool policy or
  * a person. Everything else is the attempt's lifecycle (../../attempt/). See README.md beside this file.
  */
-export function acpRoute(cli: AnyCodingCli): Route | NoRoute {
-  const launch = acpLaunch(cli);
-  if (!launch) return { none: `cli "${cli}" has no ACP launch in this Baton (protocol "acp")` };
+export function acpRoute(definition: CodingCliDefinition): Route {
+  const { acp } = definition;
   return {
-    launch: (input) => launch.invocation(input),
-    // Any ACP agent by its own command (cli "acp") talks to a server Baton does not know: not metered.
-    metered: cli !== 'acp',
+    definition,
+    launch: acp.launch,
     nativeBudget: false,
-    says: `${cli} over ACP`,
+    says: `${definition.cli} over ACP`,
     opening,
-    run: (a) => runSession(a, launch),
+    run: (a) => runSession(a, acp),
   };
 }
 
@@ -52,7 +48,7 @@ function opening({ ctx, coding, start, inv }: Opening): ExecutorEvent[] {
  * refusals and the endpoint's notes into the attempt's events as they come, until it ended and
  * says how.
  */
-async function* runSession(a: Running, launch: AcpLaunch): AsyncGenerator<ExecutorEvent, RouteEnd> {
+async function* runSession(a: Running, launch: AcpPart): AsyncGenerator<ExecutorEvent, RouteEnd> {
   const { ctx, r, start, program, now } = a;
   const { agent } = ctx;
   const { cap, meter } = start;

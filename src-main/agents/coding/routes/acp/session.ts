@@ -7,7 +7,7 @@ import { spawnTree } from '../../../../processes/process-tree.ts';
 import { createLineSplitter } from '../../../shared/line-splitter.ts';
 import type { Running } from '../../attempt/route.ts';
 import { sessionNote } from '../../attempt/route.ts';
-import type { AcpLaunch } from '../../clis/acp-launch.ts';
+import type { AcpPart } from '../../clis/definition.ts';
 import { capText } from '../../streams/caps.ts';
 import type { ClientSide } from './acp-client.ts';
 import { answersPrompt } from './permission.ts';
@@ -122,7 +122,7 @@ export class AcpSession {
    */
   async converse(
     side: ClientSide,
-    launch: AcpLaunch,
+    launch: AcpPart,
     trace: AcpTrace,
     emit: (steps: Step[]) => void,
     log: (text: string) => void,

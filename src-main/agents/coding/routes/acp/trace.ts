@@ -45,7 +45,7 @@ export function contentText(content: readonly ToolCallContent[] | null | undefin
  * The step trace of one ACP session's updates: message and thought chunks joined into one step
  * each until something else comes, the plan as one step (recorded again as it changes), each tool
  * call one step updated in place (same seq) as its status, output and diffs come. Usage is not
- * here: the metering endpoint records each model call, or `acp-run.ts` records the cost the agent
+ * here: the metering endpoint records each model call, or `route.ts` records the cost the agent
  * reports.
  */
 export class AcpTrace {

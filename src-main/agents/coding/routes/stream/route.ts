@@ -1,4 +1,4 @@
-import type { AnyCodingCli, CodingCli } from '../../../../../src-shared/schemas/agent.ts';
+import type { CodingCli } from '../../../../../src-shared/schemas/agent.ts';
 import { isStreamCli } from '../../../../../src-shared/schemas/agent.ts';
 import type { Step } from '../../../../../src-shared/schemas/step.ts';
 import type { ExecutorEvent } from '../../../../engine/executor.ts';
@@ -10,7 +10,7 @@ import { sandboxStep } from '../../../shared/sandboxed.ts';
 import { MAX_EVENT_BYTES, runCli } from '../../attempt/process.ts';
 import type { NoRoute, Opening, Route, RouteEnd, Running } from '../../attempt/route.ts';
 import { sessionNote } from '../../attempt/route.ts';
-import { ADAPTERS } from '../../clis/stream-launches.ts';
+import type { CodingCliDefinition, StreamPart } from '../../clis/definition.ts';
 import type { Meter, MeterNote } from '../../metering/meter.ts';
 import { budgetExceeded, usd } from '../../metering/spend.ts';
 import { capText } from '../../streams/caps.ts';
@@ -29,16 +29,18 @@ const log = (text: string): ExecutorEvent => ({ type: 'log', stream: 'info', tex
  * into steps by its parser as it comes, beside the metering endpoint's notes; the CLI's final
  * result decides how it ended. Everything else is the attempt's lifecycle (../../attempt/).
  */
-export function streamRoute(cli: AnyCodingCli): Route | NoRoute {
-  if (!isStreamCli(cli)) return { none: `cli "${cli}" is driven over the Agent Client Protocol only` };
-  const adapter = ADAPTERS[cli];
+export function streamRoute(definition: CodingCliDefinition): Route | NoRoute {
+  const { cli, stream } = definition;
+  if (stream === null || !isStreamCli(cli))
+    return { none: `cli "${cli}" is driven over the Agent Client Protocol only` };
+  const nativeBudget = definition.can.nativeBudget;
   return {
-    launch: (input) => adapter.invocation(input),
-    metered: true,
-    nativeBudget: adapter.nativeBudget,
+    definition,
+    launch: stream.launch,
+    nativeBudget,
     says: cli,
-    opening: (a) => opening(a, adapter.nativeBudget),
-    run: (a) => new StreamRun(a, cli).run(),
+    opening: (a) => opening(a, nativeBudget),
+    run: (a) => new StreamRun(a, cli, stream.parser).run(),
   };
 }
 
@@ -82,11 +84,11 @@ class StreamRun {
 
   private readonly a: Running;
 
-  constructor(a: Running, cli: CodingCli) {
+  constructor(a: Running, cli: CodingCli, events: StreamPart['parser']) {
     this.a = a;
     const { ctx, coding, r, start, program, signal, graceMs, now } = a;
     this.announced = start.resumeId;
-    this.parser = createParser(cli, {
+    this.parser = createParser(cli, events, {
       now,
       startSeq: r.firstSeq ?? 1,
       prior: coding.prior,

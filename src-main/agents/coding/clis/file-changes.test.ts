@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Step, StepOf } from '../../../../src-shared/schemas/step.ts';
-import { captureLines, replay } from '../clis/captures.ts';
-import { changedPaths, isFileChange } from './tools.ts';
+import { captureLines, replay } from './captures.ts';
+import { changedPaths, isFileChange } from './file-changes.ts';
 
 const calls = (steps: Step[]) => steps.filter((s): s is StepOf<'tool_call'> => s.kind === 'tool_call');
 

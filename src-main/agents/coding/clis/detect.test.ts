@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findAcpAgents, KNOWN_ACP_AGENTS } from './detect-acp.ts';
+import { findAcpAgents, KNOWN_ACP_AGENTS } from './detect.ts';
 
 let root: string;
 beforeEach(() => {
