@@ -1,8 +1,8 @@
+import { checkVerdict } from '../../../../src-shared/schemas/checks.ts';
 import type { CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import type { CodingContext, ResumeRequest, TaskContext } from '../../../engine/executor.ts';
 import { truncateText } from '../../shared/line-splitter.ts';
-import { checkVerdict } from '../checks/checks-prompt.ts';
 import type { FileHead } from '../workspaces/index.ts';
 
 /** A non-coding dependency's output, and the task's inputs, are cut to these many characters. */

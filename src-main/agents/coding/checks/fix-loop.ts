@@ -1,6 +1,6 @@
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import type { CheckOutcome, WorkspaceCheck } from '../../../../src-shared/schemas/checks.ts';
-import { allPassed, DEFAULT_FIX_ROUNDS } from '../../../../src-shared/schemas/checks.ts';
+import { allPassed, checkVerdict, DEFAULT_FIX_ROUNDS } from '../../../../src-shared/schemas/checks.ts';
 import type { CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import type { CodingContext, ExecutorEvent, TaskContext } from '../../../engine/executor.ts';
 import { CANCELLED } from '../../../engine/executor.ts';
@@ -11,7 +11,7 @@ import type { Ready } from '../attempt/route.ts';
 import { finish } from '../attempt/worktree.ts';
 import type { CheckRound } from './check-round.ts';
 import { checkRound } from './check-round.ts';
-import { checksFailedPrompt, checksFailedText, checkVerdict } from './checks-prompt.ts';
+import { checksFailedPrompt, checksFailedText } from './checks-prompt.ts';
 import { MAX_CHECK_LINE, runCheck } from './run-check.ts';
 
 export interface CheckedRun {
