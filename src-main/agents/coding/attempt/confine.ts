@@ -7,7 +7,7 @@ import type { CodingContext, TaskContext } from '../../../engine/executor.ts';
 import type { Confinement, Guarded } from '../../../sandbox/index.ts';
 import { confine } from '../../../sandbox/index.ts';
 import type { Invocation, OwnLogin } from '../clis/definition.ts';
-import type { Ready } from './route.ts';
+import type { Ready } from './ready.ts';
 
 /**
  * The config a CLI keeps in `home` (its definition's `ownLogin`) that stays read-only (only what

@@ -12,7 +12,7 @@ import { redact } from '../../../secrets/secrets.ts';
 import { attemptSandbox, narrowerThan } from '../../shared/sandboxed.ts';
 import type { AttemptLink, AttemptLinks } from './attempt-links.ts';
 import { checkEnvOf, resolveEnv } from './env.ts';
-import type { Ready } from './route.ts';
+import type { Ready } from './ready.ts';
 import { runSetup } from './setup.ts';
 import { holdsAgentWork, startingPoint } from './starting-point.ts';
 import type { Prepared as WorktreePrepared } from './worktree.ts';

@@ -8,7 +8,7 @@ import { startMeter } from '../metering/meter.ts';
 import { spendGate, upstreamOf } from '../metering/spend.ts';
 import { DEFAULT_PRICES } from '../streams/prices.ts';
 import { firstPrompt, resumePrompt } from './prompt.ts';
-import type { Ready } from './route.ts';
+import type { Ready } from './ready.ts';
 import { dependencyHeads } from './worktree.ts';
 
 /** What both routes of a coding attempt (a CLI's event stream, ACP) start from: the prompt and the money. */

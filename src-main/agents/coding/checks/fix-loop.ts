@@ -7,7 +7,7 @@ import { CANCELLED } from '../../../engine/executor.ts';
 import type { SandboxOf } from '../../../sandbox/index.ts';
 import { inFolder } from '../../../sandbox/index.ts';
 import type { SessionSpent } from '../../../store/steps-repo.ts';
-import type { Ready } from '../attempt/route.ts';
+import type { Ready } from '../attempt/ready.ts';
 import { finish } from '../attempt/worktree.ts';
 import type { CheckRound } from './check-round.ts';
 import { checkRound } from './check-round.ts';
