@@ -88,7 +88,15 @@ export async function* runAttempt(
         : `${agent.cli} runs without the OS sandbox (agent "${agent.id}" has its sandbox off): with the full rights of the person who started Baton`,
     );
 
-    const end = yield* route.run({ ...opening, program, env, signal, graceMs, atEnd: (f) => ends.push(f) });
+    const end = yield* route.run({
+      ...opening,
+      program,
+      env,
+      signal,
+      graceMs,
+      atEnd: (f) => ends.push(f),
+      stopWith: (stop) => ends.push(stopOn(signal, agent.timeout_s, stop)),
+    });
     if ('spawnError' in end)
       return yield error(r.clean(`cannot start ${agent.cli} ("${inv.command}"): ${end.spawnError}`));
     if (signal.aborted || end.stopped === 'cancelled') return yield CANCELLED;
@@ -166,4 +174,19 @@ async function* recorded(
   if (same && 'fail' in same) return yield error(same.fail);
   if (same) yield log(same.log);
   yield { type: 'result', output: finished.output };
+}
+
+/**
+ * Stops the program when the attempt is cancelled or its agent's `timeout_s` (wall clock: a CLI
+ * waiting on a model prints nothing) passes; returns what forgets both.
+ */
+function stopOn(signal: AbortSignal, timeoutS: number | undefined, stop: (why: string) => void): () => void {
+  const onAbort = () => stop('cancelled');
+  signal.addEventListener('abort', onAbort, { once: true });
+  const timer =
+    timeoutS === undefined ? null : setTimeout(() => stop(`timed out after ${timeoutS} s`), timeoutS * 1000);
+  return () => {
+    signal.removeEventListener('abort', onAbort);
+    if (timer) clearTimeout(timer);
+  };
 }

@@ -60,14 +60,8 @@ export async function* preparedAttempt(
   if (!secrets.ok) return yield error(secrets.error);
   const clean = (text: string) => redact(text, secrets.values);
 
-  // The CLI's OS sandbox (its agent's policy, narrowed by the plan): where it cannot run, a
-  // required one refuses the attempt before anything is prepared, with what to install.
-  const policy = attemptSandbox(agent.sandbox, ctx);
+  const policy = await agentSandbox(ctx);
   if (!policy.ok) return yield error(policy.error);
-  if (policy.policy.mode !== 'off') {
-    const status = await sandboxStatus();
-    if (!status.available) return yield error(cannotRunHere(status.problem, `agent "${agent.id}"`));
-  }
 
   // A CLI a Baton that died left running in this task's worktree stops before anything else works there.
   if (coding.session) await stopOrphans(ctx.marker_scope ?? PROCESS_SCOPE, ctx.run_id, ctx.task.task_id);
@@ -108,28 +102,18 @@ export async function* preparedAttempt(
       askHost: ctx.sandboxHosts?.ask,
       mayWrite,
     });
-    let setupSteps = 0;
-    if (coding.workspace.setup_command && (worktree.state !== 'reused' || start.fresh)) {
-      const agentsWork = holdsAgentWork(from, worktree, start.fresh, coding.workspace.keep_ignored);
-      if (agentsWork && narrower)
-        yield info(
-          `setup: the worktree holds an agent's work, so the setup command runs within agent "${agent.id}"'s sandbox too: ${narrower}`,
-        );
-      const failed = yield* runSetup({
-        argv: coding.workspace.setup_command,
-        cwd: worktree.dir,
-        env: checkEnvOf(secrets.workspace, tmp),
-        marker: coding.marker,
-        graceMs: deps.graceMs,
-        signal,
-        clean,
-        sandbox: workspaceBox(agentsWork ? onAgentsWork : wsPolicy.policy),
-        // After the prompt (seq 0), before the CLI's steps.
-        nextSeq: () => 1 + setupSteps++,
-      });
-      if (failed === 'cancelled') return yield CANCELLED;
-      if (failed !== null) return yield error(failed);
-    }
+    // The workspace's setup command in a fresh worktree: on an agent's work, within the agent's sandbox too.
+    const fresh = worktree.state !== 'reused' || start.fresh;
+    const agentsWork = fresh && holdsAgentWork(from, worktree, start.fresh, coding.workspace.keep_ignored);
+    const setupSteps = yield* setupRun(ctx, coding, signal, deps, {
+      worktree,
+      fresh,
+      env: checkEnvOf(secrets.workspace, tmp),
+      clean,
+      sandbox: workspaceBox(agentsWork ? onAgentsWork : wsPolicy.policy),
+      narrower: agentsWork ? narrower : null,
+    });
+    if (setupSteps === null) return;
     yield* run({
       ready: {
         worktree,
@@ -152,6 +136,64 @@ export async function* preparedAttempt(
     link?.close();
     await rm(tmp, { recursive: true, force: true }).catch(() => {});
   }
+}
+
+/**
+ * The agent's OS sandbox (its policy, narrowed by the plan); where it cannot run, a required one
+ * refuses the attempt before anything is prepared, with what to install.
+ */
+async function agentSandbox(
+  ctx: TaskContext<CodingAgent>,
+): Promise<{ ok: true; policy: SandboxPolicy } | { ok: false; error: string }> {
+  const policy = attemptSandbox(ctx.agent.sandbox, ctx);
+  if (!policy.ok || policy.policy.mode === 'off') return policy;
+  const status = await sandboxStatus();
+  return status.available
+    ? policy
+    : { ok: false, error: cannotRunHere(status.problem, `agent "${ctx.agent.id}"`) };
+}
+
+/**
+ * The workspace's setup command (`npm ci`) in a fresh worktree (made, re-made or scrubbed): how
+ * many steps its sandbox's refusals took, or null once the attempt ended (the error said).
+ */
+async function* setupRun(
+  ctx: TaskContext<CodingAgent>,
+  coding: CodingContext,
+  signal: AbortSignal,
+  deps: AttemptDeps,
+  o: {
+    worktree: Ready['worktree'];
+    fresh: boolean;
+    env: Record<string, string>;
+    clean: (text: string) => string;
+    sandbox: SandboxOf;
+    /** How the sandbox narrows within the agent's, when the worktree holds an agent's work. */
+    narrower: string | null;
+  },
+): AsyncGenerator<ExecutorEvent, number | null> {
+  const argv = coding.workspace.setup_command;
+  if (!argv || !o.fresh) return 0;
+  if (o.narrower)
+    yield info(
+      `setup: the worktree holds an agent's work, so the setup command runs within agent "${ctx.agent.id}"'s sandbox too: ${o.narrower}`,
+    );
+  let steps = 0;
+  const failed = yield* runSetup({
+    argv,
+    cwd: o.worktree.dir,
+    env: o.env,
+    marker: coding.marker,
+    graceMs: deps.graceMs,
+    signal,
+    clean: o.clean,
+    sandbox: o.sandbox,
+    // After the prompt (seq 0), before the CLI's steps.
+    nextSeq: () => 1 + steps++,
+  });
+  if (failed === null) return steps;
+  yield failed === 'cancelled' ? CANCELLED : error(failed);
+  return null;
 }
 
 /** The workspace's and agent's env with their secrets looked up, the provider and its key; the values, to redact. */

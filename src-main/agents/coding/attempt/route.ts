@@ -57,6 +57,11 @@ export interface Running extends Opening {
    * timers and listeners gone), before the sandbox and the metering endpoint close; last in, first out.
    */
   atEnd(cleanup: () => unknown): void;
+  /**
+   * How the route stops its program (the first reason stands): the lifecycle calls it when the
+   * attempt is cancelled (`cancelled`) or at the agent's `timeout_s`, until the attempt ends.
+   */
+  stopWith(stop: (why: string) => void): void;
 }
 
 /** How a route's program ended: the lifecycle turns it into the attempt's end. */

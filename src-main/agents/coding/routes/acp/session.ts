@@ -56,7 +56,7 @@ export class AcpSession {
   constructor(a: Running, terminals: AcpTerminals, push: (ev: ExecutorEvent) => void) {
     this.a = a;
     this.push = push;
-    const { r, program, signal, ctx } = a;
+    const { r, program } = a;
     const tree = spawnTree(program.command, program.args, {
       cwd: r.worktree.dir,
       env: program.env,
@@ -82,22 +82,14 @@ export class AcpSession {
       }
     });
     child.stdin!.on('error', () => {});
-    const onAbort = () => this.stop('cancelled');
-    signal.addEventListener('abort', onAbort, { once: true });
-    const timeout = ctx.agent.timeout_s;
-    const timer =
-      timeout === undefined
-        ? null
-        : setTimeout(() => this.stop(`timed out after ${timeout} s`), timeout * 1000);
     a.atEnd(async () => {
-      signal.removeEventListener('abort', onAbort);
-      if (timer) clearTimeout(timer);
       this.abort.abort();
       await terminals.closeAll();
       this.conn?.close();
       child.stdin?.destroy();
       await tree.stop({ leavesFirst: true });
     });
+    a.stopWith((why) => this.stop(why));
   }
 
   /** Aborted once Baton ends the session: what the client side waits on (a person's answer) gives up. */

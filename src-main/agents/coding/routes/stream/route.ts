@@ -86,7 +86,7 @@ class StreamRun {
 
   constructor(a: Running, cli: CodingCli, events: StreamPart['parser']) {
     this.a = a;
-    const { ctx, coding, r, start, program, signal, graceMs, now } = a;
+    const { ctx, coding, r, start, program, graceMs, now } = a;
     this.announced = start.resumeId;
     this.parser = createParser(cli, events, {
       now,
@@ -107,20 +107,12 @@ class StreamRun {
       graceMs,
     });
     this.proc = proc;
-    const onAbort = () => proc.stop('cancelled');
-    signal.addEventListener('abort', onAbort, { once: true });
-    const timeout = ctx.agent.timeout_s;
-    const timer =
-      timeout === undefined
-        ? null
-        : setTimeout(() => proc.stop(`timed out after ${timeout} s`), timeout * 1000);
     a.atEnd(async () => {
-      signal.removeEventListener('abort', onAbort);
-      if (timer) clearTimeout(timer);
       if (this.refusedTimer) clearTimeout(this.refusedTimer);
       proc.stop('the attempt ended');
       await proc.ended;
     });
+    a.stopWith((why) => proc.stop(why));
   }
 
   async *run(): AsyncGenerator<ExecutorEvent, RouteEnd> {
