@@ -18,6 +18,7 @@ import { systemClock } from '../engine/clock.ts';
 import { Engine } from '../engine/engine.ts';
 import type { ExecutorRegistry } from '../engine/executor.ts';
 import { EventBus } from '../events/event-bus.ts';
+import { FORGES } from '../forges/index.ts';
 import type { SessionLimits } from '../people/index.ts';
 import { createPeople } from '../people/index.ts';
 import type { ReachOptions } from '../reach/index.ts';
@@ -68,7 +69,7 @@ export interface AppOptions {
   resume?: boolean;
   /** How long a run's lease lasts unrenewed (30 s by default; tests shorten it). */
   leaseTtlMs?: number;
-  /** How long a remote worker holds a task without a heartbeat (30 s by default; `--worker-lease`). */
+  /** How long a remote worker holds a task without a heartbeat (8 s by default, four beats; `--worker-lease`). */
   workerLeaseMs?: number;
   /**
    * Export every attempt's steps as OpenTelemetry GenAI spans to this OTLP/HTTP traces endpoint
@@ -219,14 +220,15 @@ export function createApp(opts: AppOptions) {
       await refuseUnsafeRun({ store, patterns, coding }, plan_id);
       return engine.startRun(plan_id, actor, inputs, alongside);
     },
-    // What a `github_issues` trigger watches: the workspace's forge, when it is GitHub's.
+    // What a `github_issues` trigger watches: the workspace's forge, when Baton reads its issues (GitHub's).
     forgeOf: (id) => {
       const w = store.workspaces.get(id);
       if (!w) return `no workspace "${id}"`;
       const forge = w.remote?.forge;
-      if (forge?.kind !== 'github')
+      const issues = forge ? FORGES[forge.kind].issues : null;
+      if (!forge || issues === null)
         return `workspace "${id}" has no GitHub forge (its remote, on the Workspaces screen)`;
-      return forge;
+      return { ...forge, issues };
     },
     landingsOf: (runId) => store.landings.forRun(runId),
     options: { enabled: opts.resume !== false, ...opts.reach },
@@ -341,6 +343,8 @@ export function createApp(opts: AppOptions) {
     people,
     /** The tokens remote workers present instead of the UI's (the browser host checks them). */
     workerTokens: workers.tokens,
+    /** What remote workers' work signal asks (the browser host's `workerSignal`): who waits for work, who left. */
+    workerPresence: workers.presence,
     /** The trace export, when one is configured (`flush` sends what is batched). */
     traces,
     /**

@@ -12,6 +12,7 @@ import { planHandlers } from './plans.ts';
 import { projectHandlers } from './projects.ts';
 import { runHandlers } from './runs.ts';
 import { secretHandlers } from './secrets.ts';
+import { spendHandlers } from './spend.ts';
 import { workHandlers } from './work.ts';
 
 /** The application service: every contract method, implemented once over engine and store. */
@@ -29,6 +30,7 @@ export function createHandlers(ctx: AppContext): BatonHandlers {
     ...ctx.workers.handlers(),
     ...scopeHandlers(ctx),
     ...secretHandlers(ctx),
+    ...spendHandlers(ctx),
     ...toolCallHandlers(ctx),
     ...workspaceHandlers(ctx),
     ...ctx.reach.handlers(),

@@ -11,8 +11,27 @@ import { stopMarkedTrees } from '../processes/process-tree.ts';
  * after it finds them by it, by attempt, task or run (`stopOrphans`), within its scope
  * (`attemptScope`). Task ids and scopes hold no `/`.
  */
-export const attemptMarker = (scope: string, runId: string, taskId: string, attempt: number): string =>
-  `attempt/${scope}/${runId}/${taskId}/${attempt}`;
+export const attemptMarker = (scope: string, runId: string, taskId: string, attempt: number): string => {
+  markedRuns.add(`${scope}/${runId}`);
+  return `attempt/${scope}/${runId}/${taskId}/${attempt}`;
+};
+
+/**
+ * The runs (`<scope>/<run>`) this process made an attempt's marker for, i.e. may have started a
+ * program of (a command, a coding CLI, an MCP server): a run it began and made none for has no
+ * program to look for when it ends (`mayHaveLeftovers`), and its end reads no process table.
+ */
+const markedRuns = new Set<string>();
+
+/**
+ * Whether a run's end should look for programs its attempts left (`stopOrphans`): it was taken
+ * up from the store (a Baton before this one may have started some), or this process made a
+ * marker for it. Asked once, at the run's end: the run is forgotten.
+ */
+export function mayHaveLeftovers(scope: string, runId: string, resumed: boolean): boolean {
+  const marked = markedRuns.delete(`${scope}/${runId}`);
+  return resumed || marked;
+}
 
 /** The marker of an executor's attempt (`attemptMarker`), in the scope its context names. */
 export const markerOf = (ctx: {

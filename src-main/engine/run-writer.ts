@@ -197,7 +197,8 @@ export class RunWriter {
   flushDirty(): void {
     if (this.dirty.size > 0) {
       this.store.runs.saveTasks(this.dirty, this.dirtyJson);
-      if (this.bus.listening) for (const task of this.dirty) this.bus.emit('task.updated', { ...task });
+      if (this.bus.wants('task.updated'))
+        for (const task of this.dirty) this.bus.emit('task.updated', { ...task });
       this.dirty.clear();
       this.dirtyJson.clear();
     }

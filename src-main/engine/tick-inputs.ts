@@ -147,6 +147,11 @@ export class Inbox {
   /** How many times a tick has taken what waited: an input pushed since the last change still waits. */
   taken = 0;
 
+  /** How many inputs wait for the next tick. */
+  get pending(): number {
+    return this.waiting;
+  }
+
   push<K extends QueuedKind>(input: TickInputs[K] & { kind: K }): void {
     const list: TickInputs[K][] = this.lists[input.kind];
     list.push(input);

@@ -14,6 +14,11 @@ import { AppError } from '../base/errors.ts';
 export const LEAST_ROLE: { readonly [M in MethodName]: Role } = {
   'projects.list': 'viewer',
   'projects.save': 'member',
+  'spend.report': 'viewer',
+  'spend.budgets': 'viewer',
+  'spend.prices.list': 'viewer',
+  // What every later model call costs: a setting of the Baton, as an agent's or workspace's is.
+  'spend.prices.set': 'admin',
   'plans.list': 'viewer',
   'plans.get': 'viewer',
   'plans.versions': 'viewer',
@@ -88,6 +93,7 @@ export const LEAST_ROLE: { readonly [M in MethodName]: Role } = {
   'workers.heartbeat': 'member',
   'workers.report': 'member',
   'workers.leave': 'member',
+  'workers.claim': 'member',
   'workers.list': 'viewer',
   'workers.tokens.create': 'admin',
   'workers.tokens.list': 'admin',

@@ -9,7 +9,13 @@ import type { Blocked } from './blocked.ts';
 import { connectionsInText, fromViolation, readsInStderr, refusalsInToolError } from './blocked.ts';
 import type { Guarded } from './protected.ts';
 import { protectedIn } from './protected.ts';
-import { endSandboxSession, onViolation, sandboxSession, sandboxStatus } from './runtime.ts';
+import {
+  endSandboxSession,
+  onViolation,
+  sandboxSession,
+  sandboxStatus,
+  stopSandboxCheck,
+} from './runtime.ts';
 import { holdStandIns } from './stand-ins.ts';
 import { makeTempFolder } from './temp-folders.ts';
 
@@ -106,10 +112,10 @@ let endWhenIdle = false;
  * Ends the sandbox's session once no confined program runs (now, if none does), so that it keeps
  * no process alive after its work: called when an app closes.
  */
-export function endSandboxWhenIdle(): Promise<void> {
+export async function endSandboxWhenIdle(): Promise<void> {
+  await stopSandboxCheck();
   if (running === 0) return endSandboxSession();
   endWhenIdle = true;
-  return Promise.resolve();
 }
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;

@@ -1,7 +1,8 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import type { SandboxViolationEvent } from '@anthropic-ai/sandbox-runtime';
 import type { SandboxStatus } from '../../src-shared/schemas/sandbox.ts';
-import { type DependencyCheck, dependencyCheckOffThread } from './dependency-check.ts';
 import { reapOrphanBridges } from './orphan-bridges.ts';
 import { reapOrphanStandIns } from './stand-ins.ts';
 import { reapOrphanTempFolders } from './temp-folders.ts';
@@ -18,7 +19,7 @@ type Manager = Library['SandboxManager'];
 /** What to install, in the words a person types. */
 const LINUX_INSTALL = 'apt-get install bubblewrap socat ripgrep';
 
-/** The library, loaded at the first sandboxed program (the check loads it in a worker thread). */
+/** The library, loaded at the first sandboxed program (not at every start of Baton, nor by its check). */
 let library: Promise<Library> | null = null;
 const load = (): Promise<Library> => {
   library ??= import('@anthropic-ai/sandbox-runtime');
@@ -60,15 +61,15 @@ async function check(): Promise<SandboxStatus> {
       available: false,
       problem: `no OS sandbox on ${platform === 'win32' ? 'Windows' : platform} yet: Baton runs agents' processes in one on Linux and macOS`,
     };
-  const deps = await dependencyCheckOffThread(RIPGREP).catch(async (): Promise<DependencyCheck> => {
-    try {
-      return await (await load()).SandboxManager.checkDependenciesAsync(RIPGREP);
-    } catch (err) {
-      return { failed: (err as Error).message };
-    }
-  });
-  if ('failed' in deps)
-    return { available: false, problem: `the sandbox library could not be loaded: ${deps.failed}` };
+  let deps: { errors: string[] };
+  try {
+    deps = await libraryCheck();
+  } catch (err) {
+    return {
+      available: false,
+      problem: `the sandbox library could not be loaded: ${(err as Error).message}`,
+    };
+  }
   if (deps.errors.length > 0) return { available: false, problem: describe(deps.errors, platform) };
   if (platform === 'linux') {
     const why = await new Promise<string | null>((done) => {
@@ -86,6 +87,62 @@ async function check(): Promise<SandboxStatus> {
       };
   }
   return { available: true, problem: null };
+}
+
+// Plain JS, run in a process of its own: the library's check of what it needs, its answer on stdout.
+const CHECK_PROGRAM = `
+import(process.argv[1])
+  .then((lib) => lib.SandboxManager.checkDependenciesAsync(JSON.parse(process.argv[2])))
+  .then((deps) => process.stdout.write(JSON.stringify({ errors: deps.errors.map(String) })))
+  .catch((err) => process.stdout.write(JSON.stringify({ failed: String((err && err.message) || err) })));
+`;
+
+/** The check's program while it runs. */
+let checking: ChildProcess | null = null;
+
+/**
+ * The library's check (`checkDependenciesAsync`). Asked at every start of Baton, before any
+ * program runs: it is answered by a Node process of its own that loads the library, so Baton
+ * keeps none of it when no sandboxed program ever starts (the library in this process: ~6 MB more
+ * heap for as long as it runs; in a worker thread, ~30 MB of memory the thread's end did not give
+ * back). Where the library is loaded already, it answers itself.
+ */
+async function libraryCheck(): Promise<{ errors: string[] }> {
+  if (library) return (await library).SandboxManager.checkDependenciesAsync(RIPGREP);
+  const path = createRequire(import.meta.url).resolve('@anthropic-ai/sandbox-runtime');
+  const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1' }; // Electron runs as plain Node
+  delete env.NODE_OPTIONS; // no loader or inspector of Baton's
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      ['-e', CHECK_PROGRAM, pathToFileURL(path).href, JSON.stringify(RIPGREP)],
+      { env, timeout: 60_000, encoding: 'utf8', windowsHide: true },
+      (err, stdout, stderr) => {
+        if (checking === child) checking = null;
+        if (err && !stdout) reject(new Error(`${err.message}${stderr ? `: ${stderr.trim()}` : ''}`));
+        else resolve(stdout);
+      },
+    );
+    checking = child;
+  });
+  const answer = JSON.parse(out) as { errors?: string[]; failed?: string };
+  if (answer.failed !== undefined) throw new Error(answer.failed);
+  return { errors: answer.errors ?? [] };
+}
+
+/**
+ * Stops a check still running (an app closing right after it started leaves no process behind);
+ * whoever asked gets it as failed, and the next ask checks again.
+ */
+export async function stopSandboxCheck(): Promise<void> {
+  const child = checking;
+  if (!child) return;
+  checking = null;
+  status = null;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGKILL');
+  await exited;
 }
 
 /** The library's findings in a person's words: what is missing, and the command that installs it. */

@@ -11,6 +11,7 @@ import { runMethods } from './domains/runs.ts';
 import { scheduleMethods } from './domains/schedules.ts';
 import { scopeMethods } from './domains/scope.ts';
 import { secretMethods } from './domains/secrets.ts';
+import { spendMethods } from './domains/spend.ts';
 import { toolCallMethods } from './domains/tool-calls.ts';
 import { triggerMethods } from './domains/triggers.ts';
 import { webhookMethods } from './domains/webhooks.ts';
@@ -41,6 +42,7 @@ export const contract = mergeDomains({
   triggers: triggerMethods,
   notifications: notificationMethods,
   people: peopleMethods,
+  spend: spendMethods,
 });
 
 export type Contract = typeof contract;
@@ -66,6 +68,7 @@ export * from './domains/runs.ts';
 export * from './domains/schedules.ts';
 export * from './domains/scope.ts';
 export * from './domains/secrets.ts';
+export * from './domains/spend.ts';
 export * from './domains/tool-calls.ts';
 export * from './domains/triggers.ts';
 export * from './domains/webhooks.ts';

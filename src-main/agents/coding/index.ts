@@ -5,8 +5,8 @@ export type { AttemptIdentity, AttemptLink, AttemptLinks } from './attempt/attem
 export { createAttemptLinks } from './attempt/attempt-links.ts';
 export { DIFF_ARTIFACT } from './attempt/worktree.ts';
 export { cliWritePreview } from './attempt/write-preview.ts';
+export { handedBestOf } from './best-of/handed-in.ts';
 export type { CodingExecutorOptions } from './executor.ts';
-export { createCodingExecutor } from './executor.ts';
 export { codingRunHandlers } from './handlers/coding-runs.ts';
 export type { CodingHandlersContext } from './handlers/context.ts';
 export { keptWorkHandlers } from './handlers/kept-work.ts';
@@ -22,4 +22,5 @@ export type { CodingStore } from './repos/coding-store.ts';
 export { codingStore } from './repos/coding-store.ts';
 export { WorkerWorkspaces } from './repos/worker-workspaces.ts';
 export { needsWorkspace, taskBranch, workspaceMoved } from './sessions/context.ts';
+export { DEFAULT_PRICES, DEFAULT_PRICES_FROM, pricesWith } from './streams/prices.ts';
 export { diffCommits, inspectRepository, removeWorktree } from './workspaces/index.ts';

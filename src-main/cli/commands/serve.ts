@@ -82,7 +82,7 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
       workerTokens: app.workerTokens,
       people: app.people,
       ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
-      workerSignal: true,
+      workerSignal: app.workerPresence,
       mcp,
       mcpLinks: app.mcpLinks,
       agentCallbacks: app.agentCallbacks,

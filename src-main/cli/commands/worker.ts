@@ -150,7 +150,7 @@ export async function workerCommand(setup: WorkerSetup): Promise<number> {
     workDir: setup.workDir,
     workspaces,
     pollMs: setup.pollMs,
-    signal: new WorkSignal(setup.server, setup.token, say),
+    signal: new WorkSignal(setup.server, setup.token, setup.id, say),
     say,
   });
   const stop = () => worker.stop();

@@ -72,6 +72,7 @@ describe('notifications', () => {
       run_failed: true,
       run_completed: false,
       budget_exceeded: true,
+      budget_reached: true,
     });
     const again = await setup(other, [], { plan_id: 'fine', tasks: [task('a')] });
     await other.engine.whenSettled(again);

@@ -43,6 +43,15 @@ export function notificationOf(e: AuditEntry, facts: NotificationFacts): Notific
             : 'Approval waiting';
   } else if (e.entity === 'task' && e.to_status === 'ready' && facts.waitsForPerson) {
     return taskWaitingOf(e, e.entity_id);
+  } else if (e.entity === 'budget' && e.to_status === 'reached') {
+    return {
+      id: `audit-${e.id}`,
+      kind: 'budget_reached',
+      title: 'Budget reached',
+      body: e.why,
+      at: e.at,
+      target: { run_id: e.run_id, approval_id: null, task_id: null, budget: e.entity_id },
+    };
   } else if (e.entity === 'run' && e.from_status === 'executing' && e.to_status === 'failed') {
     kind = 'run_failed';
     title = `Run ${e.run_id} failed`;
@@ -140,7 +149,7 @@ export function createNotifier(deps: { store: Store; bus: EventBus; log?: ErrorL
 
   /** Up to `batches` batches of entries since the last look; `more` when entries are left. */
   function lookAt(batches: number): { told: Notification[]; more: boolean } {
-    if (!deps.bus.listening) {
+    if (!deps.bus.wants('notification')) {
       cursor = repo.lastAuditId() ?? cursor;
       return { told: [], more: false };
     }

@@ -37,6 +37,7 @@ import * as m036 from './036_landing_asked.ts';
 import * as m037 from './037_candidate_fix_rounds.ts';
 import * as m038 from './038_people.ts';
 import * as m039 from './039_ask_limits.ts';
+import * as m040 from './040_spend.ts';
 
 export interface Migration {
   version: number;
@@ -85,4 +86,5 @@ export const migrations: readonly Migration[] = [
   { version: 37, name: 'candidate_fix_rounds', up: m037.up },
   { version: 38, name: 'people', up: m038.up },
   { version: 39, name: 'ask_limits', up: m039.up },
+  { version: 40, name: 'spend', up: m040.up },
 ];

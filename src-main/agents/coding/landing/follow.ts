@@ -1,11 +1,10 @@
 import type { Landing } from '../../../../src-shared/schemas/landing.ts';
+import { forgeClient, LandingError } from '../../../forges/index.ts';
 import type { StoredLanding } from '../repos/landings-repo.ts';
-import { forgeClient } from './forge.ts';
 import type { LandingDeps } from './landing-deps.ts';
 import { landingChanged } from './landing-deps.ts';
 import { forgetBase, soonAfter } from './pr-base.ts';
 import { askOfPull, fixOf, releaseHomes } from './pr-fix.ts';
-import { LandingError } from './push.ts';
 
 /** When a landing is polled next: twice as long after each poll, from `firstMs`, at most `maxMs`. */
 export function nextPollIn(polls: number, follow: LandingDeps['follow']): number {

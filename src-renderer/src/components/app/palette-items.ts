@@ -58,6 +58,8 @@ function screenAddress(view: View): Route | null {
       return { screen: 'mytasks' };
     case 'agents':
       return { screen: 'agents', agentId: null };
+    case 'spend':
+      return { screen: 'spend', filter: {} };
     case 'workspaces':
     case 'projects':
       return { screen: view };
