@@ -1,6 +1,6 @@
 // Not a test: how fast the ACP route turns `session/update` messages into steps, beside the stream
 // parsers (../streams/bench.ts). Run it with
-//   node_modules/.bin/node src-main/agents/coding/acp/bench.ts [messages]
+//   node_modules/.bin/node src-main/agents/coding/routes/acp/bench.ts [messages]
 // A session of JSON-RPC lines as an agent sends them (agent message chunks, a tool call, its
 // update with a diff, a plan, again and again with unique ids), each parsed and handed to
 // `AcpTrace` as the client side does; JSON.parse alone on the same lines for scale.
