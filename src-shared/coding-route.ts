@@ -1,4 +1,4 @@
-import type { AnyCodingCli } from './schemas/agent.ts';
+import type { AnyCodingCli } from './schemas/coding-clis.ts';
 
 /**
  * How a coding agent is driven: over the Agent Client Protocol (`acp`) or on its CLI's own JSON

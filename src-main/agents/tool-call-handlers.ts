@@ -1,9 +1,9 @@
 import type { ToolCallHandlers } from '../../src-shared/contract/domains/tool-calls.ts';
 import { AppError } from '../base/errors.ts';
 import type { Engine } from '../engine/engine.ts';
-import { sameInput } from './coding/acp/permission.ts';
 import type { CodingStore } from './coding/index.ts';
 import { cliWritePreview } from './coding/index.ts';
+import { sameInput } from './coding/routes/acp/permission.ts';
 import { diffPreview } from './shared/diff-preview.ts';
 import { writePreview } from './shared/write-preview.ts';
 

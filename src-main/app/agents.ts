@@ -3,8 +3,7 @@ import type { AgentHandlers } from '../../src-shared/contract/domains/agents.ts'
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import { agentsFileSchema } from '../../src-shared/schemas/agent.ts';
 import { rankRecords } from '../../src-shared/schemas/skill-record.ts';
-import { routeFacts } from '../agents/coding/acp/default-route.ts';
-import { detectAcpAgents } from '../agents/coding/acp/detect.ts';
+import { routeFacts } from '../agents/coding/routes/default-route.ts';
 import { testCommandAgent } from '../agents/index.ts';
 import { configChangeEntry } from '../base/config-audit.ts';
 import { AppError, invalidInput, toIssues } from '../base/errors.ts';
@@ -66,8 +65,9 @@ export function agentHandlers({
     },
     'agents.list': () => store.agents.list().map((a) => engine.effectiveStatus(a)),
     'agents.sandbox': () => sandboxStatus(),
-    'agents.detectAcp': () =>
-      detectAcpAgents(
+    // The coding CLIs' table (their launches and stream parsers) is loaded when first asked, not at start.
+    'agents.detectAcp': async () =>
+      (await import('../agents/coding/clis/detect.ts')).detectAcpAgents(
         userEnv(),
         store.workspaces.list().map((w) => w.path),
       ),

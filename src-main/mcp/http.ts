@@ -23,7 +23,7 @@ const MAX_MCP_BODY = 64 * 1024 * 1024;
  * framework: the host reads the body under its own limits, the request becomes a web `Request`
  * (aborted when the client goes away), and the `Response`, JSON or an SSE stream, is written back
  * as it comes. The host checked the token before: the SDK sees no credentials, only the attempt
- * an attempt link's token speaks for (`agents/coding/cli/attempt-links.ts`), which offers that
+ * an attempt link's token speaks for (`agents/coding/attempt/attempt-links.ts`), which offers that
  * attempt's `approve`.
  */
 export function createMcpEndpoint(client: BatonClient, opts: BatonMcpOptions): McpEndpoint {

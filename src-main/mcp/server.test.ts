@@ -3,7 +3,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { contract } from '../../src-shared/contract/index.ts';
 import { call, setup } from '../../test/kit/engine-kit.ts';
-import type { AttemptIdentity } from '../agents/coding/cli/attempt-links.ts';
+import type { AttemptIdentity } from '../agents/coding/attempt/attempt-links.ts';
 import type { BatonApp } from '../app/create-app.ts';
 import { createApp } from '../app/create-app.ts';
 import { createCallClient } from '../app/memory-transport.ts';

@@ -35,7 +35,7 @@ export interface ConfineRequest {
   hide?: readonly string[];
   /**
    * Paths inside its writable folders that stay read-only, there or not: a coding CLI's own
-   * config in the person's home (`cli-sandbox.ts`). Besides these, the library's protected list
+   * config in the person's home (`agents/coding/attempt/confine.ts`). Besides these, the library's protected list
    * for its working folder (`protected.ts`) always stays read-only.
    */
   readOnly?: readonly Guarded[];

@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { surelyStream } from '../coding-route.ts';
 import { toolPolicyRuleSchema, toolSourceSchema } from './agent-tools.ts';
+import type { AnyCodingCli } from './coding-clis.ts';
+import { ACP_ONLY_CLIS, CODING_CLIS, isStreamCli } from './coding-clis.ts';
 import { idSchema, skillSchema } from './common.ts';
 import { sandboxPolicySchema } from './sandbox.ts';
 import { envMapSchema, secretNameSchema } from './secret-refs.ts';
 import { taskInputsDeclSchema } from './task-inputs.ts';
 
+export type { AcpOnlyCli, AnyCodingCli, CodingCli } from './coding-clis.ts';
+export { ACP_ONLY_CLIS, CODING_CLIS, isStreamCli } from './coding-clis.ts';
 export type { EnvValue } from './secret-refs.ts';
 export { envMapSchema, envValueSchema, secretNameSchema } from './secret-refs.ts';
 
@@ -176,24 +180,6 @@ export const humanAgentSchema = z.strictObject({
   kind: z.literal('human'),
   worker: z.never({ error: 'a human agent is a person: no worker runs it (remove worker)' }).optional(),
 });
-
-/**
- * The coding-agent CLIs Baton drives headless. One list: the agent schema, the
- * stream parsers (src-main/agents/coding/streams/) and the executor's adapters use it.
- */
-export const CODING_CLIS = ['claude', 'codex', 'opencode', 'qwen'] as const;
-export type CodingCli = (typeof CODING_CLIS)[number];
-
-/**
- * The `cli` values usable only with `protocol: "acp"` (src-main/agents/coding/acp/): Gemini CLI,
- * and `acp`, any other Agent Client Protocol agent (its `executable` and `args`).
- */
-export const ACP_ONLY_CLIS = ['gemini', 'acp'] as const;
-export type AcpOnlyCli = (typeof ACP_ONLY_CLIS)[number];
-/** Every `cli` a coding agent may name. */
-export type AnyCodingCli = CodingCli | AcpOnlyCli;
-export const isStreamCli = (cli: string): cli is CodingCli =>
-  (CODING_CLIS as readonly string[]).includes(cli);
 
 /** USD per million tokens of one model (the stream parsers' `ModelPrice`). */
 export const modelPriceSchema = z.strictObject({

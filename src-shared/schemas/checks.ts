@@ -94,6 +94,23 @@ export function checksLine(checks: readonly { name: string; status: CheckStatus 
   return checks.map((c) => `${c.name} ${mark[c.status]}`).join(' ');
 }
 
+/** How one check ended, in a few words: "failed (exit code 1): 1 of 3 tests failing". */
+export function checkVerdict(c: CheckOutcome): string {
+  const how =
+    c.status === 'passed'
+      ? 'passed'
+      : c.status === 'timed_out'
+        ? 'timed out'
+        : c.exit_code === null
+          ? 'failed'
+          : `failed (exit code ${c.exit_code})`;
+  if (!c.tests) return how;
+  const total = c.tests.passed + c.tests.failed;
+  return c.tests.failed > 0
+    ? `${how}: ${c.tests.failed} of ${total} tests failing`
+    : `${how}: ${total} tests passed`;
+}
+
 /**
  * What a workspace's checks find on this machine (`workspaces.checkEnv`): the folders of their
  * PATH in order (the workspace's own PATH when its env sets one), the `node` it gives with its

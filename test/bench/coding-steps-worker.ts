@@ -1,6 +1,6 @@
 // The coding agents' step figure: an agent printing 50,000 JSON lines, parsed and stored. For
 // each coding CLI, its recorded stream made long (coding-stream.ts) goes
-//   - through the CLI's parser alone (createParser, as the coding executor uses it): lines/s;
+//   - through the CLI's parser alone (parserOf, as the stream route makes it): lines/s;
 //   - through the parser and the engine into the step store: an executor parses the lines as
 //     the coding executor does and yields each step; the engine stores every step (upserts in
 //     the tick's transaction; like the coding executor, it does not wait for each commit) and
@@ -14,7 +14,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createParser } from '../../src-main/agents/coding/streams/parser.ts';
+import { parserOf } from '../../src-main/agents/coding/clis/captures.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
 import type { Executor } from '../../src-main/engine/executor.ts';
 import { CODING_CLIS, type CodingCli } from '../../src-shared/schemas/agent.ts';
@@ -52,7 +52,7 @@ const q = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 
 function parseAlone(cli: CodingCli, lines: string[]): { ms: number; steps: number } {
-  const parser = createParser(cli, { model: MODEL[cli], startSeq: 1 });
+  const parser = parserOf(cli, { model: MODEL[cli], startSeq: 1 });
   let steps = 0;
   const t0 = performance.now();
   for (const l of lines) steps += parser.line(l).length;
@@ -71,7 +71,7 @@ async function parseAndStore(cli: CodingCli, lines: string[]) {
     awaitsSteps: false, // as the coding executor
 
     async *start() {
-      const parser = createParser(cli, { model: MODEL[cli], startSeq: 1 });
+      const parser = parserOf(cli, { model: MODEL[cli], startSeq: 1 });
       t0 = performance.now();
       cpu0 = process.cpuUsage();
       let chunk = 0;
@@ -118,7 +118,7 @@ async function parseAndStore(cli: CodingCli, lines: string[]) {
     if (run.status !== 'completed') throw new Error(`the run ended ${run.status}`);
     const stored = app.store.steps.list(runId, cli).length;
     // The same lines into the store in batches (as attempt 2 of the same task).
-    const parser = createParser(cli, { model: MODEL[cli], startSeq: 1 });
+    const parser = parserOf(cli, { model: MODEL[cli], startSeq: 1 });
     const b0 = performance.now();
     for (let i = 0; i < lines.length; i += BATCH) {
       const rows = lines

@@ -1,12 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { geminiLaunch } from '../../src-main/agents/coding/acp/launches/gemini.ts';
-import type { AcpLaunch } from '../../src-main/agents/coding/acp/launches/launch.ts';
-import { opencodeLaunch } from '../../src-main/agents/coding/acp/launches/opencode.ts';
-import { qwenLaunch } from '../../src-main/agents/coding/acp/launches/qwen.ts';
-import type { AdapterInput } from '../../src-main/agents/coding/cli/adapters/adapter.ts';
-import { hostOf } from '../../src-main/agents/coding/cli/cli-sandbox.ts';
+import { hostOf } from '../../src-main/agents/coding/attempt/confine.ts';
+import type { Invocation, LaunchInput } from '../../src-main/agents/coding/clis/definition.ts';
+import { CODING_CLI_DEFINITIONS } from '../../src-main/agents/coding/clis/index.ts';
 import { confine, endSandboxWhenIdle, sandboxStatus } from '../../src-main/sandbox/index.ts';
 import { DEFAULT_SANDBOX } from '../../src-shared/schemas/sandbox.ts';
 import { fixtureBin, fixtureInstalled } from '../kit/fixtures.ts';
@@ -22,7 +19,7 @@ import { startPhoneHomeTrap } from './phone-home-trap.ts';
 import { makeAttemptDirs } from './run-cli.ts';
 
 // Five real ACP agents: Gemini CLI, qwen-code and opencode, each started by its Baton launch
-// (src-main/agents/coding/acp/launches/), and Claude Code and Codex through Zed's ACP adapters
+// (src-main/agents/coding/clis/<cli>/acp.ts), and Claude Code and Codex through Zed's ACP adapters
 // (started here as clis.ts configures the CLIs), each against a scripted model server on
 // 127.0.0.1 speaking its wire protocol, driven directly through the ACP SDK by a minimal client
 // (acp-client.ts), not Baton's route. One agent process for the session plus one for
@@ -30,7 +27,7 @@ import { makeAttemptDirs } from './run-cli.ts';
 
 interface Probe {
   /** Baton's launch; Claude's and Codex's (written beside Baton's ACP route) are stood in for by `start`. */
-  launch: Pick<AcpLaunch, 'name' | 'program' | 'invocation'>;
+  launch: { name: string; program: string; invocation(input: LaunchInput): Promise<Invocation> };
   startServer: (turns: Turn[]) => Promise<ModelServer>;
   /** The provider base URL the launch is given for a server. */
   baseUrl: (server: ModelServer) => string;
@@ -45,6 +42,12 @@ interface Probe {
   /** Whether it writes the file through the client's `fs/write_text_file` (else by itself). */
   writesThroughClient: boolean;
   env?: Record<string, string>;
+}
+
+/** Baton's own ACP launch of `cli`, as a probe starts it. */
+function baton(cli: 'gemini' | 'qwen' | 'opencode'): Probe['launch'] {
+  const acp = CODING_CLI_DEFINITIONS[cli].acp;
+  return { name: cli, program: acp.known[0]!.program, invocation: acp.launch };
 }
 
 const chat = (turns: Turn[]) => startChatServer({ conversations: [{ name: 'task', turns }] });
@@ -116,7 +119,7 @@ const PROBES: Probe[] = [
     writesThroughClient: false,
   },
   {
-    launch: geminiLaunch,
+    launch: baton('gemini'),
     startServer: (turns) => startGeminiServer({ conversations: [{ name: 'task', turns }] }),
     baseUrl: (s) => s.url,
     writeTool: (file, content) => [{ name: 'write_file', input: { file_path: file, content } }],
@@ -124,7 +127,7 @@ const PROBES: Probe[] = [
     writesThroughClient: false,
   },
   {
-    launch: qwenLaunch,
+    launch: baton('qwen'),
     startServer: chat,
     baseUrl: (s) => `${s.url}/v1`,
     writeTool: (file, content) => [{ name: 'write_file', input: { file_path: file, content } }],
@@ -132,7 +135,7 @@ const PROBES: Probe[] = [
     writesThroughClient: true,
   },
   {
-    launch: opencodeLaunch,
+    launch: baton('opencode'),
     startServer: chat,
     baseUrl: (s) => `${s.url}/v1`,
     writeTool: (file, content) => [{ name: 'write', input: { filePath: file, content } }],
@@ -180,7 +183,7 @@ async function prepare(probe: Probe, turns: (file: string) => Turn[], sandboxed 
     root: process.getuid?.() === 0,
     sandboxed,
     batonMcp: null,
-  } as unknown as AdapterInput;
+  } as unknown as LaunchInput;
   const inv = await probe.launch.invocation(input);
   const env = {
     PATH: [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
@@ -320,7 +323,7 @@ describe.skipIf(!fixtureInstalled('coding-agents')).each(PROBES)('$launch.name o
 // Baton's launches in Baton's OS sandbox, as a coding agent's CLI runs (src-main/sandbox/): it
 // writes the worktree, its home and temp folder only, and reaches the model server only (listed
 // as 127.0.0.1:PORT); ACP goes over the sandboxed process's stdio. One prompt each (opencode's
-// launch keeps its own loopback server off the sandbox's proxy: see launches/opencode.ts).
+// launch keeps its own loopback server off the sandbox's proxy: see clis/opencode/acp.ts).
 const sandboxAvailable = process.platform === 'linux' && (await sandboxStatus()).available;
 afterAll(() => endSandboxWhenIdle());
 

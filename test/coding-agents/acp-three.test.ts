@@ -57,7 +57,7 @@ export function phases(cli: Three, extra: (req: ModelRequest) => boolean = () =>
 
 /**
  * Gemini CLI, qwen-code and opencode over the Agent Client Protocol through Baton's route
- * (`protocol: "acp"`, Baton's launches in src-main/agents/coding/acp/launches/), three tasks of
+ * (`protocol: "acp"`, Baton's launches in src-main/agents/coding/clis/<cli>/acp.ts), three tasks of
  * one plan in parallel, each with `tool_approvals: "inbox"`: one edit approved from the inbox (it
  * lands on the task's branch), one denied with a message the model reads, and a request for
  * changes that goes on in the same session (qwen, opencode: `session/load`) or, for Gemini CLI,

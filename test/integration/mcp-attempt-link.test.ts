@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AttemptLink } from '../../src-main/agents/coding/cli/attempt-links.ts';
+import type { AttemptLink } from '../../src-main/agents/coding/attempt/attempt-links.ts';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
 import { createCallClient } from '../../src-main/app/memory-transport.ts';

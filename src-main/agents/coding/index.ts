@@ -1,12 +1,12 @@
 // The coding agent's only door: what the app, the hosts, the MCP server and the remote worker
 // use of it. Everything else in this folder is its own.
 
+export type { AttemptIdentity, AttemptLink, AttemptLinks } from './attempt/attempt-links.ts';
+export { createAttemptLinks } from './attempt/attempt-links.ts';
+export { DIFF_ARTIFACT } from './attempt/worktree.ts';
+export { cliWritePreview } from './attempt/write-preview.ts';
 export { handedBestOf } from './best-of/handed-in.ts';
-export type { AttemptIdentity, AttemptLink, AttemptLinks } from './cli/attempt-links.ts';
-export { createAttemptLinks } from './cli/attempt-links.ts';
-export type { CodingExecutorOptions } from './cli/coding.ts';
-export { DIFF_ARTIFACT } from './cli/worktree.ts';
-export { cliWritePreview } from './cli/write-preview.ts';
+export type { CodingExecutorOptions } from './executor.ts';
 export { codingRunHandlers } from './handlers/coding-runs.ts';
 export type { CodingHandlersContext } from './handlers/context.ts';
 export { keptWorkHandlers } from './handlers/kept-work.ts';

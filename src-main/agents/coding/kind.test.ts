@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCodingExecutor } from './cli/coding.ts';
+import { createCodingExecutor } from './executor.ts';
 import { codingExecutorAtFirstAttempt } from './kind.ts';
 
 describe('the coding executor loaded at its first attempt', () => {

@@ -2,10 +2,10 @@ import type { ErrorLog } from '../../base/log-line.ts';
 import type { Executor } from '../../engine/executor.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 import type { AgentKindDefinition } from '../kind-definition.ts';
-import { routeNow } from './acp/default-route.ts';
 import { changedFilesOf } from './changed-files.ts';
-import type { CodingExecutorOptions } from './cli/coding.ts';
+import type { CodingExecutorOptions } from './executor.ts';
 import type { CodingStore } from './repos/coding-store.ts';
+import { routeNow } from './routes/default-route.ts';
 import { DEFAULT_PARKED_WORKTREES, parkedFolder, WorktreeCleanup } from './sessions/cleanup.ts';
 import { codingContextOf } from './sessions/context.ts';
 
@@ -77,7 +77,7 @@ export function createCodingKind(opts: CodingKindOptions): CodingKind {
 }
 
 /**
- * `createCodingExecutor` (cli/coding.ts), loaded at the first coding attempt: its routes (the CLIs'
+ * `createCodingExecutor` (executor.ts), loaded at the first coding attempt: its routes (the CLIs'
  * streams, ACP), checks, best of N and the metering endpoint are ~200 KB of code an app whose runs
  * have no coding agent never runs, and every full GC would mark it. Its flags are the executor's
  * own (`awaitsSteps: false`: kind.test.ts holds them to it).
@@ -85,7 +85,7 @@ export function createCodingKind(opts: CodingKindOptions): CodingKind {
 export function codingExecutorAtFirstAttempt(opts: CodingExecutorOptions): Executor {
   let made: Promise<Executor> | null = null;
   const executor = () => {
-    made ??= import('./cli/coding.ts').then(
+    made ??= import('./executor.ts').then(
       (m) => m.createCodingExecutor(opts),
       (err: unknown) => {
         made = null; // the next attempt tries again

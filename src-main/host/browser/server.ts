@@ -96,7 +96,7 @@ export interface BrowserHostOptions {
     close(): Promise<void>;
   };
   /**
-   * Coding CLIs' links to `/mcp` (src-main/agents/coding/cli/attempt-links.ts): a link's
+   * Coding CLIs' links to `/mcp` (src-main/agents/coding/attempt/attempt-links.ts): a link's
    * token opens `/mcp` only, speaking for its attempt. The host tells it where `/mcp` is served.
    */
   mcpLinks?: AttemptLinks;

@@ -22,7 +22,7 @@ export interface CallbackHostOptions {
   triggers?: RequestHandler;
   /**
    * Baton's MCP server at `/mcp` for coding CLIs' attempt links only
-   * (src-main/agents/coding/cli/attempt-links.ts): the desktop app has no browser host, and a
+   * (src-main/agents/coding/attempt/attempt-links.ts): the desktop app has no browser host, and a
    * CLI whose tool calls a person approves reaches it here.
    */
   mcp?: { endpoint: McpEndpoint; links: AttemptLinks };

@@ -6,7 +6,7 @@ import type { BestOfSummary } from '../../../../src-shared/schemas/best-of.ts';
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import type { CodingContext, ExecutorEvent, TaskContext } from '../../../engine/executor.ts';
 import { removeWorkspaces, taskContext } from '../../testing/task-context.ts';
-import { finish, prepare } from '../cli/worktree.ts';
+import { finish, prepare } from '../attempt/worktree.ts';
 import { parkedWorktrees, parkInPool } from '../workspaces/index.ts';
 import { makeRepo } from '../workspaces/testing/temp-repo.ts';
 import { runBestOf } from './run-best-of.ts';

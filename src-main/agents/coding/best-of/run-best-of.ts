@@ -7,8 +7,8 @@ import type { CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import type { CodingContext, ExecutorEvent, TaskContext } from '../../../engine/executor.ts';
 import { CANCELLED } from '../../../engine/executor.ts';
 import { ConfinedFolder } from '../../../files/confined-folder.ts';
+import { DIFF_ARTIFACT, dependencyBranches, prepare } from '../attempt/worktree.ts';
 import { checksFailedText } from '../checks/checks-prompt.ts';
-import { DIFF_ARTIFACT, dependencyBranches, prepare } from '../cli/worktree.ts';
 import {
   adoptWorktree,
   makeRoom,

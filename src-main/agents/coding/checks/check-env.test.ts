@@ -2,7 +2,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkEnvironment, checkEnvOf } from './check-env.ts';
+import { checkEnvOf } from '../attempt/env.ts';
+import { checkEnvironment } from './check-env.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-check-env-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,21 +3,8 @@ import { delimiter } from 'node:path';
 import type { CheckEnvironment } from '../../../../src-shared/schemas/checks.ts';
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import { userEnv } from '../../../processes/user-env.ts';
-import { baseEnv } from '../cli/cli-env.ts';
-import { findOnPath } from '../handlers/detect-clis.ts';
-
-/**
- * The environment a workspace's checks (and its setup command) run with: what every CLI gets
- * of the person's environment (PATH without Baton's folders, the language; `cli-env.ts`), HOME, the attempt's TMPDIR, and the
- * workspace's `env` over it. One place, so what the check form shows is what a check gets.
- */
-export function checkEnvOf(
-  workspaceEnv: Record<string, string>,
-  tmp: string,
-  from: Readonly<Record<string, string | undefined>> = userEnv(),
-): Record<string, string> {
-  return { ...baseEnv(from.HOME ?? tmp, tmp, from), ...workspaceEnv };
-}
+import { checkEnvOf } from '../attempt/env.ts';
+import { findOnPath } from '../clis/programs.ts';
 
 /** How long `node --version` may take. */
 const VERSION_TIMEOUT_MS = 5_000;

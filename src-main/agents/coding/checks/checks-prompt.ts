@@ -1,24 +1,8 @@
 import type { CheckOutcome } from '../../../../src-shared/schemas/checks.ts';
+import { checkVerdict } from '../../../../src-shared/schemas/checks.ts';
 
 /** The most of a failing check's output tail put in the prompt (its end). */
 export const PROMPT_TAIL_CHARS = 6_000;
-
-/** How one check ended, in a few words: "failed (exit code 1): 1 of 3 tests failing". */
-export function checkVerdict(c: CheckOutcome): string {
-  const how =
-    c.status === 'passed'
-      ? 'passed'
-      : c.status === 'timed_out'
-        ? 'timed out'
-        : c.exit_code === null
-          ? 'failed'
-          : `failed (exit code ${c.exit_code})`;
-  if (!c.tests) return how;
-  const total = c.tests.passed + c.tests.failed;
-  return c.tests.failed > 0
-    ? `${how}: ${c.tests.failed} of ${total} tests failing`
-    : `${how}: ${total} tests passed`;
-}
 
 /** Why the checks failed, for an attempt's error: "checks failed after 2 fix rounds: test failed (exit code 1): …". */
 export function checksFailedText(failed: readonly CheckOutcome[], rounds: number): string {

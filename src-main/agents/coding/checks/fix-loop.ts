@@ -1,30 +1,18 @@
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import type { CheckOutcome, WorkspaceCheck } from '../../../../src-shared/schemas/checks.ts';
-import { allPassed, DEFAULT_FIX_ROUNDS } from '../../../../src-shared/schemas/checks.ts';
-import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
+import { allPassed, checkVerdict, DEFAULT_FIX_ROUNDS } from '../../../../src-shared/schemas/checks.ts';
 import type { CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import type { CodingContext, ExecutorEvent, TaskContext } from '../../../engine/executor.ts';
 import { CANCELLED } from '../../../engine/executor.ts';
+import type { SandboxOf } from '../../../sandbox/index.ts';
 import { inFolder } from '../../../sandbox/index.ts';
 import type { SessionSpent } from '../../../store/steps-repo.ts';
-import type { Ready } from '../cli/cli-run.ts';
-import { runAgent } from '../cli/cli-run.ts';
-import { finish } from '../cli/worktree.ts';
+import type { Ready } from '../attempt/ready.ts';
+import { finish } from '../attempt/worktree.ts';
 import type { CheckRound } from './check-round.ts';
 import { checkRound } from './check-round.ts';
-import { checksFailedPrompt, checksFailedText, checkVerdict } from './checks-prompt.ts';
+import { checksFailedPrompt, checksFailedText } from './checks-prompt.ts';
 import { MAX_CHECK_LINE, runCheck } from './run-check.ts';
-
-/**
- * The Agent Client Protocol route (../acp/), loaded at an ACP agent's first attempt: its SDK (its
- * schemas alone take ~0.1 s to load) is not needed at Baton's start.
- */
-async function* runAcpAgent(
-  ...args: Parameters<typeof import('../acp/acp-run.ts').runAcpAgent>
-): AsyncGenerator<ExecutorEvent> {
-  const acp = await import('../acp/acp-run.ts');
-  yield* acp.runAcpAgent(...args);
-}
 
 export interface CheckedRun {
   ctx: TaskContext<CodingAgent>;
@@ -33,17 +21,16 @@ export interface CheckedRun {
   signal: AbortSignal;
   graceMs: number;
   now: () => number;
+  /**
+   * One run of the agent on its route (the attempt's lifecycle, ../attempt/lifecycle.ts): the
+   * first with the attempt's context, each fix round's resuming its session.
+   */
+  attempt: (coding: CodingContext, ready: Ready) => AsyncGenerator<ExecutorEvent>;
   /** Where the checks run: the workspace's environment, and its sandbox within the agent's (both narrowed by the plan). */
   checkEnv: Record<string, string>;
-  checkSandbox: {
-    policy: SandboxPolicy;
-    hide: readonly string[];
-    owner: string;
-    /** Under the network policy `ask`: asks a person about a host the sandbox refused. */
-    askHost?: ((host: string) => void) | undefined;
-    /** Protected paths of the worktree the checks may write on purpose (the workspace's `allow_protected_writes`). */
-    mayWrite?: readonly string[] | undefined;
-  };
+  checkSandbox: SandboxOf;
+  /** How the workspace's sandbox narrows within the agent's, said when checks run: or null. */
+  narrower: string | null;
 }
 
 /** The workspace's checks a task runs: those it names (`[]`: none), else all, in the workspace's order. */
@@ -67,6 +54,12 @@ export async function* checkedAgent(o: CheckedRun): AsyncGenerator<ExecutorEvent
   const { ctx, coding, ready, signal } = o;
   const checks = checksOf(ctx.task, coding.workspace.checks);
   const rounds = ctx.task.fix_rounds ?? DEFAULT_FIX_ROUNDS;
+  if (o.narrower && checks.length > 0)
+    yield {
+      type: 'log',
+      stream: 'info',
+      text: `the checks run the agent's work, so within agent "${ctx.agent.id}"'s sandbox too: ${o.narrower}`,
+    };
   let nextSeq = ready.firstSeq ?? 1;
   let sessionId =
     coding.resume?.session_id ??
@@ -97,21 +90,12 @@ export async function* checkedAgent(o: CheckedRun): AsyncGenerator<ExecutorEvent
     promptSeq: number,
   ): AsyncGenerator<ExecutorEvent, CodingOutput | null> {
     let output: CodingOutput | null = null;
-    // An ACP agent runs on the Agent Client Protocol route (../acp/); the rest on their event stream.
-    const route = ctx.agent.protocol === 'acp' ? runAcpAgent : runAgent;
-    for await (const e of route(
-      ctx,
-      forRound,
-      {
-        ...ready,
-        promptSeq,
-        firstSeq: promptSeq === 0 ? (ready.firstSeq ?? 1) : promptSeq + 1,
-        finishing: warm,
-      },
-      signal,
-      o.graceMs,
-      o.now,
-    )) {
+    for await (const e of o.attempt(forRound, {
+      ...ready,
+      promptSeq,
+      firstSeq: promptSeq === 0 ? (ready.firstSeq ?? 1) : promptSeq + 1,
+      finishing: warm,
+    })) {
       if (e.type === 'result') {
         output = e.output as CodingOutput;
         continue;

@@ -1,9 +1,8 @@
 import type { CheckOutcome, CheckTests, WorkspaceCheck } from '../../../../src-shared/schemas/checks.ts';
 import { CHECK_OUTPUT_TAIL_BYTES, DEFAULT_CHECK_TIMEOUT_S } from '../../../../src-shared/schemas/checks.ts';
-import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
 import type { ExecutorEvent } from '../../../engine/executor.ts';
 import { ConfinedFolder } from '../../../files/confined-folder.ts';
-import type { ConfinedProgram } from '../../../sandbox/index.ts';
+import type { ConfinedProgram, SandboxOf } from '../../../sandbox/index.ts';
 import { confine, exitOutside, inFolder } from '../../../sandbox/index.ts';
 import type { LineProcessEnd, OutputLine } from '../../shared/line-process.ts';
 import { runLineProcess } from '../../shared/line-process.ts';
@@ -27,16 +26,11 @@ export interface CheckRun {
   graceMs: number;
   signal: AbortSignal;
   clean: (text: string) => string;
-  /** The workspace's sandbox within the agent's (both narrowed by the plan), and Baton's folders to hide. */
-  sandbox: {
-    policy: SandboxPolicy;
-    hide: readonly string[];
-    owner: string;
-    /** Under the network policy `ask`: asks a person about a host the sandbox refused. */
-    askHost?: ((host: string) => void) | undefined;
-    /** The sandbox the round's checks share (`checkRound`); none: each check a sandbox of its own. */
-    round?: CheckRound | undefined;
-  };
+  /**
+   * The workspace's sandbox within the agent's (both narrowed by the plan), Baton's folders to
+   * hide, and the sandbox the round's checks share (`checkRound`; none: each check a sandbox of its own).
+   */
+  sandbox: SandboxOf & { round?: CheckRound | undefined };
   round: number;
   /** The seq of the next step (what the sandbox refused it). */
   nextSeq: () => number;

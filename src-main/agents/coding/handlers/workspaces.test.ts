@@ -7,10 +7,10 @@ import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import { call, controlledExecutor, eventually, task } from '../../../../test/kit/engine-kit.ts';
 import type { BatonApp } from '../../../app/create-app.ts';
 import { createApp } from '../../../app/create-app.ts';
+import { detectClis } from '../clis/detect.ts';
 import { prepareWorktree } from '../workspaces/index.ts';
 import type { TempRepo } from '../workspaces/testing/temp-repo.ts';
 import { makeRepo } from '../workspaces/testing/temp-repo.ts';
-import { detectClis } from './detect-clis.ts';
 
 let app: BatonApp | undefined;
 const cleanups: (() => void)[] = [];

@@ -13,7 +13,6 @@ import { checkEnvironment } from '../checks/check-env.ts';
 import { discardWorktree } from '../sessions/cleanup.ts';
 import { emptyPool, inspectRepository, pruneWorktrees, WorkspaceError } from '../workspaces/index.ts';
 import type { CodingHandlersContext } from './context.ts';
-import { detectClis } from './detect-clis.ts';
 import { branchHandlers } from './task-branches.ts';
 import { folderHandlers } from './workspace-folders.ts';
 import { workspaceMissing } from './workspace-health.ts';
@@ -284,8 +283,9 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
     },
     'workspaces.checkEnv': ({ workspace_id }) => checkEnvironment(found(workspace_id)),
     ...folderHandlers(store),
-    'workspaces.detectClis': () =>
-      detectClis(
+    // The coding CLIs' table (their launches and stream parsers) is loaded when first asked, not at start.
+    'workspaces.detectClis': async () =>
+      (await import('../clis/detect.ts')).detectClis(
         userEnv(),
         store.agents.list().filter((a): a is CodingAgent => a.kind === 'coding'),
       ),

@@ -4,9 +4,9 @@ import type { PullState } from '../../../forges/index.ts';
 import { FORGES, gitUserOf, LandingError } from '../../../forges/index.ts';
 import type { StoredLanding } from '../repos/landings-repo.ts';
 import { git } from '../workspaces/git.ts';
+import { maxRounds, startFix, taskSpecOf } from './fix-round.ts';
 import type { LandingDeps } from './landing-deps.ts';
 import { landingChanged } from './landing-deps.ts';
-import { maxRounds, startFix, taskSpecOf } from './pr-fix.ts';
 import { fetchBranch } from './push.ts';
 import { isAncestorOf, tryRebase } from './rebase.ts';
 
@@ -42,7 +42,7 @@ const named = (files: readonly string[]): string =>
  * needed); when it conflicts, a fix round of kind `conflict` merges the base into the task's
  * worktree and sends the agent back, in its session, to resolve the conflict markers (Baton
  * concludes the merge), or, with the task's `on_conflict: "ask"`, has a person resolve them first
- * (the merge-conflict approval in the inbox; `cli/worktree.ts`, `mergeBaseAsking`). A
+ * (the merge-conflict approval in the inbox; `attempt/worktree.ts`, `mergeBaseAsking`). A
  * branch holding commits Baton did not push is not rebased: said once, left to a person.
  */
 export async function baseOfPull(

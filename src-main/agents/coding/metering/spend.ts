@@ -1,4 +1,3 @@
-import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import type { MeterSpent } from './meter.ts';
 
 /** Claude Code's own server, where its calls go without a provider (or an ANTHROPIC_BASE_URL of the agent's). */
@@ -13,18 +12,18 @@ export const budgetExceeded = (spent: number, cap: number): string =>
 
 /**
  * The model server a coding agent's calls go on to through the metering endpoint: its provider,
- * or for claude without one its own server (the agent's ANTHROPIC_BASE_URL, else Anthropic's
- * API). Null: Baton does not know where the CLI's calls go (codex, opencode, qwen-code on the
- * person's own login and config), so they go there directly.
+ * or without one the CLI's own server where Baton knows it (`ownServer`, its definition's: claude's
+ * is the agent's ANTHROPIC_BASE_URL, else Anthropic's API). Null: Baton does not know where the
+ * CLI's calls go (codex, opencode, qwen-code on the person's own login and config), so they go
+ * there directly.
  */
 export function upstreamOf(
-  agent: CodingAgent,
+  ownServer: ((env: Readonly<Record<string, string>>) => string) | null,
   provider: { base_url: string } | null,
   env: Record<string, string>,
 ): string | null {
   if (provider) return provider.base_url;
-  if (agent.cli === 'claude') return env.ANTHROPIC_BASE_URL || ANTHROPIC_API;
-  return null;
+  return ownServer?.(env) ?? null;
 }
 
 /** Which rule refused a model call: the agent's cap, the plan's (or project's) budget, or a cap that cannot see. */

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Step, stepSchema } from '../../../../src-shared/schemas/step.ts';
-import { allCaptures, captureLines, fakeClock } from './captures.ts';
-import { CODING_CLIS, type CodingCli, createParser, type ParserOptions } from './parser.ts';
+import { allCaptures, captureLines, fakeClock, parserOf } from '../clis/captures.ts';
+import { CODING_CLIS, type CodingCli, type ParserOptions } from './parser.ts';
 
 /** Every non-empty captured line, by CLI. */
 const LINES: Record<CodingCli, string[]> = { claude: [], codex: [], opencode: [], qwen: [] };
@@ -13,7 +13,7 @@ const cli = fc.constantFrom(...CODING_CLIS);
 
 /** Feeds lines and an end to a parser; every step it hands out must validate. */
 function feed(which: CodingCli, lines: string[], opts: ParserOptions = {}) {
-  const parser = createParser(which, { now: fakeClock(), ...opts });
+  const parser = parserOf(which, { now: fakeClock(), ...opts });
   const emitted: Step[] = [];
   for (const line of lines) emitted.push(...parser.line(line));
   emitted.push(...parser.end({ code: 1, signal: null }));

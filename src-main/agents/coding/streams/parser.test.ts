@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Step, StepOf } from '../../../../src-shared/schemas/step.ts';
+import { captureLines, fakeClock, parserOf, replay } from '../clis/captures.ts';
 import { MAX_STEP_TEXT } from './caps.ts';
-import { captureLines, fakeClock, replay } from './captures.ts';
-import { createParser } from './parser.ts';
 
 const of = <K extends Step['kind']>(steps: Step[], kind: K) =>
   steps.filter((s): s is StepOf<K> => s.kind === kind);
@@ -20,7 +19,7 @@ const toolResult = (id: string, content: unknown, isError = false) =>
 
 describe('createParser', () => {
   it("records the sandbox's refusals among the stream's steps, each with the next seq", () => {
-    const parser = createParser('codex', { now: fakeClock(), startSeq: 3 });
+    const parser = parserOf('codex', { now: fakeClock(), startSeq: 3 });
     const [refused] = parser.sandboxed({
       kind: 'sandbox',
       blocked: 'network',
@@ -36,7 +35,7 @@ describe('createParser', () => {
   });
 
   it('counts lines that are not JSON events, keeps the first few, and makes no step of them', () => {
-    const parser = createParser('codex', { now: fakeClock() });
+    const parser = parserOf('codex', { now: fakeClock() });
     expect(parser.line('Reading additional input from stdin...')).toEqual([]);
     expect(parser.line('[1, 2]')).toEqual([]);
     expect(parser.line('{"type":"thread.started","thread_id":"t1"')).toEqual([]); // cut JSON
@@ -58,7 +57,7 @@ describe('createParser', () => {
   });
 
   it('quotes the first non-JSON line when the CLI ends without a result', () => {
-    const parser = createParser('claude', { now: fakeClock() });
+    const parser = parserOf('claude', { now: fakeClock() });
     parser.line('Error: Invalid API key · Please run /login');
     parser.line('more noise');
     const [result] = parser.end({ code: 1, signal: null });
@@ -71,7 +70,7 @@ describe('createParser', () => {
   });
 
   it('says when a CLI printed nothing at all, and when it was killed', () => {
-    const silent = createParser('codex');
+    const silent = parserOf('codex');
     expect(silent.end({ code: 1, signal: null })).toEqual([
       expect.objectContaining({
         kind: 'result',
@@ -79,7 +78,7 @@ describe('createParser', () => {
         is_error: true,
       }),
     ]);
-    const killed = createParser('qwen');
+    const killed = parserOf('qwen');
     killed.line(captureLines('qwen-edit')[0]!);
     expect(killed.end({ code: null, signal: 'SIGKILL' }).at(-1)).toMatchObject({
       text: 'qwen was killed by SIGKILL before its final result',
@@ -87,7 +86,7 @@ describe('createParser', () => {
   });
 
   it('ignores lines after end, and a second end', () => {
-    const parser = createParser('opencode');
+    const parser = parserOf('opencode');
     parser.end({ code: 0, signal: null });
     expect(parser.line(captureLines('opencode-edit')[0]!)).toEqual([]);
     expect(parser.end({ code: 0, signal: null })).toEqual([]);
@@ -95,7 +94,7 @@ describe('createParser', () => {
   });
 
   it('numbers steps from startSeq; an updated tool call keeps its seq', () => {
-    const parser = createParser('claude', { now: fakeClock(), startSeq: 41 });
+    const parser = parserOf('claude', { now: fakeClock(), startSeq: 41 });
     const [running] = parser.line(toolUse('t1'));
     const [done] = parser.line(toolResult('t1', 'a\nb'));
     expect(running).toMatchObject({ seq: 41, status: 'running' });
@@ -106,7 +105,7 @@ describe('createParser', () => {
   });
 
   it('a call seen only when it ends is one step, not a running one and then a done one', () => {
-    const parser = createParser('opencode', { now: fakeClock() });
+    const parser = parserOf('opencode', { now: fakeClock() });
     const steps = parser.line(captureLines('opencode-shell')[1]!);
     expect(steps.map((s) => [s.kind, s.seq])).toEqual([
       ['session', 0],
@@ -174,7 +173,7 @@ describe('createParser', () => {
   });
 
   it('hands out spent as a copy', () => {
-    const parser = createParser('qwen');
+    const parser = parserOf('qwen');
     for (const line of captureLines('qwen-edit')) parser.line(line);
     const spent = parser.spent;
     spent.input_tokens = 0;

@@ -1,11 +1,7 @@
 import type { Step, StepOf } from '../../../../src-shared/schemas/step.ts';
 import { MAX_STEP_TEXT } from './caps.ts';
-import { createClaudeStream } from './claude.ts';
-import { createCodexStream } from './codex.ts';
 import { isObject } from './json.ts';
-import { createOpencodeStream } from './opencode.ts';
 import { DEFAULT_PRICES, type PriceTable } from './prices.ts';
-import { createQwenStream } from './qwen.ts';
 import { type AttemptResult, type CodingCli, Recorder } from './recorder.ts';
 import type { CliStream, ExitStatus } from './stream.ts';
 import { NOTHING_SPENT, type Spent, type UsageDelta, UsageLedger } from './usage.ts';
@@ -79,18 +75,20 @@ export interface StreamParser {
   readonly nextSeq: number;
 }
 
-const STREAMS: Record<CodingCli, () => CliStream> = {
-  claude: createClaudeStream,
-  codex: createCodexStream,
-  opencode: createOpencodeStream,
-  qwen: createQwenStream,
-};
-
 const MAX_SAMPLES = 5;
 const SAMPLE_CHARS = 200;
 
-export function createParser(cli: CodingCli, opts: ParserOptions = {}): StreamParser {
-  const stream = STREAMS[cli]();
+/**
+ * The parser of one attempt: `events` is the CLI's own (its definition's `stream.parser`,
+ * ../clis/), run inside what every CLI's parser shares: garbage counted, the recorder, the usage
+ * ledger, what `end()` says.
+ */
+export function createParser(
+  cli: CodingCli,
+  events: () => CliStream,
+  opts: ParserOptions = {},
+): StreamParser {
+  const stream = events();
   const rec = new Recorder({
     cli,
     now: opts.now ?? Date.now,

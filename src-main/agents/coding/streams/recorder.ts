@@ -45,7 +45,7 @@ interface OpenCall {
  * The steps of one attempt as a CLI's stream unfolds: numbers them from `startSeq`, keeps each
  * tool call so its answer updates the same step (same seq, a new object each time: a step once
  * handed out is never changed), cuts long text, and collects what one line added or changed.
- * The per-CLI parsers (claude.ts, codex.ts, opencode.ts, qwen.ts) only translate events into
+ * The per-CLI parsers (each CLI's `parser.ts` in ../clis/) only translate events into
  * calls on it.
  */
 export class Recorder {

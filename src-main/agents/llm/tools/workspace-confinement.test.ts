@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ToolSource } from '../../../../src-shared/schemas/agent-tools.ts';
-import { cliWritePreview } from '../../coding/cli/write-preview.ts';
+import { cliWritePreview } from '../../coding/attempt/write-preview.ts';
 import { writePreview } from '../../shared/write-preview.ts';
 import { openWorkspaceTools } from './workspace-tools.ts';
 

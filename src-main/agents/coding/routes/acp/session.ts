@@ -1,0 +1,228 @@
+import { Readable, Writable } from 'node:stream';
+import type { ClientConnection, PromptResponse, StopReason } from '@agentclientprotocol/sdk';
+import { ndJsonStream, PROTOCOL_VERSION } from '@agentclientprotocol/sdk';
+import type { Step } from '../../../../../src-shared/schemas/step.ts';
+import type { ExecutorEvent } from '../../../../engine/executor.ts';
+import { spawnTree } from '../../../../processes/process-tree.ts';
+import { createLineSplitter } from '../../../shared/line-splitter.ts';
+import { sessionNote } from '../../attempt/ready.ts';
+import type { Running } from '../../attempt/route.ts';
+import type { AcpPart } from '../../clis/definition.ts';
+import { capText } from '../../streams/caps.ts';
+import type { ClientSide } from './acp-client.ts';
+import { answersPrompt } from './permission.ts';
+import { withoutReplay } from './replay.ts';
+import type { AcpTerminals } from './terminals.ts';
+import type { AcpTrace } from './trace.ts';
+
+/** How many extra prompts may tell the agent what a person answered (denials, edited arguments). */
+const MAX_ANSWER_PROMPTS = 3;
+/** How long the agent may take to end its turn after `session/cancel` before its process tree is stopped. */
+const CANCEL_GRACE_MS = 3_000;
+
+/** How the conversation ended: the agent's last stop reason, or what went wrong. */
+export type Conversation = { stop: StopReason } | { failed: string };
+
+/** What an ACP error says: its message, and its data when it has any (the agent's own words). */
+function acpErrorText(err: unknown): string {
+  const e = err as { message?: unknown; data?: unknown };
+  const data = e?.data === undefined ? '' : typeof e.data === 'string' ? e.data : JSON.stringify(e.data);
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  return capText(data && !message.includes(data) ? `${message}: ${data}` : message);
+}
+
+/**
+ * The agent's process on the ACP route and its session: started at once in the OS sandbox (a
+ * process tree marked with the attempt), its stderr as log lines, stopped by `stop` (cancel,
+ * timeout, a refused model call: `session/cancel`, then the tree after 3 s) and when the attempt
+ * ends; `converse` runs the protocol.
+ */
+export class AcpSession {
+  /** Why Baton ends the session (cancelled, timed out, a refused model call), once it does. */
+  stopping: string | null = null;
+  /** Why the metering endpoint refused a model call, once it did. */
+  refused: string | null = null;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError: string | null }>;
+  private readonly tree: ReturnType<typeof spawnTree>;
+  private readonly abort = new AbortController();
+  private conn: ClientConnection | null = null;
+  private sessionId: string | null = null;
+  /** The agent's last words on stderr: said when the connection ends without an answer. */
+  private readonly lastWords: string[] = [];
+
+  private readonly a: Running;
+  private readonly push: (ev: ExecutorEvent) => void;
+
+  constructor(a: Running, terminals: AcpTerminals, push: (ev: ExecutorEvent) => void) {
+    this.a = a;
+    this.push = push;
+    const { r, program } = a;
+    const tree = spawnTree(program.command, program.args, {
+      cwd: r.worktree.dir,
+      env: program.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      graceMs: a.graceMs,
+      id: a.coding.marker,
+    });
+    this.tree = tree;
+    const child = tree.child;
+    this.exited = new Promise((resolve) => {
+      child.on('error', (err) => {
+        if (child.pid === undefined) resolve({ code: null, signal: null, spawnError: err.message });
+      });
+      child.on('exit', (code, sig) => resolve({ code, signal: sig, spawnError: null }));
+    });
+    const stderr = createLineSplitter(64 * 1024);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      for (const line of stderr.push(chunk)) {
+        program.stderr(line.text);
+        if (line.text.trim()) this.lastWords.push(line.text.slice(0, 500));
+        if (this.lastWords.length > 3) this.lastWords.shift();
+        if (line.text.trim()) this.push({ type: 'log', stream: 'stderr', text: r.clean(line.text) });
+      }
+    });
+    child.stdin!.on('error', () => {});
+    a.atEnd(async () => {
+      this.abort.abort();
+      await terminals.closeAll();
+      this.conn?.close();
+      child.stdin?.destroy();
+      await tree.stop({ leavesFirst: true });
+    });
+    a.stopWith((why) => this.stop(why));
+  }
+
+  /** Aborted once Baton ends the session: what the client side waits on (a person's answer) gives up. */
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  /** Ends the session: `session/cancel`, then the process tree after a grace period. The first reason stands. */
+  stop(why: string): void {
+    if (this.stopping !== null) return;
+    this.stopping = why;
+    this.abort.abort();
+    const { conn, sessionId } = this;
+    if (conn && sessionId) void conn.agent.notify('session/cancel', { sessionId }).catch(() => {});
+    setTimeout(() => void this.tree.stop({ leavesFirst: true }), CANCEL_GRACE_MS).unref();
+  }
+
+  /**
+   * The protocol: `initialize`, `session/load` of the session to resume (its replay left out on
+   * the wire) or `session/new`, then `session/prompt` with the prompt, and again (at most 3 times)
+   * with what a person answered that the agent must be told.
+   */
+  async converse(
+    side: ClientSide,
+    launch: AcpPart,
+    trace: AcpTrace,
+    emit: (steps: Step[]) => void,
+    log: (text: string) => void,
+  ): Promise<Conversation> {
+    const { ctx, coding, r, start, now } = this.a;
+    const { agent } = ctx;
+    const { fresh, resumeId } = start;
+    let prompt = start.prompt;
+    const child = this.tree.child;
+    try {
+      // A loaded session's replayed history is left out on the wire: its steps are stored already.
+      const wire = withoutReplay(
+        ndJsonStream(
+          Writable.toWeb(child.stdin!) as WritableStream<Uint8Array>,
+          Readable.toWeb(child.stdout!) as ReadableStream<Uint8Array>,
+        ),
+      );
+      this.conn = side.app.connect(wire.stream);
+      const agentSide = this.conn.agent;
+      const init = await agentSide.request('initialize', {
+        protocolVersion: PROTOCOL_VERSION,
+        clientCapabilities: {
+          fs: launch.clientFs === false ? {} : { readTextFile: true, writeTextFile: true },
+          terminal: true,
+        },
+        clientInfo: { name: 'baton', version: '1' },
+      });
+      const cwd = r.worktree.dir;
+      let loaded = false;
+      if (resumeId && init.agentCapabilities?.loadSession) {
+        try {
+          await agentSide.request('session/load', { sessionId: resumeId, cwd, mcpServers: [] });
+          loaded = true;
+          // Gemini CLI goes on replaying after its answer: the prompt waits until it is quiet.
+          await wire.settled();
+          log(
+            `${agent.cli} loaded session ${resumeId}: its ${wire.replayed()} replayed updates are the earlier attempts' steps, not recorded again`,
+          );
+        } catch (err) {
+          // Gemini CLI advertises loadSession but cannot load a session in a new process.
+          log(
+            `${agent.cli} could not load session ${resumeId} over ACP (${acpErrorText(err)}): a new session starts in the same worktree, given the task again with why it goes on; the model does not see the earlier conversation`,
+          );
+        }
+        if (loaded) this.sessionId = resumeId;
+      } else if (resumeId)
+        log(
+          `${agent.cli} cannot load a session over ACP: a new session starts in the same worktree, given the task again with why it goes on; the model does not see the earlier conversation`,
+        );
+      if (!loaded && resumeId) prompt = fresh;
+      // The prompt as sent: a new session after a load that failed is given the task again.
+      emit([
+        {
+          kind: 'message',
+          seq: r.promptSeq ?? 0,
+          at: new Date(now()).toISOString(),
+          role: 'user',
+          text: capText(prompt),
+        },
+      ]);
+      if (!loaded) {
+        const sessionId = (await agentSide.request('session/new', { cwd, mcpServers: [] })).sessionId;
+        this.sessionId = sessionId;
+        this.push({ type: 'session', session: { ...sessionNote(agent, coding, r), session_id: sessionId } });
+      }
+      const sessionId = this.sessionId!;
+      let text: string = prompt;
+      for (let n = 0; ; n++) {
+        if (this.stopping !== null) return { stop: 'cancelled' };
+        const res: PromptResponse = await agentSide.request('session/prompt', {
+          sessionId,
+          prompt: [{ type: 'text', text }],
+        });
+        emit(trace.endTurn());
+        const notes = side.takeNotes();
+        // A turn the agent ended on a denial (codex's "reject" aborts its turn) goes on too.
+        const goesOn = res.stopReason === 'end_turn' || (res.stopReason === 'cancelled' && notes.length > 0);
+        if (!goesOn || notes.length === 0 || n >= MAX_ANSWER_PROMPTS || this.stopping !== null)
+          return { stop: res.stopReason };
+        text = answersPrompt(notes);
+        emit(trace.message('user', text));
+      }
+    } catch (err) {
+      return { failed: (err as Error).message || String(err) };
+    }
+  }
+
+  /** The agent's end in the attempt's words: its last text and session, or why it failed. */
+  async outcome(
+    end: Conversation | null,
+    trace: AcpTrace,
+  ): Promise<{ text: string; sessionId: string | null } | { error: string }> {
+    const { r, ctx } = this.a;
+    const cli = ctx.agent.cli;
+    const words = this.lastWords;
+    if (end === null)
+      return {
+        error: r.clean(
+          `${cli} ended before its session did (exit ${(await this.exited).code})${words.length > 0 ? `: ${words.join(' / ')}` : ''}`,
+        ),
+      };
+    if ('failed' in end)
+      return {
+        error: r.clean(
+          `${cli} over ACP: ${end.failed}${words.length > 0 ? ` (it said: ${words.join(' / ')})` : ''}`,
+        ),
+      };
+    if (end.stop !== 'end_turn') return { error: r.clean(`${cli} stopped its turn: ${end.stop}`) };
+    return { text: trace.lastText, sessionId: this.sessionId };
+  }
+}
