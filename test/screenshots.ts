@@ -116,7 +116,7 @@ try {
   );
   await page.goto(server.url);
   await page.getByRole('link', { name: /^Approvals/ }).click();
-  await page.getByRole('listitem', { name: 'Approval for deploy' }).waitFor();
+  await page.getByRole('region', { name: 'Approval for deploy' }).waitFor();
   await shot(page, 'approvals');
   await page.getByRole('link', { name: /^My tasks/ }).click();
   await page.getByRole('row', { name: /Task notes-review/ }).waitFor();

@@ -259,7 +259,7 @@ describe.skipIf(skipE2e || !installed)('a newcomer’s coding loop, all from the
   it('runs it; the review shows the three candidates, asks before picking one whose check failed, and takes Pick #2', async () => {
     await page.getByRole('button', { name: 'Run plan' }).click();
     await go(/^Approvals/);
-    const card = page.getByRole('listitem', { name: 'Approval for fix' });
+    const card = page.getByRole('region', { name: 'Approval for fix' });
     await card.waitFor({ timeout: 240_000 });
     const table = card.getByRole('table', { name: 'Candidates' });
     const row = (k: number) => table.getByRole('row', { name: `Candidate #${k}` });

@@ -1,10 +1,9 @@
 import type { ReactElement } from 'react';
-import { lazy, Suspense, useEffect, useRef } from 'react';
+import { lazy, Suspense } from 'react';
 import type { ApprovalKind, ApprovalView, BlockedWork } from '../../../../src-shared/schemas/approval.ts';
 import { spendText } from '../../format/cost.ts';
 import { plural } from '../../format/plural.ts';
 import { startedByText } from '../../format/started-by.ts';
-import { useBaton } from '../../store/index.ts';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { RouteLink } from '../shared/RouteLink.tsx';
 import { ApprovalBody, ApprovalPill } from './ApprovalBody.tsx';
@@ -56,80 +55,47 @@ function reviewOf<K extends ApprovalKind>(a: ApprovalView & { kind: K }, onDecid
   return review(a, onDeciding);
 }
 
-/** Whether a card is picked for a bulk decision (only kinds that may be decided together have one). */
-export interface CardSelection {
-  selected: boolean;
-  onSelect(selected: boolean): void;
-}
-
 /**
- * One pending approval of the inbox: what it asks and where it comes from, what it blocks, and
- * its answer. `current`: the card the inbox's keys act on (j/k move it; a focus inside a card
- * makes it current: `onCurrent`).
+ * The approval the inbox's list has current, in full beside the list: what it asks and where it
+ * comes from, what it blocks, and its answer. The inbox's keys press its controls (`data-inbox`
+ * on them: its Approve, its Reject, its comment…).
  */
 export function ApprovalCard({
   approval: a,
   onDeciding,
-  selection,
-  current = false,
-  onCurrent,
 }: {
   approval: ApprovalView;
   onDeciding(id: string): void;
-  selection?: CardSelection | undefined;
-  current?: boolean;
-  onCurrent?: ((id: string) => void) | undefined;
 }) {
-  // The approval an address points at is marked, and brought into view once.
-  const opened = useBaton((s) => s.openApprovalId === a.id);
-  const card = useRef<HTMLLIElement>(null);
-  useEffect(() => {
-    if (opened) card.current?.scrollIntoView({ block: 'nearest' });
-  }, [opened]);
   // A plain approval is read on the left and answered on the right, as a review queue's row;
   // a kind with a review of its own takes the card's whole width.
   const review = reviewOf(a, onDeciding);
   const plain = review === null;
   return (
-    <li
-      ref={card}
-      className={`card approval-card${plain ? ' split' : ''}${opened ? ' opened' : ''}${selection?.selected ? ' selected' : ''}${current ? ' current' : ''}`}
-      aria-label={`Approval for ${a.task_id}`}
-      aria-current={opened || undefined}
-      data-approval={a.id}
-      data-current={current || undefined}
-      tabIndex={-1}
-      onFocus={() => onCurrent?.(a.id)}
-    >
-      <div className="card-main">
-        <div className="card-head">
-          {selection && (
-            <input
-              type="checkbox"
-              className="bulk-pick"
-              checked={selection.selected}
-              onChange={(e) => selection.onSelect(e.target.checked)}
-              aria-label={`Select ${a.task_id} to decide with others`}
-              data-inbox="select"
-            />
-          )}
-          <RouteLink
-            to={{ screen: 'approvals', approvalId: a.id }}
-            className="card-title"
-            title={`The address of this approval (${a.id})`}
-          >
-            {a.task_id}
-          </RouteLink>
-          <ApprovalPill approval={a} />
+    <section className="approval-detail" aria-label={`Approval for ${a.task_id}`} data-approval={a.id}>
+      <div className={`card approval-card current${plain ? ' split' : ''}`}>
+        <div className="card-main">
+          <div className="card-head">
+            <RouteLink
+              to={{ screen: 'approvals', approvalId: a.id }}
+              className="card-title"
+              title={`The address of this approval (${a.id})`}
+            >
+              {a.task_id}
+            </RouteLink>
+            <ApprovalPill approval={a} />
+          </div>
+          {a.task_description && <p>{a.task_description}</p>}
+          {a.blocks && <BlocksLine blocks={a.blocks} />}
+          {plain && <ApprovalBody approval={a} />}
+          <BuildsOn taskId={a.task_id} dependencies={a.dependencies} open={a.dependencies.length <= 3} />
+          <ApprovalOrigin approval={a} />
         </div>
-        {a.task_description && <p>{a.task_description}</p>}
-        {a.blocks && <BlocksLine blocks={a.blocks} />}
-        {plain && <ApprovalBody approval={a} />}
-        <BuildsOn taskId={a.task_id} dependencies={a.dependencies} open={a.dependencies.length <= 3} />
-        <ApprovalOrigin approval={a} />
+        <div className="card-decide">
+          {review ?? <ApprovalDecision approval={a} onDeciding={onDeciding} />}
+        </div>
       </div>
-      <div className="card-decide">{review ?? <ApprovalDecision approval={a} onDeciding={onDeciding} />}</div>
-    </li>
+    </section>
   );
 }
 

@@ -20,7 +20,8 @@ export function ApprovalDecision({
 }) {
   const decide = useBaton((s) => s.decide);
   const actor = useBaton(actorOf);
-  const [comment, setComment] = useState('');
+  // An undone decision gives its comment back.
+  const [comment, setComment] = useState(() => useBaton.getState().undoneComments[a.id] ?? '');
   const kind = APPROVAL_KINDS[a.kind];
   const reject = kind.rejectLabel ?? 'Reject';
   const answer = (approve: boolean) => {

@@ -23,7 +23,8 @@ export function ReviewDecision({
   const notifyWithLink = useBaton((s) => s.notifyWithLink);
   const requestChanges = useBaton((s) => s.requestChanges);
   const actor = useBaton(actorOf);
-  const [comment, setComment] = useState('');
+  // An undone decision gives its comment back.
+  const [comment, setComment] = useState(() => useBaton.getState().undoneComments[a.id] ?? '');
   const [error, setError] = useState<string | null>(null);
   const kind = APPROVAL_KINDS.diff_review;
   const ask = () => {
