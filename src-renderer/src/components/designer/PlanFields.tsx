@@ -125,6 +125,20 @@ export function PlanFields({ checks }: { checks: Check[] }) {
         error={err('workspace', 'Workspace')}
         onChange={(v) => edit((p) => ({ ...p, workspace: v }))}
       />
+      {/* For plans whose coding tasks work in a workspace: where diff reviews come from. */}
+      {(draft.workspace !== undefined ||
+        draft.tasks.some((t) => t.workspace !== undefined) ||
+        draft.max_open_reviews !== undefined) && (
+        <NumberField
+          label="Diff reviews waiting at most"
+          value={draft.max_open_reviews}
+          placeholder="no limit"
+          hint="Reviews count against the work in flight: while this many diff reviews of the plan's runs wait for a person, none of its coding tasks starts. Blank: no limit."
+          error={err('max_open_reviews', 'Diff reviews waiting at most')}
+          schema={planSchema.shape.max_open_reviews}
+          onCommit={(v, merge) => edit((p) => ({ ...p, max_open_reviews: v }), undefined, merge)}
+        />
+      )}
       <PlanLandingFields checks={checks} />
       <SelectField
         label="Decider"
