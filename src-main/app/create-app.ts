@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { LaunchEditor } from '../agents/coding/index.ts';
 import { codingStore, createAttemptLinks, createLander } from '../agents/coding/index.ts';
 import type { AttemptLog } from '../agents/index.ts';
 import {
@@ -96,6 +97,11 @@ export interface AppOptions {
    * (the app, `baton serve`) unless `enabled` says otherwise.
    */
   reach?: Partial<ReachOptions>;
+  /**
+   * Starts an editor on a folder Baton owns (`workspaces.openInEditor`): the desktop app passes
+   * its launcher; without one the method is unavailable (a browser opens the editor's link).
+   */
+  launchEditor?: LaunchEditor;
 }
 
 /** The composition root shared by the Electron shell, the browser host, the CLI and tests. */
@@ -273,6 +279,7 @@ export function createApp(opts: AppOptions) {
     agentTest: { secrets, resourcesDir: opts.resourcesDir ?? DEFAULT_RESOURCES, hiddenFolders },
     reach,
     landing,
+    launchEditor: opts.launchEditor,
   });
   const dispatch = createDispatch(handlers, log, { dataDir: opts.dataDir });
   if (opts.resume !== false) {

@@ -15,6 +15,7 @@ import { emptyPool, inspectRepository, pruneWorktrees, WorkspaceError } from '..
 import type { CodingHandlersContext } from './context.ts';
 import { detectClis } from './detect-clis.ts';
 import { branchHandlers } from './task-branches.ts';
+import { editorHandlers } from './workspace-editor.ts';
 import { folderHandlers } from './workspace-folders.ts';
 import { workspaceMissing } from './workspace-health.ts';
 import { plansByWorkspace } from './workspace-plans.ts';
@@ -166,7 +167,7 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
       return workspace;
     },
     'workspaces.update': (
-      { workspace_id, sandbox, allow_protected_writes, checks, remote, setup_command },
+      { workspace_id, sandbox, allow_protected_writes, checks, remote, setup_command, env, keep_ignored },
       call,
     ) => {
       const updated = store.tx(() => {
@@ -193,6 +194,14 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
         if (setup_command !== undefined) {
           store.workspaces.setSetup(workspace_id, setup_command);
           w = { ...w, setup_command };
+        }
+        if (env !== undefined) {
+          store.workspaces.setEnv(workspace_id, env);
+          w = { ...w, env };
+        }
+        if (keep_ignored !== undefined) {
+          store.workspaces.setKeepIgnored(workspace_id, keep_ignored);
+          w = { ...w, keep_ignored };
         }
         auditWorkspace(old, w, actorOfCall(null, call));
         return w;
@@ -278,6 +287,7 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
     },
     'workspaces.checkEnv': ({ workspace_id }) => checkEnvironment(found(workspace_id)),
     ...folderHandlers(store),
+    ...editorHandlers(store, ctx.launchEditor),
     'workspaces.detectClis': () =>
       detectClis(
         userEnv(),
