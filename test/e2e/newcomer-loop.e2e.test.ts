@@ -315,7 +315,16 @@ describe.skipIf(skipE2e || !installed)('a newcomer’s coding loop, all from the
     expect(landing).toMatchObject({ state: 'merged', pr_number: 1 });
     // Its changes stay a view of the task, with where the work is.
     await panel.getByRole('tab', { name: /^Changes/ }).click();
-    await panel.getByRole('group', { name: 'Where the work is' }).waitFor();
+    const here = panel.getByRole('group', { name: 'Where the work is' });
+    await here.waitFor();
+    // In a browser the editor's own link opens it; the editor chosen is kept.
+    const open = here.getByRole('link', { name: 'Open in VS Code' });
+    expect(await open.getAttribute('href')).toMatch(/^vscode:\/\/file\//);
+    await here.getByLabel('Editor').selectOption('zed');
+    expect(await here.getByRole('link', { name: 'Open in Zed' }).getAttribute('href')).toMatch(
+      /^zed:\/\/file\//,
+    );
+    expect(await page.evaluate(() => localStorage.getItem('baton.editor'))).toBe('zed');
     await shoot('06-merged');
   });
 });
