@@ -228,6 +228,7 @@ describe.skipIf(skipE2e || !installed)('triaging the inbox from the keyboard', (
   it('asks a coding agent for changes with r, and it goes on in its session', async () => {
     await moveTo('backend');
     expect(await current().textContent()).toContain('Diff review');
+    await detail().getByRole('list', { name: 'Changed files' }).waitFor();
     await page.keyboard.press('r');
     await expect
       .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))

@@ -93,12 +93,15 @@ describe.skipIf(skipE2e)('the inbox: list and detail, undo, bulk from the keys',
     // The detail holds the answers; a row does not.
     expect(await detail().getByRole('button', { name: 'Approve' }).count()).toBe(1);
     expect(await row('deploy').getByRole('button', { name: 'Approve' }).count()).toBe(0);
-    // j and k move the current approval; the detail follows.
+    // j and k move the current approval; the detail follows, and what was typed on one is kept.
+    await detail().getByLabel('Comment on deploy').fill('draft');
+    await detail().getByLabel('Comment on deploy').press('Escape');
     await page.keyboard.press('j');
     await expect.poll(detailTask).toBe('migrate');
     expect(await currentTask()).toBe('migrate');
     await page.keyboard.press('k');
     await expect.poll(detailTask).toBe('deploy');
+    expect(await detail().getByLabel('Comment on deploy').inputValue()).toBe('draft');
     // A click on a row shows it.
     await row('tag').getByRole('button').click();
     await expect.poll(detailTask).toBe('tag');

@@ -30,8 +30,12 @@ export interface HeldDecision {
 export interface HeldDecisionsSlice {
   /** The decisions waiting out their undo window, the latest last. */
   held: HeldDecision[];
-  /** The comment an undone decision carried, by approval id: the card's field starts from it. */
-  undoneComments: Record<string, string>;
+  /**
+   * The comment typed on each approval not yet decided, by approval id: kept while the inbox shows
+   * another one (j/k), and given back when a decision is undone.
+   */
+  commentDrafts: Record<string, string>;
+  setCommentDraft(approvalId: string, text: string): void;
   /** The approvals of the decision undone last (the inbox makes the first current again); null before any. */
   undone: { ids: string[]; seq: number } | null;
   /**
@@ -77,14 +81,20 @@ export const createHeldDecisionsSlice: StateCreator<BatonState, [], [], HeldDeci
     const held = get().held.find((h) => h.id === id);
     senders.delete(id);
     if (pending) clearTimeout(pending.timer);
-    set((s) => ({ held: s.held.filter((h) => h.id !== id) }));
+    const sent = new Set(held?.approvals.map((a) => a.id));
+    set((s) => ({
+      held: s.held.filter((h) => h.id !== id),
+      commentDrafts: Object.fromEntries(Object.entries(s.commentDrafts).filter(([k]) => !sent.has(k))),
+    }));
     if (!pending) return;
     if (!held || held.approvals.length === 0) return pending.dropped?.();
     void pending.send(held.approvals.map((a) => a.id));
   };
   return {
     held: [],
-    undoneComments: {},
+    commentDrafts: {},
+    setCommentDraft: (approvalId, text) =>
+      set((s) => ({ commentDrafts: { ...s.commentDrafts, [approvalId]: text } })),
     undone: null,
     holdDecision({ approvals, title, detail, comment, send, dropped }) {
       if (approvals.length === 0) return;
@@ -105,8 +115,8 @@ export const createHeldDecisionsSlice: StateCreator<BatonState, [], [], HeldDeci
       pending?.dropped?.();
       set((s) => ({
         held: s.held.filter((h) => h.id !== held.id),
-        undoneComments: {
-          ...s.undoneComments,
+        commentDrafts: {
+          ...s.commentDrafts,
           ...Object.fromEntries(held.approvals.map((a) => [a.id, held.comment])),
         },
         undone: { ids: held.approvals.map((a) => a.id), seq: (s.undone?.seq ?? 0) + 1 },

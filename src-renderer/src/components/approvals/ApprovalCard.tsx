@@ -12,9 +12,20 @@ import { BuildsOn } from './BuildsOn.tsx';
 import { MergeConflictReview } from './merge-conflict/MergeConflictReview.tsx';
 
 /** A diff to review brings its viewer (git-diff-view and its highlighter) only when one waits. */
-const DiffReview = lazy(() => import('./diff/DiffReview.tsx'));
+const loadDiffReview = () => import('./diff/DiffReview.tsx');
+const DiffReview = lazy(loadDiffReview);
 /** A tool call's review draws a file write's diff with the same viewer. */
-const ToolCallReview = lazy(() => import('./tool-call/ToolCallReview.tsx'));
+const loadToolCallReview = () => import('./tool-call/ToolCallReview.tsx');
+const ToolCallReview = lazy(loadToolCallReview);
+
+/**
+ * Loads the reviews of the kinds in the list before one is shown, so moving onto a diff (j) shows
+ * it at once and its keys (r) find its controls.
+ */
+export function preloadReviews(kinds: ReadonlySet<ApprovalKind>): void {
+  if (kinds.has('diff_review')) void loadDiffReview();
+  if (kinds.has('tool_call')) void loadToolCallReview();
+}
 
 /** How the inbox's card answers an approval of kind `K`: a review of its own, or null for the plain answers. */
 type Review<K extends ApprovalKind> = (
@@ -33,13 +44,25 @@ const REVIEWS: { [K in ApprovalKind]: Review<K> } = {
   budget: () => null,
   escalation: () => null,
   diff_review: (a, onDeciding) => (
-    <Suspense fallback={<p className="muted small">Opening the diff…</p>}>
+    <Suspense
+      fallback={
+        <p className="muted small" data-loading>
+          Opening the diff…
+        </p>
+      }
+    >
       <DiffReview approval={a} onDeciding={onDeciding} />
     </Suspense>
   ),
   tool_call: (a, onDeciding) =>
     a.tool_call ? (
-      <Suspense fallback={<p className="muted small">Opening the tool call…</p>}>
+      <Suspense
+        fallback={
+          <p className="muted small" data-loading>
+            Opening the tool call…
+          </p>
+        }
+      >
         <ToolCallReview approval={a} call={a.tool_call} onDeciding={onDeciding} />
       </Suspense>
     ) : null,

@@ -5,7 +5,7 @@ import { cursorOf } from '../../approvals/inbox-keys.ts';
 import { APPROVAL_SORTS } from '../../store/approval-history.ts';
 import { useBaton } from '../../store/index.ts';
 import { useFocusAfterRemoval } from '../shared/use-focus-after-removal.ts';
-import { ApprovalCard } from './ApprovalCard.tsx';
+import { ApprovalCard, preloadReviews } from './ApprovalCard.tsx';
 import { ApprovalFilters } from './ApprovalFilters.tsx';
 import { ApprovalRow } from './ApprovalRow.tsx';
 import { BulkDecision, BulkOutcome } from './BulkDecision.tsx';
@@ -82,6 +82,8 @@ export function PendingApprovals() {
     focus.removing(id);
   };
   const currentApproval = shown.find((a) => a.id === current);
+  // A diff's viewer loads once (the module is kept): asked again as the list changes costs nothing.
+  useEffect(() => preloadReviews(new Set(pending.map((a) => a.kind))), [pending]);
   return (
     <section className="inbox" aria-label="Pending approvals">
       <h2 ref={focus.heading} tabIndex={-1}>

@@ -73,6 +73,8 @@ export function useInboxKeys(opts: {
       if (current === null) return false;
       const scope = action === 'select' ? rowOf(list.current, current) : detailOf(detail.current, current);
       const control = scope?.querySelector<HTMLElement>(`[data-inbox="${action}"]`);
+      // Its review is still being opened: the key does nothing yet, and says nothing wrong.
+      if (!control && scope?.querySelector('[data-loading]')) return true;
       if (!control || (control instanceof HTMLButtonElement && control.disabled)) {
         if (action === 'changes')
           notify('info', 'Request changes is for a diff review: x rejects, c comments');
