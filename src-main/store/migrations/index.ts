@@ -35,6 +35,7 @@ import * as m034 from './034_allow_protected_writes.ts';
 import * as m035 from './035_audit_changes.ts';
 import * as m036 from './036_landing_asked.ts';
 import * as m037 from './037_candidate_fix_rounds.ts';
+import * as m038 from './038_landing_pr_seen.ts';
 
 export interface Migration {
   version: number;
@@ -81,4 +82,5 @@ export const migrations: readonly Migration[] = [
   { version: 35, name: 'audit_changes', up: m035.up },
   { version: 36, name: 'landing_asked', up: m036.up },
   { version: 37, name: 'candidate_fix_rounds', up: m037.up },
+  { version: 38, name: 'landing_pr_seen', up: m038.up },
 ];

@@ -4,7 +4,7 @@ import type { PrFix } from '../../../../src-shared/schemas/landing.ts';
 import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import type { StoredLanding } from '../repos/landings-repo.ts';
 import { git } from '../workspaces/git.ts';
-import type { ForgeClient, PullState } from './forge.ts';
+import type { ChecksSeen, ForgeClient, PullState, ReviewSeen } from './forge.ts';
 import type { LandingDeps } from './landing-deps.ts';
 import { landingChanged, secretsToScan } from './landing-deps.ts';
 import { baseOfPull, rebasedRef } from './pr-base.ts';
@@ -38,6 +38,8 @@ export async function askOfPull(
   read: StoredLanding,
   pr: PullState,
   gh: ForgeClient,
+  /** The head commit's checks and the reviews, when the caller read them already. */
+  seen?: { checks: ChecksSeen; reviews: ReviewSeen[] },
 ): Promise<StoredLanding> {
   if (!deps.rerun || read.task_id === null) return read;
   // Its base moved and conflicts: that first (GitHub runs no checks on a pull request that does not merge).
@@ -47,7 +49,9 @@ export async function askOfPull(
   // As the base's look left it (a base that failed to fetch is said on it, and does not block the rest).
   const l = deps.store.landings.get(read.run_id, read.task_id) ?? read;
   if (l.task_id === null) return l;
-  const [checks, reviews] = await Promise.all([gh.checks(pr.head_sha), gh.reviews(pr.number)]);
+  const [checks, reviews] = seen
+    ? [seen.checks, seen.reviews]
+    : await Promise.all([gh.checks(pr.head_sha), gh.reviews(pr.number)]);
   const ask = prAsk(
     {
       task_id: l.task_id,
