@@ -21,11 +21,14 @@ export function ApprovalRow({
   current,
   onCurrent,
   selection,
+  aligned = false,
 }: {
   approval: ApprovalView;
   current: boolean;
   onCurrent(id: string): void;
   selection?: RowSelection | undefined;
+  /** Other rows have a checkbox: this one keeps its room, so the rows line up. */
+  aligned?: boolean;
 }) {
   const opened = useBaton((s) => s.openApprovalId === a.id);
   const plan = useBaton((s) => (a.plan_id ? s.plans.find((p) => p.plan_id === a.plan_id)?.name : undefined));
@@ -57,7 +60,7 @@ export function ApprovalRow({
           data-inbox="select"
         />
       ) : (
-        <span className="bulk-pick-space" aria-hidden="true" />
+        aligned && <span className="bulk-pick-space" aria-hidden="true" />
       )}
       <button type="button" className="row-main" onClick={() => onCurrent(a.id)} data-inbox="row">
         <span className="row-head">

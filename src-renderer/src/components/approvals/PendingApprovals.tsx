@@ -63,6 +63,8 @@ export function PendingApprovals() {
   const current = cursorOf(ids, cursor ?? (opened ? { id: opened, index: 0 } : null));
   const setCurrent = (id: string) => setCursor({ id, index: ids.indexOf(id) });
   const eligible = useMemo(() => shown.filter((a) => APPROVAL_KINDS[a.kind].bulk), [shown]);
+  // Deciding together takes two or more gates: one is decided as itself.
+  const bulk = eligible.length > 1;
   const [picked, setPicked] = useState<Set<string>>(new Set());
   // What was picked and has gone (decided elsewhere, filtered out) is no longer picked.
   const selected = useMemo(
@@ -136,9 +138,7 @@ export function PendingApprovals() {
       ) : (
         <div className="inbox-split">
           <div className="inbox-queue">
-            {eligible.length > 0 && (
-              <BulkDecision eligible={eligible} selected={selected} onSelect={setPicked} />
-            )}
+            {bulk && <BulkDecision eligible={eligible} selected={selected} onSelect={setPicked} />}
             <ul className="approval-list" aria-label="Approvals waiting" ref={focus.list}>
               {shown.map((a) => (
                 <ApprovalRow
@@ -146,8 +146,9 @@ export function PendingApprovals() {
                   approval={a}
                   current={a.id === current}
                   onCurrent={setCurrent}
+                  aligned={bulk}
                   selection={
-                    APPROVAL_KINDS[a.kind].bulk
+                    bulk && APPROVAL_KINDS[a.kind].bulk
                       ? { selected: selected.has(a.id), onSelect: (on) => pick(a.id, on) }
                       : undefined
                   }

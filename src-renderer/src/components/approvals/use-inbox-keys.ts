@@ -81,7 +81,7 @@ export function useInboxKeys(opts: {
         else if (action === 'since')
           notify('info', 'Only a diff review asked again after a request for changes has changes since');
         else if (action === 'select')
-          notify('info', 'Only approvals, budgets and escalations are decided together');
+          notify('info', 'Two or more gates (approvals, budgets, escalations) are decided together');
         return true;
       }
       if (control instanceof HTMLTextAreaElement || control instanceof HTMLInputElement) {

@@ -47,7 +47,10 @@ export function PlanFields({ checks }: { checks: Check[] }) {
   const knownTags = useBaton(useShallow((s) => [...new Set(s.plans.flatMap((p) => p.tags))].sort()));
   return (
     <form className="task-form" aria-label="Plan" onSubmit={(e) => e.preventDefault()}>
-      <p className="muted small">Select a task to edit it, or edit the plan here.</p>
+      <div className="panel-head">
+        <h2 className="panel-title">Plan</h2>
+        <span className="muted small">select a task on the graph to edit it</span>
+      </div>
       <TextField
         label="Plan id"
         value={draft.plan_id}

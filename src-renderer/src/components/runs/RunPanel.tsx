@@ -90,15 +90,17 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
       <RunBranches run={run} tasks={tasks} />
       <RunLandings run={run} tasks={tasks} />
       {run.status === 'executing' && (
-        <ConfirmButton
-          label="Cancel run"
-          question="Cancel this run?"
-          detail="Every task that has not ended is cancelled and its agent stopped; finished work is kept."
-          yes="Yes, cancel the run"
-          danger
-          no="Keep the run"
-          onConfirm={() => cancelRun(run.id)}
-        />
+        <div className="actions run-cancel">
+          <ConfirmButton
+            label="Cancel run"
+            question="Cancel this run?"
+            detail="Every task that has not ended is cancelled and its agent stopped; finished work is kept."
+            yes="Yes, cancel the run"
+            danger
+            no="Keep the run"
+            onConfirm={() => cancelRun(run.id)}
+          />
+        </div>
       )}
       {selectedTask && (
         // A task of its own: what was read about another (history, attempts, open sections) goes.
