@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -110,8 +110,13 @@ describe.skipIf(skipE2e || !installed)('a newcomer’s coding loop, all from the
         ],
       },
     ]);
-    // This machine has qwen-code on its PATH (and the Node it needs first), as a person's would.
-    process.env.PATH = `${dirname(process.execPath)}${delimiter}${QWEN_BIN}${delimiter}${path ?? '/usr/bin:/bin'}`;
+    // This machine has qwen-code on its PATH (and the Node it needs first), as a person's would:
+    // in a folder of its own, since Baton leaves its own install folder's out of the person's PATH.
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    symlinkSync(join(QWEN_BIN, 'qwen'), join(bin, 'qwen'));
+    symlinkSync(process.execPath, join(bin, 'node'));
+    process.env.PATH = `${bin}${delimiter}${path ?? '/usr/bin:/bin'}`;
     const dataDir = join(dir, 'data');
     app = createApp({
       dataDir,
@@ -306,10 +311,27 @@ describe.skipIf(skipE2e || !installed)('a newcomer’s coding loop, all from the
     expect(await remote.tip(`baton/${runId}/fix`)).toBe(out.commit);
     const note = panel.getByRole('note', { name: 'Landing of fix' });
     await expect.poll(() => note.textContent()).toContain('In review');
+    // Its steps: the checks passing and the approval show at the next look, before any fix round.
+    gh.setChecks(out.commit, [{ name: 'test', conclusion: 'success' }]);
+    gh.review(1, 'APPROVED', 'Thanks');
+    await app.landing.tick();
+    const steps = panel.getByRole('list', { name: 'Steps of the landing of fix' });
+    await expect
+      .poll(() => steps.getByRole('listitem').evaluateAll((l) => l.map((i) => i.getAttribute('aria-label'))))
+      .toEqual([
+        `Pushed: done, baton/${runId}/fix`,
+        'Pull request: done, #1',
+        'Checks: done, 1 passed',
+        'Review: done, approved by reviewer',
+        'Merged: not yet',
+      ]);
     await shoot('05-in-review');
 
     gh.merge(1, 'd'.repeat(40));
     await app.landing.tick();
+    await expect
+      .poll(() => steps.getByRole('listitem').last().getAttribute('aria-label'))
+      .toBe(`Merged: done, ${'d'.repeat(10)}`);
     await expect.poll(() => note.textContent()).toContain('Merged');
     const [landing] = await call<Landing[]>(app, 'runs.landings', { run_id: runId });
     expect(landing).toMatchObject({ state: 'merged', pr_number: 1 });
