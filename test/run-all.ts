@@ -1,10 +1,13 @@
 // `npm test`: typecheck, lint, build, then every vitest project (unit, integration, e2e).
-// Ends with one line `N passed, N failed, N skipped` counting tests plus the checks before them.
+// Ends with the 20 slowest test files, then one line `N passed, N failed, N skipped` counting
+// tests plus the checks before them: that line is always the last.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FixtureName } from './kit/fixtures.ts';
 import { FIXTURES, fixturePresent, missingFixtureLine } from './kit/fixtures.ts';
+import type { ReportedFile } from './kit/test-times.ts';
+import { slowestLines } from './kit/test-times.ts';
 
 const root = join(import.meta.dirname, '..');
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
@@ -44,6 +47,7 @@ sayMissing();
 const report = join(results, 'vitest.json');
 rmSync(report, { force: true });
 const projects = built ? [] : ['--project', 'unit']; // e2e needs the built UI
+let slowest: string[] = [];
 const vitest = spawnSync(
   bin('vitest'),
   ['run', ...projects, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
@@ -56,11 +60,13 @@ if (existsSync(report)) {
     numPendingTests: number;
     numTodoTests: number;
     numFailedTestSuites: number;
+    testResults: ReportedFile[];
   };
   passed += r.numPassedTests;
   failed += r.numFailedTests + (r.numFailedTests === 0 ? r.numFailedTestSuites : 0);
   skipped += r.numPendingTests + r.numTodoTests;
   if (r.numFailedTests > 0 || r.numFailedTestSuites > 0) failures.push('tests');
+  slowest = slowestLines(r.testResults, root);
 } else {
   failed++;
   failures.push('tests (vitest wrote no report)');
@@ -71,6 +77,7 @@ if (vitest.status !== 0 && !failures.some((f) => f.startsWith('tests'))) {
 }
 if (!built) failures.push('e2e not run: the build failed');
 
+if (slowest.length > 0) process.stdout.write(`\n${slowest.join('\n')}\n`);
 sayMissing();
 process.stdout.write(`\n${failures.length ? `Failed: ${failures.join('; ')}\n` : ''}`);
 process.stdout.write(`${passed} passed, ${failed} failed, ${skipped} skipped\n`);

@@ -228,6 +228,8 @@ try {
   await shoot('15-agents');
   await nav(/^Projects/).click();
   await shoot('16-projects');
+  await nav(/^Spend/).click();
+  await shoot('16b-spend');
   await nav(/^Build logs/).click();
   await shoot('17-build-logs', async (p) => {
     const first = p.getByRole('list', { name: 'Memory entries' }).getByRole('listitem').first();

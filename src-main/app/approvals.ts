@@ -1,3 +1,4 @@
+import type { CallContext } from '../../src-shared/contract/caller.ts';
 import type { ApprovalHandlers } from '../../src-shared/contract/domains/approvals.ts';
 import type {
   Approval,
@@ -9,7 +10,9 @@ import type {
   PreviousReview,
 } from '../../src-shared/schemas/approval.ts';
 import { BLOCKED_COUNT_LIMIT, BLOCKED_NAMED, isDecided } from '../../src-shared/schemas/approval.ts';
-import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
+import type { Deciders } from '../../src-shared/schemas/people.ts';
+import { DEFAULT_DECIDERS, mayDecide } from '../../src-shared/schemas/people.ts';
+import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { protectedNameOf } from '../../src-shared/schemas/protected-paths.ts';
 import type { ChangedFile } from '../../src-shared/schemas/workspace.ts';
 import { isCodingOutput } from '../../src-shared/schemas/workspace.ts';
@@ -102,6 +105,7 @@ export function approvalViews(store: CodingStore) {
         specs: Map<string, TaskSpec>;
         /** Who depends on each task, made when a pending approval of the run first asks. */
         dependents?: Map<string, string[]>;
+        plan: Plan | undefined;
       } | null
     >();
     return approvals.map((a) => {
@@ -111,7 +115,7 @@ export function approvalViews(store: CodingStore) {
         const specs = new Map<string, TaskSpec>();
         for (const t of plan?.tasks ?? []) specs.set(t.task_id, t);
         if (run) for (const t of store.runs.addedSpecs(a.run_id)) specs.set(t.task_id, t);
-        runs.set(a.run_id, run ? { plan_id: run.plan_id, started_by: run.started_by, specs } : null);
+        runs.set(a.run_id, run ? { plan_id: run.plan_id, started_by: run.started_by, specs, plan } : null);
       }
       const r = runs.get(a.run_id);
       const spec = r?.specs.get(a.task_id);
@@ -124,12 +128,21 @@ export function approvalViews(store: CodingStore) {
         ...a,
         plan_id: r?.plan_id ?? null,
         run_started_by: r?.started_by ?? null,
+        deciders: decidersOf(spec, r?.plan),
         task_description: spec?.description ?? null,
         dependencies,
         ...(r?.dependents ? { blocks: blockedWork(r.dependents, a.task_id) } : {}),
         ...DETAILS[a.kind](a),
       };
     });
+  };
+  /** Who may decide: the task's approvers, else the plan's, else its workspace's, else any member. */
+  const decidersOf = (spec: TaskSpec | undefined, plan: Plan | undefined): Deciders => {
+    if (spec?.approvers) return { ...spec.approvers, from: 'task' };
+    if (plan?.approvers) return { ...plan.approvers, from: 'plan' };
+    const ws = spec?.workspace ?? plan?.workspace;
+    const named = ws === undefined ? undefined : store.workspaces.get(ws)?.approvers;
+    return named ? { ...named, from: 'workspace' } : DEFAULT_DECIDERS;
   };
   /**
    * What each kind shows besides its reason, one entry per kind (the compiler asks for a new
@@ -160,7 +173,8 @@ export function approvalViews(store: CodingStore) {
       const asked = store.sandboxHosts.get(a.id);
       if (!asked) return {};
       const { approval_id: _a, run_id: _r, task_id: _t, ...sandbox_host } = asked;
-      return { sandbox_host };
+      const hosts = store.sandboxHosts.hostsOf(a.id);
+      return { sandbox_host: hosts.length > 0 ? { ...sandbox_host, hosts } : sandbox_host };
     },
   };
   /**
@@ -251,11 +265,38 @@ export function approvalViews(store: CodingStore) {
     const previous = previousOf(a);
     return previous ? { previous_review: previous } : {};
   };
-  return { view, one: (a: Approval): ApprovalView => view([a])[0]!, previousOf };
+  /** Who may decide one approval (what `view` says of it, without its details). */
+  const decidersFor = (a: Approval): Deciders => {
+    const run = store.runs.get(a.run_id);
+    const plan = run ? store.plans.get(run.plan_id, run.plan_version)?.plan : undefined;
+    const spec =
+      plan?.tasks.find((t) => t.task_id === a.task_id) ??
+      (run ? store.runs.addedSpecs(a.run_id).find((t) => t.task_id === a.task_id) : undefined);
+    return decidersOf(spec, plan);
+  };
+  return { view, one: (a: Approval): ApprovalView => view([a])[0]!, previousOf, decidersFor };
+}
+
+/**
+ * Whether the caller may decide this approval: only people decide (never a worker or an agent's
+ * attempt), and only those its deciders name (`mayDecide`, the one rule every view shows).
+ */
+function assertMayDecide(
+  store: CodingStore,
+  decidersFor: (a: Approval) => Deciders,
+  approvalId: string,
+  call: CallContext,
+): void {
+  if (call.via === 'worker' || call.via === 'attempt')
+    throw new AppError('forbidden', 'only people decide approvals; an agent or a worker cannot');
+  const a = store.approvals.get(approvalId);
+  if (!a) return;
+  const may = mayDecide(decidersFor(a), { name: call.person?.name ?? null, role: call.role });
+  if (!may.ok) throw new AppError('forbidden', `${call.person?.name ?? 'you'}: ${may.why}`);
 }
 
 export function approvalHandlers({ store, engine, coding }: AppContext): ApprovalHandlers {
-  const { view, previousOf } = approvalViews(store);
+  const { view, previousOf, decidersFor } = approvalViews(store);
   return {
     'approvals.list': ({ status, limit, run_id }) => {
       if (run_id) {
@@ -270,7 +311,8 @@ export function approvalHandlers({ store, engine, coding }: AppContext): Approva
         status === 'decided' ? store.approvals.decided(limit) : store.approvals.list(status, limit),
       );
     },
-    'approvals.pickCandidate': async (input) => {
+    'approvals.pickCandidate': async (input, call) => {
+      assertMayDecide(store, decidersFor, input.approval_id, call);
       await pickCandidate(
         {
           store,
@@ -323,7 +365,8 @@ export function approvalHandlers({ store, engine, coding }: AppContext): Approva
         truncated: d.truncatedNote !== null,
       };
     },
-    'approvals.decide': ({ approval_id, decision, actor, comment, line_comments, input, scope }) => {
+    'approvals.decide': ({ approval_id, decision, actor, comment, line_comments, input, scope }, call) => {
+      assertMayDecide(store, decidersFor, approval_id, call);
       if (decision !== 'request_changes') {
         if (line_comments !== undefined)
           throw invalidInput('line comments go with a request for changes', [

@@ -1,10 +1,11 @@
 import type { AuditHandlers } from '../../src-shared/contract/domains/audit.ts';
 import { invalidInput } from '../base/errors.ts';
 import type { AppContext } from './context.ts';
+import { searchIndexCaughtUp } from './search-catch-up.ts';
 
 export function auditHandlers({ store }: AppContext): AuditHandlers {
   return {
-    'audit.list': ({ run_id, task_id, query, entity, actor, since, until, limit }) => {
+    'audit.list': async ({ run_id, task_id, query, entity, actor, since, until, limit }) => {
       if (task_id !== undefined && run_id === undefined)
         throw invalidInput('audit.list', [
           { path: 'task_id', message: 'needs run_id: a task id names a task within a run' },
@@ -18,6 +19,7 @@ export function auditHandlers({ store }: AppContext): AuditHandlers {
         throw invalidInput('audit.list', [
           { path: 'task_id', message: 'cannot be combined with filters: a task’s history is listed whole' },
         ]);
+      if (query) await searchIndexCaughtUp(store);
       return query || entity || actor || since || until
         ? store.memory.findAudit({ query, run_id, entity, actor, since, until, limit })
         : store.memory.listAudit(run_id, limit, task_id);

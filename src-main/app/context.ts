@@ -2,6 +2,7 @@ import type { CodingKind, CodingStore, Lander, LaunchEditor } from '../agents/co
 import type { Engine } from '../engine/engine.ts';
 import type { Executor } from '../engine/executor.ts';
 import type { EventBus } from '../events/event-bus.ts';
+import type { People } from '../people/index.ts';
 import type { Reach } from '../reach/index.ts';
 import type { WritableSecretStore } from '../secrets/file-store.ts';
 import type { SecretResolver } from '../secrets/secrets.ts';
@@ -30,6 +31,8 @@ export interface AppContext {
   reach: Reach;
   /** Remote workers: their tokens and the `workers.*` handlers (the workers wing). */
   workers: Workers;
+  /** People on this Baton: accounts, roles, sessions, tokens (the people wing). */
+  people: People;
   /** Landing runs' work: pushes, pull requests, following them (absent: `runs.land` refuses). */
   landing?: Lander | undefined;
   /** Starts an editor on a task's worktree: the desktop app's main process only. */

@@ -19,9 +19,12 @@ import { systemClock } from '../engine/clock.ts';
 import { Engine } from '../engine/engine.ts';
 import type { ExecutorRegistry } from '../engine/executor.ts';
 import { EventBus } from '../events/event-bus.ts';
+import { FORGES } from '../forges/index.ts';
+import type { SessionLimits } from '../people/index.ts';
+import { createPeople } from '../people/index.ts';
 import type { ReachOptions } from '../reach/index.ts';
 import { createReach } from '../reach/index.ts';
-import { endSandboxWhenIdle, sandboxStatus } from '../sandbox/index.ts';
+import { endSandboxWhenIdle, sandboxStatus, sandboxStatusOnceAsked } from '../sandbox/index.ts';
 import type { WritableSecretStore } from '../secrets/file-store.ts';
 import { createFileSecretStore, SECRETS_FILE } from '../secrets/file-store.ts';
 import { heldSecrets } from '../secrets/held.ts';
@@ -56,6 +59,8 @@ export interface AppOptions {
   probeIntervalMs?: number;
   /** Most tasks running at once across all runs (the engine's global limit; 512 by default). */
   maxInFlight?: number;
+  /** Wall time an engine tick may spend before it leaves the rest to the next (10 ms; tests lower it). */
+  tickTimeMs?: number;
   /** Finished coding worktrees each workspace keeps parked for the next attempt (the coding kind's, 2 by default; 0: none). */
   parkedWorktrees?: number;
   /**
@@ -65,7 +70,7 @@ export interface AppOptions {
   resume?: boolean;
   /** How long a run's lease lasts unrenewed (30 s by default; tests shorten it). */
   leaseTtlMs?: number;
-  /** How long a remote worker holds a task without a heartbeat (30 s by default; `--worker-lease`). */
+  /** How long a remote worker holds a task without a heartbeat (8 s by default, four beats; `--worker-lease`). */
   workerLeaseMs?: number;
   /**
    * Export every attempt's steps as OpenTelemetry GenAI spans to this OTLP/HTTP traces endpoint
@@ -102,7 +107,12 @@ export interface AppOptions {
    * its launcher; without one the method is unavailable (a browser opens the editor's link).
    */
   launchEditor?: LaunchEditor;
+  /** How long a browser session lasts unused and at most (7 and 30 days by default; tests shorten them). */
+  sessions?: SessionLimits;
 }
+
+/** When the sandbox is looked at, if nothing asked before: after the host's start and the UI's first screen. */
+const SANDBOX_CHECK_AFTER_MS = 10_000;
 
 /** The composition root shared by the Electron shell, the browser host, the CLI and tests. */
 export function createApp(opts: AppOptions) {
@@ -199,6 +209,7 @@ export function createApp(opts: AppOptions) {
     workspaceRoot: join(scratch ?? opts.dataDir, 'workspaces'),
     ...(opts.ids ? { ids: opts.ids } : {}),
     ...(opts.maxInFlight !== undefined ? { maxInFlight: opts.maxInFlight } : {}),
+    ...(opts.tickTimeMs !== undefined ? { tickTimeMs: opts.tickTimeMs } : {}),
     ...(opts.leaseTtlMs !== undefined ? { leaseTtlMs: opts.leaseTtlMs } : {}),
     ...(opts.workerLeaseMs !== undefined ? { workerLeaseMs: opts.workerLeaseMs } : {}),
     log,
@@ -215,20 +226,22 @@ export function createApp(opts: AppOptions) {
       await refuseUnsafeRun({ store, patterns, coding }, plan_id);
       return engine.startRun(plan_id, actor, inputs, alongside);
     },
-    // What a `github_issues` trigger watches: the workspace's forge, when it is GitHub's.
+    // What a `github_issues` trigger watches: the workspace's forge, when Baton reads its issues (GitHub's).
     forgeOf: (id) => {
       const w = store.workspaces.get(id);
       if (!w) return `no workspace "${id}"`;
       const forge = w.remote?.forge;
-      if (forge?.kind !== 'github')
+      const issues = forge ? FORGES[forge.kind].issues : null;
+      if (!forge || issues === null)
         return `workspace "${id}" has no GitHub forge (its remote, on the Workspaces screen)`;
-      return forge;
+      return { ...forge, issues };
     },
     landingsOf: (runId) => store.landings.forRun(runId),
     options: { enabled: opts.resume !== false, ...opts.reach },
   });
   const patterns = createPatternSafety();
-  const workers = createWorkers({ store, engine, bus, clock });
+  // A worker is told the data directory, to hide it from its agents when it runs on this machine.
+  const workers = createWorkers({ store, engine, bus, clock, dataDir: scratch ?? opts.dataDir });
   // A done run's work lands as its plan says; open pull requests are followed across restarts.
   const landing = createLander(
     {
@@ -265,7 +278,25 @@ export function createApp(opts: AppOptions) {
       ...(opts.landing?.tickMs !== undefined ? { tickMs: opts.landing.tickMs } : {}),
     },
   );
+  // People, their sessions and tokens (src-main/people/): every call's caller is one of them.
+  const people = createPeople({
+    db: store.db,
+    now: () => clock.now(),
+    audit: (e) =>
+      store.memory.audit({
+        at: now(),
+        actor: e.actor,
+        entity: 'person',
+        entity_id: e.entity_id,
+        run_id: null,
+        from_status: e.from,
+        to_status: e.to,
+        why: e.why,
+      }),
+    ...(opts.sessions ? { sessions: opts.sessions } : {}),
+  });
   const handlers = createHandlers({
+    people,
     workers,
     availability,
     patterns,
@@ -281,20 +312,24 @@ export function createApp(opts: AppOptions) {
     landing,
     launchEditor: opts.launchEditor,
   });
-  const dispatch = createDispatch(handlers, log, { dataDir: opts.dataDir });
+  const dispatch = createDispatch(handlers, log, { dataDir: opts.dataDir, callOf: people.callOf });
   if (opts.resume !== false) {
     engine.resumeUnfinished();
     engine.watchUnfinished();
   }
   if (opts.probeAgents) availability.start(opts.probeIntervalMs);
+  let sandboxCheck: NodeJS.Timeout | undefined;
   if (opts.dataDir !== ':memory:' || opts.sandboxNotice) {
     const notice = opts.sandboxNotice ?? ((line: string) => process.stderr.write(`${line}\n`));
-    void sandboxStatus().then((s) => {
+    void sandboxStatusOnceAsked().then((s) => {
       if (!s.available && !closed)
         notice(
           `baton: the OS sandbox cannot run here: ${s.problem}. Agents whose sandbox is required are refused.`,
         );
     });
+    // Asked once the start is over (the first sandboxed program asks sooner): a command that
+    // ends before does not load the library at all.
+    sandboxCheck = setTimeout(() => void sandboxStatus(), SANDBOX_CHECK_AFTER_MS).unref();
   }
   reach.start();
   landing.start();
@@ -311,8 +346,12 @@ export function createApp(opts: AppOptions) {
     reach,
     /** Landing runs' work (pushes, pull requests) and following the pull requests. */
     landing,
+    /** People on this Baton: the hosts prove callers with its sessions and tokens. */
+    people,
     /** The tokens remote workers present instead of the UI's (the browser host checks them). */
     workerTokens: workers.tokens,
+    /** What remote workers' work signal asks (the browser host's `workerSignal`): who waits for work, who left. */
+    workerPresence: workers.presence,
     /** The trace export, when one is configured (`flush` sends what is batched). */
     traces,
     /**
@@ -329,6 +368,7 @@ export function createApp(opts: AppOptions) {
     close(): Promise<void> {
       if (closing) return closing;
       closed = true;
+      clearTimeout(sandboxCheck);
       reach.stop();
       landing.stop();
       traces?.shutdown().catch((err: unknown) => log(err, 'shutting down the trace export'));

@@ -1,5 +1,6 @@
+import { z } from 'zod';
 import type { CallContext, Caller } from '../../src-shared/contract/caller.ts';
-import { callContextOf } from '../../src-shared/contract/caller.ts';
+import { LOCAL_CALL, saidActor } from '../../src-shared/contract/caller.ts';
 import type { WireError, WireResult } from '../../src-shared/contract/errors.ts';
 import { formatPath } from '../../src-shared/contract/errors.ts';
 import type { BatonHandlers, MethodName } from '../../src-shared/contract/index.ts';
@@ -7,6 +8,8 @@ import { contract, isMethodName } from '../../src-shared/contract/index.ts';
 import { AppError, invalidInput, toIssues } from '../base/errors.ts';
 import type { ErrorLog } from '../base/log-line.ts';
 import { logToStderr } from '../base/log-line.ts';
+import type { Principal } from '../people/index.ts';
+import { authorize, currentPrincipal } from '../people/index.ts';
 import { isStorageFull, storageFullError } from './storage-full.ts';
 
 /** One call: a method, its input, and who calls (`caller.ts`; none for a caller that does not say). */
@@ -23,34 +26,63 @@ export type Dispatch = (method: string, input: unknown, caller?: Caller) => Prom
 export function createDispatch(
   handlers: BatonHandlers,
   log: ErrorLog = logToStderr,
-  opts: { dataDir?: string } = {},
+  opts: { dataDir?: string; callOf?: (p: Principal) => CallContext } = {},
 ): Dispatch {
   for (const name of Object.keys(contract)) {
     if (typeof (handlers as Record<string, unknown>)[name] !== 'function') {
       throw new Error(`application service has no handler for "${name}"`);
     }
   }
+  const callOf = opts.callOf ?? (() => LOCAL_CALL);
   return async (method, input, caller) => {
     if (!isMethodName(method)) {
       return { ok: false, error: { code: 'unknown_method', message: `unknown method "${method}"` } };
     }
-    const parsed = contract[method].input.safeParse(input ?? {});
+    // Who calls, as the host proved it (people/principal.ts), and whether their role reaches the method.
+    let proven: CallContext;
+    try {
+      proven = callOf(currentPrincipal());
+      authorize(method, proven);
+    } catch (err) {
+      return { ok: false, error: toWireError(err, method, log, opts.dataDir) };
+    }
+    // A name the transport said stands only where nobody is proven (no sign-in at this machine).
+    const said = saidActor(caller);
+    const call: CallContext =
+      proven.person || !said.ok || said.actor === null ? proven : { ...proven, actor: said.actor };
+    // A proven person is the actor of every change, whatever name an input's `actor` says.
+    const named =
+      proven.person &&
+      ACTOR_METHODS.has(method) &&
+      typeof input === 'object' &&
+      input !== null &&
+      !Array.isArray(input)
+        ? { ...input, actor: proven.person.name }
+        : input;
+    const parsed = contract[method].input.safeParse(named ?? {});
     const issues = parsed.success ? protoKeyIssues(input) : toIssues(parsed.error.issues);
-    const call = callContextOf(caller);
-    if (!call.ok) issues.push({ path: 'actor', message: `who calls: ${call.message}` });
-    if (!parsed.success || !call.ok || issues.length > 0) {
+    if (!said.ok) issues.push({ path: 'actor', message: `who calls: ${said.message}` });
+    if (!parsed.success || !said.ok || issues.length > 0) {
       const err = invalidInput(`${method} input is invalid`, issues);
       return { ok: false, error: { code: err.code, message: err.message, details: err.details } };
     }
     try {
       const handler = handlers[method] as (i: unknown, c: CallContext) => unknown;
-      const value = await handler(parsed.data, call.call);
+      const value = await handler(parsed.data, call);
       return { ok: true, value };
     } catch (err) {
       return { ok: false, error: toWireError(err, method, log, opts.dataDir) };
     }
   };
 }
+
+/** The methods whose input names who acts (`actor`): a proven person's name replaces it. */
+const ACTOR_METHODS: ReadonlySet<MethodName> = new Set(
+  (Object.keys(contract) as MethodName[]).filter((m) => {
+    const schema: unknown = contract[m].input;
+    return schema instanceof z.ZodObject && Object.hasOwn(schema.shape, 'actor');
+  }),
+);
 
 /**
  * Every own `__proto__` key in a call's input, anywhere in it, as an issue naming its path.

@@ -238,3 +238,43 @@ describe('memory.search filters', () => {
     expect(JSON.stringify(r)).toContain('since');
   });
 });
+
+describe('a search after much was written', () => {
+  it('brings the index up to date a chunk per turn: calls are answered meanwhile, and it finds everything', async () => {
+    app = createApp({ dataDir: ':memory:', log: () => {} });
+    const at = '2026-03-01T09:00:00.000Z';
+    // Written as a long run writes, with no search since: none of it is in the index yet.
+    const entries = Array.from({ length: 5_000 }, (_, i) => ({
+      id: `mem-${i}`,
+      agent_id: 'ash',
+      type: 'note',
+      content: { text: i % 100 === 0 ? `harvest ${i}` : `row ${i}` },
+      tags: [],
+      project_id: null,
+      status: null,
+      task_type: null,
+      task_id: null,
+      plan_id: null,
+      created_at: at,
+      updated_at: at,
+    }));
+    app.store.tx(() => app!.store.memory.insertMany(entries));
+    const order: string[] = [];
+    const search = call<MemorySearchHit[]>(app, 'memory.search', { query: 'harvest', limit: 100 }).then(
+      (hits) => {
+        order.push('memory.search');
+        return hits;
+      },
+    );
+    const agents = call(app, 'agents.list', {}).then(() => order.push('agents.list'));
+    const [hits] = await Promise.all([search, agents]);
+    // The call asked after the search was answered first: the search did not hold the thread.
+    expect(order).toEqual(['agents.list', 'memory.search']);
+    expect(hits.map((h) => h.entry.id).sort()).toEqual(
+      entries
+        .filter((_, i) => i % 100 === 0)
+        .map((e) => e.id)
+        .sort(),
+    );
+  });
+});

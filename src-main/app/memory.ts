@@ -5,6 +5,7 @@ import { randomIds } from '../engine/clock.ts';
 import { STEP_ENTRY_PREFIX, stepAsEntry } from '../store/steps-repo.ts';
 import { LOG_ENTRY_PREFIX } from '../store/task-log-hits.ts';
 import type { AppContext } from './context.ts';
+import { searchIndexCaughtUp } from './search-catch-up.ts';
 
 export function memoryHandlers({ store, bus, now }: AppContext): MemoryHandlers {
   /** The plan and project an entry is about: the run's when it names one, else as given. */
@@ -48,7 +49,10 @@ export function memoryHandlers({ store, bus, now }: AppContext): MemoryHandlers 
       if (!entry) throw new AppError('not_found', `memory entry "${memory_id}" not found`);
       return entry;
     },
-    'memory.search': (filter) => store.memory.search(filter),
+    'memory.search': async (filter) => {
+      if (filter.query) await searchIndexCaughtUp(store);
+      return store.memory.search(filter);
+    },
     'memory.write': (input) => {
       const { plan_id, project_id } = about(input);
       const tags = new Set([input.type, `by:${input.agent_id}`]);

@@ -1,6 +1,7 @@
 import type { BatonHandlers } from '../../src-shared/contract/index.ts';
 import { workspaceHandlers } from '../agents/coding/index.ts';
 import { scopeHandlers, toolCallHandlers } from '../agents/index.ts';
+import { peopleHandlers } from '../people/index.ts';
 import { agentHandlers } from './agents.ts';
 import { approvalHandlers } from './approvals.ts';
 import { auditHandlers } from './audit.ts';
@@ -11,6 +12,7 @@ import { planHandlers } from './plans.ts';
 import { projectHandlers } from './projects.ts';
 import { runHandlers } from './runs.ts';
 import { secretHandlers } from './secrets.ts';
+import { spendHandlers } from './spend.ts';
 import { workHandlers } from './work.ts';
 
 /** The application service: every contract method, implemented once over engine and store. */
@@ -28,8 +30,10 @@ export function createHandlers(ctx: AppContext): BatonHandlers {
     ...ctx.workers.handlers(),
     ...scopeHandlers(ctx),
     ...secretHandlers(ctx),
+    ...spendHandlers(ctx),
     ...toolCallHandlers(ctx),
     ...workspaceHandlers(ctx),
     ...ctx.reach.handlers(),
+    ...peopleHandlers(ctx.people),
   };
 }

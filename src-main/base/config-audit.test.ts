@@ -4,6 +4,15 @@ import { configChangeEntry, fieldChanges, HIDDEN, isHiddenPath } from './config-
 const base = { at: '2026-11-30T10:00:00.000Z', actor: 'Ana', entity: 'agent' as const, entity_id: 'coder' };
 
 describe('fieldChanges', () => {
+  it("reads a key named like Object's own (constructor, toString) as a name, never as what objects inherit", () => {
+    const after = { run_inputs: { constructor: { type: 'string' }, toString: { type: 'number' } } };
+    expect(fieldChanges(undefined, after).changes).toEqual([
+      { field: 'run_inputs.constructor.type', from: null, to: 'string' },
+      { field: 'run_inputs.toString.type', from: null, to: 'number' },
+    ]);
+    expect(fieldChanges({ run_inputs: {} }, after).changes).toHaveLength(2);
+    expect(fieldChanges(after, { run_inputs: {} }).changes.map((c) => c.to)).toEqual([null, null]);
+  });
   it('lists each field that differs, walking into objects, with its values in words', () => {
     const before = { id: 'coder', model: 'qwen', sandbox: { mode: 'required', network: { allow: ['a'] } } };
     const after = {

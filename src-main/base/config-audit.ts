@@ -55,15 +55,21 @@ export function sameJson(a: unknown, b: unknown): boolean {
   }
   if (!isPlain(a) || !isPlain(b)) return false;
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  for (const k of keys) if (!sameJson(a[k], b[k])) return false;
+  for (const k of keys) if (!sameJson(own(a, k), own(b, k))) return false;
   return true;
 }
+
+/**
+ * A field of a plain object, only when the object has it: a key named like one of Object's own
+ * (`constructor`, `toString`) is a name like any other, never what every object inherits.
+ */
+const own = (o: Record<string, unknown>, k: string): unknown => (Object.hasOwn(o, k) ? o[k] : undefined);
 
 /** A value in words: text as it is, the rest as JSON, cut; null when it is not set. */
 function shown(v: unknown, hidden: boolean): string | null {
   if (v === undefined || v === null) return null;
   if (hidden) return HIDDEN;
-  const text = typeof v === 'string' ? v : JSON.stringify(v);
+  const text = typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
   return text.length > VALUE_CHARS ? `${text.slice(0, VALUE_CHARS - 1)}…` : text;
 }
 
@@ -118,8 +124,8 @@ export function fieldChanges(
     if ((isPlain(a) || isPlain(b)) && aWalks && bWalks) {
       const x = isPlain(a) ? a : {};
       const y = isPlain(b) ? b : {};
-      for (const k of Object.keys(y)) walk([...path, k], x[k], y[k]);
-      for (const k of Object.keys(x)) if (!(k in y)) walk([...path, k], x[k], undefined);
+      for (const k of Object.keys(y)) walk([...path, k], own(x, k), y[k]);
+      for (const k of Object.keys(x)) if (!Object.hasOwn(y, k)) walk([...path, k], x[k], undefined);
       return;
     }
     add(path, a, b);

@@ -329,7 +329,7 @@ describe('baton CLI', () => {
     writeFileSync(
       file,
       JSON.stringify([
-        coder('oc', { cli: 'opencode', provider: { base_url: 'http://127.0.0.1:1/v1' } }),
+        coder('oc', { cli: 'opencode', provider: { base_url: 'http://127.0.0.1:1/v1' }, model: 'm' }),
         coder('cx', { cli: 'codex' }),
         coder('cl', { cli: 'claude', protocol: 'stream' }),
         coder('gm', { cli: 'gemini' }),

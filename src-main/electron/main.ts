@@ -5,7 +5,7 @@ import { app, BrowserWindow, ipcMain, Notification, safeStorage, session, shell 
 import { IPC_EVENTS_CHANNEL, IPC_INVOKE_CHANNEL } from '../../src-shared/contract/events.ts';
 import { createApp } from '../app/create-app.ts';
 import { createCallClient } from '../app/memory-transport.ts';
-import { parseMaxInFlight } from '../engine/engine.ts';
+import { parseMaxInFlight } from '../engine/engine-options.ts';
 import { resolveDataDir } from '../host/data-dir.ts';
 import type { CallbackHost } from '../host/rest/callback-host.ts';
 import { parseCallbackUrl } from '../host/rest/callback-host.ts';
@@ -148,7 +148,7 @@ async function start(): Promise<void> {
   // window up and opens the item. Each is held until clicked or closed (else its click is lost).
   const shown = new Set<Notification>();
   const offNotes = tellOnDesktop({
-    subscribe: (l) => baton.bus.subscribe(l),
+    subscribe: (l, names) => baton.bus.subscribe(l, names),
     focused: () => !win.isDestroyed() && win.isFocused(),
     show: (n, onClick) => {
       if (!Notification.isSupported()) return;

@@ -33,6 +33,8 @@ export class AgentDirectory {
   private entries: Map<string, AgentEntry> | null = null;
   /** The registry as a list, for matching. */
   private agents: Agent[] | null = null;
+  /** Whether an agent of the registry is a remote worker's. */
+  private workers: boolean | null = null;
   /** The database's `data_version` at the last `refresh`. */
   private seenVersion = -1;
 
@@ -52,6 +54,7 @@ export class AgentDirectory {
   changed(): void {
     this.entries = null;
     this.agents = null;
+    this.workers = null;
   }
 
   /**
@@ -84,6 +87,12 @@ export class AgentDirectory {
     const entry = this.all().get(agentId);
     if (!entry) throw new AppError('not_found', `Agent not found: ${agentId}`);
     return entry;
+  }
+
+  /** Whether any registered agent is a remote worker's (none: no task can be leased to a worker). */
+  hasWorkerAgents(): boolean {
+    this.workers ??= this.list().some((a) => a.worker !== undefined);
+    return this.workers;
   }
 
   /** The executor for an agent, or undefined for agents that pull work (humans, daemons, a worker's agents). */

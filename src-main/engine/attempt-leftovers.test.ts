@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../../test/kit/engine-kit.ts';
 import { attemptScope, PROCESS_SCOPE } from '../processes/attempt-scope.ts';
-import { attemptMarker, stopOrphans } from './attempt-leftovers.ts';
+import { attemptMarker, mayHaveLeftovers, stopOrphans } from './attempt-leftovers.ts';
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
@@ -53,5 +53,20 @@ describe("an attempt's process marker", () => {
     );
     // A database in memory is this process's alone.
     expect(attemptScope({ name: ':memory:', memory: true })).toBe(PROCESS_SCOPE);
+  });
+});
+
+describe("a run's end", () => {
+  it('looks for leftovers where this process made a marker for the run, or took the run up from the store', () => {
+    // A run of echo tasks: no program was started, no process table is read.
+    expect(mayHaveLeftovers('scope', 'run-a', false)).toBe(false);
+    attemptMarker('scope', 'run-b', 't', 1);
+    expect(mayHaveLeftovers('scope', 'run-b', false)).toBe(true);
+    // Asked at the run's end, once: a run taken up again later comes from the store.
+    expect(mayHaveLeftovers('scope', 'run-b', false)).toBe(false);
+    // A Baton before this one may have started its programs.
+    expect(mayHaveLeftovers('scope', 'run-c', true)).toBe(true);
+    attemptMarker('another', 'run-d', 't', 1);
+    expect(mayHaveLeftovers('scope', 'run-d', false)).toBe(false);
   });
 });

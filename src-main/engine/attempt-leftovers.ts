@@ -1,3 +1,4 @@
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PROCESS_SCOPE } from '../processes/attempt-scope.ts';
 import { stopMarkedTrees } from '../processes/process-tree.ts';
@@ -10,8 +11,27 @@ import { stopMarkedTrees } from '../processes/process-tree.ts';
  * after it finds them by it, by attempt, task or run (`stopOrphans`), within its scope
  * (`attemptScope`). Task ids and scopes hold no `/`.
  */
-export const attemptMarker = (scope: string, runId: string, taskId: string, attempt: number): string =>
-  `attempt/${scope}/${runId}/${taskId}/${attempt}`;
+export const attemptMarker = (scope: string, runId: string, taskId: string, attempt: number): string => {
+  markedRuns.add(`${scope}/${runId}`);
+  return `attempt/${scope}/${runId}/${taskId}/${attempt}`;
+};
+
+/**
+ * The runs (`<scope>/<run>`) this process made an attempt's marker for, i.e. may have started a
+ * program of (a command, a coding CLI, an MCP server): a run it began and made none for has no
+ * program to look for when it ends (`mayHaveLeftovers`), and its end reads no process table.
+ */
+const markedRuns = new Set<string>();
+
+/**
+ * Whether a run's end should look for programs its attempts left (`stopOrphans`): it was taken
+ * up from the store (a Baton before this one may have started some), or this process made a
+ * marker for it. Asked once, at the run's end: the run is forgotten.
+ */
+export function mayHaveLeftovers(scope: string, runId: string, resumed: boolean): boolean {
+  const marked = markedRuns.delete(`${scope}/${runId}`);
+  return resumed || marked;
+}
 
 /** The marker of an executor's attempt (`attemptMarker`), in the scope its context names. */
 export const markerOf = (ctx: {
@@ -32,6 +52,24 @@ export const attemptWorkspace = (root: string, runId: string, taskId: string, at
  * by its process's death does (`InterruptedAttempts`).
  */
 export const attemptTmp = (workspace: string): string => join(workspace, 'tmp');
+
+/** Where best-of candidate `k` of an attempt works, inside the attempt's workspace (its own `attemptTmp` there). */
+export const candidateWorkspace = (workspace: string, k: number): string =>
+  join(workspace, '.baton', 'candidates', String(k));
+
+/**
+ * Removes what a coding attempt run by a process that is gone left of its own: its folder
+ * (`attemptTmp`) and each best-of candidate's (`candidateWorkspace`), whose MCP configs hold
+ * tokens that died with that process.
+ */
+export async function removeAttemptTmps(workspace: string): Promise<void> {
+  await rm(attemptTmp(workspace), { recursive: true, force: true });
+  const candidates = join(workspace, '.baton', 'candidates');
+  const names = await readdir(candidates).catch(() => [] as string[]);
+  for (const k of names)
+    if (/^\d+$/.test(k))
+      await rm(attemptTmp(candidateWorkspace(workspace, Number(k))), { recursive: true, force: true });
+}
 
 /** Between SIGTERM and SIGKILL for a program left running by a Baton that died. */
 const ORPHAN_GRACE_MS = 2_000;

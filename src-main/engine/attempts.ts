@@ -13,7 +13,7 @@ import { stepRowProblem } from '../store/steps-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { AttemptAsks } from './approvals/asks.ts';
-import { askSandboxHost, sandboxHostsOf } from './approvals/sandbox-hosts.ts';
+import { AttemptHosts } from './approvals/sandbox-hosts.ts';
 import { attemptWorkspace } from './attempt-leftovers.ts';
 import type { BudgetLedger } from './budget.ts';
 import { budgetRule } from './budget-rule.ts';
@@ -91,16 +91,18 @@ export class Attempts {
    */
   start(run: ActiveRun, task: TaskRun, agent: Agent, executor: Executor): Promise<void> {
     this.rt.attempts.began(run.id, task.task_id);
-    return this.run(run, task, agent, executor).catch((err: unknown) => {
-      this.around.failed(err);
-    });
+    return this.run(run, task, agent, executor);
   }
 
   /** The attempt's executor has stopped: the runtime and the `ended` hook (trace export) hear it. */
   private stopped(at: { run_id: string; task_id: string; attempt: number; agent_id: string | null }): void {
-    this.rt.attempts.ended(at.run_id, at.task_id);
-    const ended = this.ended;
-    if (ended) this.around.run(() => ended(at));
+    try {
+      this.rt.attempts.ended(at.run_id, at.task_id);
+      const ended = this.ended;
+      if (ended) this.around.run(() => ended(at));
+    } catch (err) {
+      this.around.failed(err);
+    }
   }
 
   private async run(run: ActiveRun, task: TaskRun, agent: Agent, executor: Executor): Promise<void> {
@@ -178,13 +180,16 @@ export class Attempts {
             .list(run.id, task.task_id)
             .filter((s) => s.attempt < attempt);
         const asks = this.asks;
-        ctx.sandboxHosts = sandboxHostsOf(this.rt.store, coding?.workspace ?? null, agent);
+        ctx.sandboxHosts = new AttemptHosts(
+          this.rt.store,
+          coding?.workspace.id ?? null,
+          agent,
+          asks ? { asks, at } : null,
+        );
         if (asks) {
           ctx.askToolCall = (req, sig) => asks.ask(at, { kind: 'tool_call', ...req }, sig);
           if (coding)
             ctx.askMergeConflict = (req, sig) => asks.ask(at, { kind: 'merge_conflict', ...req }, sig);
-          const hosts = ctx.sandboxHosts;
-          hosts.ask = (host) => askSandboxHost(asks, at, hosts, host);
         }
         const rule = budgetRule(this.rt, this.budget, run, task, this.agents.traitsOf(agent), flight);
         if (rule) ctx.budgetPassed = rule;
@@ -248,6 +253,10 @@ export class Attempts {
       } catch (err) {
         settle({ ok: false, error: err instanceof Error ? err.message : String(err) });
       }
+    } catch (err) {
+      // Something around the attempt, not the attempt (whose failure settled it above): a bug,
+      // logged; the promise never rejects (no catch handler per attempt is needed).
+      this.around.failed(err);
     } finally {
       this.stopped(at);
     }
@@ -318,7 +327,7 @@ export class Attempts {
         if (step.kind === 'usage' && step.cost_usd !== null && step.cost_usd > 0)
           run.usage.set(task.task_id, (run.usage.get(task.task_id) ?? 0) + step.cost_usd);
         else if (step.kind === 'usage' && step.cost_usd === null) unseenCall(run, task.task_id);
-        if (this.rt.bus.listening)
+        if (this.rt.bus.wants('task.step'))
           this.rt.bus.emit('task.step', {
             ...step,
             run_id: run.id,

@@ -19,6 +19,13 @@ const BUDGET_NAMES: Record<Scope, (budget: number) => string> = {
   project: (b) => `the project budget of ${b}`,
 };
 
+/** Whose budget it is, in a reason. */
+const WHOSE: Record<Scope, (id: string, run: Payer) => string> = {
+  run: (id, run) => `plan ${run.plan.plan_id}, run ${id}`,
+  plan: (id) => `plan ${id}`,
+  project: (id) => `project ${id}`,
+};
+
 const round = (n: number) => Math.round(n * 100) / 100;
 /** How long a scope's spend read from the store is used before it is read again. */
 const SPENT_FRESH_MS = 1_000;
@@ -32,6 +39,8 @@ export class BudgetLedger {
   private readonly inFlight = new Map<string, number>();
   /** Spend per scope as last read from the store, plus this process's charges since. */
   private readonly spent = new Map<string, { amount: number; readAt: number }>();
+  /** Budgets (scope, id, amount) known to be reached: their `budget.reached` is written once. */
+  private readonly reached = new Set<string>();
   private readonly store: Store;
   private readonly now: () => number;
 
@@ -57,6 +66,7 @@ export class BudgetLedger {
   /** Forgets spend read or charged so far (a transaction that charged was rolled back). */
   forgetSpent(): void {
     this.spent.clear();
+    this.reached.clear();
   }
 
   /** The estimate, else the agent's cost per task. */
@@ -145,6 +155,37 @@ export class BudgetLedger {
     for (const [scope, id] of scopes(run)) {
       const known = this.spent.get(`${scope}:${id}`);
       if (known) known.amount += amount;
+    }
+    if (amount > 0) this.noteReached(run, at);
+  }
+
+  /**
+   * The budgets of the run's scopes that what was charged has now reached, each recorded once
+   * (for its amount: a budget raised and reached again is told again) with an audit entry, in
+   * the transaction of the charge: what `budget.reached` (webhooks, notifications) is told from.
+   * A scope without a budget costs nothing here.
+   */
+  private noteReached(run: Payer, at: string): void {
+    for (const [scope, id] of scopes(run)) {
+      const budget = scope === 'project' ? this.store.projects.get(id)?.budget : run.plan.budget;
+      if (budget === null || budget === undefined) continue;
+      const key = `${scope}:${id}:${budget}`;
+      if (this.reached.has(key)) continue;
+      const spent = this.spentOf(scope, id);
+      if (spent < budget) continue;
+      this.reached.add(key);
+      const first = this.store.budgets.reach({ scope, scope_id: id, budget, spent, run_id: run.id, at });
+      if (!first) continue;
+      this.store.memory.audit({
+        at,
+        actor: 'engine',
+        entity: 'budget',
+        entity_id: `${scope}:${id}`,
+        run_id: run.id,
+        from_status: null,
+        to_status: 'reached',
+        why: `${BUDGET_NAMES[scope](budget)} (${WHOSE[scope](id, run)}) is reached: ${round(spent)} charged`,
+      });
     }
   }
 }

@@ -10,6 +10,7 @@ export class CommitEffects {
   private readonly onCommit: (() => void)[] = [];
   /** Agents to stop once the current transaction ends, committed or not (`stopAfter`). */
   private readonly stops: (() => void)[] = [];
+  private ends = 0;
 
   constructor(inTransaction: () => boolean) {
     this.inTransaction = inTransaction;
@@ -34,14 +35,24 @@ export class CommitEffects {
     else stop();
   }
 
+  /**
+   * Changes each time a transaction ends, committed or rolled back: what a part gathered for the
+   * transaction it read it in (to act on once, after its commit) is over when it differs.
+   */
+  get transaction(): number {
+    return this.ends;
+  }
+
   /** The transaction committed: agents stop, then what waited for the commit acts. */
   committed(): void {
+    this.ends++;
     for (const stop of this.stops.splice(0)) stop();
     for (const act of this.onCommit.splice(0)) act();
   }
 
   /** The transaction rolled back: nothing acts on it, but the agents it meant to stop are stopped. */
   rolledBack(): void {
+    this.ends++;
     this.onCommit.length = 0;
     for (const stop of this.stops.splice(0)) stop();
   }

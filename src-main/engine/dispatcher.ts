@@ -8,6 +8,7 @@ import type { ActiveRun } from './run-state.ts';
 import type { RunWriter } from './run-writer.ts';
 import type { Runtime } from './runtime.ts';
 import type { TaskFlow } from './task-flow.ts';
+import type { WorkBudget } from './tick-inputs.ts';
 
 /** A task a tick assigned, to start once its transaction commits. */
 export type ToStart = [ActiveRun, TaskRun, Agent, Executor];
@@ -39,17 +40,24 @@ export class Dispatcher {
     this.approvals = parts.approvals;
   }
 
-  /** Assigns what can start now, adding each to `toStart`. */
-  fill(toStart: ToStart[]): void {
+  /**
+   * Assigns what can start now, adding each to `toStart`, while the tick has time (`budget`: one
+   * task at least). True when it stopped for time with tasks left in the queue.
+   */
+  fill(toStart: ToStart[], budget: WorkBudget): boolean {
     const { rt, flow, writer, agents, approvals } = this;
     const queue = rt.queue;
-    if (queue.size === 0) return;
+    if (queue.size === 0) return false;
     const maxInFlight = rt.config.maxInFlight;
     const exhausted = new Set<string>();
     const now = rt.clock.now();
     // Open diff reviews of each plan with `max_open_reviews`, counted once a tick when asked.
     const openReviews = new Map<string, number>();
+    // Tasks taken out of the queue (assigned, unassigned or gated): one at least, then while the
+    // tick has time. A group passed over costs little and is not counted.
+    let moved = 0;
     while (rt.inFlight < maxInFlight) {
+      if (moved > 0 && budget.spent) return queue.size > 0;
       const next = queue.best(now, (g) => !exhausted.has(g.key));
       if (!next) break;
       const run = rt.active.get(next.task.runId);
@@ -86,6 +94,8 @@ export class Dispatcher {
         }
       }
       queue.remove(run.id, task.task_id);
+      moved++;
+      budget.use();
       if (m.kind === 'unassigned') {
         writer.setStatus(run, task, 'unassigned', {
           reason: m.reason,
@@ -105,6 +115,7 @@ export class Dispatcher {
       toStart.push([run, task, m.agent, agents.executorOf(m.agent)!]);
     }
     if (rt.inFlight >= maxInFlight) this.sayGlobalLimit(now);
+    return false;
   }
 
   /** The next task in line says it waits for the global limit (the rest queue behind it). */

@@ -7,26 +7,16 @@ import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
 import type { RunInputValues } from '../../src-shared/schemas/run-inputs.ts';
 import { BackgroundWork } from '../base/background.ts';
 import { AppError } from '../base/errors.ts';
-import type { ErrorLog } from '../base/log-line.ts';
-import { logToStderr } from '../base/log-line.ts';
-import type { EventBus } from '../events/event-bus.ts';
-import type { SecretResolver } from '../secrets/secrets.ts';
 import { createSecretResolver } from '../secrets/secrets.ts';
 import { assertDecisionFits } from './approvals/decision-fits.ts';
 import type { AttemptRef, Question } from './approvals/kinds.ts';
 import { ASKS } from './approvals/kinds.ts';
 import { pendingAlike } from './approvals/tool-grants.ts';
 import { attemptWorkspace } from './attempt-leftovers.ts';
-import type { AttemptEndedHook } from './attempts.ts';
 import { spendReport } from './budget.ts';
-import type { Clock, Ids } from './clock.ts';
-import { randomIds, systemClock } from './clock.ts';
-import type { EngineStore } from './coding-records.ts';
-import type { Decide } from './decider-questions.ts';
 import type { ToStart } from './dispatcher.ts';
-import type { ExecutorRegistry } from './executor.ts';
-import type { KindTraitTable } from './kind-traits.ts';
-import { localOwner } from './leases.ts';
+import type { EngineOptions } from './engine-options.ts';
+import { runtimeOf } from './engine-options.ts';
 import type { EngineParts } from './parts.ts';
 import { buildParts } from './parts.ts';
 import type { PersonHandoffs } from './person-handoffs.ts';
@@ -35,59 +25,16 @@ import type { Alongside } from './run-starts.ts';
 import { buildResponse } from './run-starts.ts';
 import type { ActiveRun } from './run-state.ts';
 import { ACTOR, DEFAULT_CANCEL_ACTOR, liveDetail, taskOf } from './run-state.ts';
-import { Runtime } from './runtime.ts';
+import type { Runtime } from './runtime.ts';
 import { retryable } from './task-retry.ts';
+import { TickBudget } from './tick-budget.ts';
 import { tickHandlers } from './tick-handlers.ts';
 import type { CallKind, ChangesRequest, TickHandlers, TickInputs } from './tick-inputs.ts';
-import { applyAll, applyInput, QUEUED_INPUTS } from './tick-inputs.ts';
+import { applyInput, applyWithin } from './tick-inputs.ts';
+import type { WorkerClaims } from './worker-claims.ts';
 import type { WorkerLeases } from './worker-leases.ts';
 
 export type { Decide } from './decider-questions.ts';
-
-export interface EngineOptions {
-  /** The store, with the coding records the engine keeps in its transactions (`coding-records.ts`). */
-  store: EngineStore;
-  bus: EventBus;
-  /** Executors by agent kind. An agent whose kind has none is pull-based: it takes work through the pull API. */
-  executors: Partial<ExecutorRegistry>;
-  /** What the core reads of each agent kind instead of its name: the agents wing's `KIND_TRAITS`. */
-  kindTraits: KindTraitTable;
-  clock?: Clock;
-  ids?: Ids;
-  random?: () => number;
-  /** Identifies this process in run leases. */
-  owner?: string;
-  /** Most tasks this process runs at once, across all runs (DEFAULT_MAX_IN_FLIGHT). */
-  maxInFlight?: number;
-  leaseTtlMs?: number;
-  /** How long a remote worker's hold on a task lasts without a heartbeat (30 s by default). */
-  workerLeaseMs?: number;
-  /** The build log is rewritten at most this often while a run goes on (and always at its end). */
-  buildLogIntervalMs?: number;
-  /** Where per-attempt workspaces are created: `<root>/<run>/<task>/<attempt>`. */
-  workspaceRoot: string;
-  /**
-   * Runs a plan's decider: the rules, or an llm agent (the agents wing's `createDecide`). The
-   * engine knows no decider of its own.
-   */
-  decide: Decide;
-  secrets?: SecretResolver;
-  /** Told when an attempt this process ran has stopped, its steps all stored (the trace export). */
-  attemptEnded?: AttemptEndedHook;
-  /** Where errors no caller hears of go (reloading a run after a failed write): one line on stderr by default. */
-  log?: ErrorLog;
-}
-
-/** The global limit on tasks running at once, across runs, unless the app is given another. */
-const DEFAULT_MAX_IN_FLIGHT = 512;
-
-/** A global limit given by a person (`--max-in-flight`, `BATON_MAX_IN_FLIGHT`), or an error naming `what`. */
-export function parseMaxInFlight(raw: string, what: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 100_000)
-    throw new Error(`${what} must be a whole number of tasks from 1 to 100000, got "${raw}"`);
-  return n;
-}
 
 /**
  * The orchestration engine. All state changes of one tick are committed in one transaction
@@ -101,6 +48,8 @@ export class Engine {
   readonly handoffs: PersonHandoffs;
   /** Remote workers' task leases (`worker-leases.ts`): heartbeats, reports, tasks given back. */
   readonly workers: WorkerLeases;
+  /** Remote workers' claims and results (`worker-claims.ts`). */
+  readonly claims: WorkerClaims;
   private readonly rt: Runtime;
   /** The engine's parts, built once on `rt` (`buildParts`). */
   private readonly parts: EngineParts;
@@ -108,26 +57,12 @@ export class Engine {
   private readonly handlers: TickHandlers;
   /** The ticks' write transactions, whose failures (a full disk) are logged once in a row (`tryTx`). */
   private readonly writes: BackgroundWork;
+  /** Each tick's time: past it, what is left waits for the next tick, and calls go in between. */
+  private readonly budget: TickBudget;
 
   constructor(opts: EngineOptions) {
-    const store = opts.store;
-    const rt = new Runtime({
-      store,
-      bus: opts.bus,
-      clock: opts.clock ?? systemClock,
-      ids: opts.ids ?? randomIds,
-      random: opts.random ?? Math.random,
-      config: {
-        owner: opts.owner ?? localOwner(),
-        maxInFlight: opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
-        leaseTtlMs: opts.leaseTtlMs ?? 30_000,
-        buildLogIntervalMs: opts.buildLogIntervalMs ?? 250,
-        workspaceRoot: opts.workspaceRoot,
-      },
-      log: opts.log ?? logToStderr,
-      // The loop is the engine's own: the runtime asks for its ticks.
-      tick: () => this.tick(),
-    });
+    // The loop is the engine's own: the runtime asks for its ticks.
+    const rt = runtimeOf(opts, () => this.tick());
     const parts = buildParts(rt, {
       executors: opts.executors,
       kindTraits: opts.kindTraits,
@@ -141,9 +76,11 @@ export class Engine {
     this.work = parts.work;
     this.handoffs = parts.handoffs;
     this.workers = parts.workers;
+    this.claims = parts.claims;
     this.workers.watch();
     this.handlers = tickHandlers(parts);
     this.writes = new BackgroundWork("the engine's writes", rt.log);
+    this.budget = new TickBudget(opts.tickTimeMs);
   }
 
   /** An agent as users should see it: ONLINE at capacity reads BUSY. */
@@ -456,43 +393,41 @@ export class Engine {
     this.parts.loader.tx(() => applyInput(this.handlers, input));
   }
 
-  /** One step: apply what happened, dispatch ready work, commit; then act on it. */
+  /**
+   * One step: apply what happened, dispatch ready work, commit; then act on it. A tick that runs
+   * out of time (`TickBudget`) commits what it did and asks for the next tick at once: what it
+   * had no time for waits in the inbox and the queue, and calls go in between.
+   */
   private tick(): void {
-    const { rt } = this;
+    const { rt, budget } = this;
     if (rt.closed) return;
     const { flow, attempts, writer, questions } = this.parts;
+    budget.renew();
     const inputs = rt.inbox.take();
     const toStart: ToStart[] = [];
+    let more = false;
     flow.newTick();
     if (
       !this.tryTx(() => {
         // Conditions an earlier tick had no time left for come first (`MatchBudget`).
         flow.settleDeferred();
-        for (const kind of QUEUED_INPUTS) applyAll(this.handlers, kind, inputs[kind]);
-        this.parts.dispatcher.fill(toStart);
+        const rest = applyWithin(this.handlers, inputs, budget);
+        if (rest) rt.inbox.putBack(rest);
+        more = this.parts.dispatcher.fill(toStart, budget) || rest !== null;
       })
     )
       return;
     for (const [run, task, agent, executor] of toStart) void attempts.start(run, task, agent, executor);
-    // Build logs are summaries: written after the work this tick started, not on its way.
-    const now = rt.clock.now();
-    const logs: ActiveRun[] = [];
-    for (const run of rt.active.values()) {
-      const log = run.buildLog;
-      if (log.dirty && now - log.lastAt >= log.everyMs) logs.push(run);
-      else if (log.dirty && !log.timer) {
-        log.timer = setTimeout(() => {
-          log.timer = null;
-          rt.schedule();
-        }, log.everyMs);
-        log.timer.unref();
-      }
-    }
+    // Build logs are summaries: written after the work this tick started, not on its way, and
+    // those the tick has no time for in the next.
+    const logs = writer.dueBuildLogs();
     if (logs.length > 0)
       this.tryTx(() => {
-        for (const run of logs) writer.writeBuildLog(run, 'executing');
+        if (writer.writeBuildLogs(logs, budget)) more = true;
       });
     questions.send();
+    budget.end();
+    if (more) rt.schedule();
   }
 
   /**

@@ -9,6 +9,7 @@ import type { BestOfSummary } from '../../src-shared/schemas/best-of.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { LogStream, RunStatus, TaskRun, TaskStatus } from '../../src-shared/schemas/run.ts';
 import type { SandboxNarrowing } from '../../src-shared/schemas/sandbox.ts';
+import type { PriceTable } from '../../src-shared/schemas/spend.ts';
 import type { Step, StoredStep } from '../../src-shared/schemas/step.ts';
 import type { TaskSession, Workspace } from '../../src-shared/schemas/workspace.ts';
 import type { SecretResolver } from '../secrets/secrets.ts';
@@ -165,6 +166,11 @@ export interface CodingContext {
   resume: ResumeRequest | null;
   /** What the resumed CLI session spent before this attempt (the stream parser's `prior`). */
   prior: SessionSpent;
+  /**
+   * The prices its calls are priced from (Baton's table with the prices people set, as in effect
+   * when the attempt starts; the agent's own `prices` go over it); Baton's table when absent.
+   */
+  prices?: PriceTable;
   /** The CLI's process-tree marker (`BATON_ATTEMPT`), so a Baton that died leaves processes it can find. */
   marker: string;
   /** When the dependencies' branches do not merge. */
@@ -357,6 +363,8 @@ export interface TaskEnded {
 export interface RunEnded {
   run_id: string;
   status: RunStatus;
+  /** The run was taken up from the store (a restart, a takeover), not begun by this process. */
+  resumed: boolean;
   /** Resolves once no attempt of the run runs in this process any more. */
   stopped(): Promise<void>;
 }

@@ -1,6 +1,10 @@
-import { rm } from 'node:fs/promises';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
-import { attemptMarker, attemptTmp, attemptWorkspace, stopAttemptOrphans } from './attempt-leftovers.ts';
+import {
+  attemptMarker,
+  attemptWorkspace,
+  removeAttemptTmps,
+  stopAttemptOrphans,
+} from './attempt-leftovers.ts';
 import type { RunWriter } from './run-writer.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -13,8 +17,8 @@ import type { Runtime } from './runtime.ts';
  * - keeps each such attempt `interrupted`, ending at the last sign of life Baton stored for it
  *   (`lastSignOfLife`), not at its start;
  * - stops the programs it left running, found by their marker (`attemptMarker`: its setsid
- *   grandchildren too), and removes a coding attempt's own folder (`attemptTmp`), whose MCP
- *   config holds a token that died with its process.
+ *   grandchildren too), and removes a coding attempt's own folder (`attemptTmp`) and its best-of
+ *   candidates' (`removeAttemptTmps`), whose MCP configs hold tokens that died with its process.
  *
  * The clean-ups act once the transaction that keeps the attempts ends (committed or not: what a
  * dead process left is stopped either way), one look through the processes for all of them. The
@@ -25,7 +29,7 @@ export class InterruptedAttempts {
   private readonly rt: Runtime;
   private readonly writer: RunWriter;
   /** The attempts kept in the current transaction, cleared once it ends (null: none yet). */
-  private batch: { markers: Set<string>; folders: string[] } | null = null;
+  private batch: { markers: Set<string>; workspaces: string[] } | null = null;
 
   constructor(rt: Runtime, parts: { writer: RunWriter }) {
     this.rt = rt;
@@ -41,22 +45,20 @@ export class InterruptedAttempts {
     this.writer.keepAttempt(task, 'interrupted', null, this.lastSignOfLife(task, lastSeen));
     const { run_id: runId, task_id: taskId, attempt } = task;
     if (!this.batch) {
-      const batch = { markers: new Set<string>(), folders: [] as string[] };
+      const batch = { markers: new Set<string>(), workspaces: [] as string[] };
       this.batch = batch;
       this.rt.effects.stopAfter(() => this.clear(batch));
     }
     this.batch.markers.add(attemptMarker(this.rt.store.attemptScope, runId, taskId, attempt));
     if (coding)
-      this.batch.folders.push(
-        attemptTmp(attemptWorkspace(this.rt.config.workspaceRoot, runId, taskId, attempt)),
-      );
+      this.batch.workspaces.push(attemptWorkspace(this.rt.config.workspaceRoot, runId, taskId, attempt));
   }
 
-  private clear(batch: { markers: Set<string>; folders: string[] }): void {
+  private clear(batch: { markers: Set<string>; workspaces: string[] }): void {
     if (this.batch === batch) this.batch = null;
     void (async () => {
       await stopAttemptOrphans(batch.markers);
-      for (const folder of batch.folders) await rm(folder, { recursive: true, force: true });
+      for (const workspace of batch.workspaces) await removeAttemptTmps(workspace);
     })().catch((err: unknown) => this.rt.log(err));
   }
 

@@ -1,10 +1,40 @@
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
-import type { RunStatus, TaskRun } from '../../src-shared/schemas/run.ts';
+import type { RunStatus, TaskRun, TaskStatus } from '../../src-shared/schemas/run.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { Executor, PreparedAttempt, TaskEnded } from './executor.ts';
 import type { ActiveRun } from './run-state.ts';
 import type { Runtime } from './runtime.ts';
+
+/** What a kind is told of a task's end (`Executor.onTaskEnded`). */
+class TaskEnd implements TaskEnded {
+  readonly run_id: string;
+  readonly task_id: string;
+  readonly status: TaskStatus;
+  readonly agent: Agent | null;
+  readonly session: boolean;
+  private readonly rt: Runtime;
+
+  constructor(
+    rt: Runtime,
+    runId: string,
+    taskId: string,
+    status: TaskStatus,
+    agent: Agent | null,
+    session: boolean,
+  ) {
+    this.rt = rt;
+    this.run_id = runId;
+    this.task_id = taskId;
+    this.status = status;
+    this.agent = agent;
+    this.session = session;
+  }
+
+  stopped(): Promise<void> {
+    return this.rt.attempts.taskStopped(this.run_id, this.task_id);
+  }
+}
 
 /** An attempt whose kind adds nothing to its context. */
 const NOTHING: PreparedAttempt = {};
@@ -57,20 +87,43 @@ export class KindHooks {
   taskEnded(run: ActiveRun, task: TaskRun): void {
     const told = this.told();
     if (told.length === 0) return;
-    const { attempts } = this.rt;
-    const end: TaskEnded = {
-      run_id: run.id,
-      task_id: task.task_id,
-      status: task.status,
-      agent: this.agents.of(task.agent_id) ?? null,
-      session: run.withSessions.has(task.task_id),
-      stopped: () => attempts.taskStopped(run.id, task.task_id),
-    };
-    this.rt.effects.afterCommit(() => {
-      for (const executor of told)
-        this.tell(() => executor.onTaskEnded?.(end), `the end of task "${task.task_id}"`);
-    });
+    const end = new TaskEnd(
+      this.rt,
+      run.id,
+      task.task_id,
+      task.status,
+      this.agents.of(task.agent_id) ?? null,
+      run.withSessions.has(task.task_id),
+    );
+    // A tick ends thousands of tasks: one effect after its commit tells them all (those of a
+    // transaction that rolled back are never told).
+    const effects = this.rt.effects;
+    if (this.ended.length > 0 && this.endedIn === effects.transaction) {
+      this.ended.push(end);
+      return;
+    }
+    this.ended = [end];
+    this.endedIn = effects.transaction;
+    effects.afterCommit(this.tellEnded);
   }
+
+  /** Tasks ended in the transaction going on (`endedIn`), told once it commits (`taskEnded`). */
+  private ended: TaskEnd[] = [];
+  private endedIn = -1;
+
+  private readonly tellEnded = (): void => {
+    const ended = this.ended;
+    this.ended = [];
+    const told = this.told();
+    for (const end of ended)
+      for (const executor of told) {
+        try {
+          executor.onTaskEnded?.(end);
+        } catch (err) {
+          this.rt.log(err, `an agent kind's hook on the end of task "${end.task_id}"`);
+        }
+      }
+  };
 
   /** The executors that hear of tasks' ends (`onTaskEnded`), read once: the registry does not change. */
   private told(): Executor[] {
@@ -82,7 +135,12 @@ export class KindHooks {
   runEnded(run: ActiveRun, status: RunStatus): void {
     if (run.lost) return; // it goes on in another process
     const { attempts } = this.rt;
-    const end = { run_id: run.id, status, stopped: () => attempts.runStopped(run.id) };
+    const end = {
+      run_id: run.id,
+      status,
+      resumed: run.resumed,
+      stopped: () => attempts.runStopped(run.id),
+    };
     for (const executor of this.agents.executorsHere())
       if (executor.onRunEnded)
         this.rt.effects.afterCommit(() =>

@@ -24,6 +24,7 @@ import { RunWriter } from './run-writer.ts';
 import type { Runtime } from './runtime.ts';
 import { SearchIndexing } from './search-indexing.ts';
 import { TaskFlow } from './task-flow.ts';
+import { WorkerClaims } from './worker-claims.ts';
 import { DEFAULT_WORKER_LEASE_MS, WorkerLeases } from './worker-leases.ts';
 
 export interface PartsOptions {
@@ -97,6 +98,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
     { agents, holds, writer, flow, loader },
     opts.workerLeaseMs ?? DEFAULT_WORKER_LEASE_MS,
   );
+  const claims = new WorkerClaims(rt, { agents, work, workers, loader, leases });
   return {
     budget,
     outcomes,
@@ -118,6 +120,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
     work,
     handoffs,
     workers,
+    claims,
     dispatcher,
   };
 }

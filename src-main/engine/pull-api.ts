@@ -1,19 +1,16 @@
-import type {
-  ChangesRequested,
-  PreparedContext,
-  PulledTask,
-} from '../../src-shared/contract/domains/work.ts';
+import type { PreparedContext, PulledTask } from '../../src-shared/contract/domains/work.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Priority, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { PRIORITIES } from '../../src-shared/schemas/plan.ts';
 import type { AgentExecutionStats, TaskRun } from '../../src-shared/schemas/run.ts';
 import { AppError } from '../base/errors.ts';
-import type { AgentDirectory } from './agent-directory.ts';
+import type { AgentDirectory, AgentEntry } from './agent-directory.ts';
 import type { Approvals } from './approvals/approvals.ts';
-import { sandboxHostsOf } from './approvals/sandbox-hosts.ts';
 import type { Attempts, HandedFile } from './attempts.ts';
+import type { AttemptSandboxHosts } from './executor.ts';
 import type { RunLeases } from './leases.ts';
 import { missingSkills } from './matching.ts';
+import { PulledContexts } from './pulled-contexts.ts';
 import type { TaskGroup } from './ready-queue.ts';
 import { reviewsAtLimit, reviewsWaitReason } from './review-limit.ts';
 import type { RunHolds } from './run-holds.ts';
@@ -21,7 +18,6 @@ import type { RunLoader } from './run-loader.ts';
 import type { ActiveRun } from './run-state.ts';
 import { stopFlight, taskOf } from './run-state.ts';
 import type { Runtime } from './runtime.ts';
-import { prepareContext } from './task-context.ts';
 import type { TaskFlow } from './task-flow.ts';
 
 export interface WorkCriteria {
@@ -73,6 +69,8 @@ export class PullApi {
   private readonly attempts: Attempts;
   private readonly loader: RunLoader;
   private readonly leases: RunLeases;
+  /** What an agent is handed with a task it takes. */
+  private readonly contexts: PulledContexts;
 
   constructor(
     rt: Runtime,
@@ -94,6 +92,7 @@ export class PullApi {
     this.attempts = parts.attempts;
     this.loader = parts.loader;
     this.leases = parts.leases;
+    this.contexts = new PulledContexts(rt, parts.agents);
   }
 
   /** A run this process executes (`RunLeases.activeRun`), or the error saying why not. */
@@ -217,56 +216,7 @@ export class PullApi {
         );
       requireSkills(agent, spec);
     }
-    return this.contextOf(run, task, agent);
-  }
-
-  /**
-   * What `agent` is given to work on the task (`prepareContext`); a coding agent is told the
-   * task's workspace, and (`resume`) a remote worker's that a reviewer asked for changes.
-   */
-  private contextOf(run: ActiveRun, task: TaskRun, agent: Agent, resume?: ChangesRequested): PreparedContext {
-    const spec = run.specs.get(task.task_id)!;
-    const ctx = prepareContext(run.id, run.plan, spec, task, agent, run.tasks, run.specs, run.dependents);
-    const inWorkspace = this.agents.traitsOf(agent).worksInWorkspace;
-    const workspace = inWorkspace ? (spec.workspace ?? run.plan.workspace) : undefined;
-    // A remote worker runs the attempt's processes in its sandbox: the network policy `ask` goes with it.
-    const hosts =
-      agent.worker === undefined
-        ? undefined
-        : sandboxHostsOf(this.rt.store, workspace ? { id: workspace } : null, agent);
-    return {
-      ...ctx,
-      ...(workspace ? { workspace } : {}),
-      ...(inWorkspace && resume ? { resume } : {}),
-      ...(hosts ? { sandbox_hosts: hosts } : {}),
-    };
-  }
-
-  /**
-   * A remote worker's coding agent takes a task a reviewer asked changes of: the request goes to
-   * the worker with the context (the app's own attempts take it from the coding kind's `prepare`).
-   */
-  private takeChangesRequest(run: ActiveRun, task: TaskRun, agent: Agent): ChangesRequested | undefined {
-    if (!this.agents.traitsOf(agent).reviewsDiff || agent.worker === undefined) return undefined;
-    const asked = run.resumeNext.get(task.task_id);
-    if (asked?.reason === 'changes_requested') {
-      run.resumeNext.delete(task.task_id);
-      const { comment, line_comments } = asked;
-      return { reason: 'changes_requested', comment, line_comments };
-    }
-    // A restart lost `resumeNext`: the request is read back from the approval, as the coding kind's `prepare` does.
-    const store = this.rt.store;
-    const before = store.execution.attempts(run.id, task.task_id).find((a) => a.attempt === task.attempt - 1);
-    if (before?.outcome !== 'done') return undefined;
-    const review = store.approvals
-      .forTask(run.id, task.task_id)
-      .findLast((a) => a.kind === 'diff_review' && a.status !== 'pending');
-    if (review?.status !== 'changes_requested') return undefined;
-    return {
-      reason: 'changes_requested',
-      comment: review.comment ?? '',
-      line_comments: store.approvals.lineComments(review.id),
-    };
+    return this.contexts.of(run, task, agent);
   }
 
   /** The pull API's execute (executeTask): the agent takes the task; dependencies not met → blocked. */
@@ -282,7 +232,7 @@ export class PullApi {
     if (task.status === 'in_progress') {
       if (task.agent_id !== agentId)
         throw new AppError('conflict', `Task ${taskId} is not assigned to agent ${agentId}`);
-      return { status: 'in_progress', context: this.contextOf(run, task, agent) };
+      return { status: 'in_progress', context: this.contexts.of(run, task, agent) };
     }
     if (task.status === 'blocked') {
       return { status: 'blocked', error: `Dependencies not met: ${task.reason ?? 'waiting'}` };
@@ -308,17 +258,76 @@ export class PullApi {
     }
     let gated = false;
     this.loader.tx(() => {
-      this.rt.queue.remove(runId, taskId);
-      gated = this.approvals.gateBeforeStart(run, task, spec, agent);
-      if (gated) return;
-      this.flow.assign(run, task, agent, this.agents.explainPulled(spec, agent));
-      this.holds.holdPulled(run, task);
+      gated = !this.take(run, task, spec, agent);
     });
     if (gated) return { status: 'awaiting_approval', error: task.reason ?? 'awaiting approval' };
     return {
       status: 'in_progress',
-      context: this.contextOf(run, task, agent, this.takeChangesRequest(run, task, agent)),
+      context: this.contexts.of(run, task, agent, this.contexts.changesRequested(run, task, agent)),
     };
+  }
+
+  /**
+   * Inside a transaction: the queued task leaves the queue for `agent` — assigned and held, or
+   * stopped before it starts by a gate (an approval the plan requires, a budget it would pass),
+   * then false: it waits for a person.
+   */
+  private take(run: ActiveRun, task: TaskRun, spec: TaskSpec, agent: Agent): boolean {
+    this.rt.queue.remove(run.id, task.task_id);
+    if (this.approvals.gateBeforeStart(run, task, spec, agent)) return false;
+    this.flow.assign(run, task, agent, this.agents.explainPulled(spec, agent));
+    this.holds.holdPulled(run, task);
+    return true;
+  }
+
+  /** Whether the agent could take a queued task now (its status, its room, its skills and pin): a claim would find one. */
+  couldTake(entry: AgentEntry): boolean {
+    const { agent } = entry;
+    if (agent.status !== 'ONLINE' && agent.status !== 'BUSY') return false;
+    if (this.rt.loadOf(agent.id) >= agent.max_concurrency || this.rt.queue.size === 0) return false;
+    return this.rt.queue.best(this.rt.clock.now(), takes(entry)) !== undefined;
+  }
+
+  /**
+   * Inside a transaction: up to `n` ready tasks the agent can take (its skills, its pin, its
+   * status, its free capacity), best first, taken for it (`take`: a task a gate stops waits for a
+   * person and is not counted). What a worker's claim hands out; each is handed the agent's
+   * context with `contextFor` once the transaction committed.
+   */
+  takeFor(entry: AgentEntry, n: number): { run: ActiveRun; task: TaskRun }[] {
+    const { agent } = entry;
+    if (agent.status !== 'ONLINE' && agent.status !== 'BUSY') return [];
+    const room = Math.min(n, agent.max_concurrency - this.rt.loadOf(agent.id));
+    const taken: { run: ActiveRun; task: TaskRun }[] = [];
+    if (room <= 0) return taken;
+    const accept = takes(entry);
+    const now = this.rt.clock.now();
+    const queue = this.rt.queue;
+    while (taken.length < room) {
+      const best = queue.best(now, accept);
+      if (!best) break;
+      const run = this.rt.active.get(best.task.runId);
+      if (!run || run.lost) {
+        queue.removeRun(best.task.runId);
+        continue;
+      }
+      const task = run.tasks.get(best.task.taskId)!;
+      if (this.take(run, task, run.specs.get(task.task_id)!, agent)) taken.push({ run, task });
+    }
+    return taken;
+  }
+
+  /**
+   * The context of a task `takeFor` took for `agent` (with a reviewer's request for changes, for a
+   * worker's coding agent). `hostsSeen`: the sandbox hosts read for earlier tasks of the same claim.
+   */
+  contextFor(
+    run: ActiveRun,
+    task: TaskRun,
+    agent: Agent,
+    hostsSeen: Map<string, AttemptSandboxHosts>,
+  ): PreparedContext {
+    return this.contexts.of(run, task, agent, this.contexts.changesRequested(run, task, agent), hostsSeen);
   }
 
   updateTaskProgress(u: ProgressUpdate): TaskRun {
@@ -330,22 +339,8 @@ export class PullApi {
   /** The pull API's complete (completeTask): ends the attempt and unblocks dependents. */
   completeTask(c: CompletionReport): { task: TaskRun; unblocked: string[] } {
     const { run, task } = this.assigned(c.agent_id, c.run_id, c.task_id, c.attempt);
-    const files = c.files;
-    if (files && files.length > 0) this.loader.tx(() => this.attempts.storeFiles(run, task, files));
     const before = new Map((run.dependents.get(c.task_id) ?? []).map((d) => [d, run.tasks.get(d)!.status]));
-    const flight = run.inflight.get(c.task_id);
-    if (flight) stopFlight(flight, 'completed'); // its timeout no longer applies
-    run.inflight.delete(c.task_id);
-    this.rt.inbox.push({
-      kind: 'attempt.ended',
-      runId: c.run_id,
-      taskId: c.task_id,
-      attempt: task.attempt,
-      ok: c.status === 'completed',
-      output: c.output ?? null,
-      error: c.error ?? 'the agent reported a failure',
-    });
-    this.rt.tickNow();
+    this.completeHeld([{ run, task, report: c }]);
     const unblocked = [...before]
       .filter(
         ([d, s]) =>
@@ -354,6 +349,60 @@ export class PullApi {
       )
       .map(([d]) => d);
     return { task: { ...task }, unblocked };
+  }
+
+  /**
+   * Ends attempts their holders finished, all in one tick: their files stored, their timeouts
+   * stopped, then each settled and its dependents unblocked. The caller checked that each is the
+   * task's current attempt, in progress, its own.
+   */
+  completeHeld(
+    done: readonly { run: ActiveRun; task: TaskRun; report: Omit<CompletionReport, 'agent_id'> }[],
+  ): void {
+    if (done.some((d) => d.report.files && d.report.files.length > 0))
+      this.loader.tx(() => {
+        for (const { run, task, report } of done)
+          if (report.files && report.files.length > 0) this.attempts.storeFiles(run, task, report.files);
+      });
+    for (const { run, task, report: c } of done) {
+      this.stopHeld(run, task);
+      this.rt.inbox.push({
+        kind: 'attempt.ended',
+        runId: c.run_id,
+        taskId: c.task_id,
+        attempt: task.attempt,
+        ok: c.status === 'completed',
+        output: c.output ?? null,
+        error: c.error ?? 'the agent reported a failure',
+      });
+    }
+    this.rt.tickNow();
+  }
+
+  /**
+   * Inside the caller's transaction: ends an attempt a worker finished (its result, fenced by the
+   * caller) as a tick ends any attempt: its files stored, its timeout stopped, the task settled
+   * and its dependents unblocked. The caller schedules the tick that acts on what it unblocked.
+   */
+  endHeld(run: ActiveRun, task: TaskRun, c: Omit<CompletionReport, 'agent_id'>): void {
+    if (c.files && c.files.length > 0) this.attempts.storeFiles(run, task, c.files);
+    this.stopHeld(run, task);
+    this.flow.complete({
+      kind: 'attempt.ended',
+      runId: c.run_id,
+      taskId: c.task_id,
+      attempt: task.attempt,
+      ok: c.status === 'completed',
+      output: c.output ?? null,
+      error: c.error ?? 'the agent reported a failure',
+    });
+  }
+
+  /** The attempt ends: its timeout no longer applies. */
+  private stopHeld(run: ActiveRun, task: TaskRun): void {
+    const flight = run.inflight.get(task.task_id);
+    if (flight) stopFlight(flight, 'completed');
+    run.inflight.delete(task.task_id);
   }
 
   getAgentExecutionStats(
@@ -385,6 +434,11 @@ export class PullApi {
       );
     return { run, task };
   }
+}
+
+/** The queue's groups an agent may take: its skills cover theirs, and they are pinned to no other agent. */
+function takes({ agent, skills }: AgentEntry): (g: TaskGroup) => boolean {
+  return (g) => (!g.pin || g.pin === agent.id) && g.skills.every((s) => skills.has(s));
 }
 
 /** Refuses an agent that lacks a skill the task requires. */

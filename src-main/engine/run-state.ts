@@ -113,6 +113,8 @@ export interface ActiveRun {
   gates: Set<string>;
   /** Another process took the run over (its lease was lost): nothing here may change it. */
   lost: boolean;
+  /** Taken up from the store (a restart, a takeover): not begun by this process. */
+  resumed: boolean;
   /**
    * Coding tasks whose next attempt goes on with their CLI session (a reviewer asked for
    * changes): taken by that attempt as it starts (`KindHooks.prepare`). An interrupted attempt's

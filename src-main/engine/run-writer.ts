@@ -197,7 +197,8 @@ export class RunWriter {
   flushDirty(): void {
     if (this.dirty.size > 0) {
       this.store.runs.saveTasks(this.dirty, this.dirtyJson);
-      if (this.bus.listening) for (const task of this.dirty) this.bus.emit('task.updated', { ...task });
+      if (this.bus.wants('task.updated'))
+        for (const task of this.dirty) this.bus.emit('task.updated', { ...task });
       this.dirty.clear();
       this.dirtyJson.clear();
     }
@@ -265,6 +266,37 @@ export class RunWriter {
       updated_at: now,
     };
     this.resultBuffer.push(entry);
+  }
+
+  /**
+   * The runs whose build log is due to be written again now (a tick writes them after its work);
+   * a log that changed and is not due yet asks for a tick when it is.
+   */
+  dueBuildLogs(): ActiveRun[] {
+    const { rt } = this;
+    const now = rt.clock.now();
+    const due: ActiveRun[] = [];
+    for (const run of rt.active.values()) {
+      const log = run.buildLog;
+      if (log.dirty && now - log.lastAt >= log.everyMs) due.push(run);
+      else if (log.dirty && !log.timer) {
+        log.timer = setTimeout(() => {
+          log.timer = null;
+          rt.schedule();
+        }, log.everyMs);
+        log.timer.unref();
+      }
+    }
+    return due;
+  }
+
+  /** Writes the due build logs while the tick has time (one at least); true when some are left. */
+  writeBuildLogs(due: readonly ActiveRun[], budget: { readonly spent: boolean }): boolean {
+    for (let i = 0; i < due.length; i++) {
+      if (i > 0 && budget.spent) return true;
+      this.writeBuildLog(due[i]!, 'executing');
+    }
+    return false;
   }
 
   writeBuildLog(run: ActiveRun, status: RunStatus): void {

@@ -132,7 +132,7 @@ export type QueuedKind = (typeof QUEUED_INPUTS)[number];
  */
 export type CallKind = Exclude<TickInputKind, QueuedKind>;
 
-type InboxLists = { [K in QueuedKind]: TickInputs[K][] };
+export type InboxLists = { [K in QueuedKind]: TickInputs[K][] };
 const emptyLists = (): InboxLists => ({
   'executor.note': [],
   'attempt.ended': [],
@@ -146,6 +146,11 @@ export class Inbox {
   private waiting = 0;
   /** How many times a tick has taken what waited: an input pushed since the last change still waits. */
   taken = 0;
+
+  /** How many inputs wait for the next tick. */
+  get pending(): number {
+    return this.waiting;
+  }
 
   push<K extends QueuedKind>(input: TickInputs[K] & { kind: K }): void {
     const list: TickInputs[K][] = this.lists[input.kind];
@@ -162,6 +167,26 @@ export class Inbox {
     this.taken++;
     return lists;
   }
+
+  /**
+   * What a tick took and had no time for (`applyWithin`): back at the head of each kind's list,
+   * before what came since, so each kind keeps its order.
+   */
+  putBack(rest: InboxLists): void {
+    for (const kind of QUEUED_INPUTS) this.putBackKind(kind, rest[kind]);
+  }
+
+  private putBackKind<K extends QueuedKind>(kind: K, rest: TickInputs[K][]): void {
+    const n = rest.length;
+    if (n === 0) return;
+    // In place: the list's own array is the one `push` appends to.
+    const list: TickInputs[K][] = this.lists[kind];
+    const after = list.length;
+    list.length = after + n;
+    for (let i = after - 1; i >= 0; i--) list[i + n] = list[i]!;
+    for (let i = 0; i < n; i++) list[i] = rest[i]!;
+    this.waiting += n;
+  }
 }
 
 /** What `take` gives when nothing waits (most ticks a call asks for): never pushed to. */
@@ -176,12 +201,53 @@ export function applyInput<K extends TickInputKind>(
   handle(input);
 }
 
-/** Applies a list of queued inputs of one kind, in order. */
-export function applyAll<K extends QueuedKind>(
+/**
+ * Applies the inputs a tick took, kind by kind in QUEUED_INPUTS order, while the tick has time
+ * (`TickBudget`: one input at least). Returns what it had no time for, for the inbox's head
+ * (`Inbox.putBack`), or null when it applied everything.
+ */
+export function applyWithin(
+  handlers: TickHandlers,
+  inputs: InboxLists,
+  budget: WorkBudget,
+): InboxLists | null {
+  const state: Applying = { applied: 0, rest: null };
+  for (const kind of QUEUED_INPUTS) applyKindWithin(handlers, kind, inputs[kind], budget, state);
+  return state.rest;
+}
+
+/** A tick's budget as its work sees it (`TickBudget`). */
+export interface WorkBudget {
+  readonly spent: boolean;
+  /** One unit of work taken on. */
+  use(): void;
+}
+
+interface Applying {
+  applied: number;
+  /** What is left, once the budget is spent. */
+  rest: InboxLists | null;
+}
+
+function applyKindWithin<K extends QueuedKind>(
   handlers: TickHandlers,
   kind: K,
-  inputs: TickInputs[K][],
+  list: TickInputs[K][],
+  budget: WorkBudget,
+  state: Applying,
 ): void {
   const handle: (input: TickInputs[K]) => void = handlers[kind];
-  for (const input of inputs) handle(input);
+  let i = 0;
+  for (; state.rest === null && i < list.length; i++) {
+    if (state.applied > 0 && budget.spent) {
+      state.rest = emptyLists();
+      break;
+    }
+    state.applied++;
+    budget.use();
+    handle(list[i]!);
+  }
+  if (state.rest === null) return;
+  const rest: TickInputs[K][] = state.rest[kind];
+  for (; i < list.length; i++) rest.push(list[i]!);
 }

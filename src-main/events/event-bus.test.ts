@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventBatch } from '../../src-shared/contract/events.ts';
 import type { Approval } from '../../src-shared/schemas/approval.ts';
+import { DEFAULT_DECIDERS } from '../../src-shared/schemas/people.ts';
 import { EventBus } from './event-bus.ts';
 
 describe('the event bus', () => {
@@ -17,6 +18,47 @@ describe('the event bus', () => {
     await new Promise<void>((resolve) => setImmediate(resolve));
     expect(heard).toEqual([[{ name: 'agent.removed', payload: { id: 'a' } }]]);
     expect(logged).toEqual([[new Error('window gone'), 'an event listener']]);
+  });
+});
+
+describe('listeners of some events', () => {
+  const flushed = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  it('hear only the events they named; an event nobody wants is not made', async () => {
+    const bus = new EventBus();
+    const runs: EventBatch[] = [];
+    const off = bus.subscribe((batch) => runs.push(batch), ['run.updated', 'agent.removed']);
+    expect(bus.wants('agent.removed')).toBe(true);
+    expect(bus.wants('task.updated')).toBe(false);
+    bus.emit('agent.removed', { id: 'a' });
+    bus.emit('plan.removed', { id: 'p' });
+    await flushed();
+    expect(runs).toEqual([[{ name: 'agent.removed', payload: { id: 'a' } }]]);
+    // A client listens to everything; the listener of some still gets only its own.
+    const all: EventBatch[] = [];
+    const offAll = bus.subscribe((batch) => all.push(batch));
+    expect(bus.wants('task.updated')).toBe(true);
+    bus.emit('plan.removed', { id: 'p' });
+    bus.emit('agent.removed', { id: 'b' });
+    await flushed();
+    expect(all).toEqual([
+      [
+        { name: 'plan.removed', payload: { id: 'p' } },
+        { name: 'agent.removed', payload: { id: 'b' } },
+      ],
+    ]);
+    expect(runs.at(-1)).toEqual([{ name: 'agent.removed', payload: { id: 'b' } }]);
+    // A batch with none of its events is not handed to it.
+    bus.emit('plan.removed', { id: 'q' });
+    await flushed();
+    expect(runs).toHaveLength(2);
+    offAll();
+    expect(bus.wants('plan.removed')).toBe(false);
+    off();
+    expect(bus.wants('agent.removed')).toBe(false);
+    bus.emit('agent.removed', { id: 'c' });
+    await flushed();
+    expect(runs).toHaveLength(2);
   });
 });
 
@@ -44,6 +86,7 @@ describe('an approval on the bus', () => {
         ...a,
         plan_id: 'release',
         run_started_by: null,
+        deciders: DEFAULT_DECIDERS,
         task_description: 'Deploy it',
         dependencies: [],
       };
@@ -83,6 +126,7 @@ describe('an approval on the bus', () => {
             ...approval,
             plan_id: null,
             run_started_by: null,
+            deciders: DEFAULT_DECIDERS,
             task_description: null,
             dependencies: [],
           },

@@ -1,5 +1,6 @@
 import type { BatonEvent, BatonEvents, EventBatch, EventName } from '../../src-shared/contract/events.ts';
 import type { Approval, ApprovalView } from '../../src-shared/schemas/approval.ts';
+import { DEFAULT_DECIDERS } from '../../src-shared/schemas/people.ts';
 import { BackgroundWork } from '../base/background.ts';
 import type { ErrorLog } from '../base/log-line.ts';
 
@@ -9,12 +10,14 @@ import type { ErrorLog } from '../base/log-line.ts';
  */
 export type EmittedEvents = Omit<BatonEvents, 'approval.changed'> & { 'approval.changed': Approval };
 type Emitted = { [K in EventName]: { name: K; payload: EmittedEvents[K] } }[EventName];
+type Listener = (batch: EventBatch) => void;
 
 /** An approval with no plan, task or details looked up: what goes out when its view cannot be made. */
 const bareView = (a: Approval): ApprovalView => ({
   ...a,
   plan_id: null,
   run_started_by: null,
+  deciders: DEFAULT_DECIDERS,
   task_description: null,
   dependencies: [],
 });
@@ -24,10 +27,19 @@ const bareView = (a: Approval): ApprovalView => ({
  * loop. Updates to the same run, task, memory entry or approval within a batch are
  * coalesced to the latest, so a busy run never floods a transport with one message per row.
  * A listener that throws is logged (`BackgroundWork`); the others still get the batch.
+ *
+ * A client (a window, a browser, the transport) listens to every event; a part of the app that
+ * acts on a few (the lander on a run's end) names them, and an event nobody wants is not made:
+ * a run's every task change is built and batched only while a client listens (`wants`).
  */
 export class EventBus {
   private pending = new Map<string, Emitted>();
-  private listeners = new Set<(batch: EventBatch) => void>();
+  /** Each listener, with the events it asked for (null: every event). */
+  private listeners = new Map<Listener, ReadonlySet<EventName> | null>();
+  /** How many listeners take every event. */
+  private everything = 0;
+  /** How many listeners of some events asked for each of them. */
+  private readonly some = new Map<EventName, number>();
   private scheduled = false;
   private readonly delivering: BackgroundWork;
   private readonly log: ErrorLog | undefined;
@@ -47,7 +59,7 @@ export class EventBus {
   private held: Map<string, Emitted> | null = null;
 
   emit<E extends EventName>(name: E, payload: EmittedEvents[E]): void {
-    if (this.listeners.size === 0) return;
+    if (!this.wants(name)) return;
     const key = keyOf(name, payload);
     const into = this.held ?? this.pending;
     into.delete(key);
@@ -87,14 +99,37 @@ export class EventBus {
     }
   }
 
-  /** Whether anyone listens: lets callers skip building payloads nobody reads. */
-  get listening(): boolean {
-    return this.listeners.size > 0;
+  /** Whether anyone listens to `name`: lets callers skip building payloads nobody reads. */
+  wants(name: EventName): boolean {
+    return this.everything > 0 || this.some.has(name);
   }
 
-  subscribe(listener: (batch: EventBatch) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /**
+   * `listener` hears every event (a client), or only those `names` (a part of the app that acts
+   * on them), in the batches they go out in. Returns what stops it.
+   */
+  subscribe(listener: Listener, names?: readonly EventName[]): () => void {
+    if (this.listeners.has(listener)) return () => this.unsubscribe(listener);
+    const only = names ? new Set(names) : null;
+    this.listeners.set(listener, only);
+    if (!only) this.everything++;
+    else for (const n of only) this.some.set(n, (this.some.get(n) ?? 0) + 1);
+    return () => this.unsubscribe(listener);
+  }
+
+  private unsubscribe(listener: Listener): void {
+    if (!this.listeners.has(listener)) return;
+    const only = this.listeners.get(listener);
+    this.listeners.delete(listener);
+    if (!only) {
+      this.everything--;
+      return;
+    }
+    for (const n of only) {
+      const left = (this.some.get(n) ?? 1) - 1;
+      if (left > 0) this.some.set(n, left);
+      else this.some.delete(n);
+    }
   }
 
   flush(): void {
@@ -102,7 +137,10 @@ export class EventBus {
     if (this.pending.size === 0) return;
     const batch = [...this.pending.values()].map((e) => this.delivered(e));
     this.pending.clear();
-    for (const l of this.listeners) this.delivering.run(() => l(batch));
+    for (const [l, only] of this.listeners) {
+      const theirs = only ? batch.filter((e) => only.has(e.name)) : batch;
+      if (theirs.length > 0) this.delivering.run(() => l(theirs));
+    }
   }
 
   /** An event as clients get it: an approval with its view, made once for every listener. */

@@ -9,6 +9,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   unknown_method: 404,
   conflict: 409,
   unavailable: 503,
+  unauthorized: 401,
+  forbidden: 403,
   storage_full: 507,
   internal: 500,
 };

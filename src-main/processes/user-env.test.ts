@@ -53,9 +53,14 @@ describe.runIf(process.platform !== 'win32')("the person's environment", () => {
   });
 
   it('npm run inside npm run, and npx with its own folders first: every block npm put before the PATH goes', () => {
-    const npx = ['/home/me/.npm/_npx/abc/node_modules/.bin', '/usr/bin'].join(':');
+    const npx = '/home/me/.npm/_npx/abc/node_modules/.bin';
     const nested = `${npx}:${npmPath(ROOT, npmPath(ROOT, USER_PATH))}`;
     expect(userPath(nested, ROOT, true)).toBe(USER_PATH);
+  });
+
+  it("a folder put before npm's on purpose (a test putting a CLI first) stays", () => {
+    const cli = `${ROOT}/test/coding-agents/node_modules/.bin`;
+    expect(userPath(`${cli}:${npmPath(ROOT, USER_PATH)}`, ROOT, true)).toBe(`${cli}:${USER_PATH}`);
   });
 
   it("a NODE_OPTIONS npm set from its node-options goes; without npm, npm-like variables are the person's own", () => {
@@ -78,16 +83,18 @@ describe.runIf(process.platform !== 'win32')("the person's environment", () => {
     ).toEqual({ PATH: '/usr/bin', npm_config_registry: 'https://npm.example.com/', NODE: '/usr/bin/node' });
   });
 
-  it("started another way (its node_modules/.bin put first by hand, the node package's Node): every folder inside Baton goes, wherever it is", () => {
+  it("started another way (its node_modules/.bin put first by hand, the node package's Node): every folder of Baton's dependencies goes, wherever it is", () => {
     const path = [
       `${ROOT}/node_modules/.bin`,
       '/usr/local/bin',
       `${ROOT}/node_modules/node/bin`,
       '/home/me/apps/baton-other/node_modules/.bin',
+      // Put on PATH on purpose: the coding CLIs a development checkout's tests install.
+      `${ROOT}/test/coding-agents/node_modules/.bin`,
       '/usr/bin',
     ].join(':');
     expect(userPath(path, ROOT, false)).toBe(
-      '/usr/local/bin:/home/me/apps/baton-other/node_modules/.bin:/usr/bin',
+      `/usr/local/bin:/home/me/apps/baton-other/node_modules/.bin:${ROOT}/test/coding-agents/node_modules/.bin:/usr/bin`,
     );
   });
 

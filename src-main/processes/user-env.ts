@@ -1,4 +1,4 @@
-import { basename, delimiter, isAbsolute, relative, resolve } from 'node:path';
+import { basename, delimiter, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -29,18 +29,27 @@ function inside(root: string, dir: string): boolean {
 
 /**
  * A PATH without Baton's folders. When npm started Baton, what it put before the PATH it was
- * given goes: the programs' folders of `npx`, each `node_modules/.bin` from Baton's folder up to
- * the root, and npm's `node-gyp-bin`, which it always puts last; and, however Baton was started,
- * every folder inside Baton's install folder (`node_modules/.bin`, the `node` package's Node).
- * A `node_modules/.bin` of another project that the person put on their PATH stays.
+ * given goes: up to npm's `node-gyp-bin` (which it always puts last), each `node_modules/.bin`
+ * from Baton's folder up to the root, the programs' folders of `npx` (`…/_npx/…`) and
+ * `node-gyp-bin` itself. However Baton was started, every folder inside Baton's own dependencies
+ * goes (`<root>/node_modules`: its `.bin`, the `node` package's Node). What else is on PATH stays,
+ * wherever it is: a `node_modules/.bin` of another project, and a folder put before npm's on
+ * purpose (in a development checkout, the coding CLIs its tests install under
+ * `test/coding-agents`).
  */
 export function userPath(path: string, root: string, npm: boolean): string {
-  let entries = path.split(delimiter);
-  if (npm) {
-    const last = entries.findLastIndex((e) => basename(e) === 'node-gyp-bin');
-    if (last >= 0) entries = entries.slice(last + 1);
-  }
-  return entries.filter((e) => e === '' || !inside(root, e)).join(delimiter);
+  const entries = path.split(delimiter);
+  const own = join(root, 'node_modules');
+  const last = npm ? entries.findLastIndex((e) => basename(e) === 'node-gyp-bin') : -1;
+  const npmBins = new Set<string>();
+  if (last >= 0)
+    for (let d = resolve(root); ; d = dirname(d)) {
+      npmBins.add(join(d, 'node_modules', '.bin'));
+      if (dirname(d) === d) break;
+    }
+  const npmPut = (e: string) =>
+    basename(e) === 'node-gyp-bin' || npmBins.has(resolve(e)) || /[\\/]_npx[\\/]/.test(e);
+  return entries.filter((e, i) => e === '' || (!inside(own, e) && !(i <= last && npmPut(e)))).join(delimiter);
 }
 
 /**

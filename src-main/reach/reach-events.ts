@@ -1,3 +1,4 @@
+import type { EventName } from '../../src-shared/contract/events.ts';
 import type { Schedule } from '../../src-shared/schemas/schedule.ts';
 import type { Trigger } from '../../src-shared/schemas/trigger.ts';
 import type { Webhook, WebhookDelivery } from '../../src-shared/schemas/webhook.ts';
@@ -6,6 +7,14 @@ import type { EventBus } from '../events/event-bus.ts';
 
 /** What reach tells clients about when it changes. */
 export type ReachRow = 'webhook' | 'schedule' | 'trigger' | 'delivery';
+
+/** The event a row is told as (its removal goes to the same listeners). */
+const TOLD_AS = {
+  webhook: 'webhook.updated',
+  schedule: 'schedule.updated',
+  trigger: 'trigger.updated',
+  delivery: 'delivery.updated',
+} as const satisfies Record<ReachRow, EventName>;
 
 /** Each row as clients see it, read from the store; undefined when it is no longer stored. */
 export interface ReachReads {
@@ -64,7 +73,7 @@ export function createReachEvents(bus: EventBus, read: ReachReads, log?: ErrorLo
     }
   };
   return (row: ReachRow, id: string): void => {
-    if (!bus.listening) return;
+    if (!bus.wants(TOLD_AS[row])) return;
     if (waiting.size === 0) queueMicrotask(tellAll);
     waiting.set(`${row}\u0000${id}`, { row, id });
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromViolation, readsInStderr, refusalsInToolError } from './blocked.ts';
+import { connectionsInText, fromViolation, readsInStderr, refusalsInToolError } from './blocked.ts';
 
 describe("the library's violation lines", () => {
   const writable = ['/data/workspaces/r/t/1', '/tmp/baton-tmp-x'];
@@ -160,5 +160,43 @@ describe("a coding agent's tool call that failed for the sandbox", () => {
     // A path in what the call writes or runs is not the call's path.
     expect(seen('command not found', { command: 'aws s3 ls --profile /home/me/.ssh/x' })).toEqual([]);
     expect(seen('Read-only file system', { content: 'see /etc/hosts', file_path: 'rel.txt' })).toEqual([]);
+  });
+});
+
+describe('connections made around the proxy, as a program says them', () => {
+  const seen = (line: string) => connectionsInText(line).map((b) => [b.blocked, b.target, b.text]);
+
+  it('a direct TCP connection (Node, Go, curl), by host and port', () => {
+    const tcp = (at: string) => [
+      ['network', at, `sandbox: connection to ${at} blocked (made around the proxy)`],
+    ];
+    expect(seen('Error: connect ECONNREFUSED 127.0.0.1:5432')).toEqual(tcp('127.0.0.1:5432'));
+    expect(seen('connect ENETUNREACH 10.1.2.3:80 - Local (0.0.0.0:0)')).toEqual(tcp('10.1.2.3:80'));
+    expect(seen('dial tcp 10.0.0.5:6379: connect: connection refused')).toEqual(tcp('10.0.0.5:6379'));
+    expect(
+      seen("curl: (7) Failed to connect to 127.0.0.1 port 8080 after 0 ms: Couldn't connect to server"),
+    ).toEqual(tcp('127.0.0.1:8080'));
+  });
+
+  it('a Unix socket, which the seccomp filter refuses to open', () => {
+    const unix = (path: string) => [
+      ['network', `unix:${path}`, `sandbox: connection to the Unix socket ${path} blocked`],
+    ];
+    expect(seen('Error: connect EPERM /var/run/docker.sock')).toEqual(unix('/var/run/docker.sock'));
+    expect(seen('dial unix /var/run/docker.sock: socket: operation not permitted')).toEqual(
+      unix('/var/run/docker.sock'),
+    );
+  });
+
+  it('nothing from a line without an address, or about something else', () => {
+    expect(seen('ConnectionRefusedError: [Errno 111] Connection refused')).toEqual([]);
+    expect(seen('connected to 127.0.0.1:5432')).toEqual([]);
+    expect(seen("ENOENT: no such file or directory, open '/x'")).toEqual([]);
+  });
+
+  it("from a coding agent's failed tool call too", () => {
+    expect(refusalsInToolError('Exit code 7\nconnect ECONNREFUSED 127.0.0.1:9', {}, [], [], [])).toEqual([
+      expect.objectContaining({ blocked: 'network', target: '127.0.0.1:9', seen_by: 'tool' }),
+    ]);
   });
 });

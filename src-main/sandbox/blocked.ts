@@ -1,29 +1,68 @@
 import { statSync } from 'node:fs';
 import { pathCovers } from '../../src-shared/schemas/sandbox.ts';
-import type { SandboxBlock } from '../../src-shared/schemas/step.ts';
+import type { SANDBOX_SOURCES, SandboxBlock } from '../../src-shared/schemas/step.ts';
 
 /** One thing the sandbox refused a program, as its attempt's trace shows it (a `sandbox` step). */
 export interface Blocked {
   blocked: SandboxBlock;
-  /** The host and port, or the path. */
+  /** The host and port, the Unix socket (`unix:/run/docker.sock`), or the path. */
   target: string;
-  seen_by: 'filter' | 'monitor' | 'stderr' | 'tool';
+  seen_by: (typeof SANDBOX_SOURCES)[number];
   /** `sandbox: connection to 127.0.0.1:8080 blocked`. */
   text: string;
 }
 
 const WORDS: Record<SandboxBlock, (target: string) => string> = {
-  network: (t) => `sandbox: connection to ${t} blocked`,
+  network: (t) =>
+    t.startsWith(UNIX)
+      ? `sandbox: connection to the Unix socket ${t.slice(UNIX.length)} blocked`
+      : `sandbox: connection to ${t} blocked`,
   write: (t) => `sandbox: write outside the folder refused: ${t}`,
   read: (t) => `sandbox: read of a hidden path refused: ${t}`,
+  run: (t) => `sandbox: command refused: ${t}`,
 };
 
-export const blockedOf = (blocked: SandboxBlock, target: string, seen_by: Blocked['seen_by']): Blocked => ({
-  blocked,
-  target,
-  seen_by,
-  text: WORDS[blocked](target),
-});
+/** How a Unix socket is named as a target. */
+const UNIX = 'unix:';
+
+/** A refusal, in the trace's words unless `text` says it otherwise. */
+export const blockedOf = (
+  blocked: SandboxBlock,
+  target: string,
+  seen_by: Blocked['seen_by'],
+  text: string = WORDS[blocked](target),
+): Blocked => ({ blocked, target, seen_by, text });
+
+/**
+ * A connection a program made around the sandbox's proxy, as its error names it: inside the
+ * sandbox there is no network but the proxy's, so a direct connection fails at once, with no
+ * report from the library. Node's `connect ECONNREFUSED 127.0.0.1:8080` (`ENETUNREACH`,
+ * `EHOSTUNREACH` for another machine), Go's `dial tcp 10.0.0.5:5432: connect: connection
+ * refused`, curl's `Failed to connect to 10.0.0.5 port 5432`; a Unix socket, which the sandbox's
+ * seccomp filter refuses to open: Node's `connect EPERM /run/docker.sock`, Go's `dial unix
+ * /run/docker.sock: socket: operation not permitted`. A program that says nothing, or says it
+ * without the address (Python's `[Errno 111] Connection refused`), leaves no trace.
+ */
+const AROUND_THE_PROXY = [
+  /\bconnect (?:ECONNREFUSED|ENETUNREACH|EHOSTUNREACH|EPERM|EACCES) (\S+)/g,
+  /\bdial (?:tcp[46]?|unix) (\S+?): (?:connect|socket): (?:connection refused|network is unreachable|no route to host|operation not permitted|permission denied)/gi,
+  /\bFailed to connect to (\S+) port (\d+)/g,
+];
+
+/** The refusals of connections made around the proxy (`AROUND_THE_PROXY`) that a line of a program's errors names. */
+export function connectionsInText(line: string, seen_by: 'stderr' | 'tool' = 'stderr'): Blocked[] {
+  const found: Blocked[] = [];
+  for (const re of AROUND_THE_PROXY)
+    for (const m of line.matchAll(re)) {
+      const at = m[2] === undefined ? m[1]!.replace(/[.,;)]+$/, '') : `${m[1]}:${m[2]}`;
+      if (at.startsWith('/')) found.push(blockedOf('network', `${UNIX}${at}`, seen_by));
+      else if (/:\d+$/.test(at))
+        found.push(
+          blockedOf('network', at, seen_by, `sandbox: connection to ${at} blocked (made around the proxy)`),
+        );
+    }
+  return found;
+}
 
 /** A write to a path that stays read-only inside the program's own folders (`protected.ts`). */
 export const protectedWrite = (target: string, seen_by: Blocked['seen_by']): Blocked => ({
@@ -127,7 +166,7 @@ export function refusalsInToolError(
 ): Blocked[] {
   const named = pathsIn(error);
   const paths = named.length > 0 ? named : pathFields(input);
-  const found: Blocked[] = [];
+  const found: Blocked[] = connectionsInText(error, 'tool');
   for (const path of paths) {
     if (readOnly.some((r) => pathCovers(r, path))) {
       if (READ_ONLY.test(error) || (REFUSED_THERE.test(error) && writes(input)))

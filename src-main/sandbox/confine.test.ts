@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,6 +112,40 @@ describe.runIf(process.platform === 'linux')('confine', () => {
     expect(allowed.requests.map((q) => q.url)).toEqual(['/y']);
     expect(readFileSync(join(folder, 'mine.txt'), 'utf8')).toBe('my own work\n');
     expect(existsSync(outside)).toBe(false);
+  });
+
+  it('reports connections made around the proxy and to Unix sockets, from what the program says', async () => {
+    const server = await servers((_req, res) => {
+      res.end('you should not see this');
+    });
+    const folder = join(root, 'direct');
+    mkdirSync(folder, { recursive: true });
+    const socket = join(root, 'outside.sock');
+    const listening = net.createServer((c) => c.end('no')).listen(socket);
+    await new Promise((r) => listening.once('listening', r));
+    const direct = server.url.replace('http://', '');
+    try {
+      const r = await run({
+        policy: DEFAULT_SANDBOX,
+        command: process.execPath,
+        args: [TRESPASS, '--direct', direct, '--unix', socket],
+        cwd: folder,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: root },
+        folders: [folder],
+        owner: 'agent "test"',
+      });
+      expect(r.tried).toEqual({
+        direct: expect.stringMatching(/^failed: connect ECONNREFUSED/),
+        unix: expect.stringMatching(/^failed: connect EPERM/),
+      });
+      expect(r.blocked.map((b) => [b.blocked, b.target, b.seen_by, b.text])).toEqual([
+        ['network', direct, 'stderr', `sandbox: connection to ${direct} blocked (made around the proxy)`],
+        ['network', `unix:${socket}`, 'stderr', `sandbox: connection to the Unix socket ${socket} blocked`],
+      ]);
+      expect(server.requests).toEqual([]);
+    } finally {
+      await new Promise((r) => listening.close(r));
+    }
   });
 
   it("hides Baton's data directory but for the program's own folder in it", async () => {

@@ -6,10 +6,16 @@ import type { SandboxPolicy } from '../../src-shared/schemas/sandbox.ts';
 import { DEFAULT_READ_DENY, pathCovers, sandboxHostSchema } from '../../src-shared/schemas/sandbox.ts';
 import { userEnv } from '../processes/user-env.ts';
 import type { Blocked } from './blocked.ts';
-import { fromViolation, readsInStderr, refusalsInToolError } from './blocked.ts';
+import { connectionsInText, fromViolation, readsInStderr, refusalsInToolError } from './blocked.ts';
 import type { Guarded } from './protected.ts';
 import { protectedIn } from './protected.ts';
-import { endSandboxSession, onViolation, sandboxSession, sandboxStatus } from './runtime.ts';
+import {
+  endSandboxSession,
+  onViolation,
+  sandboxSession,
+  sandboxStatus,
+  stopSandboxCheck,
+} from './runtime.ts';
 import { holdStandIns } from './stand-ins.ts';
 import { makeTempFolder } from './temp-folders.ts';
 
@@ -81,7 +87,7 @@ export interface ConfinedProgram {
   take(): Blocked[];
   /** Resolves when there is something to take (at once if there is). */
   changed(): Promise<void>;
-  /** A line of its stderr: a read of a hidden path shows only there. */
+  /** A line of its stderr: a read of a hidden path, or a connection made around the proxy, shows only there. */
   stderr(line: string): void;
   /** A tool call of the program's that failed (its error and input): `refusalsInToolError`. */
   toolError(error: string, input: unknown): void;
@@ -106,10 +112,10 @@ let endWhenIdle = false;
  * Ends the sandbox's session once no confined program runs (now, if none does), so that it keeps
  * no process alive after its work: called when an app closes.
  */
-export function endSandboxWhenIdle(): Promise<void> {
+export async function endSandboxWhenIdle(): Promise<void> {
+  await stopSandboxCheck();
   if (running === 0) return endSandboxSession();
   endWhenIdle = true;
-  return Promise.resolve();
 }
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -195,6 +201,7 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
       changed: () => feed.changed(),
       stderr: (line) => {
         for (const b of readsInStderr(line, hidden, open)) feed.push(b);
+        for (const b of connectionsInText(line)) feed.push(b);
       },
       toolError: (error, input) => {
         for (const b of refusalsInToolError(error, input, writable, hidden, open, readOnly)) feed.push(b);

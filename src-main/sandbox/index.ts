@@ -1,7 +1,7 @@
 // The sandbox room's face: what the rest of src-main takes from it.
 
 export type { Blocked } from './blocked.ts';
-export { protectedWrite } from './blocked.ts';
+export { blockedOf, protectedWrite } from './blocked.ts';
 export type { ConfinedProgram, Confinement, ConfineRequest, SandboxOf } from './confine.ts';
 export {
   cannotRunHere,
@@ -13,4 +13,4 @@ export {
 } from './confine.ts';
 export type { Guarded } from './protected.ts';
 export { protectedIn } from './protected.ts';
-export { sandboxStatus } from './runtime.ts';
+export { sandboxStatus, sandboxStatusOnceAsked } from './runtime.ts';

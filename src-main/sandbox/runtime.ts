@@ -1,4 +1,6 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import type { SandboxViolationEvent } from '@anthropic-ai/sandbox-runtime';
 import type { SandboxStatus } from '../../src-shared/schemas/sandbox.ts';
 import { reapOrphanBridges } from './orphan-bridges.ts';
@@ -17,7 +19,7 @@ type Manager = Library['SandboxManager'];
 /** What to install, in the words a person types. */
 const LINUX_INSTALL = 'apt-get install bubblewrap socat ripgrep';
 
-/** The library, loaded at the first check or program (not at every start of Baton). */
+/** The library, loaded at the first sandboxed program (not at every start of Baton, nor by its check). */
 let library: Promise<Library> | null = null;
 const load = (): Promise<Library> => {
   library ??= import('@anthropic-ai/sandbox-runtime');
@@ -25,6 +27,10 @@ const load = (): Promise<Library> => {
 };
 
 let status: Promise<SandboxStatus> | null = null;
+let asked: (s: Promise<SandboxStatus>) => void = () => {};
+const onceAsked = new Promise<SandboxStatus>((resolve) => {
+  asked = resolve;
+});
 
 /**
  * Whether this machine can run the sandbox, asked once per process: the library's own check
@@ -33,8 +39,19 @@ let status: Promise<SandboxStatus> | null = null;
  * install or what is wrong.
  */
 export function sandboxStatus(): Promise<SandboxStatus> {
-  status ??= check();
+  if (!status) {
+    status = check();
+    asked(status);
+  }
   return status;
+}
+
+/**
+ * The answer of `sandboxStatus` once something asked for it (a sandboxed program, the agents
+ * page, a host after its start), without asking: a start does not wait for the check.
+ */
+export function sandboxStatusOnceAsked(): Promise<SandboxStatus> {
+  return onceAsked;
 }
 
 async function check(): Promise<SandboxStatus> {
@@ -44,16 +61,15 @@ async function check(): Promise<SandboxStatus> {
       available: false,
       problem: `no OS sandbox on ${platform === 'win32' ? 'Windows' : platform} yet: Baton runs agents' processes in one on Linux and macOS`,
     };
-  let lib: Library;
+  let deps: { errors: string[] };
   try {
-    lib = await load();
+    deps = await libraryCheck();
   } catch (err) {
     return {
       available: false,
       problem: `the sandbox library could not be loaded: ${(err as Error).message}`,
     };
   }
-  const deps = await lib.SandboxManager.checkDependenciesAsync(RIPGREP);
   if (deps.errors.length > 0) return { available: false, problem: describe(deps.errors, platform) };
   if (platform === 'linux') {
     const why = await new Promise<string | null>((done) => {
@@ -71,6 +87,62 @@ async function check(): Promise<SandboxStatus> {
       };
   }
   return { available: true, problem: null };
+}
+
+// Plain JS, run in a process of its own: the library's check of what it needs, its answer on stdout.
+const CHECK_PROGRAM = `
+import(process.argv[1])
+  .then((lib) => lib.SandboxManager.checkDependenciesAsync(JSON.parse(process.argv[2])))
+  .then((deps) => process.stdout.write(JSON.stringify({ errors: deps.errors.map(String) })))
+  .catch((err) => process.stdout.write(JSON.stringify({ failed: String((err && err.message) || err) })));
+`;
+
+/** The check's program while it runs. */
+let checking: ChildProcess | null = null;
+
+/**
+ * The library's check (`checkDependenciesAsync`). Asked at every start of Baton, before any
+ * program runs: it is answered by a Node process of its own that loads the library, so Baton
+ * keeps none of it when no sandboxed program ever starts (the library in this process: ~6 MB more
+ * heap for as long as it runs; in a worker thread, ~30 MB of memory the thread's end did not give
+ * back). Where the library is loaded already, it answers itself.
+ */
+async function libraryCheck(): Promise<{ errors: string[] }> {
+  if (library) return (await library).SandboxManager.checkDependenciesAsync(RIPGREP);
+  const path = createRequire(import.meta.url).resolve('@anthropic-ai/sandbox-runtime');
+  const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1' }; // Electron runs as plain Node
+  delete env.NODE_OPTIONS; // no loader or inspector of Baton's
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      ['-e', CHECK_PROGRAM, pathToFileURL(path).href, JSON.stringify(RIPGREP)],
+      { env, timeout: 60_000, encoding: 'utf8', windowsHide: true },
+      (err, stdout, stderr) => {
+        if (checking === child) checking = null;
+        if (err && !stdout) reject(new Error(`${err.message}${stderr ? `: ${stderr.trim()}` : ''}`));
+        else resolve(stdout);
+      },
+    );
+    checking = child;
+  });
+  const answer = JSON.parse(out) as { errors?: string[]; failed?: string };
+  if (answer.failed !== undefined) throw new Error(answer.failed);
+  return { errors: answer.errors ?? [] };
+}
+
+/**
+ * Stops a check still running (an app closing right after it started leaves no process behind);
+ * whoever asked gets it as failed, and the next ask checks again.
+ */
+export async function stopSandboxCheck(): Promise<void> {
+  const child = checking;
+  if (!child) return;
+  checking = null;
+  status = null;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGKILL');
+  await exited;
 }
 
 /** The library's findings in a person's words: what is missing, and the command that installs it. */

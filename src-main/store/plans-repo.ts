@@ -15,6 +15,9 @@ interface PlanRow {
   owner: string | null;
 }
 
+/** The `plans` row without what is read from the current version's body. */
+type PlanRowAlone = Omit<PlanRow, 'tags' | 'owner'>;
+
 /** A saved version as the store lists it (the app adds whether it is current and what changed). */
 export type PlanVersionRow = Pick<
   PlanVersionSummary,
@@ -34,19 +37,24 @@ const toSummary = (r: PlanRow): PlanSummary => ({
   archived_at: r.archived_at,
 });
 
-/** A plan at one version: name, project and task count are that version's own. */
-function atVersion(row: PlanRow, version: number, plan: Plan): StoredPlan {
-  if (version === row.version) return { ...toSummary(row), plan };
-  return {
-    ...toSummary(row),
-    version,
-    name: plan.name ?? plan.plan_id,
-    project_id: plan.project_id ?? null,
-    task_count: plan.tasks.length,
-    tags: plan.tags ?? [],
-    owner: plan.owner ?? null,
-    plan,
-  };
+/**
+ * A plan's summary at one version: name, project and task count are that version's own; tags and
+ * owner are read from the plan itself (in hand: SQLite need not parse its body for them).
+ */
+function summaryAt(row: PlanRowAlone, version: number, plan: Plan): PlanSummary {
+  const summary = toSummary({ ...row, tags: null, owner: plan.owner ?? null });
+  summary.tags = plan.tags ?? [];
+  if (version === row.version) return summary;
+  summary.version = version;
+  summary.name = plan.name ?? plan.plan_id;
+  summary.project_id = plan.project_id ?? null;
+  summary.task_count = plan.tasks.length;
+  return summary;
+}
+
+/** A plan at one version. */
+function atVersion(row: PlanRowAlone, version: number, plan: Plan): StoredPlan {
+  return { ...summaryAt(row, version, plan), plan };
 }
 
 export function createPlansRepo(db: Db) {
@@ -55,6 +63,8 @@ export function createPlansRepo(db: Db) {
     FROM plans p JOIN plan_versions v ON v.plan_id = p.id AND v.version = p.version`;
   const list = db.prepare<[], PlanRow>(`${withBody} ORDER BY p.updated_at DESC, p.id`);
   const get = db.prepare<[string], PlanRow>(`${withBody} WHERE p.id = ?`);
+  // The plan's row alone: a plan read whole has its tags and owner in hand.
+  const row = db.prepare<[string], PlanRowAlone>('SELECT * FROM plans WHERE id = ?');
   const setArchived = db.prepare<[string | null, string]>('UPDATE plans SET archived_at = ? WHERE id = ?');
   const body = db.prepare<[string, number], { body: string }>(
     'SELECT body FROM plan_versions WHERE plan_id = ? AND version = ?',
@@ -110,13 +120,13 @@ export function createPlansRepo(db: Db) {
     },
     /** The plan at a version (the current one by default). */
     get(id: string, version?: number): StoredPlan | undefined {
-      const row = get.get(id);
-      if (!row) return undefined;
-      const want = version ?? row.version;
-      if (recent && recent.id === id && recent.version === want) return atVersion(row, want, recent.plan);
+      const r = row.get(id);
+      if (!r) return undefined;
+      const want = version ?? r.version;
+      if (recent && recent.id === id && recent.version === want) return atVersion(r, want, recent.plan);
       const v = body.get(id, want);
       if (!v) return undefined;
-      return atVersion(row, want, JSON.parse(v.body) as Plan);
+      return atVersion(r, want, JSON.parse(v.body) as Plan);
     },
     /** Which workspace each plan's current version names (on the plan or a task): a row per pair. */
     namingWorkspaces: () => namingWorkspaces.all(),
@@ -128,9 +138,10 @@ export function createPlansRepo(db: Db) {
      * Call inside a transaction.
      */
     save(plan: Plan, now: string): PlanSummary {
-      const latest = get.get(plan.plan_id);
+      const latest = row.get(plan.plan_id);
       const json = JSON.stringify(plan);
-      if (latest && body.get(plan.plan_id, latest.version)?.body === json) return toSummary(latest);
+      if (latest && body.get(plan.plan_id, latest.version)?.body === json)
+        return summaryAt(latest, latest.version, plan);
       const version = (latest?.version ?? 0) + 1;
       upsert.run({
         id: plan.plan_id,
@@ -142,7 +153,7 @@ export function createPlansRepo(db: Db) {
       });
       addVersion.run(plan.plan_id, version, json, now);
       recent = { id: plan.plan_id, version, plan };
-      return toSummary(get.get(plan.plan_id)!);
+      return summaryAt(row.get(plan.plan_id)!, version, plan);
     },
     /** Archives the plan at `at`, or unarchives it (`at` null); false when there is no such plan. */
     setArchived(id: string, at: string | null): boolean {

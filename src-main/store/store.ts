@@ -2,14 +2,17 @@ import type { MemorySearchHit } from '../../src-shared/schemas/memory.ts';
 import { attemptScope } from '../processes/attempt-scope.ts';
 import { createAgentsRepo } from './agents-repo.ts';
 import { createApprovalsRepo } from './approvals-repo.ts';
+import { createBudgetsRepo } from './budgets-repo.ts';
 import type { Db } from './db.ts';
 import { createExecutionRepo } from './execution-repo.ts';
 import { createMemoryRepo, type MemoryFilter } from './memory-repo.ts';
 import { createPlansRepo } from './plans-repo.ts';
+import { createPricesRepo } from './prices-repo.ts';
 import { createProjectsRepo } from './projects-repo.ts';
 import { createRunInputsRepo } from './run-inputs-repo.ts';
 import { createRunsRepo } from './runs-repo.ts';
 import { createSandboxHostsRepo } from './sandbox-hosts-repo.ts';
+import { createSpendRepo } from './spend-repo.ts';
 import { createStepsRepo } from './steps-repo.ts';
 import { createToolCallsRepo } from './tool-calls-repo.ts';
 import { createToolGrantsRepo } from './tool-grants-repo.ts';
@@ -53,6 +56,10 @@ export function createStore(db: Db, afterCommit?: () => void) {
     /** Tools allowed for the rest of a task, or always for an agent, without asking again. */
     toolGrants: createToolGrantsRepo(db),
     projects: createProjectsRepo(db),
+    /** Model calls' spend summed by hour (the Spend screen), the prices people set, the budgets reached. */
+    spend: createSpendRepo(db, () => steps.flush()),
+    prices: createPricesRepo(db),
+    budgets: createBudgetsRepo(db),
     /** Changes whenever another connection (another process) has committed since the last call. */
     dataVersion: (): number => dataVersion.get() as number,
     /** Runs `fn` in one immediate transaction: all of its writes commit together or not at all. */

@@ -49,6 +49,20 @@ export function createToolCallsRepo(db: Db) {
   const ofTask = db.prepare<[string, string], Row>(
     'SELECT * FROM tool_call_approvals WHERE run_id = ? AND task_id = ? ORDER BY attempt, rowid',
   );
+  const openOf = db.prepare<[string, string, number], { n: number }>(
+    `SELECT count(*) AS n FROM tool_call_approvals t JOIN approvals a ON a.id = t.approval_id
+     WHERE t.run_id = ? AND t.task_id = ? AND t.attempt = ? AND a.status = 'pending'`,
+  );
+  const take =
+    db.prepare(`INSERT OR IGNORE INTO tool_call_takers (approval_id, run_id, task_id, attempt, call_id)
+    VALUES (?, ?, ?, ?, ?)`);
+  const takenFor = db.prepare<[string, string, string], { approval_id: string }>(
+    'SELECT approval_id FROM tool_call_takers WHERE run_id = ? AND task_id = ? AND call_id = ?',
+  );
+  const takers = db.prepare<[string, string], { approval_id: string; attempt: number }>(
+    `SELECT approval_id, max(attempt) AS attempt FROM tool_call_takers WHERE run_id = ? AND task_id = ?
+     GROUP BY approval_id`,
+  );
   const edit = db.prepare('UPDATE tool_call_approvals SET edited_input = ? WHERE approval_id = ?');
   const scoped = db.prepare('UPDATE tool_call_approvals SET scope = ? WHERE approval_id = ?');
   return {
@@ -73,6 +87,22 @@ export function createToolCallsRepo(db: Db) {
     },
     /** Every call the task's attempts asked about, oldest attempt first. */
     forTask: (runId: string, taskId: string): ToolCallRecord[] => ofTask.all(runId, taskId).map(toRecord),
+    /** How many tool calls an attempt has waiting for a person now. */
+    openBy: (runId: string, taskId: string, attempt: number): number =>
+      openOf.get(runId, taskId, attempt)?.n ?? 0,
+    /**
+     * A later attempt's call (`callId`) takes an earlier attempt's unheard approval of the same
+     * call (`unheardSameCall`): it answers that call only (migration 033).
+     */
+    take(approvalId: string, runId: string, taskId: string, attempt: number, callId: string): void {
+      take.run(approvalId, runId, taskId, attempt, callId);
+    },
+    /** The approval a call of a later attempt took (`take`), if it did. */
+    takenFor: (runId: string, taskId: string, callId: string): string | undefined =>
+      takenFor.get(runId, taskId, callId)?.approval_id,
+    /** For each approval of the task a later attempt took: the latest attempt that took it. */
+    takers: (runId: string, taskId: string): Map<string, number> =>
+      new Map(takers.all(runId, taskId).map((r) => [r.approval_id, r.attempt])),
     /** The arguments a person approved instead. */
     setEdited(approvalId: string, input: Record<string, unknown>): void {
       edit.run(JSON.stringify(input), approvalId);

@@ -107,6 +107,7 @@ describe('workers', () => {
     expect(await call(app, 'workers.heartbeat', { worker_id: 'w1', held: [held(run, 1)] })).toEqual({
       drop: [],
       lease_ms: LEASE,
+      beat_ms: LEASE / 4,
     });
     now += LEASE / 2 + 1;
     expect((await call<WorkerView[]>(app, 'workers.list', {}))[0]!.leases).toHaveLength(1);

@@ -1,39 +1,50 @@
 import { actorOfCall } from '../../src-shared/contract/caller.ts';
-import type { WorkerHandlers, WorkerView } from '../../src-shared/contract/domains/workers.ts';
+import type { ClaimedTask, WorkerHandlers, WorkerView } from '../../src-shared/contract/domains/workers.ts';
 import type { ValidationIssue } from '../../src-shared/contract/errors.ts';
 import { formatPath } from '../../src-shared/contract/errors.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import { agentSchema } from '../../src-shared/schemas/agent.ts';
-import { WorkerWorkspaces } from '../agents/coding/index.ts';
+import type { CodingStore } from '../agents/coding/index.ts';
+import { handedBestOf, WorkerWorkspaces } from '../agents/coding/index.ts';
 import { AppError, invalidInput, toIssues } from '../base/errors.ts';
 import { randomIds } from '../engine/clock.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import type { Store } from '../store/store.ts';
+import { longPoll } from '../events/long-poll.ts';
 import type { WorkerTokens } from './tokens.ts';
 
 /** What the workers' handlers are built from (the app's store, engine and bus). */
 export interface WorkerHandlerDeps {
-  store: Store;
+  /** The app's store, with the coding kind's records (a worker's best-of candidates are recorded there). */
+  store: CodingStore;
   engine: Engine;
   bus: EventBus;
   now: () => string;
+  /**
+   * This Baton's data directory (its database, `server.json` with the UI's token, the secrets
+   * file): told to each worker as it registers, which hides it from its agents, so that a worker
+   * on this machine hands none of it to them.
+   */
+  dataDir: string;
 }
 
 /**
- * Remote workers over the engine's worker leases: a worker registers its agents as its own
- * (Baton then never runs them itself), renews its leases by heartbeats, streams what its attempts
- * report and gives back what it holds when it stops. Tasks are taken and completed over the pull
- * API (`work.*`: select, execute, complete), like any daemon's; what its attempts ask a person
- * goes through `inbox.*`.
+ * Remote workers over the engine's worker leases and claims: a worker registers its agents as its
+ * own (Baton then never runs them itself), claims their tasks and hands in their results
+ * (`workers.claim`), renews its leases by heartbeats, streams what its attempts report and gives
+ * back what it holds when it stops. A worker that speaks only the pull API (`work.*`: select,
+ * execute, complete) is served as any daemon; what its attempts ask a person goes through `inbox.*`.
  */
 export function workerHandlers({
   store,
   engine,
   bus,
   now,
+  dataDir,
 }: WorkerHandlerDeps): Omit<WorkerHandlers, `workers.tokens.${string}`> {
   const leases = engine.workers;
+  const claims = engine.claims;
+  const terms = () => ({ lease_ms: leases.leaseMs, beat_ms: leases.beatMs });
   return {
     'workers.register': ({ worker_id, agents, workspaces }) => {
       const parsed: Agent[] = [];
@@ -74,12 +85,33 @@ export function workerHandlers({
       });
       engine.agentsChanged();
       for (const a of saved) bus.emit('agent.updated', a);
-      return { agents: saved, lease_ms: leases.leaseMs };
+      return { agents: saved, ...terms(), data_dir: dataDir };
     },
-    'workers.heartbeat': ({ worker_id, held }) => ({
-      drop: leases.heartbeat(worker_id, held),
-      lease_ms: leases.leaseMs,
-    }),
+    'workers.claim': ({ worker_id, slots, results, wait_s }) => {
+      // Every agent named is checked first: a claim refused hands nothing in and takes nothing.
+      const asked = claims.agentsOf(worker_id, slots);
+      const now = claims.exchange(
+        worker_id,
+        asked,
+        results ?? [],
+        // A best-of attempt's candidates that do not parse refuse its result, naming the field.
+        (r) => void handedBestOf(r.result.status, r.result.output),
+        (r) => {
+          const summary = handedBestOf(r.result.status, r.result.output);
+          if (summary) store.bestOf.save(r.run.id, r.task.task_id, r.result.attempt, summary);
+        },
+      );
+      const answer = (tasks: ClaimedTask[]) => ({ results: now.results, tasks, ...terms() });
+      if (now.tasks.length > 0 || !wait_s || asked.length === 0) return answer(now.tasks);
+      // Each later look takes the agents as the registry has them then (one removed meanwhile: not found).
+      return longPoll(
+        bus,
+        () => claims.claim(worker_id, claims.agentsOf(worker_id, slots)),
+        (tasks) => tasks.length > 0,
+        wait_s * 1000,
+      ).then(answer);
+    },
+    'workers.heartbeat': ({ worker_id, held }) => ({ drop: leases.heartbeat(worker_id, held), ...terms() }),
     'workers.report': ({ worker_id, run_id, task_id, attempt, events }) => {
       const drop = leases.report(worker_id, { run_id, task_id, attempt }, events);
       return drop === null

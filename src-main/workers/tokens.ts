@@ -56,12 +56,26 @@ export class WorkerTokens {
   /** Where workers reach this Baton's worker API: `baton serve`'s address while it serves (the desktop app serves none). */
   serverUrl: string | null = null;
   private readonly changed: (t: WorkerToken) => void;
+  /**
+   * Tokens looked up by hash, kept while nothing changed them: a worker's every request (several
+   * a second) needs no query. Emptied by this process's own writes (each tells `changed`), and
+   * when another connection committed (`PRAGMA data_version`: a token revoked from another
+   * process is refused at its next request too).
+   */
+  private readonly known = new Map<string, WorkerTokenRow>();
+  private knownAt = -1;
+  private readonly dataVersion: () => number;
 
   /** `changed`: told each token as it is after a write (made, bound, used, revoked). */
   constructor(db: Db, now: () => number, changed: (t: WorkerToken) => void = () => {}) {
     this.now = now;
-    this.changed = changed;
+    this.changed = (t) => {
+      this.known.clear();
+      changed(t);
+    };
     this.repo = createWorkerTokensRepo(db);
+    const version = db.prepare('PRAGMA data_version').pluck();
+    this.dataVersion = () => version.get() as number;
   }
 
   /**
@@ -140,8 +154,18 @@ export class WorkerTokens {
    */
   verify(presented: string | undefined): WorkerTokenVerdict {
     if (presented === undefined || !presented.startsWith('bwk_')) return null;
-    const row = this.repo.byHash(hashWorkerToken(presented));
-    if (!row) return null;
+    const version = this.dataVersion();
+    if (version !== this.knownAt) {
+      this.known.clear();
+      this.knownAt = version;
+    }
+    const hash = hashWorkerToken(presented);
+    let row = this.known.get(hash);
+    if (!row) {
+      row = this.repo.byHash(hash);
+      if (!row) return null;
+      this.known.set(hash, row);
+    }
     if (row.revoked_at !== null)
       return { kind: 'revoked', id: row.id, name: row.name, revoked_at: row.revoked_at };
     const now = this.now();

@@ -3,11 +3,13 @@ import { createRoot } from 'react-dom/client';
 import type { Transport } from '../../src-shared/contract/client.ts';
 import type { EventBatch } from '../../src-shared/contract/events.ts';
 import { checkAccess, shareAccess } from './api/access.ts';
+import { session } from './api/auth.ts';
 import { connect } from './api/client.ts';
 import type { ConnectionStatus } from './api/transport.ts';
-import { bridgeTransport, socketTransport } from './api/transport.ts';
+import { bridgeTransport, sessionTransport, socketTransport } from './api/transport.ts';
 import { App } from './components/App.tsx';
 import { AccessPage } from './components/app/AccessPage.tsx';
+import { inviteInAddress, SignInPage } from './components/people/SignInPage.tsx';
 import { ErrorBoundary } from './components/shared/ErrorBoundary.tsx';
 import { startRouting } from './routes/history-sync.ts';
 import { applyEvents } from './store/apply-events.ts';
@@ -53,6 +55,7 @@ function start(transport: Transport): void {
   void ui.loadAgents();
   void ui.loadApprovals();
   void ui.loadInbox();
+  void ui.loadMe();
   window.addEventListener('unhandledrejection', (e) =>
     useBaton.getState().fail('Unexpected error', e.reason),
   );
@@ -76,10 +79,20 @@ if (window.baton) {
   setConnection('open');
   start(bridgeTransport(window.baton));
 } else {
-  void checkAccess().then((access) => {
-    if (access.ok) {
+  // An invitation's address is for joining, whatever else this browser holds.
+  const invite = inviteInAddress();
+  void (invite ? Promise.resolve(null) : checkAccess()).then(async (access) => {
+    if (access?.ok) {
       shareAccess(access.token);
       start(socketTransport(access.token, setConnection, resync));
-    } else root.render(<AccessPage why={access.why} />);
+      return;
+    }
+    // No launch token: a person signed in on this browser (their session cookie), or signing in
+    // where anyone can (else only the machine's owner uses this Baton: its access link).
+    const here = invite ? null : await session();
+    if (here?.person) start(sessionTransport(setConnection, resync));
+    else if (invite || (here?.sign_in && access?.why === 'no_token'))
+      root.render(<SignInPage invite={invite} />);
+    else root.render(<AccessPage why={access!.why} />);
   });
 }

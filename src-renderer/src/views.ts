@@ -26,6 +26,7 @@ export const VIEWS = {
   agents: { label: 'Agents' },
   workspaces: { label: 'Workspaces' },
   projects: { label: 'Projects' },
+  spend: { label: 'Spend' },
   memory: { label: 'Build logs' },
   settings: { label: 'Settings' },
 } satisfies Record<string, ViewInfo>;

@@ -1,39 +1,53 @@
+import type { Person, Role, Via } from '../schemas/people.ts';
 import { actorField } from './fields.ts';
 
 /**
- * Who makes a call, carried beside its input on every transport (a socket call's `actor`, the
- * desktop bridge's third argument, the in-process client's own): the name the person said they
- * are (the UI's "who you are"), or what a program calls itself (`cli`). Baton has no sign-in in
- * this mode: it is the name changes are recorded with in the audit log, not a proof of who.
+ * What a transport says of who calls, beside a call's input (a socket call's `actor`, the
+ * desktop bridge's third argument, the in-process client's own): the name a person said they are
+ * (the UI's "who you are" where nobody signs in), or what a program calls itself (`cli`). Never a
+ * proof: a signed-in person (`CallContext.person`, which the host proves) replaces it.
  */
 export interface Caller {
   actor?: string | undefined;
 }
 
-/** What a handler is told of its caller (after the dispatch checked it): the actor, or null when none was said. */
+/**
+ * What a handler is told of who calls, after the dispatch proved and checked it: never taken from
+ * the call's input. `person`: the signed-in person (a session, a personal token, or the owner at
+ * this machine once the owner's account exists); null for the machine's owner before that, and
+ * for programs that are no person (a remote worker, an agent's attempt). `actor`: the name a
+ * change is recorded with: the person's name; else the name the transport said (`Caller`); null
+ * when neither.
+ */
 export interface CallContext {
+  readonly person: Person | null;
+  readonly role: Role;
+  readonly via: Via | 'worker' | 'attempt';
   readonly actor: string | null;
 }
 
-/** A call nobody named: what a handler is given when no transport said who calls. */
-export const UNNAMED_CALL: CallContext = { actor: null };
+/** The machine's owner before any account: what a handler is given when nobody else is proven. */
+export const LOCAL_CALL: CallContext = { person: null, role: 'owner', via: 'local', actor: null };
 
 /** Who a change is recorded as when neither the input nor the caller says. */
 export const UNNAMED_ACTOR = 'user';
 
-/** A caller's actor checked as an input's `actor` field is (trimmed, 1–200 characters), or an issue naming `actor`. */
-export function callContextOf(
+/**
+ * A caller's said name checked as an input's `actor` field is (trimmed, 1–200 characters): the
+ * name, null when none was said, or why it is refused.
+ */
+export function saidActor(
   caller: Caller | undefined,
-): { ok: true; call: CallContext } | { ok: false; message: string } {
-  if (caller?.actor === undefined) return { ok: true, call: UNNAMED_CALL };
+): { ok: true; actor: string | null } | { ok: false; message: string } {
+  if (caller?.actor === undefined) return { ok: true, actor: null };
   const parsed = actorField.safeParse(caller.actor);
   if (!parsed.success) return { ok: false, message: 'must be a name of 1 to 200 characters' };
-  return { ok: true, call: { actor: parsed.data } };
+  return { ok: true, actor: parsed.data };
 }
 
 /**
- * The actor a change is recorded with: the one the input names (methods that take `actor`),
- * else the caller's, else "user".
+ * The actor a change is recorded with: the one the input names (methods that take `actor`; the
+ * dispatch put a signed-in person's name there), else the caller's, else "user".
  */
 export function actorOfCall(named: string | undefined | null, call: CallContext | undefined): string {
   return named ?? call?.actor ?? UNNAMED_ACTOR;

@@ -5,6 +5,10 @@ export const ERROR_CODES = [
   'conflict',
   'unknown_method',
   'unavailable',
+  /** No proven person (a session ended, a token revoked): sign in again. */
+  'unauthorized',
+  /** The caller's role or the approval's deciders do not allow it: the message says who may. */
+  'forbidden',
   /** The disk holding Baton's data is full: nothing was written; free space and try again. */
   'storage_full',
   'internal',

@@ -4,12 +4,14 @@ import { auditMethods } from './domains/audit.ts';
 import { inboxMethods } from './domains/inbox.ts';
 import { memoryMethods } from './domains/memory.ts';
 import { notificationMethods } from './domains/notifications.ts';
+import { peopleMethods } from './domains/people.ts';
 import { planMethods } from './domains/plans.ts';
 import { projectMethods } from './domains/projects.ts';
 import { runMethods } from './domains/runs.ts';
 import { scheduleMethods } from './domains/schedules.ts';
 import { scopeMethods } from './domains/scope.ts';
 import { secretMethods } from './domains/secrets.ts';
+import { spendMethods } from './domains/spend.ts';
 import { toolCallMethods } from './domains/tool-calls.ts';
 import { triggerMethods } from './domains/triggers.ts';
 import { webhookMethods } from './domains/webhooks.ts';
@@ -39,6 +41,8 @@ export const contract = mergeDomains({
   schedules: scheduleMethods,
   triggers: triggerMethods,
   notifications: notificationMethods,
+  people: peopleMethods,
+  spend: spendMethods,
 });
 
 export type Contract = typeof contract;
@@ -57,12 +61,14 @@ export * from './domains/audit.ts';
 export * from './domains/inbox.ts';
 export * from './domains/memory.ts';
 export * from './domains/notifications.ts';
+export * from './domains/people.ts';
 export * from './domains/plans.ts';
 export * from './domains/projects.ts';
 export * from './domains/runs.ts';
 export * from './domains/schedules.ts';
 export * from './domains/scope.ts';
 export * from './domains/secrets.ts';
+export * from './domains/spend.ts';
 export * from './domains/tool-calls.ts';
 export * from './domains/triggers.ts';
 export * from './domains/webhooks.ts';

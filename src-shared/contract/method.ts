@@ -19,8 +19,8 @@ export type ParsedInputOf<M> = M extends Method<infer I, unknown> ? z.output<I> 
 export type OutputOf<M> = M extends Method<z.ZodType, infer O> ? O : never;
 
 /**
- * The handler map of a domain: each method takes its parsed input, and who calls (`caller.ts`),
- * and returns plain data.
+ * The handler map of a domain: each method takes its parsed input, and who calls as the host
+ * proved it (`caller.ts`), and returns plain data.
  */
 export type HandlersOf<Ms extends AnyMethods> = {
   [K in keyof Ms]: (

@@ -11,3 +11,10 @@ export const TOKEN_PROTOCOL_PREFIX = 'baton.token.';
 export function socketProtocols(token: string): string[] {
   return [SOCKET_PROTOCOL, `${TOKEN_PROTOCOL_PREFIX}${token}`];
 }
+
+/**
+ * The header a page signed in with a session cookie sends on every request to `/api/` and
+ * `/auth/` (any value): a page of another site cannot send it without a CORS preflight, which
+ * Baton never grants (src-main/people/session-cookie.ts).
+ */
+export const CSRF_HEADER = 'X-Baton-Request';

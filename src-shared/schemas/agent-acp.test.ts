@@ -56,12 +56,26 @@ describe('coding agents on the Agent Client Protocol', () => {
     ]);
   });
 
+  it('name their model with a provider: Gemini CLI, codex, opencode and qwen, not claude', () => {
+    const provider = { base_url: 'http://127.0.0.1:1/v1' };
+    for (const cli of ['gemini', 'codex', 'opencode', 'qwen'])
+      expect(issues(coding({ cli, provider }))).toEqual([
+        `model: is required with a provider for cli "${cli}": Baton writes the CLI's config for that server, and names the model to ask it for`,
+      ]);
+    expect(issues(coding({ cli: 'claude', provider }))).toEqual([]);
+    expect(issues(coding({ cli: 'gemini', provider, model: 'gemini-2.5-pro' }))).toEqual([]);
+    // On the person's own login, the CLI's own default model.
+    expect(issues(coding({ cli: 'gemini' }))).toEqual([]);
+  });
+
   it('take no protocol where the default for their cli is ACP', () => {
     const provider = { base_url: 'http://127.0.0.1:1/v1' };
     // Gemini CLI and any ACP agent have no other route; opencode and qwen default to ACP with a provider.
     expect(issues(coding({ cli: 'gemini', tool_approvals: 'inbox' }))).toEqual([]);
     for (const cli of ['opencode', 'qwen'])
-      expect(issues(coding({ cli, provider, tool_approvals: 'inbox', tool_policy: [] }))).toEqual([]);
+      expect(issues(coding({ cli, provider, model: 'm', tool_approvals: 'inbox', tool_policy: [] }))).toEqual(
+        [],
+      );
     // Without a provider they default to their stream, which has no permission hook.
     expect(issues(coding({ cli: 'qwen', tool_approvals: 'inbox' }))).toEqual([
       expect.stringMatching(/^tool_approvals: "inbox" needs cli "claude" or the ACP route/),

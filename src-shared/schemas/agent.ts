@@ -254,7 +254,7 @@ export const codingAgentSchema = z
       .optional(),
     /** The program; default: the CLI's name (`claude`, `codex`, `opencode`, `qwen`) found on PATH. */
     executable: z.string().min(1, 'must not be empty').max(4_096).optional(),
-    /** The model the CLI is told to use; default: the CLI's own (with a provider: required). */
+    /** The model the CLI is told to use; default: the CLI's own (with a provider, required but for claude). */
     model: z.string().min(1, 'must not be empty').max(200).optional(),
     /** Extra arguments, after Baton's own (a permission mode, a CLI option). */
     args: z.array(z.string().max(100_000)).max(1_000).default([]),
@@ -285,7 +285,8 @@ export const codingAgentSchema = z
      * With `protocol: "acp"` and `tool_approvals: "inbox"`: which of the agent's permission
      * requests run, ask a person, or are refused, as an `llm` agent's `tool_policy` (patterns over
      * `<agent>/<tool kind>/<title>`, e.g. `*\/edit/*`); with none matching, read-only calls
-     * (read, search, think, fetch) are allowed and the rest asked about.
+     * (read, search, think, fetch, whose input only looks, inside the worktree) are allowed and
+     * the rest asked about.
      */
     tool_policy: z.array(toolPolicyRuleSchema).max(256).optional(),
     /**
@@ -314,6 +315,12 @@ export const codingAgentSchema = z
         code: 'custom',
         path: ['executable'],
         message: 'is required with cli "acp": the program of the ACP agent to start (its arguments in args)',
+      });
+    if (a.provider !== undefined && a.model === undefined && a.cli !== 'claude' && a.cli !== 'acp')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['model'],
+        message: `is required with a provider for cli "${a.cli}": Baton writes the CLI's config for that server, and names the model to ask it for`,
       });
     if (a.max_cost_usd !== undefined && !modelServerKnown(a))
       ctx.addIssue({

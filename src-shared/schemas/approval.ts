@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { BestOfSummary } from './best-of.ts';
 import type { CheckOutcome } from './checks.ts';
+import type { Deciders } from './people.ts';
 import type { TaskStatus } from './run.ts';
 import type { ChangedFile } from './workspace.ts';
 
@@ -152,8 +153,13 @@ export interface SandboxHostDetails {
   scope: string;
   /** The same in words: `workspace "app"`, `agent "hal"`. */
   scope_label: string;
-  /** The host and port refused (`pypi.org:443`, `127.0.0.1:8080`). */
+  /** The host and port refused (`pypi.org:443`, `127.0.0.1:8080`); a summary's first. */
   host: string;
+  /**
+   * A summary question's hosts: every host one attempt was refused past the questions it keeps
+   * open one by one, all allowed or denied together. Absent: a question of one host.
+   */
+  hosts?: string[];
 }
 
 /** A person's answer to a host an attempt was refused: allowed from now on, or not. */
@@ -194,6 +200,8 @@ export interface ApprovalView extends Approval {
    * `schedule`, `trigger`, `cli`, `mcp`, `api`; null for runs from before it was recorded.
    */
   run_started_by: string | null;
+  /** Who may decide it: as its task, plan or workspace names them, else any member (`people.ts`). */
+  deciders: Deciders;
   task_description: string | null;
   /** What the task builds on: its dependencies in the run, with what they produced. */
   dependencies: { task_id: string; status: TaskStatus; output: unknown }[];

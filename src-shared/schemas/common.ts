@@ -39,3 +39,31 @@ export const rangeEdgeSchema = (edge: 'start' | 'end') =>
     });
 
 export type Id = z.infer<typeof idSchema>;
+
+/**
+ * How deep a free-form JSON value of a plan or a run may nest (a task's `inputs`, an
+ * `output_schema`, a condition's `equals`, a run input): SQLite's JSON functions refuse more than
+ * 1,000 levels, and a value near that was refused by the store after the schema had passed it.
+ * Nothing a plan says needs more than a few dozen.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether `value` nests objects or arrays more than `max` levels deep (`{}` is one level). Iterative: a deep value cannot overflow the stack. */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: { v: unknown; depth: number }[] = [{ v: value, depth: 0 }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const { v, depth } = item;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth + 1 > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push({ v: child, depth: depth + 1 });
+  }
+  return false;
+}
+
+/** The issue of a value that nests too deep, said at the field's path. */
+export const tooDeep = (max = MAX_JSON_DEPTH): string => `must not nest more than ${max} levels deep`;
+
+/** Any JSON value, at most `MAX_JSON_DEPTH` levels deep. */
+export const boundedJsonSchema = z.unknown().superRefine((v, ctx) => {
+  if (nestsDeeperThan(v, MAX_JSON_DEPTH)) ctx.addIssue({ code: 'custom', message: tooDeep() });
+});

@@ -125,8 +125,12 @@ export const AUDIT_ENTITIES = [
   'workspace',
   /** A secret, by name: set or deleted (its value is never in the log). */
   'secret',
-  /** A setting of Baton's own (which notifications a person wants). */
+  /** A setting of Baton's own (which notifications a person wants, a model's price). */
   'setting',
+  /** A person of this Baton: invited, joined, given a role, removed. */
+  'person',
+  /** A plan's, run's or project's budget (`plan:p1`, `run:r1`, `project:x`), reached by what was charged to it. */
+  'budget',
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 

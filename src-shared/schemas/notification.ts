@@ -11,6 +11,8 @@ export const NOTIFICATION_KINDS = [
   'run_completed',
   /** A task would pass its plan's or project's budget and waits for approval. */
   'budget_exceeded',
+  /** What was charged to a plan's, run's or project's budget reached it (once per budget). */
+  'budget_reached',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -22,7 +24,13 @@ export interface Notification {
   body: string;
   at: string;
   /** What clicking it opens. */
-  target: { run_id: string | null; approval_id: string | null; task_id: string | null };
+  target: {
+    run_id: string | null;
+    approval_id: string | null;
+    task_id: string | null;
+    /** A reached budget's spend (`project:x`, `plan:p`, `run:r`): clicking it opens Spend on it. */
+    budget?: string;
+  };
 }
 
 export type NotificationSettings = Record<NotificationKind, boolean>;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatPath } from '../contract/errors.ts';
+import { MAX_JSON_DEPTH } from './common.ts';
 import { findCycle, parsePlan, planSchema } from './plan.ts';
 
 const issues = (plan: unknown) => {
@@ -146,6 +147,33 @@ describe('plan schema', () => {
       expect(found).toHaveLength(1);
       expect(found[0]).toMatch(/^tasks\[0\]\.inputs: must be JSON \(/);
     }
+  });
+
+  it('refuses a free-form value nested deeper than the store reads, naming its field', () => {
+    const deep = (levels: number) => {
+      let v: unknown = 1;
+      for (let i = 0; i < levels; i++) v = { a: v };
+      return v;
+    };
+    const at = (levels: number) =>
+      issues({
+        plan_id: 'p',
+        run_inputs: { n: { type: 'object', default: deep(levels) } },
+        tasks: [
+          task('a', { inputs: { k: deep(levels - 1) }, output_schema: { k: deep(levels - 1) } }),
+          task('b', { depends_on: ['a'], condition: { output: { task_id: 'a', equals: deep(levels) } } }),
+        ],
+      });
+    expect(at(MAX_JSON_DEPTH)).toEqual([]);
+    const message = `must not nest more than ${MAX_JSON_DEPTH} levels deep`;
+    const paths = [
+      'run_inputs.n.default',
+      'tasks[0].inputs',
+      'tasks[0].output_schema',
+      'tasks[1].condition.output.equals',
+    ];
+    for (const levels of [MAX_JSON_DEPTH + 1, 1_000, 100_000])
+      expect(at(levels).sort()).toEqual(paths.map((p) => `${p}: ${message}`).sort());
   });
 
   it('reports every problem of a plan at once, each with its path', () => {

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { idSchema, skillSchema } from './common.ts';
+import { boundedJsonSchema, idSchema, skillSchema } from './common.ts';
 import { deciderSpecSchema } from './decision.ts';
+import { boundedRecordSchema, taskInputsSchema } from './free-json.ts';
 import { LAND_BRANCHES, LAND_MODES, pullRequestOptionsSchema } from './landing.ts';
+import { approversSchema } from './people.ts';
 import type { PlanDiffCounts } from './plan-diff.ts';
 import { runInputsDeclSchema } from './run-inputs.ts';
 import { sandboxNarrowingSchema } from './sandbox.ts';
@@ -17,8 +19,6 @@ export type BudgetScope = (typeof BUDGET_SCOPES)[number];
 /** A plan's budget scope; absent means per run. */
 export const budgetScopeOf = (plan: { budget_scope?: BudgetScope | undefined }): BudgetScope =>
   plan.budget_scope ?? 'run';
-
-const MAX_INPUT_BYTES = 256 * 1024;
 
 // Messages a person reads next to the field's name ("Estimated cost must be …").
 const NUMBER_FROM_0 = 'must be a number of 0 or more';
@@ -56,7 +56,7 @@ export const conditionSchema = z
         task_id: idSchema,
         /** Dot path into the output, e.g. `result.score`; empty for the whole output. */
         path: z.string().max(200).default(''),
-        equals: z.unknown().optional(),
+        equals: boundedJsonSchema.optional(),
         /**
          * A regular expression tested on the value (as JSON text unless a string). One that can
          * take super-linear time is refused where plans enter the main process
@@ -91,29 +91,6 @@ function duplicateSkills(skills: readonly unknown[], ctx: z.RefinementCtx<unknow
 }
 
 /**
- * Whether `text` takes more than `limit` bytes as UTF-8. Counted by hand because this file
- * also runs in the renderer, where Node's Buffer does not exist, and it stops early, so a
- * huge value is not walked (or copied, as TextEncoder would) to the end.
- */
-function utf8LongerThan(text: string, limit: number): boolean {
-  // Every UTF-16 unit takes 1 to 3 bytes (a surrogate pair, two units, takes 4).
-  if (text.length > limit) return true;
-  if (text.length * 3 <= limit) return false;
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0x80) bytes += 1;
-    else if (unit < 0x800) bytes += 2;
-    else if (unit >= 0xd800 && unit < 0xdc00 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      bytes += 4;
-      i++;
-    } else bytes += 3; // the rest of the BMP, and a lone surrogate (written as U+FFFD)
-    if (bytes > limit) return true;
-  }
-  return false;
-}
-
-/**
  * One task of a plan. The plan file's core (`task_id`, `description`, `required_skills`) is
  * accepted unchanged; the other fields extend it. Unknown keys are rejected so that a typo
  * never silently changes what runs.
@@ -135,6 +112,8 @@ export const taskSpecSchema = z.strictObject({
     .datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2026-12-01T17:00:00Z' })
     .optional(),
   requires_approval: z.boolean().default(false),
+  /** Who may decide its approvals (gate, diff review, tool calls): people, a least role; else the plan's. */
+  approvers: approversSchema.optional(),
   estimated_cost: z
     .number({ error: NUMBER_FROM_0 })
     .nonnegative(NUMBER_FROM_0)
@@ -183,7 +162,7 @@ export const taskSpecSchema = z.strictObject({
    * A JSON Schema the task's answer must meet (an `llm` agent's: sent as `response_format` and
    * checked; a mismatch is retried once, then fails the attempt naming it).
    */
-  output_schema: z.record(z.string(), z.unknown()).optional(),
+  output_schema: boundedRecordSchema.optional(),
   timeout_s: z
     .number({ error: SECONDS })
     .positive(SECONDS)
@@ -191,25 +170,7 @@ export const taskSpecSchema = z.strictObject({
     .optional(),
   retry: retryPolicySchema.optional(),
   condition: conditionSchema.optional(),
-  inputs: z
-    .record(z.string(), z.unknown())
-    .superRefine((v, ctx) => {
-      // A plan is stored and handed to agents as JSON: what JSON cannot hold (a BigInt, a
-      // cycle, which Electron's IPC can carry) is a problem of the plan, not a crash.
-      let json: string;
-      try {
-        json = JSON.stringify(v);
-      } catch (err) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `must be JSON (${err instanceof Error ? err.message : String(err)})`,
-        });
-        return;
-      }
-      if (utf8LongerThan(json, MAX_INPUT_BYTES))
-        ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_INPUT_BYTES} bytes as JSON` });
-    })
-    .optional(),
+  inputs: taskInputsSchema.optional(),
   /**
    * Labels for pull agents' selection (the pull API: `selectNextTask` with `require_tags`), e.g.
    * `backend`, `gpu`. Not skills: a tag does not decide who can do a task, only who asks for it.
@@ -245,6 +206,8 @@ const planShape = z.strictObject({
   decider: deciderSpecSchema.optional(),
   /** The workspace (a registered git repository) its coding tasks work in, unless a task names its own. */
   workspace: idSchema.optional(),
+  /** Who may decide its tasks' approvals unless a task names its own; else the workspace's, else any member. */
+  approvers: approversSchema.optional(),
   /**
    * Narrows the OS sandbox of every process its tasks' agents start (fewer hosts, fewer folders,
    * more hidden; `src-shared/schemas/sandbox.ts`): a plan can narrow it, never widen it.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedJsonSchema } from './common.ts';
 
 /** The kinds of value a run input holds (JSON's). */
 export const RUN_INPUT_TYPES = ['string', 'number', 'boolean', 'object', 'array'] as const;
@@ -36,7 +37,7 @@ export const runInputsDeclSchema = refusingProtoKey(
       z.strictObject({
         type: z.enum(RUN_INPUT_TYPES),
         required: z.boolean().default(false),
-        default: z.unknown().optional(),
+        default: boundedJsonSchema.optional(),
         description: z.string().max(2_000).optional(),
       }),
     )
@@ -50,7 +51,7 @@ export type RunInputsDecl = z.infer<typeof runInputsDeclSchema>;
  * an input so named is refused here, as checkRunInputs refuses any other undeclared one.
  */
 export const runInputValuesSchema = refusingProtoKey(
-  z.record(z.string().max(64), z.unknown()).refine((v) => {
+  z.record(z.string().max(64), boundedJsonSchema).refine((v) => {
     try {
       return JSON.stringify(v).length <= 64 * 1024;
     } catch {

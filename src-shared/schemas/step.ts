@@ -120,17 +120,23 @@ export const resultStepSchema = z.strictObject({
   is_error: z.boolean(),
 });
 
-/** What the OS sandbox kept a process from doing: connecting to a host, writing, reading. */
-export const SANDBOX_BLOCKS = ['network', 'write', 'read'] as const;
+/**
+ * What the OS sandbox (or Baton's own check around it) kept a process from doing: connecting to a
+ * host or a Unix socket, writing, reading, running a command (an ACP agent's terminal outside its
+ * worktree).
+ */
+export const SANDBOX_BLOCKS = ['network', 'write', 'read', 'run'] as const;
 export type SandboxBlock = (typeof SANDBOX_BLOCKS)[number];
 
 /**
  * How Baton learned of it: the sandbox's network filter (every refused connection), its write
  * monitor (Linux: each write outside the writable folders), the program's own error output (a
- * read of a hidden path, which the sandbox does not report: the path just is not there), or a
- * tool call of a coding agent that failed saying so (EROFS for a write the monitor did not see).
+ * read of a hidden path, which the sandbox does not report: the path just is not there; a
+ * connection made around the proxy, or to a Unix socket), a tool call of a coding agent that
+ * failed saying so (EROFS for a write the monitor did not see), or Baton itself (`baton`: an ACP
+ * agent's file or terminal request outside its worktree, which Baton refused).
  */
-export const SANDBOX_SOURCES = ['filter', 'monitor', 'stderr', 'tool'] as const;
+export const SANDBOX_SOURCES = ['filter', 'monitor', 'stderr', 'tool', 'baton'] as const;
 
 /** Something the sandbox refused one of the attempt's processes (src-main/sandbox/). */
 export const sandboxStepSchema = z.strictObject({

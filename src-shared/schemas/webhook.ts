@@ -9,6 +9,8 @@ export const WEBHOOK_EVENTS = [
   'approval.waiting',
   'approval.decided',
   'budget.exceeded',
+  /** What was charged to a plan's, run's or project's budget reached it: told once per budget (and amount). */
+  'budget.reached',
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
@@ -108,7 +110,10 @@ export const webhookPayloadSchema = z.strictObject({
   type: z.enum(WEBHOOK_EVENTS).describe('What happened.'),
   timestamp: z.string().describe('When it happened (ISO 8601, UTC).'),
   data: z.strictObject({
-    run_id: z.string().nullable().describe('The run it is about.'),
+    run_id: z
+      .string()
+      .nullable()
+      .describe('The run it is about (for budget.reached, the run whose charge reached it).'),
     plan_id: z.string().nullable(),
     project_id: z.string().nullable(),
     task_id: z.string().nullable().describe('The task, for task and approval events.'),
@@ -117,7 +122,9 @@ export const webhookPayloadSchema = z.strictObject({
     status: z
       .string()
       .nullable()
-      .describe('The new status: the run\'s (run.ended), "failed", "pending", "approved" or "rejected".'),
+      .describe(
+        'The new status: the run\'s (run.ended), "failed", "pending", "approved" or "rejected", "reached" (budget.reached).',
+      ),
     actor: z.string().describe('Who made the change: "engine", a person\'s name, …'),
     reason: z.string().describe("The audit log's words for it."),
     url: z.string().nullable().describe('A link to it in Baton, when Baton knows its address.'),

@@ -7,6 +7,8 @@ import { workspaceChecksSchema } from './checks.ts';
 import { idSchema } from './common.ts';
 import type { WorkspaceRemote } from './forge.ts';
 import { workspaceRemoteSchema } from './forge.ts';
+import type { Approvers } from './people.ts';
+import { approversSchema } from './people.ts';
 import type { ProtectedName } from './protected-paths.ts';
 import { allowProtectedWritesSchema } from './protected-paths.ts';
 import type { SandboxPolicy } from './sandbox.ts';
@@ -65,6 +67,8 @@ export const workspaceInputSchema = z.strictObject({
   checks: workspaceChecksSchema.default([]),
   /** Where its work lands: a git remote, and the forge that hosts it (`src-shared/schemas/forge.ts`). */
   remote: workspaceRemoteSchema.optional(),
+  /** Who may decide the approvals of work in it, unless its task or plan names its own (`people.ts`). */
+  approvers: approversSchema.optional(),
 });
 export type WorkspaceInput = z.input<typeof workspaceInputSchema>;
 
@@ -85,6 +89,8 @@ export interface Workspace {
   checks: WorkspaceCheck[];
   /** Where its work lands (pushes, pull requests); null or absent: nowhere, work stays local. */
   remote?: WorkspaceRemote | null;
+  /** Who may decide the approvals of work in it (absent: as the plan says, else any member). */
+  approvers?: Approvers;
   created_at: string;
   /**
    * How many finished worktrees Baton keeps parked for the next attempt here (a full checkout

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { ENGINE_V8_FLAGS } from '../../src-main/cli/v8-flags.ts';
 import { acpGoals, acpTable } from './acp-report.ts';
 import type { AcpFigures } from './acp-worker.ts';
+import { benchAgainst } from './against.ts';
 import { bestOfGoals, bestOfTable } from './best-of-report.ts';
 import type { BestOfFigures } from './best-of-worker.ts';
 import type { AttemptFigures } from './coding-attempt-worker.ts';
@@ -22,7 +23,9 @@ import {
 } from './coding-report.ts';
 import type { CodingStepsFigure } from './coding-steps-worker.ts';
 import { BENCH_SEED, BENCH_WIDTH, type DagShape, layeredDag } from './dag.ts';
-import { argStr, RESULT_PREFIX, type WorkerResult } from './measure.ts';
+import type { HostLoadFigures } from './host-load-worker.ts';
+import { hostGoals, hostLoadTable } from './host-report.ts';
+import { argInt, argStr, RESULT_PREFIX, type WorkerResult } from './measure.ts';
 import type { MeteringFigure } from './metering-worker.ts';
 import type { ParentWatchFigures } from './parent-watch-worker.ts';
 import { type PgCluster, startPgCluster } from './postgres.ts';
@@ -41,6 +44,11 @@ import {
   windmillPublished,
 } from './report.ts';
 import type { SandboxFigures } from './sandbox-worker.ts';
+import type { ServeStartFigures } from './serve-start-worker.ts';
+import { spendGoals, spendTable } from './spend-report.ts';
+import type { SpendFigures } from './spend-worker.ts';
+import type { WorkerScaleFigures } from './worker-scale.ts';
+import { workerScaleGoals, workerScaleTable } from './worker-scale-report.ts';
 
 const benchDir = import.meta.dirname;
 const root = join(benchDir, '..', '..');
@@ -229,6 +237,39 @@ function measureBestOf(): BestOfFigures | null {
   return resultOf<BestOfFigures>('best-of-worker.ts', [], 'BEST_OF_RESULT', 2_400_000, true);
 }
 
+/** `baton serve`'s start, and cheap requests while two clients start big plans (host-*-worker.ts). */
+function measureHost(): { start: ServeStartFigures | null; load: HostLoadFigures | null } {
+  console.log('[host] `baton serve` started 5 times to its URL line …');
+  const start = resultOf<ServeStartFigures>('serve-start-worker.ts', [], 'SERVE_START_RESULT', 180_000);
+  console.log('[host] cheap requests while two clients start 1,000-task plans back to back …');
+  const load = resultOf<HostLoadFigures>('host-load-worker.ts', [], 'HOST_LOAD_RESULT', 300_000);
+  return { start, load };
+}
+
+/** Remote workers as `baton worker` processes against a server in the measuring process (worker-scale.ts). */
+function measureWorkers(): WorkerScaleFigures | null {
+  console.log(
+    '[workers] 1, 2 and 4 `baton worker` processes beside the agent on the server, a chain, a SIGKILLed worker …',
+  );
+  return resultOf<WorkerScaleFigures>('worker-scale.ts', [], 'WORKER_SCALE_RESULT', 600_000, true, [
+    ...ENGINE_V8_FLAGS,
+  ]);
+}
+
+/** The UI the Chromium parts serve: what `npm run build` makes. */
+function buildUi(): void {
+  console.log('\n[ui] building the app (the UI bench serves what `npm run build` made) …');
+  const build = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+  if (build.status !== 0)
+    console.log(`      build failed: ${build.stderr.trim().split('\n').slice(-3).join(' ')}`);
+}
+
+/** The Spend screen at 100,000 priced steps: its store query and its first render (spend-worker.ts). */
+function measureSpend(): SpendFigures | null {
+  console.log('[spend] 100,000 priced steps: the store query per grouping, the screen in Chromium …');
+  return resultOf<SpendFigures>('spend-worker.ts', [], 'SPEND_RESULT', 900_000, true);
+}
+
 /** `npm run bench -- --only <part>`: that part alone, its table and goals. */
 const ONLY: Record<string, () => void> = {
   'best-of': () => {
@@ -237,7 +278,37 @@ const ONLY: Record<string, () => void> = {
     console.log('');
     bestOfGoals(b);
   },
+  host: () => {
+    const h = measureHost();
+    hostLoadTable(h.load);
+    console.log('');
+    hostGoals(h.load, h.start);
+  },
+  workers: () => {
+    const w = measureWorkers();
+    workerScaleTable(w);
+    console.log('');
+    workerScaleGoals(w);
+  },
+  spend: () => {
+    buildUi();
+    const s = measureSpend();
+    spendTable(s);
+    console.log('');
+    spendGoals(s);
+  },
 };
+const against = argStr('against', '');
+if (against !== '') {
+  // The engine's figures beside another commit's (against.ts): nothing else is measured.
+  try {
+    await benchAgainst(root, against, argInt('rounds', 3));
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(1);
+  }
+  process.exit(0);
+}
 const only = argStr('only', '');
 if (only !== '') {
   const part = ONLY[only];
@@ -320,8 +391,9 @@ function resultOf<T>(
   prefix: string,
   timeoutMs: number,
   progress = false,
+  nodeFlags: string[] = [],
 ): T | null {
-  const r = spawnSync(process.execPath, [join(benchDir, script), ...args], {
+  const r = spawnSync(process.execPath, [...nodeFlags, join(benchDir, script), ...args], {
     cwd: root,
     encoding: 'utf8',
     timeout: timeoutMs,
@@ -372,6 +444,8 @@ console.log('[sandbox] starts and model round trips with and without the OS sand
 const sandbox = resultOf<SandboxFigures>('sandbox-worker.ts', [], 'SANDBOX_RESULT', 180_000);
 
 const bestOf = measureBestOf();
+const host = measureHost();
+const workers = measureWorkers();
 
 console.log(`\nResults: layered DAGs (total ${fmt((performance.now() - started) / 1000, 0)} s)\n`);
 layersTable(outcomes);
@@ -389,11 +463,15 @@ goals(outcomes, select, RSS_SIZE);
 console.log('');
 toolLoopGoals(toolLoop);
 sandboxTable(sandbox);
+hostLoadTable(host.load);
+console.log('');
+hostGoals(host.load, host.start);
+console.log('');
+workerScaleTable(workers);
+console.log('');
+workerScaleGoals(workers);
 
-console.log('\n[ui] building the app (the UI bench serves what `npm run build` made) …');
-const build = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8', timeout: 300_000 });
-if (build.status !== 0)
-  console.log(`      build failed: ${build.stderr.trim().split('\n').slice(-3).join(' ')}`);
+buildUi();
 console.log('[ui] the UI in Chromium against browser mode …');
 const ui = spawnSync(process.execPath, [join(benchDir, 'ui-bench.ts')], {
   encoding: 'utf8',
@@ -423,6 +501,10 @@ codingGoals(
 );
 acpGoals(acp);
 bestOfGoals(bestOf);
+const spend = measureSpend();
+spendTable(spend);
+console.log('');
+spendGoals(spend);
 if (parentWatch) {
   const p = parentWatch;
   const mb = (n: number | null) => (n === null ? '?' : fmt(n, 1));

@@ -307,5 +307,38 @@ export function defineContractSuite(label: string, open: () => Promise<ContractH
       await expectError(h.client.invoke('plans.restore', { plan_id: 'nope', version: 1 }), 'not_found');
       expect((await h.client.invoke('plans.versions', { plan_id: 'plan-87234' })).length).toBe(1);
     });
+
+    it('answers spend, budgets and prices; a price set is listed in effect; a wrong one names its field', async () => {
+      await h.client.invoke('agents.import', { agents: exampleAgents() });
+      await h.client.invoke('projects.save', { id: 'project-123', name: 'Onboarding', budget: 0 });
+      await h.client.invoke('plans.import', { plan: examplePlan() });
+      const build = await h.client.invoke('runs.start', { plan_id: 'plan-87234' });
+      await settle(h.client, build.run_id);
+      // The example's agents think in no model turns: no usage steps, nothing to sum.
+      const report = await h.client.invoke('spend.report', { by: 'model', since: '2020-01-01T00:00:00Z' });
+      expect(report).toMatchObject({ by: 'model', rows: [], total: { calls: 0, usd: 0, unknown: 0 } });
+      const budgets = await h.client.invoke('spend.budgets', { project_id: 'project-123' });
+      expect(budgets.map((b) => [b.scope, b.id, b.budget])).toEqual([['project', 'project-123', 0]]);
+      const set = await h.client.invoke('spend.prices.set', {
+        model: 'local/coder',
+        input_per_mtok: 0.5,
+        output_per_mtok: 2,
+        actor: 'ana',
+      });
+      expect(set).toMatchObject({ model: 'local/coder', source: 'set', set_by: 'ana', current: true });
+      expect(
+        (await h.client.invoke('spend.prices.list', {})).filter((p) => p.model === 'local/coder'),
+      ).toEqual([set]);
+      const bad = await expectError(
+        h.client.invoke('spend.prices.set', { model: 'm', input_per_mtok: -1, output_per_mtok: 2 }),
+        'invalid_input',
+      );
+      expect(bad.message).toContain('input_per_mtok');
+      const range = await expectError(
+        h.client.invoke('spend.report', { since: '2026-03-02', until: '2026-03-01' }),
+        'invalid_input',
+      );
+      expect(range.message).toContain('until: must be after since');
+    });
   });
 }

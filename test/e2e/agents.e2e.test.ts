@@ -341,13 +341,21 @@ describe.skipIf(skipE2e)('the agents screen', () => {
     await page.getByRole('link', { name: 'Projects', exact: true }).click();
     const row = page.getByRole('table', { name: 'Projects' }).getByRole('row', { name: /Apollo launch/ });
     await expect.poll(() => row.textContent()).toContain('24.5 of 12 — 12.5 over budget');
+    await page.screenshot({ path: join(shots, 'projects-over-budget.png') });
+    // The words lead to the project's spend, where its budget is named over and metered.
+    await row.getByRole('link', { name: /over budget/ }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('project')).toBe('apollo');
+    const budget = page
+      .getByRole('table', { name: 'Budgets' })
+      .getByRole('row', { name: 'Apollo launch: over budget' });
+    await expect.poll(() => budget.textContent()).toContain('24.5 of 12 — 12.5 over budget');
     // Low is good on this meter, and the spend is past its high mark: the browser draws it red.
-    const meter = await row
+    const meter = await budget
       .getByRole('meter')
       .evaluate((m: HTMLMeterElement) => ({ value: m.value, low: m.low, high: m.high, optimum: m.optimum }));
     expect(meter.optimum).toBeLessThan(meter.low);
     expect(meter.value).toBeGreaterThan(meter.high);
-    await page.screenshot({ path: join(shots, 'projects-over-budget.png') });
+    await page.getByRole('link', { name: 'Projects', exact: true }).click();
   });
 
   it('words project field errors plainly, re-checks them as typed, and drops them for another project', async () => {

@@ -46,7 +46,7 @@ describe.skipIf(skipE2e)("a coding agent's default route", () => {
       agents: [
         coder('cl', { cli: 'claude' }),
         coder('cx', { cli: 'codex' }),
-        coder('oc', { cli: 'opencode', provider: { base_url: 'http://127.0.0.1:9/v1' } }),
+        coder('oc', { cli: 'opencode', provider: { base_url: 'http://127.0.0.1:9/v1' }, model: 'm' }),
         coder('qw', { cli: 'qwen', protocol: 'stream' }),
       ],
     });

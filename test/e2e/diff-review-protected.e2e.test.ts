@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApprovalView } from '../../src-shared/schemas/approval.ts';
-import { openBaton, waitFor } from '../coding-agents/baton-kit.ts';
+import { installed, openBaton, waitFor } from '../coding-agents/baton-kit.ts';
 import { call } from '../kit/engine-kit.ts';
 import { chromiumFound, removeDataDir, shots, skipE2e } from './harness.ts';
 import type { InboxPage } from './inbox-page.ts';
@@ -19,7 +19,7 @@ import { expectReadableIn } from './readability.ts';
  * writes `.vscode/tasks.json` and a file of its own through Baton; the review says, above the
  * diff, which changed files are protected.
  */
-describe.skipIf(skipE2e)('reviewing a diff that changes a protected path', () => {
+describe.skipIf(skipE2e || !installed)('reviewing a diff that changes a protected path', () => {
   let baton: ReturnType<typeof openBaton>;
   let inbox: InboxPage | undefined;
   let page: Page;

@@ -4,7 +4,7 @@ import type { Baton } from './harness.ts';
 import { launchBaton, skipE2e } from './harness.ts';
 
 // Starting a run makes one call, runs.start, whose answer opens the run: no runs.list,
-// runs.get or memory.read after it. The run records who started it (the name the page uses).
+// runs.get or memory.read after it. The run records who started it (the name the person gave).
 describe.skipIf(skipE2e)('starting a run from the page', () => {
   let baton: Baton;
   let page: Page;
@@ -33,6 +33,10 @@ describe.skipIf(skipE2e)('starting a run from the page', () => {
         }
       }),
     );
+    // The person said who they are (the "who you are" dialog keeps it in this profile).
+    await page.addInitScript(() =>
+      localStorage.setItem('baton.identity', JSON.stringify({ name: 'Rosa', agentId: null })),
+    );
     await page.goto(baton.server.url);
     await page.getByRole('button', { name: 'Edit plan' }).waitFor();
   });
@@ -51,7 +55,6 @@ describe.skipIf(skipE2e)('starting a run from the page', () => {
     const [run] = (await baton.rpc('runs.list', { plan_id: 'digest' })).value as unknown as {
       started_by: string;
     }[];
-    expect(run?.started_by).toBeTruthy();
-    expect(['user', 'cli', 'mcp', 'api']).not.toContain(run?.started_by);
+    expect(run?.started_by).toBe('Rosa');
   });
 });

@@ -145,7 +145,7 @@ describe.skipIf(skipE2e).each(['dark', 'light'] as const)('every view in the %s 
     await expectReadable('runs');
   });
 
-  it('approvals, agents, projects and build logs', async () => {
+  it('approvals, agents, projects, spend and build logs', async () => {
     await page.getByRole('link', { name: /^Approvals/ }).click();
     await page.getByRole('listitem', { name: 'Approval for ship' }).first().waitFor();
     await expectReadable('approvals');
@@ -155,6 +155,9 @@ describe.skipIf(skipE2e).each(['dark', 'light'] as const)('every view in the %s 
     await page.getByRole('link', { name: 'Projects', exact: true }).click();
     await page.getByRole('table', { name: 'Projects' }).waitFor();
     await expectReadable('projects');
+    await page.getByRole('link', { name: 'Spend', exact: true }).click();
+    await page.getByRole('region', { name: 'Totals' }).waitFor();
+    await expectReadable('spend');
     await page.getByRole('link', { name: 'Build logs', exact: true }).click();
     const entries = page.getByRole('list', { name: 'Memory entries' });
     await entries.getByRole('button').first().click();

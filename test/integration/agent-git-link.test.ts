@@ -11,7 +11,7 @@ import { call, setup } from '../kit/engine-kit.ts';
 // A coding agent that points its worktree's `.git` at another repository of the user's before it
 // answers: Baton still commits its work on the task's branch in the workspace, parks the worktree
 // for the next task, touches nothing of the other repository, and says in the attempt's log what
-// it found and set right. The CLI is a shell script that prints a stream qwen printed.
+// it found and set right (without the OS sandbox, which refuses the write). The CLI is a shell script that prints a stream qwen printed.
 
 let app: BatonApp | undefined;
 const cleanups: (() => void)[] = [];
@@ -62,6 +62,9 @@ it('an agent that points .git at another repository: its work is committed on it
     skills: ['code'],
     executable: script,
     env: { STREAM, OTHER: other.repo },
+    // In the OS sandbox the worktree's .git is read-only and this write is refused outright
+    // (protected paths, docs/security.md); this is what Baton sets right where no sandbox runs.
+    sandbox: { mode: 'off' as const },
   };
   const run = await setup(app, [agent], {
     plan_id: 'p',

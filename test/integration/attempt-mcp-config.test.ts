@@ -24,7 +24,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 /**
  * A fake `claude`: appends `<BATON_ATTEMPT> <--mcp-config path>` to $CONFIGS once it has read its
  * token there, then: MODE=done prints a successful result, fail exits 3, hang becomes
- * `sleep $TAG`, and hang-first hangs in its first attempt only.
+ * `sleep $TAG`, hang-first hangs in its first attempt only, and hang-then-wait (best-of
+ * candidates) hangs in the first and waits for the file $GO in later ones.
  */
 const fakeClaude = join(root, 'claude');
 writeFileSync(
@@ -34,8 +35,9 @@ prev=""; cfg=""
 for a in "$@"; do [ "$prev" = "--mcp-config" ] && cfg="$a"; prev="$a"; done
 grep -q '"Bearer bta_' "$cfg" && echo "$BATON_ATTEMPT $cfg" >> "$CONFIGS"
 mode="$MODE"
-case "$mode:$BATON_ATTEMPT" in hang-first:*/1) mode=hang ;; hang-first:*) mode=done ;; esac
+case "$mode:$BATON_ATTEMPT" in hang-first:*/1|hang-then-wait:*/1/*) mode=hang ;; hang-first:*) mode=done ;; hang-then-wait:*) mode=wait ;; esac
 case "$mode" in
+  wait) while [ ! -e "$GO" ]; do sleep 0.05; done ;;
   fail) exit 3 ;;
   hang) exec sleep "$TAG" ;;
 esac
@@ -57,7 +59,7 @@ function configs(file: string): Map<string, string> {
 }
 
 /** A data directory with a repository to work in, and a coding agent per mode (skill = mode). */
-function scene(modes: string[], tag: string) {
+function scene(modes: string[], tag: string, task: Record<string, unknown> = {}) {
   const dir = mkdtempSync(join(root, 'data-'));
   const repo = makeRepo();
   onTestFinished(repo.cleanup);
@@ -73,7 +75,7 @@ function scene(modes: string[], tag: string) {
     executable: fakeClaude,
     tool_approvals: 'inbox',
     skills: [mode],
-    env: { MODE: mode, CONFIGS: log, TAG: tag },
+    env: { MODE: mode, CONFIGS: log, TAG: tag, GO: join(logs, 'go') },
     sandbox: { write_allow: [logs] },
   }));
   const plan = {
@@ -83,9 +85,10 @@ function scene(modes: string[], tag: string) {
       task_id: mode,
       description: `Attempt that ends: ${mode}`,
       required_skills: [mode],
+      ...task,
     })),
   };
-  return { dir, log, workspace: { id: 'app', path: repo.repo }, agents, plan };
+  return { dir, log, go: join(logs, 'go'), workspace: { id: 'app', path: repo.repo }, agents, plan };
 }
 
 function open(dir: string, resume: boolean): BatonApp {
@@ -159,6 +162,39 @@ describe.skipIf(process.platform !== 'linux')(
         "attempt 2's config to go",
       );
       expect(existsSync(join(s.dir, 'worktrees', run))).toBe(false);
+    });
+
+    it("removes a killed best-of attempt's candidates' folders when the run is taken up, not the running attempt's", async () => {
+      const tag = tags.next();
+      const s = scene(['hang-then-wait'], tag, { attempts: 2 });
+      writeFileSync(join(s.dir, 'setup.json'), JSON.stringify(s));
+      const owner = launchAttemptChild(s.dir, 30_000, DEADLINE);
+      const run = await owner.line('RUN ');
+      const given = () => [...configs(s.log).entries()];
+      await eventually(() => given().length === 2 && running(tag).length === 2, DEADLINE, 'both candidates');
+      // Each candidate's own folder (its CLI's TMPDIR, its MCP config with its token) in the attempt's.
+      const first = given().map(([, path]) => path);
+      expect(first.map((p) => p.split('/').slice(-5, -1).join('/')).sort()).toEqual([
+        '.baton/candidates/1/tmp',
+        '.baton/candidates/2/tmp',
+      ]);
+      process.kill(owner.pid, 'SIGKILL');
+      await owner.exited;
+      for (const p of first) expect(existsSync(p)).toBe(true);
+
+      const app = open(s.dir, true);
+      // Attempt 2's candidates wait (for $GO) while attempt 1's folders are removed.
+      await eventually(() => given().length === 4, DEADLINE, "attempt 2's candidates");
+      const second = given()
+        .map(([, path]) => path)
+        .filter((p) => !first.includes(p));
+      for (const p of first) await eventually(() => !existsSync(join(p, '..')), DEADLINE, `${p} to go`);
+      for (const p of second) expect(existsSync(p)).toBe(true);
+      writeFileSync(s.go, '');
+      await app.engine.whenSettled(run);
+      await eventually(() => running(tag).length === 0, DEADLINE, "the killed attempt's CLIs to stop");
+      await app.coding.worktreesSettled();
+      for (const p of second) await eventually(() => !existsSync(p), DEADLINE, `${p} to go`);
     });
   },
 );

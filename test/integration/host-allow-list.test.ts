@@ -117,7 +117,7 @@ describe('the browser host: the Host check before every route', () => {
       rendererDir: made.ui,
       routes: createRestHandler(app.dispatch, { workerAgent: (id) => app.store.agents.get(id)?.worker }),
       workerTokens: app.workerTokens,
-      workerSignal: true,
+      workerSignal: app.workerPresence,
       mcp: createMcpEndpoint(createCallClient(app.dispatch), { version: 'test', log: () => {} }),
       mcpLinks: app.mcpLinks,
       agentCallbacks: app.agentCallbacks,

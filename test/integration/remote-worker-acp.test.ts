@@ -137,7 +137,7 @@ describe('an ACP coding agent on a remote worker', () => {
     expect(asked).toMatchObject({
       run_id: run,
       task_id: 't',
-      reason: 'acpy wants to Write hello.txt',
+      reason: 'acpy wants to edit hello.txt (Write hello.txt)',
       tool_call: {
         agent_id: 'acpy',
         tool: 'edit',

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
+import type { Dispatch } from '../../src-main/app/dispatch.ts';
 import type { BrowserHost } from '../../src-main/host/browser/server.ts';
 import { startBrowserHost } from '../../src-main/host/browser/server.ts';
 import { createRestHandler } from '../../src-main/host/rest/router.ts';
@@ -20,22 +21,25 @@ describe('baton worker and the work signal (WebSocket)', () => {
   let app: BatonApp;
   let host: BrowserHost;
   const workers: WorkerProcess[] = [];
-  /** `wait_s` of every look for work the server was asked. */
+  /** How each claim the server was asked came, and its `wait_s`. */
   const looks: string[] = [];
 
   const serve = async (workerSignal: boolean) => {
     app = createApp({ dataDir: dir, log: () => {} });
-    const rest = createRestHandler(app.dispatch);
+    /** Claims over HTTP come through the REST routes, claims over the socket straight to the contract. */
+    const seen =
+      (via: string): Dispatch =>
+      (method, input) => {
+        if (method === 'workers.claim') looks.push(`${via} ${(input as { wait_s?: number }).wait_s ?? 0}`);
+        return app.dispatch(method, input);
+      };
     host = await startBrowserHost({
-      dispatch: app.dispatch,
+      dispatch: seen('socket'),
       bus: app.bus,
       rendererDir: dir,
       token: TOKEN,
-      workerSignal,
-      routes: (req, res, ctx) => {
-        if (ctx.target.path.endsWith('/next-task')) looks.push(ctx.target.query.get('wait_s') ?? '');
-        return rest(req, res, ctx);
-      },
+      ...(workerSignal ? { workerSignal: app.workerPresence } : {}),
+      routes: createRestHandler(seen('http')),
     });
   };
   /** Two tasks, the second ready only once the first is done: the server must tell the worker of it. */
@@ -45,7 +49,7 @@ describe('baton worker and the work signal (WebSocket)', () => {
       20_000,
       'the worker to register',
     );
-    await eventually(() => looks.length > 0, 20_000, 'a first look');
+    await eventually(() => looks.length > 0, 20_000, 'a first claim');
     await call(app, 'plans.import', {
       plan: {
         plan_id: 'two',
@@ -75,7 +79,7 @@ describe('baton worker and the work signal (WebSocket)', () => {
     await removeDir(dir);
   });
 
-  it('looks for work when the server says there is some, holding no long-poll', async () => {
+  it('claims work when the server says there is some, holding no long-poll', async () => {
     await serve(true);
     // Without the signal it would look again only a minute after an empty look.
     const w = startWorker(host.url, TOKEN, 'ws', [buildAgent('builder')], dir, ['--poll-ms', '60000']);
@@ -85,13 +89,15 @@ describe('baton worker and the work signal (WebSocket)', () => {
       20_000,
       'the signal',
     );
-    // It looks once, finds nothing, and waits (runTwo starts the run after that first look): only
-    // the server's word brings it back before a minute.
+    // It claims once, finds nothing, and waits (runTwo starts the run after that first claim):
+    // only the server's word brings it back before a minute.
     const run = await runTwo();
     expect(run.status).toBe('completed');
     expect(looks.length).toBeGreaterThan(0);
-    // Every look answered at once: the signal, not a held request, told the worker when to look.
-    expect([...new Set(looks)]).toEqual(['0']);
+    // Every claim answered at once: the signal, not a held request, told the worker when to claim.
+    // They go over the socket; a result with files (this agent leaves one) goes over HTTP alone.
+    expect(looks.every((l) => l.endsWith(' 0'))).toBe(true);
+    expect(looks).toContain('socket 0');
   });
 
   it('long-polls when the server has no work signal', async () => {
@@ -101,7 +107,8 @@ describe('baton worker and the work signal (WebSocket)', () => {
     const run = await runTwo();
     expect(run.status).toBe('completed');
     expect(w.stderr()).toContain('work signal: not available (HTTP 404); long-polling');
-    expect(looks).toContain('20');
-    expect(looks).not.toContain('0');
+    // Its claims with nothing to hand in wait on the server; one that hands a result in answers at once.
+    expect(looks).toContain('http 20');
+    expect(looks.every((l) => l.startsWith('http'))).toBe(true);
   });
 });

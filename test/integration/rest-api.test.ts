@@ -7,6 +7,7 @@ import { createApp } from '../../src-main/app/create-app.ts';
 import type { BrowserHost } from '../../src-main/host/browser/server.ts';
 import { startBrowserHost } from '../../src-main/host/browser/server.ts';
 import { createRestHandler } from '../../src-main/host/rest/router.ts';
+import { MAX_JSON_DEPTH } from '../../src-shared/schemas/common.ts';
 
 const examples = join(import.meta.dirname, '..', '..', 'resources', 'examples');
 let dir: string;
@@ -108,6 +109,31 @@ describe('the REST API', () => {
     expect((await api('GET', '/api/modules/memory/read')).body.error.message).toContain('memory_id');
     expect((await api('GET', '/api/modules/memory/read?memory_id=nope')).status).toBe(404);
     expect((await api('GET', '/api/modules/memory/read?memory_id=x', undefined, null)).status).toBe(401);
+  });
+
+  it('refuses a plan whose inputs nest 1,000 levels deep with 400 and the field, on validate and import alike', async () => {
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 1_000; i++) deep = [deep];
+    const plan = {
+      plan_id: 'deep',
+      tasks: [{ task_id: 'a', description: 'd', required_skills: ['summarization'], inputs: { deep } }],
+    };
+    const field = `tasks[0].inputs: must not nest more than ${MAX_JSON_DEPTH} levels deep`;
+    const validated = await api('POST', '/api/rpc/plans.validate', { plan });
+    expect(validated.status).toBe(200);
+    expect(validated.body.value.issues).toEqual([
+      expect.objectContaining({ path: 'tasks[0].inputs', message: expect.stringContaining('levels deep') }),
+    ]);
+    for (const [path, body] of [
+      ['/api/rpc/plans.import', { plan }],
+      ['/api/modules/orchestrator/build', plan],
+    ] as const) {
+      const r = await api('POST', path, body);
+      expect(r.status, path).toBe(400);
+      expect(r.body.error.code).toBe('invalid_input');
+      expect(JSON.stringify(r.body.error)).toContain(field);
+    }
+    expect((await app.dispatch('plans.get', { plan_id: 'deep' })).ok).toBe(false);
   });
 
   it('a task from a sentence: a complex request becomes a parent with subtasks; the email gets the research result', async () => {

@@ -207,7 +207,8 @@ describe.runIf(available)("what Baton starts for an agent gets the person's envi
       routes: createRestHandler(server.dispatch),
     });
     const agent = { id: 'reporter', kind: 'command', skills: ['env'], command: 'sh', args: ['-c', REPORT] };
-    const worker = startWorker(host.url, token, 'w1', [agent], dir, [], { ...process.env });
+    // The worker starts as this process is: Baton as npm start started it.
+    const worker = startWorker(host.url, token, 'w1', [agent], dir);
     try {
       await eventually(
         async () => (await call<Agent[]>(server, 'agents.list', {})).some((a) => a.id === 'reporter'),

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
 import type { BrowserHost } from '../../src-main/host/browser/server.ts';
@@ -35,7 +36,7 @@ describe('a worker bound to a live token is that token alone', () => {
       rendererDir: dir,
       routes: createRestHandler(app.dispatch, { workerAgent: (id) => app.store.agents.get(id)?.worker }),
       workerTokens: app.workerTokens,
-      workerSignal: true,
+      workerSignal: app.workerPresence,
     });
     port = Number(new URL(host.url).port);
   };
@@ -156,6 +157,75 @@ describe('a worker bound to a live token is that token alone', () => {
     // Revoked, A lets wB go: the next token may claim it.
     await call(app, 'workers.tokens.revoke', { token_id: a.token.id });
     expect((await register('wB', u.secret, ['b1'])).status).toBe(200);
+  });
+
+  it('the work signal names a worker its token may act as, and its claims and close act as that worker only', async () => {
+    await start(600_000);
+    const a = await token('a box', 'wB');
+    const c = await token('c box', 'wC');
+    expect((await register('wB', a.secret, ['b1'])).status).toBe(200);
+    expect((await register('wC', c.secret, ['c1'])).status).toBe(200);
+    await call(app, 'plans.import', {
+      plan: {
+        plan_id: 'p',
+        tasks: [
+          { task_id: 't', description: 'sign it', required_skills: ['x'], agent: 'b1' },
+          { task_id: 'u', description: 'file it', required_skills: ['x'], agent: 'c1' },
+        ],
+      },
+    });
+    const { run_id } = await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'p' });
+    const status = async (task: string) =>
+      (await call<RunDetail>(app, 'runs.get', { run_id })).tasks.find((t) => t.task_id === task)!;
+    const socket = (worker: string, bearer: string) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/workers/signal?worker=${worker}`, {
+        headers: { authorization: `Bearer ${bearer}` },
+      });
+      return new Promise<{ ws: WebSocket; refused: string | null }>((resolve) => {
+        ws.once('open', () => resolve({ ws, refused: null }));
+        ws.once('unexpected-response', (_req, res) => resolve({ ws, refused: String(res.statusCode) }));
+      });
+    };
+    /** A claim over the socket, and the server's answer. */
+    const claimOver = (ws: WebSocket, claim: unknown) =>
+      new Promise<{
+        ok: boolean;
+        status?: number;
+        value?: { tasks: unknown[] };
+        error?: { message: string };
+      }>((resolve) => {
+        ws.on('message', (data) => {
+          const msg = JSON.parse(String(data)) as { id?: number };
+          if (msg.id === 1) resolve(msg as never);
+        });
+        ws.send(JSON.stringify({ id: 1, claim }));
+      });
+    // wC's token naming wB: refused before the socket opens; its own worker: open.
+    expect((await socket('wB', c.secret)).refused).toBe('403');
+    const own = await socket('wC', c.secret);
+    expect(own.refused).toBeNull();
+    // A claim over wC's socket acts as wC whatever it names: b1 is not wC's agent.
+    const asB = await claimOver(own.ws, { worker_id: 'wB', slots: { b1: 1 } });
+    expect(asB).toMatchObject({ ok: false, status: 409 });
+    expect(asB.error?.message).toBe("Agent b1 is not an agent of worker wC (it is worker wB's)");
+    // Each worker's own socket takes its agent's task; wC's clean close gives back wC's alone.
+    own.ws.removeAllListeners('message');
+    expect((await claimOver(own.ws, { slots: { c1: 1 } })).value?.tasks).toHaveLength(1);
+    const b = await socket('wB', a.secret);
+    expect((await claimOver(b.ws, { slots: { b1: 1 } })).value?.tasks).toHaveLength(1);
+    own.ws.close(1000);
+    await eventually(
+      async () => (await status('u')).status === 'ready',
+      10_000,
+      "wC's task to be queued again",
+    );
+    expect(await status('t')).toMatchObject({ status: 'in_progress', agent_id: 'b1' });
+    // Its token revoked, wB's next claim over the socket is refused as over HTTP.
+    await call(app, 'workers.tokens.revoke', { token_id: a.token.id });
+    b.ws.removeAllListeners('message');
+    const revoked = await claimOver(b.ws, { slots: { b1: 1 } });
+    expect(revoked).toMatchObject({ ok: false, status: 401, error: { code: 'token_revoked' } });
+    b.ws.terminate();
   });
 
   it("a lapsed worker's agents stay its token's; with that token revoked, another worker may take them", async () => {

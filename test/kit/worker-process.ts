@@ -38,7 +38,8 @@ export function startWorker(
   agents: unknown[],
   dir: string,
   extra: string[] = [],
-  env: NodeJS.ProcessEnv = process.env,
+  /** Laid over this process's environment. */
+  env: Record<string, string> = {},
 ): WorkerProcess {
   const agentsFile = join(dir, `${id}-agents.json`);
   writeFileSync(agentsFile, JSON.stringify(agents));
@@ -47,7 +48,7 @@ export function startWorker(
     [CLI, 'worker', '--server', server, '--token', token, '--agents', agentsFile, '--id', id]
       .concat(['--poll-ms', '100', '--data-dir', join(dir, id)])
       .concat(extra),
-    { stdio: ['ignore', 'ignore', 'pipe'], env },
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } },
   );
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d));

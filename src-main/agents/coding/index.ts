@@ -1,10 +1,10 @@
 // The coding agent's only door: what the app, the hosts, the MCP server and the remote worker
 // use of it. Everything else in this folder is its own.
 
+export { handedBestOf } from './best-of/handed-in.ts';
 export type { AttemptIdentity, AttemptLink, AttemptLinks } from './cli/attempt-links.ts';
 export { createAttemptLinks } from './cli/attempt-links.ts';
 export type { CodingExecutorOptions } from './cli/coding.ts';
-export { createCodingExecutor } from './cli/coding.ts';
 export { DIFF_ARTIFACT } from './cli/worktree.ts';
 export { cliWritePreview } from './cli/write-preview.ts';
 export { codingRunHandlers } from './handlers/coding-runs.ts';
@@ -23,4 +23,5 @@ export type { CodingStore } from './repos/coding-store.ts';
 export { codingStore } from './repos/coding-store.ts';
 export { WorkerWorkspaces } from './repos/worker-workspaces.ts';
 export { needsWorkspace, taskBranch, workspaceMoved } from './sessions/context.ts';
+export { DEFAULT_PRICES, DEFAULT_PRICES_FROM, pricesWith } from './streams/prices.ts';
 export { diffCommits, inspectRepository, removeWorktree } from './workspaces/index.ts';

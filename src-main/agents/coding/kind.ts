@@ -5,7 +5,6 @@ import type { AgentKindDefinition } from '../kind-definition.ts';
 import { routeNow } from './acp/default-route.ts';
 import { changedFilesOf } from './changed-files.ts';
 import type { CodingExecutorOptions } from './cli/coding.ts';
-import { createCodingExecutor } from './cli/coding.ts';
 import type { CodingStore } from './repos/coding-store.ts';
 import { DEFAULT_PARKED_WORKTREES, parkedFolder, WorktreeCleanup } from './sessions/cleanup.ts';
 import { codingContextOf } from './sessions/context.ts';
@@ -56,8 +55,8 @@ export function createCodingKind(opts: CodingKindOptions): CodingKind {
   const { store } = opts;
   const parkedWorktrees = opts.parkedWorktrees ?? DEFAULT_PARKED_WORKTREES;
   const cleanup = new WorktreeCleanup({ store, bus, now: iso, log, worktreeRoot, parkedWorktrees });
-  const context = { store, worktreeRoot, parkedWorktrees };
-  const executor = opts.executor ?? createCodingExecutor(opts);
+  const context = { store, worktreeRoot, parkedWorktrees, iso };
+  const executor = opts.executor ?? codingExecutorAtFirstAttempt(opts);
   return {
     start: (ctx, signal) => executor.start(ctx, signal),
     ...(executor.usesWorkspace === undefined ? {} : { usesWorkspace: executor.usesWorkspace }),
@@ -78,6 +77,32 @@ export function createCodingKind(opts: CodingKindOptions): CodingKind {
 }
 
 /**
+ * `createCodingExecutor` (cli/coding.ts), loaded at the first coding attempt: its routes (the CLIs'
+ * streams, ACP), checks, best of N and the metering endpoint are ~200 KB of code an app whose runs
+ * have no coding agent never runs, and every full GC would mark it. Its flags are the executor's
+ * own (`awaitsSteps: false`: kind.test.ts holds them to it).
+ */
+export function codingExecutorAtFirstAttempt(opts: CodingExecutorOptions): Executor {
+  let made: Promise<Executor> | null = null;
+  const executor = () => {
+    made ??= import('./cli/coding.ts').then(
+      (m) => m.createCodingExecutor(opts),
+      (err: unknown) => {
+        made = null; // the next attempt tries again
+        throw err;
+      },
+    );
+    return made;
+  };
+  return {
+    awaitsSteps: false,
+    async *start(ctx, signal) {
+      yield* (await executor()).start(ctx, signal);
+    },
+  };
+}
+
+/**
  * The `coding` kind in the registry: a coding CLI run headless in the task's git worktree
  * (`createCodingExecutor`: all a remote worker runs of it); in the app, that executor with the
  * engine's hooks and its worktrees' folders (`createCodingKind`).
@@ -94,6 +119,6 @@ export const codingKind = {
     // itself, and the loaded session asks again.
     keepsAsksAcrossRestart: (agent) => agent.kind === 'coding' && routeNow(agent).protocol === 'acp',
   },
-  create: (deps) => createCodingExecutor(deps),
+  create: (deps) => codingExecutorAtFirstAttempt(deps),
   inApp: (executor, host) => createCodingKind({ ...host, executor }),
 } satisfies AgentKindDefinition<'coding', CodingExecutorOptions, CodingHost>;

@@ -2,6 +2,7 @@ import type { BatonClient } from '../../../src-shared/contract/client.ts';
 import { ContractError } from '../../../src-shared/contract/errors.ts';
 import type { Approval, ToolCallScope } from '../../../src-shared/schemas/approval.ts';
 import { taskTotal } from '../../../src-shared/schemas/run.ts';
+import { spendText } from '../../../src-shared/spend/words.ts';
 import { CliError } from '../files.ts';
 import { printJson } from '../output.ts';
 import { watchProgress } from '../progress.ts';
@@ -19,7 +20,7 @@ export async function approvalsList(client: BatonClient, json: boolean): Promise
     return 0;
   }
   for (const a of pending) {
-    const cost = a.cost > 0 ? ` · cost ${a.cost}` : '';
+    const cost = a.cost > 0 ? ` · cost ${spendText(a.cost)}` : '';
     process.stdout.write(
       `${a.id}  ${a.task_id} of ${a.plan_id ?? '?'} (run ${a.run_id})${cost}\n    ${a.kind}: ${a.reason}\n`,
     );

@@ -21,6 +21,8 @@ export interface ServeOptions {
   dataDir: string;
   /** Where http agents reach this host for callbacks, when not at its own URL. */
   callbackUrl: string | undefined;
+  /** Where people reach this Baton from elsewhere, through their own proxy or tunnel (`--public-url`). */
+  publicUrl?: string | undefined;
   /** A fixed token (`BATON_TOKEN`), else the one kept in the data directory (`host/ui-token.ts`). */
   token?: string | undefined;
   /** `--new-token`: replace the kept token (every tab opened with the old link must open the new one). */
@@ -78,7 +80,9 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
         workerAgent: (id) => app.store.agents.get(id)?.worker,
       }),
       workerTokens: app.workerTokens,
-      workerSignal: true,
+      people: app.people,
+      ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
+      workerSignal: app.workerPresence,
       mcp,
       mcpLinks: app.mcpLinks,
       agentCallbacks: app.agentCallbacks,
@@ -113,6 +117,10 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
     );
   }
   if (opts.callbackUrl) process.stderr.write(`http agents call back at ${opts.callbackUrl}\n`);
+  if (opts.publicUrl)
+    process.stderr.write(
+      `People sign in at ${opts.publicUrl} (your proxy or tunnel to ${host.url}; TLS is yours)\n`,
+    );
   process.stderr.write(
     `MCP clients: ${host.url}mcp with Authorization: Bearer <the token>, or baton mcp over stdio\n`,
   );

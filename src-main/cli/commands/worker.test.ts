@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WorkerFlags } from './worker.ts';
-import { workerCommand, workerSetup } from './worker.ts';
+import { defaultDataDirs, isLoopback, workerCommand, workerSetup } from './worker.ts';
 
 describe('baton worker: coding agents and --workspaces', () => {
   const dirs: string[] = [];
@@ -47,5 +47,28 @@ describe('baton worker: coding agents and --workspaces', () => {
 
   it('a --workspaces file that is not JSON is refused naming it', () => {
     expect(() => workerSetup(files([coder], '[{"id":'))).toThrow(/workspaces file .*workspaces\.json/);
+  });
+});
+
+describe('baton worker: a server on this machine', () => {
+  it('knows loopback servers by their address or name', () => {
+    for (const url of [
+      'http://127.0.0.1:4800/',
+      'http://127.8.0.1/',
+      'http://localhost:1/',
+      'http://[::1]:4800/',
+      'http://app.localhost/',
+    ])
+      expect(isLoopback(new URL(url)), url).toBe(true);
+    for (const url of ['http://10.0.0.2:4800/', 'http://baton.lan/', 'http://[::2]/', 'http://128.0.0.1/'])
+      expect(isLoopback(new URL(url)), url).toBe(false);
+  });
+
+  it("hides a Baton's default data directories: BATON_DATA_DIR and the platform's", () => {
+    const env = { HOME: '/home/me', BATON_DATA_DIR: '/srv/baton', XDG_CONFIG_HOME: '/home/me/.config' };
+    const dirs = defaultDataDirs(env);
+    expect(dirs).toContain('/srv/baton');
+    if (process.platform === 'linux') expect(dirs).toContain('/home/me/.config/Baton');
+    expect(defaultDataDirs({ ...env, BATON_DATA_DIR: undefined })).toHaveLength(1);
   });
 });

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatPath } from '../../../src-shared/contract/errors.ts';
@@ -7,9 +8,10 @@ import { agentsFileSchema } from '../../../src-shared/schemas/agent.ts';
 import { idSchema } from '../../../src-shared/schemas/common.ts';
 import type { Workspace } from '../../../src-shared/schemas/workspace.ts';
 import { createExecutors } from '../../agents/index.ts';
+import { resolveDataDir } from '../../host/data-dir.ts';
 import { endSandboxWhenIdle, sandboxStatus } from '../../sandbox/index.ts';
 import { createSecretResolver } from '../../secrets/secrets.ts';
-import { linkTo, readWorkspaces, Worker, WorkSignal } from '../../workers/index.ts';
+import { linkTo, readWorkspaces, Worker, WorkSignal } from '../../workers/remote/index.ts';
 import { CliError, packageVersion, readJsonFile } from '../files.ts';
 
 /** The kinds a worker runs (the app's executors); coding agents work in the repositories `--workspaces` names. */
@@ -94,6 +96,25 @@ export function workerSetup(flags: WorkerFlags, env: NodeJS.ProcessEnv = process
   return { server, token, agents, workspaces, id, pollMs, workDir };
 }
 
+/** Whether the server is on this machine by its URL: a loopback address or `localhost`. */
+export function isLoopback(server: URL): boolean {
+  const host = server.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost') || host === '::1') return true;
+  return isIP(host) === 4 && host.startsWith('127.');
+}
+
+/**
+ * Where a Baton on this machine keeps its data when it was not told otherwise: `BATON_DATA_DIR`
+ * (as this process sees it) and the platform's app-data folder (`resolveDataDir`).
+ */
+export function defaultDataDirs(env: NodeJS.ProcessEnv = process.env): string[] {
+  const dirs = [
+    resolveDataDir(undefined, env),
+    resolveDataDir(undefined, { ...env, BATON_DATA_DIR: undefined }),
+  ];
+  return [...new Set(dirs)];
+}
+
 /**
  * `baton worker`: runs this machine's agents for a Baton server until SIGINT or SIGTERM, which
  * stop it pulling, stop the agents at work and give their tasks back; then it exits 0.
@@ -114,17 +135,22 @@ export async function workerCommand(setup: WorkerSetup): Promise<number> {
   } catch (err) {
     throw new CliError(`--data-dir ${setup.workDir}: ${(err as Error).message}`);
   }
-  const worker = new Worker({
+  // A server on this machine keeps its data (its database, server.json with the UI's token, its
+  // secrets) where a Baton does by default: hidden from the agents from the start; the data
+  // directory the server says it has is hidden too once it registers the worker.
+  const local = isLoopback(setup.server) ? defaultDataDirs() : [];
+  const worker: Worker = new Worker({
     id: setup.id,
     link: linkTo(setup.server, setup.token),
     agents: setup.agents,
     // Its attempts' folders are hidden from each other, as Baton's data directory is on a server.
-    executors: createExecutors({ version: packageVersion(), hiddenFolders: () => [setup.workDir] }),
+    executors: createExecutors({ version: packageVersion(), hiddenFolders: () => worker.hiddenFolders() }),
+    hide: [setup.workDir, ...local],
     secrets: createSecretResolver(),
     workDir: setup.workDir,
     workspaces,
     pollMs: setup.pollMs,
-    signal: new WorkSignal(setup.server, setup.token, say),
+    signal: new WorkSignal(setup.server, setup.token, setup.id, say),
     say,
   });
   const stop = () => worker.stop();
@@ -134,6 +160,10 @@ export async function workerCommand(setup: WorkerSetup): Promise<number> {
     `serving ${setup.server.origin}${setup.server.pathname} as ${setup.id}; attempts in ${setup.workDir}${
       workspaces.size > 0
         ? `; workspaces ${[...workspaces.values()].map((w) => `${w.id} (${w.path})`).join(', ')}`
+        : ''
+    }${
+      local.length > 0
+        ? `; the server is on this machine: its agents never read ${local.join(', ')} (a Baton's data directory)`
         : ''
     }`,
   );

@@ -52,7 +52,8 @@ export class AttemptAsks {
   ): { approval_id: string; verdict: AskVerdicts[K] | null } {
     const kind: AskHandler<K> = ASKS[q.kind];
     const store = this.rt.store;
-    const earlier = kind.earlier(store, at, q);
+    // In a transaction: a later attempt's call that takes an earlier one's approval is recorded.
+    const earlier = this.loader.tx(() => kind.earlier(store, at, q));
     if (earlier) {
       const a = store.approvals.get(earlier);
       return { approval_id: earlier, verdict: a ? kind.verdict(a, store) : null };
@@ -62,6 +63,19 @@ export class AttemptAsks {
     const granted = asker && kind.granted?.(store, { ...at, agent_id: asker.agent_id ?? null }, q);
     if (granted)
       return { approval_id: (granted as { approval_id?: string }).approval_id ?? '', verdict: granted };
+    // Past the attempt's open questions of this kind: answered at once, listed in one it has open, or asked otherwise.
+    let question: Question<K> = q;
+    const limit = kind.limit;
+    if (limit && limit.openBy(store, at) >= limit.open) {
+      const beyond = this.loader.tx(() => limit.beyond(store, at, q));
+      if ('answer' in beyond) return { approval_id: '', verdict: beyond.answer };
+      if ('joined' in beyond) {
+        const joined = store.approvals.get(beyond.joined);
+        if (joined) this.rt.bus.emit('approval.changed', joined);
+        return { approval_id: beyond.joined, verdict: joined ? kind.verdict(joined, store) : null };
+      }
+      question = beyond.ask;
+    }
     const approvalId = this.loader.tx(() => {
       const run = this.rt.active.get(at.run_id);
       const task = run?.tasks.get(at.task_id);
@@ -71,9 +85,9 @@ export class AttemptAsks {
           `attempt ${at.attempt} of task "${at.task_id}" of run "${at.run_id}" is not running here`,
         );
       const agent = task.agent_id ? this.agents.of(task.agent_id) : undefined;
-      const reason = kind.reason(q, agent?.name ?? task.agent_id ?? 'an agent');
-      const approval = this.approvals.askInsideAttempt(run, task, q.kind, { reason, cost: 0 });
-      kind.keep(store, approval.id, { ...at, agent_id: task.agent_id }, q);
+      const reason = kind.reason(question, agent?.name ?? task.agent_id ?? 'an agent');
+      const approval = this.approvals.askInsideAttempt(run, task, question.kind, { reason, cost: 0 });
+      kind.keep(store, approval.id, { ...at, agent_id: task.agent_id }, question);
       return approval.id;
     });
     return { approval_id: approvalId, verdict: null };

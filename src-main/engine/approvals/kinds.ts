@@ -17,7 +17,7 @@ import type { MergeConflictRequest, SandboxHostRequest, ToolCallRequest } from '
 import type { ActiveRun } from '../run-state.ts';
 import type { ChangesRequest } from '../tick-inputs.ts';
 import { conflictReason, mergeConflictVerdict, unheardRejection } from './merge-conflicts.ts';
-import { unheardSameCallIn } from './same-call.ts';
+import { takeUnheardSameCall } from './same-call.ts';
 import { sandboxHostEarlier, sandboxHostReason, sandboxHostVerdict } from './sandbox-hosts.ts';
 import { toolCallVerdict } from './tool-calls.ts';
 import { grantedVerdict, rememberGrant } from './tool-grants.ts';
@@ -120,7 +120,8 @@ export interface AttemptRef {
 export interface Questions {
   tool_call: Omit<ToolCallRequest, 'reason'> & { reason?: string };
   merge_conflict: MergeConflictRequest;
-  sandbox_host: SandboxHostRequest;
+  /** `summary`: the attempt's one question for every host past its open ones (never asked from outside). */
+  sandbox_host: SandboxHostRequest & { summary?: true };
 }
 export type Question<K extends AskKind = AskKind> = { [P in K]: { kind: P } & Questions[P] }[K];
 
@@ -136,7 +137,8 @@ export interface AskHandler<K extends AskKind> {
   editableInput: boolean;
   /**
    * The approval to wait on instead of asking again (the same question asked by an earlier
-   * attempt of the task, or answered while no attempt listened), or null to ask.
+   * attempt of the task, or answered while no attempt listened), or null to ask. Run in a
+   * transaction: it may record that this question took the approval (a tool call's).
    */
   earlier(store: EngineStore, at: AttemptRef, q: Question<K>): string | null;
   /** The approval's reason (what the inbox's card says), `who` naming the task's agent. */
@@ -174,7 +176,36 @@ export interface AskHandler<K extends AskKind> {
    * still going.
    */
   outlivesAttempt?: true;
+  /** At most so many of one attempt's questions of this kind are open at once (absent: no limit). */
+  limit?: AskLimit<K>;
 }
+
+/**
+ * How many questions of a kind one attempt may keep open at once, and what a question past them
+ * becomes: an agent that asks 300 times must not fill the inbox.
+ */
+export interface AskLimit<K extends AskKind> {
+  open: number;
+  /** How many the attempt has open now. */
+  openBy(store: EngineStore, at: AttemptRef): number;
+  /**
+   * A question past the limit (stored in the caller's transaction): answered at once, asking no
+   * one (`answer`); listed in a question the attempt has open (`joined`); or asked as another
+   * question (`ask`: the attempt's summary).
+   */
+  beyond(
+    store: EngineStore,
+    at: AttemptRef,
+    q: Question<K>,
+  ): { answer: AskVerdicts[K] } | { joined: string } | { ask: Question<K> };
+}
+
+/** Most tool calls of one attempt that wait for a person at once; the next is denied, the agent told why. */
+export const MAX_OPEN_TOOL_CALLS = 10;
+/** Most hosts one attempt asks about one by one at once; the next go into one summary question. */
+export const MAX_OPEN_HOSTS = 5;
+/** Most hosts one summary question lists; later ones are only steps of the attempt. */
+export const MAX_SUMMARY_HOSTS = 100;
 
 /** Approvals given are remembered per kind and task, so a gate is passed once. */
 export const approvedKey = (kind: ApprovalKind, taskId: string): string => `${kind}:${taskId}`;
@@ -292,14 +323,16 @@ export const ASKS: { [K in AskKind]: AskHandler<K> } = {
    * runs the call (with the person's arguments, if edited) or tells the model it was denied, and
    * why. The same call asked again (a later attempt resuming the loop) waits on the same approval;
    * so does the same tool with the same arguments asked under a new id after a restart (an ACP
-   * agent's loaded session), while nobody has heard that approval's answer (`unheardSameCall`).
+   * agent's loaded session), while nobody has heard that approval's answer (`unheardSameCall`):
+   * the first such call takes it, and a second same call is asked anew, as without a restart.
    */
   tool_call: {
     noun: 'tool call',
     editableInput: true,
     earlier: (store, at, q) =>
       store.toolCalls.forCall(at.run_id, at.task_id, q.call_id)?.approval_id ??
-      unheardSameCallIn(store, at, q),
+      store.toolCalls.takenFor(at.run_id, at.task_id, q.call_id) ??
+      takeUnheardSameCall(store, at, q),
     reason: (q, who) => q.reason ?? `${who} wants to call ${q.server ? `${q.server}/` : ''}${q.tool}`,
     keep: (store, approval_id, at, q) =>
       store.toolCalls.insert({
@@ -336,6 +369,18 @@ export const ASKS: { [K in AskKind]: AskHandler<K> } = {
       );
     },
     closed: closedAs,
+    limit: {
+      open: MAX_OPEN_TOOL_CALLS,
+      openBy: (store, at) => store.toolCalls.openBy(at.run_id, at.task_id, at.attempt),
+      beyond: () => ({
+        answer: {
+          approve: false,
+          approval_id: '',
+          actor: 'Baton',
+          message: `Not asked: ${MAX_OPEN_TOOL_CALLS} of this attempt's tool calls already wait for a person. Make this call again once one of them is answered.`,
+        },
+      }),
+    },
   },
   /**
    * A coding task's dependencies' branches conflict and its `on_conflict` is `ask`: a person
@@ -377,14 +422,16 @@ export const ASKS: { [K in AskKind]: AskHandler<K> } = {
    * once per workspace (or agent) and host whether to allow it from then on. Approve: the host
    * is remembered there, and every later attempt there may reach it. Reject: it stays refused,
    * and is not asked about again. A question asked meanwhile by another attempt, of any run,
-   * waits on the same approval.
+   * waits on the same approval. One attempt asks about at most `MAX_OPEN_HOSTS` hosts one by one
+   * at once; the hosts past them go into its one summary question (up to `MAX_SUMMARY_HOSTS`),
+   * whose answer is every listed host's.
    */
   sandbox_host: {
     noun: 'sandbox host',
     editableInput: false,
     earlier: (store, _at, q) => sandboxHostEarlier(store, q),
     reason: (q) => sandboxHostReason(q),
-    keep: (store, approval_id, at, q) =>
+    keep: (store, approval_id, at, q) => {
       store.sandboxHosts.insert({
         approval_id,
         run_id: at.run_id,
@@ -394,21 +441,36 @@ export const ASKS: { [K in AskKind]: AskHandler<K> } = {
         scope: q.scope,
         scope_label: q.scope_label,
         host: q.host,
-      }),
+      });
+      if (q.summary) store.sandboxHosts.addToSummary(approval_id, q.host);
+    },
     askedBy: (store, id) => store.sandboxHosts.get(id),
     verdict: sandboxHostVerdict,
     decided: (store, id, d) => {
       const asked = store.sandboxHosts.get(id);
       if (!d.approve || !asked) return;
-      store.sandboxHosts.allow({
-        scope: asked.scope,
-        host: asked.host,
-        allowed_by: d.actor,
-        at: store.approvals.get(id)?.decided_at ?? new Date().toISOString(),
-        approval_id: id,
-      });
+      const listed = store.sandboxHosts.hostsOf(id);
+      for (const host of listed.length > 0 ? listed : [asked.host])
+        store.sandboxHosts.allow({
+          scope: asked.scope,
+          host,
+          allowed_by: d.actor,
+          at: store.approvals.get(id)?.decided_at ?? new Date().toISOString(),
+          approval_id: id,
+        });
     },
     closed: closedAs,
     outlivesAttempt: true,
+    limit: {
+      open: MAX_OPEN_HOSTS,
+      openBy: (store, at) => store.sandboxHosts.openBy(at.run_id, at.task_id, at.attempt),
+      beyond: (store, at, q) => {
+        const summary = store.sandboxHosts.summaryOf(at.run_id, at.task_id, at.attempt, q.scope);
+        if (summary === undefined) return { ask: { ...q, summary: true } };
+        if (store.sandboxHosts.hostsOf(summary).length < MAX_SUMMARY_HOSTS)
+          store.sandboxHosts.addToSummary(summary, q.host);
+        return { joined: summary };
+      },
+    },
   },
 };

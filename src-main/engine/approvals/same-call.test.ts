@@ -48,4 +48,22 @@ describe('unheardSameCall', () => {
     const two = [...interrupted, { attempt: 2, outcome: 'interrupted' as const, finished_at: ENDED }];
     expect(unheardSameCall(write, 3, [call('a1', 1), call('a2', 2)], pending, two)).toBe('a2');
   });
+
+  it('answers one call: once a later attempt took it, that attempt asks a second same call anew', () => {
+    const decided = () => ({ status: 'rejected' as const, decided_at: '2026-01-01T00:00:20.000Z' });
+    // Attempt 2 took a1 (its first same call): its second same call is asked anew.
+    expect(unheardSameCall(write, 2, [call('a1', 1)], decided, interrupted, new Map([['a1', 2]]))).toBeNull();
+    // Attempt 2 took it and was interrupted before it heard the answer: attempt 3 takes it.
+    const two = [
+      ...interrupted,
+      { attempt: 2, outcome: 'interrupted' as const, finished_at: '2026-01-01T00:00:15.000Z' },
+    ];
+    expect(unheardSameCall(write, 3, [call('a1', 1)], decided, two, new Map([['a1', 2]]))).toBe('a1');
+    // Attempt 2 heard it (decided before it ended): attempt 3 asks anew.
+    const heard = [
+      ...interrupted,
+      { attempt: 2, outcome: 'interrupted' as const, finished_at: '2026-01-01T00:00:30.000Z' },
+    ];
+    expect(unheardSameCall(write, 3, [call('a1', 1)], decided, heard, new Map([['a1', 2]]))).toBeNull();
+  });
 });

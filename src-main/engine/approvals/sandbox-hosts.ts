@@ -11,7 +11,10 @@ import type { AttemptRef } from './kinds.ts';
  * `ASKS` in kinds.ts): one question per workspace (or agent) and host, whichever attempt of
  * whichever run was refused it first.
  */
-export const sandboxHostReason = (q: SandboxHostRequest): string => `Allow ${q.host} for ${q.scope_label}?`;
+export const sandboxHostReason = (q: SandboxHostRequest & { summary?: true }): string =>
+  q.summary
+    ? `Allow the hosts listed for ${q.scope_label}? One attempt was refused more hosts than it asks about one by one: ${q.host} first`
+    : `Allow ${q.host} for ${q.scope_label}?`;
 
 /**
  * The approval to go by instead of asking again: the one still open for this scope and host, or
@@ -31,17 +34,64 @@ export function sandboxHostVerdict(a: Approval): SandboxHostVerdict | null {
 }
 
 /**
- * The network policy `ask` of one attempt: a coding attempt's hosts are its workspace's, any
- * other's its agent's; the hosts people allowed there so far.
+ * The network policy `ask` of an attempt a remote worker runs (sent with its task): a coding
+ * attempt's hosts are its workspace's, any other's its agent's; the hosts people allowed there so far.
  */
 export function sandboxHostsOf(
-  store: EngineStore,
+  store: Pick<EngineStore, 'sandboxHosts'>,
   workspace: Pick<Workspace, 'id'> | null,
   agent: Pick<Agent, 'id' | 'name'>,
 ): AttemptSandboxHosts {
-  const scope = workspace ? `workspace:${workspace.id}` : `agent:${agent.id}`;
-  const scope_label = workspace ? `workspace "${workspace.id}"` : `agent "${agent.name || agent.id}"`;
-  return { scope, scope_label, allowed: store.sandboxHosts.allowed(scope).map((h) => h.host) };
+  const hosts = new AttemptHosts(store, workspace?.id ?? null, agent, null);
+  return { scope: hosts.scope, scope_label: hosts.scope_label, allowed: hosts.allowed };
+}
+
+/**
+ * The network policy `ask` of an attempt run here (`TaskContext.sandboxHosts`), as
+ * `sandboxHostsOf` says it, made of nothing but what it is given: its scope and label are said,
+ * the hosts people allowed read from the store (once), and `ask` made, only when the attempt's
+ * sandbox asks for them. An attempt that starts no sandboxed program (an echo task's, an http
+ * agent's) pays for none of it.
+ */
+export class AttemptHosts implements AttemptSandboxHosts {
+  private readonly store: Pick<EngineStore, 'sandboxHosts'>;
+  private readonly workspaceId: string | null;
+  private readonly agent: Pick<Agent, 'id' | 'name'>;
+  /** Where a refused host is asked about, and by which attempt (null: nobody can be asked). */
+  private readonly asking: { asks: Pick<AttemptAsks, 'open'>; at: AttemptRef } | null;
+  private list: string[] | null = null;
+
+  constructor(
+    store: Pick<EngineStore, 'sandboxHosts'>,
+    workspaceId: string | null,
+    agent: Pick<Agent, 'id' | 'name'>,
+    asking: { asks: Pick<AttemptAsks, 'open'>; at: AttemptRef } | null,
+  ) {
+    this.store = store;
+    this.workspaceId = workspaceId;
+    this.agent = agent;
+    this.asking = asking;
+  }
+
+  get scope(): string {
+    return this.workspaceId !== null ? `workspace:${this.workspaceId}` : `agent:${this.agent.id}`;
+  }
+
+  get scope_label(): string {
+    return this.workspaceId !== null
+      ? `workspace "${this.workspaceId}"`
+      : `agent "${this.agent.name || this.agent.id}"`;
+  }
+
+  get allowed(): string[] {
+    this.list ??= this.store.sandboxHosts.allowed(this.scope).map((h) => h.host);
+    return this.list;
+  }
+
+  get ask(): ((host: string) => void) | undefined {
+    const asking = this.asking;
+    return asking ? (host) => askSandboxHost(asking.asks, asking.at, this, host) : undefined;
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import type { EventBatch } from '../../../src-shared/contract/events.ts';
 import type { SocketEvents, SocketResync } from '../../../src-shared/contract/socket-frames.ts';
 import { BackgroundWork } from '../../base/background.ts';
 import type { EventBus } from '../../events/event-bus.ts';
@@ -45,7 +46,9 @@ export function createBroadcast(bus: EventBus, limits: Backpressure = DEFAULT_BA
   let timer: NodeJS.Timeout | undefined;
   const checks = new BackgroundWork('watching slow WebSocket clients');
 
-  const off = bus.subscribe((batch) => {
+  // Events are made for clients only while one is connected (`EventBus.wants`).
+  let off: (() => void) | null = null;
+  const send = (batch: EventBatch) => {
     if (clients.size === 0) return;
     const frame = JSON.stringify({ events: batch } satisfies SocketEvents);
     for (const [ws, client] of clients) {
@@ -57,7 +60,7 @@ export function createBroadcast(bus: EventBus, limits: Backpressure = DEFAULT_BA
       }
       ws.send(frame);
     }
-  });
+  };
 
   function watch(): void {
     timer ??= checks.every(limits.checkEveryMs, check);
@@ -93,7 +96,14 @@ export function createBroadcast(bus: EventBus, limits: Backpressure = DEFAULT_BA
   return {
     add(ws: WebSocket): void {
       clients.set(ws, { behind: false });
-      ws.once('close', () => clients.delete(ws));
+      off ??= bus.subscribe(send);
+      ws.once('close', () => {
+        clients.delete(ws);
+        if (clients.size === 0) {
+          off?.();
+          off = null;
+        }
+      });
     },
     /** A reply to one client's call: always sent (it waits for it), then the close limit applies. */
     reply(ws: WebSocket, text: string): void {
@@ -102,7 +112,8 @@ export function createBroadcast(bus: EventBus, limits: Backpressure = DEFAULT_BA
       tooFar(ws);
     },
     close(): void {
-      off();
+      off?.();
+      off = null;
       if (timer) clearInterval(timer);
       timer = undefined;
       for (const ws of clients.keys()) ws.terminate();

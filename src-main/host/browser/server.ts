@@ -3,31 +3,37 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import type { RawData, WebSocket } from 'ws';
-import { WebSocketServer } from 'ws';
-import type { WireError } from '../../../src-shared/contract/errors.ts';
+import type { WebSocket } from 'ws';
 import { SOCKET_PROTOCOL } from '../../../src-shared/contract/socket-auth.ts';
-import type { SocketCall, SocketReply } from '../../../src-shared/contract/socket-frames.ts';
 import type { AttemptIdentity, AttemptLinks } from '../../agents/coding/index.ts';
 import type { AgentCallbacks } from '../../agents/index.ts';
 import { CALLBACK_PATH } from '../../agents/index.ts';
 import type { Dispatch } from '../../app/dispatch.ts';
 import type { EventBus } from '../../events/event-bus.ts';
-import { authenticate, bearer, originAllowed, tokenPresented } from '../../http/auth.ts';
-import { createEdgeServer, guard, refuseSocket } from '../../http/edge.ts';
+import { authenticate, bearer, sameOrigin, tokenPresented } from '../../http/auth.ts';
+import { createEdgeServer, refuseSocket } from '../../http/edge.ts';
 import type { HostRule } from '../../http/host-names.ts';
-import { allowedHostNames, callbackHostName } from '../../http/host-names.ts';
+import { allowedHostNames, callbackHostName, hostName } from '../../http/host-names.ts';
 import type { RequestTarget } from '../../http/request-target.ts';
 import type { BodyResult } from '../../http/respond.ts';
 import { baseUrl, HTTP_STATUS, readJsonBody, refuseBody, sendJson } from '../../http/respond.ts';
-import { newToken, tokensEqual } from '../../http/security.ts';
+import { newToken } from '../../http/security.ts';
+import type { People, Principal } from '../../people/index.ts';
+import { AUTH_PATH, asPrincipal, createAuthRoutes, LOCAL } from '../../people/index.ts';
 import { TRIGGER_PATH } from '../../reach/index.ts';
-import type { WorkerBinding, WorkerTokenVerdict } from '../../workers/index.ts';
 import { createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
+import { authGate } from './auth-gate.ts';
 import type { Backpressure } from './broadcast.ts';
 import { createBroadcast, DEFAULT_BACKPRESSURE } from './broadcast.ts';
+import type { Proven } from './callers.ts';
+import { createCallers, refuseCaller } from './callers.ts';
 import { refuseHost, refuseRevoked, refuseUnauthorized, WORKER_TOKEN_SCOPE } from './refusals.ts';
+import { answerCall } from './socket-calls.ts';
+import { socketServer } from './socket-server.ts';
 import { createStaticFiles } from './static-files.ts';
+import type { WorkerCaller, WorkerTokenCheck } from './worker-callers.ts';
+import { claimsOverSocket, workerCaller, workerUpgrade } from './worker-callers.ts';
+import type { WorkerPresence } from './worker-socket.ts';
 import { createWorkerSocket, WORKER_SOCKET_PATH } from './worker-socket.ts';
 
 /** What a route of the REST API is given besides the request and the response. */
@@ -35,20 +41,12 @@ export interface RouteContext {
   target: RequestTarget;
   /** The body as a JSON object (`{}` when empty), or why it is not one. */
   body: () => Promise<BodyResult>;
-  /** Who asks: the UI token's holder, or a remote worker with a worker token (the worker API only). */
+  /** Who asks: the UI token's holder or a person, or a remote worker with a worker token (the worker API only). */
   caller: Caller;
+  /** Who asks, proven: the machine's owner (the launch token), a person (session, token), a worker. */
+  principal: Principal;
   /** With a worker token: which token, and the worker it may act as (`bind`). */
   worker?: WorkerCaller;
-}
-
-/** A request with a worker token: the token, and whether it may act as a given worker. */
-export interface WorkerCaller {
-  token_id: string;
-  name: string;
-  /** Whether the token may act as `workerId`: bound to it, or (`claim`, on registration) claimed for it now. */
-  bind(workerId: string, claim: boolean): WorkerBinding;
-  /** Whether another live token is bound to `workerId`: then its agents are that token's alone. */
-  heldByAnother(workerId: string): boolean;
 }
 
 /** Who a request with a valid token comes from. */
@@ -78,7 +76,7 @@ export interface BrowserHostOptions {
   callbackUrl?: string;
   /** `POST /api/triggers/<id>` (src-main/reach/triggers/route.ts): each trigger's own secret, never the UI token. */
   triggers?: (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => Promise<void>;
-  /** `POST /api/forge/github/<workspace>` (src-main/agents/coding/landing/webhook.ts): GitHub's webhooks, signed with the workspace's webhook secret. */
+  /** `POST /api/forge/<kind>/<workspace>` (src-main/forges/<kind>/webhook.ts): a forge's webhooks, signed with the workspace's webhook secret. */
   forgeHooks?: (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => Promise<void>;
   /** How much a WebSocket client may leave unread (broadcast.ts); tests lower it. */
   backpressure?: Partial<Backpressure>;
@@ -97,22 +95,26 @@ export interface BrowserHostOptions {
    * token opens `/mcp` only, speaking for its attempt. The host tells it where `/mcp` is served.
    */
   mcpLinks?: AttemptLinks;
-  /**
-   * Worker tokens (src-main/workers/tokens.ts): a request without the UI token may present one; it
-   * opens the routes of the worker API only (`caller: 'worker'`), and is refused everywhere else
-   * with 403. A revoked one is refused with 401 `token_revoked`.
-   */
-  workerTokens?: {
-    verify(presented: string | undefined): WorkerTokenVerdict;
-    /** Whether an unbound token may act as the worker, claiming it (on registration); see WorkerTokens.bind. */
-    bind(tokenId: string, workerId: string, claim: boolean): WorkerBinding;
-    heldByAnother(workerId: string, tokenId: string): boolean;
-  };
+  /** Worker tokens (worker-callers.ts): the worker API's routes and the workers' socket, not the rest. */
+  workerTokens?: WorkerTokenCheck;
   /**
    * Serve remote workers' "work available" WebSocket (worker-socket.ts) at WORKER_SOCKET_PATH,
-   * opened by the UI token or a worker token as `Authorization: Bearer`, never from a browser page.
+   * opened by the UI token or a worker token as `Authorization: Bearer`, never from a browser
+   * page; over the workers' side (`Workers.presence`): who waits for work, who left.
    */
-  workerSignal?: boolean;
+  workerSignal?: WorkerPresence;
+  /**
+   * People (src-main/people/): sign-in at `/auth/`, and a session cookie or a personal access token
+   * opening the API and the UI's socket as that person, within their role. Without it only the
+   * launch token (the machine's owner) is admitted.
+   */
+  people?: People;
+  /**
+   * Where people reach this Baton from elsewhere (`https://baton.example.com`, through their own
+   * reverse proxy or tunnel to this loopback host): its host name is answered to, its origin
+   * accepted, and with https the session cookie is Secure and `__Host-`.
+   */
+  publicUrl?: string;
 }
 
 export interface BrowserHost {
@@ -137,7 +139,22 @@ const MAX_BODY = 64 * 1024 * 1024;
 export async function startBrowserHost(opts: BrowserHostOptions): Promise<BrowserHost> {
   const token = opts.token ?? newToken();
   const bindHost = opts.host ?? '127.0.0.1';
-  const allowed = allowedHostNames(bindHost, opts.allowedHosts ?? []);
+  const publicUrl = opts.publicUrl ? new URL(opts.publicUrl) : null;
+  const publicHost = publicUrl ? hostName(publicUrl.host) : undefined;
+  const allowed = allowedHostNames(bindHost, [
+    ...(opts.allowedHosts ?? []),
+    ...(publicHost ? [publicHost] : []),
+  ]);
+  const publicOrigins = publicUrl ? [publicUrl.origin] : [];
+  const cookieRule = { secure: publicUrl?.protocol === 'https:' };
+  const callers = opts.people ? createCallers(opts.people, cookieRule, publicOrigins) : null;
+  /** A browser's Origin, when it sends one, is this host's own or the public URL's. */
+  const originAllowed = (req: IncomingMessage): boolean =>
+    req.headers.origin === undefined || sameOrigin(req) || publicOrigins.includes(req.headers.origin);
+  const auth =
+    opts.people && callers
+      ? authGate(createAuthRoutes(opts.people, cookieRule), callers, { token, publicUrl, originAllowed })
+      : null;
   // Checked at the edge, before any route. Agents and other programs may reach Baton through a
   // proxy or tunnel by the callback URL's name: that name opens their routes only (each with its
   // own secret), never the UI, the API or /mcp.
@@ -149,7 +166,13 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const serveStatic = createStaticFiles(opts.rendererDir);
   const callbackRoute = opts.agentCallbacks ? createAgentCallbackRoute(opts.agentCallbacks) : null;
   const broadcast = createBroadcast(opts.bus, { ...DEFAULT_BACKPRESSURE, ...opts.backpressure });
-  const workerSocket = opts.workerSignal ? createWorkerSocket(opts.bus) : null;
+  const workerSocket = opts.workerSignal
+    ? createWorkerSocket(
+        opts.bus,
+        opts.workerSignal,
+        claimsOverSocket(token, opts.workerTokens, opts.dispatch),
+      )
+    : null;
 
   async function request(req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> {
     // The edge checked the Host name first (`hosts`). Agents' callbacks: their own per-attempt
@@ -163,6 +186,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     if (opts.triggers && target.path.startsWith(TRIGGER_PATH)) return opts.triggers(req, res, target);
     // A forge's webhooks: the same, each signed with its workspace's webhook secret.
     if (opts.forgeHooks && target.path.startsWith('/api/forge/')) return opts.forgeHooks(req, res, target);
+    if (auth && target.path.startsWith(AUTH_PATH)) return auth(req, res, target);
     if (target.path === '/api' || target.path.startsWith('/api/')) return api(req, res, target);
     if (target.path === '/mcp' && opts.mcp) {
       // A coding CLI's attempt link: /mcp for its attempt, without the launch token.
@@ -170,11 +194,13 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       if (attempt) {
         if (!originAllowed(req))
           return sendJson(res, 403, { error: { code: 'forbidden', message: 'Origin not allowed' } });
-        return opts.mcp.handle(req, res, attempt);
+        const mcp = opts.mcp;
+        return asPrincipal({ kind: 'attempt' }, () => mcp.handle(req, res, attempt));
       }
       const who = admitted(req, res);
       if (who?.caller === 'worker') return forbidden(res);
-      return who ? opts.mcp.handle(req, res) : undefined;
+      const mcp = opts.mcp;
+      return who ? asPrincipal(who.principal, () => mcp.handle(req, res)) : undefined;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return sendJson(res, 405, {
@@ -195,10 +221,18 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   function admitted(
     req: IncomingMessage,
     res: ServerResponse,
-  ): { caller: Caller; worker?: WorkerCaller } | null {
+  ): { caller: Caller; worker?: WorkerCaller; principal: Principal } | null {
     let caller: Caller = 'ui';
     let worker: WorkerCaller | undefined;
-    if (!authenticate(req, token)) {
+    let principal: Principal = LOCAL;
+    const person = authenticate(req, token) ? null : (callers?.person(req, 'csrf') ?? null);
+    if (person !== null) {
+      if (!('principal' in person)) {
+        refuseCaller(res, person);
+        return null;
+      }
+      principal = person.principal;
+    } else if (!authenticate(req, token)) {
       const verdict = opts.workerTokens?.verify(bearer(req)) ?? null;
       if (verdict?.kind === 'revoked') {
         refuseRevoked(res, verdict);
@@ -209,30 +243,14 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
         return null;
       }
       caller = 'worker';
-      worker = workerCaller(verdict);
+      worker = workerCaller(verdict, opts.workerTokens);
+      principal = { kind: 'worker', name: verdict.name };
     }
     if (!originAllowed(req)) {
       sendJson(res, 403, { error: { code: 'forbidden', message: 'Origin not allowed' } });
       return null;
     }
-    return worker ? { caller, worker } : { caller };
-  }
-
-  /**
-   * What a live worker token may act as: the worker it is bound to, or (registering) the one that
-   * claims it, if no other live token is bound to that one.
-   */
-  function workerCaller(verdict: Extract<WorkerTokenVerdict, { kind: 'worker' }>): WorkerCaller {
-    return {
-      token_id: verdict.id,
-      name: verdict.name,
-      bind: (workerId, claim) => {
-        if (verdict.worker_id !== null)
-          return verdict.worker_id === workerId ? { ok: true } : { ok: false, bound: verdict.worker_id };
-        return opts.workerTokens?.bind(verdict.id, workerId, claim) ?? { ok: false, bound: null };
-      },
-      heldByAnother: (workerId) => opts.workerTokens?.heldByAnother(workerId, verdict.id) ?? false,
-    };
+    return worker ? { caller, worker, principal } : { caller, principal };
   }
 
   function forbidden(res: ServerResponse): void {
@@ -242,7 +260,16 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   async function api(req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> {
     const who = admitted(req, res);
     if (!who) return;
-    const { caller } = who;
+    await asPrincipal(who.principal, () => apiAs(req, res, target, who));
+  }
+
+  async function apiAs(
+    req: IncomingMessage,
+    res: ServerResponse,
+    target: RequestTarget,
+    who: { caller: Caller; worker?: WorkerCaller; principal: Principal },
+  ): Promise<void> {
+    const { caller, principal } = who;
     const body = () => readJsonBody(req, MAX_BODY, { object: true });
     // A worker token opens the worker API's routes only (the REST router knows which they are).
     if (caller === 'worker') {
@@ -265,11 +292,11 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     if (req.method === 'GET' && target.path === '/api/health') {
       return sendJson(res, 200, { ok: true, name: 'baton' });
     }
-    if (opts.routes && (await opts.routes(req, res, { target, body, caller }))) return;
+    if (opts.routes && (await opts.routes(req, res, { target, body, caller, principal }))) return;
     sendJson(res, 404, { error: { code: 'not_found', message: `no route ${req.method} ${target.path}` } });
   }
 
-  const wss = new WebSocketServer({
+  const wss = socketServer({
     noServer: true,
     maxPayload: MAX_BODY,
     // The page offers `baton` and its token (socket-auth.ts): the answer names only `baton`.
@@ -278,7 +305,18 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
 
   function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target: RequestTarget): void {
     if (workerSocket && target.path === WORKER_SOCKET_PATH) {
-      workerUpgrade(req, socket, head, workerSocket);
+      workerUpgrade(req, socket, head, target, workerSocket, token, opts.workerTokens);
+      return;
+    }
+    // A person's socket: their session cookie (from a page of this Baton) or personal token.
+    const person =
+      target.path === '/ws' && !authenticate(req, token, true)
+        ? (callers?.person(req, 'origin') ?? null)
+        : null;
+    if (person !== null) {
+      if (!('principal' in person)) refuseSocket(socket, person.status, person.message);
+      else if (!originAllowed(req)) refuseSocket(socket, 403);
+      else wss.upgrade(req, socket, head, (ws) => opened(ws, person));
       return;
     }
     const refused =
@@ -291,59 +329,20 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       refuseSocket(socket, refused);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      broadcast.add(ws);
-      // A malformed frame or a broken socket: `ws` closes that socket itself (with a status
-      // code when it can); without a listener the 'error' would end the host.
-      ws.on('error', () => {});
-      ws.on('message', (data) => onMessage(ws, data));
+    wss.upgrade(req, socket, head, (ws) => opened(ws, { principal: LOCAL, recheck: null }));
+  }
+
+  function opened(ws: WebSocket, proven: Proven): void {
+    broadcast.add(ws);
+    callers?.track(ws, proven);
+    // A malformed frame or a broken socket: `ws` closes that socket itself (with a status
+    // code when it can); without a listener the 'error' would end the host.
+    ws.on('error', () => {});
+    ws.on('message', (data) => {
+      // Proven again at each call: a session signed out, a person removed, is refused at once.
+      const principal = callers ? callers.now(ws, proven.principal) : proven.principal;
+      if (principal) asPrincipal(principal, () => answerCall(ws, data, opts.dispatch, broadcast));
     });
-  }
-
-  /** A worker's "work available" socket (past the edge's Host check): no page's Origin, the UI token or a live worker token. */
-  function workerUpgrade(
-    req: IncomingMessage,
-    socket: Duplex,
-    head: Buffer,
-    signal: NonNullable<typeof workerSocket>,
-  ): void {
-    const presented = bearer(req);
-    const ui = tokensEqual(presented, token);
-    const verdict = ui ? null : (opts.workerTokens?.verify(presented) ?? null);
-    const refused: [401 | 403, string] | null =
-      req.headers.origin !== undefined
-        ? [403, 'for workers, not browser pages']
-        : verdict?.kind === 'revoked'
-          ? [401, `token_revoked: worker token "${verdict.name}" was revoked`]
-          : !ui && verdict === null
-            ? [401, '']
-            : null;
-    if (refused) refuseSocket(socket, ...refused);
-    else signal.accept(req, socket, head);
-  }
-
-  /** One call over the socket: `{id, method, input}` in, `{id, result}` out; all of it guarded. */
-  function onMessage(ws: WebSocket, data: RawData): void {
-    let call: SocketCall | null = null;
-    guard(
-      () => (call ? `browser host: call ${call.method.slice(0, 100)}` : 'browser host: socket message'),
-      async () => {
-        const msg = parseMessage(data);
-        if ('error' in msg) {
-          broadcast.reply(ws, JSON.stringify({ id: null, result: msg } satisfies SocketReply));
-          return;
-        }
-        call = msg;
-        const result = await opts.dispatch(
-          msg.method,
-          msg.input,
-          msg.actor === undefined ? undefined : { actor: msg.actor },
-        );
-        broadcast.reply(ws, JSON.stringify({ id: msg.id, result } satisfies SocketReply));
-      },
-      () =>
-        broadcast.reply(ws, JSON.stringify({ id: call?.id ?? null, result: INTERNAL } satisfies SocketReply)),
-    );
   }
 
   const server = createEdgeServer({
@@ -360,6 +359,13 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     server.listen(port, bindHost, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
+  // The page's files and its socket are asked for soon: serve-static and ws are loaded once the
+  // caller has said where the host is (a turn later), not before.
+  setImmediate(() => {
+    serveStatic.warm();
+    wss.warm();
+    workerSocket?.warm();
+  });
   const shownHost = bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost;
   const url = baseUrl(shownHost, port);
   opts.agentCallbacks?.serveAt(opts.callbackUrl ?? url);
@@ -384,6 +390,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       opts.mcpLinks?.serveAt(null);
       await opts.mcp?.close();
       broadcast.close();
+      callers?.close();
       workerSocket?.close();
       wss.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -398,28 +405,4 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       }
     },
   };
-}
-
-const INTERNAL = { ok: false, error: { code: 'internal', message: 'internal error' } } as const;
-
-type Message = SocketCall | { ok: false; error: WireError };
-
-function parseMessage(data: RawData): Message {
-  const bad = {
-    ok: false,
-    error: { code: 'invalid_input', message: 'message must be JSON {id, method, input}' },
-  } as const;
-  let msg: unknown;
-  try {
-    msg = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : String(data));
-  } catch {
-    return bad;
-  }
-  if (typeof msg !== 'object' || msg === null) return bad;
-  const { id, method, input, actor } = msg as Record<string, unknown>;
-  if (typeof method !== 'string' || (typeof id !== 'number' && typeof id !== 'string')) return bad;
-  // Who calls is checked with the input, by the dispatch: a name that is not one is refused there.
-  if (actor !== undefined && typeof actor !== 'string')
-    return { ok: false, error: { code: 'invalid_input', message: 'actor must be a name' } };
-  return actor === undefined ? { id, method, input } : { id, method, input, actor };
 }

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
-import serveStatic from 'serve-static';
 import { logUnexpected } from '../../http/edge.ts';
 import type { RequestTarget } from '../../http/request-target.ts';
 import { securityHeaders } from '../../http/respond.ts';
@@ -11,7 +10,10 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** Everything else (index.html above all) is revalidated on each load, by its ETag. */
 const REVALIDATE = 'no-cache';
 
-type StaticFiles = (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => Promise<void>;
+type StaticFiles = ((req: IncomingMessage, res: ServerResponse, target: RequestTarget) => Promise<void>) & {
+  /** Loads serve-static now (the host does once it listens), not at the first page's request. */
+  warm(): void;
+};
 
 /**
  * What a failed lookup answers. send refuses a path that climbs out of the folder (403): to
@@ -47,17 +49,23 @@ const opensPage = (req: IncomingMessage): boolean =>
  */
 export function createStaticFiles(dir: string): StaticFiles {
   const assets = join(resolve(dir), 'assets') + sep;
-  const files = serveStatic(dir, {
-    index: ['index.html'],
-    dotfiles: 'ignore',
-    redirect: false,
-    cacheControl: false,
-    setHeaders: (res, path) =>
-      res.setHeader('Cache-Control', path.startsWith(assets) ? IMMUTABLE : REVALIDATE),
-  });
+  // serve-static (send, mime-types…) is loaded once the host listens, not before it says where.
+  let loading: Promise<ReturnType<typeof import('serve-static')>> | null = null;
+  const load = () =>
+    (loading ??= import('serve-static').then(({ default: serveStatic }) =>
+      serveStatic(dir, {
+        index: ['index.html'],
+        dotfiles: 'ignore',
+        redirect: false,
+        cacheControl: false,
+        setHeaders: (res, path) =>
+          res.setHeader('Cache-Control', path.startsWith(assets) ? IMMUTABLE : REVALIDATE),
+      }),
+    ));
 
-  return (req, res, target) =>
-    new Promise<void>((done, fail) => {
+  const serve = async (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => {
+    const files = await load();
+    return new Promise<void>((done, fail) => {
       res.once('close', () => done());
       securityHeaders(res);
       // send calls back outside this promise: a throw there fails it (and reaches the edge's
@@ -104,4 +112,8 @@ export function createStaticFiles(dir: string): StaticFiles {
         }),
       );
     });
+  };
+  return Object.assign(serve, {
+    warm: () => void load().catch((err: unknown) => logUnexpected('browser host: loading serve-static', err)),
+  });
 }

@@ -283,6 +283,14 @@ export const routes: Route[] = [
   ),
   viaContract(
     'POST',
+    '/api/v1/workers/:worker_id/claim',
+    'workers',
+    "The worker's exchange: the results of attempts it finished (each with its attempt and lease, the fencing token: a late one is refused, with why), then up to `slots[agent]` tasks for each of its agents, taken in one transaction (concurrent workers get different tasks), each with its context and a new lease. wait_s: with nothing to hand out, wait up to that many seconds for a task.",
+    'workers.claim',
+    { body: true, worker: 'worker' },
+  ),
+  viaContract(
+    'POST',
     '/api/v1/workers/:worker_id/heartbeat',
     'workers',
     'The worker is alive and holds these attempts: their leases are renewed; the answer names those it must drop.',

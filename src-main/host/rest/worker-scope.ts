@@ -1,7 +1,7 @@
 import type { BodyResult } from '../../http/respond.ts';
 import { boundElsewhere } from '../../workers/index.ts';
 import { WORKER_TOKEN_SCOPE } from '../browser/refusals.ts';
-import type { WorkerCaller } from '../browser/server.ts';
+import type { WorkerCaller } from '../browser/worker-callers.ts';
 import type { Route } from './routes.ts';
 
 /** The remote worker that registered an agent, if one did. */

@@ -1,4 +1,4 @@
-import type { EventBatch } from '../../../src-shared/contract/events.ts';
+import type { EventBatch, EventName } from '../../../src-shared/contract/events.ts';
 import type { Notification } from '../../../src-shared/schemas/notification.ts';
 
 /**
@@ -8,17 +8,20 @@ import type { Notification } from '../../../src-shared/schemas/notification.ts';
  * (`open`). The notifier has already left out the kinds turned off in settings.
  */
 export function tellOnDesktop(deps: {
-  subscribe(listener: (batch: EventBatch) => void): () => void;
+  subscribe(listener: (batch: EventBatch) => void, names: readonly EventName[]): () => void;
   /** The window has the focus: the person sees Baton, a notification would be noise. */
   focused(): boolean;
   show(n: Notification, onClick: () => void): void;
   open(n: Notification): void;
 }): () => void {
-  return deps.subscribe((batch) => {
-    for (const e of batch) {
-      if (e.name !== 'notification' || deps.focused()) continue;
-      const n = e.payload;
-      deps.show(n, () => deps.open(n));
-    }
-  });
+  return deps.subscribe(
+    (batch) => {
+      for (const e of batch) {
+        if (e.name !== 'notification' || deps.focused()) continue;
+        const n = e.payload;
+        deps.show(n, () => deps.open(n));
+      }
+    },
+    ['notification'],
+  );
 }

@@ -72,6 +72,7 @@ describe('notifications', () => {
       run_failed: true,
       run_completed: false,
       budget_exceeded: true,
+      budget_reached: true,
     });
     const again = await setup(other, [], { plan_id: 'fine', tasks: [task('a')] });
     await other.engine.whenSettled(again);
@@ -131,5 +132,35 @@ describe('notifications', () => {
         target: { run_id: solo, approval_id: null, task_id: 'first' },
       }),
     ]);
+  });
+});
+
+describe('the notifier on a long stretch of the audit log', () => {
+  it('reads a few batches a turn, so calls go in between, and tells every entry in order', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'baton-notify-'));
+    const app = createApp({ dataDir: dir, log: () => {}, reach: { enabled: true, pollMs: 20 } });
+    apps.push(app);
+    const batches: Notification[][] = [];
+    app.bus.subscribe((batch: EventBatch) => {
+      const told = batch.flatMap((e) => (e.name === 'notification' ? [e.payload] : []));
+      if (told.length > 0) batches.push(told);
+    });
+    // A thousand runs ended between two looks, as a busy engine writes them.
+    const at = new Date().toISOString();
+    const ended = Array.from({ length: 1_000 }, (_, i) => ({
+      at,
+      actor: 'engine',
+      entity: 'run' as const,
+      entity_id: `r${i}`,
+      run_id: `r${i}`,
+      from_status: 'executing',
+      to_status: 'completed',
+      why: 'every task done',
+    }));
+    app.store.tx(() => app.store.memory.auditMany(ended));
+    await eventually(() => batches.flat().length === 1_000, 10_000, 'every run told');
+    // Told over several turns of the event loop, not all in one.
+    expect(batches.length).toBeGreaterThan(1);
+    expect(batches.flat().map((n) => n.target.run_id)).toEqual(ended.map((e) => e.run_id));
   });
 });

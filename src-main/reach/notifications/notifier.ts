@@ -15,6 +15,8 @@ import { createNotificationsRepo } from './repo.ts';
 
 /** Most entries read in one look: a window that connects after a long batch is not flooded. */
 const BATCH = 200;
+/** Batches the timer's look reads in one turn of the event loop (`drain`). */
+const BATCHES_PER_TURN = 2;
 
 /** What an audit entry alone does not say, read from the store when the entry is looked at. */
 export interface NotificationFacts {
@@ -41,6 +43,15 @@ export function notificationOf(e: AuditEntry, facts: NotificationFacts): Notific
             : 'Approval waiting';
   } else if (e.entity === 'task' && e.to_status === 'ready' && facts.waitsForPerson) {
     return taskWaitingOf(e, e.entity_id);
+  } else if (e.entity === 'budget' && e.to_status === 'reached') {
+    return {
+      id: `audit-${e.id}`,
+      kind: 'budget_reached',
+      title: 'Budget reached',
+      body: e.why,
+      at: e.at,
+      target: { run_id: e.run_id, approval_id: null, task_id: null, budget: e.entity_id },
+    };
   } else if (e.entity === 'run' && e.from_status === 'executing' && e.to_status === 'failed') {
     kind = 'run_failed';
     title = `Run ${e.run_id} failed`;
@@ -121,6 +132,7 @@ export function createNotifier(deps: { store: Store; bus: EventBus; log?: ErrorL
   };
   let cursor = repo.lastAuditId() ?? 0;
   let timer: NodeJS.Timeout | null = null;
+  const background = new BackgroundWork('notifying', deps.log);
 
   const settings = (): NotificationSettings => {
     const s = Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, true])) as NotificationSettings;
@@ -130,11 +142,16 @@ export function createNotifier(deps: { store: Store; bus: EventBus; log?: ErrorL
     return s;
   };
 
-  /** One look (tests call it): the notifications told. */
+  /** One look (tests call it): every entry since the last, and the notifications told. */
   function look(): Notification[] {
-    if (!deps.bus.listening) {
+    return lookAt(Number.POSITIVE_INFINITY).told;
+  }
+
+  /** Up to `batches` batches of entries since the last look; `more` when entries are left. */
+  function lookAt(batches: number): { told: Notification[]; more: boolean } {
+    if (!deps.bus.wants('notification')) {
       cursor = repo.lastAuditId() ?? cursor;
-      return [];
+      return { told: [], more: false };
     }
     const told: Notification[] = [];
     const on = settings();
@@ -144,7 +161,7 @@ export function createNotifier(deps: { store: Store; bus: EventBus; log?: ErrorL
       deps.bus.emit('notification', n);
       told.push(n);
     };
-    for (;;) {
+    for (let batch = 0; batch < batches; batch++) {
       const entries = repo.auditAfter(cursor, BATCH);
       for (const e of entries) {
         const n = notificationOf(e, {
@@ -166,8 +183,25 @@ export function createNotifier(deps: { store: Store; bus: EventBus; log?: ErrorL
             if (waitsForPerson(e.run_id, t, true)) tell(taskWaitingOf(e, t));
         cursor = e.id;
       }
-      if (entries.length < BATCH) return told;
+      if (entries.length < BATCH) return { told, more: false };
     }
+    return { told, more: true };
+  }
+
+  /**
+   * The timer's look: a few batches at a time, the rest in the next turns of the event loop. Busy
+   * runs write thousands of audit entries a second; read in one go, a second's worth held the
+   * thread (and every call) for ~100 ms on a loaded machine.
+   */
+  let draining = false;
+  function drain(): void {
+    if (draining || timer === null) return;
+    if (!lookAt(BATCHES_PER_TURN).more) return;
+    draining = true;
+    setImmediate(() => {
+      draining = false;
+      background.run(drain);
+    });
   }
 
   return {
@@ -180,7 +214,7 @@ export function createNotifier(deps: { store: Store; bus: EventBus; log?: ErrorL
     start(pollMs = 1_000): void {
       if (timer) return;
       // A look that fails is logged, and the next tries again.
-      timer = new BackgroundWork('notifying', deps.log).every(pollMs, look);
+      timer = background.every(pollMs, drain);
     },
     stop(): void {
       if (timer) clearInterval(timer);

@@ -3,7 +3,6 @@ import type { Run } from '../../../src-shared/schemas/run.ts';
 import type { ErrorLog } from '../../base/log-line.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 import type { SecretResolver } from '../../secrets/secrets.ts';
-import { commentOnce } from './github-issues-api.ts';
 import type { WatchedForge } from './issue-watch.ts';
 import type { TriggersRepo } from './repo.ts';
 
@@ -84,12 +83,15 @@ export class IssueComments {
 
   start(): void {
     if (this.unsubscribe || this.closed) return;
-    this.unsubscribe = this.o.bus.subscribe((batch) => {
-      for (const e of batch) {
-        if (e.name === 'run.updated') this.look(e.payload.id);
-        else if (e.name === 'landing.updated') this.look(e.payload.run_id);
-      }
-    });
+    this.unsubscribe = this.o.bus.subscribe(
+      (batch) => {
+        for (const e of batch) {
+          if (e.name === 'run.updated') this.look(e.payload.id);
+          else if (e.name === 'landing.updated') this.look(e.payload.run_id);
+        }
+      },
+      ['run.updated', 'landing.updated'],
+    );
     for (const t of this.o.repo.ofKind('github_issues'))
       if (t.source?.comment_on_issue === true)
         for (const i of this.o.repo.issues(t.id).slice(0, 50)) this.look(i.run_id);
@@ -131,7 +133,7 @@ export class IssueComments {
     const told = this.o.repo.commented(runId);
     for (const m of milestonesOf(run, this.o.landingsOf(runId))) {
       if (told.has(m.key)) continue;
-      await commentOnce({
+      await forge.issues.commentOnce({
         apiUrl: forge.api_url,
         repo,
         token,

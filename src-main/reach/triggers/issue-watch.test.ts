@@ -9,6 +9,7 @@ import { type GitHubServer, startGitHubServer } from '../../../test/kit/forge/gi
 import { makeRepo } from '../../agents/coding/workspaces/testing/temp-repo.ts';
 import type { BatonApp } from '../../app/create-app.ts';
 import { createApp } from '../../app/create-app.ts';
+import { githubIssues } from '../../forges/github/issues.ts';
 import { IssueWatch } from './issue-watch.ts';
 
 // When a `github_issues` trigger reads GitHub, on the test's clock: every `poll_seconds` while
@@ -131,7 +132,12 @@ describe('a github_issues trigger’s looks', () => {
       now: () => now,
       owner: 'test',
       secrets: { get: (name) => (name === 'github.token' ? 'ghp_good' : undefined) },
-      forgeOf: () => ({ api_url: gh!.url, repo: 'acme/app', token_secret: 'github.token' }),
+      forgeOf: () => ({
+        api_url: gh!.url,
+        repo: 'acme/app',
+        token_secret: 'github.token',
+        issues: githubIssues,
+      }),
       startRun: async (planId, inputs, actor, alongside) => {
         if (actor.endsWith('#1'))
           a.reach.triggers.repo.addIssue({

@@ -1,18 +1,19 @@
 import type { GithubIssuesSource } from '../../../src-shared/schemas/trigger.ts';
 import { BackgroundWork } from '../../base/background.ts';
 import type { ErrorLog } from '../../base/log-line.ts';
+import type { IssueSource, OpenIssue } from '../../forges/index.ts';
+import { IssuesError } from '../../forges/index.ts';
 import type { SecretResolver } from '../../secrets/secrets.ts';
 import type { Store } from '../../store/store.ts';
 import { DutyLease } from '../duties/duty-lease.ts';
-import type { OpenIssue } from './github-issues-api.ts';
-import { IssuesError, openLabelledIssues } from './github-issues-api.ts';
 import type { StoredTrigger, TriggersRepo } from './repo.ts';
 
-/** A workspace's GitHub forge as a `github_issues` trigger uses it. */
+/** A workspace's forge as a `github_issues` trigger uses it: where, the token's secret, and its issues (`src-main/forges/`). */
 export interface WatchedForge {
   api_url: string;
   repo: string;
   token_secret: string;
+  issues: IssueSource;
 }
 
 export interface IssueWatchOptions {
@@ -21,7 +22,7 @@ export interface IssueWatchOptions {
   now: () => number;
   owner: string;
   secrets: SecretResolver;
-  /** The workspace's GitHub forge, or why there is none to watch (no such workspace, no forge). */
+  /** The workspace's forge, or why there is none to watch (no such workspace, no forge, a forge whose issues Baton does not read). */
   forgeOf: (workspaceId: string) => WatchedForge | string;
   /**
    * `runs.start` as `actor`; `alongside` runs in the transaction that stores the run (a throw
@@ -158,7 +159,7 @@ export class IssueWatch {
         throw new IssuesError(
           `the secret "${forge.token_secret}" (the forge token of workspace "${source.workspace}") is not set`,
         );
-      issues = await openLabelledIssues({
+      issues = await forge.issues.openLabelled({
         apiUrl: forge.api_url,
         repo: forge.repo,
         token,

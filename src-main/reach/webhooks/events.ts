@@ -1,5 +1,6 @@
 import type { AuditEntry } from '../../../src-shared/schemas/memory.ts';
 import type { WebhookEvent, WebhookPayload } from '../../../src-shared/schemas/webhook.ts';
+import { budgetSpendAddress } from '../../../src-shared/spend/address.ts';
 
 /** What the audit log says about the run and approval an entry names (looked up once per entry). */
 export interface EntryFacts {
@@ -28,6 +29,8 @@ export function eventsOf(e: AuditEntry, facts: EntryFacts): WebhookEvent[] {
       }
       if (e.from_status === 'pending') return ['approval.decided'];
       return [];
+    case 'budget':
+      return e.to_status === 'reached' ? ['budget.reached'] : [];
     default:
       return [];
   }
@@ -37,6 +40,7 @@ export function eventsOf(e: AuditEntry, facts: EntryFacts): WebhookEvent[] {
 export function linkOf(e: AuditEntry, base: string | null): string | null {
   if (!base || !e.run_id) return null;
   const root = base.endsWith('/') ? base : `${base}/`;
+  if (e.entity === 'budget') return `${root}#${budgetSpendAddress(e.entity_id)}`;
   return e.entity === 'approval'
     ? `${root}#/approvals/${encodeURIComponent(e.entity_id)}`
     : `${root}#/runs/${encodeURIComponent(e.run_id)}`;
@@ -73,6 +77,10 @@ const HEADLINES: Record<WebhookEvent, (d: WebhookPayload['data']) => string> = {
   'approval.waiting': (d) => `Approval waiting: ${d.approval_kind} for task ${d.task_id} (run ${d.run_id})`,
   'approval.decided': (d) => `Approval ${d.status} by ${d.actor}: task ${d.task_id} (run ${d.run_id})`,
   'budget.exceeded': (d) => `Budget exceeded: task ${d.task_id} of run ${d.run_id} waits for approval`,
+  'budget.reached': (d) =>
+    d.plan_id === null
+      ? `Budget reached (run ${d.run_id})`
+      : `Budget reached: plan ${d.plan_id} (run ${d.run_id})`,
 };
 
 /** Slack's mrkdwn escapes: `&`, `<` and `>` only. */

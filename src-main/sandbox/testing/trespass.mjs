@@ -1,10 +1,13 @@
 // A program that tries what a sandboxed agent may not, for the sandbox's tests: it writes its own
 // file, writes a file outside its folder, reads a secret, fetches a host it may not reach and one
 // it may. What each try did goes to stdout as one JSON object (after `::result `, the command
-// agents' protocol), each failure's message to stderr, as a real program's would.
+// agents' protocol), each failure's message to stderr, as a real program's would. `--direct`
+// connects to a host:port without the proxy, `--unix` to a Unix socket.
 //
 //   node trespass.mjs --mine FILE --outside PATH --secret PATH --blocked URL --allowed URL
+//                     --direct HOST:PORT --unix PATH
 import { readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 
 /** What it tried, by name: `ok` or the error's message. */
 export async function trespass(opts) {
@@ -30,6 +33,20 @@ export async function trespass(opts) {
   };
   await attempt('blocked', get);
   await attempt('allowed', get);
+  const connect = (to) =>
+    new Promise((resolve, reject) => {
+      const s = net.connect(to);
+      s.once('connect', () => {
+        s.destroy();
+        resolve('connected');
+      });
+      s.once('error', reject);
+    });
+  await attempt('direct', (at) => {
+    const i = at.lastIndexOf(':');
+    return connect({ host: at.slice(0, i), port: Number(at.slice(i + 1)) });
+  });
+  await attempt('unix', (path) => connect({ path }));
   return tried;
 }
 

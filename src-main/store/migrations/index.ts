@@ -35,7 +35,10 @@ import * as m034 from './034_allow_protected_writes.ts';
 import * as m035 from './035_audit_changes.ts';
 import * as m036 from './036_landing_asked.ts';
 import * as m037 from './037_candidate_fix_rounds.ts';
-import * as m038 from './038_landing_pr_seen.ts';
+import * as m038 from './038_people.ts';
+import * as m039 from './039_ask_limits.ts';
+import * as m040 from './040_spend.ts';
+import * as m041 from './041_landing_pr_seen.ts';
 
 export interface Migration {
   version: number;
@@ -82,5 +85,8 @@ export const migrations: readonly Migration[] = [
   { version: 35, name: 'audit_changes', up: m035.up },
   { version: 36, name: 'landing_asked', up: m036.up },
   { version: 37, name: 'candidate_fix_rounds', up: m037.up },
-  { version: 38, name: 'landing_pr_seen', up: m038.up },
+  { version: 38, name: 'people', up: m038.up },
+  { version: 39, name: 'ask_limits', up: m039.up },
+  { version: 40, name: 'spend', up: m040.up },
+  { version: 41, name: 'landing_pr_seen', up: m041.up },
 ];

@@ -4,7 +4,9 @@ import type { PreparedContext } from '../../../src-shared/contract/domains/work.
 import type {
   DroppedAttempt,
   HeldAttempt,
+  ResultAnswer,
   WorkerEvent,
+  WorkerResult,
 } from '../../../src-shared/contract/domains/workers.ts';
 import type { Agent } from '../../../src-shared/schemas/agent.ts';
 import type { Executor, ExecutorEvent, TaskContext } from '../../engine/executor.ts';
@@ -44,40 +46,56 @@ export interface AttemptDeps {
   /** Coding agents' workspaces, worktrees and sessions on this machine. */
   worktrees: WorkerWorktrees;
   retry: Retrier;
+  /** Hands the attempt's result in with the worker's next claim: the server's answer, or null once the worker stopped. */
+  handIn: (result: WorkerResult) => Promise<ResultAnswer | null>;
   say: (line: string) => void;
 }
 
 /**
- * One attempt a worker took (`work.execute` answered with its context): the agent runs it with
- * the app's own executor; its progress, log lines, usage and steps go back as they come
- * (`workers.report`); the files it leaves go with its completion (`work.complete`), which is sent
- * until the server has it. Stopped (`stop`) when the server says the attempt is no longer this
- * worker's, or when the worker stops: then nothing is completed.
+ * One attempt a worker was handed (`workers.claim`, with its context and lease): the agent runs
+ * it with the app's own executor; its progress, log lines, usage and steps go back as they come
+ * (`workers.report`); its result, with the files it leaves, is handed in with the worker's next
+ * claim, until the server answers for it. Stopped (`stop`) when the server says the attempt is no
+ * longer this worker's, or when the worker stops: then nothing is handed in.
  */
 export class WorkerAttempt {
-  readonly held: HeldAttempt;
+  /** The attempt and the lease it holds it under: its fencing token. */
+  readonly held: HeldAttempt & { lease: number };
   private readonly deps: AttemptDeps;
   private readonly ctx: PreparedContext;
   private readonly ac = new AbortController();
   private stopped: StopReason | null = null;
+  /** Its agent still works on it (its slot is taken): until its result is handed in, or it stops. */
+  private atWork = true;
+  /** How it ended: its result taken, refused, or not handed in (stopped). */
+  outcome: 'ok' | 'refused' | 'stopped' = 'stopped';
   private pending: WorkerEvent[] = [];
   private flushing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   /** Settles when the attempt ended (completed, dropped or stopped). */
   readonly done: Promise<void>;
 
-  constructor(deps: AttemptDeps, ctx: PreparedContext) {
+  constructor(deps: AttemptDeps, ctx: PreparedContext, lease: number) {
     this.deps = deps;
     this.ctx = ctx;
-    this.held = { run_id: ctx.run.id, task_id: ctx.task.task_id, attempt: ctx.attempt };
-    this.done = this.run().catch((err: unknown) => {
-      // A bug here must not end the worker: the attempt's lease lapses and it runs again elsewhere.
-      deps.say(`${this.name()}: ${err instanceof Error ? err.message : String(err)}`);
-    });
+    this.held = { run_id: ctx.run.id, task_id: ctx.task.task_id, attempt: ctx.attempt, lease };
+    this.done = this.run()
+      .catch((err: unknown) => {
+        // A bug here must not end the worker: the attempt's lease lapses and it runs again elsewhere.
+        deps.say(`${this.name()}: ${err instanceof Error ? err.message : String(err)}`);
+      })
+      .finally(() => {
+        this.atWork = false;
+      });
   }
 
   get agentId(): string {
     return this.deps.agent.id;
+  }
+
+  /** Whether its agent still works on it: its slot is free once its result is handed in. */
+  get working(): boolean {
+    return this.atWork && this.stopped === null;
   }
 
   name(): string {
@@ -98,11 +116,10 @@ export class WorkerAttempt {
     const dir = deps.folders.attemptDir(ctx.run.id, ctx.task.task_id, ctx.attempt);
     // Files the server could not take: the folder is kept for them once the completion is acknowledged.
     const left: string[] = [];
-    let sent: 'ok' | 'refused' | 'stopped' = 'stopped';
     try {
-      sent = await this.attempt(dir, left);
+      this.outcome = await this.attempt(dir, left);
     } finally {
-      deps.folders.finished(dir, this.name(), sent === 'ok' ? left : []);
+      deps.folders.finished(dir, this.name(), this.outcome === 'ok' ? left : []);
     }
   }
 
@@ -151,11 +168,13 @@ export class WorkerAttempt {
       error: 'the agent finished without a result',
     };
     try {
-      try {
-        mkdirSync(dir, { recursive: true, mode: 0o700 });
-      } catch (err) {
-        throw new Error(`cannot create the workspace ${dir}: ${(err as Error).message}`);
-      }
+      // An agent that uses no folder (echo) gets none, as in the app.
+      if (deps.executor.usesWorkspace !== false)
+        try {
+          mkdirSync(dir, { recursive: true, mode: 0o700 });
+        } catch (err) {
+          throw new Error(`cannot create the workspace ${dir}: ${(err as Error).message}`);
+        }
       if (deps.agent.kind === 'coding') {
         // The task's worktree and session on this machine (coding.ts), or why it cannot run here.
         const coding = deps.worktrees.context(ctx, deps.agent);
@@ -180,32 +199,30 @@ export class WorkerAttempt {
     await this.flushAll();
     if (this.stopped) return 'stopped';
     const handed = this.files(files, left);
-    const body = {
-      attempt: ctx.attempt,
+    const result: WorkerResult = {
+      ...this.held,
       ...(final.ok
         ? { status: 'completed', output: final.output }
         : { status: 'failed', error: final.error.slice(0, 20_000) }),
       ...(handed.length > 0 ? { files: handed } : {}),
     };
-    const path = `/api/v1/agents/${seg(deps.agent.id)}/tasks/${seg(ctx.run.id)}/${seg(ctx.task.task_id)}/complete`;
-    // The server's answer says what became of the task (done, or waiting for a review).
-    const got: { task?: { status?: string } } = {};
-    const sent = await deps.retry.until(
-      `completing ${this.name()}`,
-      async () => {
-        Object.assign(got, await deps.link.post<{ task?: { status?: string } }>(path, body));
-      },
-      { stopped: () => this.stopped !== null },
-    );
+    // Its slot is free for the claim that hands the result in (the server ends the attempt first).
+    this.atWork = false;
+    // The server's answer says what became of the task (done, waiting for a review), or why it
+    // did not take the result (a late one: the attempt's lease was given away).
+    const answer = await deps.handIn(result);
+    if (answer === null || this.stopped) return 'stopped';
+    if (!answer.taken) {
+      deps.say(`the server did not take the result of ${this.name()}: ${answer.reason}`);
+      this.stopped = 'drop';
+      return 'refused';
+    }
     // A coding task the server took as done (no review waits on it) needs its worktree no more,
     // as in the app: it goes, its branch stays (dependents start from it).
     const coding = taskCtx.coding;
-    if (sent === 'ok' && coding && got.task?.status === 'done')
-      await deps.worktrees.release(ctx, coding, deps.say);
-    if (sent === 'refused') this.stop('drop', 'the server refused its completion');
-    if (sent === 'ok')
-      deps.say(`${final.ok ? 'done' : 'failed'}: ${this.name()}${final.ok ? '' : ` (${final.error})`}`);
-    return sent;
+    if (coding && answer.status === 'done') await deps.worktrees.release(ctx, coding, deps.say);
+    deps.say(`${final.ok ? 'done' : 'failed'}: ${this.name()}${final.ok ? '' : ` (${final.error})`}`);
+    return 'ok';
   }
 
   /** Something the agent reported, for the next report. */
@@ -241,7 +258,11 @@ export class WorkerAttempt {
     const { deps, held } = this;
     const path = `/api/v1/workers/${seg(deps.workerId)}/tasks/${seg(held.run_id)}/${seg(held.task_id)}/events`;
     this.flushing = deps.link
-      .post<{ accepted: number; drop?: DroppedAttempt }>(path, { attempt: held.attempt, events: batch })
+      .post<{ accepted: number; drop?: DroppedAttempt }>(path, {
+        attempt: held.attempt,
+        lease: held.lease,
+        events: batch,
+      })
       .then(
         (answer) => {
           this.pending.splice(0, batch.length);

@@ -1,3 +1,6 @@
+import http from 'node:http';
+import https from 'node:https';
+
 /**
  * How a worker talks to its Baton server: JSON over the REST API (the pull routes any daemon uses
  * and the workers' own), with the token as `Authorization: Bearer`, as every API client of `baton serve`.
@@ -36,63 +39,96 @@ export interface ServerLink {
 }
 
 /** Most time one call may take before it counts as a network failure (a long-poll waits 20 s of it). */
-const CALL_TIMEOUT_MS = 40_000;
+export const CALL_TIMEOUT_MS = 40_000;
+/** Connections to the server at once: claims (two on their way), heartbeats, reports, a person's waits. */
+const MAX_SOCKETS = 16;
+
+/** A call, watched: a refusal that says the worker's token was revoked is told to `onRevoked` before the caller sees it. */
+export function watched<T>(p: Promise<T>, onRevoked: (err: Refused) => void): Promise<T> {
+  return p.catch((err: unknown) => {
+    if (err instanceof Refused && err.revoked) onRevoked(err);
+    throw err;
+  });
+}
 
 /**
  * The link, watched: a refusal that says the worker's token was revoked is told to `onRevoked`
  * (the worker stops) before the caller sees it.
  */
 export function watchRevocation(link: ServerLink, onRevoked: (err: Refused) => void): ServerLink {
-  const watch = <T>(p: Promise<T>): Promise<T> =>
-    p.catch((err: unknown) => {
-      if (err instanceof Refused && err.revoked) onRevoked(err);
-      throw err;
-    });
   return {
-    get: (path, signal) => watch(link.get(path, signal)),
-    post: (path, body, signal) => watch(link.post(path, body, signal)),
+    get: (path, signal) => watched(link.get(path, signal), onRevoked),
+    post: (path, body, signal) => watched(link.post(path, body, signal), onRevoked),
   };
 }
 
+/**
+ * The link over node's own HTTP client, its connections kept alive and reused (a worker makes
+ * several calls a second while it works: fetch's per-call machinery cost it more than the work).
+ */
 export function linkTo(server: URL, token: string): ServerLink {
-  const call = async <T>(
-    method: 'GET' | 'POST',
-    path: string,
-    body?: unknown,
-    stop?: AbortSignal,
-  ): Promise<T> => {
+  const secure = server.protocol === 'https:';
+  const agent = secure
+    ? new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS })
+    : new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
+  const send = secure ? https.request : http.request;
+  const auth = `Bearer ${token}`;
+  const call = <T>(method: 'GET' | 'POST', path: string, body?: unknown, stop?: AbortSignal): Promise<T> => {
     const url = new URL(path.replace(/^\//, ''), server);
-    let res: Response;
-    try {
-      res = await fetch(url, {
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    return new Promise<T>((resolve, reject) => {
+      if (stop?.aborted) return reject(new Unreachable('the call was stopped'));
+      let settled = false;
+      const fail = (err: Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        stop?.removeEventListener('abort', abort);
+        req.destroy();
+        reject(err);
+      };
+      const abort = () => fail(new Unreachable('the call was stopped'));
+      const req = send(url, {
         method,
+        agent,
         headers: {
-          authorization: `Bearer ${token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          authorization: auth,
+          ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
         },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: stop
-          ? AbortSignal.any([AbortSignal.timeout(CALL_TIMEOUT_MS), stop])
-          : AbortSignal.timeout(CALL_TIMEOUT_MS),
       });
-    } catch (err) {
-      throw new Unreachable(describeNetworkError(err));
-    }
-    let text: string;
-    try {
-      text = await res.text();
-    } catch (err) {
-      throw new Unreachable(describeNetworkError(err));
-    }
-    let parsed: unknown;
-    try {
-      parsed = text === '' ? null : JSON.parse(text);
-    } catch {
-      throw new Refused(res.status, 'bad_answer', `${method} ${url.pathname}: HTTP ${res.status}, not JSON`);
-    }
-    if (res.ok) return parsed as T;
-    const error = isErrorBody(parsed) ? parsed.error : { code: 'http', message: `HTTP ${res.status}` };
-    throw new Refused(res.status, error.code, error.message);
+      const timer = setTimeout(
+        () => fail(new Unreachable(`no answer in ${CALL_TIMEOUT_MS / 1000} s`)),
+        CALL_TIMEOUT_MS,
+      );
+      timer.unref();
+      stop?.addEventListener('abort', abort, { once: true });
+      req.on('error', (err) => fail(new Unreachable(describeNetworkError(err))));
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (err) => fail(new Unreachable(describeNetworkError(err))));
+        res.on('end', () => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          stop?.removeEventListener('abort', abort);
+          const status = res.statusCode ?? 0;
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown;
+          try {
+            parsed = text === '' ? null : JSON.parse(text);
+          } catch {
+            return reject(
+              new Refused(status, 'bad_answer', `${method} ${url.pathname}: HTTP ${status}, not JSON`),
+            );
+          }
+          if (status >= 200 && status < 300) return resolve(parsed as T);
+          const error = isErrorBody(parsed) ? parsed.error : { code: 'http', message: `HTTP ${status}` };
+          reject(new Refused(status, error.code, error.message));
+        });
+      });
+      req.end(payload);
+    });
   };
   return {
     get: (path, signal) => call('GET', path, undefined, signal),
@@ -106,16 +142,10 @@ function isErrorBody(v: unknown): v is { error: { code: string; message: string 
   return e !== null && typeof e === 'object' && 'code' in e && 'message' in e;
 }
 
-/** fetch's "fetch failed" names nothing: its cause (ECONNREFUSED, a reset) does. */
-function describeNetworkError(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  if (err.name === 'TimeoutError') return `no answer in ${CALL_TIMEOUT_MS / 1000} s`;
-  const cause = err.cause;
-  if (cause instanceof Error) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    return code ? `${code} (${cause.message})` : cause.message;
-  }
-  return err.message;
+/** A network error by its code (ECONNREFUSED, ECONNRESET) and what it says. */
+function describeNetworkError(err: Error): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code && !err.message.includes(code) ? `${code} (${err.message})` : err.message;
 }
 
 /** A path segment, escaped. */

@@ -42,6 +42,8 @@ export class TaskFolders {
    * acknowledged its completion: then the folder is kept (moved to `kept/`), and said.
    */
   finished(dir: string, what: string, leftBehind: readonly string[] = []): void {
+    // An agent that uses no folder (echo) made none.
+    if (!existsSync(dir)) return;
     try {
       if (leftBehind.length > 0 && existsSync(dir)) {
         const kept = join(this.root, 'kept', [...relativeParts(this.dir, dir)].join('-'));

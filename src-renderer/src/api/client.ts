@@ -39,6 +39,9 @@ export function connect(
   client.onBatch(onEvents);
 }
 
+/** The typed client, for the calls a screen makes through its own module (`api/people.ts`). */
+export const client$ = (): BatonClient => c();
+
 function c(): BatonClient {
   if (!client) throw new Error('Baton client used before connect()');
   return client;
@@ -75,6 +78,12 @@ export const api = {
     c().invoke('projects.save', p),
   spend: (scope: 'run' | 'plan' | 'project', id: string) => c().invoke('runs.spend', { scope, id }),
   planSpend: (plan_id: string) => c().invoke('plans.spend', { plan_id }),
+  /** Model calls' spend grouped, in a range, filtered (the Spend screen). */
+  spendReport: (query: MethodInput<'spend.report'>) => c().invoke('spend.report', query),
+  spendBudgets: (only: MethodInput<'spend.budgets'>) => c().invoke('spend.budgets', only),
+  spendPrices: () => c().invoke('spend.prices.list', {}),
+  /** Who sets it goes with the call (connect's `actor`), recorded in the audit log. */
+  setSpendPrice: (price: MethodInput<'spend.prices.set'>) => c().invoke('spend.prices.set', price),
   listSecrets: () => c().invoke('secrets.list', {}),
   setSecret: (name: string, value: string) => c().invoke('secrets.set', { name, value }),
   deleteSecret: (name: string) => c().invoke('secrets.delete', { name }),

@@ -1,9 +1,10 @@
 import type { BatonBridge } from '../../../src-shared/contract/bridge.ts';
 import type { Transport } from '../../../src-shared/contract/client.ts';
-import { socketProtocols } from '../../../src-shared/contract/socket-auth.ts';
+import { SOCKET_PROTOCOL, socketProtocols } from '../../../src-shared/contract/socket-auth.ts';
 import type { SocketStatus } from '../../../src-shared/contract/socket-transport.ts';
 import { createSocketTransport } from '../../../src-shared/contract/socket-transport.ts';
 import { refused } from './access.ts';
+import { signedIn } from './auth.ts';
 
 declare global {
   interface Window {
@@ -36,5 +37,20 @@ export function socketTransport(
     // The browser hides why an upgrade failed: ask over HTTP whether the host is up but
     // refusing this tab's token (it was restarted, and each launch mints a new one).
     sessionEnded: () => refused(token, location.href),
+  });
+}
+
+/**
+ * The socket of a person signed in on this browser: the session cookie goes with it (this page's
+ * own origin only); no token is offered. A session that ended (signed out, removed) is said as
+ * such, and the page asks them to sign in again.
+ */
+export function sessionTransport(onStatus: (s: ConnectionStatus) => void, onResync: () => void): Transport {
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+  return createSocketTransport({
+    connect: () => new WebSocket(url, [SOCKET_PROTOCOL]),
+    onStatus,
+    onResync,
+    sessionEnded: async () => (await signedIn()) === null,
   });
 }

@@ -130,12 +130,14 @@ export const APPROVAL_KINDS: { [K in ApprovalKind]: ApprovalKindText } = {
     explain: (a) => {
       const h = a.sandbox_host;
       const where = h ? h.scope_label : 'its workspace';
+      if (h?.hosts)
+        return `${a.reason} Sandboxed processes of attempt ${h.attempt} tried to reach ${h.hosts.length} hosts past the ones it asks about one by one, and were refused (its network policy asks about hosts it does not list): ${h.hosts.join(', ')}. Allow: every later attempt in ${where} may reach all of them. Deny: they stay blocked and are not asked about again.`;
       return `${a.reason} A sandboxed process${h ? ` of attempt ${h.attempt}` : ''} tried to reach it and was refused (its network policy asks about hosts it does not list). Allow: every later attempt in ${where} may reach it. Deny: it stays blocked and is not asked about again.`;
     },
     approveLabel: 'Allow',
     rejectLabel: 'Deny',
     rejectDetail: (a, actor) =>
-      `${a.sandbox_host?.host ?? 'The host'} stays blocked for ${a.sandbox_host?.scope_label ?? 'its workspace'} and is not asked about again (list it in the sandbox policy to allow it later). The audit log records it as denied by ${actor}.`,
+      `${a.sandbox_host?.hosts ? `${a.sandbox_host.hosts.length} hosts stay` : `${a.sandbox_host?.host ?? 'The host'} stays`} blocked for ${a.sandbox_host?.scope_label ?? 'its workspace'} and ${a.sandbox_host?.hosts ? 'are' : 'is'} not asked about again (list it in the sandbox policy to allow it later). The audit log records it as denied by ${actor}.`,
     decided: (approve) =>
       approve ? 'Allowed: later attempts there may reach it' : 'Denied: it stays blocked',
     bulk: false,

@@ -1,5 +1,6 @@
 /** How much of a budget is spent, in words and as a `<meter>` that turns red when over. */
 import { costWords } from '../../../src-shared/schemas/run.ts';
+import { cost } from '../../../src-shared/spend/words.ts';
 
 /** A sum of costs as a person reads it: at most two decimals, no float dust (0.1 + 0.2 → 0.3). */
 export const amount = (n: number) => String(Math.round(n * 100) / 100);
@@ -9,13 +10,13 @@ export const amount = (n: number) => String(Math.round(n * 100) / 100);
  * and what is left "at most" what the known spend leaves.
  */
 export function spendWords(spent: number, budget: number | null, unknown = 0): string {
-  const so = costWords(spent, unknown, amount);
+  // Money in the one wording every screen uses (`cost`, as `spendText` writes it).
+  const so = costWords(spent, unknown, cost);
   if (budget === null) return `${so} spent · no budget`;
-  const text = `${so} of ${amount(budget)}`;
-  if (spent > budget)
-    return `${text} — ${amount(spent - budget)}${unknown > 0 ? ' or more' : ''} over budget`;
+  const text = `${so} of ${cost(budget)}`;
+  if (spent > budget) return `${text} — ${cost(spent - budget)}${unknown > 0 ? ' or more' : ''} over budget`;
   if (spent === budget) return `${text} — all of it spent`;
-  return `${text} — ${unknown > 0 ? 'at most ' : ''}${amount(budget - spent)} left`;
+  return `${text} — ${unknown > 0 ? 'at most ' : ''}${cost(budget - spent)} left`;
 }
 
 export interface MeterRange {

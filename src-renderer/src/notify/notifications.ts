@@ -1,5 +1,7 @@
 import type { Notification as BatonNotification } from '../../../src-shared/schemas/notification.ts';
+import { budgetSpendAddress } from '../../../src-shared/spend/address.ts';
 import { navigate } from '../routes/history-sync.ts';
+import { parseRoute } from '../routes/routes.ts';
 import { useBaton } from '../store/index.ts';
 
 /** Set once the person has been asked (either answer): the page never asks again by itself. */
@@ -63,12 +65,13 @@ export function showInBrowser(n: BatonNotification): void {
 
 /**
  * Opens what a notification is about, at its address: the approval in the Approvals inbox (a
- * budget, a tool call, a diff review), My tasks for a task waiting there, else the run (and its
- * task).
+ * budget, a tool call, a diff review), My tasks for a task waiting there, a reached budget's
+ * spend on Spend, else the run (and its task).
  */
 export async function openNotification(n: BatonNotification): Promise<void> {
   if (n.target.approval_id) return navigate({ screen: 'approvals', approvalId: n.target.approval_id });
   if (n.kind === 'task_waiting') return navigate({ screen: 'mytasks' });
+  if (n.target.budget) return navigate(parseRoute(budgetSpendAddress(n.target.budget)));
   if (!n.target.run_id) return;
   await navigate({ screen: 'run', runId: n.target.run_id, taskId: n.target.task_id ?? null });
 }

@@ -58,6 +58,15 @@ export async function applyRoute(route: Route): Promise<void> {
       return s.setView(route.screen);
     case 'agents':
       return openAgent(route.agentId);
+    case 'spend':
+      s.setView('spend');
+      s.setSpendTab('spend');
+      s.setSpendFilter(route.filter);
+      // Its figures are read while the screen's code loads.
+      return void get().loadSpend(get().spendFilter);
+    case 'spend-prices':
+      s.setView('spend');
+      return s.setSpendTab('prices');
     case 'logs':
       return openLogs(route);
     case 'settings':

@@ -4,6 +4,8 @@ import type { AuditEntry } from '../../../src-shared/schemas/memory.ts';
 import { AUDIT_ENTITIES } from '../../../src-shared/schemas/memory.ts';
 import type { RunStatus } from '../../../src-shared/schemas/run.ts';
 import { RUN_STATUSES } from '../../../src-shared/schemas/run.ts';
+import type { SpendGroup } from '../../../src-shared/schemas/spend.ts';
+import { SPEND_GROUPS } from '../../../src-shared/schemas/spend.ts';
 
 /** The tabs of a plan's page; the graph and the timeline show its open run. */
 export const PLAN_TABS = [
@@ -20,7 +22,7 @@ export type PlanTab = (typeof PLAN_TABS)[number];
 const PLAN_PAGES = ['graph', 'timeline', 'grid', 'compare', 'schedules', 'triggers'] as const;
 export type PlanPage = (typeof PLAN_PAGES)[number];
 
-export const SETTINGS_TABS = ['webhooks', 'secrets', 'notifications', 'worker-tokens'] as const;
+export const SETTINGS_TABS = ['webhooks', 'secrets', 'notifications', 'worker-tokens', 'people'] as const;
 export type SettingsTab = (typeof SETTINGS_TABS)[number];
 
 /** What the Runs screen lists: a status, a plan, part of an id or a plan's name. */
@@ -35,6 +37,33 @@ export interface PlanListFilter {
   q?: string;
   tag?: string;
   archived?: true;
+}
+
+/** The Spend screen's time ranges: the last 7, 30, 90 or 365 days (today included), or all time. */
+export const SPEND_RANGES = ['7d', '30d', '90d', '365d', 'all'] as const;
+export type SpendRange = (typeof SPEND_RANGES)[number];
+/** What the Spend screen's table is sorted by: the group, or a figure. */
+export const SPEND_SORTS = ['name', 'usd', 'input', 'output', 'cached', 'calls'] as const;
+export type SpendSort = (typeof SPEND_SORTS)[number];
+
+/**
+ * What the Spend screen shows: a grouping (by day when absent), a range (the last 30 days when
+ * neither it nor days are given; `since`/`until`: days, `2026-03-01`, both included, in the
+ * viewer's time zone), filters, and the table's sort (by day, or the most spent first, when absent).
+ */
+export interface SpendFilter {
+  by?: SpendGroup;
+  range?: SpendRange;
+  since?: string;
+  until?: string;
+  project?: string;
+  plan?: string;
+  run?: string;
+  agent?: string;
+  model?: string;
+  cli?: string;
+  sort?: SpendSort;
+  asc?: true;
 }
 
 /** The Build logs screen's search: memory entries or the audit log, each with its filters. */
@@ -92,6 +121,10 @@ export type Route =
   | { screen: 'agents'; agentId: string | null }
   | { screen: 'workspaces' }
   | { screen: 'projects' }
+  /** Spend: what model calls used and cost, grouped, in a range, filtered; budgets against it. */
+  | { screen: 'spend'; filter: SpendFilter }
+  /** Spend's price table. */
+  | { screen: 'spend-prices' }
   | { screen: 'logs'; search: LogSearch }
   | { screen: 'settings'; tab: SettingsTab }
   /** An address that names no screen: `path` as it was asked for. */
@@ -157,6 +190,25 @@ export function formatRoute(r: Route): string {
       return '/workspaces';
     case 'projects':
       return '/projects';
+    case 'spend': {
+      const f = r.filter;
+      return `/spend${query([
+        ['by', f.by],
+        ['range', f.range],
+        ['since', f.since],
+        ['until', f.until],
+        ['project', f.project],
+        ['plan', f.plan],
+        ['run', f.run],
+        ['agent', f.agent],
+        ['model', f.model],
+        ['cli', f.cli],
+        ['sort', f.sort],
+        ['asc', f.asc ? '1' : undefined],
+      ])}`;
+    }
+    case 'spend-prices':
+      return '/spend/prices';
     case 'logs': {
       const s = r.search;
       return s.tab === 'memory'
@@ -191,6 +243,10 @@ const text = (v: string | null): string | undefined => v || undefined;
 /** An instant a filter starts or ends at; anything that is not a date is dropped. */
 const instant = (v: string | null): string | undefined =>
   v && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : undefined;
+
+/** A day (`2026-03-01`) a range starts or ends on; anything else is dropped. */
+const day = (v: string | null): string | undefined =>
+  v && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) ? v : undefined;
 
 /** The runs compared, `a,b,c` in the address; undefined when none are named. */
 const runList = (v: string | null): string[] | undefined => {
@@ -284,6 +340,26 @@ export function parseRoute(address: string): Route {
       return id === undefined ? { screen: 'workspaces' } : notFound;
     case 'projects':
       return id === undefined ? { screen: 'projects' } : notFound;
+    case 'spend':
+      if (id === 'prices' && sub === undefined) return { screen: 'spend-prices' };
+      if (id !== undefined) return notFound;
+      return {
+        screen: 'spend',
+        filter: dropEmpty({
+          by: oneOf(SPEND_GROUPS, q.get('by')),
+          range: oneOf(SPEND_RANGES, q.get('range')),
+          since: day(q.get('since')),
+          until: day(q.get('until')),
+          project: text(q.get('project')),
+          plan: text(q.get('plan')),
+          run: text(q.get('run')),
+          agent: text(q.get('agent')),
+          model: text(q.get('model')),
+          cli: text(q.get('cli')),
+          sort: oneOf(SPEND_SORTS, q.get('sort')),
+          asc: q.get('asc') === '1' ? (true as const) : undefined,
+        }),
+      };
     case 'logs':
       if (id === undefined) {
         return {
@@ -359,6 +435,10 @@ export function routeTitle(r: Route): string {
       return 'Workspaces';
     case 'projects':
       return 'Projects';
+    case 'spend':
+      return 'Spend';
+    case 'spend-prices':
+      return 'Spend: prices';
     case 'logs':
       return r.search.q ? `Build logs: ${r.search.q}` : 'Build logs';
     case 'settings':

@@ -31,6 +31,8 @@ const start: RouteState = {
   auditFilter: {},
   settingsTab: 'webhooks',
   tasksScope: 'mine',
+  spendFilter: {},
+  spendTab: 'spend',
 };
 const at = (s: Partial<RouteState>) => formatRoute(routeOf({ ...start, ...s }));
 
@@ -84,6 +86,10 @@ describe('the address of what the store shows', () => {
     expect(at({ view: 'planlist', planListFilter: { q: 'docs', archived: true } })).toBe(
       '/plans?q=docs&archived=1',
     );
+    expect(at({ view: 'spend', spendFilter: { by: 'model', project: 'shop', range: '7d' } })).toBe(
+      '/spend?by=model&range=7d&project=shop',
+    );
+    expect(at({ view: 'spend', spendTab: 'prices', spendFilter: { by: 'model' } })).toBe('/spend/prices');
     // A plan selected behind it does not change the Plans page's address.
     expect(at({ view: 'planlist', selectedPlanId: 'alpha' })).toBe('/plans');
   });

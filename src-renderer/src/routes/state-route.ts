@@ -33,6 +33,8 @@ export type RouteState = Pick<
   | 'auditFilter'
   | 'settingsTab'
   | 'tasksScope'
+  | 'spendFilter'
+  | 'spendTab'
 >;
 
 /**
@@ -69,6 +71,10 @@ export function screenRoute(s: RouteState, view: View): Route {
       return { screen: view };
     case 'agents':
       return { screen: 'agents', agentId: s.openAgentId };
+    case 'spend':
+      return s.spendTab === 'prices'
+        ? { screen: 'spend-prices' }
+        : { screen: 'spend', filter: s.spendFilter };
     case 'memory':
       return { screen: 'logs', search: logSearch(s) };
     case 'settings':
@@ -161,6 +167,9 @@ export function viewOf(route: Route): View | null {
     case 'projects':
     case 'settings':
       return route.screen;
+    case 'spend':
+    case 'spend-prices':
+      return 'spend';
     case 'logs':
       return 'memory';
     case 'not-found':

@@ -1,11 +1,17 @@
 import type { SandboxBlock, Step } from '../../../src-shared/schemas/step.ts';
+import { SANDBOX_BLOCKS } from '../../../src-shared/schemas/step.ts';
 import { plural } from '../format/plural.ts';
 import { isCacheWrite } from './cache-writes.ts';
 
 /** How many targets a line names before it says how many more. */
 const NAMED = 3;
 
-const NOUN: Record<SandboxBlock, string> = { network: 'connection', write: 'write', read: 'read' };
+const NOUN: Record<SandboxBlock, string> = {
+  network: 'connection',
+  write: 'write',
+  read: 'read',
+  run: 'command',
+};
 
 /**
  * What the OS sandbox refused an attempt's processes, one line per kind, from its `sandbox`
@@ -23,7 +29,7 @@ export function blockedLines(steps: readonly Step[]): string[] {
     if (!entry.targets.includes(s.target)) entry.targets.push(s.target);
     by.set(s.blocked, entry);
   }
-  return (['network', 'write', 'read'] as const).flatMap((kind) => {
+  return SANDBOX_BLOCKS.flatMap((kind) => {
     const entry = by.get(kind);
     if (!entry) return [];
     const named = entry.targets.slice(0, NAMED).join(', ');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
+import { DEFAULT_DECIDERS } from '../../../src-shared/schemas/people.ts';
 import { withDecided } from './approval-history.ts';
 
 const view = (id: string, status: ApprovalView['status'], decided_at: string | null): ApprovalView => ({
@@ -16,6 +17,7 @@ const view = (id: string, status: ApprovalView['status'], decided_at: string | n
   comment: null,
   plan_id: 'p',
   run_started_by: null,
+  deciders: DEFAULT_DECIDERS,
   task_description: null,
   dependencies: [],
 });

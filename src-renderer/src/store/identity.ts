@@ -1,4 +1,6 @@
 import type { StateCreator } from 'zustand';
+import type { Me } from '../../../src-shared/schemas/people.ts';
+import { peopleApi } from '../api/people.ts';
 import type { BatonState } from './index.ts';
 
 /**
@@ -17,6 +19,13 @@ const OLD_ACTOR_KEY = 'baton.actor';
 const OLD_HUMAN_KEY = 'baton.human-agent';
 
 export interface IdentitySlice {
+  /**
+   * Who the host proved this page is (`people.me`): a signed-in person, or the owner at this
+   * machine. With a person, their name is who acts everywhere; the typed name is for a Baton
+   * without accounts yet.
+   */
+  me: Me | null;
+  loadMe(): Promise<void>;
   /** Null until the person says who they are (asked once, the first time it is needed). */
   identity: Identity | null;
   /** The human agent of `identity`, or null: whose tasks "My tasks" lists. */
@@ -72,6 +81,14 @@ export const createIdentitySlice: StateCreator<BatonState, [], [], IdentitySlice
     identity: initial,
     humanAgentId: initial?.agentId ?? null,
     identityPrompt: null,
+    me: null,
+    async loadMe() {
+      try {
+        set({ me: await peopleApi.me() });
+      } catch {
+        // an older host without people: the typed name stays who acts
+      }
+    },
     setIdentity(identity) {
       localStorage.removeItem(OLD_ACTOR_KEY);
       localStorage.removeItem(OLD_HUMAN_KEY);
@@ -83,6 +100,8 @@ export const createIdentitySlice: StateCreator<BatonState, [], [], IdentitySlice
     },
     changeIdentity: () => set({ identityPrompt: { why: '' } }),
     requireIdentity(why) {
+      const person = get().me?.person;
+      if (person) return Promise.resolve({ name: person.name, agentId: get().identity?.agentId ?? null });
       const known = get().identity;
       if (known) return Promise.resolve(known);
       set({ identityPrompt: { why } });
@@ -99,4 +118,5 @@ export const createIdentitySlice: StateCreator<BatonState, [], [], IdentitySlice
 };
 
 /** The name recorded for what this person does, as far as it is known. */
-export const actorOf = (s: Pick<BatonState, 'identity'>): string => s.identity?.name ?? 'you';
+export const actorOf = (s: Pick<BatonState, 'identity'> & Partial<Pick<BatonState, 'me'>>): string =>
+  s.me?.person?.name ?? s.identity?.name ?? 'you';

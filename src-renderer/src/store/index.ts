@@ -34,6 +34,8 @@ import type { RunsSlice } from './runs.ts';
 import { createRunsSlice } from './runs.ts';
 import type { SessionsSlice } from './sessions.ts';
 import { createSessionsSlice } from './sessions.ts';
+import type { SpendSlice } from './spend.ts';
+import { createSpendSlice } from './spend.ts';
 import type { StepsSlice } from './steps.ts';
 import { createStepsSlice } from './steps.ts';
 import type { SyncSlice } from './sync.ts';
@@ -66,6 +68,7 @@ export type BatonState = UiSlice &
   SessionsSlice &
   LandingsSlice &
   ReachSlice &
+  SpendSlice &
   NavSlice;
 
 export const useBaton = create<BatonState>()((...a) => ({
@@ -90,6 +93,7 @@ export const useBaton = create<BatonState>()((...a) => ({
   ...createSessionsSlice(...a),
   ...createLandingsSlice(...a),
   ...createReachSlice(...a),
+  ...createSpendSlice(...a),
   ...createNavSlice(...a),
 }));
 

@@ -14,6 +14,32 @@ const agentRef = z.strictObject({ agent_id: z.string().min(1).max(200) });
 const agentTask = agentRef.extend(taskRefSchema.shape);
 /** The attempt a report is about: one that is no longer the task's (its lease lapsed) is refused. */
 const attemptRef = z.number().int().min(1).optional();
+/**
+ * The lease a remote worker's agent was handed with the attempt (`work.execute`'s `lease`,
+ * `workers.claim`'s tasks): with the attempt, the fencing token. Given, a report or completion
+ * under another lease (the attempt's lease was given away) is refused.
+ */
+export const leaseRef = z.number().int().min(1).optional();
+
+/** Files an agent (or person) hands in with a completion; they become the task's artifacts. */
+export const handedFilesSchema = z
+  .array(
+    z.strictObject({
+      name: z
+        .string()
+        .min(1)
+        .max(200)
+        // Names people give files ("report (final).txt", "Übersicht.pdf"), never a path.
+        .regex(
+          /^[\p{L}\p{N}._()[\]+,@'&#-][\p{L}\p{N} ._()[\]+,@'&#-]*$/u,
+          "a plain file name: letters, digits, spaces and . _ - ( ) [ ] + , @ ' & #, no folders",
+        )
+        .refine((n) => n !== '.' && n !== '..', 'a plain file name, not . or ..'),
+      content: z.string().max(10_000_000),
+      encoding: z.enum(['utf8', 'base64']).default('utf8'),
+    }),
+  )
+  .max(50);
 
 /** The pull API: how agents on other machines (daemons) take and report work. */
 export const workMethods = {
@@ -36,6 +62,8 @@ export const workMethods = {
     status: 'in_progress' | 'blocked' | 'awaiting_approval';
     error?: string;
     context?: PreparedContext;
+    /** For a remote worker's agent: the lease it holds the attempt under (give it with `progress` and `complete`). */
+    lease?: number;
   }>(),
   'work.progress': method(
     agentTask.extend({
@@ -46,34 +74,18 @@ export const workMethods = {
       message: z.string().max(2_000).optional(),
       metadata: z.record(z.string(), z.unknown()).optional(),
       attempt: attemptRef,
+      lease: leaseRef,
     }),
   ).returns<TaskRun>(),
   'work.complete': method(
     agentTask.extend({
       status: z.enum(['completed', 'failed']),
       attempt: attemptRef,
+      lease: leaseRef,
       output: z.unknown().optional(),
       error: z.string().max(20_000).optional(),
       /** Files the agent (or person) produced; they become the task's artifacts. */
-      files: z
-        .array(
-          z.strictObject({
-            name: z
-              .string()
-              .min(1)
-              .max(200)
-              // Names people give files ("report (final).txt", "Übersicht.pdf"), never a path.
-              .regex(
-                /^[\p{L}\p{N}._()[\]+,@'&#-][\p{L}\p{N} ._()[\]+,@'&#-]*$/u,
-                "a plain file name: letters, digits, spaces and . _ - ( ) [ ] + , @ ' & #, no folders",
-              )
-              .refine((n) => n !== '.' && n !== '..', 'a plain file name, not . or ..'),
-            content: z.string().max(10_000_000),
-            encoding: z.enum(['utf8', 'base64']).default('utf8'),
-          }),
-        )
-        .max(50)
-        .optional(),
+      files: handedFilesSchema.optional(),
     }),
   ).returns<{ task: TaskRun; unblocked: string[] }>(),
   /** A person's (or daemon's) inbox: ready tasks they can take, and tasks they hold. */

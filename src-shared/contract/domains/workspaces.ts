@@ -3,6 +3,7 @@ import type { CheckEnvironment } from '../../schemas/checks.ts';
 import { workspaceChecksSchema } from '../../schemas/checks.ts';
 import type { ForgeKind } from '../../schemas/forge.ts';
 import { workspaceRemoteSchema } from '../../schemas/forge.ts';
+import { approversSchema } from '../../schemas/people.ts';
 import { allowProtectedWritesSchema } from '../../schemas/protected-paths.ts';
 import type { AllowedSandboxHost } from '../../schemas/sandbox.ts';
 import { sandboxHostSchema, sandboxPolicySchema } from '../../schemas/sandbox.ts';
@@ -158,8 +159,9 @@ export const workspaceMethods = {
    * the protected paths its agents may write on purpose (`allow_protected_writes`, replaced),
    * its checks (the whole list, replaced), where its work lands (`remote`, replaced; null:
    * nowhere), its setup command (null: none), the environment given to its setup command, checks
-   * and agents (`env`, replaced; values may name secrets) and the ignored paths a pooled worktree
-   * keeps between attempts (`keep_ignored`, replaced). A field left out stays as it is.
+   * and agents (`env`, replaced; values may name secrets), the ignored paths a pooled worktree
+   * keeps between attempts (`keep_ignored`, replaced) and who may decide its approvals
+   * (`approvers`, replaced; null: as the plan says). A field left out stays as it is.
    */
   'workspaces.update': method(
     z.strictObject({
@@ -172,6 +174,8 @@ export const workspaceMethods = {
       setup_command: workspaceInputSchema.shape.setup_command.unwrap().nullable().optional(),
       env: workspaceInputSchema.shape.env.unwrap().optional(),
       keep_ignored: workspaceInputSchema.shape.keep_ignored.unwrap().optional(),
+      /** Who may decide the approvals of work in it (null: as the plan says, else any member). */
+      approvers: approversSchema.nullable().optional(),
     }),
   ).returns<Workspace>(),
   /**

@@ -1,6 +1,6 @@
 import { Octokit } from '@octokit/rest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { githubForge } from '../../../src-main/agents/coding/landing/github.ts';
+import { githubForge } from '../../../src-main/forges/github/client.ts';
 import { type GitHubServer, signWebhook, startGitHubServer } from './github.ts';
 
 let server: GitHubServer | null = null;

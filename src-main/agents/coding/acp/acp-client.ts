@@ -15,11 +15,11 @@ import type { ToolCallDiff } from '../../../../src-shared/schemas/approval.ts';
 import { protectedNameOf } from '../../../../src-shared/schemas/protected-paths.ts';
 import type { Step } from '../../../../src-shared/schemas/step.ts';
 import type { TaskContext } from '../../../engine/executor.ts';
-import { ConfinedFolder } from '../../../files/confined-folder.ts';
+import { ConfinedFolder, FolderError } from '../../../files/confined-folder.ts';
 import type { Blocked } from '../../../sandbox/index.ts';
-import { protectedWrite } from '../../../sandbox/index.ts';
+import { blockedOf, protectedWrite } from '../../../sandbox/index.ts';
 import { capText } from '../streams/caps.ts';
-import { chooseOption, decide, sameInput } from './permission.ts';
+import { askReason, chooseOption, decide, sameInput } from './permission.ts';
 import type { AcpTerminals } from './terminals.ts';
 import type { AcpTrace } from './trace.ts';
 import { toolName } from './trace.ts';
@@ -33,8 +33,6 @@ export interface ClientSide {
   app: ClientApp;
   /** What the agent must be told in its next prompt (denials with a reason, edited arguments). */
   takeNotes(): string[];
-  /** While a `session/load` replays the session's history, its updates are not steps again. */
-  replaying: boolean;
 }
 
 /**
@@ -58,8 +56,11 @@ export function clientSide(
   reportsToolNames = false,
   /** Keys of a request's raw input that name the call rather than what it does (`AcpLaunch.callKeys`). */
   callKeys: readonly string[] = [],
-  /** Protected paths the workspace opens on purpose, and who is told of a write refused to another. */
-  guard: { mayWrite: readonly string[]; refused: (blocked: Blocked[]) => void } = {
+  /**
+   * Protected paths the workspace opens on purpose, and who is told of a file request Baton
+   * refused (outside the worktree, through a link, a protected path), as a `sandbox` step of `process`.
+   */
+  guard: { mayWrite: readonly string[]; refused: (blocked: Blocked[], process: string) => void } = {
     mayWrite: [],
     refused: () => {},
   },
@@ -73,7 +74,6 @@ export function clientSide(
   const edited: unknown[] = [];
   const who = agent.name ?? agent.id;
   const side: ClientSide = {
-    replaying: false,
     takeNotes: () => notes.splice(0),
     app: client({ name: 'baton' }),
   };
@@ -96,7 +96,7 @@ export function clientSide(
     // What the call does: its arguments without the agent's own bookkeeping (Codex's call ids).
     const raw = withoutKeys(call.rawInput, callKeys);
     if (raw !== undefined && edited.some((e) => sameInput(e, raw))) return allow();
-    const d = decide(rules, inbox, agent.cli, call);
+    const d = decide(rules, inbox, agent.cli, { ...call, rawInput: raw }, worktree);
     if (d.policy === 'allow') return allow();
     if (d.policy === 'deny') {
       const text = `Denied: the agent's tool policy refuses ${agent.cli}/${name} (${d.why}).`;
@@ -115,7 +115,7 @@ export function clientSide(
         server: null,
         input,
         agent_text: capText(trace.saidSoFar),
-        reason: `${who} wants to ${label}`,
+        reason: askReason(who, call, name, worktree),
         diff: editDiff(call),
       },
       signal,
@@ -136,16 +136,34 @@ export function clientSide(
     return { outcome: chooseOption(p.options, true, verdict.scope === 'agent') };
   }
 
+  /** A file request refused because of where it leads (outside the worktree, through a link): a step. */
+  const refusal = (op: 'read' | 'write', path: string, err: unknown) => {
+    if (!(err instanceof FolderError) || (err.reason !== 'outside' && err.reason !== 'link')) return;
+    const where = err.reason === 'link' ? 'through a symbolic link' : 'outside the worktree';
+    guard.refused(
+      [
+        blockedOf(
+          op,
+          path.slice(0, 4_096),
+          'baton',
+          `sandbox: ${op} ${where} refused: ${path}`.slice(0, 5_000),
+        ),
+      ],
+      `${agent.cli} fs/${op}_text_file`,
+    );
+  };
+
   side.app
+    // A loaded session's replayed history never reaches here (`withoutReplay`, replay.ts).
     .onNotification('session/update', ({ params }: { params: SessionNotification }) => {
-      if (side.replaying) return;
       emit(trace.update(params.update));
     })
     .onRequest('session/request_permission', ({ params }) => permission(params))
     .onRequest('fs/read_text_file', async ({ params }: { params: ReadTextFileRequest }) => {
-      const text = await confined(() => folder.readFile(params.path, MAX_READ_BYTES)).then((b) =>
-        b.toString('utf8'),
-      );
+      const text = await confined(
+        () => folder.readFile(params.path, MAX_READ_BYTES),
+        (err) => refusal('read', params.path, err),
+      ).then((b) => b.toString('utf8'));
       if (params.line == null && params.limit == null) return { content: text };
       const lines = text.split('\n');
       const from = Math.max(0, (params.line ?? 1) - 1);
@@ -157,13 +175,16 @@ export function clientSide(
       const name = protectedIn(worktree, params.path, guard.mayWrite);
       if (name !== null) {
         const path = resolve(worktree, params.path);
-        guard.refused([protectedWrite(path, 'tool')]);
+        guard.refused([protectedWrite(path, 'tool')], `${agent.cli} fs/write_text_file`);
         throw RequestError.invalidParams(
           undefined,
           `${params.path} is a protected path of the task's worktree (${name}): Baton does not write it for the agent`,
         );
       }
-      await confined(() => folder.writeFile(params.path, params.content, { makeFolders: true }));
+      await confined(
+        () => folder.writeFile(params.path, params.content, { makeFolders: true }),
+        (err) => refusal('write', params.path, err),
+      );
       return {};
     });
   if (terminals)
@@ -194,11 +215,12 @@ function protectedIn(worktree: string, path: string, mayWrite: readonly string[]
   return name !== null && (name === '.git' || !mayWrite.includes(name)) ? name : null;
 }
 
-/** A refused or failed file operation as the JSON-RPC error the agent reads. */
-async function confined<T>(op: () => Promise<T>): Promise<T> {
+/** A refused or failed file operation as the JSON-RPC error the agent reads (`failed` told first). */
+async function confined<T>(op: () => Promise<T>, failed: (err: unknown) => void): Promise<T> {
   try {
     return await op();
   } catch (err) {
+    failed(err);
     throw RequestError.invalidParams(undefined, (err as Error).message);
   }
 }

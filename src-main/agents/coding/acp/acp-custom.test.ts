@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredStep } from '../../../../src-shared/schemas/step.ts';
 import type { CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
-import { call, setup } from '../../../../test/kit/engine-kit.ts';
+import { call, eventually, setup } from '../../../../test/kit/engine-kit.ts';
 import type { BatonApp } from '../../../app/create-app.ts';
 import { createApp } from '../../../app/create-app.ts';
 import { stopMarkedTrees } from '../../../processes/process-tree.ts';
@@ -124,10 +124,11 @@ describe('any ACP agent (cli "acp")', () => {
       'Writing hello.txt.',
       expect.stringMatching(/^Done\. Outside: .*outside the task’s worktree.*, terminal exit 1$/),
     ]);
-    // What the sandbox refused the terminal's command, as a step naming it; and the agent's own
-    // tool, from its error (each stored with its seq: one without could not be, and the engine's
+    // What Baton refused the agent's own file request (a write outside the worktree), what the
+    // sandbox refused the terminal's command, as a step naming it; and the agent's own tool, from its error (each stored with its seq: one without could not be, and the engine's
     // whole write of that moment was lost with it, a person's denial of another call included).
     expect(of('sandbox')).toMatchObject([
+      { blocked: 'write', target: outside, seen_by: 'baton', process: 'acp fs/write_text_file' },
       { blocked: 'write', target: `${outside}.term`, process: expect.stringMatching(/^terminal .* -e /) },
       { blocked: 'write', target: `${outside}.tool`, seen_by: 'tool' },
     ]);
@@ -206,5 +207,100 @@ agent()
     // The terminal's command and the process it started were stopped with the attempt.
     expect(readFileSync(join(marks, 'terminal'), 'utf8')).toBe('started');
     expect(await stopMarkedTrees((m) => m.includes(run) && m.includes('/terminal-'), 0)).toBe(0);
+  });
+
+  it("does not record a loaded session's replayed history as new steps", async () => {
+    const repo = makeRepo();
+    cleanups.push(repo.cleanup);
+    const script = join(temp('baton-fake-acp-'), 'agent.mjs');
+    // Replays 22 updates of an earlier turn on session/load (failed calls among them), most of
+    // them after its answer, as Gemini CLI does; each prompt writes a file of its own.
+    writeFileSync(
+      script,
+      `
+import { Readable, Writable } from 'node:stream';
+import { agent, ndJsonStream } from ${JSON.stringify(sdk)};
+let cwd = '';
+const update = (client, sessionId, u) => client.notify('session/update', { sessionId, update: u });
+agent()
+  .onRequest('initialize', () => ({ protocolVersion: 1, agentCapabilities: { loadSession: true } }))
+  .onRequest('session/new', ({ params }) => { cwd = params.cwd; return { sessionId: 'kept-1' }; })
+  .onRequest('session/load', async ({ params, client }) => {
+    cwd = params.cwd;
+    // As Gemini CLI 0.61 does: the first update, the answer, then the rest (not awaited).
+    await update(client, params.sessionId, { sessionUpdate: 'user_message_chunk', content: { type: 'text', text: 'earlier prompt' } });
+    void (async () => {
+      for (let i = 0; i < 10; i++) {
+        await update(client, params.sessionId, { sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'earlier words ' } });
+        await update(client, params.sessionId, { sessionUpdate: 'tool_call', toolCallId: 'earlier-' + i, title: 'WriteFile', kind: 'edit', status: 'failed', content: [{ type: 'content', content: { type: 'text', text: 'it failed then' } }] });
+      }
+      await update(client, params.sessionId, { sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'earlier end' } });
+    })();
+    return {};
+  })
+  .onRequest('session/prompt', async ({ params, client }) => {
+    const file = params.prompt[0].text.includes('fix.txt') ? 'fix.txt' : 'hello.txt';
+    await update(client, params.sessionId, { sessionUpdate: 'tool_call', toolCallId: 'now-' + file, title: 'Write ' + file, kind: 'edit', status: 'in_progress', rawInput: { path: file } });
+    await client.request('fs/write_text_file', { sessionId: params.sessionId, path: cwd + '/' + file, content: 'x\\n' });
+    await update(client, params.sessionId, { sessionUpdate: 'tool_call_update', toolCallId: 'now-' + file, status: 'completed' });
+    await update(client, params.sessionId, { sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'Wrote ' + file + '.' } });
+    return { stopReason: 'end_turn' };
+  })
+  .connect(ndJsonStream(Writable.toWeb(process.stdout), Readable.toWeb(process.stdin)));
+`,
+    );
+    app = createApp({ dataDir: temp('baton-acp-exec-'), log: () => {} });
+    const a = app;
+    await call(a, 'workspaces.add', { id: 'app', path: repo.repo });
+    const run = await setup(
+      a,
+      [
+        {
+          id: 'keeper',
+          kind: 'coding',
+          cli: 'acp',
+          protocol: 'acp',
+          executable: process.execPath,
+          args: [script],
+          skills: ['code'],
+          review: 'diff',
+        },
+      ],
+      {
+        plan_id: 'p',
+        workspace: 'app',
+        tasks: [{ task_id: 't', description: 'Write hello.txt.', required_skills: ['code'] }],
+      },
+    );
+    const review = async () => {
+      let id: string | undefined;
+      await eventually(async () => {
+        const list = await call<{ id: string; kind: string }[]>(a, 'approvals.list', { status: 'pending' });
+        id = list.find((x) => x.kind === 'diff_review')?.id;
+        return id !== undefined;
+      });
+      return id!;
+    };
+    await call(a, 'approvals.decide', {
+      approval_id: await review(),
+      decision: 'request_changes',
+      actor: 'ana',
+      comment: 'Add fix.txt too.',
+    });
+    await call(a, 'approvals.decide', { approval_id: await review(), decision: 'approve', actor: 'ana' });
+    await a.engine.whenSettled(run);
+    const steps = await call<StoredStep[]>(a, 'runs.steps', { run_id: run, task_id: 't' });
+    const second = steps.filter((x) => x.attempt === 2);
+    // Only what the loaded session did now: its prompt, its one call, its words, its unknown cost.
+    expect(
+      second.map((x) => (x.kind === 'tool_call' ? x.call_id : x.kind === 'message' ? x.text : x.kind)),
+    ).toEqual([expect.stringContaining('Add fix.txt too.'), 'now-fix.txt', 'Wrote fix.txt.', 'usage']);
+    expect(JSON.stringify(steps)).not.toContain('earlier');
+    const logs = (await call<{ text: string }[]>(a, 'runs.taskLogs', { run_id: run, task_id: 't' })).map(
+      (l) => l.text,
+    );
+    expect(logs).toContain(
+      "acp loaded session kept-1: its 22 replayed updates are the earlier attempts' steps, not recorded again",
+    );
   });
 });

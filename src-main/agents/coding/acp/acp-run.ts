@@ -23,6 +23,7 @@ import { capText } from '../streams/caps.ts';
 import { clientSide } from './acp-client.ts';
 import { acpLaunch } from './launches/index.ts';
 import { answersPrompt } from './permission.ts';
+import { withoutReplay } from './replay.ts';
 import { AcpTerminals } from './terminals.ts';
 import { AcpTrace } from './trace.ts';
 
@@ -248,6 +249,8 @@ export async function* runAcpAgent(
     graceMs,
     refused: (blocked, process) => emitRefusals(blocked, process),
   });
+  /** How many updates a loaded session replayed (left out). */
+  let replayed = () => 0;
   const side = clientSide(
     ctx,
     r.worktree.dir,
@@ -257,16 +260,21 @@ export async function* runAcpAgent(
     terminals,
     launch.reportsToolNames === true,
     launch.callKeys,
-    { mayWrite: r.sandbox.mayWrite ?? [], refused: (blocked) => emitRefusals(blocked) },
+    { mayWrite: r.sandbox.mayWrite ?? [], refused: (blocked, process) => emitRefusals(blocked, process) },
   );
   /** How the session ended: the agent's last stop reason, or what went wrong. */
   const outcome = (async (): Promise<{ stop: StopReason } | { failed: string }> => {
     try {
-      const stream = ndJsonStream(
-        Writable.toWeb(child.stdin!) as WritableStream<Uint8Array>,
-        Readable.toWeb(child.stdout!) as ReadableStream<Uint8Array>,
+      // A loaded session's replayed history is left out on the wire: its steps are stored already.
+      const wire = withoutReplay(
+        ndJsonStream(
+          Writable.toWeb(child.stdin!) as WritableStream<Uint8Array>,
+          Readable.toWeb(child.stdout!) as ReadableStream<Uint8Array>,
+        ),
       );
-      conn = side.app.connect(stream);
+      replayed = wire.replayed;
+      const settled = wire.settled;
+      conn = side.app.connect(wire.stream);
       const agentSide = conn.agent;
       const init = await agentSide.request('initialize', {
         protocolVersion: PROTOCOL_VERSION,
@@ -279,17 +287,20 @@ export async function* runAcpAgent(
       const cwd = r.worktree.dir;
       let loaded = false;
       if (resumeId && init.agentCapabilities?.loadSession) {
-        side.replaying = true;
         try {
           await agentSide.request('session/load', { sessionId: resumeId, cwd, mcpServers: [] });
           loaded = true;
+          // Gemini CLI goes on replaying after its answer: the prompt waits until it is quiet.
+          await settled();
+          log(
+            `${agent.cli} loaded session ${resumeId}: its ${replayed()} replayed updates are the earlier attempts' steps, not recorded again`,
+          );
         } catch (err) {
           // Gemini CLI advertises loadSession but cannot load a session in a new process.
           log(
             `${agent.cli} could not load session ${resumeId} over ACP (${acpErrorText(err)}): a new session starts in the same worktree, given the task again with why it goes on; the model does not see the earlier conversation`,
           );
         }
-        side.replaying = false;
         if (loaded) sessionId = resumeId;
       } else if (resumeId)
         log(

@@ -1,3 +1,4 @@
+import { isAbsolute, relative } from 'node:path';
 import type {
   PermissionOption,
   RequestPermissionOutcome,
@@ -8,12 +9,23 @@ import type { ToolPolicyRule } from '../../../../src-shared/schemas/agent-tools.
 import { type PolicyDecision, toolPolicy } from '../../llm/tools/policy.ts';
 import { toolName } from './trace.ts';
 
-/** Tool kinds that only look: allowed without asking unless a rule says otherwise. */
+export { onlyLooks } from './reads.ts';
+
+import { onlyLooks } from './reads.ts';
+
+/** Tool kinds that only look: allowed without asking, unless a rule says otherwise, when their input only looks too (`onlyLooks`). */
 const READ_ONLY: ReadonlySet<ToolKind> = new Set(['read', 'search', 'think', 'fetch']);
 
-/** What the policy is matched against: `<cli>/<tool>` (`claude/Write`, `codex/edit`), read-only by its kind. */
-export function policySubject(cli: string, call: ToolCallUpdate) {
-  return { source: cli, name: toolName(call), read_only: call.kind != null && READ_ONLY.has(call.kind) };
+/**
+ * What the policy is matched against: `<cli>/<tool>` (`claude/Write`, `codex/edit`), read-only
+ * when its kind says so and its input agrees (`onlyLooks`: the label alone is the agent's word).
+ */
+export function policySubject(cli: string, call: ToolCallUpdate, worktree: string) {
+  return {
+    source: cli,
+    name: toolName(call),
+    read_only: call.kind != null && READ_ONLY.has(call.kind) && onlyLooks(call, worktree),
+  };
 }
 
 /**
@@ -26,13 +38,14 @@ export function decide(
   inbox: boolean,
   cli: string,
   call: ToolCallUpdate,
+  worktree: string,
 ): PolicyDecision {
   if (!inbox)
     return {
       policy: 'allow',
       why: 'the agent\'s tool calls are not asked about (tool_approvals is not "inbox")',
     };
-  return toolPolicy(rules)(policySubject(cli, call));
+  return toolPolicy(rules)(policySubject(cli, call, worktree));
 }
 
 /**
@@ -83,4 +96,66 @@ export function answersPrompt(notes: readonly string[]): string {
     ...notes.map((n) => `- ${n}`),
     'Take this into account and finish the task.',
   ].join('\n');
+}
+
+/** What a kind of call does, as a verb the inbox's sentence starts with. */
+const VERBS: Record<ToolKind, string> = {
+  read: 'read',
+  edit: 'edit',
+  delete: 'delete',
+  move: 'move',
+  search: 'search',
+  execute: 'run',
+  think: 'think about',
+  fetch: 'fetch',
+  switch_mode: 'switch mode',
+  other: 'use',
+};
+
+/** The input fields that name the file or folder a call is about. */
+const PATH_FIELDS = ['file_path', 'filePath', 'absolute_path', 'notebook_path', 'path', 'dir_path'];
+
+/**
+ * The sentence a person reads on the inbox's card for an ACP agent's permission request: who
+ * wants to do what to what, from the call's kind and what it names (its locations, else its
+ * input's path, command or URL, else the files its diff changes), with the agent's own title
+ * after it: `gemini coder wants to edit notes.txt (Writing to notes.txt)`. A title alone is the
+ * agent's words, not a verb phrase ("wants to Writing to …").
+ */
+export function askReason(
+  who: string,
+  call: Pick<ToolCallUpdate, 'kind' | 'title' | 'locations' | 'rawInput' | 'content'>,
+  name: string,
+  worktree: string,
+): string {
+  const kind = call.kind ?? 'other';
+  const show = (p: string) => {
+    const rel = relative(worktree, p);
+    return isAbsolute(p) && rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : p;
+  };
+  const input =
+    call.rawInput !== null && typeof call.rawInput === 'object' && !Array.isArray(call.rawInput)
+      ? (call.rawInput as Record<string, unknown>)
+      : {};
+  const fromInput = PATH_FIELDS.map((k) => input[k]).filter((v): v is string => typeof v === 'string');
+  const fromDiffs = (call.content ?? []).flatMap((c) => (c.type === 'diff' ? [c.path] : []));
+  const paths = [...new Set((call.locations ?? []).map((l) => l.path))];
+  const named = (paths.length > 0 ? paths : fromInput.length > 0 ? fromInput : fromDiffs).map(show);
+  const command = Array.isArray(input.command) ? input.command.join(' ') : input.command;
+  const what =
+    named.length > 0
+      ? `${named.slice(0, 3).join(', ')}${named.length > 3 ? ` and ${named.length - 3} more` : ''}`
+      : kind === 'execute' && typeof command === 'string'
+        ? `\`${command.length > 120 ? `${command.slice(0, 119)}…` : command}\``
+        : typeof input.url === 'string'
+          ? input.url
+          : '';
+  const verb = kind === 'other' ? `use ${name}` : VERBS[kind];
+  const said = what ? `${verb} ${what}` : verb;
+  const title = call.title?.trim() ?? '';
+  const sentence =
+    title && title.toLowerCase() !== said.toLowerCase()
+      ? `${who} wants to ${said} (${title})`
+      : `${who} wants to ${said}`;
+  return sentence.length > 500 ? `${sentence.slice(0, 499)}…` : sentence;
 }

@@ -87,6 +87,26 @@ describe.runIf(process.platform === 'linux')("Baton's ACP terminals", () => {
   it('refuses a cwd outside the worktree', async () => {
     await expect(create('ls', [], { cwd: dir })).rejects.toThrow(/outside the task’s worktree/);
     await expect(create('ls', [], { cwd: join(worktree, '..', '..') })).rejects.toThrow(/outside/);
+    // Each refusal is a step: what was to run, and where.
+    expect(
+      refused.map((r) => [r.process, r.blocked.map((b) => [b.blocked, b.target, b.seen_by, b.text])]),
+    ).toEqual([
+      [
+        'terminal ls',
+        [['run', dir, 'baton', `sandbox: command refused outside the worktree, in ${dir}: ls`]],
+      ],
+      [
+        'terminal ls',
+        [
+          [
+            'run',
+            join(worktree, '..', '..'),
+            'baton',
+            `sandbox: command refused outside the worktree, in ${join(worktree, '..', '..')}: ls`,
+          ],
+        ],
+      ],
+    ]);
     await expect(create('ls', [], { cwd: 'sub' })).rejects.toThrow(/absolute path/);
   });
 

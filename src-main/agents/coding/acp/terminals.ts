@@ -11,7 +11,7 @@ import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
 import type { ProcessTree } from '../../../processes/process-tree.ts';
 import { spawnTree } from '../../../processes/process-tree.ts';
 import type { Blocked, ConfinedProgram } from '../../../sandbox/index.ts';
-import { confine, exitOutside } from '../../../sandbox/index.ts';
+import { blockedOf, confine, exitOutside } from '../../../sandbox/index.ts';
 import { createLineSplitter } from '../../shared/line-splitter.ts';
 
 /** The most output Baton keeps of one terminal, whatever limit the agent asks (or none). */
@@ -81,8 +81,8 @@ export class AcpTerminals {
         undefined,
         `at most ${MAX_TERMINALS} terminals at once: release one (terminal/release) first`,
       );
-    const cwd = this.cwdOf(p.cwd ?? null);
     const args = p.args ?? [];
+    const cwd = this.cwdOf(p.cwd ?? null, [p.command, ...args].join(' '));
     const env = { ...this.o.env };
     for (const v of p.env ?? []) env[v.name] = v.value;
     const n = this.next++;
@@ -227,7 +227,8 @@ export class AcpTerminals {
   }
 
   /** The folder a command runs in: the worktree, or a folder inside it (links resolved); else refused. */
-  private cwdOf(cwd: string | null): string {
+  /** Where a command runs: the worktree, or a folder inside it; one outside is refused, and the refusal handed out. */
+  private cwdOf(cwd: string | null, command: string): string {
     if (cwd === null) return this.o.worktree;
     if (!isAbsolute(cwd))
       throw RequestError.invalidParams(undefined, `cwd must be an absolute path: "${cwd}"`);
@@ -239,6 +240,18 @@ export class AcpTerminals {
     }
     const rel = relative(this.root, real);
     if (rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel))) return real;
+    const label = `terminal ${command}`.slice(0, 200);
+    this.o.refused(
+      [
+        blockedOf(
+          'run',
+          cwd.slice(0, 4_096),
+          'baton',
+          `sandbox: command refused outside the worktree, in ${cwd}: ${command}`.slice(0, 5_000),
+        ),
+      ],
+      label,
+    );
     throw RequestError.invalidParams(
       undefined,
       `cwd "${cwd}" is outside the task’s worktree: commands run only in the worktree or a folder inside it`,

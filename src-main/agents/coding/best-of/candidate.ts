@@ -4,6 +4,7 @@ import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import type { BestOfCandidate, CandidateStatus } from '../../../../src-shared/schemas/best-of.ts';
 import { allPassed, checksLine } from '../../../../src-shared/schemas/checks.ts';
 import type { CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
+import { candidateWorkspace } from '../../../engine/attempt-leftovers.ts';
 import type { ExecutorEvent, TaskContext } from '../../../engine/executor.ts';
 
 /** One candidate of a best-of attempt as it runs: where it works, its steps' numbers, what it spent and how it ended. */
@@ -48,7 +49,7 @@ export async function candidateContext(
   const coding = ctx.coding!;
   const dir = join(dirname(coding.dir), `candidate-${k}`);
   const branch = candidateBranch(coding.branch, k);
-  const workspace = join(ctx.workspace, '.baton', 'candidates', String(k));
+  const workspace = candidateWorkspace(ctx.workspace, k);
   await mkdir(workspace, { recursive: true, mode: 0o700 });
   return {
     k,

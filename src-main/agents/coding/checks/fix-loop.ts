@@ -7,7 +7,6 @@ import type { CodingContext, ExecutorEvent, TaskContext } from '../../../engine/
 import { CANCELLED } from '../../../engine/executor.ts';
 import { inFolder } from '../../../sandbox/index.ts';
 import type { SessionSpent } from '../../../store/steps-repo.ts';
-import { runAcpAgent } from '../acp/acp-run.ts';
 import type { Ready } from '../cli/cli-run.ts';
 import { runAgent } from '../cli/cli-run.ts';
 import { finish } from '../cli/worktree.ts';
@@ -15,6 +14,17 @@ import type { CheckRound } from './check-round.ts';
 import { checkRound } from './check-round.ts';
 import { checksFailedPrompt, checksFailedText, checkVerdict } from './checks-prompt.ts';
 import { MAX_CHECK_LINE, runCheck } from './run-check.ts';
+
+/**
+ * The Agent Client Protocol route (../acp/), loaded at an ACP agent's first attempt: its SDK (its
+ * schemas alone take ~0.1 s to load) is not needed at Baton's start.
+ */
+async function* runAcpAgent(
+  ...args: Parameters<typeof import('../acp/acp-run.ts').runAcpAgent>
+): AsyncGenerator<ExecutorEvent> {
+  const acp = await import('../acp/acp-run.ts');
+  yield* acp.runAcpAgent(...args);
+}
 
 export interface CheckedRun {
   ctx: TaskContext<CodingAgent>;

@@ -5,7 +5,7 @@ import { CANCELLED } from '../../../engine/executor.ts';
 import type { Meter } from '../metering/meter.ts';
 import { startMeter } from '../metering/meter.ts';
 import { spendGate, upstreamOf } from '../metering/spend.ts';
-import { DEFAULT_PRICES } from '../streams/prices.ts';
+import { DEFAULT_PRICES, type PriceTable } from '../streams/prices.ts';
 import type { Ready } from './cli-run.ts';
 import { firstPrompt, resumePrompt } from './prompt.ts';
 import { dependencyHeads } from './worktree.ts';
@@ -19,7 +19,7 @@ export interface AttemptStart {
   resumeId: string | null;
   /** Most the attempt may spend (USD), or null. */
   cap: number | null;
-  prices: typeof DEFAULT_PRICES;
+  prices: PriceTable;
   /** The model server the agent's calls go to, when Baton knows it (and meters them on their way). */
   upstream: string | null;
   /** Baton's metering endpoint between the agent and its model server, when Baton knows the server. */
@@ -68,7 +68,9 @@ export async function startAttempt(
     };
   }
   const cap = agent.max_cost_usd ?? null;
-  const prices = agent.prices ? { ...DEFAULT_PRICES, ...agent.prices } : DEFAULT_PRICES;
+  // Baton's table with the prices people set (as in effect now), the agent's own over them.
+  const table = coding.prices ?? DEFAULT_PRICES;
+  const prices = agent.prices ? { ...table, ...agent.prices } : table;
   // Every model call goes through Baton's metering endpoint when Baton knows where the calls go.
   const upstream = metered ? upstreamOf(agent, r.provider, r.env) : null;
   // An agent stored before max_cost_usd needed a known server: no promise that could not be kept.

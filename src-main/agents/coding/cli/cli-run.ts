@@ -15,7 +15,7 @@ import type { Meter, MeterNote } from '../metering/meter.ts';
 import { budgetExceeded, type spendGate, stoppedFor, upstreamOf, usd } from '../metering/spend.ts';
 import { capText } from '../streams/caps.ts';
 import { createParser, type StreamParser } from '../streams/parser.ts';
-import type { DEFAULT_PRICES } from '../streams/prices.ts';
+import type { PriceTable } from '../streams/prices.ts';
 import { ADAPTERS } from './adapters/index.ts';
 import type { AttemptLink } from './attempt-links.ts';
 import { startAttempt } from './attempt-start.ts';
@@ -87,7 +87,7 @@ export async function* runAgent(
 interface Money {
   prompt: string;
   cap: number | null;
-  prices: typeof DEFAULT_PRICES;
+  prices: PriceTable;
   meter: Meter | null;
   spend: ReturnType<typeof spendGate>;
   /** The provider as the CLI is given it (the endpoint and the attempt's token, never the key). */

@@ -1,9 +1,9 @@
 import type { RunHandlers } from '../../../../src-shared/contract/domains/runs.ts';
 import { AppError } from '../../../base/errors.ts';
+import { LandingError } from '../../../forges/index.ts';
 import type { LandAsked } from '../landing/land-run.ts';
 import type { Lander } from '../landing/lander.ts';
 import { publicLanding } from '../landing/landing-deps.ts';
-import { LandingError } from '../landing/push.ts';
 import type { CodingHandlersContext } from './context.ts';
 
 /** `runs.landings` and `runs.land`: where a run's work landed, and landing it on request. */

@@ -21,6 +21,8 @@ export function missingWorkspaceIssues(
   store: CodingStore,
   plan: { workspace?: string | undefined; tasks: readonly TaskLike[] },
 ): { path: (string | number)[]; message: string }[] {
+  // A plan that names no workspace (most runs) has none to look at.
+  if (plan.workspace === undefined && !plan.tasks.some((t) => t.workspace !== undefined)) return [];
   const agents = store.agents.list();
   const seen = new Map<string, string | null>();
   /** What is wrong with the workspace, its path named; null when it is there (or not registered: said elsewhere). */

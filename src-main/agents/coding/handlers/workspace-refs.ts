@@ -64,8 +64,9 @@ export function workspaceIssues(
     const own = str(t.workspace);
     if (own !== undefined && !registered(own))
       issues.push({ path: ['tasks', i, 'workspace'], message: unknown(own) });
-    issues.push(...checkIssues(store, t, i, own ?? planWorkspace));
-    issues.push(...bestOfIssues(store, t, i));
+    // Checks and best of N are looked at only in a task that names them.
+    if (t.checks !== undefined) issues.push(...checkIssues(store, t, i, own ?? planWorkspace));
+    if (t.candidates !== undefined || t.judge !== undefined) issues.push(...bestOfIssues(store, t, i));
     const agent = str(t.agent);
     if (own !== undefined || planWorkspace !== undefined) return;
     const taskId = str(t.task_id) ?? `#${i}`;

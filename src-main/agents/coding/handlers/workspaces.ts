@@ -153,6 +153,7 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
         allow_protected_writes: input.allow_protected_writes,
         checks: input.checks,
         remote: input.remote ? storedRemote(input.remote) : null,
+        ...(input.approvers ? { approvers: input.approvers } : {}),
         created_at: now(),
       };
       const added = store.tx(() => {
@@ -167,7 +168,17 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
       return workspace;
     },
     'workspaces.update': (
-      { workspace_id, sandbox, allow_protected_writes, checks, remote, setup_command, env, keep_ignored },
+      {
+        workspace_id,
+        sandbox,
+        allow_protected_writes,
+        checks,
+        remote,
+        setup_command,
+        env,
+        keep_ignored,
+        approvers,
+      },
       call,
     ) => {
       const updated = store.tx(() => {
@@ -202,6 +213,11 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
         if (keep_ignored !== undefined) {
           store.workspaces.setKeepIgnored(workspace_id, keep_ignored);
           w = { ...w, keep_ignored };
+        }
+        if (approvers !== undefined) {
+          store.workspaces.setApprovers(workspace_id, approvers);
+          const { approvers: _old, ...rest } = w;
+          w = approvers === null ? rest : { ...rest, approvers };
         }
         auditWorkspace(old, w, actorOfCall(null, call));
         return w;

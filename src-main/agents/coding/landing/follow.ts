@@ -1,12 +1,11 @@
 import type { Landing, PrSeen } from '../../../../src-shared/schemas/landing.ts';
 import { reviewWordOf } from '../../../../src-shared/schemas/landing.ts';
+import { forgeClient, LandingError } from '../../../forges/index.ts';
 import type { StoredLanding } from '../repos/landings-repo.ts';
-import { forgeClient } from './forge.ts';
 import type { LandingDeps } from './landing-deps.ts';
 import { landingChanged } from './landing-deps.ts';
 import { forgetBase, soonAfter } from './pr-base.ts';
 import { askOfPull, fixOf, releaseHomes } from './pr-fix.ts';
-import { LandingError } from './push.ts';
 
 /** When a landing is polled next: twice as long after each poll, from `firstMs`, at most `maxMs`. */
 export function nextPollIn(polls: number, follow: LandingDeps['follow']): number {
@@ -62,7 +61,7 @@ async function pollOnce(
       : `the secret "${forge.token_secret}" is not set: pull request #${l.pr_number} is not followed until it is`;
     return landingChanged(deps, later({ ...l, message: why }), l.state);
   }
-  const gh = forgeClient(forge, token);
+  const gh = await forgeClient(forge, token);
   // Its agent at work on what the pull request asked: started, waited for, or its commit pushed.
   if (l.state === 'fixing') return fixOf(deps, l, () => gh);
   try {

@@ -1,26 +1,26 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ForgeKind } from '../../../../src-shared/schemas/forge.ts';
-import type { RequestTarget } from '../../../http/request-target.ts';
-import { sendJson } from '../../../http/respond.ts';
-import { createGiteaHookRoute } from './gitea-webhook.ts';
-import { createGitLabHookRoute } from './gitlab-webhook.ts';
+import type { HookDesk, HookRoute } from '../../../forges/index.ts';
+import { forgeHookRoutes } from '../../../forges/index.ts';
 import type { LandingDeps } from './landing-deps.ts';
-import { createForgeHookRoute } from './webhook.ts';
 
-type HookRoute = (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => Promise<void>;
-
-/** `POST /api/forge/<kind>/<workspace>`: each forge's webhooks, by the kind their path names. */
+/**
+ * `POST /api/forge/<kind>/<workspace>`: the forges' webhook routes, handed the landing's side: the
+ * workspaces and secrets a delivery is checked against, and the open pull requests it makes due
+ * for a poll (`pollNow`, at once).
+ */
 export function createForgeHookRoutes(deps: LandingDeps, pollNow: () => Promise<void>): HookRoute {
-  const byKind: Partial<Record<ForgeKind, HookRoute>> = {
-    github: createForgeHookRoute(deps, pollNow),
-    gitlab: createGitLabHookRoute(deps, pollNow),
-    gitea: createGiteaHookRoute(deps, pollNow),
+  const desk: HookDesk = {
+    workspace: (id) => deps.store.workspaces.get(id),
+    secret: (name) => deps.secrets.get(name),
+    due: (workspaceId, which) => {
+      const due = deps.store.landings
+        .followed()
+        .filter((l) => l.workspace_id === workspaceId && l.state === 'open' && which(l));
+      for (const l of due) deps.store.landings.save({ ...l, next_poll_at: 0 });
+      return due.length;
+    },
+    pollNow,
+    issuesDelivered: deps.issuesDelivered,
+    log: (err, doing) => deps.log(err, doing),
   };
-  return async (req, res, target) => {
-    const kind = target.segments[3] ?? '';
-    const route = Object.hasOwn(byKind, kind) ? byKind[kind as ForgeKind] : undefined;
-    if (!route)
-      return sendJson(res, 404, { error: { code: 'not_found', message: `no webhooks for forge "${kind}"` } });
-    return route(req, res, target);
-  };
+  return forgeHookRoutes(desk);
 }

@@ -2,14 +2,14 @@ import type { LandMode, LandRequest } from '../../../../src-shared/schemas/landi
 import type { Plan, TaskSpec } from '../../../../src-shared/schemas/plan.ts';
 import type { CodingOutput, Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
+import { forgeClient, gitUserOf, LandingError } from '../../../forges/index.ts';
 import type { LandingAsked, StoredLanding } from '../repos/landings-repo.ts';
 import { branchTip, mergeBranches } from '../workspaces/index.ts';
-import { forgeClient } from './forge.ts';
 import type { LandingDeps } from './landing-deps.ts';
 import { landingChanged, secretsToScan } from './landing-deps.ts';
 import type { PrTask } from './pr-text.ts';
 import { prText } from './pr-text.ts';
-import { gitUserOf, LandingError, pushBranch } from './push.ts';
+import { pushBranch } from './push.ts';
 
 /** One branch to land: a task's final branch, or the run's merged branch (`task_id` null). */
 interface Target {
@@ -264,7 +264,7 @@ async function landOne(
       rec.state,
     );
     if (rec.mode === 'push' || !remote.forge || !token || !tokenName) return next;
-    const forge = forgeClient(remote.forge, token);
+    const forge = await forgeClient(remote.forge, token);
     const run = store.runs.get(rec.run_id);
     const text = prText({
       plan: { plan_id: plan.plan_id, name: plan.name, goal: plan.goal },

@@ -58,25 +58,29 @@ export function createLander(deps: LandingDeps, opts: { tickMs?: number; enabled
     },
     start() {
       if (opts.enabled === false) return;
-      unsubscribe = deps.bus.subscribe((batch) => {
-        for (const e of batch) {
-          if (e.name !== 'run.updated') continue;
-          // A pull request's fix round ended: its landing pushes the fix (the fix run lands nothing itself).
-          const owner = deps.store.landings.fixedIn(e.payload.id);
-          if (owner) {
-            if (e.payload.status !== 'executing' && owner.state === 'fixing') {
-              deps.store.landings.save({ ...owner, next_poll_at: 0 });
-              void tick();
+      unsubscribe = deps.bus.subscribe(
+        (batch) => {
+          for (const e of batch) {
+            if (e.name !== 'run.updated') continue;
+            // A pull request's fix round ended: its landing pushes the fix (the fix run lands nothing itself).
+            const owner = deps.store.landings.fixedIn(e.payload.id);
+            if (owner) {
+              if (e.payload.status !== 'executing' && owner.state === 'fixing') {
+                deps.store.landings.save({ ...owner, next_poll_at: 0 });
+                void tick();
+              }
+              continue;
             }
-            continue;
+            if (e.payload.status !== 'completed') continue;
+            // The run as the event has it says which plan version it ran (its counts are not needed).
+            const run = e.payload;
+            const plan = deps.store.plans.get(run.plan_id, run.plan_version)?.plan;
+            if ((plan?.land ?? 'none') === 'none') continue;
+            land(e.payload.id).catch((err: unknown) => deps.log(err, `landing run ${e.payload.id}`));
           }
-          if (e.payload.status !== 'completed') continue;
-          const run = deps.store.runs.get(e.payload.id);
-          const plan = run && deps.store.plans.get(run.plan_id, run.plan_version)?.plan;
-          if ((plan?.land ?? 'none') === 'none') continue;
-          land(e.payload.id).catch((err: unknown) => deps.log(err, `landing run ${e.payload.id}`));
-        }
-      });
+        },
+        ['run.updated'],
+      );
       following = startFollowing(deps, opts.tickMs ?? 5_000, reland);
       // Runs that completed while Baton was stopping, before their landing was recorded (the last week's).
       const since = new Date(deps.clock() - 7 * 24 * 3_600_000).toISOString();

@@ -1,12 +1,13 @@
 import { FORGE_LABELS } from '../../../../src-shared/schemas/forge.ts';
 import type { PrFix } from '../../../../src-shared/schemas/landing.ts';
+import type { PullState } from '../../../forges/index.ts';
+import { FORGES, gitUserOf, LandingError } from '../../../forges/index.ts';
 import type { StoredLanding } from '../repos/landings-repo.ts';
 import { git } from '../workspaces/git.ts';
-import type { PullState } from './forge.ts';
 import type { LandingDeps } from './landing-deps.ts';
 import { landingChanged } from './landing-deps.ts';
 import { maxRounds, startFix, taskSpecOf } from './pr-fix.ts';
-import { fetchBranch, gitUserOf, LandingError } from './push.ts';
+import { fetchBranch } from './push.ts';
 import { isAncestorOf, tryRebase } from './rebase.ts';
 
 /**
@@ -52,10 +53,11 @@ export async function baseOfPull(
   if (l.task_id === null || !deps.rerun) return null;
   // GitHub computes it (the base or the branch just moved): the pull request is read again soon (`soonAfter`).
   if (pr.mergeable === null) return null;
-  // `behind` on GitHub: it merges, but the base's branch protection wants it up to date before it
-  // merges. (Gitea's `behind`, derived in gitea.ts, says only that the base moved: nothing asked.)
+  // `behind` on a forge that says so (GitHub): it merges, but the base's branch protection wants
+  // it up to date before it merges. (Elsewhere `behind` says only that the base moved: nothing asked.)
   const kind = deps.store.workspaces.get(l.workspace_id)?.remote?.forge?.kind ?? 'github';
-  const behind = kind === 'github' && pr.mergeable === true && pr.mergeable_state === 'behind';
+  const behind =
+    FORGES[kind].supports.updateWhenBehind && pr.mergeable === true && pr.mergeable_state === 'behind';
   if (!behind && (pr.mergeable !== false || pr.mergeable_state !== 'dirty')) return null;
   const key = `base:${pr.base_sha}:${pr.head_sha}`;
   if (l.handled.includes(key)) return null;

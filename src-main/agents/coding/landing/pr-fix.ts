@@ -2,14 +2,15 @@ import { rm } from 'node:fs/promises';
 import { DEFAULT_FIX_ROUNDS } from '../../../../src-shared/schemas/checks.ts';
 import type { PrFix } from '../../../../src-shared/schemas/landing.ts';
 import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
+import type { ChecksSeen, ForgeClient, PullState, ReviewSeen } from '../../../forges/index.ts';
+import { gitUserOf, LandingError } from '../../../forges/index.ts';
 import type { StoredLanding } from '../repos/landings-repo.ts';
 import { git } from '../workspaces/git.ts';
-import type { ChecksSeen, ForgeClient, PullState, ReviewSeen } from './forge.ts';
 import type { LandingDeps } from './landing-deps.ts';
 import { landingChanged, secretsToScan } from './landing-deps.ts';
 import { baseOfPull, rebasedRef } from './pr-base.ts';
 import { commentMarker, fixedComment, prAsk } from './pr-loop.ts';
-import { gitUserOf, LandingError, pushBranch } from './push.ts';
+import { pushBranch } from './push.ts';
 import { isAncestorOf, tryRebase } from './rebase.ts';
 
 /** The plan's task a landing is of. */

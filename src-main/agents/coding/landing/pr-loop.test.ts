@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChecksSeen, ReviewSeen } from './forge.ts';
+import type { ChecksSeen, ReviewSeen } from '../../../forges/index.ts';
 import type { LoopSoFar } from './pr-loop.ts';
 import { commentMarker, fixedComment, prAsk } from './pr-loop.ts';
 

@@ -1,5 +1,5 @@
 import type { PrFix } from '../../../../src-shared/schemas/landing.ts';
-import type { ChecksSeen, ReviewSeen } from './forge.ts';
+import type { ChecksSeen, ReviewSeen } from '../../../forges/index.ts';
 
 /** What an open pull request's checks and reviews ask of its agent. */
 export type PrAsk =

@@ -2,8 +2,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type GitRemote, startGitRemote } from '../../../../test/kit/git-remote.ts';
+import { LandingError } from '../../../forges/index.ts';
 import { makeRepo, type TempRepo } from '../workspaces/testing/temp-repo.ts';
-import { LandingError, pushBranch } from './push.ts';
+import { pushBranch } from './push.ts';
 
 const TOKEN = 'ghp_right';
 /** No secret to look for. */

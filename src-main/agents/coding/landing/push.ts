@@ -1,15 +1,7 @@
+import { LandingError } from '../../../forges/index.ts';
 import type { HeldSecret } from '../../../secrets/held.ts';
 import { firstLines, GitError, git } from '../workspaces/git.ts';
 import { scanForSecrets, secretsFound } from './secret-scan.ts';
-
-/** Why a push did not happen, in words a person acts on; `reason` for code. */
-export class LandingError extends Error {
-  readonly reason: 'auth' | 'rights' | 'refused' | 'not_ours' | 'unreachable' | 'gone' | 'forge' | 'secret';
-  constructor(reason: LandingError['reason'], message: string) {
-    super(message);
-    this.reason = reason;
-  }
-}
 
 export interface PushInput {
   /** The local repository (the workspace). */
@@ -21,7 +13,7 @@ export interface PushInput {
   branch: string;
   /** The token for an http(s) remote (sent as basic auth, `x-access-token`, as GitHub takes it); never on a command line. */
   token?: string | undefined;
-  /** The basic-auth user the token goes with (`gitUserOf`); default `x-access-token`. */
+  /** The basic-auth user the token goes with (its forge's `gitUser`, `gitUserOf`); default `x-access-token`. */
   user?: string | undefined;
   /** The commit Baton pushed to this branch last time (its record), or null. */
   pushedBefore: string | null;
@@ -54,14 +46,6 @@ export interface PushResult {
   /** Where the remote branch was before (null: it did not exist). */
   before: string | null;
 }
-
-/**
- * The basic-auth user a forge takes a token with over HTTPS: GitLab takes any user with a
- * personal, project or group access token but only `oauth2` with an OAuth token, so `oauth2`;
- * GitHub (and the others) `x-access-token`.
- */
-export const gitUserOf = (kind: string | undefined): string =>
-  kind === 'gitlab' ? 'oauth2' : 'x-access-token';
 
 /** The environment that hands git the token as an HTTP header, never in its arguments or URL. */
 function authEnv(url: string, token: string | undefined, user = 'x-access-token'): Record<string, string> {

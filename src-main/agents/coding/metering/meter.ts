@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { createServer, Agent as HttpAgent, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { costOf, type PriceTable, priceFor, roundUsd, type TokenCounts } from '../streams/prices.ts';
 import { keyRefusal, swapKey } from './keys.ts';
@@ -15,6 +13,11 @@ import {
   refusalBody,
   wireOf,
 } from './wires.ts';
+
+// Not `import … from 'node:http'`: Node builds those modules' ESM faces with every export, and
+// node:http's WebSocket getter loads undici, a fifth of a second of every Baton start for nothing.
+const { createServer, Agent: HttpAgent, request: httpRequest } = process.getBuiltinModule('node:http');
+const { Agent: HttpsAgent, request: httpsRequest } = process.getBuiltinModule('node:https');
 
 /** What an attempt's model calls through the endpoint have cost so far. */
 export interface MeterSpent {

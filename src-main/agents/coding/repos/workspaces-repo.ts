@@ -1,5 +1,6 @@
 import type { WorkspaceCheck } from '../../../../src-shared/schemas/checks.ts';
 import type { WorkspaceRemote } from '../../../../src-shared/schemas/forge.ts';
+import type { Approvers } from '../../../../src-shared/schemas/people.ts';
 import type { ProtectedName } from '../../../../src-shared/schemas/protected-paths.ts';
 import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
@@ -16,6 +17,7 @@ interface WorkspaceRow {
   allow_protected_writes: string;
   checks: string;
   remote: string | null;
+  approvers: string | null;
   created_at: string;
 }
 
@@ -30,6 +32,7 @@ const toWorkspace = (r: WorkspaceRow): Workspace => ({
   allow_protected_writes: JSON.parse(r.allow_protected_writes) as ProtectedName[],
   checks: JSON.parse(r.checks) as WorkspaceCheck[],
   remote: r.remote === null ? null : (JSON.parse(r.remote) as WorkspaceRemote),
+  ...(r.approvers === null ? {} : { approvers: JSON.parse(r.approvers) as Approvers }),
   created_at: r.created_at,
 });
 
@@ -38,8 +41,8 @@ export function createWorkspacesRepo(db: Db) {
   const list = db.prepare<[], WorkspaceRow>('SELECT * FROM workspaces ORDER BY id');
   const get = db.prepare<[string], WorkspaceRow>('SELECT * FROM workspaces WHERE id = ?');
   const insert =
-    db.prepare(`INSERT INTO workspaces (id, path, base_branch, setup_command, env, keep_ignored, sandbox, allow_protected_writes, checks, remote, created_at)
-    VALUES (@id, @path, @base_branch, @setup_command, @env, @keep_ignored, @sandbox, @allow_protected_writes, @checks, @remote, @created_at) ON CONFLICT(id) DO NOTHING`);
+    db.prepare(`INSERT INTO workspaces (id, path, base_branch, setup_command, env, keep_ignored, sandbox, allow_protected_writes, checks, remote, approvers, created_at)
+    VALUES (@id, @path, @base_branch, @setup_command, @env, @keep_ignored, @sandbox, @allow_protected_writes, @checks, @remote, @approvers, @created_at) ON CONFLICT(id) DO NOTHING`);
   const del = db.prepare('DELETE FROM workspaces WHERE id = ?');
   const setSandbox = db.prepare<[string | null, string]>('UPDATE workspaces SET sandbox = ? WHERE id = ?');
   const setChecks = db.prepare<[string, string]>('UPDATE workspaces SET checks = ? WHERE id = ?');
@@ -52,6 +55,9 @@ export function createWorkspacesRepo(db: Db) {
   );
   const setEnv = db.prepare<[string, string]>('UPDATE workspaces SET env = ? WHERE id = ?');
   const setKeep = db.prepare<[string, string]>('UPDATE workspaces SET keep_ignored = ? WHERE id = ?');
+  const setApprovers = db.prepare<[string | null, string]>(
+    'UPDATE workspaces SET approvers = ? WHERE id = ?',
+  );
   return {
     list: (): Workspace[] => list.all().map(toWorkspace),
     get(id: string): Workspace | undefined {
@@ -69,6 +75,7 @@ export function createWorkspacesRepo(db: Db) {
         allow_protected_writes: JSON.stringify(w.allow_protected_writes ?? []),
         checks: JSON.stringify(w.checks),
         remote: w.remote ? JSON.stringify(w.remote) : null,
+        approvers: w.approvers ? JSON.stringify(w.approvers) : null,
       }).changes > 0,
     /** Replaces a workspace's checks; true if it exists. */
     setChecks: (id: string, checks: WorkspaceCheck[]): boolean =>
@@ -90,6 +97,9 @@ export function createWorkspacesRepo(db: Db) {
     /** Replaces the ignored paths a pooled worktree keeps between attempts; true if it exists. */
     setKeepIgnored: (id: string, patterns: readonly string[]): boolean =>
       setKeep.run(JSON.stringify(patterns), id).changes > 0,
+    /** Replaces who may decide the approvals of work in it (null: as the plan says); true if it exists. */
+    setApprovers: (id: string, approvers: Approvers | null): boolean =>
+      setApprovers.run(approvers === null ? null : JSON.stringify(approvers), id).changes > 0,
     remove: (id: string): boolean => del.run(id).changes > 0,
   };
 }

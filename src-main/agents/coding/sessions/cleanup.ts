@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import type { TaskSession } from '../../../../src-shared/schemas/workspace.ts';
 import { BackgroundWork } from '../../../base/background.ts';
 import type { ErrorLog } from '../../../base/log-line.ts';
-import { stopOrphans } from '../../../engine/attempt-leftovers.ts';
+import { mayHaveLeftovers, stopOrphans } from '../../../engine/attempt-leftovers.ts';
 import type { RunEnded, TaskEnded } from '../../../engine/executor.ts';
 import type { EventBus } from '../../../events/event-bus.ts';
 import type { CodingStore } from '../repos/coding-store.ts';
@@ -157,7 +157,9 @@ export class WorktreeCleanup {
       // Their work committed first (`keepWork`), they are parked like a done task's.
       for (const s of store.sessions.forRun(runId))
         if (s.state === 'active') await discardWorktree(this.deps, s, this.parkInto());
-      await stopOrphans(store.attemptScope, runId);
+      // Programs its attempts left, found by their marker (none to look for where none was started).
+      if (mayHaveLeftovers(store.attemptScope, runId, end.resumed))
+        await stopOrphans(store.attemptScope, runId);
     });
   }
 

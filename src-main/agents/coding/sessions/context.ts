@@ -5,6 +5,7 @@ import { attemptMarker } from '../../../engine/attempt-leftovers.ts';
 import type { AttemptSetup, CodingContext, ResumeRequest } from '../../../engine/executor.ts';
 import type { SessionSpent } from '../../../store/steps-repo.ts';
 import type { CodingStore } from '../repos/coding-store.ts';
+import { pricesWith } from '../streams/prices.ts';
 import { repositoryMissing } from '../workspaces/index.ts';
 import { parkedFolder } from './cleanup.ts';
 import { endedText } from './kept-work.ts';
@@ -31,6 +32,8 @@ export interface ContextDeps {
   worktreeRoot: string;
   /** How many finished worktrees each workspace keeps parked; 0: none. */
   parkedWorktrees: number;
+  /** The time now (ISO 8601): which prices are in effect for the attempt. */
+  iso?: () => string;
 }
 
 /**
@@ -120,6 +123,7 @@ export function codingContextOf(deps: ContextDeps, setup: AttemptSetup): CodingC
     session,
     resume,
     prior,
+    prices: pricesWith(store.prices.inEffectAt(deps.iso?.() ?? new Date().toISOString())),
     marker: attemptMarker(setup.marker_scope, runId, task.task_id, task.attempt),
     on_conflict: spec.on_conflict ?? 'fail',
     pool: deps.parkedWorktrees > 0 ? parkedFolder(deps.worktreeRoot, workspace.id) : null,

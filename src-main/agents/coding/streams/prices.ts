@@ -38,6 +38,33 @@ export const DEFAULT_PRICES: PriceTable = {
   'o4-mini': { input_per_mtok: 1.1, output_per_mtok: 4.4, cached_input_per_mtok: 0.275 },
 };
 
+/** The day Baton's own prices are said to take effect from (`DEFAULT_PRICES_AS_OF`'s first). */
+export const DEFAULT_PRICES_FROM = `${DEFAULT_PRICES_AS_OF}-01`;
+
+/**
+ * Baton's table with the prices people set over it (those in effect at the time asked: the
+ * store's `prices.inEffectAt`): what a coding agent's calls are priced from, its own `prices` over
+ * both.
+ */
+export function pricesWith(
+  set: readonly {
+    model: string;
+    input_per_mtok: number;
+    output_per_mtok: number;
+    cached_input_per_mtok: number | null;
+  }[],
+): PriceTable {
+  if (set.length === 0) return DEFAULT_PRICES;
+  const table: Record<string, ModelPrice> = { ...DEFAULT_PRICES };
+  for (const p of set)
+    table[p.model] = {
+      input_per_mtok: p.input_per_mtok,
+      output_per_mtok: p.output_per_mtok,
+      ...(p.cached_input_per_mtok === null ? {} : { cached_input_per_mtok: p.cached_input_per_mtok }),
+    };
+  return table;
+}
+
 /**
  * The price of `model` in `table`: by its exact name, else without a provider prefix
  * (`anthropic/claude-sonnet-4-5`, opencode's `provider/model`), else without a date suffix

@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { Identity } from '../../store/identity.ts';
 import { useBaton } from '../../store/index.ts';
 import { Modal, useModal } from '../shared/Modal.tsx';
+import { RouteLink } from '../shared/RouteLink.tsx';
 
 /** "Other" in the choice of who you are: a name that is none of the human agents. */
 const SOMEONE_ELSE = '';
@@ -115,6 +116,19 @@ function IdentityAsk({ why }: { why: string }) {
 export function IdentityLine() {
   const identity = useBaton((s) => s.identity);
   const change = useBaton((s) => s.changeIdentity);
+  const me = useBaton((s) => s.me);
+  // A proven person: who is signed in, never a name typed here.
+  if (me?.person)
+    return (
+      <div className="identity-line">
+        <span className="small">
+          Signed in as <strong>{me.person.name}</strong> <span className="muted">({me.role})</span>
+        </span>
+        <RouteLink to={{ screen: 'settings', tab: 'people' }} className="link small">
+          You
+        </RouteLink>
+      </div>
+    );
   return (
     <div className="identity-line">
       <span className="small">

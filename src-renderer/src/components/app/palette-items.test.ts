@@ -41,6 +41,10 @@ describe('the command palette’s entries', () => {
       route: { screen: 'logs', search: { tab: 'audit', q: '' } },
     });
     expect(byId.get('settings:secrets')?.label).toBe('Settings: Secrets');
+    expect(byId.get('screen:spend')).toMatchObject({
+      label: 'Spend',
+      action: { kind: 'go', route: { screen: 'spend', filter: {} } },
+    });
   });
 
   it('offers plans (archived ones said so), running a plan that is not archived, what waits, agents and every run read', () => {

@@ -45,6 +45,7 @@ const SETTINGS_WORDS: Record<SettingsTab, string> = {
   secrets: 'Secrets',
   notifications: 'Notifications',
   'worker-tokens': 'Worker tokens',
+  people: 'People',
 };
 
 /** The address of a screen as the sidebar opens it (none for the plan page, reached by a plan). */
@@ -62,6 +63,8 @@ function screenAddress(view: View): Route | null {
       return { screen: 'mytasks' };
     case 'agents':
       return { screen: 'agents', agentId: null };
+    case 'spend':
+      return { screen: 'spend', filter: {} };
     case 'workspaces':
     case 'projects':
       return { screen: view };

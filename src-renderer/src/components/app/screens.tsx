@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import { lazy } from 'react';
+import { useBaton } from '../../store/index.ts';
 import type { View } from '../../views.ts';
 import { PlansScreen } from '../plans/PlansScreen.tsx';
 
@@ -41,6 +42,15 @@ export const SCREENS: Record<View, ComponentType> = {
   projects: onDemand(
     () => import('../projects/ProjectsView.tsx'),
     (m) => m.ProjectsView,
+  ),
+  spend: onDemand(
+    () => {
+      // Its figures are read while its code loads (the sidebar opens it without going through an address).
+      const s = useBaton.getState();
+      void s.loadSpend(s.spendFilter);
+      return import('../spend/SpendView.tsx');
+    },
+    (m) => m.SpendView,
   ),
   memory: onDemand(
     () => import('../logs/BuildLogsView.tsx'),

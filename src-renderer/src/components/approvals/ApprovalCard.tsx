@@ -1,9 +1,11 @@
 import type { ReactElement } from 'react';
 import { lazy, Suspense } from 'react';
 import type { ApprovalKind, ApprovalView, BlockedWork } from '../../../../src-shared/schemas/approval.ts';
+import { decidersText, mayDecide } from '../../../../src-shared/schemas/people.ts';
 import { spendText } from '../../format/cost.ts';
 import { plural } from '../../format/plural.ts';
 import { startedByText } from '../../format/started-by.ts';
+import { useBaton } from '../../store/index.ts';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { RouteLink } from '../shared/RouteLink.tsx';
 import { ApprovalBody, ApprovalPill } from './ApprovalBody.tsx';
@@ -94,6 +96,11 @@ export function ApprovalCard({
   // a kind with a review of its own takes the card's whole width.
   const review = reviewOf(a, onDeciding);
   const plain = review === null;
+  // Who may decide it, as the host will check: controls a person may not use are not offered.
+  const me = useBaton((s) => s.me);
+  const may = me
+    ? mayDecide(a.deciders, { name: me.person?.name ?? null, role: me.role })
+    : { ok: true as const };
   return (
     <section className="approval-detail" aria-label={`Approval for ${a.task_id}`} data-approval={a.id}>
       <div className={`card approval-card current${plain ? ' split' : ''}`}>
@@ -115,7 +122,13 @@ export function ApprovalCard({
           <ApprovalOrigin approval={a} />
         </div>
         <div className="card-decide">
-          {review ?? <ApprovalDecision approval={a} onDeciding={onDeciding} />}
+          {may.ok ? (
+            (review ?? <ApprovalDecision approval={a} onDeciding={onDeciding} />)
+          ) : (
+            <p className="small muted not-yours" role="note">
+              You cannot decide this: {may.why}.
+            </p>
+          )}
         </div>
       </div>
     </section>
@@ -167,7 +180,8 @@ export function ApprovalOrigin({ approval: a }: { approval: ApprovalView }) {
         <code>{a.run_id}</code>
       </RouteLink>
       {startedBy && ` · ${startedBy}`}
-      {a.cost > 0 && ` · cost ${spendText(a.cost)}`} · <RelativeTime at={a.requested_at} prefix="asked" />
+      {a.cost > 0 && ` · cost ${spendText(a.cost)}`} · <RelativeTime at={a.requested_at} prefix="asked" /> ·{' '}
+      <span className="deciders">{a.deciders ? `decided by ${decidersText(a.deciders)}` : ''}</span>
     </p>
   );
 }

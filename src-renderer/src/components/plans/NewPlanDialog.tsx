@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ScopeDraft } from '../../../../src-shared/contract/domains/scope.ts';
 import type { PlanInput } from '../../../../src-shared/schemas/plan.ts';
@@ -6,8 +6,10 @@ import { api } from '../../api/client.ts';
 import { errorText } from '../../api/errors.ts';
 import { useBaton } from '../../store/index.ts';
 import { Modal, useModal } from '../shared/Modal.tsx';
-import { DraftReview } from './DraftReview.tsx';
 import { planIdProblem } from './draft-review.ts';
+
+/** The draft's review, with its graph (React Flow) and checks (zod): fetched when a draft is made, not with the app. */
+const DraftReview = lazy(() => import('./DraftReview.tsx').then((m) => ({ default: m.DraftReview })));
 
 /** Opens the new-plan dialog; the sidebar has one, the first open's steps another. */
 export function NewPlanButton({ label = 'New plan…' }: { label?: string }) {
@@ -94,7 +96,9 @@ export function NewPlanDialog() {
             <p className="small draft-goal">
               <span className="muted">Goal:</span> {goal}
             </p>
-            <DraftReview draft={draft} plan={plan} idProblem={idProblem} onChange={setPlan} />
+            <Suspense fallback={<p className="muted">Showing the draft…</p>}>
+              <DraftReview draft={draft} plan={plan} idProblem={idProblem} onChange={setPlan} />
+            </Suspense>
           </>
         ) : (
           <GoalStep goal={goal} onGoal={setGoal} />

@@ -4,7 +4,7 @@ import type { Project } from '../../../../src-shared/schemas/project.ts';
 import type { SpendReport } from '../../../../src-shared/schemas/run.ts';
 import { api } from '../../api/client.ts';
 import { contractIssues } from '../../api/errors.ts';
-import { spendMeter, spendWords } from '../../format/budget.ts';
+import { spendWords } from '../../format/budget.ts';
 import { lastRuns } from '../../store/all-runs.ts';
 import { useBaton } from '../../store/index.ts';
 import { InputField } from '../shared/InputField.tsx';
@@ -18,7 +18,7 @@ import {
   projectErrorsOf,
 } from './project-form.ts';
 
-/** Projects: goal, phase, budget, and what their plans have spent. */
+/** Projects: goal, phase, budget, and what their plans have spent (each a link to its spend on Spend). */
 export function ProjectsView() {
   const fail = useBaton((s) => s.fail);
   const notify = useBaton((s) => s.notify);
@@ -233,7 +233,10 @@ function ProjectPlans({ project }: { project: string }) {
   );
 }
 
-/** What a project has spent, in words and on a meter that turns red past the budget. */
+/**
+ * What a project has spent against its budget, in words, as a link to its spend on the Spend
+ * screen (by day, what each plan, agent and model cost; its budget there beside its plans').
+ */
 function SpendCell({
   project,
   spent,
@@ -248,16 +251,12 @@ function SpendCell({
   const words = spendWords(spent, budget, unknown);
   const over = budget !== null && spent > budget;
   return (
-    <div className="spend">
-      <span className={over ? 'spend-over' : undefined}>{words}</span>
-      {budget !== null && (
-        <meter
-          className="meter"
-          aria-label={`Spent of ${project}'s budget`}
-          title={words}
-          {...spendMeter(spent, budget)}
-        />
-      )}
-    </div>
+    <RouteLink
+      to={{ screen: 'spend', filter: { project } }}
+      className={`link${over ? ' spend-over' : ''}`}
+      title={`See what ${project} spent, day by day, on Spend`}
+    >
+      {words}
+    </RouteLink>
   );
 }

@@ -15,6 +15,10 @@ export const KIND_LABELS: Record<NotificationKind, { label: string; hint: string
   run_failed: { label: 'A run failed', hint: '' },
   run_completed: { label: 'A run completed', hint: '' },
   budget_exceeded: { label: 'A budget was passed', hint: 'a task waits for approval to spend more' },
+  budget_reached: {
+    label: 'A budget was reached',
+    hint: 'what a plan, run or project was charged reached its budget',
+  },
 };
 
 /**

@@ -1,5 +1,6 @@
 import type { SettingsTab } from '../../routes/routes.ts';
 import { useBaton } from '../../store/index.ts';
+import { PeoplePanel } from '../people/PeoplePanel.tsx';
 import { ErrorBoundary } from '../shared/ErrorBoundary.tsx';
 import { Tabs } from '../shared/Tabs.tsx';
 import { NotificationsPanel } from './NotificationsPanel.tsx';
@@ -12,6 +13,7 @@ const LABELS: Record<SettingsTab, string> = {
   secrets: 'Secrets',
   notifications: 'Notifications',
   'worker-tokens': 'Worker tokens',
+  people: 'People',
 };
 
 /**
@@ -48,6 +50,8 @@ export function SettingsView() {
             <SecretsPanel />
           ) : tab === 'notifications' ? (
             <NotificationsPanel />
+          ) : tab === 'people' ? (
+            <PeoplePanel />
           ) : (
             <WorkerTokensPanel />
           )}

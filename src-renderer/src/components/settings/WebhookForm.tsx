@@ -16,6 +16,7 @@ export const EVENT_LABELS: Record<WebhookEvent, string> = {
   'approval.waiting': 'Approval waiting',
   'approval.decided': 'Approval decided',
   'budget.exceeded': 'Budget passed',
+  'budget.reached': 'Budget reached',
 };
 
 interface Draft {

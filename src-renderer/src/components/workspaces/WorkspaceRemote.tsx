@@ -7,7 +7,14 @@ import { useBaton } from '../../store/index.ts';
 import { FormActions, FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
 import type { RemoteDraft, RemoteErrors } from './remote-form.ts';
-import { originDraft, REMOTE_LABELS, remoteDraftOf, remoteErrorsOf, remoteInputOf } from './remote-form.ts';
+import {
+  FORGE_FIELD_HINTS,
+  originDraft,
+  REMOTE_LABELS,
+  remoteDraftOf,
+  remoteErrorsOf,
+  remoteInputOf,
+} from './remote-form.ts';
 
 /**
  * Edits where a workspace's work lands: its git remote and the forge that hosts it (saved with
@@ -107,42 +114,18 @@ export function WorkspaceRemote({ w, onDone }: { w: Workspace; onDone(): void })
         </label>
         {d.forge !== 'none' && (
           <>
-            {field(
-              'repo',
-              'acme/app',
-              d.forge === 'gitlab'
-                ? 'The project on GitLab, group/name (or group/subgroup/name).'
-                : 'The repository on the forge, owner/name.',
-            )}
+            {field('repo', 'acme/app', FORGE_FIELD_HINTS[d.forge].repo)}
             {field(
               'token_secret',
               'e.g. github.token',
               'The name of the secret holding the forge token (set it under Secrets or as BATON_SECRET_<NAME>).',
             )}
-            {d.forge === 'gitea'
-              ? field(
-                  'api_url',
-                  'https://gitea.example.com',
-                  'Required: the address of your Gitea or Forgejo (its API is under /api/v1).',
-                )
-              : d.forge === 'gitlab'
-                ? field(
-                    'api_url',
-                    'https://gitlab.com/api/v4',
-                    'Optional. Self-managed GitLab: https://<host>/api/v4.',
-                  )
-                : field(
-                    'api_url',
-                    'https://api.github.com',
-                    'Optional. GitHub Enterprise: https://<host>/api/v3.',
-                  )}
             {field(
-              'webhook_secret',
-              `e.g. ${d.forge}.hook`,
-              d.forge === 'gitlab'
-                ? "Optional. The name of the secret set as the GitLab webhook's secret token; without it, merge requests are polled."
-                : `Optional. The name of the secret ${FORGE_LABELS[d.forge]} signs its webhooks with; without it, pull requests are polled.`,
+              'api_url',
+              FORGE_FIELD_HINTS[d.forge].api_url.placeholder,
+              FORGE_FIELD_HINTS[d.forge].api_url.hint,
             )}
+            {field('webhook_secret', `e.g. ${d.forge}.hook`, FORGE_FIELD_HINTS[d.forge].webhook_secret)}
           </>
         )}
       </div>

@@ -28,6 +28,38 @@ export const REMOTE_LABELS: Record<RemoteField, string> = {
   webhook_secret: 'Webhook secret',
 };
 
+/** What the form says under each forge's own fields: total over the forge kinds, so a new forge says its own. */
+export const FORGE_FIELD_HINTS: Record<
+  ForgeKind,
+  { repo: string; api_url: { placeholder: string; hint: string }; webhook_secret: string }
+> = {
+  github: {
+    repo: 'The repository on the forge, owner/name.',
+    api_url: {
+      placeholder: 'https://api.github.com',
+      hint: 'Optional. GitHub Enterprise: https://<host>/api/v3.',
+    },
+    webhook_secret: `Optional. The name of the secret ${FORGE_LABELS.github} signs its webhooks with; without it, pull requests are polled.`,
+  },
+  gitlab: {
+    repo: 'The project on GitLab, group/name (or group/subgroup/name).',
+    api_url: {
+      placeholder: 'https://gitlab.com/api/v4',
+      hint: 'Optional. Self-managed GitLab: https://<host>/api/v4.',
+    },
+    webhook_secret:
+      "Optional. The name of the secret set as the GitLab webhook's secret token; without it, merge requests are polled.",
+  },
+  gitea: {
+    repo: 'The repository on the forge, owner/name.',
+    api_url: {
+      placeholder: 'https://gitea.example.com',
+      hint: 'Required: the address of your Gitea or Forgejo (its API is under /api/v1).',
+    },
+    webhook_secret: `Optional. The name of the secret ${FORGE_LABELS.gitea} signs its webhooks with; without it, pull requests are polled.`,
+  },
+};
+
 export function remoteDraftOf(r: WorkspaceRemote | null | undefined): RemoteDraft {
   return {
     url: r?.url ?? '',

@@ -289,7 +289,7 @@ describe('coding CLI adapters', () => {
         path: ['max_cost_usd'],
         message: expect.stringContaining(`needs a provider for cli "${cli}"`),
       });
-      const withProvider = { provider: { base_url: 'http://127.0.0.1:9/v1' } };
+      const withProvider = { provider: { base_url: 'http://127.0.0.1:9/v1' }, model: 'm' };
       expect(
         agentSchema.safeParse({ id: 'c', kind: 'coding', cli, max_cost_usd: 5, ...withProvider }).success,
       ).toBe(true);

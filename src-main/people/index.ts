@@ -1,0 +1,12 @@
+/**
+ * The people wing's front door: what the core (the app, the hosts, the CLI) uses of it. Nothing
+ * outside `people/` imports a file inside it but this one.
+ */
+export { peopleHandlers } from './handlers.ts';
+export type { People, PeopleOptions, SignInResult } from './people.ts';
+export { createPeople } from './people.ts';
+export { authorize, LEAST_ROLE } from './permissions.ts';
+export type { Principal } from './principal.ts';
+export { asPrincipal, currentPrincipal, LOCAL } from './principal.ts';
+export { AUTH_PATH, createAuthRoutes } from './routes.ts';
+export type { Ended, SessionLimits } from './sessions.ts';

@@ -1,0 +1,102 @@
+import { startAuthentication, startRegistration } from '@simplewebauthn/browser';
+import { CSRF_HEADER } from '../../../src-shared/contract/socket-auth.ts';
+import type { Person, Role } from '../../../src-shared/schemas/people.ts';
+import { TOKEN_KEY } from './access.ts';
+
+/**
+ * Signing in, joining by invitation and adding a passkey: the host's `/auth/` routes, from this
+ * page only (same origin, the CSRF header), which set or end the session cookie. The passkey
+ * ceremonies go through @simplewebauthn/browser.
+ */
+
+/** Why a sign-in step failed, in the host's words. */
+export class AuthError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+async function send<T>(path: string, body?: unknown, method: 'GET' | 'POST' = 'POST'): Promise<T> {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const res = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: {
+      [CSRF_HEADER]: '1',
+      ...(method === 'POST' ? { 'Content-Type': 'application/json' } : {}),
+      // At this machine, the launch token is the owner (adding the owner's passkey).
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const json = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string } } & T;
+  if (!res.ok)
+    throw new AuthError(json.error?.code ?? String(res.status), json.error?.message ?? res.statusText);
+  return json;
+}
+
+/** Who this browser is signed in as (by its cookie), and whether anyone can sign in here at all. */
+export async function session(): Promise<{ person: Person | null; sign_in: boolean }> {
+  try {
+    const r = await send<{ person: Person | null; via: string | null; sign_in?: boolean }>(
+      '/auth/me',
+      undefined,
+      'GET',
+    );
+    return { person: r.via === 'session' ? r.person : null, sign_in: r.sign_in === true };
+  } catch {
+    return { person: null, sign_in: false };
+  }
+}
+
+export const signedIn = async (): Promise<Person | null> => (await session()).person;
+
+export const signIn = (name: string, password: string) =>
+  send<{ person: Person }>('/auth/sign-in', { name, password });
+
+export async function signInWithPasskey(): Promise<Person> {
+  const { ceremony, options } = await send<{
+    ceremony: string;
+    options: Parameters<typeof startAuthentication>[0]['optionsJSON'];
+  }>('/auth/passkey/options', {});
+  const response = await startAuthentication({ optionsJSON: options });
+  return (await send<{ person: Person }>('/auth/passkey/sign-in', { ceremony, response })).person;
+}
+
+/** What an invitation offers, or null when it is used, revoked or expired. */
+export async function invitation(secret: string): Promise<{ role: Role } | null> {
+  try {
+    return await send<{ role: Role }>(`/auth/invite?invite=${encodeURIComponent(secret)}`, undefined, 'GET');
+  } catch {
+    return null;
+  }
+}
+
+export const joinWithPassword = (invite: string, name: string, password: string) =>
+  send<{ person: Person }>('/auth/join', { invite, name, password });
+
+export async function joinWithPasskey(invite: string, name: string): Promise<Person> {
+  const { ceremony, options } = await send<{
+    ceremony: string;
+    options: Parameters<typeof startRegistration>[0]['optionsJSON'];
+  }>('/auth/join/passkey/options', { invite, name });
+  const response = await startRegistration({ optionsJSON: options });
+  return (await send<{ person: Person }>('/auth/join/passkey', { ceremony, response })).person;
+}
+
+/** Adds a passkey to the signed-in person (or the owner at this machine). */
+export async function addPasskey(name: string): Promise<void> {
+  const { ceremony, options } = await send<{
+    ceremony: string;
+    options: Parameters<typeof startRegistration>[0]['optionsJSON'];
+  }>('/auth/passkey/add/options', {});
+  const response = await startRegistration({ optionsJSON: options });
+  await send('/auth/passkey/add', { ceremony, response, name });
+}
+
+export const signOut = () => send('/auth/sign-out', {});
+
+/** Whether this browser can make and use passkeys. */
+export const passkeysHere = (): boolean => typeof window.PublicKeyCredential === 'function';

@@ -1,0 +1,172 @@
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Baton } from './harness.ts';
+import { launchBaton, shots, skipE2e } from './harness.ts';
+
+const PHONE = { width: 390, height: 844 };
+
+/** A virtual authenticator in this page's Chromium (CDP), holding passkeys as a phone would. */
+async function virtualAuthenticator(context: BrowserContext, page: Page): Promise<void> {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+    },
+  });
+}
+
+/** Screens of `page` in light and dark, named `people-<name>-<scheme>.png`. */
+async function shoot(page: Page, name: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.screenshot({ path: join(shots, `people-${name}-${scheme}.png`) });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/**
+ * Two people on one Baton, each in their own browser context (their own cookies): the owner at the
+ * machine invites a member and a viewer; the member joins with a passkey (Chromium's virtual
+ * authenticator), signs out, signs in again with it, and approves a gate on a phone-sized screen;
+ * the viewer sees it and cannot decide; both see who approved it. A plan gate, not a diff review:
+ * the same card and the same decision path, without a coding agent's worktree to set up.
+ */
+describe.skipIf(skipE2e)('people: invited, signed in with a passkey, deciding from a phone', () => {
+  let baton: Baton;
+  let owner: Page;
+  let base: string;
+  let token: string;
+  let memberContext: BrowserContext;
+  let member: Page;
+  let viewerContext: BrowserContext;
+  let viewer: Page;
+
+  beforeAll(async () => {
+    baton = await launchBaton('people', { width: 1440, height: 900 });
+    owner = baton.page;
+    // A passkey's relying party is a host name (never an IP address): everyone uses localhost.
+    const printed = new URL(baton.server.url);
+    base = `http://localhost:${printed.port}/`;
+    token = printed.searchParams.get('token')!;
+    await baton.rpc('agents.import', { agents: [{ id: 'w', skills: ['x'] }] });
+    await baton.rpc('plans.import', {
+      plan: {
+        plan_id: 'release',
+        tasks: [
+          {
+            task_id: 'deploy',
+            description: 'Deploy to production',
+            required_skills: ['x'],
+            requires_approval: true,
+          },
+        ],
+      },
+    });
+  });
+  afterAll(async () => {
+    await memberContext?.close();
+    await viewerContext?.close();
+    await baton?.close();
+  });
+
+  /** The owner invites someone with `role`: the one-time link the page shows. */
+  async function invite(role: 'member' | 'viewer'): Promise<string> {
+    await owner.getByLabel('Role of the invited person').selectOption(role);
+    await owner.getByRole('button', { name: 'Invite', exact: true }).click();
+    const shown = owner.getByRole('region', { name: `Invitation for a ${role}` });
+    const text = await shown.getByRole('textbox', { name: 'Link' }).inputValue();
+    expect(text).toMatch(/\/join\?invite=bpi_/);
+    await shown.getByRole('button', { name: 'I have copied it' }).click();
+    return text.replace('127.0.0.1', 'localhost');
+  }
+
+  it('makes the owner account at the machine and invites a member and a viewer', async () => {
+    await owner.goto(`${base}settings/people?token=${token}`);
+    await owner.getByLabel('Your name').fill('Olive');
+    await owner.getByRole('button', { name: 'Make the owner account' }).click();
+    await expect.poll(() => owner.getByText('Signed in as').textContent()).toContain('Olive');
+    await shoot(owner, 'settings-1440');
+  });
+
+  it('the member joins with a passkey on a phone, signs out, and signs in with it again', async () => {
+    const link = await invite('member');
+    memberContext = await baton.browser.newContext({ viewport: PHONE });
+    member = await memberContext.newPage();
+    await virtualAuthenticator(memberContext, member);
+    await member.goto(link);
+    await member.getByRole('heading', { name: 'Join this Baton' }).waitFor();
+    await member.getByText(/You are invited as\s*member/).waitFor();
+    await member.getByLabel('Your name').fill('Mia');
+    await shoot(member, 'join-390');
+    await member.getByRole('button', { name: 'Join with a passkey' }).click();
+    await member.waitForURL(/\/approvals/);
+    await expect
+      .poll(() => member.evaluate(() => fetch('/auth/me').then((r) => r.json())))
+      .toMatchObject({
+        person: { name: 'Mia', role: 'member', passkeys: 1 },
+        via: 'session',
+      });
+    // Signed out, the cookie is gone; the passkey signs her in again (no name asked first).
+    await member.evaluate(() =>
+      fetch('/auth/sign-out', { method: 'POST', headers: { 'X-Baton-Request': '1' } }),
+    );
+    await member.goto(base);
+    await member.getByRole('heading', { name: 'Sign in to Baton' }).waitFor();
+    await shoot(member, 'sign-in-390');
+    await member.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await member.waitForURL(/\/approvals/);
+    await expect
+      .poll(() => member.evaluate(() => fetch('/auth/me').then((r) => r.json())))
+      .toMatchObject({
+        person: { name: 'Mia' },
+        via: 'session',
+      });
+  });
+
+  it('the viewer joins with a password and sees the gate, but cannot decide it', async () => {
+    const link = await invite('viewer');
+    viewerContext = await baton.browser.newContext({ viewport: { width: 1024, height: 800 } });
+    viewer = await viewerContext.newPage();
+    await viewer.goto(link);
+    await viewer.getByLabel('Your name').fill('Vic');
+    await viewer.getByLabel(/Or a password/).fill('vic-has-a-long-password');
+    await viewer.getByRole('button', { name: 'Join with a password' }).click();
+    await viewer.waitForURL(/\/approvals/);
+    await baton.rpc('runs.start', { plan_id: 'release' });
+    const card = viewer.getByRole('listitem', { name: 'Approval for deploy' });
+    await card.waitFor();
+    await expect
+      .poll(() => card.getByRole('note').textContent())
+      .toContain('a viewer sees approvals but does not decide them');
+    expect(await card.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    expect(await card.textContent()).toContain('decided by a member');
+    await shoot(viewer, 'viewer-1024');
+  });
+
+  it('the member approves it on the phone; both see who approved it', async () => {
+    const card = member.getByRole('listitem', { name: 'Approval for deploy' });
+    await card.waitFor();
+    await shoot(member, 'inbox-390');
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await card.waitFor({ state: 'detached' });
+    for (const page of [member, viewer]) {
+      await page.goto(`${base}approvals?show=decided`);
+      const decided = page.getByText(/Approved\s+by Mia/);
+      await expect.poll(() => decided.count()).toBeGreaterThan(0);
+    }
+    await shoot(member, 'decided-390');
+    await shoot(viewer, 'decided-1024');
+    // The decision is recorded in her proven name.
+    const decided = (await baton.rpc('approvals.list', { status: 'decided' })).value as unknown as {
+      actor: string;
+      status: string;
+    }[];
+    expect(decided).toEqual([expect.objectContaining({ actor: 'Mia', status: 'approved' })]);
+  });
+});

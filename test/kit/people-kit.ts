@@ -1,0 +1,66 @@
+import WebSocket from 'ws';
+import type { WireResult } from '../../src-shared/contract/errors.ts';
+import { CSRF_HEADER } from '../../src-shared/contract/socket-auth.ts';
+import type { Reply } from './host-kit.ts';
+import { http } from './host-kit.ts';
+
+/** What a page of the host at `port` sends: its own Origin and the CSRF header. */
+export const fromPage = (port: number, cookie?: string): Record<string, string> => ({
+  Origin: `http://127.0.0.1:${port}`,
+  [CSRF_HEADER]: '1',
+  'Content-Type': 'application/json',
+  ...(cookie ? { Cookie: cookie } : {}),
+});
+
+/** The `name=value` of the session cookie an answer set. */
+export function cookieOf(reply: Reply): string {
+  const set = reply.headers['set-cookie'];
+  const first = Array.isArray(set) ? set[0] : set;
+  if (!first) throw new Error(`no cookie was set (${reply.status} ${reply.body})`);
+  return first.split(';')[0]!;
+}
+
+/** POSTs JSON to the host as a page of it would. */
+export function post(port: number, path: string, body: unknown, headers: Record<string, string>) {
+  return http(port, path, { method: 'POST', headers, body: JSON.stringify(body) });
+}
+
+/** A contract call over `/api/rpc/<method>` with these headers. */
+export async function rpc(
+  port: number,
+  method: string,
+  input: unknown,
+  headers: Record<string, string>,
+): Promise<{ status: number; result: WireResult | { error: { code: string; message: string } } }> {
+  const r = await post(port, `/api/rpc/${method}`, input, headers);
+  return { status: r.status, result: JSON.parse(r.body) };
+}
+
+/** A socket opened as a page would (cookie + Origin), with calls and its close code. */
+export function pageSocket(port: number, headers: Record<string, string>) {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, ['baton'], { headers });
+  let next = 0;
+  const waiting = new Map<number, (r: WireResult) => void>();
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  ws.on('message', (data) => {
+    const msg = JSON.parse(String(data)) as { id?: number; result?: WireResult };
+    if (typeof msg.id === 'number' && msg.result) waiting.get(msg.id)?.(msg.result);
+  });
+  const open = new Promise<void>((resolve, reject) => {
+    ws.on('open', () => resolve());
+    ws.on('unexpected-response', (_q, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+    ws.on('error', reject);
+  });
+  return {
+    open,
+    closed,
+    call(method: string, input: unknown): Promise<WireResult> {
+      const id = ++next;
+      return new Promise((resolve) => {
+        waiting.set(id, resolve);
+        ws.send(JSON.stringify({ id, method, input }));
+      });
+    },
+    close: () => ws.close(),
+  };
+}
