@@ -295,7 +295,9 @@ describe.skipIf(skipE2e || !installed)('triaging the inbox from the keyboard', (
       }
       // That gate leaves the list (counting rows would miss it when the second review arrives meanwhile).
       await expect
-        .poll(() => page.locator(`li.approval-row[aria-label="Approval for ${task}"]`).count(), { timeout: 20_000 })
+        .poll(() => page.locator(`li.approval-row[aria-label="Approval for ${task}"]`).count(), {
+          timeout: 20_000,
+        })
         .toBe(0);
     }
   });
