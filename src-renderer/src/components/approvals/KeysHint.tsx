@@ -45,7 +45,7 @@ export function KeysHint({ position, total, picked }: { position: number; total:
         </span>
       )}
       <button type="button" className="link small" onClick={() => setOverlay('keys')}>
-        <kbd>?</kbd> all keys
+        <kbd>?</kbd> <span>all keys</span>
       </button>
     </p>
   );
