@@ -254,13 +254,18 @@ try {
   await page.getByRole('button', { name: 'Add agent…' }).click();
   await page.getByRole('form', { name: 'Add an agent' }).getByLabel('Kind').selectOption('coding');
   await shoot('21-agents-coding');
+  // The kind chosen is a change: Escape asks before it drops it, and Discard closes the form.
   await page.keyboard.press('Escape');
+  await page.getByRole('dialog', { name: 'Add an agent' }).getByRole('button', { name: 'Discard' }).click();
+  await page.getByRole('dialog', { name: 'Add an agent' }).waitFor({ state: 'hidden' });
   await openPlan(/Hello world web app/);
   await page.getByRole('status', { name: /Run status/ }).waitFor();
   await showTask('backend');
   await page.getByRole('region', { name: 'Steps of backend' }).waitFor();
   await shoot('22-coding-run');
   await nav(/^Approvals/).click();
+  // The inbox shows one approval beside its list: the diff review is picked from the list.
+  await page.getByRole('listitem', { name: 'Approval for backend' }).getByRole('button').click();
   await page.getByRole('list', { name: 'Changed files' }).waitFor();
   await page
     .getByRole('list', { name: 'Changed files' })

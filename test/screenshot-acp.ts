@@ -109,7 +109,7 @@ try {
   };
   await shoot('acp-tool-call', async (page) => {
     await page.getByRole('link', { name: /^Approvals/ }).click();
-    await page.getByRole('listitem', { name: 'Approval for changelog' }).waitFor({ timeout: 60_000 });
+    await page.getByRole('region', { name: 'Approval for changelog' }).waitFor({ timeout: 60_000 });
   });
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await page.addInitScript(() =>
@@ -117,7 +117,7 @@ try {
   );
   await page.goto(server.url);
   await page.getByRole('link', { name: /^Approvals/ }).click();
-  const card = page.getByRole('listitem', { name: 'Approval for changelog' });
+  const card = page.getByRole('region', { name: 'Approval for changelog' });
   await card.getByRole('button', { name: 'Allow', exact: true }).click();
   for (let i = 0; i < 600; i++) {
     const r = (await rpc('runs.get', { run_id: runId })) as { status: string };

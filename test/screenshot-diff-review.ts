@@ -34,7 +34,7 @@ try {
   );
   await page.goto(server.url);
   await page.getByRole('link', { name: /^Approvals/ }).click();
-  const card = page.getByRole('listitem', { name: 'Approval for backend' });
+  const card = page.getByRole('region', { name: 'Approval for backend' });
   await card.waitFor();
   const files = card.getByRole('list', { name: 'Changed files' });
   await files.getByRole('button', { name: /src\/app\.ts/ }).click();

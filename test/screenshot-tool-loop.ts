@@ -108,7 +108,7 @@ try {
   );
   await page.goto(server.url);
   await page.getByRole('link', { name: /^Approvals/ }).click();
-  const card = page.getByRole('listitem', { name: 'Approval for configure' });
+  const card = page.getByRole('region', { name: 'Approval for configure' });
   const args = card.getByLabel('Arguments of write_file');
   await args.waitFor({ timeout: 60_000 });
   await args.fill(JSON.stringify({ path: 'service.toml', content: EDITED }, null, 2));

@@ -15,6 +15,7 @@ if ('missing' in found) {
 const out = join(root, 'resources', 'screenshots');
 mkdirSync(out, { recursive: true });
 const dataDir = mkdtempSync(join(tmpdir(), 'baton-shots-'));
+const flagDir = mkdtempSync(join(tmpdir(), 'baton-shots-flag-'));
 const server = await startServe(dataDir);
 const call = rpcFor(server.url);
 const rpc = async (method: string, input: unknown) => {
@@ -116,7 +117,7 @@ try {
   );
   await page.goto(server.url);
   await page.getByRole('link', { name: /^Approvals/ }).click();
-  await page.getByRole('listitem', { name: 'Approval for deploy' }).waitFor();
+  await page.getByRole('region', { name: 'Approval for deploy' }).waitFor();
   await shot(page, 'approvals');
   await page.getByRole('link', { name: /^My tasks/ }).click();
   await page.getByRole('row', { name: /Task notes-review/ }).waitFor();
@@ -162,7 +163,8 @@ try {
   await shot(page, 'versions');
 
   // Two nightly runs: the integration tests pass on their second attempt, then fail both.
-  const flag = join(dataDir, 'staging-down');
+  // The flag lives outside the data directory, which Baton hides from the agents it runs.
+  const flag = join(flagDir, 'staging-down');
   await rpc('agents.import', {
     agents: [
       {
@@ -253,4 +255,5 @@ try {
   await browser.close();
   await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(flagDir, { recursive: true, force: true });
 }

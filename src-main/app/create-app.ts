@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { LaunchEditor } from '../agents/coding/index.ts';
 import { codingStore, createAttemptLinks, createLander } from '../agents/coding/index.ts';
 import type { AttemptLog } from '../agents/index.ts';
 import {
@@ -103,6 +104,11 @@ export interface AppOptions {
    * (the app, `baton serve`) unless `enabled` says otherwise.
    */
   reach?: Partial<ReachOptions>;
+  /**
+   * Starts an editor on a folder Baton owns (`workspaces.openInEditor`): the desktop app passes
+   * its launcher; without one the method is unavailable (a browser opens the editor's link).
+   */
+  launchEditor?: LaunchEditor;
   /** How long a browser session lasts unused and at most (7 and 30 days by default; tests shorten them). */
   sessions?: SessionLimits;
 }
@@ -333,6 +339,7 @@ export function createApp(opts: AppOptions) {
     agentTest: { secrets, resourcesDir: opts.resourcesDir ?? DEFAULT_RESOURCES, hiddenFolders },
     reach,
     landing,
+    launchEditor: opts.launchEditor,
   });
   const dispatch = createDispatch(handlers, log, { dataDir: opts.dataDir, callOf: people.callOf });
   // Slack's clicks decide through the contract, as the person who clicked.

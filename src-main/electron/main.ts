@@ -1,7 +1,7 @@
 // The Electron shell: composes the app and the window. No business logic lives here.
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, Notification, safeStorage, session } from 'electron';
+import { app, BrowserWindow, ipcMain, Notification, safeStorage, session, shell } from 'electron';
 import { IPC_EVENTS_CHANNEL, IPC_INVOKE_CHANNEL } from '../../src-shared/contract/events.ts';
 import { createApp } from '../app/create-app.ts';
 import { createCallClient } from '../app/memory-transport.ts';
@@ -15,6 +15,8 @@ import { CONTENT_SECURITY_POLICY } from '../http/security.ts';
 import { createMcpEndpoint } from '../mcp/http.ts';
 import { tellOnDesktop } from '../reach/index.ts';
 import { createFileSecretStore, SECRETS_FILE } from '../secrets/file-store.ts';
+import { webLinkOf } from './external-links.ts';
+import { launchEditor } from './launch-editor.ts';
 import { rendererCheck } from './renderer-check.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -62,6 +64,9 @@ async function start(): Promise<void> {
     resourcesDir,
     secretStore,
     ...(maxInFlight !== undefined ? { maxInFlight } : {}),
+    // Open in editor: the folder comes from the store (a task's worktree), never from the page.
+    launchEditor: (editor, folder) =>
+      launchEditor(editor, folder, { openUrl: (url) => shell.openExternal(url) }),
   });
   // The window talks over IPC, so http agents get a loopback host of their own to call back
   // to (else they are polled), which also takes triggers' calls (POST /api/triggers/<id>).
@@ -109,11 +114,22 @@ async function start(): Promise<void> {
     },
   });
   win.once('ready-to-show', () => win.show());
-  win.webContents.on('will-navigate', (e) => e.preventDefault());
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  win.webContents.on('will-attach-webview', (e) => e.preventDefault());
-
   const isOurRenderer = rendererCheck(devUrl, rendererUrl);
+  // The window never navigates nor opens another: a web link (a pull request, a forge's page) opens
+  // in the person's browser; any other scheme (file:, an app's) is refused.
+  const openOutside = (url: string) => {
+    const link = isOurRenderer(url) ? null : webLinkOf(url);
+    if (link) void shell.openExternal(link);
+  };
+  win.webContents.on('will-navigate', (e, url) => {
+    e.preventDefault();
+    openOutside(url);
+  });
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    openOutside(url);
+    return { action: 'deny' };
+  });
+  win.webContents.on('will-attach-webview', (e) => e.preventDefault());
 
   ipcMain.handle(IPC_INVOKE_CHANNEL, (event, method: unknown, input: unknown, caller: unknown) => {
     if (event.sender !== win.webContents || !isOurRenderer(event.senderFrame?.url)) {

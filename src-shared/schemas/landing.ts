@@ -126,6 +126,33 @@ export interface Landing {
   updated_at: string;
   /** Its workspace's forge (how its stage is said: "in review on GitLab"); null or absent: none known. */
   forge?: ForgeKind | null;
+  /** What Baton saw of its open pull request at its last look (its checks, its reviews); null or absent: not looked at yet. */
+  pr_seen?: PrSeen | null;
+}
+
+/**
+ * An open pull request as Baton last saw it: the checks on its head commit (how many, the names
+ * of those that failed, how many still run) and its reviewers' latest word (a reviewer's last
+ * approval or request for changes; comments alone say neither).
+ */
+export interface PrSeen {
+  head: string;
+  checks: { total: number; failed: string[]; pending: number };
+  review: { approved: string[]; changes_requested: string[] };
+  at: string;
+}
+
+/** The reviewers' latest word from a pull request's reviews, oldest first (`state` as GitHub says it). */
+export function reviewWordOf(reviews: readonly { user: string; state: string }[]): PrSeen['review'] {
+  const last = new Map<string, 'approved' | 'changes_requested'>();
+  for (const r of reviews) {
+    if (r.state === 'APPROVED') last.set(r.user, 'approved');
+    else if (r.state === 'CHANGES_REQUESTED') last.set(r.user, 'changes_requested');
+    else if (r.state === 'DISMISSED') last.delete(r.user);
+  }
+  const of = (word: 'approved' | 'changes_requested') =>
+    [...last].filter(([, w]) => w === word).map(([user]) => user);
+  return { approved: of('approved'), changes_requested: of('changes_requested') };
 }
 
 /**

@@ -116,7 +116,7 @@ describe.skipIf(skipE2e)("an ACP agent's tool call without arguments in the inbo
     repo?.cleanup();
   });
 
-  const card = () => page.getByRole('listitem', { name: 'Approval for notes' });
+  const card = () => page.getByRole('region', { name: 'Approval for notes' });
 
   it('shows the call by its title and the file it would change, with the new text', async () => {
     const args = card().getByLabel(`Arguments of ${asked.tool_call!.tool}`);

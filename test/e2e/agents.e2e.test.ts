@@ -38,6 +38,8 @@ describe.skipIf(skipE2e)('the agents screen', () => {
     const table = page.getByRole('table', { name: 'Agents' });
     await expect.poll(() => table.getByRole('row', { name: /scribe/ }).isVisible()).toBe(true);
     expect(await table.getByRole('row', { name: /scribe/ }).textContent()).toContain('review');
+    // Added: the form closes (after the row shows).
+    await expect.poll(() => form.count()).toBe(0);
   });
 
   it('adds an llm agent naming its secret, not holding it', async () => {
@@ -49,6 +51,7 @@ describe.skipIf(skipE2e)('the agents screen', () => {
     await form.getByRole('button', { name: 'Add agent' }).click();
     const row = page.getByRole('table', { name: 'Agents' }).getByRole('row', { name: /local-llama/ });
     await expect.poll(() => row.textContent()).toContain('llm');
+    await expect.poll(() => form.count()).toBe(0);
   });
 
   it('adds an http agent with a cancel URL and callbacks off, naming a bad cancel URL first', async () => {
@@ -70,6 +73,7 @@ describe.skipIf(skipE2e)('the agents screen', () => {
       callback: false,
       cancel_url: '/jobs/{delegation_task_id}/cancel',
     });
+    await expect.poll(() => form.count()).toBe(0);
   });
 
   it('sets an agent AWAY and back', async () => {

@@ -60,7 +60,7 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
     const nav = page.getByRole('link', { name: 'Approvals, 1 pending' });
     await expect.poll(() => nav.isVisible()).toBe(true);
     await nav.click();
-    const card = page.getByRole('listitem', { name: 'Approval for deploy' });
+    const card = page.getByRole('region', { name: 'Approval for deploy' });
     await expect.poll(() => card.isVisible()).toBe(true);
     expect(await card.textContent()).toContain('Deploy to production');
     expect(await card.textContent()).toContain('the plan requires approval for this task');
@@ -80,8 +80,10 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
     await who.getByRole('button', { name: 'I am Bo' }).click();
     await expect.poll(() => card.count()).toBe(0);
     await expect.poll(() => page.getByRole('link', { name: 'Approvals' }).isVisible()).toBe(true);
-    const audit = await rpc('audit.list', { query: 'ship it' });
-    expect(JSON.stringify(audit.value)).toContain('"actor":"Bo"');
+    // Sent once its undo window is over.
+    await expect
+      .poll(async () => JSON.stringify((await rpc('audit.list', { query: 'ship it' })).value))
+      .toContain('"actor":"Bo"');
     // The task's history in the run view says who approved it, with the comment.
     await page.getByRole('link', { name: 'Plans', exact: true }).click();
     await page
@@ -180,12 +182,13 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
     const [firstCard, secondCard] = await inbox
       .getByRole('listitem', { name: /^Approval for / })
       .evaluateAll((cards) => cards.map((c) => c.getAttribute('aria-label') ?? ''));
-    await inbox.getByRole('listitem', { name: firstCard }).getByRole('button', { name: 'Approve' }).focus();
+    // The first is shown in full beside the list; its answers are there.
+    await inbox.getByRole('region', { name: firstCard }).getByRole('button', { name: 'Approve' }).focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => inbox.getByRole('listitem', { name: /^Approval for / }).count()).toBe(1);
     await expect.poll(focused).toBe(secondCard);
     // From the card, Tab reaches its fields and buttons; rejecting the last one leaves the heading focused.
-    await inbox.getByRole('listitem', { name: secondCard }).getByRole('button', { name: 'Reject' }).focus();
+    await inbox.getByRole('region', { name: secondCard }).getByRole('button', { name: 'Reject' }).focus();
     await page.keyboard.press('Enter');
     // Rejecting asks first: the focus is in its optional comment, then "Keep it waiting", then the reject.
     const ask = page.getByRole('alertdialog', { name: /^Reject / });
@@ -236,7 +239,7 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
     });
     const run = (await rpc('runs.start', { plan_id: 'gated' })).value as { run_id: string };
     await page.getByRole('link', { name: /^Approvals/ }).click();
-    const card = page.getByRole('listitem', { name: 'Approval for ship' });
+    const card = page.getByRole('region', { name: 'Approval for ship' });
     await card.getByRole('button', { name: 'Reject' }).click();
     const ask = page.getByRole('alertdialog', { name: 'Reject ship?' });
     await ask.waitFor();
@@ -261,11 +264,14 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
     await page.screenshot({ path: join(shots, 'approvals-reject.png') });
     await reject.click();
     await expect.poll(() => card.count()).toBe(0);
-    const decided = (await rpc('approvals.list', { status: 'rejected' })).value as unknown as {
-      task_id: string;
-      comment: string | null;
-    }[];
-    expect(decided.find((d) => d.task_id === 'ship')?.comment).toBe('the release is on hold');
+    const decided = async () =>
+      (await rpc('approvals.list', { status: 'rejected' })).value as unknown as {
+        task_id: string;
+        comment: string | null;
+      }[];
+    await expect
+      .poll(async () => (await decided()).find((d) => d.task_id === 'ship')?.comment)
+      .toBe('the release is on hold');
     await expect
       .poll(
         async () =>

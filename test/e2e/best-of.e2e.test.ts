@@ -165,7 +165,7 @@ describe.skipIf(skipE2e || !installed)('best of N at the diff review', () => {
       },
     );
 
-    const card = page.getByRole('listitem', { name: 'Approval for fix' });
+    const card = page.getByRole('region', { name: 'Approval for fix' });
     const table = card.getByRole('table', { name: 'Candidates' });
     await table.waitFor();
     const row = (k: number) => table.getByRole('row', { name: `Candidate #${k}` });

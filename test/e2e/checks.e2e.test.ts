@@ -148,7 +148,7 @@ describe.skipIf(skipE2e || !installed)("a workspace's checks", () => {
       .getByRole('navigation', { name: 'Sections' })
       .getByRole('link', { name: /^Approvals/ })
       .click();
-    const card = page.getByRole('listitem', { name: 'Approval for bad' });
+    const card = page.getByRole('region', { name: 'Approval for bad' });
     const marks = card.getByRole('list', { name: 'Checks' });
     await card.waitFor();
     await marks.waitFor();

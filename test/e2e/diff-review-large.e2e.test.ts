@@ -73,7 +73,7 @@ describe.skipIf(skipE2e || !installed)('reviewing a diff of 10,000 files', () =>
     await servers?.close();
   });
 
-  const card = () => page.getByRole('listitem', { name: 'Approval for many' });
+  const card = () => page.getByRole('region', { name: 'Approval for many' });
   const files = () => card().getByRole('list', { name: 'Changed files' });
   const filter = () => card().getByRole('searchbox', { name: 'Filter files' });
 

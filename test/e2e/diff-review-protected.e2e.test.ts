@@ -94,7 +94,7 @@ agent()
 
   it('says which changed files are protected, above the diff', async () => {
     expect(review!.diff?.protected_files).toEqual(['.vscode/tasks.json']);
-    const card = page.getByRole('listitem', { name: 'Approval for tasks' });
+    const card = page.getByRole('region', { name: 'Approval for tasks' });
     const note = card.getByRole('note', { name: 'Protected files changed' });
     await note.waitFor();
     expect(await note.textContent()).toBe(

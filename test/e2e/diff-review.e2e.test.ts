@@ -109,7 +109,7 @@ describe.skipIf(skipE2e || !installed)('reviewing a coding attempt’s diff', ()
     await servers?.close();
   });
 
-  const card = () => page.getByRole('listitem', { name: 'Approval for backend' });
+  const card = () => page.getByRole('region', { name: 'Approval for backend' });
 
   it('says the branch, commit and attempt of the diff and the CLI’s summary', async () => {
     await card().waitFor();

@@ -66,7 +66,7 @@ describe.skipIf(skipE2e)('who you are', () => {
     await nav()
       .getByRole('link', { name: /^Approvals/ })
       .click();
-    const card = page.getByRole('listitem', { name: 'Approval for gate', exact: true });
+    const card = page.getByRole('region', { name: 'Approval for gate', exact: true });
     await card.getByRole('button', { name: 'Approve' }).click();
     await expect.poll(() => card.count()).toBe(0);
     expect(await who().isVisible()).toBe(false);
@@ -88,18 +88,22 @@ describe.skipIf(skipE2e)('who you are', () => {
     expect(await confirm.textContent()).toContain('cancelled by Ana');
     await confirm.getByRole('button', { name: 'Yes, cancel the task' }).click();
     await expect.poll(() => details.textContent()).toContain('Cancelled');
-    const audit = (await baton.rpc('audit.list', { run_id: runId })).value as unknown as {
-      entity: string;
-      entity_id: string;
-      actor: string;
-      to_status: string | null;
-    }[];
+    const audit = async () =>
+      (await baton.rpc('audit.list', { run_id: runId })).value as unknown as {
+        entity: string;
+        entity_id: string;
+        actor: string;
+        to_status: string | null;
+      }[];
     expect(
-      audit.find((e) => e.entity === 'task' && e.entity_id === 'nap' && e.to_status === 'cancelled'),
+      (await audit()).find(
+        (e) => e.entity === 'task' && e.entity_id === 'nap' && e.to_status === 'cancelled',
+      ),
     ).toMatchObject({ actor: 'Ana' });
-    expect(audit.find((e) => e.entity === 'approval' && e.to_status === 'approved')).toMatchObject({
-      actor: 'Ana',
-    });
+    // The approval is sent once its undo window is over.
+    await expect
+      .poll(async () => (await audit()).find((e) => e.entity === 'approval' && e.to_status === 'approved'))
+      .toMatchObject({ actor: 'Ana' });
   });
 
   it('asks a newcomer once, and records nothing when they do not answer', async () => {
@@ -111,7 +115,7 @@ describe.skipIf(skipE2e)('who you are', () => {
         .getByRole('navigation', { name: 'Sections' })
         .getByRole('link', { name: /^Approvals/ })
         .click();
-      const card = other.getByRole('listitem', { name: 'Approval for gate2' });
+      const card = other.getByRole('region', { name: 'Approval for gate2' });
       await card.getByRole('button', { name: 'Approve' }).click();
       const dialog = other.getByRole('dialog', { name: 'Who are you?' });
       await dialog.waitFor();

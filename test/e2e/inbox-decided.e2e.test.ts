@@ -40,7 +40,14 @@ describe.skipIf(skipE2e)('the inbox: decided, bulk, started by, order', () => {
   };
   const inbox = () => page.getByRole('region', { name: 'Pending approvals' });
   const card = (task: string) => inbox().getByRole('listitem', { name: `Approval for ${task}`, exact: true });
-  const titles = () => inbox().locator('.approval-list > li .card-title').allTextContents();
+  /** The approval of `task` in full beside the list, once its row is pressed. */
+  const detail = async (task: string) => {
+    await card(task).getByRole('button').click();
+    const shown = inbox().getByRole('region', { name: `Approval for ${task}`, exact: true });
+    await shown.waitFor();
+    return shown;
+  };
+  const titles = () => inbox().locator('.approval-list > li .row-task').allTextContents();
 
   /** Screenshots at 1440 and 1024 wide, light and dark, to be looked at; nothing past the right edge. */
   const shootAll = async (name: string) => {
@@ -121,11 +128,13 @@ describe.skipIf(skipE2e)('the inbox: decided, bulk, started by, order', () => {
   afterAll(() => baton?.close());
 
   it('says on each card who or what started its run, and its cost without float dust', async () => {
-    await expect.poll(() => card('deploy').textContent()).toContain('· started by Bea ·');
-    expect(await card('backup').textContent()).toContain('· started by a schedule ·');
-    expect(await card('publish').textContent()).toContain('· started from the command line ·');
-    expect(await card('send').textContent()).toContain('· started by a trigger (an incoming call) ·');
-    const text = await card('deploy').textContent();
+    await expect.poll(async () => (await detail('deploy')).textContent()).toContain('· started by Bea ·');
+    expect(await (await detail('backup')).textContent()).toContain('· started by a schedule ·');
+    expect(await (await detail('publish')).textContent()).toContain('· started from the command line ·');
+    expect(await (await detail('send')).textContent()).toContain(
+      '· started by a trigger (an incoming call) ·',
+    );
+    const text = await (await detail('deploy')).textContent();
     expect(text).toContain('cost 0.0012 ·');
     expect(text).not.toContain('0.00120000');
   });
@@ -172,6 +181,11 @@ describe.skipIf(skipE2e)('the inbox: decided, bulk, started by, order', () => {
     const backup = (await pending()).find((a) => a.task_id === 'backup')!;
     await baton.rpc('approvals.decide', { approval_id: backup.id, decision: 'approve', actor: 'Cy' });
     await bar.getByRole('button', { name: 'Approve 3' }).click();
+    // Sent now rather than after the undo window, so the held events are released after it.
+    await page
+      .getByRole('status', { name: 'Decision: Approved 3 approvals' })
+      .getByRole('button', { name: 'Send now' })
+      .click();
     const outcome = inbox().getByRole('status', { name: 'Bulk decision' });
     await outcome.waitFor();
     holdEvents = false;

@@ -41,7 +41,9 @@ describe.skipIf(skipE2e || !installed)('triaging the inbox from the keyboard', (
   const pending = () => call<ApprovalView[]>(baton.app, 'approvals.list', { status: 'pending' });
   const cards = () =>
     page.getByRole('region', { name: 'Pending approvals' }).getByRole('listitem', { name: /^Approval for / });
-  const current = () => page.locator('li.approval-card[data-current]');
+  const current = () => page.locator('li.approval-row[data-current]');
+  /** The current approval in full, beside the list: where its answers are. */
+  const detail = () => page.getByRole('region', { name: 'Pending approvals' }).locator('.approval-detail');
   const currentTask = async () => (await current().getAttribute('aria-label'))?.replace('Approval for ', '');
   const where = () => page.locator('.keys-hint .keys-where').textContent();
   /** j or k until the current card is the approval of `task`. */
@@ -172,7 +174,8 @@ describe.skipIf(skipE2e || !installed)('triaging the inbox from the keyboard', (
     // Three tasks wait on deploy, two on big: they lead; the current card is the first.
     expect(await cards().nth(0).getAttribute('aria-label')).toBe('Approval for deploy');
     expect(await cards().nth(1).getAttribute('aria-label')).toBe('Approval for big');
-    expect(await cards().nth(0).textContent()).toContain(
+    expect(await cards().nth(0).textContent()).toContain('blocks 3 tasks');
+    expect(await detail().textContent()).toContain(
       'Blocks 3 tasks of its run: next smoke, notes and 1 more task after',
     );
     expect(await currentTask()).toBe('deploy');
@@ -208,17 +211,24 @@ describe.skipIf(skipE2e || !installed)('triaging the inbox from the keyboard', (
     await page.keyboard.type('Too costly for now');
     await page.keyboard.press('Control+Enter');
     await waiting(8);
-    const decided = await call<ApprovalView[]>(baton.app, 'approvals.list', { status: 'decided' });
-    expect(decided.find((a) => a.task_id === 'big')).toMatchObject({
-      status: 'rejected',
-      actor: 'Ana',
-      comment: 'Too costly for now',
-    });
+    // Sent once its undo window is over.
+    const decidedOf = async (task: string) =>
+      (await call<ApprovalView[]>(baton.app, 'approvals.list', { status: 'decided' })).find(
+        (a) => a.task_id === task,
+      );
+    await expect
+      .poll(() => decidedOf('big'))
+      .toMatchObject({
+        status: 'rejected',
+        actor: 'Ana',
+        comment: 'Too costly for now',
+      });
   });
 
   it('asks a coding agent for changes with r, and it goes on in its session', async () => {
     await moveTo('backend');
     expect(await current().textContent()).toContain('Diff review');
+    await detail().getByRole('list', { name: 'Changed files' }).waitFor();
     await page.keyboard.press('r');
     await expect
       .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
@@ -226,8 +236,11 @@ describe.skipIf(skipE2e || !installed)('triaging the inbox from the keyboard', (
     await page.keyboard.type('Say what the logger does');
     await page.keyboard.press('Control+Enter');
     await waiting(7);
-    const decided = await call<ApprovalView[]>(baton.app, 'approvals.list', { status: 'decided' });
-    expect(decided.find((a) => a.task_id === 'backend')).toMatchObject({
+    const decided = async () =>
+      (await call<ApprovalView[]>(baton.app, 'approvals.list', { status: 'decided' })).find(
+        (a) => a.task_id === 'backend',
+      );
+    await expect.poll(decided).toMatchObject({
       status: 'changes_requested',
       actor: 'Ana',
       comment: 'Say what the logger does',
@@ -247,10 +260,11 @@ describe.skipIf(skipE2e || !installed)('triaging the inbox from the keyboard', (
     await page.keyboard.press('a');
     await waiting(6);
     expect(await currentTask()).toBe(next);
-    const migrate = (await call<ApprovalView[]>(baton.app, 'approvals.list', { status: 'decided' })).find(
-      (a) => a.task_id === 'migrate',
-    );
-    expect(migrate).toMatchObject({ status: 'approved', comment: 'after the backup' });
+    const migrate = async () =>
+      (await call<ApprovalView[]>(baton.app, 'approvals.list', { status: 'decided' })).find(
+        (a) => a.task_id === 'migrate',
+      );
+    await expect.poll(migrate).toMatchObject({ status: 'approved', comment: 'after the backup' });
   });
 
   it('opens the current card’s task in its run with o, and comes back with the palette', async () => {
@@ -272,14 +286,19 @@ describe.skipIf(skipE2e || !installed)('triaging the inbox from the keyboard', (
       // The coding agent's second attempt may be back in the queue meanwhile: it is passed over.
       if ((await currentTask()) === 'backend') await page.keyboard.press('j');
       if ((await currentTask()) === 'backend') await page.keyboard.press('k');
-      expect(await currentTask()).not.toBe('backend');
-      const before = await cards().count();
+      const task = await currentTask();
+      expect(task).not.toBe('backend');
       await page.keyboard.press(key);
       if (key === 'x') {
         await page.getByRole('alertdialog').waitFor();
         await page.keyboard.press('Control+Enter');
       }
-      await waiting(before - 1);
+      // That gate leaves the list (counting rows would miss it when the second review arrives meanwhile).
+      await expect
+        .poll(() => page.locator(`li.approval-row[aria-label="Approval for ${task}"]`).count(), {
+          timeout: 20_000,
+        })
+        .toBe(0);
     }
   });
 
@@ -292,7 +311,7 @@ describe.skipIf(skipE2e || !installed)('triaging the inbox from the keyboard', (
       .toBe(true);
     await waiting(1);
     expect(await currentTask()).toBe('backend');
-    const card = current();
+    const card = detail();
     const since = card.getByRole('button', { name: 'Changes since your last review' });
     await since.waitFor();
     expect(await since.getAttribute('aria-pressed')).toBe('false');
@@ -308,9 +327,14 @@ describe.skipIf(skipE2e || !installed)('triaging the inbox from the keyboard', (
   });
 
   it('recorded every decision in the audit log, in the name of the person who said who they are', async () => {
-    const audit = await call<AuditEntry[]>(baton.app, 'audit.list', { entity: 'approval' });
-    const decisions = audit.filter((e) => e.from_status === 'pending');
-    expect(decisions).toHaveLength(11);
-    expect(new Set(decisions.map((e) => e.actor))).toEqual(new Set(['Ana']));
+    const decisions = async () =>
+      (await call<AuditEntry[]>(baton.app, 'audit.list', { entity: 'approval' })).filter(
+        (e) => e.from_status === 'pending',
+      );
+    // The last is sent once its undo window is over.
+    await expect.poll(async () => (await decisions()).length).toBe(11);
+    const audit = await decisions();
+    expect(audit).toHaveLength(11);
+    expect(new Set(audit.map((e) => e.actor))).toEqual(new Set(['Ana']));
   });
 });

@@ -67,20 +67,22 @@ describe.skipIf(skipE2e)('the inbox screens', () => {
   const nav = (name: RegExp) =>
     page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name });
 
-  it('shows an approval as a row of the queue: read on the left, answered on the right', async () => {
+  it('shows the current approval beside the list: read on the left, answered on the right', async () => {
     await nav(/^Approvals/).click();
     const inbox = page.getByRole('region', { name: 'Pending approvals' });
-    const card = inbox.getByRole('listitem', { name: 'Approval for deploy' });
+    const card = inbox.getByRole('region', { name: 'Approval for deploy' });
     await card.waitFor();
     const deps = card.getByRole('list', { name: 'Dependencies of deploy' });
-    const [cardBox, inboxBox, depsBox, commentBox] = await Promise.all([
+    const [cardBox, inboxBox, listBox, depsBox, commentBox] = await Promise.all([
       card.boundingBox(),
       inbox.boundingBox(),
+      inbox.getByRole('list', { name: 'Approvals waiting' }).boundingBox(),
       deps.boundingBox(),
       card.getByLabel('Comment on deploy').boundingBox(),
     ]);
-    // The card takes the row (not a third of it, beside empty space).
-    expect(cardBox!.width).toBeGreaterThan(inboxBox!.width * 0.8);
+    // The list on the left, and the approval in the whole room beside it (not a third of it).
+    expect(listBox!.x + listBox!.width).toBeLessThanOrEqual(cardBox!.x);
+    expect(cardBox!.width).toBeGreaterThan(inboxBox!.width * 0.6);
     // The answer sits beside what it answers, not under it.
     expect(commentBox!.x).toBeGreaterThanOrEqual(depsBox!.x + depsBox!.width);
     expect(commentBox!.y).toBeLessThan(depsBox!.y + depsBox!.height);
@@ -88,7 +90,7 @@ describe.skipIf(skipE2e)('the inbox screens', () => {
   });
 
   it("lays out what an approval builds on: a coding task's branch, +/- and files, another's fields", async () => {
-    const card = page.getByRole('listitem', { name: 'Approval for deploy' });
+    const card = page.getByRole('region', { name: 'Approval for deploy' });
     const deps = card.getByRole('list', { name: 'Dependencies of deploy' });
     const code = deps.getByRole('listitem', { name: 'Dependency code' });
     const text = await code.textContent();
@@ -109,7 +111,7 @@ describe.skipIf(skipE2e)('the inbox screens', () => {
 
   it('keeps the answer under the card when the window is narrow, nothing past the right edge', async () => {
     await page.setViewportSize({ width: 1024, height: 700 });
-    const card = page.getByRole('listitem', { name: 'Approval for deploy' });
+    const card = page.getByRole('region', { name: 'Approval for deploy' });
     const box = await card.boundingBox();
     expect(box!.x + box!.width).toBeLessThanOrEqual(1024);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1024);

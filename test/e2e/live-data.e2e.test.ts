@@ -98,7 +98,7 @@ describe.skipIf(skipE2e)('screens live from pushed events', () => {
     // A run started by another client asks for an approval: its card comes with the event,
     // with the plan, the task's description and what its dependency produced.
     await rpc('runs.start', { plan_id: 'release' });
-    const card = page.getByRole('listitem', { name: 'Approval for deploy' });
+    const card = page.getByRole('region', { name: 'Approval for deploy' });
     await card.waitFor();
     expect(await card.textContent()).toContain('Deploy to production');
     const dep = card.getByRole('list', { name: 'Dependencies of deploy' }).getByRole('listitem', {

@@ -64,7 +64,7 @@ describe.skipIf(skipE2e || !installed)('a merge conflict waiting in the inbox', 
     await servers?.close();
   });
 
-  const card = () => page.getByRole('listitem', { name: 'Approval for c' });
+  const card = () => page.getByRole('region', { name: 'Approval for c' });
   const facts = () => card().getByRole('definition');
 
   it('says which branch merges into which, the file and how git left it, and the worktree to copy', async () => {

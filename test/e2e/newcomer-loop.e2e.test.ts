@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
@@ -110,8 +110,13 @@ describe.skipIf(skipE2e || !installed)('a newcomer’s coding loop, all from the
         ],
       },
     ]);
-    // This machine has qwen-code on its PATH (and the Node it needs first), as a person's would.
-    process.env.PATH = `${dirname(process.execPath)}${delimiter}${QWEN_BIN}${delimiter}${path ?? '/usr/bin:/bin'}`;
+    // This machine has qwen-code on its PATH (and the Node it needs first), as a person's would:
+    // in a folder of its own, since Baton leaves its own install folder's out of the person's PATH.
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    symlinkSync(join(QWEN_BIN, 'qwen'), join(bin, 'qwen'));
+    symlinkSync(process.execPath, join(bin, 'node'));
+    process.env.PATH = `${bin}${delimiter}${path ?? '/usr/bin:/bin'}`;
     const dataDir = join(dir, 'data');
     app = createApp({
       dataDir,
@@ -259,7 +264,7 @@ describe.skipIf(skipE2e || !installed)('a newcomer’s coding loop, all from the
   it('runs it; the review shows the three candidates, asks before picking one whose check failed, and takes Pick #2', async () => {
     await page.getByRole('button', { name: 'Run plan' }).click();
     await go(/^Approvals/);
-    const card = page.getByRole('listitem', { name: 'Approval for fix' });
+    const card = page.getByRole('region', { name: 'Approval for fix' });
     await card.waitFor({ timeout: 240_000 });
     const table = card.getByRole('table', { name: 'Candidates' });
     const row = (k: number) => table.getByRole('row', { name: `Candidate #${k}` });
@@ -306,16 +311,42 @@ describe.skipIf(skipE2e || !installed)('a newcomer’s coding loop, all from the
     expect(await remote.tip(`baton/${runId}/fix`)).toBe(out.commit);
     const note = panel.getByRole('note', { name: 'Landing of fix' });
     await expect.poll(() => note.textContent()).toContain('In review');
+    // Its steps: the checks passing and the approval show at the next look, before any fix round.
+    gh.setChecks(out.commit, [{ name: 'test', conclusion: 'success' }]);
+    gh.review(1, 'APPROVED', 'Thanks');
+    await app.landing.tick();
+    const steps = panel.getByRole('list', { name: 'Steps of the landing of fix' });
+    await expect
+      .poll(() => steps.getByRole('listitem').evaluateAll((l) => l.map((i) => i.getAttribute('aria-label'))))
+      .toEqual([
+        `Pushed: done, baton/${runId}/fix`,
+        'Pull request: done, #1',
+        'Checks: done, 1 passed',
+        'Review: done, approved by reviewer',
+        'Merged: not yet',
+      ]);
     await shoot('05-in-review');
 
     gh.merge(1, 'd'.repeat(40));
     await app.landing.tick();
+    await expect
+      .poll(() => steps.getByRole('listitem').last().getAttribute('aria-label'))
+      .toBe(`Merged: done, ${'d'.repeat(10)}`);
     await expect.poll(() => note.textContent()).toContain('Merged');
     const [landing] = await call<Landing[]>(app, 'runs.landings', { run_id: runId });
     expect(landing).toMatchObject({ state: 'merged', pr_number: 1 });
     // Its changes stay a view of the task, with where the work is.
     await panel.getByRole('tab', { name: /^Changes/ }).click();
-    await panel.getByRole('group', { name: 'Where the work is' }).waitFor();
+    const here = panel.getByRole('group', { name: 'Where the work is' });
+    await here.waitFor();
+    // In a browser the editor's own link opens it; the editor chosen is kept.
+    const open = here.getByRole('link', { name: 'Open in VS Code' });
+    expect(await open.getAttribute('href')).toMatch(/^vscode:\/\/file\//);
+    await here.getByLabel('Editor').selectOption('zed');
+    expect(await here.getByRole('link', { name: 'Open in Zed' }).getAttribute('href')).toMatch(
+      /^zed:\/\/file\//,
+    );
+    expect(await page.evaluate(() => localStorage.getItem('baton.editor'))).toBe('zed');
     await shoot('06-merged');
   });
 });

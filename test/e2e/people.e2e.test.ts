@@ -139,7 +139,8 @@ describe.skipIf(skipE2e)('people: invited, signed in with a passkey, deciding fr
     await viewer.getByRole('button', { name: 'Join with a password' }).click();
     await viewer.waitForURL(/\/approvals/);
     await baton.rpc('runs.start', { plan_id: 'release' });
-    const card = viewer.getByRole('listitem', { name: 'Approval for deploy' });
+    // The approval in full, beside the inbox's list (or below it on a narrow screen).
+    const card = viewer.getByRole('region', { name: 'Approval for deploy' });
     await card.waitFor();
     await expect
       .poll(() => card.getByRole('note').textContent())
@@ -150,7 +151,7 @@ describe.skipIf(skipE2e)('people: invited, signed in with a passkey, deciding fr
   });
 
   it('the member approves it on the phone; both see who approved it', async () => {
-    const card = member.getByRole('listitem', { name: 'Approval for deploy' });
+    const card = member.getByRole('region', { name: 'Approval for deploy' });
     await card.waitFor();
     await shoot(member, 'inbox-390');
     await card.getByRole('button', { name: 'Approve' }).click();

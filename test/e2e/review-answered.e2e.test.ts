@@ -81,7 +81,7 @@ describe.skipIf(skipE2e || !installed)('a request for changes answered without c
   });
 
   it('brings the answer back to the reviewer beside the same commit, and approving it finishes the task', async () => {
-    const card = page.getByRole('listitem', { name: 'Approval for backend' });
+    const card = page.getByRole('region', { name: 'Approval for backend' });
     await card.waitFor({ timeout: 150_000 });
     const first = baton.app.store.approvals.forTask(runId, 'backend')[0]!;
     await card.getByLabel('Review comment on backend').fill(QUESTION);

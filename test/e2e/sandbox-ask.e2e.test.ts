@@ -96,30 +96,43 @@ describe.skipIf(skipE2e || !installed || process.platform !== 'linux')(
       await servers?.close();
     });
 
-    const cards = () => page.getByRole('listitem', { name: 'Approval for fetch' });
-    const hostCard = () => cards().filter({ hasText: 'Sandbox host' });
-    const reviewCard = () => cards().filter({ hasText: 'Diff review' });
+    // Two approvals of fetch wait: its rows in the list, told apart by their kind.
+    const rows = () => page.getByRole('listitem', { name: 'Approval for fetch' });
+    const hostRow = () => rows().filter({ hasText: 'Sandbox host' });
+    const reviewRow = () => rows().filter({ hasText: 'Diff review' });
+    /** The approval of fetch of `kind`, shown in full beside the list. */
+    const show = async (kind: 'Sandbox host' | 'Diff review') => {
+      await rows().filter({ hasText: kind }).getByRole('button').click();
+      const shown = page.getByRole('region', { name: 'Approval for fetch' }).filter({ hasText: kind });
+      await shown.waitFor();
+      return shown;
+    };
 
     it('the diff review says which connection the sandbox blocked', async () => {
-      const blocked = reviewCard().getByRole('list', { name: 'Blocked by the sandbox in attempt 1' });
+      await reviewRow().waitFor();
+      const reviewCard = await show('Diff review');
+      const blocked = reviewCard.getByRole('list', { name: 'Blocked by the sandbox in attempt 1' });
       await blocked.waitFor();
       expect(await blocked.textContent()).toBe(`1 connection blocked: ${host}`);
       await shoot(page, 'sandbox-blocked-diff-review', async () => blocked.scrollIntoViewIfNeeded());
     });
 
     it('asks whether to allow the host for the workspace, and Allow remembers it', async () => {
-      await hostCard().waitFor();
-      expect(await hostCard().getByText(`Allow ${host} for workspace "app"?`).count()).toBe(1);
-      expect(await hostCard().textContent()).toContain('of attempt 1');
-      await shoot(page, 'sandbox-host-card', async () => hostCard().scrollIntoViewIfNeeded());
-      await hostCard().getByRole('button', { name: 'Allow' }).click();
-      await expect.poll(() => hostCard().count()).toBe(0);
-      const decided = await call<ApprovalView[]>(baton.app, 'approvals.list', { status: 'decided' });
-      expect(decided.filter((a) => a.kind === 'sandbox_host').map((a) => [a.status, a.actor])).toEqual([
-        ['approved', 'Ana'],
-      ]);
+      await hostRow().waitFor();
+      const hostCard = await show('Sandbox host');
+      expect(await hostCard.getByText(`Allow ${host} for workspace "app"?`).count()).toBe(1);
+      expect(await hostCard.textContent()).toContain('of attempt 1');
+      await shoot(page, 'sandbox-host-card', async () => hostCard.scrollIntoViewIfNeeded());
+      await hostCard.getByRole('button', { name: 'Allow' }).click();
+      await expect.poll(() => hostRow().count()).toBe(0);
+      // Sent once its undo window is over.
+      const decided = async () =>
+        (await call<ApprovalView[]>(baton.app, 'approvals.list', { status: 'decided' }))
+          .filter((a) => a.kind === 'sandbox_host')
+          .map((a) => [a.status, a.actor]);
+      await expect.poll(decided).toEqual([['approved', 'Ana']]);
       // The diff review waits on: the host's answer is for the workspace, not for this task.
-      expect(await reviewCard().count()).toBe(1);
+      expect(await reviewRow().count()).toBe(1);
     });
 
     it("lists the allowed host where the workspace's sandbox is edited, and removes it", async () => {

@@ -57,7 +57,7 @@ describe.skipIf(skipE2e || !mcpInstalled)('a tool call in the approvals inbox', 
     );
     return found!;
   };
-  const card = () => page.getByRole('listitem', { name: 'Approval for configure' });
+  const card = () => page.getByRole('region', { name: 'Approval for configure' });
 
   beforeAll(async () => {
     if ('missing' in chromiumFound) throw new Error(chromiumFound.missing);
@@ -240,7 +240,7 @@ describe.skipIf(skipE2e || !mcpInstalled)('a tool call in the approvals inbox', 
   });
 
   it('previews an MCP filesystem edit_file and denies it with a message the model reads', async () => {
-    const readmeCard = page.getByRole('listitem', { name: 'Approval for configure' });
+    const readmeCard = page.getByRole('region', { name: 'Approval for configure' });
     await expect.poll(() => readmeCard.getByRole('definition').nth(2).textContent()).toBe('edit_file');
     const preview = readmeCard.getByRole('region', { name: 'Preview of the write to README.md' });
     await preview.getByText('Runs on port 8080.').waitFor();
@@ -282,7 +282,7 @@ describe.skipIf(skipE2e || !mcpInstalled)('a tool call in the approvals inbox', 
         input: { file_path: '/w/a.txt', content: 'A' },
       },
     });
-    await page.getByRole('listitem', { name: 'Approval for edit' }).waitFor();
+    await page.getByRole('region', { name: 'Approval for edit' }).waitFor();
     await call(app, 'inbox.expire', {
       ...at,
       approval_id: asked.approval_id,
@@ -290,7 +290,7 @@ describe.skipIf(skipE2e || !mcpInstalled)('a tool call in the approvals inbox', 
     });
     const expired = page.getByRole('region', { name: 'Expired approvals' });
     await expired.getByRole('listitem', { name: 'Expired approval for edit' }).waitFor();
-    expect(await page.getByRole('listitem', { name: 'Approval for edit', exact: true }).count()).toBe(0);
+    expect(await page.getByRole('region', { name: 'Approval for edit', exact: true }).count()).toBe(0);
     const text = await expired.textContent();
     expect(text).toContain('Expired while waiting (1)');
     expect(text).toContain('Write: the CLI stopped waiting for the answer');

@@ -62,7 +62,7 @@ describe.skipIf(skipE2e)('a tool call allowed for the rest of the task or always
     await app.engine.whenSettled(runId);
     return (await call<RunDetail>(app, 'runs.get', { run_id: runId })).tasks[0]!.status;
   };
-  const card = (taskId: string) => page.getByRole('listitem', { name: `Approval for ${taskId}` });
+  const card = (taskId: string) => page.getByRole('region', { name: `Approval for ${taskId}` });
 
   beforeAll(async () => {
     if ('missing' in chromiumFound) throw new Error(chromiumFound.missing);

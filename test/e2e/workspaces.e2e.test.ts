@@ -235,6 +235,35 @@ describe.skipIf(skipE2e)('the Workspaces screen', () => {
       (await baton.rpc('workspaces.list', {})).value as unknown as Record<string, unknown>[]
     ).find((w) => w.id === 'other');
     expect(saved?.checks).toEqual([{ name: 'test', command: ['sh', '-c', 'npm ci && npm test'] }]);
+
+    // Its environment and what a reused worktree keeps, edited on the registered workspace: a bad
+    // line is named under its field and nothing is saved; then both are saved.
+    await row.getByRole('button', { name: 'Setup of other…' }).click();
+    const setup = page.getByRole('form', { name: 'Setup of workspace other' });
+    await setup.getByLabel('Environment').fill('NODE_ENV=test\nnot a variable');
+    await setup.getByLabel('Keep between attempts').fill('node_modules/, !dist/');
+    await setup.getByRole('button', { name: 'Save setup' }).click();
+    await expect
+      .poll(() => setup.locator('.field-error').allTextContents())
+      .toEqual([
+        '',
+        'Environment: line 2 (not a variable) needs NAME=value',
+        'Keep between attempts: !dist/: list only what to keep (no !)',
+      ]);
+    await setup.getByLabel('Environment').fill('NODE_ENV=test\nNPM_TOKEN=secret:npm.token');
+    await setup.getByLabel('Keep between attempts').fill('node_modules/, .venv/');
+    await page.screenshot({ path: join(shots, 'workspaces-setup-env.png') });
+    await setup.getByRole('button', { name: 'Save setup' }).click();
+    await expect.poll(() => row.textContent()).toContain('env NODE_ENV, NPM_TOKEN');
+    expect(await row.textContent()).toContain('keeps node_modules/, .venv/');
+    const prepared = (
+      (await baton.rpc('workspaces.list', {})).value as unknown as Record<string, unknown>[]
+    ).find((w) => w.id === 'other');
+    expect(prepared).toMatchObject({
+      setup_command: ['sh', '-c', 'npm ci\nnpm run build'],
+      env: { NODE_ENV: 'test', NPM_TOKEN: { secret: 'npm.token' } },
+      keep_ignored: ['node_modules/', '.venv/'],
+    });
     await baton.rpc('plans.delete', { plan_id: 'uses-other' });
     await baton.rpc('workspaces.remove', { workspace_id: 'other' });
     await expect.poll(() => row.count()).toBe(0);

@@ -14,7 +14,8 @@ export type InboxAction =
   | 'comment'
   | 'open'
   | 'since'
-  | 'select';
+  | 'select'
+  | 'undo';
 
 /** A key of the inbox: what is pressed, what it does, in words for the keys dialog. */
 export interface InboxKey {
@@ -45,7 +46,12 @@ export const INBOX_KEYS: readonly InboxKey[] = [
     what: 'A diff review: only the changes since your last review, or the whole diff again',
   },
   { key: 'o', action: 'open', what: 'Open its task in its run' },
-  { key: 'v', action: 'select', what: 'Pick it to decide with others (Approve N, Reject N)' },
+  {
+    key: 'v',
+    action: 'select',
+    what: 'Pick it to decide with others: then a approves and x rejects every one picked',
+  },
+  { key: 'z', action: 'undo', what: 'Undo the last decision, while it waits to be sent (5 s)' },
 ];
 
 const BY_KEY = new Map(INBOX_KEYS.map((k) => [k.key, k.action]));

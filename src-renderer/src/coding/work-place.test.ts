@@ -31,5 +31,7 @@ describe('where a task’s work opens', () => {
     expect(shellWord('/a/b-c_d.e')).toBe('/a/b-c_d.e');
     expect(shellWord('a b')).toBe("'a b'");
     expect(editorLink('/src/my app')).toBe('vscode://file/src/my%20app');
+    expect(editorLink('/src/my app', 'zed')).toBe('zed://file/src/my%20app');
+    expect(editorLink('/w', 'cursor')).toBe('cursor://file/w');
   });
 });

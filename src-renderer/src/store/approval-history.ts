@@ -43,10 +43,14 @@ export interface ApprovalHistorySlice {
   applyDecided(changed: ApprovalView[]): void;
   /**
    * Decides every approval of `ids` the same way with one comment, in your name (asked once),
-   * one after another: one that fails (decided by someone else meanwhile) is reported and the
-   * others are still decided. Null when you did not say who you are.
+   * after the undo window (held-decisions.ts), one after another: one that fails (decided by
+   * someone else meanwhile) is reported in `bulkOutcome` and the others are still decided. False
+   * when you did not say who you are.
    */
-  decideMany(ids: readonly string[], approve: boolean, comment: string): Promise<BulkResult | null>;
+  decideMany(ids: readonly string[], approve: boolean, comment: string): Promise<boolean>;
+  /** What the last bulk decision did once sent (shown over the inbox until dismissed). */
+  bulkOutcome: BulkResult | null;
+  setBulkOutcome(result: BulkResult | null): void;
 }
 
 /** `list` with `changed` in place, the latest decided first, at most DECIDED_SHOWN. */
@@ -83,25 +87,36 @@ export const createApprovalHistorySlice: StateCreator<BatonState, [], [], Approv
     if (list === null || !changed.some((a) => isDecided(a.status))) return;
     set({ decided: withDecided(list, changed) });
   },
+  bulkOutcome: null,
+  setBulkOutcome: (bulkOutcome) => set({ bulkOutcome }),
   async decideMany(ids, approve, comment) {
-    const me = await get().requireIdentity(
-      `${approve ? 'Approving' : 'Rejecting'} ${ids.length} approval${ids.length === 1 ? '' : 's'}`,
-    );
-    if (!me) return null;
-    const taskOf = new Map(get().pending.map((a) => [a.id, a.task_id]));
-    const result: BulkResult = { approve, decided: [], failed: [] };
-    for (const id of ids) {
-      try {
-        await api.decideApproval(id, approve ? 'approve' : 'reject', me.name, comment || undefined);
-        result.decided.push(id);
-      } catch (err) {
-        result.failed.push({ id, task_id: taskOf.get(id) ?? id, error: errorText(err) });
-      }
-    }
-    const done = new Set(result.decided);
-    set((s) => ({ pending: s.pending.filter((a) => !done.has(a.id)) }));
-    // What failed may have been decided elsewhere: the inbox is read again to show it as it is.
-    if (result.failed.length > 0) await get().loadApprovals();
-    return result;
+    const n = `${ids.length} approval${ids.length === 1 ? '' : 's'}`;
+    const me = await get().requireIdentity(`${approve ? 'Approving' : 'Rejecting'} ${n}`);
+    if (!me) return false;
+    const wanted = new Set(ids);
+    const approvals = get().pending.filter((a) => wanted.has(a.id));
+    const taskOf = new Map(approvals.map((a) => [a.id, a.task_id]));
+    get().holdDecision({
+      approvals,
+      title: `${approve ? 'Approved' : 'Rejected'} ${n}`,
+      detail: approvals.map((a) => a.task_id).join(', '),
+      comment,
+      // Each is decided on its own: one decided elsewhere meanwhile is reported, the others are decided.
+      send: async (held) => {
+        const result: BulkResult = { approve, decided: [], failed: [] };
+        for (const id of held) {
+          try {
+            await api.decideApproval(id, approve ? 'approve' : 'reject', me.name, comment || undefined);
+            result.decided.push(id);
+          } catch (err) {
+            result.failed.push({ id, task_id: taskOf.get(id) ?? id, error: errorText(err) });
+          }
+        }
+        set({ bulkOutcome: result });
+        // What failed may have been decided elsewhere: the inbox is read again to show it as it is.
+        if (result.failed.length > 0) await get().loadApprovals();
+      },
+    });
+    return true;
   },
 });

@@ -5,7 +5,7 @@ import type { TaskRun } from '../../../src-shared/schemas/run.ts';
 import type { HandedFile } from '../api/client.ts';
 import { api } from '../api/client.ts';
 import type { ApprovalFilter } from '../approvals/approval-filter.ts';
-import { decidedText } from '../approvals/approval-kinds.ts';
+import { APPROVAL_KINDS, decidedText } from '../approvals/approval-kinds.ts';
 import type { BatonState } from './index.ts';
 
 /** How long an expired approval stays in the inbox, so a person sees what went unanswered. */
@@ -29,7 +29,11 @@ export interface ApprovalsSlice {
   /** What the Approvals inbox is narrowed to; kept while you go to other screens and back. */
   approvalFilter: ApprovalFilter;
   setApprovalFilter(f: ApprovalFilter): void;
-  /** Records a decision in your name (asking who you are first, once); false when nothing was recorded. */
+  /**
+   * Decides in your name (asking who you are first, once): the approval leaves the inbox at once
+   * and the decision is sent after the undo window (held-decisions.ts). Resolves once sent: true
+   * when recorded; false when you did not say who you are, undid it, or it was not recorded.
+   */
   decide(
     approvalId: string,
     approve: boolean,
@@ -76,6 +80,23 @@ function asked(pending: ApprovalView[], a: ApprovalView): ApprovalView[] {
   return after === -1 ? [...pending, a] : [...pending.slice(0, after), a, ...pending.slice(after)];
 }
 
+/**
+ * Holds one approval's decision for the undo window: resolves once it is sent (true: recorded),
+ * or with false when it was undone, decided elsewhere meanwhile, or not recorded.
+ */
+function held(
+  get: () => BatonState,
+  d: { approvals: ApprovalView[]; title: string; detail: string; comment: string; send(): Promise<boolean> },
+): Promise<boolean> {
+  return new Promise((resolve) =>
+    get().holdDecision({
+      ...d,
+      send: async () => resolve(await d.send()),
+      dropped: () => resolve(false),
+    }),
+  );
+}
+
 /** A read of the inbox waiting to be made (refreshInbox). */
 let inboxTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -88,12 +109,15 @@ export const createApprovalsSlice: StateCreator<BatonState, [], [], ApprovalsSli
   async loadApprovals() {
     try {
       const [pending, expired] = await Promise.all([api.listApprovals(), api.listExpiredApprovals()]);
-      set({ pending, expired: recentlyExpired(expired) });
+      // A decision waiting out its undo window keeps its approvals out of the inbox.
+      const held = get().heldIds();
+      set({ pending: pending.filter((a) => !held.has(a.id)), expired: recentlyExpired(expired) });
     } catch (err) {
       get().fail('Could not load approvals', err);
     }
   },
-  applyApprovals(changed) {
+  applyApprovals(all) {
+    const changed = get().applyHeldApprovals(all);
     if (changed.length === 0) return;
     get().applyDecided(changed);
     set((s) => {
@@ -117,41 +141,62 @@ export const createApprovalsSlice: StateCreator<BatonState, [], [], ApprovalsSli
       `${approve ? 'Approving' : 'Rejecting'} ${approval?.task_id ?? 'a task'}`,
     );
     if (!me) return false;
-    try {
-      await api.decideApproval(approvalId, approve ? 'approve' : 'reject', me.name, comment, input, scope);
-      set((s) => ({ pending: s.pending.filter((a) => a.id !== approvalId) }));
-      if (approval)
-        get().notify(
-          'info',
-          scope === 'task'
-            ? 'Allowed for the rest of this task: its later calls of the tool run without asking'
-            : scope === 'agent'
-              ? 'Allowed always for this agent: its calls of the tool run without asking (listed on the agent)'
-              : input
-                ? 'Allowed with your arguments: the call runs with them'
-                : decidedText(approval.kind, approve),
-        );
-      return true;
-    } catch (err) {
-      get().fail('The decision was not recorded', err);
-      await get().loadApprovals();
-      return false;
-    }
+    const kind = approval ? APPROVAL_KINDS[approval.kind] : null;
+    const verb = kind
+      ? approve
+        ? kind.decidedAs.approved
+        : kind.decidedAs.rejected
+      : approve
+        ? 'Approved'
+        : 'Rejected';
+    const send = async () => {
+      try {
+        await api.decideApproval(approvalId, approve ? 'approve' : 'reject', me.name, comment, input, scope);
+        return true;
+      } catch (err) {
+        get().fail(`Your decision on ${approval?.task_id ?? 'an approval'} was not recorded`, err);
+        await get().loadApprovals();
+        return false;
+      }
+    };
+    if (!approval) return send();
+    return held(get, {
+      approvals: [approval],
+      title: `${verb} ${approval.task_id}`,
+      detail:
+        scope === 'task'
+          ? 'Allowed for the rest of this task: its later calls of the tool run without asking'
+          : scope === 'agent'
+            ? 'Allowed always for this agent: its calls of the tool run without asking (listed on the agent)'
+            : input
+              ? 'Allowed with your arguments: the call runs with them'
+              : decidedText(approval.kind, approve),
+      comment,
+      send,
+    });
   },
   async requestChanges(approvalId, comment, lineComments) {
     const approval = get().pending.find((a) => a.id === approvalId);
     const me = await get().requireIdentity(`Requesting changes to ${approval?.task_id ?? 'a task'}`);
     if (!me) return false;
-    try {
-      await api.requestChanges(approvalId, me.name, comment, lineComments);
-      set((s) => ({ pending: s.pending.filter((a) => a.id !== approvalId) }));
-      get().notify('info', 'Changes requested: the agent goes on in its session with your comments');
-      return true;
-    } catch (err) {
-      get().fail('The request for changes was not recorded', err);
-      await get().loadApprovals();
-      return false;
-    }
+    const send = async () => {
+      try {
+        await api.requestChanges(approvalId, me.name, comment, lineComments);
+        return true;
+      } catch (err) {
+        get().fail(`Your request for changes to ${approval?.task_id ?? 'a task'} was not recorded`, err);
+        await get().loadApprovals();
+        return false;
+      }
+    };
+    if (!approval) return send();
+    return held(get, {
+      approvals: [approval],
+      title: `Changes requested on ${approval.task_id}`,
+      detail: 'The agent goes on in its session with your comments',
+      comment,
+      send,
+    });
   },
   async pickCandidate(approvalId, candidate) {
     const me = await get().requireIdentity(`Picking candidate #${candidate}`);

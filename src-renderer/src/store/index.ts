@@ -10,6 +10,8 @@ import type { ApprovalsSlice } from './approvals.ts';
 import { createApprovalsSlice } from './approvals.ts';
 import type { DesignerSlice } from './designer.ts';
 import { createDesignerSlice } from './designer.ts';
+import type { HeldDecisionsSlice } from './held-decisions.ts';
+import { createHeldDecisionsSlice } from './held-decisions.ts';
 import type { IdentitySlice } from './identity.ts';
 import { createIdentitySlice } from './identity.ts';
 import type { LandingsSlice } from './landings.ts';
@@ -54,6 +56,7 @@ export type BatonState = UiSlice &
   DesignerSlice &
   ApprovalsSlice &
   ApprovalHistorySlice &
+  HeldDecisionsSlice &
   PeopleSlice &
   IdentitySlice &
   VersionsSlice &
@@ -78,6 +81,7 @@ export const useBaton = create<BatonState>()((...a) => ({
   ...createDesignerSlice(...a),
   ...createApprovalsSlice(...a),
   ...createApprovalHistorySlice(...a),
+  ...createHeldDecisionsSlice(...a),
   ...createPeopleSlice(...a),
   ...createIdentitySlice(...a),
   ...createVersionsSlice(...a),

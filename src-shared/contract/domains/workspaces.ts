@@ -128,6 +128,23 @@ export function deletableKinds(opts: {
  * Workspaces: git repositories people register for coding agents. Registered only
  * here (the UI, `baton workspaces`), never by importing a plan.
  */
+/** The editors Baton opens a task's work in: VS Code, Cursor, Zed (each by its own program or link). */
+export const EDITORS = ['vscode', 'cursor', 'zed'] as const;
+export type Editor = (typeof EDITORS)[number];
+
+/** Where `workspaces.openInEditor` opens: a coding task's work (its worktree, else its repository), or a workspace. */
+const editorPlaceSchema = z
+  .strictObject({
+    editor: z.enum(EDITORS),
+    workspace_id: idField.optional(),
+    run_id: idField.optional(),
+    task_id: idField.optional(),
+  })
+  .refine((p) => (p.workspace_id !== undefined) !== (p.run_id !== undefined && p.task_id !== undefined), {
+    message: 'name a workspace (workspace_id), or a task of a run (run_id and task_id), not both',
+    path: ['workspace_id'],
+  });
+
 export const workspaceMethods = {
   'workspaces.list': method(none).returns<Workspace[]>(),
   /**
@@ -141,8 +158,10 @@ export const workspaceMethods = {
    * and checks run in (the whole policy, replaced; turning it off is recorded in the audit log),
    * the protected paths its agents may write on purpose (`allow_protected_writes`, replaced),
    * its checks (the whole list, replaced), where its work lands (`remote`, replaced; null:
-   * nowhere), its setup command (null: none) and who may decide its approvals (`approvers`,
-   * replaced; null: as the plan says). A field left out stays as it is.
+   * nowhere), its setup command (null: none), the environment given to its setup command, checks
+   * and agents (`env`, replaced; values may name secrets), the ignored paths a pooled worktree
+   * keeps between attempts (`keep_ignored`, replaced) and who may decide its approvals
+   * (`approvers`, replaced; null: as the plan says). A field left out stays as it is.
    */
   'workspaces.update': method(
     z.strictObject({
@@ -153,6 +172,8 @@ export const workspaceMethods = {
       remote: workspaceRemoteSchema.nullable().optional(),
       /** Its setup command (argv; a script is `["sh", "-c", script]`); null: none. */
       setup_command: workspaceInputSchema.shape.setup_command.unwrap().nullable().optional(),
+      env: workspaceInputSchema.shape.env.unwrap().optional(),
+      keep_ignored: workspaceInputSchema.shape.keep_ignored.unwrap().optional(),
       /** Who may decide the approvals of work in it (null: as the plan says, else any member). */
       approvers: approversSchema.nullable().optional(),
     }),
@@ -235,6 +256,14 @@ export const workspaceMethods = {
   'workspaces.checkEnv': method(byId('workspace_id')).returns<CheckEnvironment>(),
   /** The coding CLIs found on PATH, with their versions, and an agent to register for each. */
   'workspaces.detectClis': method(none).returns<DetectedCli[]>(),
+  /**
+   * Opens a coding task's work in an editor on this machine: its worktree while it is on disk,
+   * else its workspace's repository (or a workspace's repository, by `workspace_id`). The folder
+   * is found from the ids, never taken from the caller. The desktop app's main process starts the
+   * editor's program; elsewhere (`baton serve`) it is `unavailable`, and a browser opens the
+   * editor's own link (`vscode://file/…`) instead.
+   */
+  'workspaces.openInEditor': method(editorPlaceSchema).returns<{ path: string }>(),
 };
 
 export type WorkspaceHandlers = HandlersOf<typeof workspaceMethods>;

@@ -141,6 +141,39 @@ describe('workspaces.update', () => {
     ]);
   });
 
+  it('replaces its environment and what a pooled worktree keeps, its values hidden in the audit log', async () => {
+    const a = await withWorkspace();
+    const w = await call<Workspace>(a, 'workspaces.update', {
+      workspace_id: 'app',
+      env: { NODE_ENV: 'test', NPM_TOKEN: { secret: 'npm-token' } },
+      keep_ignored: ['node_modules/', '.venv/'],
+    });
+    expect(w.env).toEqual({ NODE_ENV: 'test', NPM_TOKEN: { secret: 'npm-token' } });
+    expect(w.keep_ignored).toEqual(['node_modules/', '.venv/']);
+    // Left out: as it was; given: replaced whole.
+    await call(a, 'workspaces.update', { workspace_id: 'app', keep_ignored: [] });
+    const [listed] = await call<Workspace[]>(a, 'workspaces.list', {});
+    expect(listed!.env).toEqual({ NODE_ENV: 'test', NPM_TOKEN: { secret: 'npm-token' } });
+    expect(listed!.keep_ignored).toEqual([]);
+    const [cleared, changed] = await call<AuditEntry[]>(a, 'audit.list', { entity: 'workspace' });
+    expect(cleared!.why).toBe('workspace "app" changed: keep_ignored');
+    expect(changed!.why).toBe('workspace "app" changed: env.NODE_ENV, env.NPM_TOKEN.secret, keep_ignored');
+    expect(JSON.stringify(changed!.changes)).not.toContain('test');
+    // A bad pattern or variable name is named, and nothing changes.
+    const bad = await a.dispatch('workspaces.update', {
+      workspace_id: 'app',
+      env: { NODE_ENV: 'x' },
+      keep_ignored: ['!dist/'],
+    });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    const issues = (bad.error.details as { issues: { path: string; message: string }[] }).issues;
+    expect(issues.map((i) => i.path)).toEqual(['keep_ignored[0]']);
+    expect(issues[0]!.message).toMatch(/must not start with !/);
+    const [after] = await call<Workspace[]>(a, 'workspaces.list', {});
+    expect(after!.env.NODE_ENV).toBe('test');
+  });
+
   it('records a workspace registered with its sandbox off', async () => {
     const a = await withWorkspace({ mode: 'off' });
     expect(await workspaceAudits(a)).toEqual([['app', null, 'sandbox off']]);

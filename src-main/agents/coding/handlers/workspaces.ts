@@ -14,6 +14,7 @@ import { discardWorktree } from '../sessions/cleanup.ts';
 import { emptyPool, inspectRepository, pruneWorktrees, WorkspaceError } from '../workspaces/index.ts';
 import type { CodingHandlersContext } from './context.ts';
 import { branchHandlers } from './task-branches.ts';
+import { editorHandlers } from './workspace-editor.ts';
 import { folderHandlers } from './workspace-folders.ts';
 import { workspaceMissing } from './workspace-health.ts';
 import { plansByWorkspace } from './workspace-plans.ts';
@@ -166,7 +167,17 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
       return workspace;
     },
     'workspaces.update': (
-      { workspace_id, sandbox, allow_protected_writes, checks, remote, setup_command, approvers },
+      {
+        workspace_id,
+        sandbox,
+        allow_protected_writes,
+        checks,
+        remote,
+        setup_command,
+        env,
+        keep_ignored,
+        approvers,
+      },
       call,
     ) => {
       const updated = store.tx(() => {
@@ -193,6 +204,14 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
         if (setup_command !== undefined) {
           store.workspaces.setSetup(workspace_id, setup_command);
           w = { ...w, setup_command };
+        }
+        if (env !== undefined) {
+          store.workspaces.setEnv(workspace_id, env);
+          w = { ...w, env };
+        }
+        if (keep_ignored !== undefined) {
+          store.workspaces.setKeepIgnored(workspace_id, keep_ignored);
+          w = { ...w, keep_ignored };
         }
         if (approvers !== undefined) {
           store.workspaces.setApprovers(workspace_id, approvers);
@@ -283,6 +302,7 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
     },
     'workspaces.checkEnv': ({ workspace_id }) => checkEnvironment(found(workspace_id)),
     ...folderHandlers(store),
+    ...editorHandlers(store, ctx.launchEditor),
     // The coding CLIs' table (their launches and stream parsers) is loaded when first asked, not at start.
     'workspaces.detectClis': async () =>
       (await import('../clis/detect.ts')).detectClis(

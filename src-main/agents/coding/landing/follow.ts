@@ -1,4 +1,5 @@
-import type { Landing } from '../../../../src-shared/schemas/landing.ts';
+import type { Landing, PrSeen } from '../../../../src-shared/schemas/landing.ts';
+import { reviewWordOf } from '../../../../src-shared/schemas/landing.ts';
 import { forgeClient, LandingError } from '../../../forges/index.ts';
 import type { StoredLanding } from '../repos/landings-repo.ts';
 import type { LandingDeps } from './landing-deps.ts';
@@ -99,9 +100,17 @@ async function pollOnce(
         },
         l.state,
       );
-    let next = { ...l, pr_draft: pr.draft };
+    // Its checks and reviews, read once: kept on the landing (what the app shows of it) and
+    // handed to what a fix round is started from.
+    const [checks, reviews] = await Promise.all([gh.checks(pr.head_sha), gh.reviews(pr.number)]);
+    const pr_seen: PrSeen = {
+      head: pr.head_sha,
+      checks: { total: checks.total, failed: checks.failed, pending: checks.pending },
+      review: reviewWordOf(reviews),
+      at: deps.now(),
+    };
+    let next = { ...l, pr_draft: pr.draft, pr_seen };
     if (pr.draft) {
-      const checks = await gh.checks(pr.head_sha);
       if (checks.total > 0 && checks.pending === 0 && checks.failed.length === 0) {
         await gh.readyForReview(pr);
         next = {
@@ -112,7 +121,10 @@ async function pollOnce(
       }
     }
     // Failing checks or a review asking for changes send its agent back to work (pr-fix.ts).
-    return await askOfPull(deps, landingChanged(deps, soonAfter(deps, later(next), pr), l.state), pr, gh);
+    return await askOfPull(deps, landingChanged(deps, soonAfter(deps, later(next), pr), l.state), pr, gh, {
+      checks,
+      reviews,
+    });
   } catch (err) {
     const message =
       err instanceof LandingError ? err.message : `reading pull request #${l.pr_number}: ${String(err)}`;

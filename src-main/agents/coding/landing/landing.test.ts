@@ -305,13 +305,21 @@ describe("landing a run's merged branch, and a draft until its checks pass", () 
       'b.txt',
     ]);
     expect(w.gh.pulls.get(1)).toMatchObject({ title: `two: run ${run}`, draft: true });
+    // What each look saw is kept on the landing, before any fix round: the checks and the reviews.
+    const seen = async () => (await landings(w.app, run))[0]?.pr_seen;
     // A check still running, then one failed: still a draft. All passed: ready for review.
     w.gh.setChecks(tip, [{ name: 'test', conclusion: null }]);
     await w.app.landing.tick();
     expect(w.gh.pulls.get(1)!.draft).toBe(true);
+    expect(await seen()).toMatchObject({
+      head: tip,
+      checks: { total: 1, failed: [], pending: 1 },
+      review: { approved: [], changes_requested: [] },
+    });
     w.gh.setChecks(tip, [{ name: 'test', conclusion: 'failure' }]);
     await w.app.landing.tick();
     expect(w.gh.pulls.get(1)!.draft).toBe(true);
+    expect((await seen())?.checks).toEqual({ total: 1, failed: ['test'], pending: 0 });
     w.gh.setChecks(tip, [
       { name: 'test', conclusion: 'success' },
       { name: 'lint', conclusion: 'success' },
@@ -330,6 +338,12 @@ describe("landing a run's merged branch, and a draft until its checks pass", () 
       pr_draft: false,
       message: 'pull request #1: its checks passed, marked ready for review',
     });
+    expect((await seen())?.checks).toEqual({ total: 3, failed: [], pending: 0 });
+    // A reviewer's approval is their word until they ask for changes (a comment alone says neither).
+    w.gh.review(1, 'APPROVED', 'Looks good');
+    w.gh.review(1, 'COMMENTED', 'One more thing later');
+    await w.app.landing.tick();
+    expect((await seen())?.review).toEqual({ approved: ['reviewer'], changes_requested: [] });
   });
 });
 

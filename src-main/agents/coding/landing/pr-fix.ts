@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
-import type { ForgeClient, PullState } from '../../../forges/index.ts';
+import type { ChecksSeen, ForgeClient, PullState, ReviewSeen } from '../../../forges/index.ts';
 import { gitUserOf, LandingError } from '../../../forges/index.ts';
 import type { StoredLanding } from '../repos/landings-repo.ts';
 import { git } from '../workspaces/git.ts';
@@ -23,6 +23,8 @@ export async function askOfPull(
   read: StoredLanding,
   pr: PullState,
   gh: ForgeClient,
+  /** The head commit's checks and the reviews, when the caller read them already. */
+  seen?: { checks: ChecksSeen; reviews: ReviewSeen[] },
 ): Promise<StoredLanding> {
   if (!deps.rerun || read.task_id === null) return read;
   // Its base moved and conflicts: that first (GitHub runs no checks on a pull request that does not merge).
@@ -32,7 +34,9 @@ export async function askOfPull(
   // As the base's look left it (a base that failed to fetch is said on it, and does not block the rest).
   const l = deps.store.landings.get(read.run_id, read.task_id) ?? read;
   if (l.task_id === null) return l;
-  const [checks, reviews] = await Promise.all([gh.checks(pr.head_sha), gh.reviews(pr.number)]);
+  const [checks, reviews] = seen
+    ? [seen.checks, seen.reviews]
+    : await Promise.all([gh.checks(pr.head_sha), gh.reviews(pr.number)]);
   const ask = prAsk(
     {
       task_id: l.task_id,

@@ -1,5 +1,5 @@
 import type { ForgeKind } from '../../../../src-shared/schemas/forge.ts';
-import type { Landing, LandingState, PrFix } from '../../../../src-shared/schemas/landing.ts';
+import type { Landing, LandingState, PrFix, PrSeen } from '../../../../src-shared/schemas/landing.ts';
 import type { Db } from '../../../store/db.ts';
 
 interface LandingRow {
@@ -22,6 +22,7 @@ interface LandingRow {
   fix: string | null;
   handled: string;
   asked: string | null;
+  pr_seen: string | null;
   created_at: string;
   updated_at: string;
   /** Its workspace's forge kind, read with it (not stored on the landing). */
@@ -66,6 +67,7 @@ const toLanding = (r: LandingRow): StoredLanding => ({
   fix: r.fix === null ? null : (JSON.parse(r.fix) as PrFix),
   handled: JSON.parse(r.handled) as string[],
   asked: r.asked === null ? null : (JSON.parse(r.asked) as LandingAsked),
+  pr_seen: r.pr_seen === null ? null : (JSON.parse(r.pr_seen) as PrSeen),
   created_at: r.created_at,
   updated_at: r.updated_at,
   forge: (r.forge as ForgeKind | null) ?? null,
@@ -105,7 +107,7 @@ export function createLandingsRepo(db: Db) {
   const update =
     db.prepare(`UPDATE landings SET mode = @mode, asked = @asked, commit_sha = @commit, pushed_commit = @pushed_commit, state = @state, pr_number = @pr_number,
       pr_url = @pr_url, pr_draft = @pr_draft, merge_commit = @merge_commit, message = @message, polls = @polls,
-      next_poll_at = @next_poll_at, fix_rounds = @fix_rounds, fix = @fix, handled = @handled,
+      next_poll_at = @next_poll_at, fix_rounds = @fix_rounds, fix = @fix, handled = @handled, pr_seen = @pr_seen,
       updated_at = @updated_at WHERE run_id = @run_id AND task_id = @task_id`);
   return {
     forRun: (runId: string): StoredLanding[] => forRun.all(runId).map(toLanding),
@@ -144,6 +146,7 @@ export function createLandingsRepo(db: Db) {
         fix: l.fix === null ? null : JSON.stringify(l.fix),
         handled: JSON.stringify(l.handled),
         asked: l.asked ? JSON.stringify(l.asked) : null,
+        pr_seen: l.pr_seen ? JSON.stringify(l.pr_seen) : null,
       });
     },
   };

@@ -53,6 +53,8 @@ export function createWorkspacesRepo(db: Db) {
   const setSetup = db.prepare<[string | null, string]>(
     'UPDATE workspaces SET setup_command = ? WHERE id = ?',
   );
+  const setEnv = db.prepare<[string, string]>('UPDATE workspaces SET env = ? WHERE id = ?');
+  const setKeep = db.prepare<[string, string]>('UPDATE workspaces SET keep_ignored = ? WHERE id = ?');
   const setApprovers = db.prepare<[string | null, string]>(
     'UPDATE workspaces SET approvers = ? WHERE id = ?',
   );
@@ -90,6 +92,11 @@ export function createWorkspacesRepo(db: Db) {
     /** Replaces a workspace's setup command (null: none); true if it exists. */
     setSetup: (id: string, argv: string[] | null): boolean =>
       setSetup.run(argv === null ? null : JSON.stringify(argv), id).changes > 0,
+    /** Replaces the environment given to its setup command, checks and agents; true if it exists. */
+    setEnv: (id: string, env: Workspace['env']): boolean => setEnv.run(JSON.stringify(env), id).changes > 0,
+    /** Replaces the ignored paths a pooled worktree keeps between attempts; true if it exists. */
+    setKeepIgnored: (id: string, patterns: readonly string[]): boolean =>
+      setKeep.run(JSON.stringify(patterns), id).changes > 0,
     /** Replaces who may decide the approvals of work in it (null: as the plan says); true if it exists. */
     setApprovers: (id: string, approvers: Approvers | null): boolean =>
       setApprovers.run(approvers === null ? null : JSON.stringify(approvers), id).changes > 0,

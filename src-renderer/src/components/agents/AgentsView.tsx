@@ -83,6 +83,22 @@ export function AgentsView() {
     }
   };
 
+  // The coding CLIs found here come first when the screen opens with no coding agent registered:
+  // adding one is what a newcomer comes here for (and they stay there once one is added).
+  const loaded = useBaton((s) => s.agentsLoaded);
+  const [newcomer, setNewcomer] = useState<boolean | null>(null);
+  const noCoding = !agents.some((a) => a.kind === 'coding');
+  useEffect(() => {
+    if (loaded) setNewcomer((n) => n ?? noCoding);
+  }, [loaded, noCoding]);
+  const detected = (
+    <DetectedClis
+      onRegister={(draft) => {
+        setEditingId(null);
+        setPrefill(draft);
+      }}
+    />
+  );
   return (
     <div className="page">
       <header className="plan-head">
@@ -116,6 +132,7 @@ export function AgentsView() {
           </button>
         </div>
       </header>
+      {newcomer === true && detected}
       {agents.length === 0 ? (
         <div className="empty">
           <p>
@@ -169,12 +186,7 @@ export function AgentsView() {
           <SkillLeaderboard agents={agents} start={start} />
         </>
       )}
-      <DetectedClis
-        onRegister={(draft) => {
-          setEditingId(null);
-          setPrefill(draft);
-        }}
-      />
+      {newcomer === false && detected}
       <DetectedAcpAgents
         onRegister={(draft) => {
           setEditingId(null);

@@ -3,17 +3,46 @@ import type { DetectedCli } from '../../../../src-shared/schemas/workspace.ts';
 import { api } from '../../api/client.ts';
 import { useBaton } from '../../store/index.ts';
 import type { AgentDraft } from './agent-form.ts';
-import { CLI_NAMES, draftForCli } from './coding-draft.ts';
+import { CLI_NAMES, draftForCli, quickAgentFor } from './coding-draft.ts';
 
 /**
  * The coding CLIs on this machine's PATH (as the host sees it) with their versions, and the
- * program each registered agent names itself, with what is wrong with it; "Register" fills in
- * the agent form for one. Asked when the screen opens, again on "Look again" and when the
- * agents change.
+ * program each registered agent names itself, with what is wrong with it. "Add" registers one in
+ * a click with sensible defaults (`quickAgentFor`: its own login, its default route); "Register…"
+ * fills in the agent form for one, to set more first. Asked when the screen opens, again on "Look
+ * again" and when the agents change.
  */
 export function DetectedClis({ onRegister }: { onRegister(draft: AgentDraft): void }) {
   const fail = useBaton((s) => s.fail);
   const agents = useBaton((s) => s.agents);
+  const upsertAgent = useBaton((s) => s.upsertAgent);
+  const notifyWithLink = useBaton((s) => s.notifyWithLink);
+  const [adding, setAdding] = useState<string | null>(null);
+  const add = async (c: DetectedCli) => {
+    const agent = quickAgentFor(c, agents);
+    setAdding(c.cli);
+    try {
+      const saved = await api.createAgent(agent);
+      upsertAgent(saved);
+      // What comes next: a repository for it to work in, unless one is registered.
+      const s = useBaton.getState();
+      if (!s.workspacesLoaded) await s.loadWorkspaces();
+      const hasWorkspace = useBaton.getState().workspaces.length > 0;
+      notifyWithLink(
+        `${agent.name} added as ${saved.id}`,
+        hasWorkspace
+          ? { to: { screen: 'agents', agentId: saved.id }, label: `Open ${saved.id}'s page` }
+          : { to: { screen: 'workspaces' }, label: 'Next: register a repository for it to work in' },
+        [
+          `Tasks that need the skill "coding" go to it. It works on your own ${agent.name} login, in the OS sandbox, and waits for you to review each diff.`,
+        ],
+      );
+    } catch (err) {
+      fail(`${agent.name} was not added`, err);
+    } finally {
+      setAdding(null);
+    }
+  };
   const [clis, setClis] = useState<DetectedCli[] | null>(null);
   const [busy, setBusy] = useState(false);
   const detect = useCallback(async () => {
@@ -68,6 +97,12 @@ export function DetectedClis({ onRegister }: { onRegister(draft: AgentDraft): vo
                   {registered.length > 0 && (
                     <span className="muted small"> · registered as {registered.join(', ')}</span>
                   )}
+                  {c.found && registered.length === 0 && (
+                    <p className="muted small cli-defaults">
+                      Add registers it in one click: on your own login (no key to give), the skill{' '}
+                      <code>coding</code>, each diff reviewed by you.
+                    </p>
+                  )}
                   {c.programs.length > 0 && (
                     <ul className="cli-programs" aria-label={`Programs the ${CLI_NAMES[c.cli]} agents name`}>
                       {c.programs.map((p) => (
@@ -84,13 +119,28 @@ export function DetectedClis({ onRegister }: { onRegister(draft: AgentDraft): vo
                   )}
                 </div>
                 {c.found && (
-                  <button
-                    type="button"
-                    onClick={() => onRegister(draftForCli(c))}
-                    aria-label={`Register ${CLI_NAMES[c.cli]}`}
-                  >
-                    Register
-                  </button>
+                  <div className="cli-actions">
+                    {registered.length === 0 && (
+                      <button
+                        type="button"
+                        className="primary"
+                        disabled={adding !== null}
+                        onClick={() => void add(c)}
+                        aria-label={`Add ${CLI_NAMES[c.cli]}`}
+                        title={`Registers ${quickAgentFor(c, agents).id}: the skill "coding", your own ${CLI_NAMES[c.cli]} login, its default route, each diff reviewed by you, the OS sandbox`}
+                      >
+                        {adding === c.cli ? 'Adding…' : 'Add'}
+                      </button>
+                    )}
+                    <button
+                      type="button"
+                      onClick={() => onRegister(draftForCli(c))}
+                      aria-label={`Register ${CLI_NAMES[c.cli]}`}
+                      title="Opens the agent form filled in: skills, model, limits, sandbox"
+                    >
+                      Register…
+                    </button>
+                  </div>
                 )}
               </li>
             );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { agentSchema } from '../../../../src-shared/schemas/agent.ts';
 import { checkDraft, draftOf, EMPTY_DRAFT } from './agent-form.ts';
-import { draftForCli } from './coding-draft.ts';
+import { draftForCli, quickAgentFor } from './coding-draft.ts';
 
 describe('a coding agent in the agent form', () => {
   it('registers a detected CLI with what was found: id, skills, the program', () => {
@@ -95,5 +95,34 @@ describe('a coding agent in the agent form', () => {
         timeout_s: 'Timeout (s) must be a number of seconds more than 0',
       },
     });
+  });
+
+  it('adds a detected CLI in one click: its defaults, an id of its own, valid as it is', () => {
+    const found = {
+      cli: 'claude' as const,
+      found: true,
+      path: '/usr/local/bin/claude',
+      version: '2.1.49',
+      error: null,
+      suggested_agent: {
+        id: 'claude-coder',
+        kind: 'coding' as const,
+        cli: 'claude' as const,
+        skills: ['coding'],
+      },
+      programs: [],
+    };
+    const quick = quickAgentFor(found, [{ id: 'claude-coder' }, { id: 'claude-coder-2' }]);
+    expect(quick).toEqual({
+      id: 'claude-coder-3',
+      name: 'Claude Code',
+      kind: 'coding',
+      cli: 'claude',
+      skills: ['coding'],
+      review: 'diff',
+    });
+    // No protocol, provider, program or model: its own login and default route; the schema takes it.
+    expect(agentSchema.safeParse(quick).success).toBe(true);
+    expect(quickAgentFor(found, []).id).toBe('claude-coder');
   });
 });

@@ -30,6 +30,31 @@ export function draftForCli(d: DetectedCli): AgentDraft {
   };
 }
 
+/**
+ * The coding agent "Add" registers for a CLI found on PATH, in one click: its suggested id (made
+ * free when taken), its name, the skill coding tasks ask for, on the person's own login (no
+ * provider: the CLI's own sign-in and model), its default route (no protocol), its program found
+ * on PATH when it runs (no executable), each attempt's diff reviewed by a person, in the required
+ * OS sandbox. Anything else is a change on its page.
+ */
+export function quickAgentFor(
+  d: DetectedCli,
+  agents: readonly { id: string }[],
+): { id: string; name: string; kind: 'coding'; cli: DetectedCli['cli']; skills: string[]; review: 'diff' } {
+  const taken = new Set(agents.map((a) => a.id));
+  const base = d.suggested_agent.id;
+  let id = base;
+  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+  return {
+    id,
+    name: CLI_NAMES[d.cli],
+    kind: 'coding',
+    cli: d.cli,
+    skills: [...d.suggested_agent.skills],
+    review: 'diff',
+  };
+}
+
 /** The `cli` a detected ACP agent is registered as: its launch's, else `acp` (started by program and arguments). */
 function acpCliOf(a: DetectedAcpAgent): AnyCodingCli {
   const known: readonly string[] = [...CODING_CLIS, ...ACP_ONLY_CLIS];

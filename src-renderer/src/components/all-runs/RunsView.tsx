@@ -3,6 +3,7 @@ import type { Run, RunStatus, TaskCounts } from '../../../../src-shared/schemas/
 import { RUN_STATUSES } from '../../../../src-shared/schemas/run.ts';
 import { formatDuration } from '../../format/duration.ts';
 import { startedByShort } from '../../format/started-by.ts';
+import { navigate } from '../../routes/history-sync.ts';
 import { useBaton } from '../../store/index.ts';
 import { LandingLine } from '../landing/LandingLine.tsx';
 import { StagePill } from '../landing/StagePill.tsx';
@@ -109,6 +110,8 @@ function RunsTable({ runs, names, now }: { runs: Run[]; names: ReadonlyMap<strin
     void loadAllLandings();
   }, [loadAllLandings]);
   if (runs.length === 0) return <p className="empty muted">No run matches.</p>;
+  // The Landed column is there once a run shown has landed something.
+  const landed = runs.some((r) => (landings[r.id] ?? []).length > 0);
   return (
     <table className="tasks runs-table" aria-label="Runs">
       <thead>
@@ -119,13 +122,21 @@ function RunsTable({ runs, names, now }: { runs: Run[]; names: ReadonlyMap<strin
           <th scope="col">Started</th>
           <th scope="col">By</th>
           <th scope="col">Duration</th>
-          <th scope="col">Landed</th>
+          {landed && <th scope="col">Landed</th>}
           <th scope="col">Tasks</th>
         </tr>
       </thead>
       <tbody>
         {runs.map((r) => (
-          <tr key={r.id}>
+          <tr
+            key={r.id}
+            className="run-row"
+            // The whole row opens the run, as a list's row does; its link is the keyboard's way.
+            onClick={(e) => {
+              if (e.target instanceof Element && e.target.closest('a, button, input, select')) return;
+              void navigate({ screen: 'run', runId: r.id, taskId: null });
+            }}
+          >
             <td>
               <span className={`pill run-${r.status}`}>{r.status}</span>
               <StagePill landings={landings[r.id]} />
@@ -152,21 +163,49 @@ function RunsTable({ runs, names, now }: { runs: Run[]; names: ReadonlyMap<strin
             <td>
               {formatDuration((r.finished_at ? Date.parse(r.finished_at) : now) - Date.parse(r.created_at))}
             </td>
-            <td className="small">
-              {(landings[r.id] ?? []).map((l) => (
-                <LandingLine
-                  key={l.task_id ?? ''}
-                  l={l}
-                  named={`${l.task_id ?? 'the run'} of run ${r.id}`}
-                  compact
-                />
-              ))}
+            {landed && (
+              <td className="small">
+                {(landings[r.id] ?? []).map((l) => (
+                  <LandingLine
+                    key={l.task_id ?? ''}
+                    l={l}
+                    named={`${l.task_id ?? 'the run'} of run ${r.id}`}
+                    compact
+                  />
+                ))}
+              </td>
+            )}
+            <td>
+              <TasksBar counts={counts[r.id] ?? r.counts} />
+              <span className="small">{tasksLine(counts[r.id] ?? r.counts)}</span>
             </td>
-            <td>{tasksLine(counts[r.id] ?? r.counts)}</td>
           </tr>
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** The parts of a run's tasks in the bar under its Tasks, in the order they are drawn. */
+const BAR_PARTS = [
+  'done',
+  'failed',
+  'awaiting_approval',
+  'in_progress',
+] as const satisfies readonly (keyof TaskCounts)[];
+
+/** How far a run's tasks got, as a bar: done, failed, waiting for a person, running; the rest empty. */
+function TasksBar({ counts: c }: { counts: TaskCounts }) {
+  const total = Object.values(c).reduce((a, b) => a + b, 0);
+  if (total === 0) return null;
+  return (
+    <div className="tasks-bar" aria-hidden="true">
+      {BAR_PARTS.map((k) =>
+        c[k] > 0 ? (
+          <span key={k} className={`part-${k}`} style={{ width: `${(100 * c[k]) / total}%` }} />
+        ) : null,
+      )}
+    </div>
   );
 }
 

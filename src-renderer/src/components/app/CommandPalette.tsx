@@ -4,12 +4,20 @@ import { navigate } from '../../routes/history-sync.ts';
 import { useBaton } from '../../store/index.ts';
 import { Modal, useModal } from '../shared/Modal.tsx';
 import type { PaletteItem } from './palette-items.ts';
-import { PALETTE_GROUPS, paletteItems } from './palette-items.ts';
+import { PALETTE_GROUPS, paletteItems, readRecent, recentItems, rememberRecent } from './palette-items.ts';
 
 /** The most entries a group shows for a search (the best matches). */
 const PER_GROUP = 8;
 /** Before anything is typed: the actions and screens, what waits, and a few of each other group. */
-const FIRST_SHOWN = { Actions: 3, Screens: 20, 'Waiting for you': 5, Plans: 5, Runs: 5, Agents: 5 } as const;
+const FIRST_SHOWN = {
+  Recent: 5,
+  Actions: 3,
+  Screens: 20,
+  'Waiting for you': 5,
+  Plans: 5,
+  Runs: 5,
+  Agents: 5,
+} as const;
 
 /**
  * The entries shown for `search`: each group's best matches (cmdk's own scoring, over the label,
@@ -17,11 +25,11 @@ const FIRST_SHOWN = { Actions: 3, Screens: 20, 'Waiting for you': 5, Plans: 5, R
  * first few of each. Filtered here rather than by cmdk, so a store of thousands of plans draws
  * only what is shown.
  */
-function shownItems(items: readonly PaletteItem[], search: string): PaletteItem[] {
+function shownItems(items: readonly PaletteItem[], search: string, recent: readonly string[]): PaletteItem[] {
   const q = search.trim();
   if (q === '') {
     const seen = new Map<string, number>();
-    return items.filter((i) => {
+    return [...recentItems(items, recent), ...items].filter((i) => {
       const n = (seen.get(i.group) ?? 0) + 1;
       seen.set(i.group, n);
       return n <= FIRST_SHOWN[i.group];
@@ -30,6 +38,18 @@ function shownItems(items: readonly PaletteItem[], search: string): PaletteItem[
   const scored = items
     .map((i) => ({ i, score: defaultFilter(i.label, q, [i.detail ?? '', ...(i.words ?? [])]) }))
     .filter((x) => x.score > 0);
+  // A run older than those read (the newest 500) is still reached by its whole id.
+  if (/^run-[0-9a-z]{6,}$/i.test(q) && !items.some((i) => i.id === `run:${q}`))
+    scored.push({
+      i: {
+        id: `run:${q}`,
+        group: 'Runs',
+        label: q,
+        detail: 'open the run with this id',
+        action: { kind: 'go', route: { screen: 'run', runId: q, taskId: null } },
+      },
+      score: 1,
+    });
   return PALETTE_GROUPS.flatMap((g) =>
     scored
       .filter((x) => x.i.group === g)
@@ -42,7 +62,7 @@ function shownItems(items: readonly PaletteItem[], search: string): PaletteItem[
 /**
  * Ctrl+K (⌘K on a Mac), anywhere: go to any screen, plan, run, agent or what waits for you, or
  * do something (a new plan, run a plan, say who you are, the keys), typed and picked with the
- * keyboard. cmdk (a maintained command menu for React) draws the list and moves in it; the dialog
+ * keyboard; what was chosen lately comes first (Recent, kept in the browser). cmdk (a maintained command menu for React) draws the list and moves in it; the dialog
  * is the app's own modal, as every dialog is.
  */
 export function CommandPalette() {
@@ -71,13 +91,15 @@ function PaletteBody({ onDone }: { onDone: () => void }) {
     if (runs === null) void loadAllRuns();
   }, [runs, loadAllRuns]);
   const items = useMemo(() => paletteItems({ plans, runs, agents, pending }), [plans, runs, agents, pending]);
-  const shown = useMemo(() => shownItems(items, search), [items, search]);
+  const [recent] = useState(() => readRecent(globalThis.localStorage));
+  const shown = useMemo(() => shownItems(items, search, recent), [items, search, recent]);
   // The best match is chosen as the search changes (cmdk chooses only among what it filters itself).
   const [chosen, setChosen] = useState('');
   const first = shown[0]?.id ?? '';
   useEffect(() => setChosen(first), [first]);
   const choose = (item: PaletteItem) => {
     onDone();
+    rememberRecent(globalThis.localStorage, item.id.replace(/^recent:/, ''));
     const s = useBaton.getState();
     const a = item.action;
     switch (a.kind) {

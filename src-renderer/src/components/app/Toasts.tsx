@@ -1,11 +1,13 @@
 import { useBaton } from '../../store/index.ts';
 import { RouteLink } from '../shared/RouteLink.tsx';
+import { UndoToasts } from './UndoToasts.tsx';
 
 export function Toasts() {
   const toasts = useBaton((s) => s.toasts);
   const dismiss = useBaton((s) => s.dismiss);
   return (
     <div className="toasts" aria-live="polite">
+      <UndoToasts />
       {toasts.map((t) => (
         <div key={t.id} className={`toast ${t.kind}`} role={t.kind === 'error' ? 'alert' : 'status'}>
           <div className="toast-head">

@@ -3,7 +3,7 @@ import type { Agent } from '../../../../src-shared/schemas/agent.ts';
 import type { ApprovalView } from '../../../../src-shared/schemas/approval.ts';
 import type { PlanSummary } from '../../../../src-shared/schemas/plan.ts';
 import type { Run } from '../../../../src-shared/schemas/run.ts';
-import { PALETTE_RUNS, paletteItems } from './palette-items.ts';
+import { paletteItems, RECENT_KEPT, readRecent, recentItems, rememberRecent } from './palette-items.ts';
 
 const plan = (plan_id: string, archived = false) =>
   ({
@@ -47,7 +47,7 @@ describe('the command palette’s entries', () => {
     });
   });
 
-  it('offers plans (archived ones said so), running a plan that is not archived, what waits, agents and the newest runs', () => {
+  it('offers plans (archived ones said so), running a plan that is not archived, what waits, agents and every run read', () => {
     expect(byId.get('plan:old')?.detail).toBe('old · archived');
     expect(byId.get('run-plan:alpha')?.action).toEqual({ kind: 'start-run', planId: 'alpha' });
     expect(byId.has('run-plan:old')).toBe(false);
@@ -56,7 +56,38 @@ describe('the command palette’s entries', () => {
       group: 'Waiting for you',
     });
     expect(byId.get('agent:qwen')).toMatchObject({ label: 'Qwen', detail: 'qwen · coding' });
-    expect(items.filter((i) => i.group === 'Runs')).toHaveLength(PALETTE_RUNS);
+    expect(items.filter((i) => i.group === 'Runs')).toHaveLength(60);
+    // A run is found by its plan's name and its status, and says them.
+    expect(byId.get('run:run-59')).toMatchObject({
+      detail: 'Plan alpha · completed',
+      words: ['alpha', 'Plan alpha', 'completed'],
+    });
     expect(new Set(items.map((i) => i.id)).size).toBe(items.length);
+  });
+
+  it('remembers the entries chosen lately, the latest first, and lists those that still exist first', () => {
+    const kept = new Map<string, string>();
+    const storage = {
+      getItem: (k: string) => kept.get(k) ?? null,
+      setItem: (k: string, v: string) => kept.set(k, v),
+    };
+    expect(readRecent(storage)).toEqual([]);
+    rememberRecent(storage, 'plan:alpha');
+    rememberRecent(storage, 'run:run-3');
+    rememberRecent(storage, 'plan:alpha');
+    rememberRecent(storage, 'plan:gone');
+    expect(readRecent(storage)).toEqual(['plan:gone', 'plan:alpha', 'run:run-3']);
+    const recent = recentItems(items, readRecent(storage));
+    expect(recent.map((i) => [i.id, i.group, i.label])).toEqual([
+      ['recent:plan:alpha', 'Recent', 'Plan alpha'],
+      ['recent:run:run-3', 'Recent', 'run-3'],
+    ]);
+    for (let i = 0; i < 10; i++) rememberRecent(storage, `run:run-${i}`);
+    expect(readRecent(storage)).toHaveLength(RECENT_KEPT);
+    // What the storage holds is read with care: anything else reads as nothing remembered.
+    kept.set('baton.palette.recent', '{"not":"a list"}');
+    expect(readRecent(storage)).toEqual([]);
+    kept.set('baton.palette.recent', 'not json');
+    expect(readRecent(storage)).toEqual([]);
   });
 });

@@ -16,8 +16,16 @@ export type PaletteAction =
   | { kind: 'identity' }
   | { kind: 'keys' };
 
-/** The palette's groups, in the order it lists them. */
-export const PALETTE_GROUPS = ['Actions', 'Screens', 'Waiting for you', 'Plans', 'Runs', 'Agents'] as const;
+/** The palette's groups, in the order it lists them ("Recent": what was chosen last, before a search). */
+export const PALETTE_GROUPS = [
+  'Recent',
+  'Actions',
+  'Screens',
+  'Waiting for you',
+  'Plans',
+  'Runs',
+  'Agents',
+] as const;
 export type PaletteGroup = (typeof PALETTE_GROUPS)[number];
 
 export interface PaletteItem {
@@ -31,9 +39,6 @@ export interface PaletteItem {
   words?: string[];
   action: PaletteAction;
 }
-
-/** The most runs the palette lists (the newest). */
-export const PALETTE_RUNS = 50;
 
 const SETTINGS_WORDS: Record<SettingsTab, string> = {
   webhooks: 'Webhooks',
@@ -74,7 +79,8 @@ function screenAddress(view: View): Route | null {
 /**
  * Everything the command palette offers, from what the app holds: every screen (and the audit
  * log, each Settings tab), the actions (new plan, run a plan, who you are, the keys), what waits
- * for a decision, every plan, the newest runs, every agent.
+ * for a decision, every plan, every run the app has read (the Runs screen's), every agent. A run
+ * is found by its id, its plan's id and name, and its status.
  */
 export function paletteItems(s: {
   plans: readonly PlanSummary[];
@@ -152,15 +158,18 @@ export function paletteItems(s: {
       words: [p.plan_id, ...p.tags],
       action: { kind: 'go', route: { screen: 'plan', planId: p.plan_id, tab: 'graph' } },
     });
-  for (const r of (s.runs ?? []).slice(0, PALETTE_RUNS))
+  const planNames = new Map(s.plans.map((p) => [p.plan_id, p.name]));
+  for (const r of s.runs ?? []) {
+    const name = planNames.get(r.plan_id);
     items.push({
       id: `run:${r.id}`,
       group: 'Runs',
       label: r.id,
-      detail: `${r.plan_id} · ${r.status}`,
-      words: [r.plan_id],
+      detail: `${name ?? r.plan_id} · ${r.status}`,
+      words: name ? [r.plan_id, name, r.status] : [r.plan_id, r.status],
       action: { kind: 'go', route: { screen: 'run', runId: r.id, taskId: null } },
     });
+  }
   for (const a of s.agents)
     items.push({
       id: `agent:${a.id}`,
@@ -171,4 +180,44 @@ export function paletteItems(s: {
       action: { kind: 'go', route: { screen: 'agents', agentId: a.id } },
     });
   return items;
+}
+
+/** The most entries the palette remembers as chosen lately. */
+export const RECENT_KEPT = 5;
+const RECENT_KEY = 'baton.palette.recent';
+
+/** The ids of the entries chosen lately, the latest first (from the browser's storage). */
+export function readRecent(storage: Pick<Storage, 'getItem'> | undefined): string[] {
+  try {
+    const raw: unknown = JSON.parse(storage?.getItem(RECENT_KEY) ?? '[]');
+    return Array.isArray(raw)
+      ? raw.filter((x): x is string => typeof x === 'string').slice(0, RECENT_KEPT)
+      : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Remembers `id` as the latest chosen (once; an action that only opens something is remembered too). */
+export function rememberRecent(storage: Pick<Storage, 'getItem' | 'setItem'> | undefined, id: string): void {
+  const ids = [id, ...readRecent(storage).filter((x) => x !== id)].slice(0, RECENT_KEPT);
+  try {
+    storage?.setItem(RECENT_KEY, JSON.stringify(ids));
+  } catch {
+    // storage full or refused: the palette works without its recent entries
+  }
+}
+
+/**
+ * The Recent group: each remembered entry that still exists (a removed plan's is left out), in
+ * the order chosen, under an id of its own so it can be listed beside its group's copy.
+ */
+export function recentItems(items: readonly PaletteItem[], recent: readonly string[]): PaletteItem[] {
+  const byId = new Map(items.map((i) => [i.id, i]));
+  return recent.flatMap((id) => {
+    const item = byId.get(id);
+    return item
+      ? [{ ...item, id: `recent:${id}`, group: 'Recent' as const, detail: item.detail ?? item.group }]
+      : [];
+  });
 }

@@ -1,5 +1,5 @@
 import type { ReactElement } from 'react';
-import { lazy, Suspense, useEffect, useRef } from 'react';
+import { lazy, Suspense } from 'react';
 import type { ApprovalKind, ApprovalView, BlockedWork } from '../../../../src-shared/schemas/approval.ts';
 import { decidersText, mayDecide } from '../../../../src-shared/schemas/people.ts';
 import { spendText } from '../../format/cost.ts';
@@ -14,9 +14,20 @@ import { BuildsOn } from './BuildsOn.tsx';
 import { MergeConflictReview } from './merge-conflict/MergeConflictReview.tsx';
 
 /** A diff to review brings its viewer (git-diff-view and its highlighter) only when one waits. */
-const DiffReview = lazy(() => import('./diff/DiffReview.tsx'));
+const loadDiffReview = () => import('./diff/DiffReview.tsx');
+const DiffReview = lazy(loadDiffReview);
 /** A tool call's review draws a file write's diff with the same viewer. */
-const ToolCallReview = lazy(() => import('./tool-call/ToolCallReview.tsx'));
+const loadToolCallReview = () => import('./tool-call/ToolCallReview.tsx');
+const ToolCallReview = lazy(loadToolCallReview);
+
+/**
+ * Loads the reviews of the kinds in the list before one is shown, so moving onto a diff (j) shows
+ * it at once and its keys (r) find its controls.
+ */
+export function preloadReviews(kinds: ReadonlySet<ApprovalKind>): void {
+  if (kinds.has('diff_review')) void loadDiffReview();
+  if (kinds.has('tool_call')) void loadToolCallReview();
+}
 
 /** How the inbox's card answers an approval of kind `K`: a review of its own, or null for the plain answers. */
 type Review<K extends ApprovalKind> = (
@@ -35,13 +46,25 @@ const REVIEWS: { [K in ApprovalKind]: Review<K> } = {
   budget: () => null,
   escalation: () => null,
   diff_review: (a, onDeciding) => (
-    <Suspense fallback={<p className="muted small">Opening the diff…</p>}>
+    <Suspense
+      fallback={
+        <p className="muted small" data-loading>
+          Opening the diff…
+        </p>
+      }
+    >
       <DiffReview approval={a} onDeciding={onDeciding} />
     </Suspense>
   ),
   tool_call: (a, onDeciding) =>
     a.tool_call ? (
-      <Suspense fallback={<p className="muted small">Opening the tool call…</p>}>
+      <Suspense
+        fallback={
+          <p className="muted small" data-loading>
+            Opening the tool call…
+          </p>
+        }
+      >
         <ToolCallReview approval={a} call={a.tool_call} onDeciding={onDeciding} />
       </Suspense>
     ) : null,
@@ -57,36 +80,18 @@ function reviewOf<K extends ApprovalKind>(a: ApprovalView & { kind: K }, onDecid
   return review(a, onDeciding);
 }
 
-/** Whether a card is picked for a bulk decision (only kinds that may be decided together have one). */
-export interface CardSelection {
-  selected: boolean;
-  onSelect(selected: boolean): void;
-}
-
 /**
- * One pending approval of the inbox: what it asks and where it comes from, what it blocks, and
- * its answer. `current`: the card the inbox's keys act on (j/k move it; a focus inside a card
- * makes it current: `onCurrent`).
+ * The approval the inbox's list has current, in full beside the list: what it asks and where it
+ * comes from, what it blocks, and its answer. The inbox's keys press its controls (`data-inbox`
+ * on them: its Approve, its Reject, its comment…).
  */
 export function ApprovalCard({
   approval: a,
   onDeciding,
-  selection,
-  current = false,
-  onCurrent,
 }: {
   approval: ApprovalView;
   onDeciding(id: string): void;
-  selection?: CardSelection | undefined;
-  current?: boolean;
-  onCurrent?: ((id: string) => void) | undefined;
 }) {
-  // The approval an address points at is marked, and brought into view once.
-  const opened = useBaton((s) => s.openApprovalId === a.id);
-  const card = useRef<HTMLLIElement>(null);
-  useEffect(() => {
-    if (opened) card.current?.scrollIntoView({ block: 'nearest' });
-  }, [opened]);
   // A plain approval is read on the left and answered on the right, as a review queue's row;
   // a kind with a review of its own takes the card's whole width.
   const review = reviewOf(a, onDeciding);
@@ -97,53 +102,36 @@ export function ApprovalCard({
     ? mayDecide(a.deciders, { name: me.person?.name ?? null, role: me.role })
     : { ok: true as const };
   return (
-    <li
-      ref={card}
-      className={`card approval-card${plain ? ' split' : ''}${opened ? ' opened' : ''}${selection?.selected ? ' selected' : ''}${current ? ' current' : ''}`}
-      aria-label={`Approval for ${a.task_id}`}
-      aria-current={opened || undefined}
-      data-approval={a.id}
-      data-current={current || undefined}
-      tabIndex={-1}
-      onFocus={() => onCurrent?.(a.id)}
-    >
-      <div className="card-main">
-        <div className="card-head">
-          {selection && (
-            <input
-              type="checkbox"
-              className="bulk-pick"
-              checked={selection.selected}
-              onChange={(e) => selection.onSelect(e.target.checked)}
-              aria-label={`Select ${a.task_id} to decide with others`}
-              data-inbox="select"
-            />
-          )}
-          <RouteLink
-            to={{ screen: 'approvals', approvalId: a.id }}
-            className="card-title"
-            title={`The address of this approval (${a.id})`}
-          >
-            {a.task_id}
-          </RouteLink>
-          <ApprovalPill approval={a} />
+    <section className="approval-detail" aria-label={`Approval for ${a.task_id}`} data-approval={a.id}>
+      <div className={`card approval-card current${plain ? ' split' : ''}`}>
+        <div className="card-main">
+          <div className="card-head">
+            <RouteLink
+              to={{ screen: 'approvals', approvalId: a.id }}
+              className="card-title"
+              title={`The address of this approval (${a.id})`}
+            >
+              {a.task_id}
+            </RouteLink>
+            <ApprovalPill approval={a} />
+          </div>
+          {a.task_description && <p>{a.task_description}</p>}
+          {a.blocks && <BlocksLine blocks={a.blocks} />}
+          {plain && <ApprovalBody approval={a} />}
+          <BuildsOn taskId={a.task_id} dependencies={a.dependencies} open={a.dependencies.length <= 3} />
+          <ApprovalOrigin approval={a} />
         </div>
-        {a.task_description && <p>{a.task_description}</p>}
-        {a.blocks && <BlocksLine blocks={a.blocks} />}
-        {plain && <ApprovalBody approval={a} />}
-        <BuildsOn taskId={a.task_id} dependencies={a.dependencies} open={a.dependencies.length <= 3} />
-        <ApprovalOrigin approval={a} />
+        <div className="card-decide">
+          {may.ok ? (
+            (review ?? <ApprovalDecision approval={a} onDeciding={onDeciding} />)
+          ) : (
+            <p className="small muted not-yours" role="note">
+              You cannot decide this: {may.why}.
+            </p>
+          )}
+        </div>
       </div>
-      <div className="card-decide">
-        {may.ok ? (
-          (review ?? <ApprovalDecision approval={a} onDeciding={onDeciding} />)
-        ) : (
-          <p className="small muted not-yours" role="note">
-            You cannot decide this: {may.why}.
-          </p>
-        )}
-      </div>
-    </li>
+    </section>
   );
 }
 

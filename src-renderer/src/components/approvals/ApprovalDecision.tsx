@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import type { ApprovalView } from '../../../../src-shared/schemas/approval.ts';
 import { APPROVAL_KINDS } from '../../approvals/approval-kinds.ts';
 import { actorOf } from '../../store/identity.ts';
@@ -20,7 +19,10 @@ export function ApprovalDecision({
 }) {
   const decide = useBaton((s) => s.decide);
   const actor = useBaton(actorOf);
-  const [comment, setComment] = useState('');
+  // Kept in the store: showing another approval (j/k) and an undone decision keep what was typed.
+  const comment = useBaton((s) => s.commentDrafts[a.id] ?? '');
+  const setDraft = useBaton((s) => s.setCommentDraft);
+  const setComment = (text: string) => setDraft(a.id, text);
   const kind = APPROVAL_KINDS[a.kind];
   const reject = kind.rejectLabel ?? 'Reject';
   const answer = (approve: boolean) => {

@@ -10,20 +10,19 @@ const approvals = (n: number) => `${n} approval${n === 1 ? '' : 's'}`;
 /**
  * The bar that decides several gates at once (the kinds `bulk` in approval-kinds.ts), as a
  * review queue's: select all, one comment for all, "Approve N" and "Reject N" (which asks
- * first). Each is decided on its own: one that fails (decided by someone else meanwhile) is
- * listed with why, and the others are decided all the same.
+ * first); with some picked, the inbox's a and x press these. Each is decided on its own, after the
+ * undo window: one that fails (decided by someone else meanwhile) is listed with why, and the
+ * others are decided all the same.
  */
 export function BulkDecision({
   eligible,
   selected,
   onSelect,
-  onDecided,
 }: {
   /** The approvals shown that may be decided together. */
   eligible: readonly ApprovalView[];
   selected: ReadonlySet<string>;
   onSelect(ids: Set<string>): void;
-  onDecided(result: BulkResult): void;
 }) {
   const decideMany = useBaton((s) => s.decideMany);
   const actor = useBaton(actorOf);
@@ -34,20 +33,19 @@ export function BulkDecision({
   const all = n > 0 && n === eligible.length;
   const decide = async (approve: boolean) => {
     setBusy(true);
-    const result = await decideMany(
+    const held = await decideMany(
       picked.map((a) => a.id),
       approve,
       comment.trim(),
     );
     setBusy(false);
-    if (!result) return;
+    if (!held) return;
     setComment('');
-    onSelect(new Set(result.failed.map((f) => f.id).filter((id) => selected.has(id))));
-    onDecided(result);
+    onSelect(new Set());
   };
   return (
     <section className="bulk-bar" aria-label="Decide several at once">
-      <label className="bulk-all">
+      <label className="bulk-all small">
         <input
           type="checkbox"
           checked={all}
@@ -55,8 +53,9 @@ export function BulkDecision({
             if (el) el.indeterminate = n > 0 && !all;
           }}
           onChange={(e) => onSelect(new Set(e.target.checked ? eligible.map((a) => a.id) : []))}
+          aria-label={`Select all ${eligible.length} that can be decided together`}
         />
-        Select all {eligible.length} that can be decided together
+        {n > 0 ? `${n} of ${eligible.length} picked` : `Pick all ${eligible.length} gates to decide together`}
       </label>
       {n > 0 && (
         <>
@@ -78,9 +77,16 @@ export function BulkDecision({
               no="Keep them waiting"
               danger
               disabled={busy}
+              shortcut="bulk-reject"
               onConfirm={() => void decide(false)}
             />
-            <button type="button" className="primary" disabled={busy} onClick={() => void decide(true)}>
+            <button
+              type="button"
+              className="primary"
+              disabled={busy}
+              data-inbox="bulk-approve"
+              onClick={() => void decide(true)}
+            >
               Approve {n}
             </button>
           </div>

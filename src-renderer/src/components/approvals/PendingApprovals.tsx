@@ -1,13 +1,13 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { filtersApprovals, matchesApproval, sortApprovals } from '../../approvals/approval-filter.ts';
 import { APPROVAL_KINDS } from '../../approvals/approval-kinds.ts';
 import { cursorOf } from '../../approvals/inbox-keys.ts';
-import type { BulkResult } from '../../store/approval-history.ts';
 import { APPROVAL_SORTS } from '../../store/approval-history.ts';
 import { useBaton } from '../../store/index.ts';
 import { useFocusAfterRemoval } from '../shared/use-focus-after-removal.ts';
-import { ApprovalCard } from './ApprovalCard.tsx';
+import { ApprovalCard, preloadReviews } from './ApprovalCard.tsx';
 import { ApprovalFilters } from './ApprovalFilters.tsx';
+import { ApprovalRow } from './ApprovalRow.tsx';
 import { BulkDecision, BulkOutcome } from './BulkDecision.tsx';
 import { KeysHint } from './KeysHint.tsx';
 import { useInboxKeys } from './use-inbox-keys.ts';
@@ -20,8 +20,9 @@ const SORT_WORDS = {
 } as const;
 
 /**
- * What waits for a decision: the filters, the order, the bulk bar and one card each; the
- * current card is where the inbox's keys act (j/k, a, r, x…: `use-inbox-keys.ts`).
+ * What waits for a decision, as Linear's inbox: the filters and the order, the bulk bar, the list
+ * of approvals (one row each) and beside it the current one in full, where it is answered. The
+ * keys act on the current one (j/k move it; a, r, x…: `use-inbox-keys.ts`).
  */
 export function PendingApprovals() {
   const pending = useBaton((s) => s.pending);
@@ -30,6 +31,8 @@ export function PendingApprovals() {
   const sort = useBaton((s) => s.approvalSort);
   const setSort = useBaton((s) => s.setApprovalSort);
   const opened = useBaton((s) => s.openApprovalId);
+  const outcome = useBaton((s) => s.bulkOutcome);
+  const setOutcome = useBaton((s) => s.setBulkOutcome);
   const shown = useMemo(
     () =>
       sortApprovals(
@@ -41,19 +44,34 @@ export function PendingApprovals() {
   const filtered = filtersApprovals(filter);
   const ids = useMemo(() => shown.map((a) => a.id), [shown]);
   const focus = useFocusAfterRemoval(ids);
-  // The card the keys act on: the one an address opened, then wherever j/k or a focus put it.
+  const detail = useRef<HTMLDivElement>(null);
+  // The approval the keys act on: the one an address opened, then wherever j/k or a click put it.
   const [cursor, setCursor] = useState<{ id: string; index: number } | null>(null);
+  useEffect(() => {
+    if (opened) setCursor(null);
+  }, [opened]);
+  // An undone decision's approval is current again, its row focused (as it was when decided).
+  const undone = useBaton((s) => s.undone);
+  useEffect(() => {
+    const id = undone?.ids[0];
+    if (!id) return;
+    setCursor({ id, index: 0 });
+    focus.list.current
+      ?.querySelector<HTMLElement>(`:scope > li[data-approval="${CSS.escape(id)}"] [data-inbox="row"]`)
+      ?.focus({ preventScroll: true });
+  }, [undone, focus.list]);
   const current = cursorOf(ids, cursor ?? (opened ? { id: opened, index: 0 } : null));
   const setCurrent = (id: string) => setCursor({ id, index: ids.indexOf(id) });
-  useInboxKeys({ ids, current, setCurrent, list: focus.list });
   const eligible = useMemo(() => shown.filter((a) => APPROVAL_KINDS[a.kind].bulk), [shown]);
+  // Deciding together takes two or more gates: one is decided as itself.
+  const bulk = eligible.length > 1;
   const [picked, setPicked] = useState<Set<string>>(new Set());
-  const [outcome, setOutcome] = useState<BulkResult | null>(null);
   // What was picked and has gone (decided elsewhere, filtered out) is no longer picked.
   const selected = useMemo(
     () => new Set(eligible.filter((a) => picked.has(a.id)).map((a) => a.id)),
     [eligible, picked],
   );
+  useInboxKeys({ ids, current, setCurrent, list: focus.list, detail, picked: selected.size });
   const pick = (id: string, on: boolean) => {
     const next = new Set(selected);
     if (on) next.add(id);
@@ -61,10 +79,13 @@ export function PendingApprovals() {
     setPicked(next);
   };
   const deciding = (id: string) => {
-    // The card that takes its place is current (as the focus goes to it).
+    // The approval that takes its place is current (as the focus goes to it).
     setCursor({ id, index: ids.indexOf(id) });
     focus.removing(id);
   };
+  const currentApproval = shown.find((a) => a.id === current);
+  // A diff's viewer loads once (the module is kept): asked again as the list changes costs nothing.
+  useEffect(() => preloadReviews(new Set(pending.map((a) => a.kind))), [pending]);
   return (
     <section className="inbox" aria-label="Pending approvals">
       <h2 ref={focus.heading} tabIndex={-1}>
@@ -77,7 +98,11 @@ export function PendingApprovals() {
           </div>
           <div className="queue-bar">
             {shown.length > 0 && (
-              <KeysHint position={current === null ? 0 : ids.indexOf(current) + 1} total={ids.length} />
+              <KeysHint
+                position={current === null ? 0 : ids.indexOf(current) + 1}
+                total={ids.length}
+                picked={selected.size}
+              />
             )}
             <label className="small sort-order">
               Order
@@ -96,9 +121,6 @@ export function PendingApprovals() {
         </>
       )}
       {outcome && <BulkOutcome result={outcome} onClose={() => setOutcome(null)} />}
-      {eligible.length > 0 && (
-        <BulkDecision eligible={eligible} selected={selected} onSelect={setPicked} onDecided={setOutcome} />
-      )}
       {pending.length === 0 && !filtered ? (
         <p className="muted">
           Nothing waits for a decision. Tasks with “requires approval”, over budget, or escalated by a decider
@@ -114,22 +136,32 @@ export function PendingApprovals() {
           </button>
         </p>
       ) : (
-        <ul className="cards approval-list" ref={focus.list}>
-          {shown.map((a) => (
-            <ApprovalCard
-              key={a.id}
-              approval={a}
-              onDeciding={deciding}
-              current={a.id === current}
-              onCurrent={setCurrent}
-              selection={
-                APPROVAL_KINDS[a.kind].bulk
-                  ? { selected: selected.has(a.id), onSelect: (on) => pick(a.id, on) }
-                  : undefined
-              }
-            />
-          ))}
-        </ul>
+        <div className="inbox-split">
+          <div className="inbox-queue">
+            {bulk && <BulkDecision eligible={eligible} selected={selected} onSelect={setPicked} />}
+            <ul className="approval-list" aria-label="Approvals waiting" ref={focus.list}>
+              {shown.map((a) => (
+                <ApprovalRow
+                  key={a.id}
+                  approval={a}
+                  current={a.id === current}
+                  onCurrent={setCurrent}
+                  aligned={bulk}
+                  selection={
+                    bulk && APPROVAL_KINDS[a.kind].bulk
+                      ? { selected: selected.has(a.id), onSelect: (on) => pick(a.id, on) }
+                      : undefined
+                  }
+                />
+              ))}
+            </ul>
+          </div>
+          <div className="approval-detail-pane" ref={detail}>
+            {currentApproval && (
+              <ApprovalCard key={currentApproval.id} approval={currentApproval} onDeciding={deciding} />
+            )}
+          </div>
+        </div>
       )}
     </section>
   );

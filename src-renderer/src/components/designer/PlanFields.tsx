@@ -47,7 +47,10 @@ export function PlanFields({ checks }: { checks: Check[] }) {
   const knownTags = useBaton(useShallow((s) => [...new Set(s.plans.flatMap((p) => p.tags))].sort()));
   return (
     <form className="task-form" aria-label="Plan" onSubmit={(e) => e.preventDefault()}>
-      <p className="muted small">Select a task to edit it, or edit the plan here.</p>
+      <div className="panel-head">
+        <h2 className="panel-title">Plan</h2>
+        <span className="muted small">select a task on the graph to edit it</span>
+      </div>
       <TextField
         label="Plan id"
         value={draft.plan_id}
@@ -125,6 +128,20 @@ export function PlanFields({ checks }: { checks: Check[] }) {
         error={err('workspace', 'Workspace')}
         onChange={(v) => edit((p) => ({ ...p, workspace: v }))}
       />
+      {/* For plans whose coding tasks work in a workspace: where diff reviews come from. */}
+      {(draft.workspace !== undefined ||
+        draft.tasks.some((t) => t.workspace !== undefined) ||
+        draft.max_open_reviews !== undefined) && (
+        <NumberField
+          label="Diff reviews waiting at most"
+          value={draft.max_open_reviews}
+          placeholder="no limit"
+          hint="Reviews count against the work in flight: while this many diff reviews of the plan's runs wait for a person, none of its coding tasks starts. Blank: no limit."
+          error={err('max_open_reviews', 'Diff reviews waiting at most')}
+          schema={planSchema.shape.max_open_reviews}
+          onCommit={(v, merge) => edit((p) => ({ ...p, max_open_reviews: v }), undefined, merge)}
+        />
+      )}
       <PlanLandingFields checks={checks} />
       <SelectField
         label="Decider"

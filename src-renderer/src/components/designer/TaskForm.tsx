@@ -78,6 +78,7 @@ const retryValue = (task: TaskDraft, field: RetryField) =>
 export function TaskForm({ task, index, checks }: { task: TaskDraft; index: number; checks: Check[] }) {
   const edit = useBaton((s) => s.edit);
   const tryEdit = useBaton((s) => s.tryEdit);
+  const selectTask = useBaton((s) => s.selectTask);
   const agents = useBaton((s) => s.agents);
   const known = useMemo(() => knownSkills(agents), [agents]);
   const patch = (p: Partial<Omit<TaskDraft, 'task_id'>>, merge?: string) =>
@@ -122,6 +123,14 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
   );
   return (
     <form className="task-form" aria-label={`Task ${task.task_id}`} onSubmit={(e) => e.preventDefault()}>
+      <div className="panel-head">
+        <h2 className="panel-title">
+          Task <code>{task.task_id}</code>
+        </h2>
+        <button type="button" className="link small" onClick={() => selectTask(null)}>
+          The plan's fields
+        </button>
+      </div>
       <TextField
         label="Task id"
         value={task.task_id}

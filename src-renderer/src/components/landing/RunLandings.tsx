@@ -6,6 +6,7 @@ import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import { useBaton, useSelectedTaskId } from '../../store/index.ts';
 import { taskSpecOf } from '../../store/task-spec.ts';
 import { LandingLine } from './LandingLine.tsx';
+import { LandingSteps } from './LandingSteps.tsx';
 import { LandWork } from './LandWork.tsx';
 import { defaultPrTitle } from './land-offer.ts';
 import { StagePill } from './StagePill.tsx';
@@ -62,8 +63,11 @@ export function RunLandings({ run, tasks }: { run: Run; tasks: Record<string, Ta
           </p>
           <ul>
             {landings.map((l) => (
-              <li key={l.task_id ?? ''}>
-                <strong>{l.task_id ?? 'run'}</strong> <LandingLine l={l} />
+              <li key={l.task_id ?? ''} className="run-landing">
+                <div className="run-landing-head">
+                  <strong>{l.task_id ?? 'run'}</strong> <LandingLine l={l} />
+                </div>
+                <LandingSteps l={l} named={l.task_id ?? 'the run'} />
               </li>
             ))}
           </ul>
@@ -112,6 +116,7 @@ export function TaskLanding({ run, task }: { run: Run; task: TaskRun }) {
             <StagePill landings={[l]} />
           </p>
           <LandingLine l={l} named={task.task_id} />
+          <LandingSteps l={l} named={task.task_id} />
         </>
       )}
       {out && plan && (

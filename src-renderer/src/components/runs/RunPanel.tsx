@@ -16,6 +16,7 @@ import { useHumanIds } from '../shared/use-human-ids.ts';
 import { useNowWhile } from '../shared/use-now.ts';
 import { RunBranches } from './RunBranches.tsx';
 import { TaskDetail } from './task-detail/TaskDetail.tsx';
+import { estimateChars, useTaskColumnWidth } from './use-task-column.ts';
 import { WhyCell } from './WhyCell.tsx';
 
 /** The result of one run: its status, every task's outcome, and the build log entry. */
@@ -89,15 +90,17 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
       <RunBranches run={run} tasks={tasks} />
       <RunLandings run={run} tasks={tasks} />
       {run.status === 'executing' && (
-        <ConfirmButton
-          label="Cancel run"
-          question="Cancel this run?"
-          detail="Every task that has not ended is cancelled and its agent stopped; finished work is kept."
-          yes="Yes, cancel the run"
-          danger
-          no="Keep the run"
-          onConfirm={() => cancelRun(run.id)}
-        />
+        <div className="actions run-cancel">
+          <ConfirmButton
+            label="Cancel run"
+            question="Cancel this run?"
+            detail="Every task that has not ended is cancelled and its agent stopped; finished work is kept."
+            yes="Yes, cancel the run"
+            danger
+            no="Keep the run"
+            onConfirm={() => cancelRun(run.id)}
+          />
+        </div>
       )}
       {selectedTask && (
         // A task of its own: what was read about another (history, attempts, open sections) goes.
@@ -242,9 +245,9 @@ function TaskTable({
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
   });
-  // The Task column as wide as the longest id needs (from 8 to 22 characters): every row is a
+  // The Task column as wide as the widest id is drawn (8 to 22 letters' worth): every row is a
   // grid of its own, so the width is the table's, set once; a longer id ends in … (its title whole).
-  const idChars = useMemo(() => Math.min(22, Math.max(8, ...order.map((id) => id.length))), [order]);
+  const width = useTaskColumnWidth(order, scroller);
   if (order.length === 0) return <p className="muted small">No task of the {total} matches.</p>;
   return (
     <div
@@ -253,7 +256,7 @@ function TaskTable({
       style={
         {
           maxHeight: Math.min(order.length + 1, 9) * ROW_HEIGHT + 4,
-          '--task-col': `calc(${idChars} * 1.1ch)`,
+          '--task-col': width === null ? `calc(${estimateChars(order)} * 1.1ch)` : `${width}px`,
         } as CSSProperties
       }
     >

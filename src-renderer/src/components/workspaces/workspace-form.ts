@@ -37,7 +37,7 @@ export const WORKSPACE_LABELS: Record<keyof WorkspaceDraft, string> = {
 };
 
 /** `node_modules/, .venv/` → ["node_modules/", ".venv/"], or what is wrong with one pattern. */
-function keepPatterns(text: string): { ok: true; patterns: string[] } | { ok: false; error: string } {
+export function keepPatterns(text: string): { ok: true; patterns: string[] } | { ok: false; error: string } {
   const patterns = text.split(/[\s,]+/).filter(Boolean);
   for (const p of patterns) {
     if (p.startsWith('!')) return { ok: false, error: `${p}: list only what to keep (no !)` };

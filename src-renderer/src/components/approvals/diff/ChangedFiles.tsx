@@ -8,6 +8,9 @@ import type { ViewedMarks } from '../../../approvals/viewed-files.ts';
 import { countViewed, viewedState } from '../../../approvals/viewed-files.ts';
 import { counted, plural } from '../../../format/plural.ts';
 
+/** From how many changed files the list has a filter by path (fewer are read at a glance). */
+const FILTER_FROM = 8;
+
 const STATUS_MARK: Record<ReviewFile['status'], string> = {
   added: 'A',
   modified: 'M',
@@ -16,7 +19,7 @@ const STATUS_MARK: Record<ReviewFile['status'], string> = {
 };
 
 /**
- * The changed files of a diff under review: a filter by path, then the list, virtualised (a
+ * The changed files of a diff under review: a filter by path (past eight files), then the list, virtualised (a
  * change of 10,000 files draws the rows in view, not 10,000). Arrow keys move between files
  * (from the filter too), Home and End go to the first and last; the picked one is shown. How
  * many are marked viewed, and each file viewed or changed since it was.
@@ -87,32 +90,40 @@ export function ChangedFiles({
     e.preventDefault();
     setFocusAt(to);
   };
+  // A few files are read at a glance: the filter and the bare count come with more.
+  const filterable = files.length > FILTER_FROM;
   return (
     <div className="diff-files">
-      <label className="diff-filter small" htmlFor={filterId}>
-        Filter files
-      </label>
-      <input
-        id={filterId}
-        type="search"
-        className="diff-filter-input"
-        placeholder="Path contains…"
-        value={query}
-        spellCheck={false}
-        onChange={(e) => setQuery(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'ArrowDown') move(e, pickedAt >= 0 ? pickedAt - 1 : -1);
-          else if (e.key === 'Enter' && shown[0]) {
-            e.preventDefault();
-            onPick(shown[0].path);
-          }
-        }}
-      />
-      <output className="muted small diff-files-count" aria-live="polite">
-        {deferred.trim() === ''
-          ? counted(files.length, 'file')
-          : `${shown.length.toLocaleString('en')} of ${counted(files.length, 'file')}`}
-      </output>
+      {filterable && (
+        <>
+          <label className="diff-filter small" htmlFor={filterId}>
+            Filter files
+          </label>
+          <input
+            id={filterId}
+            type="search"
+            className="diff-filter-input"
+            placeholder="Path contains…"
+            value={query}
+            spellCheck={false}
+            onChange={(e) => setQuery(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'ArrowDown') move(e, pickedAt >= 0 ? pickedAt - 1 : -1);
+              else if (e.key === 'Enter' && shown[0]) {
+                e.preventDefault();
+                onPick(shown[0].path);
+              }
+            }}
+          />
+        </>
+      )}
+      {(filterable || !marks) && (
+        <output className="muted small diff-files-count" aria-live="polite">
+          {deferred.trim() === ''
+            ? counted(files.length, 'file')
+            : `${shown.length.toLocaleString('en')} of ${counted(files.length, 'file')}`}
+        </output>
+      )}
       {marks && (
         <output className="muted small diff-files-viewed" aria-label="Files viewed">
           {viewedCount.toLocaleString('en')} of {counted(files.length, 'file')} viewed

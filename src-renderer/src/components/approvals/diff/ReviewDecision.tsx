@@ -23,7 +23,10 @@ export function ReviewDecision({
   const notifyWithLink = useBaton((s) => s.notifyWithLink);
   const requestChanges = useBaton((s) => s.requestChanges);
   const actor = useBaton(actorOf);
-  const [comment, setComment] = useState('');
+  // Kept in the store: showing another approval (j/k) and an undone decision keep what was typed.
+  const comment = useBaton((s) => s.commentDrafts[a.id] ?? '');
+  const setDraft = useBaton((s) => s.setCommentDraft);
+  const setComment = (text: string) => setDraft(a.id, text);
   const [error, setError] = useState<string | null>(null);
   const kind = APPROVAL_KINDS.diff_review;
   const ask = () => {

@@ -5,12 +5,13 @@ import { api } from '../../../api/client.ts';
 import { DIFF_ARTIFACT, splitUnifiedDiff } from '../../../approvals/diff-review.ts';
 import { reviewFiles } from '../../../approvals/review-files.ts';
 import type { WorkPlace } from '../../../coding/work-place.ts';
-import { editorLink, placeFolder, terminalCommand, workPlace } from '../../../coding/work-place.ts';
+import { placeFolder, terminalCommand, workPlace } from '../../../coding/work-place.ts';
 import { counted } from '../../../format/plural.ts';
 import { useBaton } from '../../../store/index.ts';
 import { ChangedFiles } from '../../approvals/diff/ChangedFiles.tsx';
 import { DiffPane } from '../../approvals/diff/DiffPane.tsx';
 import { CopyButton } from '../../shared/CopyButton.tsx';
+import { OpenInEditor } from './OpenInEditor.tsx';
 
 const NO_COMMENTS: never[] = [];
 
@@ -46,14 +47,14 @@ export function TaskChanges({
         {counted(out.files.length, 'file')} changed, <span className="review-add">+{out.additions}</span>{' '}
         <span className="review-del">−{out.deletions}</span>
       </p>
-      {place && <WorkHere place={place} />}
+      {place && <WorkHere place={place} runId={run.id} taskId={task.task_id} />}
       <TaskDiff diffId={diffId} out={out} />
     </div>
   );
 }
 
 /** Open the work in an editor, copy its path, or a command for a terminal there. */
-function WorkHere({ place }: { place: WorkPlace }) {
+function WorkHere({ place, runId, taskId }: { place: WorkPlace; runId: string; taskId: string }) {
   const folder = placeFolder(place);
   return (
     <fieldset className="work-here" aria-label="Where the work is">
@@ -70,13 +71,7 @@ function WorkHere({ place }: { place: WorkPlace }) {
         )}
       </p>
       <div className="actions">
-        <a
-          className="button small"
-          href={editorLink(folder)}
-          title="Opens the folder in VS Code, when it is installed"
-        >
-          Open in editor
-        </a>
+        <OpenInEditor runId={runId} taskId={taskId} folder={folder} />
         <CopyButton text={() => folder} label="Copy path" what={`the path ${folder}`} />
         <CopyButton
           text={() => terminalCommand(place)}
