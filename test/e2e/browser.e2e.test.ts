@@ -47,7 +47,10 @@ describe.skipIf(skipE2e)('Baton in Chromium against browser mode', () => {
 
   it('imports the example agents and plan, runs it, and shows each task’s outcome', async () => {
     await page.getByRole('link', { name: 'Agents', exact: true }).click();
-    await page.getByLabel('Agents file').setInputFiles(join(examples, 'agents.json'));
+    // The Agents screen's own input, once it is shown: on a busy machine the empty Plans page's
+    // "Agents file (first steps)" could still be there, and be gone before its change fired.
+    await page.getByRole('heading', { name: 'Agents', exact: true }).waitFor();
+    await page.getByLabel('Agents file', { exact: true }).setInputFiles(join(examples, 'agents.json'));
     await expect.poll(() => page.getByRole('table', { name: 'Agents' }).getByRole('row').count()).toBe(3);
 
     await page.getByLabel('Plan file', { exact: true }).setInputFiles(join(examples, 'onboarding-plan.json'));

@@ -30,7 +30,8 @@ describe.skipIf(!exe)('the Electron desktop app', () => {
       );
       const examples = join(root, 'resources', 'examples');
       await win.getByRole('link', { name: 'Agents', exact: true }).click();
-      await win.getByLabel('Agents file').setInputFiles(join(examples, 'agents.json'));
+      await win.getByRole('heading', { name: 'Agents', exact: true }).waitFor();
+      await win.getByLabel('Agents file', { exact: true }).setInputFiles(join(examples, 'agents.json'));
       await win
         .getByLabel('Plan file', { exact: true })
         .setInputFiles(join(examples, 'onboarding-plan.json'));
