@@ -65,6 +65,7 @@ export function agentHandlers({
       return testCommandAgent(agent, { ...agentTest, description });
     },
     'agents.list': () => store.agents.list().map((a) => engine.effectiveStatus(a)),
+    'agents.limits': () => engine.limits(),
     'agents.sandbox': () => sandboxStatus(),
     'agents.detectAcp': () =>
       detectAcpAgents(

@@ -39,6 +39,7 @@ import * as m038 from './038_people.ts';
 import * as m039 from './039_ask_limits.ts';
 import * as m040 from './040_spend.ts';
 import * as m041 from './041_off_desk.ts';
+import * as m042 from './042_agent_limits.ts';
 
 export interface Migration {
   version: number;
@@ -89,4 +90,5 @@ export const migrations: readonly Migration[] = [
   { version: 39, name: 'ask_limits', up: m039.up },
   { version: 40, name: 'spend', up: m040.up },
   { version: 41, name: 'off_desk', up: m041.up },
+  { version: 42, name: 'agent_limits', up: m042.up },
 ];
