@@ -64,6 +64,7 @@ export function agentHandlers({
       return testCommandAgent(agent, { ...agentTest, description });
     },
     'agents.list': () => store.agents.list().map((a) => engine.effectiveStatus(a)),
+    'agents.limits': () => engine.limits(),
     'agents.sandbox': () => sandboxStatus(),
     // The coding CLIs' table (their launches and stream parsers) is loaded when first asked, not at start.
     'agents.detectAcp': async () =>

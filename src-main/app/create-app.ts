@@ -163,6 +163,8 @@ export function createApp(opts: AppOptions) {
       agentCallbacks,
       mcpLinks,
       attemptLog,
+      // A reset a model server gives as a time is measured on the engine's clock.
+      engineNow: () => clock.now(),
       ...(opts.resourcesDir ? { resourcesDir: opts.resourcesDir } : {}),
     },
     {

@@ -87,7 +87,7 @@ Usage:
   baton webhooks add --url URL --event E... [--secret NAME] [--project P] [--format standard|slack]
                                                  signed POSTs on run.started, run.ended, task.failed,
                                                  approval.waiting, approval.decided, budget.exceeded,
-                                                 budget.reached
+                                                 budget.reached, agent.limited, agent.available
                                                  (--secret: the signing secret's name; only slack may go without)
   baton schedules list [--plan P] | pause <id> | resume <id> | remove <id>
   baton schedules add --plan P --cron EXPR [--tz ZONE] [--inputs JSON] [--overlap skip|queue_one|allow]

@@ -1,8 +1,10 @@
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { MatchExplanation } from '../../src-shared/schemas/run.ts';
+import type { AgentLimit } from '../../src-shared/schemas/usage-limit.ts';
 import { AppError } from '../base/errors.ts';
 import type { Store } from '../store/store.ts';
+import type { AgentLimits } from './agent-limits.ts';
 import type { AgentOutcomes } from './agent-outcomes.ts';
 import type { Executor, ExecutorRegistry } from './executor.ts';
 import { isExecutingKind } from './executor.ts';
@@ -30,6 +32,8 @@ export class AgentDirectory {
   private readonly loadOf: (agentId: string) => number;
   /** Each agent's recent record, for matching (`AgentOutcomes`). */
   private readonly record: AgentRecord;
+  /** Accounts limited until their reset: matching passes their agents over. */
+  readonly limits: AgentLimits;
   private entries: Map<string, AgentEntry> | null = null;
   /** The registry as a list, for matching. */
   private agents: Agent[] | null = null;
@@ -42,7 +46,9 @@ export class AgentDirectory {
     rt: Runtime,
     kinds: { executors: Partial<ExecutorRegistry>; traits: KindTraitTable },
     outcomes: AgentOutcomes,
+    limits: AgentLimits,
   ) {
+    this.limits = limits;
     this.store = rt.store;
     this.executors = kinds.executors;
     this.traits = kinds.traits;
@@ -122,18 +128,21 @@ export class AgentDirectory {
    * task only an agent that pulls its work can take waits for it (`matching.ts`).
    */
   match(spec: TaskSpec): MatchResult {
-    return matchAgent(spec, this.list(), this.loadOf, this.record, this.pulls);
+    return matchAgent(spec, this.list(), this.loadOf, this.record, this.pulls, this.limitOf);
   }
 
   /** Why `taker`, which pulled the task (or was handed it: `lostBecause`), has it, and why not the other agents. */
   explainPulled(spec: TaskSpec, taker: Agent, lostBecause?: string): MatchExplanation {
-    return explainPulled(spec, this.list(), taker, this.loadOf, this.record, lostBecause);
+    return explainPulled(spec, this.list(), taker, this.loadOf, this.record, lostBecause, this.limitOf);
   }
 
   private list(): Agent[] {
     this.agents ??= [...this.all().values()].map((e) => e.agent);
     return this.agents;
   }
+
+  /** The limit the agent's account is under now, if any (kept in memory: no query). */
+  private readonly limitOf = (agent: Agent): AgentLimit | null => this.limits.limitOf(agent);
 
   /** Whether the agent takes its work through the pull API (no executor here). */
   private readonly pulls = (agent: Agent): boolean => this.executorOf(agent) === undefined;

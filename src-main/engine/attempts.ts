@@ -18,7 +18,7 @@ import { attemptWorkspace } from './attempt-leftovers.ts';
 import type { BudgetLedger } from './budget.ts';
 import { budgetRule } from './budget-rule.ts';
 import type { Executor, MemoryFindings, TaskContext } from './executor.ts';
-import { CANCELLED } from './executor.ts';
+import { CANCELLED, UsageLimited } from './executor.ts';
 import type { KindHooks } from './kind-hooks.ts';
 import type { RunHolds } from './run-holds.ts';
 import type { ActiveRun, InFlight } from './run-state.ts';
@@ -210,6 +210,8 @@ export class Attempts {
               ...(flight.budgetStop !== undefined && ev.message !== CANCELLED_MESSAGE
                 ? { budget: flight.budgetStop }
                 : {}),
+              // The account ran out: waiting for quota, not failed (unless it was cancelled meanwhile).
+              ...(ev.limit !== undefined && !ac.signal.aborted ? { limit: ev.limit } : {}),
             });
           let stored: Promise<void> | null = null;
           let onStored: (() => void) | undefined;
@@ -251,7 +253,11 @@ export class Attempts {
         }
         settle({ ok: false, error: 'the agent finished without a result' });
       } catch (err) {
-        settle({ ok: false, error: err instanceof Error ? err.message : String(err) });
+        settle({
+          ok: false,
+          error: err instanceof Error ? err.message : String(err),
+          ...(err instanceof UsageLimited && !ac.signal.aborted ? { limit: err.limit } : {}),
+        });
       }
     } catch (err) {
       // Something around the attempt, not the attempt (whose failure settled it above): a bug,

@@ -8,6 +8,7 @@ import type { RunInputValues } from '../../src-shared/schemas/run-inputs.ts';
 import { BackgroundWork } from '../base/background.ts';
 import { AppError } from '../base/errors.ts';
 import { createSecretResolver } from '../secrets/secrets.ts';
+import type { AgentLimitChange } from './agent-limits.ts';
 import { assertDecisionFits } from './approvals/decision-fits.ts';
 import type { AttemptRef, Question } from './approvals/kinds.ts';
 import { ASKS } from './approvals/kinds.ts';
@@ -81,6 +82,13 @@ export class Engine {
     this.handlers = tickHandlers(parts);
     this.writes = new BackgroundWork("the engine's writes", rt.log);
     this.budget = new TickBudget(opts.tickTimeMs);
+    // Accounts limited before a restart stay limited until their reset, their timers armed again.
+    parts.limits.start();
+  }
+
+  /** Every account limited now (a usage or rate limit), with the agents on it (`agents.limits`). */
+  limits(): AgentLimitChange[] {
+    return this.parts.limits.list();
   }
 
   /** An agent as users should see it: ONLINE at capacity reads BUSY. */
@@ -379,6 +387,7 @@ export class Engine {
     this.parts.leases.stop();
     this.parts.workers.stop();
     this.parts.indexing.stop();
+    this.parts.limits.stop();
     for (const run of this.rt.active.values()) this.parts.holds.deactivate(run);
     this.rt.active.clear();
   }

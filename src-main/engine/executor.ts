@@ -11,6 +11,7 @@ import type { LogStream, RunStatus, TaskRun, TaskStatus } from '../../src-shared
 import type { SandboxNarrowing } from '../../src-shared/schemas/sandbox.ts';
 import type { PriceTable } from '../../src-shared/schemas/spend.ts';
 import type { Step, StoredStep } from '../../src-shared/schemas/step.ts';
+import type { UsageLimitSignal } from '../../src-shared/schemas/usage-limit.ts';
 import type { TaskSession, Workspace } from '../../src-shared/schemas/workspace.ts';
 import type { SecretResolver } from '../secrets/secrets.ts';
 import type { SessionSpent } from '../store/steps-repo.ts';
@@ -255,7 +256,30 @@ export type ExecutorEvent =
   /** A coding task's worktree, and its CLI's session id once printed: stored at once, so a crash can resume it. */
   | { type: 'session'; session: SessionNote }
   | { type: 'result'; output: unknown }
-  | { type: 'error'; message: string };
+  /**
+   * The attempt failed; with `limit`, because its agent's account hit a usage or rate limit
+   * (`usageLimited`): the attempt ends waiting for quota, not failed, and uses none of the retries.
+   */
+  | { type: 'error'; message: string; limit?: UsageLimitSignal };
+
+/**
+ * The limit signal, as an executor raises it: its last event (`yield usageLimited(…)`), or thrown
+ * (`throw new UsageLimited(…)`). The engine marks every agent on the account limited until the
+ * reset, and the task follows its `on_limit` (wait, fail over, fail).
+ */
+export function usageLimited(limit: UsageLimitSignal): ExecutorEvent {
+  return { type: 'error', message: `usage limit: ${limit.message}`, limit };
+}
+
+/** The limit signal thrown from inside an executor (its attempt ends as `usageLimited` says). */
+export class UsageLimited extends Error {
+  readonly limit: UsageLimitSignal;
+  constructor(limit: UsageLimitSignal) {
+    super(`usage limit: ${limit.message}`);
+    this.name = 'UsageLimited';
+    this.limit = limit;
+  }
+}
 
 /** What a coding executor tells of its task's session (`task_sessions`; the run, task, agent and attempt are the attempt's). */
 export interface SessionNote {

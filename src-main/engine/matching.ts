@@ -7,6 +7,8 @@ import type {
   SkillWinsPart,
 } from '../../src-shared/schemas/run.ts';
 import { smoothedRate } from '../../src-shared/schemas/skill-record.ts';
+import type { AgentLimit } from '../../src-shared/schemas/usage-limit.ts';
+import { limitedReason, QUOTA_WAIT_PREFIX } from '../../src-shared/schemas/usage-limit.ts';
 
 /**
  * verify_task, the build endpoint's matching of a task to its best-fit agent. A candidate has
@@ -150,7 +152,13 @@ interface Assessment {
   fullPull: Agent[];
   /** Automated agents at capacity, scored as if the task waited for them (their `expected_ms` counts the wait). */
   fullPushScored: Scored[];
+  /** Agents that would qualify but whose account is limited until its reset. */
+  limited: { agent: Agent; limit: AgentLimit }[];
 }
+
+/** The limit an agent's account is under now, or null (`AgentLimits.limitOf`). */
+export type LimitOf = (agent: Agent) => AgentLimit | null;
+const noLimits: LimitOf = () => null;
 
 /**
  * Each agent's record, for matching: its recent success rate, its average duration (null until
@@ -172,8 +180,17 @@ function assess(
   loadOf: (agentId: string) => number,
   record: AgentRecord,
   pulls: (agent: Agent) => boolean,
+  limitOf: LimitOf,
 ): Assessment {
-  const a: Assessment = { excluded: [], push: [], pull: [], fullPush: [], fullPull: [], fullPushScored: [] };
+  const a: Assessment = {
+    excluded: [],
+    push: [],
+    pull: [],
+    fullPush: [],
+    fullPull: [],
+    fullPushScored: [],
+    limited: [],
+  };
   // The candidates' expected times first: each one's speed is measured against the fastest.
   const timed: { agent: Agent; load: number; expected: number | null; bucket: Scored[] }[] = [];
   for (const agent of agents) {
@@ -188,6 +205,12 @@ function assess(
     }
     if (agent.status !== 'ONLINE' && agent.status !== 'BUSY') {
       a.excluded.push({ agent_id: agent.id, reason: `agent is ${agent.status}` });
+      continue;
+    }
+    const limit = limitOf(agent);
+    if (limit !== null) {
+      a.excluded.push({ agent_id: agent.id, reason: limitedReason(limit) });
+      a.limited.push({ agent, limit });
       continue;
     }
     const load = loadOf(agent.id);
@@ -281,8 +304,9 @@ export function matchAgent(
   loadOf: (agentId: string) => number,
   record: AgentRecord = NO_RECORD,
   pulls: (agent: Agent) => boolean = never,
+  limitOf: LimitOf = noLimits,
 ): MatchResult {
-  const a = assess(task, agents, loadOf, record, pulls);
+  const a = assess(task, agents, loadOf, record, pulls, limitOf);
   // Candidates that lost come first, then the agents that were none.
   const lost: RejectedCandidate[] = [];
   const rejected = (): RejectedCandidate[] => (lost.length === 0 ? a.excluded : lost.concat(a.excluded));
@@ -333,6 +357,15 @@ export function matchAgent(
     };
   }
   const explanation: MatchExplanation = { agent_id: null, score: null, rejected: a.excluded };
+  if (a.limited.length > 0) {
+    // Every agent that could take it is limited: it waits for the first reset, not unassigned.
+    const first = a.limited.reduce((x, y) => (Date.parse(y.limit.until) < Date.parse(x.limit.until) ? y : x));
+    return {
+      kind: 'wait',
+      reason: `${QUOTA_WAIT_PREFIX}${first.limit.until}: ${few(a.limited.map((l) => l.agent.id))} limited (${first.limit.message})`,
+      explanation,
+    };
+  }
   if (a.fullPull.length > 0) {
     return {
       kind: 'wait',
@@ -359,8 +392,9 @@ export function explainPulled(
   record: AgentRecord,
   /** Why the other candidates did not get it: the taker pulled it first, unless a person handed it over. */
   lostBecause = `${taker.id} pulled it first`,
+  limitOf: LimitOf = noLimits,
 ): MatchExplanation {
-  const a = assess(task, agents, loadOf, record, never);
+  const a = assess(task, agents, loadOf, record, never, limitOf);
   let score: ScoreBreakdown | null = null;
   const lost: RejectedCandidate[] = [];
   for (const c of a.push) {

@@ -1,5 +1,6 @@
 import type { SecretResolver } from '../secrets/secrets.ts';
 import { AgentDirectory } from './agent-directory.ts';
+import { AgentLimits } from './agent-limits.ts';
 import { AgentOutcomes } from './agent-outcomes.ts';
 import { Approvals } from './approvals/approvals.ts';
 import { AttemptAsks } from './approvals/asks.ts';
@@ -52,7 +53,14 @@ export type EngineParts = ReturnType<typeof buildParts>;
 export function buildParts(rt: Runtime, opts: PartsOptions) {
   const budget = new BudgetLedger(rt.store, () => rt.clock.now());
   const outcomes = new AgentOutcomes(rt.store.runs, rt.clock, rt.store.skillRecords);
-  const agents = new AgentDirectory(rt, { executors: opts.executors, traits: opts.kindTraits }, outcomes);
+  // Which agents share an account is read from the store only when a limit comes or goes.
+  const limits = new AgentLimits(rt, () => rt.store.agents.list());
+  const agents = new AgentDirectory(
+    rt,
+    { executors: opts.executors, traits: opts.kindTraits },
+    outcomes,
+    limits,
+  );
   const holds = new RunHolds(rt, agents, budget);
   const leases = new RunLeases(rt, holds);
   const indexing = new SearchIndexing(rt);
@@ -102,6 +110,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
   return {
     budget,
     outcomes,
+    limits,
     agents,
     holds,
     leases,

@@ -164,7 +164,7 @@ export class RunWriter {
    */
   keepAttempt(
     task: TaskRun,
-    outcome: 'done' | 'failed' | 'interrupted' | 'given_back',
+    outcome: 'done' | 'failed' | 'interrupted' | 'given_back' | 'limited',
     error: string | null,
     finishedAt: string = outcome === 'interrupted' ? task.updated_at : this.rt.iso(),
   ): void {

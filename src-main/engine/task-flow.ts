@@ -14,6 +14,7 @@ import { decideDependent, MatchBudget } from './conditions.ts';
 import type { InterruptedAttempts } from './interrupted-attempts.ts';
 import type { KindHooks } from './kind-hooks.ts';
 import type { RunLeases } from './leases.ts';
+import { endLimited, pinQuotaWaits } from './limit-policy.ts';
 import type { RunHolds } from './run-holds.ts';
 import type { RunSource } from './run-rebuild.ts';
 import { rebuildRun } from './run-rebuild.ts';
@@ -86,6 +87,7 @@ export class TaskFlow {
     const run = rebuildRun(this.store, plan, from, this.rt.config.buildLogIntervalMs);
     const runId = run.id;
     this.rt.active.set(runId, run);
+    pinQuotaWaits(this.rt, run);
     for (const t of run.tasks.values()) {
       if (t.status === 'in_progress') {
         const agent = this.agents.of(t.agent_id);
@@ -178,8 +180,20 @@ export class TaskFlow {
       this.approvals.gate(run, task, 'budget', { reason: c.budget, cost: 0 });
       return;
     }
+    if (c.limit !== undefined) {
+      // The account ran out: waiting for quota, not failed; the task follows its `on_limit`.
+      const parts = {
+        rt: this.rt,
+        writer: this.writer,
+        approvals: this.approvals,
+        limits: this.agents.limits,
+        flow: this,
+      };
+      endLimited(parts, run, task, spec, agent, c.limit, c.error ?? 'usage limit');
+      return;
+    }
     const max = spec.retry?.max_attempts ?? 1;
-    // An attempt given back (or reassigned) was no failure: it uses none of the retries.
+    // An attempt given back (or reassigned), or ended by a usage limit, was no failure: it uses none of the retries.
     const used = spec.retry ? task.attempt - this.givenBack(run, task) : task.attempt;
     if (spec.retry && used < max) {
       const delay = retryDelay(spec.retry, used + 1, this.rt.random);
@@ -204,14 +218,15 @@ export class TaskFlow {
     this.maybeFinish(run);
   }
 
-  /** How many of the task's attempts in this run were given back (kept in `task_attempts`). */
+  /** How many of the task's attempts in this run were given back or hit a usage limit (kept in `task_attempts`): no failures. */
   private givenBack(run: ActiveRun, task: TaskRun): number {
     if (task.attempt <= 1) return 0;
-    return this.store.execution.attempts(run.id, task.task_id).filter((a) => a.outcome === 'given_back')
-      .length;
+    return this.store.execution
+      .attempts(run.id, task.task_id)
+      .filter((a) => a.outcome === 'given_back' || a.outcome === 'limited').length;
   }
 
-  private armRetry(run: ActiveRun, task: TaskRun): void {
+  armRetry(run: ActiveRun, task: TaskRun): void {
     const wait = Math.max(0, (task.retry_at ?? 0) - this.rt.clock.now());
     const timer = setTimeout(() => {
       run.retryTimers.delete(task.task_id);

@@ -2,6 +2,7 @@ import type { Approval, GateKind, LineComment } from '../../src-shared/schemas/a
 import type { Decision, DecisionContext } from '../../src-shared/schemas/decision.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
+import type { UsageLimitSignal } from '../../src-shared/schemas/usage-limit.ts';
 import type { ExecutorEvent } from './executor.ts';
 import type { ActiveRun } from './run-state.ts';
 
@@ -16,6 +17,8 @@ export interface AttemptEnded {
   error?: string;
   /** Set when the plan's or project's budget stopped the attempt mid-way: why (the task then waits for approval). */
   budget?: string;
+  /** Set when the agent's account hit a usage or rate limit (`usageLimited`): the task follows its `on_limit`. */
+  limit?: UsageLimitSignal;
 }
 
 /** Something an executor reported during an attempt (progress, log, artifact, usage). */

@@ -54,6 +54,7 @@ export const LEAST_ROLE: { readonly [M in MethodName]: Role } = {
   'runs.land': 'member',
   // Agents run programs on this machine: setting them up is an admin's.
   'agents.list': 'viewer',
+  'agents.limits': 'viewer',
   'agents.import': 'admin',
   'agents.create': 'admin',
   'agents.save': 'admin',

@@ -5,6 +5,7 @@ import { createApprovalsRepo } from './approvals-repo.ts';
 import { createBudgetsRepo } from './budgets-repo.ts';
 import type { Db } from './db.ts';
 import { createExecutionRepo } from './execution-repo.ts';
+import { createLimitsRepo } from './limits-repo.ts';
 import { createMemoryRepo, type MemoryFilter } from './memory-repo.ts';
 import { createPlansRepo } from './plans-repo.ts';
 import { createPricesRepo } from './prices-repo.ts';
@@ -60,6 +61,8 @@ export function createStore(db: Db, afterCommit?: () => void) {
     spend: createSpendRepo(db, () => steps.flush()),
     prices: createPricesRepo(db),
     budgets: createBudgetsRepo(db),
+    /** Accounts limited until their reset, and the tasks waiting for one (`AgentLimits`). */
+    limits: createLimitsRepo(db),
     /** Changes whenever another connection (another process) has committed since the last call. */
     dataVersion: (): number => dataVersion.get() as number,
     /** Runs `fn` in one immediate transaction: all of its writes commit together or not at all. */

@@ -8,6 +8,7 @@ import type { Run, TaskLogLine, TaskRun } from '../schemas/run.ts';
 import type { Schedule } from '../schemas/schedule.ts';
 import type { StoredStep } from '../schemas/step.ts';
 import type { Trigger } from '../schemas/trigger.ts';
+import type { AgentLimit } from '../schemas/usage-limit.ts';
 import type { Webhook, WebhookDelivery } from '../schemas/webhook.ts';
 import type { WorkerToken } from '../schemas/worker-token.ts';
 import type { TaskSession, Workspace } from '../schemas/workspace.ts';
@@ -27,6 +28,10 @@ export interface BatonEvents {
   'agent.updated': Agent;
   /** The agent with this id was removed: every window drops it (`agents.remove`). */
   'agent.removed': { id: string };
+  /** An account hit a usage or rate limit: its agents are limited until `limit.until`. */
+  'agent.limited': { limit: AgentLimit; agent_ids: string[] };
+  /** An account's limit reset: its agents are available again. */
+  'agent.available': { limit: AgentLimit; agent_ids: string[] };
   'plan.updated': PlanSummary;
   /** The plan with this id was deleted (`plans.delete`). */
   'plan.removed': { id: string };

@@ -7,6 +7,7 @@ import { approversSchema } from './people.ts';
 import type { PlanDiffCounts } from './plan-diff.ts';
 import { runInputsDeclSchema } from './run-inputs.ts';
 import { sandboxNarrowingSchema } from './sandbox.ts';
+import { onLimitSchema } from './usage-limit.ts';
 
 export const PRIORITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -141,6 +142,12 @@ export const taskSpecSchema = z.strictObject({
   /** After the last fix round, checks still failing: fail the task (default), or put its diff to a person with the checks marked red. */
   on_checks_failed: z.enum(['fail', 'review']).optional(),
   /**
+   * When its agent's account hits a usage or rate limit (`src-shared/schemas/usage-limit.ts`):
+   * `wait` for the reset and go on with the same agent, `fail_over` to the next qualified agent
+   * that is not limited, or `fail`; default: the plan's, else `wait`. Such an attempt uses none of the retries.
+   */
+  on_limit: onLimitSchema.optional(),
+  /**
    * Best of N (docs/best-of.md): a coding task's attempt runs this many candidates in parallel,
    * each in its own worktree with its checks, and the best one is the task's work; default 1.
    */
@@ -226,6 +233,8 @@ const planShape = z.strictObject({
   run_inputs: runInputsDeclSchema.optional(),
   /** While this many of its diff reviews wait for a person, none of its coding tasks starts (absent: no limit). */
   max_open_reviews: z.number({ error: REVIEWS }).int(REVIEWS).min(1, REVIEWS).max(1000, REVIEWS).optional(),
+  /** What its tasks do when their agent's account hits a usage or rate limit, unless a task says (default `wait`). */
+  on_limit: onLimitSchema.optional(),
   tasks: z
     .array(taskSpecSchema)
     .min(1, 'a plan needs at least one task')

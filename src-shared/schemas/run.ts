@@ -314,9 +314,17 @@ export interface TaskLogLine {
 
 /**
  * How an attempt ended: `running` while it has not; `interrupted` when a restart of Baton stopped
- * it; `given_back` when the person (or daemon) holding it gave it back, or it was reassigned.
+ * it; `given_back` when the person (or daemon) holding it gave it back, or it was reassigned;
+ * `limited` when its agent's account hit a usage or rate limit (waiting for quota, not failed).
  */
-export type AttemptOutcome = 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted' | 'given_back';
+export type AttemptOutcome =
+  | 'running'
+  | 'done'
+  | 'failed'
+  | 'cancelled'
+  | 'interrupted'
+  | 'given_back'
+  | 'limited';
 
 /** One attempt of a task: who ran it, when, and how it ended. */
 export interface TaskAttempt {

@@ -11,6 +11,10 @@ export const WEBHOOK_EVENTS = [
   'budget.exceeded',
   /** What was charged to a plan's, run's or project's budget reached it: told once per budget (and amount). */
   'budget.reached',
+  /** An agent's account hit a usage or rate limit: told once per agent on the account, with the reset. */
+  'agent.limited',
+  /** A limited agent's account reset: the agent is available again. */
+  'agent.available',
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 

@@ -1,5 +1,5 @@
 import type { Executor } from '../../engine/executor.ts';
-import { CANCELLED } from '../../engine/executor.ts';
+import { CANCELLED, usageLimited } from '../../engine/executor.ts';
 import { redact, redactValue } from '../../secrets/secrets.ts';
 import type { Fetch, RequestSpec } from '../shared/http-request.ts';
 import { describeUrl, requestSecret, sendForJson } from '../shared/http-request.ts';
@@ -70,7 +70,7 @@ export function createHttpExecutor(opts: HttpExecutorOptions = {}): Executor {
     const call = (spec: Omit<RequestSpec, 'timeoutMs'>) =>
       withRetries(
         async () => {
-          const got = await sendForJson({ ...spec, timeoutMs }, signal, fetchImpl);
+          const got = await sendForJson({ ...spec, timeoutMs }, signal, fetchImpl, opts.engineNow);
           return got.ok ? got : { ...got, error: clean(got.error) };
         },
         policy,
@@ -133,7 +133,11 @@ export function createHttpExecutor(opts: HttpExecutorOptions = {}): Executor {
         }),
       });
       if (!posted.ok)
-        return yield posted.aborted || signal.aborted ? CANCELLED : { type: 'error', message: posted.error };
+        return yield posted.aborted || signal.aborted
+          ? CANCELLED
+          : posted.limit
+            ? usageLimited({ ...posted.limit, message: clean(posted.limit.message) })
+            : { type: 'error', message: posted.error };
       let reply = readReply(posted.value.status, posted.value.json, { callback: slot !== null });
       if (reply.kind === 'running') {
         if (signal.aborted) tellAgentToStop();
@@ -188,7 +192,9 @@ export function createHttpExecutor(opts: HttpExecutorOptions = {}): Executor {
         if (!polled.ok)
           return yield polled.aborted || signal.aborted
             ? CANCELLED
-            : { type: 'error', message: polled.error };
+            : polled.limit
+              ? usageLimited({ ...polled.limit, message: clean(polled.limit.message) })
+              : { type: 'error', message: polled.error };
         reply = readReply(polled.value.status, polled.value.json);
       }
     } finally {

@@ -1,6 +1,6 @@
 import type { LlmAgent } from '../../../src-shared/schemas/agent.ts';
 import type { Executor, ExecutorEvent } from '../../engine/executor.ts';
-import { CANCELLED } from '../../engine/executor.ts';
+import { CANCELLED, usageLimited } from '../../engine/executor.ts';
 import { redact } from '../../secrets/secrets.ts';
 import type { Fetch } from '../shared/http-request.ts';
 import {
@@ -88,14 +88,18 @@ export function createLlmExecutor(opts: LlmExecutorOptions = {}): Executor {
     };
     const sent = yield* withRetries(
       async () => {
-        const got = await send(spec, signal, fetchImpl);
+        const got = await send(spec, signal, fetchImpl, opts.engineNow);
         return got.ok ? got : { ...got, error: clean(got.error) };
       },
       policy,
       signal,
     );
     if (!sent.ok)
-      return yield sent.aborted || signal.aborted ? CANCELLED : { type: 'error', message: sent.error };
+      return yield sent.aborted || signal.aborted
+        ? CANCELLED
+        : sent.limit
+          ? usageLimited({ ...sent.limit, message: clean(sent.limit.message) })
+          : { type: 'error', message: sent.error };
 
     const res = sent.value;
     const streamed = (res.headers.get('content-type') ?? '').includes('text/event-stream');

@@ -1,6 +1,7 @@
 import type { SecretResolver } from '../../secrets/secrets.ts';
 import { formatBytes, OUTPUT_CAPS, OutputCapError, resultCapError } from './output-caps.ts';
 import type { Attempt } from './retry.ts';
+import { limitOfAnswer } from './usage-limits.ts';
 
 export type Fetch = typeof fetch;
 
@@ -40,6 +41,8 @@ export async function send(
   spec: RequestSpec,
   signal: AbortSignal,
   fetchImpl: Fetch,
+  /** The engine's clock, which a reset given as a time is measured on (`engineNow`). */
+  now: () => number = Date.now,
 ): Promise<Attempt<Response>> {
   const timeout = AbortSignal.timeout(spec.timeoutMs);
   const where = describeUrl(spec.url);
@@ -58,12 +61,18 @@ export async function send(
   if (res.ok) return { ok: true, value: res };
   const text = await readText(res, 64 * 1024).catch(() => '');
   const retryable = res.status >= 500 || res.status === 408 || res.status === 429;
-  const retryAfter = retryAfterMs(res.headers.get('retry-after'));
+  const limit = limitOfAnswer(res.status, res.headers, text);
+  // Until the limit's reset: its `retry-after`, else the vendor's reset headers.
+  const retryAfter =
+    retryAfterMs(res.headers.get('retry-after'), now()) ??
+    limit?.reset_in_ms ??
+    (limit?.reset_at !== undefined ? Math.max(0, Date.parse(limit.reset_at) - now()) : undefined);
   return {
     ok: false,
     error: `${spec.method} ${where} answered ${res.status}${text ? `: ${text.slice(0, ERROR_BODY_CHARS)}` : ''}`,
-    retryable,
+    retryable: retryable && limit?.window !== 'quota',
     ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
+    ...(limit ? { limit } : {}),
   };
 }
 
@@ -72,8 +81,9 @@ export async function sendForJson(
   spec: RequestSpec,
   signal: AbortSignal,
   fetchImpl: Fetch,
+  now: () => number = Date.now,
 ): Promise<Attempt<{ status: number; json: unknown }>> {
-  const sent = await send(spec, signal, fetchImpl);
+  const sent = await send(spec, signal, fetchImpl, now);
   if (!sent.ok) return sent;
   const where = `${spec.method} ${describeUrl(spec.url)}`;
   let text: string;
@@ -145,12 +155,12 @@ export function describeUrl(url: string): string {
   }
 }
 
-function retryAfterMs(header: string | null): number | undefined {
+function retryAfterMs(header: string | null, now: number): number | undefined {
   if (!header) return undefined;
   const seconds = Number(header);
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 /** Whether a request or a body read failed because its timeout signal fired. */

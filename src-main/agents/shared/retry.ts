@@ -1,9 +1,20 @@
+import type { UsageLimitSignal } from '../../../src-shared/schemas/usage-limit.ts';
 import type { ExecutorEvent } from '../../engine/executor.ts';
 
-/** One try of something that may fail: a value, or why not and whether trying again may help. */
+/**
+ * One try of something that may fail: a value, or why not and whether trying again may help;
+ * `limit` when the server said the account ran out (`limitOfAnswer`).
+ */
 export type Attempt<T> =
   | { ok: true; value: T }
-  | { ok: false; error: string; retryable: boolean; retryAfterMs?: number; aborted?: boolean };
+  | {
+      ok: false;
+      error: string;
+      retryable: boolean;
+      retryAfterMs?: number;
+      aborted?: boolean;
+      limit?: UsageLimitSignal;
+    };
 
 export interface RetryPolicy {
   maxRetries: number;
@@ -20,6 +31,11 @@ const DEFAULT_RETRY_MAX_MS = 15_000;
 /** How an executor backs off between retries; tests shorten the waits and fix the jitter. */
 export interface RetryOptions {
   random?: () => number;
+  /**
+   * The engine's clock (its `clock` option), which a usage limit's reset given as a time is
+   * measured on; Date.now by default.
+   */
+  engineNow?: () => number;
   retryBaseMs?: number;
   retryMaxMs?: number;
 }
@@ -67,6 +83,10 @@ export async function* withRetries<T>(
   for (let retry = 0; ; retry++) {
     const result = await attempt();
     if (result.ok || !result.retryable || retry >= policy.maxRetries || signal.aborted) return result;
+    // A limit that lasts longer than a retry waits (or whose reset is not said) is the engine's to
+    // wait out, every agent on the account with it: the attempt ends at once, waiting for quota.
+    if (result.limit && !(result.retryAfterMs !== undefined && result.retryAfterMs <= policy.maxMs))
+      return result;
     const wait = Math.min(policy.maxMs, result.retryAfterMs ?? backoffMs(retry, policy));
     yield {
       type: 'log',

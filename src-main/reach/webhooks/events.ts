@@ -31,6 +31,10 @@ export function eventsOf(e: AuditEntry, facts: EntryFacts): WebhookEvent[] {
       return [];
     case 'budget':
       return e.to_status === 'reached' ? ['budget.reached'] : [];
+    case 'agent':
+      if (e.to_status === 'limited') return ['agent.limited'];
+      if (e.from_status === 'limited' && e.to_status === 'available') return ['agent.available'];
+      return [];
     default:
       return [];
   }
@@ -77,6 +81,9 @@ const HEADLINES: Record<WebhookEvent, (d: WebhookPayload['data']) => string> = {
   'approval.waiting': (d) => `Approval waiting: ${d.approval_kind} for task ${d.task_id} (run ${d.run_id})`,
   'approval.decided': (d) => `Approval ${d.status} by ${d.actor}: task ${d.task_id} (run ${d.run_id})`,
   'budget.exceeded': (d) => `Budget exceeded: task ${d.task_id} of run ${d.run_id} waits for approval`,
+  'agent.limited': (d) =>
+    `Agent limited: its account hit a usage limit${d.run_id ? ` (run ${d.run_id})` : ''}`,
+  'agent.available': () => 'Agent available again: its usage limit reset',
   'budget.reached': (d) =>
     d.plan_id === null
       ? `Budget reached (run ${d.run_id})`

@@ -40,6 +40,7 @@ import * as m039 from './039_ask_limits.ts';
 import * as m040 from './040_spend.ts';
 import * as m041 from './041_off_desk.ts';
 import * as m042 from './042_landing_pr_seen.ts';
+import * as m043 from './043_agent_limits.ts';
 
 export interface Migration {
   version: number;
@@ -91,4 +92,5 @@ export const migrations: readonly Migration[] = [
   { version: 40, name: 'spend', up: m040.up },
   { version: 41, name: 'off_desk', up: m041.up },
   { version: 42, name: 'landing_pr_seen', up: m042.up },
+  { version: 43, name: 'agent_limits', up: m043.up },
 ];

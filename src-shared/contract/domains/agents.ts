@@ -8,12 +8,18 @@ import { rangeEdgeSchema, skillSchema } from '../../schemas/common.ts';
 import type { AllowedSandboxHost, SandboxStatus } from '../../schemas/sandbox.ts';
 import { sandboxHostSchema } from '../../schemas/sandbox.ts';
 import type { LeaderboardRow } from '../../schemas/skill-record.ts';
+import type { AgentLimit } from '../../schemas/usage-limit.ts';
 import { byId, idField, none } from '../fields.ts';
 import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
 
 export const agentMethods = {
   'agents.list': method(none).returns<Agent[]>(),
+  /**
+   * The accounts limited now by a usage or rate limit, each with the agents on it (they share an
+   * API key secret or a CLI's login): matching passes them over until `limit.until`.
+   */
+  'agents.limits': method(none).returns<{ limit: AgentLimit; agent_ids: string[] }[]>(),
   /** Imports an agents file (array or `{ agents }`); existing ids are replaced. */
   'agents.import': method(z.strictObject({ agents: z.unknown() })).returns<Agent[]>(),
   /** Adds a new agent; an id already taken is a `conflict` (on the `id` field), never replaced. */

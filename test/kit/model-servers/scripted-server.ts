@@ -32,8 +32,8 @@ export type Fault =
   | { kind: 'garbage' }
   /** Streams text deltas every `everyMs` until the client goes away. */
   | { kind: 'endless'; everyMs?: number }
-  /** An HTTP error with the protocol's error body. */
-  | { kind: 'status'; status: number; message?: string; headers?: Record<string, string> };
+  /** An HTTP error with the protocol's error body, or `body` as the vendor sends it (a rate limit's). */
+  | { kind: 'status'; status: number; message?: string; headers?: Record<string, string>; body?: unknown };
 
 /** What the model does at one point of a conversation: say text, call tools, or fail. */
 export interface Turn {
@@ -289,7 +289,9 @@ export async function startScriptedServer(
     switch (f.kind) {
       case 'status':
         res.writeHead(f.status, { 'content-type': 'application/json', ...f.headers });
-        res.end(JSON.stringify(protocol.errorBody(f.status, f.message ?? `scripted error ${f.status}`)));
+        res.end(
+          JSON.stringify(f.body ?? protocol.errorBody(f.status, f.message ?? `scripted error ${f.status}`)),
+        );
         return;
       case 'garbage':
         startStream(res);

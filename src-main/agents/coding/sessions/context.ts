@@ -69,7 +69,11 @@ export function codingContextOf(deps: ContextDeps, setup: AttemptSetup): CodingC
   const ownSession = session?.agent_id === agent.id ? session.session_id : null;
   if (asked) {
     resume = { ...asked, session_id: asked.session_id ?? ownSession };
-  } else if (session && previousEnded(store, runId, task) === 'interrupted') {
+  } else if (
+    session &&
+    (previousEnded(store, runId, task) === 'interrupted' || previousEnded(store, runId, task) === 'limited')
+  ) {
+    // Interrupted by a restart, or waited out a usage limit (`on_limit: wait`): the same session goes on.
     resume = { reason: 'interrupted', session_id: ownSession };
   } else if (session && previousEnded(store, runId, task) === 'done') {
     // Changes were requested before a restart lost `resumeNext`: the request is read back from

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { UsageLimitSignal } from '../../../../src-shared/schemas/usage-limit.ts';
 import type { ExecutorEvent } from '../../../engine/executor.ts';
 import type { Fetch } from '../../shared/http-request.ts';
 import { isTimeout, readText, send } from '../../shared/http-request.ts';
@@ -99,9 +100,11 @@ export async function* chatTurn(
   signal: AbortSignal,
   fetchImpl: Fetch,
   onUsage: (u: TurnUsage, model: string) => boolean,
+  engineNow?: () => number,
 ): AsyncGenerator<
   ExecutorEvent,
-  { ok: true; answer: TurnAnswer; stopped: boolean } | { ok: false; error: string; status?: number }
+  | { ok: true; answer: TurnAnswer; stopped: boolean }
+  | { ok: false; error: string; status?: number; limit?: UsageLimitSignal }
 > {
   const spec = {
     url: req.url,
@@ -110,10 +113,15 @@ export async function* chatTurn(
     headers: req.headers,
     body: JSON.stringify(req.body),
   };
-  const sent = yield* withRetries(() => send(spec, signal, fetchImpl), policy, signal);
+  const sent = yield* withRetries(() => send(spec, signal, fetchImpl, engineNow), policy, signal);
   if (!sent.ok) {
     const status = /answered (\d{3})/.exec(sent.error)?.[1];
-    return { ok: false, error: sent.error, ...(status ? { status: Number(status) } : {}) };
+    return {
+      ok: false,
+      error: sent.error,
+      ...(status ? { status: Number(status) } : {}),
+      ...(sent.limit ? { limit: sent.limit } : {}),
+    };
   }
   const res = sent.value;
   const answer: TurnAnswer = {

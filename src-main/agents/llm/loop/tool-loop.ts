@@ -2,7 +2,7 @@ import type { LlmAgent } from '../../../../src-shared/schemas/agent.ts';
 import type { Step, StepOf } from '../../../../src-shared/schemas/step.ts';
 import { markerOf } from '../../../engine/attempt-leftovers.ts';
 import type { ExecutorEvent, TaskContext } from '../../../engine/executor.ts';
-import { CANCELLED } from '../../../engine/executor.ts';
+import { CANCELLED, usageLimited } from '../../../engine/executor.ts';
 import { redact } from '../../../secrets/secrets.ts';
 import type { Fetch } from '../../shared/http-request.ts';
 import { requestSecret } from '../../shared/http-request.ts';
@@ -206,6 +206,7 @@ export async function* runToolLoop(
           turnCost = priced(u, model, agent) ?? 0;
           return limits.passed(spent + turnCost) === null;
         },
+        opts.engineNow,
       );
       if (signal.aborted) return yield CANCELLED;
       if (!turn.ok) {
@@ -218,6 +219,11 @@ export async function* runToolLoop(
             text: `the model server refused response_format (${clean(turn.error)}); asking without it`,
           };
           continue;
+        }
+        if (turn.limit) {
+          // The account ran out: waiting for quota, not failed (the engine waits or fails over).
+          yield step({ kind: 'result', text: clean(`the model server: ${turn.error}`), is_error: true });
+          return yield usageLimited({ ...turn.limit, message: clean(turn.limit.message) });
         }
         return yield* fail(`the model server: ${turn.error}`);
       }

@@ -10,6 +10,7 @@ const OUTCOME_LABEL: Record<AttemptOutcome, string> = {
   cancelled: 'cancelled',
   interrupted: 'interrupted by a restart',
   given_back: 'given back',
+  limited: 'waiting for quota (usage limit)',
 };
 
 /**

@@ -17,6 +17,8 @@ export const EVENT_LABELS: Record<WebhookEvent, string> = {
   'approval.decided': 'Approval decided',
   'budget.exceeded': 'Budget passed',
   'budget.reached': 'Budget reached',
+  'agent.limited': 'Agent hit a usage limit',
+  'agent.available': 'Agent available again',
 };
 
 interface Draft {
