@@ -107,7 +107,7 @@ describe('a person talks to an ACP agent mid-task', () => {
       cwd: repo.repo,
       encoding: 'utf8',
     });
-    expect(log).toMatch(/--- turn 1\n[^]*Wait, then go on\.[^]*--- turn 2\nAlso check the README\.\n$/);
+    expect(log).toMatch(/--- turn 1\n[\s\S]*Wait, then go on\.[\s\S]*--- turn 2\nAlso check the README\.\n$/);
     expect(out.summary).toContain('turn 2 done');
     const steps = await call<StoredStep[]>(a, 'runs.steps', { run_id: run, task_id: 't' });
     expect(steps.filter((s) => s.kind === 'message' && s.by === 'ana')).toMatchObject([
