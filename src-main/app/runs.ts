@@ -12,6 +12,9 @@ import { AppError, invalidInput, toIssues } from '../base/errors.ts';
 import { readArtifactFile } from './artifact-file.ts';
 import type { AppContext } from './context.ts';
 
+/** Who said it, when neither the input nor the caller names a person (the machine's owner at its desk). */
+const DEFAULT_SAYER = 'user';
+
 /** Most of an artifact's content `runs.readArtifact` sends. */
 const ARTIFACT_READ_LIMIT = 1_048_576;
 
@@ -70,6 +73,11 @@ export function runHandlers(ctx: AppContext): RunHandlers {
     },
     'runs.cancelTask': ({ run_id, task_id, actor }, call) =>
       engine.cancelTask(run_id, task_id, actor ?? call.actor ?? undefined),
+    'runs.say': ({ run_id, task_id, text, actor }, call) => {
+      const said = engine.say(run_id, task_id, text, actor ?? call.actor ?? DEFAULT_SAYER);
+      return { run_id, task_id, attempt: said.attempt, delivery: said.delivery, says: said.says };
+    },
+    'runs.listening': ({ run_id, task_id }) => engine.listening(run_id, task_id),
     'runs.retryTask': ({ run_id, task_id, actor, start_clean }, call) =>
       engine.retryTask(run_id, task_id, actor ?? call.actor ?? undefined, start_clean),
     'runs.taskLogs': ({ run_id, task_id, after_id, limit }) =>

@@ -97,6 +97,7 @@ export class Attempts {
   /** The attempt's executor has stopped: the runtime and the `ended` hook (trace export) hear it. */
   private stopped(at: { run_id: string; task_id: string; attempt: number; agent_id: string | null }): void {
     try {
+      this.rt.messages.ended(at.run_id, at.task_id, at.attempt);
       this.rt.attempts.ended(at.run_id, at.task_id);
       const ended = this.ended;
       if (ended) this.around.run(() => ended(at));
@@ -191,6 +192,8 @@ export class Attempts {
           if (coding)
             ctx.askMergeConflict = (req, sig) => asks.ask(at, { kind: 'merge_conflict', ...req }, sig);
         }
+        const messages = this.rt.messages;
+        ctx.listen = (receive, how) => messages.listen(at.run_id, at.task_id, at.attempt, receive, how);
         const rule = budgetRule(this.rt, this.budget, run, task, this.agents.traitsOf(agent), flight);
         if (rule) ctx.budgetPassed = rule;
         const memory = memoryFor(this.rt.store, spec);

@@ -18,6 +18,7 @@ import { spendReport } from './budget.ts';
 import type { ToStart } from './dispatcher.ts';
 import type { EngineOptions } from './engine-options.ts';
 import { runtimeOf } from './engine-options.ts';
+import type { MessageHow } from './executor.ts';
 import type { EngineParts } from './parts.ts';
 import { buildParts } from './parts.ts';
 import type { PersonHandoffs } from './person-handoffs.ts';
@@ -27,6 +28,7 @@ import { buildResponse } from './run-starts.ts';
 import type { ActiveRun } from './run-state.ts';
 import { ACTOR, DEFAULT_CANCEL_ACTOR, liveDetail, taskOf } from './run-state.ts';
 import type { Runtime } from './runtime.ts';
+import { sayToTask } from './say.ts';
 import { retryable } from './task-retry.ts';
 import { TickBudget } from './tick-budget.ts';
 import { tickHandlers } from './tick-handlers.ts';
@@ -176,6 +178,35 @@ export class Engine {
     this.applyNow({ kind: 'task.cancel', run, task, actor });
     this.rt.schedule();
     return { ...task };
+  }
+
+  /** How the task's running attempt takes a person's message now, or null when it takes none. */
+  listening(runId: string, taskId: string): MessageHow | null {
+    return this.rt.messages.how(runId, taskId);
+  }
+
+  /**
+   * A person's words to a task's running attempt (`runs.say`, say.ts): delivered by the agent's
+   * own means and recorded by the attempt as a step with their name; recorded in the audit log.
+   */
+  say(runId: string, taskId: string, text: string, actor: string): ReturnType<typeof sayToTask> {
+    const said = sayToTask(this.rt, runId, taskId, text, actor);
+    const { loader, writer } = this.parts;
+    const run = this.rt.active.get(runId);
+    const task = run?.tasks.get(taskId);
+    if (task)
+      loader.tx(() =>
+        writer.audit(
+          'task',
+          taskId,
+          runId,
+          task.status,
+          task.status,
+          `said to the agent (${said.delivery === 'this_turn' ? 'into this turn' : 'for its next turn'}): ${text.length > 200 ? `${text.slice(0, 200)}…` : text}`,
+          actor,
+        ),
+      );
+    return said;
   }
 
   /**

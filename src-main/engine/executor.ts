@@ -13,6 +13,7 @@ import type { PriceTable } from '../../src-shared/schemas/spend.ts';
 import type { Step, StoredStep } from '../../src-shared/schemas/step.ts';
 import type { UsageLimitSignal } from '../../src-shared/schemas/usage-limit.ts';
 import type { TaskSession, Workspace } from '../../src-shared/schemas/workspace.ts';
+import type { MessageDelivery, MessageHow } from '../../src-shared/steering.ts';
 import type { SecretResolver } from '../secrets/secrets.ts';
 import type { SessionSpent } from '../store/steps-repo.ts';
 
@@ -76,6 +77,16 @@ export interface AttemptSandboxHosts {
 
 /** A person's answer: resolved in the worktree (go on), or fail the attempt. */
 export type { MergeConflictVerdict };
+
+/** A person's words for a running attempt (`runs.say`): what they said, who, and when. */
+export interface PersonMessage {
+  text: string;
+  /** The person's name, as the step records it. */
+  by: string;
+  at: string;
+}
+
+export type { MessageDelivery, MessageHow } from '../../src-shared/steering.ts';
 
 /** Notes from Baton's memory found for a task's `inputs.memory_query` (`TaskContext.memory`). */
 export interface MemoryFindings {
@@ -151,6 +162,14 @@ export interface TaskContext<A extends Agent = Agent> {
    * it). An attempt stopped by it leaves its task waiting for a person's approval (kind `budget`).
    */
   budgetPassed?: (spent: number) => string | null;
+  /**
+   * Listens for a person's messages to this attempt while it runs (`runs.say`): `receive`
+   * delivers one to the agent and says how it reaches it, or null once the agent takes none
+   * (its last turn ended); `how` is what the task panel says before a message is sent. Returns
+   * what stops listening; the attempt's end does too. Absent where nobody can speak to the
+   * attempt (a remote worker's).
+   */
+  listen?: (receive: (m: PersonMessage) => MessageDelivery | null, how: MessageHow) => () => void;
 }
 
 /** Where a coding agent's attempt works, and whether it goes on with an earlier attempt's CLI session. */

@@ -2,6 +2,7 @@ import type { Run } from '../../src-shared/schemas/run.ts';
 import { BackgroundWork } from '../base/background.ts';
 import type { ErrorLog } from '../base/log-line.ts';
 import type { EventBus } from '../events/event-bus.ts';
+import { AttemptMessages } from './attempt-messages.ts';
 import { AttemptsRunning } from './attempts-running.ts';
 import type { Clock, Ids } from './clock.ts';
 import type { EngineStore } from './coding-records.ts';
@@ -67,6 +68,8 @@ export class Runtime {
   inFlight = 0;
   /** The attempts whose executors run here, until they have stopped (a kind's end hooks wait for them). */
   readonly attempts = new AttemptsRunning();
+  /** The running attempts that listen for a person's messages (`runs.say`). */
+  readonly messages = new AttemptMessages();
   /** The engine stopped (`Engine.close`): no tick runs any more. */
   closed = false;
   /**

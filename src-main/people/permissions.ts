@@ -35,6 +35,9 @@ export const LEAST_ROLE: { readonly [M in MethodName]: Role } = {
   'runs.rerun': 'member',
   'runs.retryTask': 'member',
   'runs.cancelTask': 'member',
+  // Words a person sends into a running agent's session: work, as deciding is.
+  'runs.say': 'member',
+  'runs.listening': 'viewer',
   'runs.taskLogs': 'viewer',
   'runs.taskProgress': 'viewer',
   'runs.taskArtifacts': 'viewer',

@@ -68,6 +68,8 @@ export const messageStepSchema = z.strictObject({
   kind: z.literal('message'),
   role: z.enum(['assistant', 'user', 'system']),
   text: z.string(),
+  /** The person who said it to the running agent (`runs.say`); absent for Baton's own prompts and the model's words. */
+  by: z.string().min(1).max(200).optional(),
 });
 
 export const toolCallStepSchema = z.strictObject({

@@ -28,8 +28,10 @@ export interface LineProcessOptions {
   args: string[];
   cwd: string;
   env: Record<string, string>;
-  /** Written to the program's stdin, which is then closed; `null`: stdin is closed from the start. */
+  /** Written to the program's stdin, which is then closed (unless `keepStdin`); `null`: stdin is closed from the start. */
   stdin: string | null;
+  /** stdin stays open after `stdin` for more (`write`) until `endInput` (Claude Code's `--input-format stream-json`). */
+  keepStdin?: boolean;
   /** The process-tree marker (`BATON_ATTEMPT`): a Baton that died leaves processes found by it. */
   marker?: string;
   /** Between SIGTERM and SIGKILL. */
@@ -69,10 +71,26 @@ export function runLineProcess<Why extends string>(opts: LineProcessOptions) {
       for (const line of splitters[stream].push(chunk)) channel.push({ stream, line });
     });
   }
+  let inputOpen = opts.stdin !== null && opts.keepStdin === true;
   if (opts.stdin !== null) {
-    child.stdin!.on('error', () => {}); // the program need not read its stdin
-    child.stdin!.end(opts.stdin);
+    child.stdin!.on('error', () => {
+      inputOpen = false; // the program need not read its stdin, and may be gone
+    });
+    if (inputOpen) child.stdin!.write(opts.stdin);
+    else child.stdin!.end(opts.stdin);
   }
+  /** More for the program's open stdin; false when it is closed (never opened, ended, or the program gone). */
+  const write = (text: string): boolean => {
+    if (!inputOpen || exited || child.stdin!.destroyed || child.stdin!.writableEnded) return false;
+    child.stdin!.write(text);
+    return true;
+  };
+  /** Closes the open stdin: the program reads to its end. */
+  const endInput = (): void => {
+    if (!inputOpen) return;
+    inputOpen = false;
+    if (!child.stdin!.destroyed) child.stdin!.end();
+  };
 
   let stopped: Why | null = null;
   let exited = false;
@@ -122,5 +140,5 @@ export function runLineProcess<Why extends string>(opts: LineProcessOptions) {
     });
     child.on('close', () => void finish());
   });
-  return { lines: channel.drain(), ended, stop, pid: child.pid };
+  return { lines: channel.drain(), ended, stop, write, endInput, pid: child.pid };
 }

@@ -15,6 +15,7 @@ import type {
 import { addedTaskSchema, startRunInputSchema, taskRefSchema } from '../../schemas/run.ts';
 import type { StoredStep } from '../../schemas/step.ts';
 import type { ChangedFile, TaskSession } from '../../schemas/workspace.ts';
+import type { MessageHow } from '../../steering.ts';
 import { actorField, byId, idField } from '../fields.ts';
 import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
@@ -47,6 +48,20 @@ export const runMethods = {
       start_clean: z.boolean().default(false),
     }),
   ).returns<TaskRun>(),
+  /**
+   * A person's words to a task's running agent, delivered by its own means (Claude Code's open
+   * stdin into this turn; an ACP agent's or another CLI's next turn; an llm agent's next model
+   * call) and recorded as a step with their name (`actor`, else the caller). A task not running
+   * is a `conflict` saying how it stands. docs/steering.md.
+   */
+  'runs.say': method(
+    taskRefSchema.extend({
+      text: z.string().trim().min(1, 'say something').max(20_000),
+      actor: actorField.optional(),
+    }),
+  ).returns<{ run_id: string; task_id: string; attempt: number } & MessageHow>(),
+  /** How the task's running agent takes a message now (`runs.say`), or null when it takes none. */
+  'runs.listening': method(taskRefSchema).returns<MessageHow | null>(),
   /** Cancels one task; `actor` as for `runs.cancel`. The run ends cancelled when nothing else failed. */
   'runs.cancelTask': method(taskRefSchema.extend({ actor: actorField.optional() })).returns<TaskRun>(),
   'runs.taskLogs': method(

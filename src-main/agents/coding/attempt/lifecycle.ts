@@ -46,7 +46,7 @@ export async function* runAttempt(
   try {
     let inv: Invocation;
     try {
-      inv = await route.launch(launchInput(ctx, coding, r, start, route.nativeBudget));
+      inv = await route.launch(launchInput(ctx, coding, r, start, route));
     } catch (err) {
       return yield error(r.clean((err as Error).message));
     }
@@ -127,9 +127,10 @@ function launchInput(
   coding: CodingContext,
   r: Ready,
   start: AttemptStart,
-  nativeBudget: boolean,
+  route: Route,
 ): LaunchInput {
   const { cap } = start;
+  const { nativeBudget } = route;
   return {
     agent: ctx.agent,
     dir: r.worktree.dir,
@@ -143,6 +144,7 @@ function launchInput(
     root: typeof process.getuid === 'function' && process.getuid() === 0,
     sandboxed: r.sandbox.policy.mode !== 'off',
     batonMcp: r.link ? { url: r.link.url, token: r.link.token } : null,
+    steered: route.steersOnStdin && ctx.listen !== undefined,
   };
 }
 

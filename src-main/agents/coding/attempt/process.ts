@@ -21,17 +21,21 @@ export interface CliProcessOptions {
   marker: string;
   /** Between SIGTERM and SIGKILL. */
   graceMs: number;
+  /** The first message on stdin, which then stays open for a person's (`Invocation.input`); null: stdin closed. */
+  input: string | null;
 }
 
 /**
  * A coding CLI (shared/line-process.ts: a process tree, its output as lines with backpressure),
- * stdin closed (codex would wait for more prompt on a pipe). `stop(why)` stops the whole tree
+ * stdin closed (codex would wait for more prompt on a pipe), or, for a CLI given its prompt on
+ * stdin (`input`: Claude Code's `--input-format stream-json`), kept open for a person's messages. `stop(why)` stops the whole tree
  * and records why.
  */
 export function runCli(opts: CliProcessOptions) {
   return runLineProcess<string>({
     ...opts,
-    stdin: null,
+    stdin: opts.input,
+    keepStdin: opts.input !== null,
     maxLineBytes: { stdout: MAX_EVENT_BYTES, stderr: MAX_STDERR_LINE },
   });
 }

@@ -18,6 +18,8 @@ export interface Route {
   launch(input: LaunchInput): Promise<Invocation>;
   /** Whether the program also stops itself at a USD cap (claude's `--max-budget-usd`): a second line behind the endpoint's. */
   nativeBudget: boolean;
+  /** Whether a person's message reaches the running turn on the program's open stdin on this route (claude's stream). */
+  steersOnStdin: boolean;
   /** The program as the attempt's log names it on this route: `claude`, `claude over ACP`. */
   says: string;
   /** What the attempt says before its program is confined: the route's first line (the stream route: after its prompt). */

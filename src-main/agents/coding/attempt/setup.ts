@@ -50,6 +50,7 @@ export async function* runSetup(o: SetupOptions): AsyncGenerator<ExecutorEvent, 
     args: program.args,
     cwd: o.cwd,
     env: program.env,
+    input: null,
     marker: `${o.marker}/setup`,
     graceMs: o.graceMs,
   });

@@ -23,6 +23,7 @@ function input(agent: Partial<CodingAgent>, over: Partial<LaunchInput> = {}): La
     home,
     tmp: join(home, 'attempt-tmp'),
     provider: { base_url: 'http://127.0.0.1:9000/v1', api_key: 'sk-test' },
+    steered: false,
     modelUrl: null,
     prompt: 'never on the command line',
     resume: null,

@@ -74,6 +74,12 @@ export interface LaunchInput {
    * a person approves the CLI's tool calls (`tool_approvals: "inbox"`) on its stream; else null.
    */
   batonMcp: { url: string; token: string } | null;
+  /**
+   * A person may speak to the running program on its open stdin (`can.steer: 'stdin'` on the
+   * stream route, where someone can: `runs.say`): the prompt then goes there too, as the first
+   * message, and stdin stays open (`Invocation.input`).
+   */
+  steered: boolean;
 }
 
 /** How to start the program: its command, arguments (never through a shell), the environment it adds, and its HOME. */
@@ -83,6 +89,10 @@ export interface Invocation {
   env: Record<string, string>;
   /** HOME for the program: Baton's home for the task with a provider, else the person's own (their login and config). */
   home: string;
+  /** The first message on its stdin (the prompt), which then stays open for a person's (`LaunchInput.steered`); absent: stdin closed. */
+  input?: string;
+  /** A person's message as a line for that stdin. */
+  inputLine?: (text: string) => string;
 }
 
 /** Writes what the program needs under the task's home (with a provider) and says how to start it. */
@@ -162,12 +172,14 @@ export interface KnownAcpAgent {
 }
 
 /**
- * How a running agent can be given a person's message (for steering it; not used yet):
- * - `stdin`: a follow-up message on an open stdin (`--input-format stream-json`: Claude Code,
- *   qwen-code), where its stream route keeps stdin open;
- * - `turn-steer`: Codex's app-server `turn/steer` (its `exec` takes none);
- * - `prompt`: another `prompt_async` to opencode's own server (`opencode serve`);
- * - `next-turn`: only at its next turn (ACP has `session/cancel` and a next `session/prompt`, no steer).
+ * How a running agent can be given a person's message (`runs.say`, docs/steering.md):
+ * - `stdin`: into the running turn on an open stdin (`--input-format stream-json`): Claude Code,
+ *   whose launch then gives its prompt there (`Invocation.input`) and whose stream route keeps
+ *   stdin open; qwen-code's is not wired (its stream run takes nothing while it runs);
+ * - `turn-steer`: Codex's app-server `turn/steer`; Baton drives `codex exec`, which takes none;
+ * - `prompt`: another `prompt_async` to opencode's own server (`opencode serve`); Baton drives `opencode run`, which takes none;
+ * - `next-turn`: at its next turn (ACP has `session/cancel` and a next `session/prompt`, no
+ *   steer): the ACP route holds the message and prompts again once the turn ends.
  */
 export type Steer = 'stdin' | 'turn-steer' | 'prompt' | 'next-turn';
 

@@ -47,6 +47,7 @@ function input(
     home,
     tmp: join(home, 'attempt-tmp'),
     provider: { base_url: 'http://127.0.0.1:9000/v1', api_key: 'sk-test' },
+    steered: false,
     modelUrl: null,
     prompt: 'Do it.',
     resume: null,

@@ -68,6 +68,8 @@ export interface StreamParser {
   metered(delta: UsageDelta, atMs: number, durationMs: number): Step[];
   /** Something the OS sandbox refused the CLI, as a `sandbox` step among the stream's (its seq next). */
   sandboxed(step: Omit<StepOf<'sandbox'>, 'seq' | 'at'>): Step[];
+  /** A person's words to the running CLI (`runs.say`), as a user message step with their name (its seq next). */
+  said(text: string, by: string, atMs: number): Step[];
   /** What this attempt has spent so far, as the CLI reports it: the sum of its usage reports (a copy). */
   readonly spent: Spent;
   readonly noise: StreamNoise;
@@ -156,6 +158,10 @@ export function createParser(
     },
     sandboxed(step) {
       rec.sandboxed(step);
+      return rec.take();
+    },
+    said(text, by, atMs) {
+      rec.said(text, by, atMs);
       return rec.take();
     },
     get sessionId() {

@@ -132,6 +132,18 @@ export class Recorder {
     this.add({ kind: 'message', seq: this.seq++, at: this.iso(atMs), role, text: this.text(text) });
   }
 
+  /** A person's words to the running agent (`runs.say`), with their name. */
+  said(text: string, by: string, atMs: number | null = null): void {
+    this.add({
+      kind: 'message',
+      seq: this.seq++,
+      at: this.iso(atMs),
+      role: 'user',
+      text: this.text(text),
+      by,
+    });
+  }
+
   error(message: string, retrying: boolean, atMs: number | null = null): void {
     this.add({ kind: 'error', seq: this.seq++, at: this.iso(atMs), message: this.text(message), retrying });
   }

@@ -49,7 +49,8 @@ export async function claudeProviderEnv(
 }
 
 /**
- * Claude Code: `claude -p <prompt> --output-format stream-json --verbose`, permissions skipped
+ * Claude Code: `claude -p <prompt> --output-format stream-json --verbose` (steered: `-p
+ * --input-format stream-json`, the prompt and a person's messages on its open stdin), permissions skipped
  * (headless, nobody to ask; as root only with IS_SANDBOX=1, set in Baton's OS sandbox) — or, with `tool_approvals: "inbox"`,
  * asked of Baton's `approve` tool (`--permission-prompt-tool mcp__baton__approve` with Baton's
  * MCP server alone in `--mcp-config`, `--strict-mcp-config`), `--resume <session_id>`, and its own
@@ -60,7 +61,10 @@ export async function claudeProviderEnv(
 export const claudeLaunch: Launch = async (input) => {
   const { agent } = input;
   const { env, home } = await claudeProviderEnv(input);
-  const args = ['-p', input.prompt, '--output-format', 'stream-json', '--verbose'];
+  // Steered: the prompt is the first message on stdin, which stays open for a person's.
+  const args = input.steered
+    ? ['-p', '--input-format', 'stream-json', '--output-format', 'stream-json', '--verbose']
+    : ['-p', input.prompt, '--output-format', 'stream-json', '--verbose'];
   if (agent.model) args.push('--model', agent.model);
   if (input.batonMcp) {
     // Each call claude would ask about goes to Baton's inbox: its MCP server `baton`, and only it.
@@ -88,5 +92,15 @@ export const claudeLaunch: Launch = async (input) => {
   if (input.resume) args.push('--resume', input.resume);
   if (input.maxCostUsd !== null) args.push('--max-budget-usd', String(input.maxCostUsd));
   args.push(...agent.args);
-  return { command: agent.executable ?? 'claude', args, env, home };
+  const inv = { command: agent.executable ?? 'claude', args, env, home };
+  return input.steered ? { ...inv, input: claudeInputLine(input.prompt), inputLine: claudeInputLine } : inv;
 };
+
+/**
+ * One user message on `--input-format stream-json` stdin. Sent while a turn runs, Claude Code
+ * shows it to the model beside the next tool result ("The user sent a new message while you
+ * were working"), within the turn; test/coding-agents/claude-steer.test.ts.
+ */
+export function claudeInputLine(text: string): string {
+  return `${JSON.stringify({ type: 'user', message: { role: 'user', content: text } })}\n`;
+}

@@ -23,6 +23,7 @@ export function acpRoute(definition: CodingCliDefinition): Route {
     definition,
     launch: acp.launch,
     nativeBudget: false,
+    steersOnStdin: false,
     says: `${definition.cli} over ACP`,
     opening,
     run: (a) => runSession(a, acp),

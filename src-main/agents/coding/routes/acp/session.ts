@@ -2,6 +2,7 @@ import { Readable, Writable } from 'node:stream';
 import type { ClientConnection, PromptResponse, StopReason } from '@agentclientprotocol/sdk';
 import { ndJsonStream, PROTOCOL_VERSION } from '@agentclientprotocol/sdk';
 import type { Step } from '../../../../../src-shared/schemas/step.ts';
+import { CLI_TITLES, messageHow } from '../../../../../src-shared/steering.ts';
 import type { ExecutorEvent } from '../../../../engine/executor.ts';
 import { spawnTree } from '../../../../processes/process-tree.ts';
 import { createLineSplitter } from '../../../shared/line-splitter.ts';
@@ -181,21 +182,50 @@ export class AcpSession {
         this.push({ type: 'session', session: { ...sessionNote(agent, coding, r), session_id: sessionId } });
       }
       const sessionId = this.sessionId!;
-      let text: string = prompt;
-      for (let n = 0; ; n++) {
-        if (this.stopping !== null) return { stop: 'cancelled' };
-        const res: PromptResponse = await agentSide.request('session/prompt', {
-          sessionId,
-          prompt: [{ type: 'text', text }],
-        });
-        emit(trace.endTurn());
-        const notes = side.takeNotes();
-        // A turn the agent ended on a denial (codex's "reject" aborts its turn) goes on too.
-        const goesOn = res.stopReason === 'end_turn' || (res.stopReason === 'cancelled' && notes.length > 0);
-        if (!goesOn || notes.length === 0 || n >= MAX_ANSWER_PROMPTS || this.stopping !== null)
-          return { stop: res.stopReason };
-        text = answersPrompt(notes);
-        emit(trace.message('user', text));
+      // A person's words (`runs.say`): ACP has no steer, so they are the session's next prompt once this turn ends.
+      const heard: string[] = [];
+      let hearing = true;
+      const unlisten = ctx.listen?.(
+        (m) => {
+          if (!hearing || this.stopping !== null) return null;
+          heard.push(m.text);
+          emit(trace.message('user', m.text, m.by));
+          return 'next_turn';
+        },
+        messageHow(CLI_TITLES[agent.cli], 'next_turn'),
+      );
+      try {
+        let text: string = prompt;
+        for (let n = 0; ; ) {
+          if (this.stopping !== null) return { stop: 'cancelled' };
+          const res: PromptResponse = await agentSide.request('session/prompt', {
+            sessionId,
+            prompt: [{ type: 'text', text }],
+          });
+          emit(trace.endTurn());
+          const notes = side.takeNotes();
+          // A turn the agent ended on a denial (codex's "reject" aborts its turn) goes on too.
+          const goesOn =
+            res.stopReason === 'end_turn' || (res.stopReason === 'cancelled' && notes.length > 0);
+          const answers = goesOn && notes.length > 0 && n < MAX_ANSWER_PROMPTS;
+          if (!goesOn || this.stopping !== null || (!answers && heard.length === 0)) {
+            hearing = false;
+            return { stop: res.stopReason };
+          }
+          const parts: string[] = [];
+          if (answers) {
+            n++;
+            const answer = answersPrompt(notes);
+            emit(trace.message('user', answer));
+            parts.push(answer);
+          }
+          // Already recorded as they came, with the person's name.
+          parts.push(...heard.splice(0));
+          text = parts.join('\n\n');
+        }
+      } finally {
+        hearing = false;
+        unlisten?.();
       }
     } catch (err) {
       return { failed: (err as Error).message || String(err) };

@@ -80,9 +80,16 @@ export class AcpTrace {
   }
 
   /** A message Baton adds itself (a prompt it gave), at the next seq. */
-  message(role: MessageStep['role'], text: string): Step[] {
+  message(role: MessageStep['role'], text: string, by?: string): Step[] {
     const out = this.flush();
-    out.push({ kind: 'message', seq: this.seq++, at: this.iso(), role, text: capText(text) });
+    out.push({
+      kind: 'message',
+      seq: this.seq++,
+      at: this.iso(),
+      role,
+      text: capText(text),
+      ...(by === undefined ? {} : { by }),
+    });
     return out;
   }
 

@@ -1,7 +1,8 @@
 import type { CodingCli } from '../../../../../src-shared/schemas/agent.ts';
 import { isStreamCli } from '../../../../../src-shared/schemas/agent.ts';
 import type { Step } from '../../../../../src-shared/schemas/step.ts';
-import type { ExecutorEvent } from '../../../../engine/executor.ts';
+import { CLI_TITLES, messageHow } from '../../../../../src-shared/steering.ts';
+import type { ExecutorEvent, PersonMessage } from '../../../../engine/executor.ts';
 import { exitOutside } from '../../../../sandbox/index.ts';
 import type { LineProcessEnd, OutputLine } from '../../../shared/line-process.ts';
 import { truncateText } from '../../../shared/line-splitter.ts';
@@ -38,6 +39,7 @@ export function streamRoute(definition: CodingCliDefinition): Route | NoRoute {
     definition,
     launch: stream.launch,
     nativeBudget,
+    steersOnStdin: definition.can.steer === 'stdin',
     says: cli,
     opening: (a) => opening(a, nativeBudget),
     run: (a) => new StreamRun(a, cli, stream.parser).run(),
@@ -81,6 +83,12 @@ class StreamRun {
   private bypassed = false;
   private announced: string | null;
   private lastReported: number | null = null;
+  /** A person's messages sent into the turn (its open stdin), not yet recorded as steps. */
+  private readonly said: PersonMessage[] = [];
+  /** Wakes the line loop (a message to record). */
+  private rouse: () => void = () => {};
+  /** Stops listening for a person's messages: the turn ended (its result) or the run did. */
+  private unlisten: (() => void) | null = null;
 
   private readonly a: Running;
 
@@ -105,9 +113,24 @@ class StreamRun {
       env: program.env,
       marker: coding.marker,
       graceMs,
+      input: a.inv.input ?? null,
     });
     this.proc = proc;
+    const line = a.inv.inputLine;
+    if (a.inv.input !== undefined && line && ctx.listen) {
+      // Claude Code on an open stream-json stdin: a person's words go into the running turn.
+      this.unlisten = ctx.listen(
+        (m) => {
+          if (!proc.write(line(m.text))) return null;
+          this.said.push(m);
+          this.rouse();
+          return 'this_turn';
+        },
+        messageHow(CLI_TITLES[cli], 'this_turn'),
+      );
+    }
     a.atEnd(async () => {
+      this.hangUp();
       if (this.refusedTimer) clearTimeout(this.refusedTimer);
       proc.stop('the attempt ended');
       await proc.ended;
@@ -119,6 +142,8 @@ class StreamRun {
     const { program, start } = this.a;
     const { meter } = start;
     yield* this.lines();
+    this.hangUp();
+    yield* this.heard();
     const ran = await this.proc.ended;
     const end = { ...ran, ...exitOutside(program.sandboxed, ran.code, ran.signal) };
     // Every call of the CLI is counted, and every refusal shown, before the attempt says how it ended.
@@ -143,6 +168,7 @@ class StreamRun {
       wake = null;
       w?.();
     };
+    this.rouse = rouse;
     start.meter?.listen(rouse);
     // The sandbox's refusals wake the loop as they come, not only at the CLI's next line.
     let watching = false;
@@ -177,6 +203,7 @@ class StreamRun {
         continue;
       }
       yield* this.refusals();
+      yield* this.heard();
       const current = pending.got;
       if (current === null) {
         watch();
@@ -190,6 +217,20 @@ class StreamRun {
       if (current.done) return;
       yield* this.line(current.value);
     }
+  }
+
+  /** A person's messages sent into the turn, as user message steps with their names. */
+  private *heard(): Generator<ExecutorEvent> {
+    const { step, now } = this.a;
+    for (const m of this.said.splice(0))
+      for (const s of this.parser.said(m.text, m.by, Date.parse(m.at) || now())) yield step(s);
+  }
+
+  /** No more messages: stdin closed, so the CLI ends once its turn is over; a later `runs.say` is refused. */
+  private hangUp(): void {
+    this.unlisten?.();
+    this.unlisten = null;
+    this.proc.endInput();
   }
 
   /** One line of the CLI's: stderr a log line; stdout through the parser, its session and spend looked at. */
@@ -220,6 +261,8 @@ class StreamRun {
         stream: 'stdout',
         text: truncateText(r.clean(line.text), MAX_LOG_LINE, line.truncated),
       };
+    // Its turn ended (its result): stdin is closed, or the CLI would wait on it for ever.
+    if (parser.result !== null) this.hangUp();
     const sessionId = parser.sessionId;
     if (sessionId !== null && sessionId !== this.announced) {
       this.announced = sessionId;

@@ -1,0 +1,120 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StoredStep } from '../../../../../src-shared/schemas/step.ts';
+import type { CodingOutput } from '../../../../../src-shared/schemas/workspace.ts';
+import { call, eventually, setup } from '../../../../../test/kit/engine-kit.ts';
+import type { BatonApp } from '../../../../app/create-app.ts';
+import { createApp } from '../../../../app/create-app.ts';
+import { makeRepo } from '../../workspaces/testing/temp-repo.ts';
+
+// A person talks to an ACP agent while its turn runs (runs.say): ACP has no steer, so the words
+// are its session's next `session/prompt` once the turn ends. The agent (the SDK's agent side)
+// waits in its first turn for a file the test writes, and keeps every prompt it was sent.
+let app: BatonApp | undefined;
+const dirs: string[] = [];
+const cleanups: (() => void)[] = [];
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+  for (const c of cleanups.splice(0)) c();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+const temp = (prefix: string) => {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(d);
+  return d;
+};
+
+const sdk = pathToFileURL(createRequire(import.meta.url).resolve('@agentclientprotocol/sdk')).href;
+const agentScript = `
+import { existsSync, appendFileSync } from 'node:fs';
+import { Readable, Writable } from 'node:stream';
+import { agent, ndJsonStream } from ${JSON.stringify(sdk)};
+let cwd = '';
+let turns = 0;
+agent()
+  .onRequest('initialize', () => ({ protocolVersion: 1, agentCapabilities: { loadSession: false } }))
+  .onRequest('session/new', ({ params }) => { cwd = params.cwd; return { sessionId: 'said-1' }; })
+  .onRequest('session/prompt', async ({ params, client }) => {
+    turns++;
+    const text = params.prompt.map((p) => p.text).join('');
+    appendFileSync(cwd + '/prompts.log', '--- turn ' + turns + '\\n' + text + '\\n');
+    if (turns === 1) while (!existsSync(cwd + '/go')) await new Promise((r) => setTimeout(r, 50));
+    await client.notify('session/update', { sessionId: params.sessionId, update: { sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'turn ' + turns + ' done' } } });
+    return { stopReason: 'end_turn' };
+  })
+  .connect(ndJsonStream(Writable.toWeb(process.stdout), Readable.toWeb(process.stdin)));
+`;
+
+describe('a person talks to an ACP agent mid-task', () => {
+  it('is queued for the next turn: the agent gets it as its next session/prompt; a done task refuses', async () => {
+    const repo = makeRepo();
+    cleanups.push(repo.cleanup);
+    const script = join(temp('baton-said-acp-'), 'agent.mjs');
+    writeFileSync(script, agentScript);
+    app = createApp({ dataDir: temp('baton-said-'), log: () => {} });
+    const a = app;
+    await call(a, 'workspaces.add', { id: 'app', path: repo.repo });
+    const run = await setup(
+      a,
+      [
+        {
+          id: 'fake',
+          kind: 'coding',
+          cli: 'acp',
+          protocol: 'acp',
+          executable: process.execPath,
+          args: [script],
+          skills: ['code'],
+        },
+      ],
+      {
+        plan_id: 'p',
+        workspace: 'app',
+        tasks: [{ task_id: 't', description: 'Wait, then go on.', required_skills: ['code'] }],
+      },
+    );
+    let listening: unknown = null;
+    await eventually(async () => {
+      listening = await call(a, 'runs.listening', { run_id: run, task_id: 't' });
+      return listening !== null;
+    });
+    expect(listening).toEqual({ delivery: 'next_turn', says: 'ACP agent: queued for the next turn' });
+    const said = await call(a, 'runs.say', {
+      run_id: run,
+      task_id: 't',
+      text: 'Also check the README.',
+      actor: 'ana',
+    });
+    expect(said).toMatchObject({ delivery: 'next_turn', says: 'ACP agent: queued for the next turn' });
+    let tree = '';
+    await eventually(async () => {
+      const sessions = await call<{ task_id: string; dir: string }[]>(a, 'runs.sessions', { run_id: run });
+      tree = sessions.find((x) => x.task_id === 't')?.dir ?? '';
+      return tree !== '' && existsSync(join(tree, 'prompts.log'));
+    });
+    writeFileSync(join(tree, 'go'), '');
+    await a.engine.whenSettled(run);
+    const t = a.store.runs.task(run, 't')!;
+    expect(t.status, t.error ?? '').toBe('done');
+    const out = t.output as CodingOutput;
+    const log = execFileSync('git', ['show', `${out.commit}:prompts.log`], {
+      cwd: repo.repo,
+      encoding: 'utf8',
+    });
+    expect(log).toMatch(/--- turn 1\n[\s\S]*Wait, then go on\.[\s\S]*--- turn 2\nAlso check the README\.\n$/);
+    expect(out.summary).toContain('turn 2 done');
+    const steps = await call<StoredStep[]>(a, 'runs.steps', { run_id: run, task_id: 't' });
+    expect(steps.filter((s) => s.kind === 'message' && s.by === 'ana')).toMatchObject([
+      { role: 'user', text: 'Also check the README.', by: 'ana' },
+    ]);
+    await expect(
+      call(a, 'runs.say', { run_id: run, task_id: 't', text: 'late', actor: 'ana' }),
+    ).rejects.toThrow('task "t" is not running: it is done');
+  }, 60_000);
+});

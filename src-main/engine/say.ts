@@ -1,0 +1,52 @@
+import { AppError } from '../base/errors.ts';
+import type { MessageDelivery } from './executor.ts';
+import type { Runtime } from './runtime.ts';
+
+/**
+ * A person's words delivered to a task's running attempt (`runs.say`): refused, saying why, when
+ * the task is not running here or its agent takes no messages now. How it reached the agent is
+ * the attempt's answer; the attempt records the message as a step with the person's name.
+ */
+export function sayToTask(
+  rt: Runtime,
+  runId: string,
+  taskId: string,
+  text: string,
+  by: string,
+): { delivery: MessageDelivery; attempt: number; says: string } {
+  const run = rt.active.get(runId);
+  const task = run?.tasks.get(taskId);
+  if (!run || !task) {
+    if (!rt.store.runs.get(runId)) throw new AppError('not_found', `run "${runId}" not found`);
+    const stored = rt.store.runs.tasks(runId).find((t) => t.task_id === taskId);
+    if (!stored) throw new AppError('not_found', `task "${taskId}" not found in run "${runId}"`);
+    throw new AppError(
+      'conflict',
+      stored.status === 'in_progress'
+        ? `task "${taskId}" is not running in this Baton (its run is taken up elsewhere, or not yet after a restart)`
+        : `task "${taskId}" is not running: it is ${stored.status}`,
+    );
+  }
+  if (task.status !== 'in_progress')
+    throw new AppError('conflict', `task "${taskId}" is not running: it is ${task.status}`);
+  const receive = rt.messages.receiver(runId, taskId, task.attempt);
+  const agent = task.agent_id === null ? null : rt.store.agents.get(task.agent_id);
+  const who = agent ? `agent "${agent.id}" (kind ${agent.kind})` : 'its agent';
+  if (!receive)
+    throw new AppError(
+      'conflict',
+      `task "${taskId}" is running, but ${who} takes no messages now: a coding or llm agent takes them once its program or loop runs, until its last turn ends`,
+    );
+  const delivery = receive({ text, by, at: rt.iso() });
+  if (delivery === null)
+    throw new AppError(
+      'conflict',
+      `task "${taskId}"'s agent has ended its last turn and is finishing: the message was not delivered`,
+    );
+  const how = rt.messages.how(runId, taskId);
+  return {
+    delivery,
+    attempt: task.attempt,
+    says: how?.delivery === delivery ? how.says : (how?.says ?? delivery),
+  };
+}
