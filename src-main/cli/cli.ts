@@ -24,6 +24,8 @@ const commands = {
   approvals: () => import('./commands/approvals.ts'),
   connection: () => import('./connection.ts'),
   land: () => import('./commands/land.ts'),
+  login: () => import('./commands/login.ts'),
+  signIns: () => import('./login/sign-ins.ts'),
   mcp: () => import('./commands/mcp.ts'),
   plans: () => import('./commands/plans.ts'),
   reach: () => import('./commands/reach.ts'),
@@ -95,11 +97,20 @@ async function main(argv: string[]): Promise<number> {
   // Who the commands' changes are recorded as: --as, else the login name.
   const cliActor = values.as ?? (process.env.USER?.trim().slice(0, 200) || 'cli');
   // Every command below but start, serve, mcp and worker reaches the data directory this way.
+  // Or a Baton over the network, as the person signed in to it (baton login --url).
   let conn: Connection | undefined;
+  const chosen: { remote: { url: string; token: string } | null } = { remote: null };
   const through = async (kind: CommandKind) => {
-    conn ??= await (await commands.connection()).connect(dataDir, openApp, kind, undefined, {
-      actor: cliActor,
-    });
+    if (conn) return conn;
+    const remote = (await commands.signIns()).remoteFor(
+      command === 'webhooks' ? undefined : values.url,
+      values['data-dir'] !== undefined || Boolean(process.env.BATON_DATA_DIR),
+    );
+    const connection = await commands.connection();
+    conn = remote
+      ? connection.connectRemote(remote.url, remote.token, kind, undefined, { actor: cliActor })
+      : await connection.connect(dataDir, openApp, kind, undefined, { actor: cliActor });
+    chosen.remote = remote;
     return conn;
   };
   const client = async (kind: CommandKind) => (await through(kind)).client;
@@ -123,6 +134,18 @@ async function main(argv: string[]): Promise<number> {
           token,
           newToken: values['new-token'],
         });
+      case 'login':
+        return await (await commands.login()).loginCommand(values.url, values.json);
+      case 'logout':
+        return await (await commands.login()).logoutCommand(values.url);
+      case 'whoami': {
+        const { client: c } = await through('read');
+        return await (await commands.login()).whoamiCommand(
+          c,
+          chosen.remote ? { url: chosen.remote.url } : { dataDir },
+          values.json,
+        );
+      }
       case 'run': {
         const planFile = rest[0];
         if (!planFile) throw new CliError('usage: baton run <plan.json> [--agents agents.json] [--json]');

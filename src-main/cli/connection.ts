@@ -48,3 +48,19 @@ export async function connect(
     );
   return { client: createInProcessClient(openApp(), caller), host: null };
 }
+
+/**
+ * A Baton reached over the network as a person (`baton login --url`): every call over its socket
+ * with their personal access token, as that person, with their role. `caller` is sent as for a
+ * host on this machine; the host records the token's person instead.
+ */
+export function connectRemote(
+  url: string,
+  token: string,
+  kind: CommandKind,
+  say: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  caller?: Caller,
+): Connection {
+  if (kind === 'run') say(`Through the Baton at ${url}: the run goes on there.`);
+  return { client: createClient(hostSocketTransport(null, { url, token }), () => caller), host: url };
+}

@@ -65,6 +65,12 @@ Usage:
   baton spend prices | prices set <model> --input USD --output USD [--cached USD] [--from DAY]
                                                  the price table (USD per million tokens), or a model's price
                                                  from a day on (today by default): calls made from then
+  baton login --url https://baton.example.com    sign this command line in to a Baton elsewhere as you:
+                                                 open the page it prints where you are signed in, check
+                                                 the code, approve; commands then go there (--url U or
+                                                 $BATON_URL picks one, --data-dir D works here instead)
+  baton logout [--url U]                         revoke that token there and forget it here
+  baton whoami [--url U] [--json]                who the commands act as, and where
   baton approvals [--json] [--data-dir D]        what waits for a decision
   baton approve <approval> [--for task|agent] [--comment C] [--as NAME] [--data-dir D] [--json]
   baton reject <approval> [--comment C] [--as NAME] [--data-dir D] [--json]

@@ -21,8 +21,12 @@ const MAX_PAYLOAD = 64 * 1024 * 1024;
  * launch has a new token, perhaps a new port), server.json is read once more and, if it names
  * another launch, that one is tried. A call in flight when the socket drops fails, and is never
  * sent again (the host may have done it); the next call opens a new socket.
+ *
+ * `dataDir` null: a Baton reached over the network as a person (`baton login --url`), with their
+ * personal access token; there is no server.json to read again, and a refused token means the
+ * sign-in ended (revoked in Settings, or the person removed).
  */
-export function hostSocketTransport(dataDir: string, first: HostLink): Transport {
+export function hostSocketTransport(dataDir: string | null, first: HostLink): Transport {
   let link = first;
   /** The socket being opened or open; null: the next call opens one. */
   let socket: Promise<WebSocket> | null = null;
@@ -66,7 +70,13 @@ export function hostSocketTransport(dataDir: string, first: HostLink): Transport
         res.resume();
         req.destroy();
         reject(
-          new Error(res.statusCode === 401 ? 'it refused its token' : `it answered HTTP ${res.statusCode}`),
+          new Error(
+            res.statusCode !== 401
+              ? `it answered HTTP ${res.statusCode}`
+              : dataDir === null
+                ? `refused your sign-in: its token was revoked (Settings → Tokens) or you were removed; run baton login --url ${new URL(to.url).origin} again`
+                : 'it refused its token',
+          ),
         );
       });
       ws.once('open', () => {
@@ -92,7 +102,7 @@ export function hostSocketTransport(dataDir: string, first: HostLink): Transport
   /** The open socket, opened now if need be, with server.json read again once if it cannot be. */
   function connected(): Promise<WebSocket> {
     socket ??= open(link).catch((err: unknown) => {
-      const moved = readServerJson(dataDir);
+      const moved = dataDir === null ? null : readServerJson(dataDir);
       if (!moved || (moved.url === link.url && moved.token === link.token)) throw err;
       link = moved;
       return open(link);
@@ -112,7 +122,11 @@ export function hostSocketTransport(dataDir: string, first: HostLink): Transport
         ws = await connected();
       } catch (err) {
         return unavailable(
-          `the Baton host at ${link.url} did not answer (${errorText(err)}): run the command again (with no host serving the data directory, it opens it itself)`,
+          dataDir === null
+            ? errorText(err).startsWith('refused your sign-in')
+              ? `the Baton at ${link.url} ${errorText(err)}`
+              : `the Baton at ${link.url} did not answer (${errorText(err)})`
+            : `the Baton host at ${link.url} did not answer (${errorText(err)}): run the command again (with no host serving the data directory, it opens it itself)`,
         );
       }
       const id = nextId++;

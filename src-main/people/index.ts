@@ -2,6 +2,7 @@
  * The people wing's front door: what the core (the app, the hosts, the CLI) uses of it. Nothing
  * outside `people/` imports a file inside it but this one.
  */
+export { DEVICE_PAGE, DEVICE_PROGRAM_PATHS } from './device.ts';
 export { peopleHandlers } from './handlers.ts';
 export type { LinkOpened, Links } from './links.ts';
 export { LINK_PAGE, LINK_TTL_MS } from './links.ts';

@@ -6,6 +6,7 @@ import type { Person } from '../../src-shared/schemas/people.ts';
 import { passwordSchema, personNameSchema } from '../../src-shared/schemas/people.ts';
 import { AppError } from '../base/errors.ts';
 import { readJsonBody, sendJson } from '../http/respond.ts';
+import { createDeviceRoutes } from './device.ts';
 import type { LinkRefusal } from './links.ts';
 import type { Site } from './passkeys.ts';
 import { passwordsAvailable } from './passwords.ts';
@@ -100,6 +101,8 @@ export function createAuthRoutes(
     return null;
   };
 
+  const device = createDeviceRoutes(people);
+
   return async function auth(
     req: IncomingMessage,
     res: ServerResponse,
@@ -130,6 +133,12 @@ export function createAuthRoutes(
           );
         return sendJson(res, 200, invite);
       }
+      if (path === '/auth/device' || path.startsWith('/auth/device/'))
+        return await device(req, res, path, {
+          principal: r.principal,
+          address: r.address,
+          fromPage: r.site !== null,
+        });
       if (req.method !== 'POST') return refuse(res, 404, 'not_found', `no route ${route}`);
       if (r.site === null) return refuse(res, 403, 'forbidden', 'sign in from a page of this Baton');
       const site = r.site;

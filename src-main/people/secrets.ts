@@ -1,11 +1,11 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
- * The secrets people hold (a session's cookie, a personal access token, an invitation): 32
+ * The secrets people hold (a session's cookie, a personal access token, an invitation, a command line's sign-in): 32
  * random bytes, base64url, behind a prefix that says what each is. Only the SHA-256 is stored:
  * a 256-bit random secret needs no slow hash.
  */
-export const SECRET_PREFIX = { session: 'bps_', token: 'bpt_', invite: 'bpi_' } as const;
+export const SECRET_PREFIX = { session: 'bps_', token: 'bpt_', invite: 'bpi_', device: 'bpd_' } as const;
 
 export function mintSecret(kind: keyof typeof SECRET_PREFIX): string {
   return `${SECRET_PREFIX[kind]}${randomBytes(32).toString('base64url')}`;

@@ -9,6 +9,7 @@ import type { ConnectionStatus } from './api/transport.ts';
 import { bridgeTransport, sessionTransport, socketTransport } from './api/transport.ts';
 import { App } from './components/App.tsx';
 import { AccessPage } from './components/app/AccessPage.tsx';
+import { DevicePage, deviceCodeInAddress } from './components/people/DevicePage.tsx';
 import { LinkPage, linkInAddress } from './components/people/LinkPage.tsx';
 import { inviteInAddress, SignInPage } from './components/people/SignInPage.tsx';
 import { ErrorBoundary } from './components/shared/ErrorBoundary.tsx';
@@ -84,6 +85,9 @@ if (window.baton) {
 } else if (location.pathname === '/link') {
   registerServiceWorker();
   root.render(<LinkPage link={linkInAddress()} />);
+} else if (location.pathname === '/device') {
+  // `baton login --url` on another machine: let it sign in as the person signed in here.
+  root.render(<DevicePage code={deviceCodeInAddress()} />);
 } else {
   // The service worker shows push messages while no page of Baton is open (notify/push.ts).
   registerServiceWorker();

@@ -147,12 +147,19 @@ describe.skipIf(skipE2e)('people: invited, signed in with a passkey, deciding fr
       .toContain('a viewer sees approvals but does not decide them');
     expect(await card.getByRole('button', { name: 'Approve' }).count()).toBe(0);
     expect(await card.textContent()).toContain('decided by a member');
+    // The keys offered are the ones she may use: none that decide, and why; no name is asked of
+    // someone signed in.
+    const hint = viewer.locator('.keys-hint');
+    await expect.poll(() => hint.textContent()).toContain('Not yours to decide: a viewer sees approvals');
+    expect(await hint.textContent()).not.toMatch(/approve|reject|request changes|pick/);
+    expect(await viewer.locator('.page').first().textContent()).not.toContain('asks your name');
     await shoot(viewer, 'viewer-1024');
   });
 
   it('the member approves it on the phone; both see who approved it', async () => {
     const card = member.getByRole('region', { name: 'Approval for deploy' });
     await card.waitFor();
+    expect(await member.locator('.page').first().textContent()).not.toContain('asks your name');
     await shoot(member, 'inbox-390');
     await card.getByRole('button', { name: 'Approve' }).click();
     await card.waitFor({ state: 'detached' });
@@ -169,5 +176,33 @@ describe.skipIf(skipE2e)('people: invited, signed in with a passkey, deciding fr
       status: string;
     }[];
     expect(decided).toEqual([expect.objectContaining({ actor: 'Mia', status: 'approved' })]);
+  });
+
+  it('the member lets a command line sign in as her from the /device page `baton login` prints', async () => {
+    const post = (path: string, body: unknown) =>
+      fetch(new URL(path, base), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const started = (await (await post('/auth/device/start', { host: 'build-box' })).json()) as {
+      device_code: string;
+      user_code: string;
+      page: string;
+    };
+    expect((await post('/auth/device/token', { device_code: started.device_code })).status).toBe(202);
+    await member.goto(new URL(started.page, base).href);
+    await member.getByRole('heading', { name: 'Sign in the command line on build-box as Mia?' }).waitFor();
+    expect(await member.locator('.device-code').textContent()).toBe(started.user_code);
+    await shoot(member, 'device-390');
+    await member.getByRole('button', { name: 'Sign it in' }).click();
+    await expect
+      .poll(() => member.getByRole('status').textContent())
+      .toContain('The command line on build-box is signed in as Mia');
+    const got = (await (await post('/auth/device/token', { device_code: started.device_code })).json()) as {
+      token: string;
+      role: string;
+    };
+    expect(got).toMatchObject({ token: expect.stringMatching(/^bpt_/), role: 'member' });
   });
 });

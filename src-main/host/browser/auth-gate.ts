@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticate } from '../../http/auth.ts';
 import type { RequestTarget } from '../../http/request-target.ts';
 import type { Principal } from '../../people/index.ts';
-import { LOCAL } from '../../people/index.ts';
+import { DEVICE_PROGRAM_PATHS, LOCAL } from '../../people/index.ts';
 import type { AuthRequest } from '../../people/routes.ts';
 import type { Callers } from './callers.ts';
 import { refuseCaller } from './callers.ts';
@@ -30,7 +30,8 @@ export function authGate(
 
   return async (req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> => {
     const fromPage = callers.ownOrigin(req) && callers.csrfHeader(req);
-    if (req.method === 'POST' && !fromPage)
+    // A command line signing in (`baton login`) is a program: its device code is its only proof.
+    if (req.method === 'POST' && !fromPage && !DEVICE_PROGRAM_PATHS.has(target.path))
       return refuseCaller(res, {
         status: 403,
         code: 'forbidden',

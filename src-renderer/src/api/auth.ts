@@ -111,3 +111,20 @@ export interface OpenedLink {
 
 /** Opens a one-time link from a notification (once: a second opening is refused). */
 export const openLink = (link: string) => send<OpenedLink>('/auth/link', { link });
+
+/** A command line waiting to sign in (`baton login --url`), as the page asks about it. */
+export interface DeviceSignIn {
+  user_code: string;
+  host: string;
+  person: { id: string; name: string };
+  role: Role;
+  decided: 'approved' | 'denied' | null;
+}
+
+/** The command line waiting with `code`, to be answered by whoever is signed in here. */
+export const deviceSignIn = (code: string) =>
+  send<DeviceSignIn>(`/auth/device?code=${encodeURIComponent(code)}`, undefined, 'GET');
+
+/** Lets that command line sign in as the person signed in here, or refuses it. */
+export const decideDevice = (code: string, approve: boolean) =>
+  send<{ decided: 'approved' | 'denied' }>('/auth/device/decide', { user_code: code, approve });

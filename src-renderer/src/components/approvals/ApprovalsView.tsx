@@ -8,8 +8,11 @@ import { PendingApprovals } from './PendingApprovals.tsx';
 
 /** Every pending approval across runs, each answered in your name; and the latest decided. */
 export function ApprovalsView() {
-  // A signed-in person decides as themselves; where nobody signs in, as the name they gave.
-  const name = useBaton((s) => s.me?.person?.name ?? s.identity?.name ?? null);
+  // A signed-in person decides as themselves (nothing to say of a name); where nobody signs in,
+  // as the name they gave, asked the first time. Said once who is here is known.
+  const known = useBaton((s) => s.me !== null);
+  const person = useBaton((s) => s.me?.person ?? null);
+  const name = useBaton((s) => s.identity?.name ?? null);
   const loadApprovals = useBaton((s) => s.loadApprovals);
   const tab = useBaton((s) => s.approvalsTab);
   useEffect(() => {
@@ -22,7 +25,11 @@ export function ApprovalsView() {
           <h1>Approvals</h1>
           <p className="muted small">
             Tasks wait here for a decision; other branches keep running meanwhile.{' '}
-            {name ? `Decisions are recorded as ${name}.` : 'Baton asks your name the first time you decide.'}
+            {!known || person
+              ? null
+              : name
+                ? `Decisions are recorded as ${name}.`
+                : 'Baton asks your name the first time you decide.'}
           </p>
         </div>
       </header>

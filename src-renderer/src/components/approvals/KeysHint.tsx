@@ -1,11 +1,25 @@
 import { useBaton } from '../../store/index.ts';
 
+/** Whether the person may decide the current approval (`mayDecide`), and why not. */
+export type Deciding = { ok: true } | { ok: false; why: string };
+
 /**
  * Where the keys are in the queue ("3 of 10") and the ones a reviewer uses most, with the way to
  * all of them: with approvals picked, a and x decide every one picked; while a decision waits to
- * be sent, z undoes it.
+ * be sent, z undoes it. Someone who may not decide the current one (a viewer, or not among its
+ * deciders) is offered no deciding key, and told why.
  */
-export function KeysHint({ position, total, picked }: { position: number; total: number; picked: number }) {
+export function KeysHint({
+  position,
+  total,
+  picked,
+  deciding,
+}: {
+  position: number;
+  total: number;
+  picked: number;
+  deciding: Deciding;
+}) {
   const setOverlay = useBaton((s) => s.setOverlay);
   const undoable = useBaton((s) => s.held.length > 0);
   return (
@@ -14,7 +28,9 @@ export function KeysHint({ position, total, picked }: { position: number; total:
       <span>
         <kbd>j</kbd> <kbd>k</kbd> move
       </span>
-      {picked > 0 ? (
+      {!deciding.ok ? (
+        <span className="keys-why">Not yours to decide: {deciding.why}</span>
+      ) : picked > 0 ? (
         <>
           <span>
             <kbd>a</kbd> approve {picked} picked

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { mayDecide } from '../../../../src-shared/schemas/people.ts';
 import { filtersApprovals, matchesApproval, sortApprovals } from '../../approvals/approval-filter.ts';
 import { APPROVAL_KINDS } from '../../approvals/approval-kinds.ts';
 import { cursorOf } from '../../approvals/inbox-keys.ts';
@@ -84,6 +85,14 @@ export function PendingApprovals() {
     focus.removing(id);
   };
   const currentApproval = shown.find((a) => a.id === current);
+  // The keys offered are the ones this person may use on it, as its card's controls are.
+  const me = useBaton((s) => s.me);
+  const yours =
+    me && currentApproval
+      ? mayDecide(currentApproval.deciders, { name: me.person?.name ?? null, role: me.role })
+      : me?.role === 'viewer'
+        ? mayDecide({}, { name: me.person?.name ?? null, role: me.role })
+        : { ok: true as const };
   // A diff's viewer loads once (the module is kept): asked again as the list changes costs nothing.
   useEffect(() => preloadReviews(new Set(pending.map((a) => a.kind))), [pending]);
   return (
@@ -102,6 +111,7 @@ export function PendingApprovals() {
                 position={current === null ? 0 : ids.indexOf(current) + 1}
                 total={ids.length}
                 picked={selected.size}
+                deciding={yours}
               />
             )}
             <label className="small sort-order">
