@@ -47,7 +47,10 @@ function epochSeconds(s: number | null): string | null {
  *   is taken from the `rate_limit_event` before it, else not said);
  * - Codex's `UsageLimitReachedError` (codex-rs `core/src/error.rs`): `You've hit your usage
  *   limit. Upgrade to Pro (…) or try again in 2 days 17 hours 14 minutes.` (openai/codex#3124),
- *   or `… try again at 3:42 PM.` (a local time: not read), and the 429 body it relays,
+ *   or, as codex 0.169 prints it (seen in test/coding-agents/baton-limits.test.ts, with a curly
+ *   apostrophe), `You’ve hit your usage limit. … or try again at 4:00 PM.` and `… try again at
+ *   Mar 10th, 2026 3:39 AM.`: the server's `resets_at` in this machine's local time (`clockAfter`),
+ *   and the 429 body it relays,
  *   `{"error":{"type":"usage_limit_reached",…,"resets_at":1777936568,"resets_in_seconds":13872}}`
  *   (earendil-works/pi#4172);
  * - an HTTP 429 as the CLIs relay it (test/coding-agents/streams/faults/*-status-429.jsonl):
@@ -57,7 +60,7 @@ function epochSeconds(s: number | null): string | null {
  *   `rate_limit_error` (Anthropic), `rate_limit_exceeded` and `insufficient_quota` (OpenAI),
  *   `RESOURCE_EXHAUSTED` (Gemini).
  */
-export function limitOfText(text: string): UsageLimitSignal | null {
+export function limitOfText(text: string, now: number = Date.now()): UsageLimitSignal | null {
   const message = text.length > 500 ? `${text.slice(0, 500)}…` : text;
   const claudeTail = /Claude AI usage limit reached\|(\d{9,11})/.exec(text);
   if (claudeTail) {
@@ -73,9 +76,11 @@ export function limitOfText(text: string): UsageLimitSignal | null {
       ...(at !== null ? { reset_at: at } : inS !== null ? { reset_in_ms: inS * 1000 } : {}),
     };
   }
-  if (/you'?ve (hit|reached) your (usage )?limit|usage limit (has been )?reached/i.test(text)) {
+  if (/you[’']?ve (hit|reached) your (usage )?limit|usage limit (has been )?reached/i.test(text)) {
     const inMs = durationAfter(text, /try again in ([^.]+)/i);
-    return { message, ...(inMs === null ? {} : { reset_in_ms: inMs }) };
+    if (inMs !== null) return { message, reset_in_ms: inMs };
+    const at = clockAfter(text, now);
+    return { message, ...(at === null ? {} : { reset_at: at }) };
   }
   if (
     /\b429\b[^.]{0,40}(too many|rate|limit|rejected)|(answered|status:?|error:?|\()\s*429\b/i.test(text) ||
@@ -83,6 +88,32 @@ export function limitOfText(text: string): UsageLimitSignal | null {
   )
     return { message };
   return null;
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/**
+ * Codex's `try again at 4:00 PM` (the next such time on this machine's clock: codex formats the
+ * reset in the local time zone of the machine it runs on, which is Baton's) or `try again at Mar
+ * 10th, 2026 3:39 AM`; as ISO 8601, null when it says neither.
+ */
+function clockAfter(text: string, now: number): string | null {
+  const m =
+    /try again at (?:([A-Za-z]{3})[a-z]*\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4}),? )?(\d{1,2}):(\d\d) ?([AP]M)/i.exec(
+      text,
+    );
+  if (!m) return null;
+  const hour = (Number(m[4]) % 12) + (m[6]!.toUpperCase() === 'PM' ? 12 : 0);
+  const minute = Number(m[5]);
+  if (m[1] !== undefined) {
+    const month = MONTHS.indexOf(m[1].toLowerCase());
+    if (month === -1) return null;
+    return new Date(Number(m[3]), month, Number(m[2]), hour, minute).toISOString();
+  }
+  const at = new Date(now);
+  at.setHours(hour, minute, 0, 0);
+  if (at.getTime() <= now) at.setDate(at.getDate() + 1);
+  return at.toISOString();
 }
 
 /** `"resets_in_seconds":13872` → 13872. */

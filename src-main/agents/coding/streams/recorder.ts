@@ -154,7 +154,7 @@ export class Recorder {
    */
   finish(text: string, isError: boolean, cause: ResultCause, atMs: number | null = null): void {
     if (isError) {
-      const said = limitOfText(text);
+      const said = limitOfText(text, this.now());
       if (said !== null) this.limited(said);
     }
     const capped = this.text(text);
