@@ -3,6 +3,7 @@ import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react'
 import type { Run, TaskRun } from '../../../../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../../../../src-shared/schemas/run.ts';
 import { isCodingOutput } from '../../../../../src-shared/schemas/workspace.ts';
+import { withCountdown } from '../../../format/limits.ts';
 import { plural } from '../../../format/plural.ts';
 import { useBaton } from '../../../store/index.ts';
 import { stepsKey } from '../../../store/steps.ts';
@@ -129,7 +130,7 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
       )}
       {/* A task waiting for a decision says why in its approval, below. */}
       {task.reason && task.status !== 'awaiting_approval' && !task.error && (
-        <p className="small task-reason">{task.reason}</p>
+        <p className="small task-reason">{withCountdown(task.reason, now)}</p>
       )}
       <AttemptNotices lines={detail?.logs} />
       <TaskLanding run={run} task={task} />
