@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentInput } from '../../src-shared/schemas/agent.ts';
 import type { RunDetail, TaskRun } from '../../src-shared/schemas/run.ts';
 import type { AgentLimit } from '../../src-shared/schemas/usage-limit.ts';
 import { quotaWaitUntil } from '../../src-shared/schemas/usage-limit.ts';
@@ -27,6 +28,9 @@ let limits: { limit: AgentLimit; agent_ids: string[] }[];
 let startedAt: number;
 
 const RESETS_IN_S = 7_200;
+
+/** A coding agent's environment, to add to. */
+const envOf = (agent: AgentInput) => ('env' in agent ? agent.env : {});
 
 const asks = (task: string) => (req: { tools: string[]; texts: string[] }) =>
   req.tools.length > 0 && req.texts.some((t) => t.includes(`Task ${task}:`));
@@ -87,10 +91,7 @@ beforeAll(async () => {
         id: 'claude-lim',
         skills: ['claude-wait', 'shared'],
         cost_per_task: 0,
-        env: {
-          ...(codingAgent(servers, 'claude') as { env: Record<string, string> }).env,
-          CLAUDE_CODE_MAX_RETRIES: '0',
-        },
+        env: { ...envOf(codingAgent(servers, 'claude')), CLAUDE_CODE_MAX_RETRIES: '0' },
       }),
       codingAgent(servers, 'codex', { id: 'codex-lim', skills: ['codex-wait'] }),
       // Scores lower (costs more, and 'shared' is less of what it does): the shared task goes to claude first.

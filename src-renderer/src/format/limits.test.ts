@@ -8,7 +8,7 @@ describe('the countdown to a limit’s reset', () => {
   it('says how long in hours and minutes, days when it is that far', () => {
     expect(resetsIn(72 * 60_000)).toBe('1 h 12 m');
     expect(resetsIn(60 * 60_000)).toBe('1 h');
-    expect(resetsIn(12 * 60_000 + 59_000)).toBe('12 m');
+    expect(resetsIn(12 * 60_000 + 59_000)).toBe('13 m');
     expect(resetsIn(30_000)).toBe('under a minute');
     expect(resetsIn(-5)).toBe('under a minute');
     expect(resetsIn((2 * 24 + 3) * 3_600_000)).toBe('2 d 3 h');
@@ -27,8 +27,10 @@ describe('the countdown to a limit’s reset', () => {
   it("rewrites a quota wait's reason and matching's why-not, keeping the vendor's words; other reasons as they are", () => {
     const now = at(12, 53);
     const iso = new Date(at(14, 5)).toISOString();
-    expect(withCountdown(`Waiting for quota until ${iso}: rate_limit_error: slow down`, now)).toBe(
-      'Waiting for quota until 14:05 (resets in 1 h 12 m): rate_limit_error: slow down',
+    expect(
+      withCountdown(`Waiting for quota until ${iso}: rate_limit_error: slow down; it resets at ${iso}`, now),
+    ).toBe(
+      'Waiting for quota until 14:05 (resets in 1 h 12 m): rate_limit_error: slow down; it resets at 14:05',
     );
     expect(withCountdown(`limited until ${iso} (reset not said: tried again then): 429`, now)).toBe(
       'limited until 14:05 (resets in 1 h 12 m) (reset not said: tried again then): 429',

@@ -3,7 +3,8 @@ import { QUOTA_WAIT_PREFIX, quotaWaitUntil } from '../../../src-shared/schemas/u
 /** How long until a reset, as the countdown says it: `1 h 12 m`, `12 m`, `2 d 3 h`, `under a minute`. */
 export function resetsIn(ms: number): string {
   if (!(ms >= 60_000)) return 'under a minute';
-  const minutes = Math.floor(ms / 60_000);
+  // Rounded as the next attempt's "in 1 h 12 min" is (formatDuration).
+  const minutes = Math.round(ms / 60_000);
   const days = Math.floor(minutes / 1440);
   const hours = Math.floor((minutes % 1440) / 60);
   const m = minutes % 60;
@@ -36,7 +37,11 @@ export const limitedUntil = (until: string, now: number): string =>
 export function withCountdown(reason: string, now: number): string {
   const waitUntil = quotaWaitUntil(reason);
   if (waitUntil !== null) {
-    const rest = reason.slice(QUOTA_WAIT_PREFIX.length).replace(/^\S+Z/, '');
+    // The reset said again further on (the engine's "it resets at …"), on the same clock.
+    const rest = reason
+      .slice(QUOTA_WAIT_PREFIX.length)
+      .replace(/^\S+Z/, '')
+      .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, (iso) => resetClock(Date.parse(iso), now));
     return `${QUOTA_WAIT_PREFIX}${untilWithCountdown(waitUntil, now)}${rest}`;
   }
   const limited = /^limited until (\d{4}-\d\d-\d\dT[\d:.]+Z)/.exec(reason);
