@@ -13,6 +13,10 @@ export const NOTIFICATION_KINDS = [
   'budget_exceeded',
   /** What was charged to a plan's, run's or project's budget reached it (once per budget). */
   'budget_reached',
+  /** An agent's account hit a usage or rate limit: told once for the account, with its reset. */
+  'agent_limited',
+  /** A limited account's reset came: its agents take work again. */
+  'agent_available',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -30,6 +34,8 @@ export interface Notification {
     task_id: string | null;
     /** A reached budget's spend (`project:x`, `plan:p`, `run:r`): clicking it opens Spend on it. */
     budget?: string;
+    /** A limited or available agent: clicking it opens its row on the Agents screen. */
+    agent?: string;
   };
 }
 

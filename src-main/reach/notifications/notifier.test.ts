@@ -73,6 +73,8 @@ describe('notifications', () => {
       run_completed: false,
       budget_exceeded: true,
       budget_reached: true,
+      agent_limited: true,
+      agent_available: true,
     });
     const again = await setup(other, [], { plan_id: 'fine', tasks: [task('a')] });
     await other.engine.whenSettled(again);

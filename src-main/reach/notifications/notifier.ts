@@ -24,6 +24,8 @@ export interface NotificationFacts {
   approvalKind: string | null;
   /** For a task entry: the task is still ready and only a person (a human agent) can take it. */
   waitsForPerson: boolean;
+  /** For an agent's `available` entry: the first of its account's reset (one notification per account). */
+  agentFirst?: boolean;
 }
 
 /** The notification an audit entry is, if any (the approval's kind decides budget or approval). */
@@ -51,6 +53,20 @@ export function notificationOf(e: AuditEntry, facts: NotificationFacts): Notific
       body: e.why,
       at: e.at,
       target: { run_id: e.run_id, approval_id: null, task_id: null, budget: e.entity_id },
+    };
+  } else if (e.entity === 'agent' && (e.to_status === 'limited' || e.to_status === 'available')) {
+    // Every agent on the account has an entry; the one whose attempt hit the limit tells it
+    // (the others' say "its account … is <agent>'s"), and the reset is told for the first agent
+    // of the account only (`agentFirstOf`).
+    if (e.to_status === 'limited' ? e.why.includes('(its account ') : !facts.agentFirst) return null;
+    const limited = e.to_status === 'limited';
+    return {
+      id: `audit-${e.id}`,
+      kind: limited ? 'agent_limited' : 'agent_available',
+      title: limited ? `Agent ${e.entity_id} hit a usage limit` : `Agent ${e.entity_id} is available again`,
+      body: e.why,
+      at: e.at,
+      target: { run_id: e.run_id, approval_id: null, task_id: null, agent: e.entity_id },
     };
   } else if (e.entity === 'run' && e.from_status === 'executing' && e.to_status === 'failed') {
     kind = 'run_failed';
@@ -156,6 +172,14 @@ export function createNotifier(deps: { store: Store; bus: EventBus; log?: ErrorL
     const told: Notification[] = [];
     const on = settings();
     const waitsForPerson = lookContext();
+    /** The resets told in this look (`account until`): the agents of one account are told once. */
+    const resets = new Set<string>();
+    const firstOfReset = (e: AuditEntry): boolean => {
+      const key = /\(([^)]+)\) reset at (\S+)$/.exec(e.why)?.slice(1).join(' ') ?? e.why;
+      if (resets.has(key)) return false;
+      resets.add(key);
+      return true;
+    };
     const tell = (n: Notification | null) => {
       if (!n || !on[n.kind]) return;
       deps.bus.emit('notification', n);
@@ -168,6 +192,7 @@ export function createNotifier(deps: { store: Store; bus: EventBus; log?: ErrorL
           approvalKind: e.entity === 'approval' ? repo.approvalKind(e.entity_id) : null,
           waitsForPerson:
             e.entity === 'task' && e.to_status === 'ready' && waitsForPerson(e.run_id, e.entity_id),
+          agentFirst: e.entity === 'agent' && e.to_status === 'available' && firstOfReset(e),
         });
         tell(n);
         // A run's first tasks (those that depend on none) are ready from its start, with no

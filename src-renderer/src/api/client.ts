@@ -98,6 +98,8 @@ export const api = {
   detectAcp: () => c().invoke('agents.detectAcp', {}),
   routeFacts: () => c().invoke('agents.routeFacts', {}),
   probeAgents: () => c().invoke('agents.probe', {}),
+  /** The accounts limited now, with their agents (`agents.limits`). */
+  agentLimits: () => c().invoke('agents.limits', {}),
   /** Runs a command agent's program once with a sample task (`agents.test`). */
   testAgent: (agent_id: string, description?: string) =>
     c().invoke('agents.test', description ? { agent_id, description } : { agent_id }),

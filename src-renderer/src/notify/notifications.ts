@@ -66,12 +66,13 @@ export function showInBrowser(n: BatonNotification): void {
 /**
  * Opens what a notification is about, at its address: the approval in the Approvals inbox (a
  * budget, a tool call, a diff review), My tasks for a task waiting there, a reached budget's
- * spend on Spend, else the run (and its task).
+ * spend on Spend, a limited or available agent on the Agents screen, else the run (and its task).
  */
 export async function openNotification(n: BatonNotification): Promise<void> {
   if (n.target.approval_id) return navigate({ screen: 'approvals', approvalId: n.target.approval_id });
   if (n.kind === 'task_waiting') return navigate({ screen: 'mytasks' });
   if (n.target.budget) return navigate(parseRoute(budgetSpendAddress(n.target.budget)));
+  if (n.target.agent) return navigate({ screen: 'agents', agentId: n.target.agent });
   if (!n.target.run_id) return;
   await navigate({ screen: 'run', runId: n.target.run_id, taskId: n.target.task_id ?? null });
 }

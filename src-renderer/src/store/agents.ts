@@ -3,6 +3,7 @@ import type { RouteFacts } from '../../../src-shared/coding-route.ts';
 import type { Agent } from '../../../src-shared/schemas/agent.ts';
 import type { AgentTestResult } from '../../../src-shared/schemas/agent-test-result.ts';
 import type { SandboxStatus } from '../../../src-shared/schemas/sandbox.ts';
+import type { AgentLimit } from '../../../src-shared/schemas/usage-limit.ts';
 import { api } from '../api/client.ts';
 import { agentsImported } from './import-summary.ts';
 import type { BatonState } from './index.ts';
@@ -20,6 +21,13 @@ export interface AgentsSlice {
   upsertAgent(agent: Agent): void;
   /** An agent removed, here or in another window: it leaves the list. */
   dropAgent(agentId: string): void;
+  /**
+   * The agents limited now (their account hit a usage or rate limit), by agent id: read with the
+   * agents (`agents.limits`), kept live by `agent.limited` and `agent.available`.
+   */
+  agentLimits: Record<string, AgentLimit>;
+  /** An account limited (`on`) or available again: its agents' entries set or removed. */
+  applyAgentLimit(limit: AgentLimit, agentIds: string[], on: boolean): void;
   /** Each command agent's latest test (`agents.test`) in this window: running, its answer, or why it could not run. */
   agentTests: Record<string, AgentTest>;
   /** Runs a command agent's program once with a sample task; a second call while one runs waits for it. */
@@ -31,6 +39,18 @@ export type AgentTest =
   | { state: 'answered'; result: AgentTestResult }
   | { state: 'refused'; message: string };
 
+/** The limits now, by agent (a host that cannot say leaves them as they were). */
+async function loadLimits(set: (p: Partial<BatonState>) => void): Promise<void> {
+  try {
+    const limits = await api.agentLimits();
+    const byAgent: Record<string, AgentLimit> = {};
+    for (const { limit, agent_ids } of limits) for (const id of agent_ids) byAgent[id] = limit;
+    set({ agentLimits: byAgent });
+  } catch {
+    // The agents' limits are shown when known; the list itself loaded.
+  }
+}
+
 /** Agents added, changed or removed in this window so far: a list asked before the last one is stale. */
 let agentChanges = 0;
 
@@ -39,6 +59,17 @@ export const createAgentsSlice: StateCreator<BatonState, [], [], AgentsSlice> = 
   agentsLoaded: false,
   sandboxStatus: null,
   routeFacts: null,
+  agentLimits: {},
+  applyAgentLimit(limit, agentIds, on) {
+    set((s) => {
+      const next = { ...s.agentLimits };
+      for (const id of agentIds)
+        if (on) next[id] = limit;
+        // A later limit of the same account (a longer one) stays.
+        else if (next[id]?.account === limit.account && next[id]?.until === limit.until) delete next[id];
+      return { agentLimits: next };
+    });
+  },
   async loadAgents() {
     try {
       // The list is set as soon as it comes: the sandbox's status and the default route's facts
@@ -56,6 +87,7 @@ export const createAgentsSlice: StateCreator<BatonState, [], [], AgentsSlice> = 
       }
       set({ agents, agentsLoaded: true });
       forgetRemovedHuman(get, agents);
+      void loadLimits(set);
       const [sandboxStatus, route] = await facts;
       set({ sandboxStatus, routeFacts: { claudeAcp: route.claude_acp } });
     } catch (err) {

@@ -46,6 +46,12 @@ export function applyEvents(batch: EventBatch): void {
       case 'agent.removed':
         s.dropAgent(ev.payload.id);
         break;
+      case 'agent.limited':
+        s.applyAgentLimit(ev.payload.limit, ev.payload.agent_ids, true);
+        break;
+      case 'agent.available':
+        s.applyAgentLimit(ev.payload.limit, ev.payload.agent_ids, false);
+        break;
       case 'approval.changed':
         approvals.push(ev.payload);
         break;

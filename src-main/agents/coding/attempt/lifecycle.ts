@@ -1,7 +1,7 @@
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import type { Step } from '../../../../src-shared/schemas/step.ts';
 import type { CodingContext, ExecutorEvent, TaskContext } from '../../../engine/executor.ts';
-import { CANCELLED } from '../../../engine/executor.ts';
+import { CANCELLED, usageLimited } from '../../../engine/executor.ts';
 import type { ConfinedProgram } from '../../../sandbox/index.ts';
 import { redactValue } from '../../../secrets/secrets.ts';
 import type { Invocation, LaunchInput } from '../clis/definition.ts';
@@ -105,7 +105,12 @@ export async function* runAttempt(
         r.clean(stoppedFor(start.spend.state.stopped ?? 'budget', end.refused, meter.spent, start.cap)),
       );
     if (end.stopped !== null) return yield error(r.clean(end.stopped));
-    if ('error' in end.outcome) return yield error(end.outcome.error);
+    if ('error' in end.outcome) {
+      const { limit } = end.outcome;
+      return yield limit === undefined
+        ? error(end.outcome.error)
+        : usageLimited({ ...limit, message: r.clean(limit.message) });
+    }
     yield* recorded(ctx, coding, r, end.outcome, signal, (output) =>
       unchangedVerdict(output, tipBefore, tally.counts, diffReviewed(ctx.task, agent)),
     );

@@ -1,5 +1,6 @@
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import type { Step } from '../../../../src-shared/schemas/step.ts';
+import type { UsageLimitSignal } from '../../../../src-shared/schemas/usage-limit.ts';
 import type { CodingContext, ExecutorEvent, TaskContext } from '../../../engine/executor.ts';
 import type { ConfinedProgram } from '../../../sandbox/index.ts';
 import type { CodingCliDefinition, Invocation, LaunchInput } from '../clis/definition.ts';
@@ -75,6 +76,10 @@ export type RouteEnd =
       stopped: string | null;
       /** Why the metering endpoint refused the program's first refused model call, or null. */
       refused: string | null;
-      /** The agent's own end: its last text and session id for its work to be recorded, or why the attempt fails. */
-      outcome: { text: string; sessionId: string | null } | { error: string };
+      /**
+       * The agent's own end: its last text and session id for its work to be recorded, or why the
+       * attempt fails; with `limit` when the agent said its account ran out (the attempt then
+       * waits for quota).
+       */
+      outcome: { text: string; sessionId: string | null } | { error: string; limit?: UsageLimitSignal };
     };

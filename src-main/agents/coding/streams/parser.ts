@@ -1,4 +1,5 @@
 import type { Step, StepOf } from '../../../../src-shared/schemas/step.ts';
+import type { UsageLimitSignal } from '../../../../src-shared/schemas/usage-limit.ts';
 import { MAX_STEP_TEXT } from './caps.ts';
 import { isObject } from './json.ts';
 import { DEFAULT_PRICES, type PriceTable } from './prices.ts';
@@ -61,6 +62,8 @@ export interface StreamParser {
   /** The CLI's session id, once printed: what a later attempt resumes. */
   readonly sessionId: string | null;
   readonly result: AttemptResult | null;
+  /** The usage or rate limit the CLI said it hit, once it did (its event, or the error it gave up on). */
+  readonly limit: UsageLimitSignal | null;
   /**
    * A model call the metering endpoint priced, as a usage step among the stream's (its seq
    * next); `atMs` when the call was sent. Returns the step.
@@ -169,6 +172,9 @@ export function createParser(
     },
     get result() {
       return rec.result;
+    },
+    get limit() {
+      return rec.limit;
     },
     get spent() {
       return { ...rec.usage.spent };

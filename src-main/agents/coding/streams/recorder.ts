@@ -1,7 +1,9 @@
 import { CODING_CLIS, type CodingCli } from '../../../../src-shared/schemas/agent.ts';
 import type { Step, StepOf, ToolCallStatus } from '../../../../src-shared/schemas/step.ts';
+import type { UsageLimitSignal } from '../../../../src-shared/schemas/usage-limit.ts';
 import { capInput, capLabel, capText, MAX_ID } from './caps.ts';
 import { isoMs } from './json.ts';
+import { limitOfText, mergeLimits } from './limits.ts';
 import type { UsageDelta, UsageLedger } from './usage.ts';
 
 // The coding CLIs Baton drives: one list, with the agent schema's `cli`.
@@ -55,6 +57,11 @@ export class Recorder {
   readonly usage: UsageLedger;
   sessionId: string | null = null;
   result: AttemptResult | null = null;
+  /**
+   * The limit the CLI reported, once it did: an attempt that ends in an error then ends waiting
+   * for quota (`usageLimited`) instead of failing.
+   */
+  limit: UsageLimitSignal | null = null;
   /** The last thing the model said: the answer of a CLI without a final event (opencode). */
   lastAssistantText: string | null = null;
   private out: Step[] = [];
@@ -148,8 +155,20 @@ export class Recorder {
     this.add({ kind: 'error', seq: this.seq++, at: this.iso(atMs), message: this.text(message), retrying });
   }
 
-  /** The attempt's final result; a later one (a CLI that prints two) replaces it. */
+  /** The CLI said its account ran out (an event of its own, or the error it gave up on). */
+  limited(signal: UsageLimitSignal): void {
+    this.limit = mergeLimits(this.limit, signal);
+  }
+
+  /**
+   * The attempt's final result; a later one (a CLI that prints two) replaces it. An error that
+   * says the account ran out (`limitOfText`) is the limit signal too.
+   */
   finish(text: string, isError: boolean, cause: ResultCause, atMs: number | null = null): void {
+    if (isError) {
+      const said = limitOfText(text, this.now());
+      if (said !== null) this.limited(said);
+    }
     const capped = this.text(text);
     this.result = { text: capped, is_error: isError, cause };
     this.add({ kind: 'result', seq: this.seq++, at: this.iso(atMs), text: capped, is_error: isError });

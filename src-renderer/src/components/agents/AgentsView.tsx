@@ -2,10 +2,12 @@ import { useEffect, useMemo, useState } from 'react';
 import type { Agent, AgentStatus } from '../../../../src-shared/schemas/agent.ts';
 import type { AgentExecutionStats } from '../../../../src-shared/schemas/run.ts';
 import { api } from '../../api/client.ts';
+import { limitedUntil } from '../../format/limits.ts';
 import { useBaton } from '../../store/index.ts';
 import { SandboxBadge } from '../sandbox/SandboxBadge.tsx';
 import { FileButton } from '../shared/FileButton.tsx';
 import { RouteLink } from '../shared/RouteLink.tsx';
+import { useNowWhile } from '../shared/use-now.ts';
 import { AgentFormDialog } from './AgentFormDialog.tsx';
 import { AgentPage } from './AgentPage.tsx';
 import type { AgentDraft } from './agent-form.ts';
@@ -232,6 +234,8 @@ function AgentRow({
   const testing = useBaton((s) => s.agentTests[a.id]?.state === 'running');
   const sandboxStatus = useBaton((s) => s.sandboxStatus);
   const routeFacts = useBaton((s) => s.routeFacts);
+  const limit = useBaton((s) => s.agentLimits[a.id]);
+  const now = useNowWhile(limit !== undefined, limit?.until);
   const setStatus = async (status: AgentStatus) => {
     try {
       // BUSY is shown while at capacity; what a person sets is ONLINE, AWAY or OFFLINE.
@@ -273,6 +277,11 @@ function AgentRow({
           <option value="AWAY">AWAY</option>
           <option value="OFFLINE">OFFLINE</option>
         </select>
+        {limit && (
+          <div className="small agent-limit" title={`${limit.account}: ${limit.message}`}>
+            {limitedUntil(limit.until, now)}
+          </div>
+        )}
       </td>
       <td>{a.max_concurrency}</td>
       <td>

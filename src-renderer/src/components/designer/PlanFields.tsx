@@ -15,6 +15,7 @@ import { useBaton } from '../../store/index.ts';
 import { SkillsField } from '../shared/SkillsField.tsx';
 import { NumberField, SelectField, TextField } from './FormFields.tsx';
 import { JsonField } from './JsonField.tsx';
+import { OnLimitField } from './OnLimitField.tsx';
 import { PanelSection } from './PanelSection.tsx';
 import { PlanLandingFields } from './PlanLandingFields.tsx';
 import { WorkspaceField } from './WorkspaceField.tsx';
@@ -101,6 +102,11 @@ export function PlanFields({ checks }: { checks: Check[] }) {
         <option value="run">Per run</option>
         <option value="plan">Across runs</option>
       </SelectField>
+      <OnLimitField
+        value={draft.on_limit}
+        error={err('on_limit', 'When a usage limit is hit')}
+        onChange={(v) => edit((p) => ({ ...p, on_limit: v }))}
+      />
       <SelectField
         label="Project"
         value={draft.project_id ?? ''}

@@ -24,6 +24,7 @@ import { DeadlineField } from './DeadlineField.tsx';
 import { DependsOnField } from './DependsOnField.tsx';
 import { NumberField, TextField } from './FormFields.tsx';
 import { JsonField } from './JsonField.tsx';
+import { OnLimitField } from './OnLimitField.tsx';
 import { PanelSection } from './PanelSection.tsx';
 
 const backoff = retryPolicySchema.shape.backoff.unwrap().shape;
@@ -107,6 +108,7 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
   const outputKept = useBaton((s) => s.unapplied[outputKey] !== undefined);
   const tags = task.tags ?? [];
   const planWorkspace = useBaton((s) => s.draft?.workspace);
+  const planOnLimit = useBaton((s) => s.draft?.on_limit);
   // A task a coding agent may take shows what it needs next to its agent; others keep it folded.
   const coding = mayGoToCodingAgent(task, agents);
   const codingSet = CODING_FIELDS.some((f) => task[f] !== undefined);
@@ -205,6 +207,12 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
         error={problem('timeout_s', 'Timeout (s)')}
         schema={taskSpecSchema.shape.timeout_s}
         onCommit={(v, merge) => patch({ timeout_s: v }, merge)}
+      />
+      <OnLimitField
+        value={task.on_limit}
+        plan={planOnLimit}
+        error={problem('on_limit', 'When a usage limit is hit')}
+        onChange={(v) => patch({ on_limit: v })}
       />
       <PanelSection
         title="Retries"

@@ -4,6 +4,7 @@ import { useMemo, useRef, useState } from 'react';
 import type { Run, TaskCounts, TaskRun, TaskStatus } from '../../../../src-shared/schemas/run.ts';
 import { TASK_STATUSES } from '../../../../src-shared/schemas/run.ts';
 import { durationBetween } from '../../format/duration.ts';
+import { withCountdown } from '../../format/limits.ts';
 import { durationIsLive, taskDuration } from '../../format/task-duration.ts';
 import { useBaton, useRunTasks, useSelectedTaskId } from '../../store/index.ts';
 import { RunLandings } from '../landing/RunLandings.tsx';
@@ -323,7 +324,7 @@ function TaskTable({
                 </td>
                 <WhyCell
                   taskId={id}
-                  text={t?.reason ?? t?.error ?? explain(t)}
+                  text={t?.reason ? withCountdown(t.reason, now) : (t?.error ?? explain(t))}
                   open={open}
                   onToggle={() => toggle(id)}
                 />

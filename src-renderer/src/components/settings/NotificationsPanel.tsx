@@ -20,6 +20,11 @@ export const KIND_LABELS: Record<NotificationKind, { label: string; hint: string
     label: 'A budget was reached',
     hint: 'what a plan, run or project was charged reached its budget',
   },
+  agent_limited: {
+    label: 'An agent hit a usage limit',
+    hint: 'its account’s quota ran out: its tasks wait, fail over or fail',
+  },
+  agent_available: { label: 'A limited agent is available again', hint: 'its account’s limit reset' },
 };
 
 /**

@@ -1,5 +1,6 @@
 import { assistantBlocks, userBlocks } from '../../streams/claude-blocks.ts';
 import { arr, count, isObject, type JsonObject, name, num, obj, str } from '../../streams/json.ts';
+import { claudeRateLimitEvent } from '../../streams/limits.ts';
 import type { TokenCounts } from '../../streams/prices.ts';
 import type { Recorder } from '../../streams/recorder.ts';
 import type { CliStream } from '../../streams/stream.ts';
@@ -15,6 +16,8 @@ import type { CliStream } from '../../streams/stream.ts';
  * - `user` → `tool_result` ends its call: done, or failed when `is_error`.
  * - `system/api_retry` → `error`, retrying.
  * - `assistant` with `is_api_error_message` (model `<synthetic>`) → `error`, not retrying.
+ * - `rate_limit_event` with `rate_limit_info.status` `rejected` → the limit signal, its reset
+ *   and window (`rec.limited`); a result error saying a usage limit or a 429 is one too.
  * - `result` → the `usage` not yet counted: `total_cost_usd` and `modelUsage` are totals over
  *   the session, so what remains after `prior` and the estimates is charged as `reported`;
  *   then `result` (`is_error`; a budget stop, an API error or another failure in words).
@@ -51,6 +54,12 @@ export function createClaudeStream(): CliStream {
       case 'stream_event':
         // --include-partial-messages: raw SSE events; the complete blocks follow as `assistant`.
         return true;
+      case 'rate_limit_event': {
+        // Its login's quota after each answer: only a rejection is the limit (../../streams/limits.ts).
+        const limit = claudeRateLimitEvent(obj(ev.rate_limit_info));
+        if (limit !== null) rec.limited(limit);
+        return true;
+      }
       default:
         return false;
     }
@@ -112,6 +121,9 @@ export function createClaudeStream(): CliStream {
       rec.finish(str(ev.result) ?? rec.lastAssistantText ?? '', false, 'completed');
     } else {
       const { text, cause } = claudeFailure(ev, subtype);
+      // A 429 it gave up on (`api_error_type` `rate_limit_error`, test/coding-agents/streams/faults/claude-status-429.jsonl).
+      if (num(ev.api_error_status) === 429 || ev.api_error_type === 'rate_limit_error')
+        rec.limited({ message: text });
       rec.finish(text, true, cause);
     }
   }

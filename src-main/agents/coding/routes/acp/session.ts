@@ -2,6 +2,7 @@ import { Readable, Writable } from 'node:stream';
 import type { ClientConnection, PromptResponse, StopReason } from '@agentclientprotocol/sdk';
 import { ndJsonStream, PROTOCOL_VERSION } from '@agentclientprotocol/sdk';
 import type { Step } from '../../../../../src-shared/schemas/step.ts';
+import type { UsageLimitSignal } from '../../../../../src-shared/schemas/usage-limit.ts';
 import { CLI_TITLES, messageHow } from '../../../../../src-shared/steering.ts';
 import type { ExecutorEvent } from '../../../../engine/executor.ts';
 import { spawnTree } from '../../../../processes/process-tree.ts';
@@ -10,6 +11,7 @@ import { sessionNote } from '../../attempt/ready.ts';
 import type { Running } from '../../attempt/route.ts';
 import type { AcpPart } from '../../clis/definition.ts';
 import { capText } from '../../streams/caps.ts';
+import { limitOfText } from '../../streams/limits.ts';
 import type { ClientSide } from './acp-client.ts';
 import { answersPrompt } from './permission.ts';
 import { withoutReplay } from './replay.ts';
@@ -228,7 +230,7 @@ export class AcpSession {
         unlisten?.();
       }
     } catch (err) {
-      return { failed: (err as Error).message || String(err) };
+      return { failed: acpErrorText(err) || String(err) };
     }
   }
 
@@ -236,23 +238,30 @@ export class AcpSession {
   async outcome(
     end: Conversation | null,
     trace: AcpTrace,
-  ): Promise<{ text: string; sessionId: string | null } | { error: string }> {
+  ): Promise<{ text: string; sessionId: string | null } | { error: string; limit?: UsageLimitSignal }> {
     const { r, ctx } = this.a;
     const cli = ctx.agent.cli;
     const words = this.lastWords;
+    // ACP has no stop reason for a limit (`end_turn`, `max_tokens`, `max_turn_requests`,
+    // `refusal`, `cancelled`): an agent says it in the error its prompt fails with (an adapter
+    // relaying its CLI's result: `Claude AI usage limit reached|…`, a 429) or on stderr.
+    const limited = (error: string) => {
+      const limit = limitOfText(error) ?? limitOfText(words.join(' / '));
+      return limit === null ? { error } : { error, limit };
+    };
     if (end === null)
-      return {
-        error: r.clean(
+      return limited(
+        r.clean(
           `${cli} ended before its session did (exit ${(await this.exited).code})${words.length > 0 ? `: ${words.join(' / ')}` : ''}`,
         ),
-      };
+      );
     if ('failed' in end)
-      return {
-        error: r.clean(
+      return limited(
+        r.clean(
           `${cli} over ACP: ${end.failed}${words.length > 0 ? ` (it said: ${words.join(' / ')})` : ''}`,
         ),
-      };
-    if (end.stop !== 'end_turn') return { error: r.clean(`${cli} stopped its turn: ${end.stop}`) };
+      );
+    if (end.stop !== 'end_turn') return limited(r.clean(`${cli} stopped its turn: ${end.stop}`));
     return { text: trace.lastText, sessionId: this.sessionId };
   }
 }

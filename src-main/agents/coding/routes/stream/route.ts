@@ -1,6 +1,7 @@
 import type { CodingCli } from '../../../../../src-shared/schemas/agent.ts';
 import { isStreamCli } from '../../../../../src-shared/schemas/agent.ts';
 import type { Step } from '../../../../../src-shared/schemas/step.ts';
+import type { UsageLimitSignal } from '../../../../../src-shared/schemas/usage-limit.ts';
 import { CLI_TITLES, messageHow } from '../../../../../src-shared/steering.ts';
 import type { ExecutorEvent, PersonMessage } from '../../../../engine/executor.ts';
 import { exitOutside } from '../../../../sandbox/index.ts';
@@ -335,14 +336,20 @@ class StreamRun {
   }
 
   /** The CLI's final result: its text and session, or why the attempt fails. */
-  private outcome(): { text: string; sessionId: string | null } | { error: string } {
+  private outcome():
+    | { text: string; sessionId: string | null }
+    | { error: string; limit?: UsageLimitSignal } {
     const { ctx, r, start } = this.a;
     const { cap, meter } = start;
     const result = this.parser.result;
     if (result?.cause === 'budget' && cap !== null)
       return { error: ownBudgetStop(ctx.agent.cli, cap, meter, this.parser) };
-    if (!result || result.is_error)
-      return { error: r.clean(result?.text ?? `${ctx.agent.cli} ended without a result`) };
+    if (!result || result.is_error) {
+      const error = r.clean(result?.text ?? `${ctx.agent.cli} ended without a result`);
+      // The CLI said its account ran out: the attempt waits for quota (../../streams/limits.ts).
+      const limit = this.parser.limit;
+      return limit === null ? { error } : { error, limit };
+    }
     return { text: result.text, sessionId: this.announced };
   }
 }

@@ -2,7 +2,9 @@ import type { RefObject } from 'react';
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import type { Run, TaskRun } from '../../../../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../../../../src-shared/schemas/run.ts';
+import { quotaWaitUntil } from '../../../../../src-shared/schemas/usage-limit.ts';
 import { isCodingOutput } from '../../../../../src-shared/schemas/workspace.ts';
+import { withCountdown } from '../../../format/limits.ts';
 import { plural } from '../../../format/plural.ts';
 import { useBaton } from '../../../store/index.ts';
 import { stepsKey } from '../../../store/steps.ts';
@@ -45,6 +47,7 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
   const ended = isTerminalTaskStatus(task.status);
   const now = useNowWhile(task.retry_at !== null || (!ended && task.started_at !== null), task.retry_at);
   const nextAttempt = nextAttemptText(task, spec, now);
+  const waitsForQuota = quotaWaitUntil(task.reason) !== null;
   const box = useRef<HTMLElement>(null);
   const head = useRef<HTMLElement>(null);
   const close = useCallback(() => {
@@ -122,14 +125,15 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
         </button>
       </header>
       <TaskFacts task={task} spec={spec} now={now} nextAttempt={nextAttempt} />
-      {task.error && (
+      {/* A task waiting for quota is not failed: its reason says the limit, in the vendor's words. */}
+      {task.error && !waitsForQuota && (
         <p className="task-error small" role="note" aria-label="Error">
           {task.error}
         </p>
       )}
       {/* A task waiting for a decision says why in its approval, below. */}
-      {task.reason && task.status !== 'awaiting_approval' && !task.error && (
-        <p className="small task-reason">{task.reason}</p>
+      {task.reason && task.status !== 'awaiting_approval' && (!task.error || waitsForQuota) && (
+        <p className="small task-reason">{withCountdown(task.reason, now)}</p>
       )}
       <AttemptNotices lines={detail?.logs} />
       <TaskLanding run={run} task={task} />

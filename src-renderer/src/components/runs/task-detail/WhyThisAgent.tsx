@@ -1,10 +1,14 @@
 import type { MatchExplanation } from '../../../../../src-shared/schemas/run.ts';
 import { amount } from '../../../format/budget.ts';
+import { withCountdown } from '../../../format/limits.ts';
+import { useNowWhile } from '../../shared/use-now.ts';
 import { rejectedLines } from '../rejected-lines.ts';
 import { skillWins } from './skill-wins.ts';
 
 /** Why this agent took the task: its score and each term, and why every other agent did not. */
 export function WhyThisAgent({ match: m }: { match: MatchExplanation }) {
+  // A limited agent's reset, counted down (matching says why it passed it).
+  const now = useNowWhile(m.rejected.some((r) => r.reason.startsWith('limited until ')));
   return (
     <div className="why-this-agent">
       {m.score ? (
@@ -23,7 +27,7 @@ export function WhyThisAgent({ match: m }: { match: MatchExplanation }) {
         <ul className="small rejected" aria-label="Rejected agents">
           {rejectedLines(m.rejected).map((r) => (
             <li key={r.agent_id}>
-              <strong>{r.agent_id}</strong>: {r.reason}
+              <strong>{r.agent_id}</strong>: {withCountdown(r.reason, now)}
               {r.score && (
                 <span className="muted">
                   {' '}
