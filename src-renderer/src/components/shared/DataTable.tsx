@@ -60,7 +60,7 @@ export type DataTableProps<T> = {
   columns: readonly Column<T>[];
   /** `null` while they are read. */
   rows: readonly T[] | null;
-  rowKey(row: T): string;
+  rowKey(row: NoInfer<T>): string;
   /** What stands in the table's place while the rows are read; "Loading…" unless told. */
   loading?: ReactNode;
   /** What stands in the table's place when there are no rows; without it, the table shows its head. */
@@ -82,7 +82,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
       {columns.some((c) => c.width !== undefined) && (
         <colgroup>
           {columns.map((c) => (
-            <col key={c.id} className={c.width} />
+            <col key={c.id} className={c.width || undefined} />
           ))}
         </colgroup>
       )}
