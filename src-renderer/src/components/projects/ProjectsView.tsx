@@ -7,6 +7,7 @@ import { contractIssues } from '../../api/errors.ts';
 import { spendWords } from '../../format/budget.ts';
 import { lastRuns } from '../../store/all-runs.ts';
 import { useBaton } from '../../store/index.ts';
+import { type Column, DataTable } from '../shared/DataTable.tsx';
 import { InputField } from '../shared/InputField.tsx';
 import { RouteLink } from '../shared/RouteLink.tsx';
 import type { ProjectDraft, ProjectErrors } from './project-form.ts';
@@ -88,6 +89,36 @@ export function ProjectsView() {
     />
   );
   const editing = form.id !== '' && projects.some((p) => p.id === form.id) ? form.id : null;
+  const columns: Column<Project>[] = [
+    {
+      id: 'project',
+      header: 'Project',
+      rowHeader: true,
+      cell: (p) => (
+        <>
+          <button type="button" className="link" onClick={() => edit(p)} title={`Edit ${p.name}`}>
+            {p.name}
+          </button>
+          <div className="muted small">{p.id}</div>
+        </>
+      ),
+    },
+    { id: 'goal', header: 'Goal', cellClass: 'small', cell: (p) => p.goal || '—' },
+    { id: 'phase', header: 'Phase', cell: (p) => <span className="pill">{p.phase}</span> },
+    {
+      id: 'spent',
+      header: 'Spent',
+      cell: (p) => {
+        const s = spend[p.id];
+        return s ? (
+          <SpendCell project={p.id} spent={s.spent} unknown={s.unknown} budget={s.budget} />
+        ) : (
+          <span className="muted">…</span>
+        );
+      },
+    },
+    { id: 'plans', header: 'Plans and last runs', cell: (p) => <ProjectPlans project={p.id} /> },
+  ];
   const clear = () => {
     setForm(EMPTY_PROJECT);
     setErrors({});
@@ -119,51 +150,14 @@ export function ProjectsView() {
               </ul>
             </div>
           ) : (
-            <table className="tasks projects-table" aria-label="Projects">
-              <thead>
-                <tr>
-                  <th scope="col">Project</th>
-                  <th scope="col">Goal</th>
-                  <th scope="col">Phase</th>
-                  <th scope="col">Spent</th>
-                  <th scope="col">Plans and last runs</th>
-                </tr>
-              </thead>
-              <tbody>
-                {projects.map((p) => {
-                  const s = spend[p.id];
-                  return (
-                    <tr key={p.id} aria-current={editing === p.id ? 'true' : undefined}>
-                      <th scope="row">
-                        <button
-                          type="button"
-                          className="link"
-                          onClick={() => edit(p)}
-                          title={`Edit ${p.name}`}
-                        >
-                          {p.name}
-                        </button>
-                        <div className="muted small">{p.id}</div>
-                      </th>
-                      <td className="small">{p.goal || '—'}</td>
-                      <td>
-                        <span className="pill">{p.phase}</span>
-                      </td>
-                      <td>
-                        {s ? (
-                          <SpendCell project={p.id} spent={s.spent} unknown={s.unknown} budget={s.budget} />
-                        ) : (
-                          <span className="muted">…</span>
-                        )}
-                      </td>
-                      <td>
-                        <ProjectPlans project={p.id} />
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <DataTable
+              label="Projects"
+              className="projects-table"
+              columns={columns}
+              rows={projects}
+              rowKey={(p) => p.id}
+              current={(p) => editing === p.id}
+            />
           )}
         </section>
         <form
