@@ -2,6 +2,7 @@ import type { BudgetStatus } from '../../../../src-shared/schemas/spend.ts';
 import { spendMeter, spendWords } from '../../format/budget.ts';
 import { spendText } from '../../format/cost.ts';
 import { useBaton } from '../../store/index.ts';
+import { type Column, DataTable } from '../shared/DataTable.tsx';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { RouteLink } from '../shared/RouteLink.tsx';
 
@@ -63,26 +64,27 @@ export function BudgetsPanel() {
               <strong>Over budget:</strong> {over.map(named).join(', ')}
             </p>
           )}
-          <table className="tasks budgets-table" aria-label="Budgets">
-            <thead>
-              <tr>
-                <th scope="col">Budget</th>
-                <th scope="col">Spent</th>
-                <th scope="col">State</th>
-                <th scope="col">Reached</th>
-              </tr>
-            </thead>
-            <tbody>
-              {budgets.map((b) => (
-                <BudgetRow key={`${b.scope}:${b.id}`} b={b} />
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            label="Budgets"
+            className="budgets-table"
+            columns={BUDGET_COLUMNS}
+            rows={budgets}
+            rowKey={(b) => `${b.scope}:${b.id}`}
+            row={(b) => <BudgetRow b={b} />}
+          />
         </>
       )}
     </section>
   );
 }
+
+/** The budgets' columns; each row draws itself. */
+const BUDGET_COLUMNS: readonly Column<BudgetStatus>[] = [
+  { id: 'budget', header: 'Budget' },
+  { id: 'spent', header: 'Spent' },
+  { id: 'state', header: 'State' },
+  { id: 'reached', header: 'Reached' },
+];
 
 function BudgetRow({ b }: { b: BudgetStatus }) {
   const words = spendWords(b.spent, b.budget, b.unknown);
