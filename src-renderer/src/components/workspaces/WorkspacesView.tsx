@@ -6,6 +6,7 @@ import { api } from '../../api/client.ts';
 import { useBaton } from '../../store/index.ts';
 import { SandboxBadge } from '../sandbox/SandboxBadge.tsx';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
+import { type Column, DataTable } from '../shared/DataTable.tsx';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { remoteSummary } from './remote-form.ts';
 import { WorkspaceBranches } from './WorkspaceBranches.tsx';
@@ -64,34 +65,28 @@ export function WorkspacesView() {
         </div>
       )}
       <section aria-label="Workspace list">
-        {!loaded ? (
-          <p className="muted">Loading…</p>
-        ) : (
-          workspaces.length > 0 && (
-            <table className="tasks workspaces" aria-label="Workspaces">
-              <thead>
-                <tr>
-                  <th scope="col">Workspace</th>
-                  <th scope="col">Lands on</th>
-                  <th scope="col">Setup and checks</th>
-                  <th scope="col">Sandbox</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {workspaces.map((w) => (
-                  <WorkspaceRow key={w.id} w={w} />
-                ))}
-              </tbody>
-            </table>
-          )
-        )}
+        <DataTable
+          label="Workspaces"
+          className="workspaces"
+          columns={WORKSPACE_COLUMNS}
+          rows={loaded ? workspaces : null}
+          rowKey={(w) => w.id}
+          empty={null}
+          row={(w) => <WorkspaceRow w={w} />}
+        />
       </section>
     </div>
   );
 }
+
+/** The workspaces' columns; each row draws itself, with its parts' editors under it. */
+const WORKSPACE_COLUMNS: readonly Column<Workspace>[] = [
+  { id: 'workspace', header: 'Workspace' },
+  { id: 'lands-on', header: 'Lands on' },
+  { id: 'setup', header: 'Setup and checks' },
+  { id: 'sandbox', header: 'Sandbox' },
+  { id: 'actions', header: 'Actions', hiddenHeader: true },
+];
 
 type Editing = 'setup' | 'checks' | 'remote' | 'sandbox';
 
