@@ -4,6 +4,7 @@ import type { AgentExecutionStats } from '../../../../src-shared/schemas/run.ts'
 import { api } from '../../api/client.ts';
 import { useBaton } from '../../store/index.ts';
 import { SandboxBadge } from '../sandbox/SandboxBadge.tsx';
+import { type Column, DataTable } from '../shared/DataTable.tsx';
 import { FileButton } from '../shared/FileButton.tsx';
 import { RouteLink } from '../shared/RouteLink.tsx';
 import { AgentFormDialog } from './AgentFormDialog.tsx';
@@ -150,38 +151,25 @@ export function AgentsView() {
               onClose={() => setOpenId(null)}
             />
           )}
-          <table className="tasks" aria-label="Agents">
-            <thead>
-              <tr>
-                <th scope="col">Agent</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Status</th>
-                <th scope="col">Capacity</th>
-                <th scope="col">Skills</th>
-                <th scope="col">Success</th>
-                <th scope="col">Avg time</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {agents.map((a) => (
-                <AgentRow
-                  key={a.id}
-                  agent={a}
-                  stats={stats[a.id]}
-                  onTest={() => {
-                    // The answer shows on its page.
-                    setOpenId(a.id);
-                    void testAgent(a.id);
-                  }}
-                  onEdit={() => setEditingId(a.id)}
-                  onRemove={() => setRemoving(a)}
-                />
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            label="Agents"
+            columns={AGENT_COLUMNS}
+            rows={agents}
+            rowKey={(a) => a.id}
+            row={(a) => (
+              <AgentRow
+                agent={a}
+                stats={stats[a.id]}
+                onTest={() => {
+                  // The answer shows on its page.
+                  setOpenId(a.id);
+                  void testAgent(a.id);
+                }}
+                onEdit={() => setEditingId(a.id)}
+                onRemove={() => setRemoving(a)}
+              />
+            )}
+          />
           <StatsChart agents={agents} stats={stats} />
           <SkillLeaderboard agents={agents} start={start} />
         </>
@@ -213,6 +201,18 @@ export function AgentsView() {
     </div>
   );
 }
+
+/** The agents' columns; each row draws itself. */
+const AGENT_COLUMNS: readonly Column<Agent>[] = [
+  { id: 'agent', header: 'Agent' },
+  { id: 'kind', header: 'Kind' },
+  { id: 'status', header: 'Status' },
+  { id: 'capacity', header: 'Capacity' },
+  { id: 'skills', header: 'Skills' },
+  { id: 'success', header: 'Success' },
+  { id: 'avg-time', header: 'Avg time' },
+  { id: 'actions', header: 'Actions', hiddenHeader: true },
+];
 
 function AgentRow({
   agent: a,
