@@ -4,7 +4,7 @@ import type { AgentExecutionStats } from '../../../../src-shared/schemas/run.ts'
 import { api } from '../../api/client.ts';
 import { useBaton } from '../../store/index.ts';
 import { SandboxBadge } from '../sandbox/SandboxBadge.tsx';
-import { type Column, DataTable } from '../shared/DataTable.tsx';
+import { DataTable, headerColumns } from '../shared/DataTable.tsx';
 import { FileButton } from '../shared/FileButton.tsx';
 import { RouteLink } from '../shared/RouteLink.tsx';
 import { AgentFormDialog } from './AgentFormDialog.tsx';
@@ -203,16 +203,10 @@ export function AgentsView() {
 }
 
 /** The agents' columns; each row draws itself. */
-const AGENT_COLUMNS: readonly Column<Agent>[] = [
-  { id: 'agent', header: 'Agent' },
-  { id: 'kind', header: 'Kind' },
-  { id: 'status', header: 'Status' },
-  { id: 'capacity', header: 'Capacity' },
-  { id: 'skills', header: 'Skills' },
-  { id: 'success', header: 'Success' },
-  { id: 'avg-time', header: 'Avg time' },
-  { id: 'actions', header: 'Actions', hiddenHeader: true },
-];
+const AGENT_COLUMNS = headerColumns<Agent>(
+  ['Agent', 'Kind', 'Status', 'Capacity', 'Skills', 'Success', 'Avg time'],
+  'Actions',
+);
 
 function AgentRow({
   agent: a,

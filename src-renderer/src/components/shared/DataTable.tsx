@@ -163,3 +163,12 @@ function CellsRow<T>({
     </tr>
   );
 }
+
+/**
+ * The columns of a table whose rows draw themselves: only their headers, and last, where the
+ * rows have buttons, a column named only for assistive technology (`actions`).
+ */
+export function headerColumns<T>(headers: readonly string[], actions?: string): Column<T>[] {
+  const named = headers.map((header) => ({ id: header, header }));
+  return actions === undefined ? named : [...named, { id: actions, header: actions, hiddenHeader: true }];
+}

@@ -2,7 +2,7 @@ import type { BudgetStatus } from '../../../../src-shared/schemas/spend.ts';
 import { spendMeter, spendWords } from '../../format/budget.ts';
 import { spendText } from '../../format/cost.ts';
 import { useBaton } from '../../store/index.ts';
-import { type Column, DataTable } from '../shared/DataTable.tsx';
+import { DataTable, headerColumns } from '../shared/DataTable.tsx';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { RouteLink } from '../shared/RouteLink.tsx';
 
@@ -79,12 +79,7 @@ export function BudgetsPanel() {
 }
 
 /** The budgets' columns; each row draws itself. */
-const BUDGET_COLUMNS: readonly Column<BudgetStatus>[] = [
-  { id: 'budget', header: 'Budget' },
-  { id: 'spent', header: 'Spent' },
-  { id: 'state', header: 'State' },
-  { id: 'reached', header: 'Reached' },
-];
+const BUDGET_COLUMNS = headerColumns<BudgetStatus>(['Budget', 'Spent', 'State', 'Reached']);
 
 function BudgetRow({ b }: { b: BudgetStatus }) {
   const words = spendWords(b.spent, b.budget, b.unknown);

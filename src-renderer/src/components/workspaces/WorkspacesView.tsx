@@ -6,7 +6,7 @@ import { api } from '../../api/client.ts';
 import { useBaton } from '../../store/index.ts';
 import { SandboxBadge } from '../sandbox/SandboxBadge.tsx';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
-import { type Column, DataTable } from '../shared/DataTable.tsx';
+import { DataTable, headerColumns } from '../shared/DataTable.tsx';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { remoteSummary } from './remote-form.ts';
 import { WorkspaceBranches } from './WorkspaceBranches.tsx';
@@ -80,13 +80,10 @@ export function WorkspacesView() {
 }
 
 /** The workspaces' columns; each row draws itself, with its parts' editors under it. */
-const WORKSPACE_COLUMNS: readonly Column<Workspace>[] = [
-  { id: 'workspace', header: 'Workspace' },
-  { id: 'lands-on', header: 'Lands on' },
-  { id: 'setup', header: 'Setup and checks' },
-  { id: 'sandbox', header: 'Sandbox' },
-  { id: 'actions', header: 'Actions', hiddenHeader: true },
-];
+const WORKSPACE_COLUMNS = headerColumns<Workspace>(
+  ['Workspace', 'Lands on', 'Setup and checks', 'Sandbox'],
+  'Actions',
+);
 
 type Editing = 'setup' | 'checks' | 'remote' | 'sandbox';
 
