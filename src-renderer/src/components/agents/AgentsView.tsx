@@ -7,6 +7,7 @@ import { SandboxBadge } from '../sandbox/SandboxBadge.tsx';
 import { DataTable, headerColumns } from '../shared/DataTable.tsx';
 import { FileButton } from '../shared/FileButton.tsx';
 import { RouteLink } from '../shared/RouteLink.tsx';
+import { ScreenHead } from '../shared/ScreenHead.tsx';
 import { AgentFormDialog } from './AgentFormDialog.tsx';
 import { AgentPage } from './AgentPage.tsx';
 import type { AgentDraft } from './agent-form.ts';
@@ -102,14 +103,10 @@ export function AgentsView() {
   );
   return (
     <div className="page">
-      <header className="plan-head">
-        <div>
-          <h1>Agents</h1>
-          <p className="muted small">
-            Who can take tasks: their skills, status, capacity and how they have done. The secrets they name
-            are set in Settings → Secrets.
-          </p>
-        </div>
+      <ScreenHead
+        title="Agents"
+        about="Who can take tasks: their skills, status, capacity and how they have done. The secrets they name are set in Settings → Secrets."
+      >
         <div className="actions">
           <label className="small">
             Stats over{' '}
@@ -132,7 +129,7 @@ export function AgentsView() {
             Add agent…
           </button>
         </div>
-      </header>
+      </ScreenHead>
       {newcomer === true && detected}
       {agents.length === 0 ? (
         <div className="empty">

@@ -10,6 +10,7 @@ import { StagePill } from '../landing/StagePill.tsx';
 import { type Column, DataTable } from '../shared/DataTable.tsx';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { RouteLink } from '../shared/RouteLink.tsx';
+import { ScreenHead } from '../shared/ScreenHead.tsx';
 
 /** The most runs the table lists: the newest matching the filters. */
 const SHOWN = 500;
@@ -47,11 +48,7 @@ export function RunsView() {
   const now = useNowWhile(executing);
   return (
     <div className="page">
-      <header className="plan-head">
-        <div>
-          <h1>Runs</h1>
-          <p className="muted small">Every run of every plan, newest first; it follows runs as they go.</p>
-        </div>
+      <ScreenHead title="Runs" about="Every run of every plan, newest first; it follows runs as they go.">
         <input
           type="search"
           placeholder="Find a run by id or plan…"
@@ -59,7 +56,7 @@ export function RunsView() {
           value={query}
           onChange={(e) => patch({ q: e.target.value })}
         />
-      </header>
+      </ScreenHead>
       <fieldset className="filters" aria-label="Run filters">
         <label>
           Status

@@ -7,6 +7,7 @@ import { useReachList } from '../reach/reach-parts.tsx';
 import { type Column, DataTable } from '../shared/DataTable.tsx';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { RouteLink } from '../shared/RouteLink.tsx';
+import { ScreenHead } from '../shared/ScreenHead.tsx';
 import { NewPlanButton } from './NewPlanDialog.tsx';
 import { PlanRowActions } from './PlanRowActions.tsx';
 import type { PlanRow } from './plan-list.ts';
@@ -49,13 +50,10 @@ export function PlanListView() {
   const visible = plans.filter((p) => filter.archived || p.archived_at === null).length;
   return (
     <div className="page plan-list-page">
-      <header className="plan-head">
-        <div>
-          <h1>All plans</h1>
-          <p className="muted small">
-            Every plan, its last and next run. Find one by name, id, tag or owner.
-          </p>
-        </div>
+      <ScreenHead
+        title="All plans"
+        about="Every plan, its last and next run. Find one by name, id, tag or owner."
+      >
         <div className="actions">
           <input
             type="search"
@@ -66,7 +64,7 @@ export function PlanListView() {
           />
           <NewPlanButton />
         </div>
-      </header>
+      </ScreenHead>
       <fieldset className="filters" aria-label="Plan filters">
         <label>
           Tag

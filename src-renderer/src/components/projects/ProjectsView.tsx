@@ -10,6 +10,7 @@ import { useBaton } from '../../store/index.ts';
 import { type Column, DataTable } from '../shared/DataTable.tsx';
 import { InputField } from '../shared/InputField.tsx';
 import { RouteLink } from '../shared/RouteLink.tsx';
+import { ScreenHead } from '../shared/ScreenHead.tsx';
 import type { ProjectDraft, ProjectErrors } from './project-form.ts';
 import {
   checkProject,
@@ -126,15 +127,10 @@ export function ProjectsView() {
   };
   return (
     <div className="page">
-      <header className="plan-head">
-        <div>
-          <h1>Projects</h1>
-          <p className="muted small">
-            A plan with a project_id spends from its project's budget; tasks that would pass it wait for
-            approval.
-          </p>
-        </div>
-      </header>
+      <ScreenHead
+        title="Projects"
+        about="A plan with a project_id spends from its project's budget; tasks that would pass it wait for approval."
+      />
       <div className="settings-layout">
         <section aria-label="Project list" className="projects-list">
           {projects.length === 0 ? (

@@ -8,6 +8,7 @@ import { SandboxBadge } from '../sandbox/SandboxBadge.tsx';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
 import { DataTable, headerColumns } from '../shared/DataTable.tsx';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
+import { ScreenHead } from '../shared/ScreenHead.tsx';
 import { remoteSummary } from './remote-form.ts';
 import { WorkspaceBranches } from './WorkspaceBranches.tsx';
 import { WorkspaceChecks } from './WorkspaceChecks.tsx';
@@ -36,20 +37,21 @@ export function WorkspacesView() {
   const none = loaded && workspaces.length === 0;
   return (
     <div className="page workspaces-page">
-      <header className="plan-head">
-        <div>
-          <h1>Workspaces</h1>
-          <p className="muted small">
+      <ScreenHead
+        title="Workspaces"
+        about={
+          <>
             Git repositories coding agents work in. Each attempt of a coding task gets its own worktree on
             branch <code>baton/&lt;run&gt;/&lt;task&gt;</code>, so your checkout is never touched.
-          </p>
-        </div>
+          </>
+        }
+      >
         {!none && !adding && (
           <button type="button" className="primary" onClick={() => setAdding(true)}>
             Add a workspace
           </button>
         )}
-      </header>
+      </ScreenHead>
       {(none || adding) && (
         <div className="workspace-adding">
           {none && (
