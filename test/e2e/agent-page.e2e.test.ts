@@ -44,6 +44,8 @@ describe.skipIf(skipE2e)("an agent's page", () => {
       .getByRole('link', { name: 'Writer', exact: true })
       .click();
     const agent = page.getByRole('region', { name: 'Agent writer' });
+    // The stats come after the page opens: wait for them, then read the details once.
+    await expect.poll(() => agent.locator('dl').textContent()).toContain('Success100% of 2');
     const details = await agent.locator('dl').textContent();
     expect(details).toContain('Skillswrite');
     expect(details).toContain('MissionWrite the digest');

@@ -8,6 +8,7 @@ import { useBaton } from '../../store/index.ts';
 import { EntryLinks } from '../logs/EntryView.tsx';
 import { memoryRefs } from '../logs/entry-refs.ts';
 import { SandboxBadge } from '../sandbox/SandboxBadge.tsx';
+import { type Column, DataTable } from '../shared/DataTable.tsx';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { AgentTestPanel } from './AgentTestPanel.tsx';
 import { agentSuccess, agentTime } from './agent-stats.ts';
@@ -100,43 +101,28 @@ export function AgentPage({
       </dl>
       {a.kind === 'command' && <AgentTestPanel agent={a} />}
       <h3>Recent tasks</h3>
-      {recent === null ? (
-        <p className="muted small">Reading…</p>
-      ) : recent.length === 0 ? (
-        <p className="muted small">No task ended with this agent yet.</p>
-      ) : (
-        <table className="tasks" aria-label={`Recent tasks of ${a.id}`}>
-          <thead>
-            <tr>
-              <th scope="col">Task</th>
-              <th scope="col">Status</th>
-              <th scope="col">Plan</th>
-              <th scope="col">Ended</th>
-              <th scope="col">
-                <span className="visually-hidden">Open</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {recent.map((e) => {
-              const refs = memoryRefs(e, NO_RUNS);
-              return (
-                <tr key={e.id}>
-                  <th scope="row">{e.task_id}</th>
-                  <td>{e.status ?? '—'}</td>
-                  <td>{refs.plan ?? '—'}</td>
-                  <td className="nowrap">
-                    <RelativeTime at={e.created_at} />
-                  </td>
-                  <td>
-                    <EntryLinks refs={refs} compact />
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
+      <DataTable
+        label={`Recent tasks of ${a.id}`}
+        columns={RECENT_COLUMNS}
+        rows={recent?.map((e) => ({ e, refs: memoryRefs(e, NO_RUNS) })) ?? null}
+        rowKey={(r) => r.e.id}
+        loading={<p className="muted small">Reading…</p>}
+        empty={<p className="muted small">No task ended with this agent yet.</p>}
+      />
     </section>
   );
 }
+
+/** A task the agent ended lately, with where its entry points (plan, run, task). */
+interface RecentTask {
+  e: MemoryEntry;
+  refs: ReturnType<typeof memoryRefs>;
+}
+
+const RECENT_COLUMNS: readonly Column<RecentTask>[] = [
+  { id: 'task', header: 'Task', rowHeader: true, cell: (r) => r.e.task_id },
+  { id: 'status', header: 'Status', cell: (r) => r.e.status ?? '—' },
+  { id: 'plan', header: 'Plan', cell: (r) => r.refs.plan ?? '—' },
+  { id: 'ended', header: 'Ended', cellClass: 'nowrap', cell: (r) => <RelativeTime at={r.e.created_at} /> },
+  { id: 'open', header: 'Open', hiddenHeader: true, cell: (r) => <EntryLinks refs={r.refs} compact /> },
+];

@@ -5,8 +5,10 @@ import { api } from '../../api/client.ts';
 import { limitedUntil } from '../../format/limits.ts';
 import { useBaton } from '../../store/index.ts';
 import { SandboxBadge } from '../sandbox/SandboxBadge.tsx';
+import { DataTable, headerColumns } from '../shared/DataTable.tsx';
 import { FileButton } from '../shared/FileButton.tsx';
 import { RouteLink } from '../shared/RouteLink.tsx';
+import { ScreenHead } from '../shared/ScreenHead.tsx';
 import { useNowWhile } from '../shared/use-now.ts';
 import { AgentFormDialog } from './AgentFormDialog.tsx';
 import { AgentPage } from './AgentPage.tsx';
@@ -103,14 +105,10 @@ export function AgentsView() {
   );
   return (
     <div className="page">
-      <header className="plan-head">
-        <div>
-          <h1>Agents</h1>
-          <p className="muted small">
-            Who can take tasks: their skills, status, capacity and how they have done. The secrets they name
-            are set in Settings → Secrets.
-          </p>
-        </div>
+      <ScreenHead
+        title="Agents"
+        about="Who can take tasks: their skills, status, capacity and how they have done. The secrets they name are set in Settings → Secrets."
+      >
         <div className="actions">
           <label className="small">
             Stats over{' '}
@@ -133,7 +131,7 @@ export function AgentsView() {
             Add agent…
           </button>
         </div>
-      </header>
+      </ScreenHead>
       {newcomer === true && detected}
       {agents.length === 0 ? (
         <div className="empty">
@@ -152,38 +150,25 @@ export function AgentsView() {
               onClose={() => setOpenId(null)}
             />
           )}
-          <table className="tasks" aria-label="Agents">
-            <thead>
-              <tr>
-                <th scope="col">Agent</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Status</th>
-                <th scope="col">Capacity</th>
-                <th scope="col">Skills</th>
-                <th scope="col">Success</th>
-                <th scope="col">Avg time</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {agents.map((a) => (
-                <AgentRow
-                  key={a.id}
-                  agent={a}
-                  stats={stats[a.id]}
-                  onTest={() => {
-                    // The answer shows on its page.
-                    setOpenId(a.id);
-                    void testAgent(a.id);
-                  }}
-                  onEdit={() => setEditingId(a.id)}
-                  onRemove={() => setRemoving(a)}
-                />
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            label="Agents"
+            columns={AGENT_COLUMNS}
+            rows={agents}
+            rowKey={(a) => a.id}
+            row={(a) => (
+              <AgentRow
+                agent={a}
+                stats={stats[a.id]}
+                onTest={() => {
+                  // The answer shows on its page.
+                  setOpenId(a.id);
+                  void testAgent(a.id);
+                }}
+                onEdit={() => setEditingId(a.id)}
+                onRemove={() => setRemoving(a)}
+              />
+            )}
+          />
           <StatsChart agents={agents} stats={stats} />
           <SkillLeaderboard agents={agents} start={start} />
         </>
@@ -215,6 +200,12 @@ export function AgentsView() {
     </div>
   );
 }
+
+/** The agents' columns; each row draws itself. */
+const AGENT_COLUMNS = headerColumns<Agent>(
+  ['Agent', 'Kind', 'Status', 'Capacity', 'Skills', 'Success', 'Avg time'],
+  'Actions',
+);
 
 function AgentRow({
   agent: a,

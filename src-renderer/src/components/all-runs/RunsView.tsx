@@ -7,8 +7,10 @@ import { navigate } from '../../routes/history-sync.ts';
 import { useBaton } from '../../store/index.ts';
 import { LandingLine } from '../landing/LandingLine.tsx';
 import { StagePill } from '../landing/StagePill.tsx';
+import { type Column, DataTable } from '../shared/DataTable.tsx';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { RouteLink } from '../shared/RouteLink.tsx';
+import { ScreenHead } from '../shared/ScreenHead.tsx';
 
 /** The most runs the table lists: the newest matching the filters. */
 const SHOWN = 500;
@@ -46,11 +48,7 @@ export function RunsView() {
   const now = useNowWhile(executing);
   return (
     <div className="page">
-      <header className="plan-head">
-        <div>
-          <h1>Runs</h1>
-          <p className="muted small">Every run of every plan, newest first; it follows runs as they go.</p>
-        </div>
+      <ScreenHead title="Runs" about="Every run of every plan, newest first; it follows runs as they go.">
         <input
           type="search"
           placeholder="Find a run by id or plan…"
@@ -58,7 +56,7 @@ export function RunsView() {
           value={query}
           onChange={(e) => patch({ q: e.target.value })}
         />
-      </header>
+      </ScreenHead>
       <fieldset className="filters" aria-label="Run filters">
         <label>
           Status
@@ -109,80 +107,99 @@ function RunsTable({ runs, names, now }: { runs: Run[]; names: ReadonlyMap<strin
   useEffect(() => {
     void loadAllLandings();
   }, [loadAllLandings]);
-  if (runs.length === 0) return <p className="empty muted">No run matches.</p>;
   // The Landed column is there once a run shown has landed something.
   const landed = runs.some((r) => (landings[r.id] ?? []).length > 0);
+  const columns: Column<Run>[] = [
+    {
+      id: 'status',
+      header: 'Status',
+      cell: (r) => (
+        <>
+          <span className={`pill run-${r.status}`}>{r.status}</span>
+          <StagePill landings={landings[r.id]} />
+        </>
+      ),
+    },
+    {
+      id: 'plan',
+      header: 'Plan',
+      cell: (r) => (
+        <>
+          {names.get(r.plan_id) ?? r.plan_id}
+          <div className="muted small">
+            {r.plan_id} · v{r.plan_version}
+          </div>
+        </>
+      ),
+    },
+    {
+      id: 'run',
+      header: 'Run',
+      rowHeader: true,
+      cell: (r) => (
+        <RouteLink
+          to={{ screen: 'run', runId: r.id, taskId: null }}
+          className="link"
+          aria-label={`Open run ${r.id} of ${names.get(r.plan_id) ?? r.plan_id}`}
+        >
+          <code>{r.id}</code>
+        </RouteLink>
+      ),
+    },
+    {
+      id: 'started',
+      header: 'Started',
+      cellClass: 'nowrap',
+      cell: (r) => <RelativeTime at={r.created_at} />,
+    },
+    { id: 'by', header: 'By', cell: (r) => startedByShort(r.started_by) ?? '—' },
+    {
+      id: 'duration',
+      header: 'Duration',
+      cell: (r) =>
+        formatDuration((r.finished_at ? Date.parse(r.finished_at) : now) - Date.parse(r.created_at)),
+    },
+    ...(landed
+      ? [
+          {
+            id: 'landed',
+            header: 'Landed',
+            cellClass: 'small',
+            cell: (r: Run) =>
+              (landings[r.id] ?? []).map((l) => (
+                <LandingLine
+                  key={l.task_id ?? ''}
+                  l={l}
+                  named={`${l.task_id ?? 'the run'} of run ${r.id}`}
+                  compact
+                />
+              )),
+          },
+        ]
+      : []),
+    {
+      id: 'tasks',
+      header: 'Tasks',
+      cell: (r) => (
+        <>
+          <TasksBar counts={counts[r.id] ?? r.counts} />
+          <span className="small">{tasksLine(counts[r.id] ?? r.counts)}</span>
+        </>
+      ),
+    },
+  ];
   return (
-    <table className="tasks runs-table" aria-label="Runs">
-      <thead>
-        <tr>
-          <th scope="col">Status</th>
-          <th scope="col">Plan</th>
-          <th scope="col">Run</th>
-          <th scope="col">Started</th>
-          <th scope="col">By</th>
-          <th scope="col">Duration</th>
-          {landed && <th scope="col">Landed</th>}
-          <th scope="col">Tasks</th>
-        </tr>
-      </thead>
-      <tbody>
-        {runs.map((r) => (
-          <tr
-            key={r.id}
-            className="run-row"
-            // The whole row opens the run, as a list's row does; its link is the keyboard's way.
-            onClick={(e) => {
-              if (e.target instanceof Element && e.target.closest('a, button, input, select')) return;
-              void navigate({ screen: 'run', runId: r.id, taskId: null });
-            }}
-          >
-            <td>
-              <span className={`pill run-${r.status}`}>{r.status}</span>
-              <StagePill landings={landings[r.id]} />
-            </td>
-            <td>
-              {names.get(r.plan_id) ?? r.plan_id}
-              <div className="muted small">
-                {r.plan_id} · v{r.plan_version}
-              </div>
-            </td>
-            <th scope="row">
-              <RouteLink
-                to={{ screen: 'run', runId: r.id, taskId: null }}
-                className="link"
-                aria-label={`Open run ${r.id} of ${names.get(r.plan_id) ?? r.plan_id}`}
-              >
-                <code>{r.id}</code>
-              </RouteLink>
-            </th>
-            <td className="nowrap">
-              <RelativeTime at={r.created_at} />
-            </td>
-            <td>{startedByShort(r.started_by) ?? '—'}</td>
-            <td>
-              {formatDuration((r.finished_at ? Date.parse(r.finished_at) : now) - Date.parse(r.created_at))}
-            </td>
-            {landed && (
-              <td className="small">
-                {(landings[r.id] ?? []).map((l) => (
-                  <LandingLine
-                    key={l.task_id ?? ''}
-                    l={l}
-                    named={`${l.task_id ?? 'the run'} of run ${r.id}`}
-                    compact
-                  />
-                ))}
-              </td>
-            )}
-            <td>
-              <TasksBar counts={counts[r.id] ?? r.counts} />
-              <span className="small">{tasksLine(counts[r.id] ?? r.counts)}</span>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      label="Runs"
+      className="runs-table"
+      columns={columns}
+      rows={runs}
+      rowKey={(r) => r.id}
+      empty={<p className="empty muted">No run matches.</p>}
+      rowClass={() => 'run-row'}
+      // The whole row opens the run; its link is the keyboard's way.
+      onOpen={(r) => void navigate({ screen: 'run', runId: r.id, taskId: null })}
+    />
   );
 }
 

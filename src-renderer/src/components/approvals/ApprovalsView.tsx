@@ -3,6 +3,7 @@ import type { Route } from '../../routes/routes.ts';
 import { useBaton } from '../../store/index.ts';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { RouteLink } from '../shared/RouteLink.tsx';
+import { ScreenHead } from '../shared/ScreenHead.tsx';
 import { DecidedApprovals } from './DecidedApprovals.tsx';
 import { PendingApprovals } from './PendingApprovals.tsx';
 
@@ -20,19 +21,19 @@ export function ApprovalsView() {
   }, [loadApprovals]);
   return (
     <div className="page">
-      <header className="plan-head">
-        <div>
-          <h1>Approvals</h1>
-          <p className="muted small">
+      <ScreenHead
+        title="Approvals"
+        about={
+          <>
             Tasks wait here for a decision; other branches keep running meanwhile.{' '}
             {!known || person
               ? null
               : name
                 ? `Decisions are recorded as ${name}.`
                 : 'Baton asks your name the first time you decide.'}
-          </p>
-        </div>
-      </header>
+          </>
+        }
+      />
       <OpenedApproval />
       <ApprovalsTabs />
       {tab === 'decided' ? (

@@ -6,6 +6,7 @@ import { downloadJson, downloadText } from '../../designer/download.ts';
 import { filtersAudit, matchesAudit } from '../../store/audit-filter.ts';
 import { useBaton } from '../../store/index.ts';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
+import { ScreenHead } from '../shared/ScreenHead.tsx';
 import { Tabs } from '../shared/Tabs.tsx';
 import { AuditEntryView, EntryLinks, MemoryEntryView } from './EntryView.tsx';
 import type { RunRef } from './entry-refs.ts';
@@ -81,14 +82,10 @@ export function BuildLogsView() {
     open !== null && (tab === 'memory' ? hits.some((h) => isOpen(h.entry)) : audit.some((e) => isOpen(e)));
   return (
     <div className="plan-view">
-      <header className="plan-head">
-        <div>
-          <h1>Build logs</h1>
-          <p className="muted small">
-            Every run writes a build_log; tasks write results, deciders their decisions, every change an audit
-            entry. A search finds what tasks printed and their agents’ steps too.
-          </p>
-        </div>
+      <ScreenHead
+        title="Build logs"
+        about="Every run writes a build_log; tasks write results, deciders their decisions, every change an audit entry. A search finds what tasks printed and their agents’ steps too."
+      >
         <div className="actions">
           <input
             type="search"
@@ -128,7 +125,7 @@ export function BuildLogsView() {
             ))}
           </fieldset>
         </div>
-      </header>
+      </ScreenHead>
       <fieldset className="filters" aria-label="Filters">
         <Tabs
           label="Entries"

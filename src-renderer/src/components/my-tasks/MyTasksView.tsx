@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { Agent } from '../../../../src-shared/schemas/agent.ts';
 import { useBaton } from '../../store/index.ts';
 import { RouteLink } from '../shared/RouteLink.tsx';
+import { ScreenHead } from '../shared/ScreenHead.tsx';
 import { taskKey } from '../shared/task-key.ts';
 import { useFocusAfterRemoval } from '../shared/use-focus-after-removal.ts';
 import { HeldTask } from './HeldTask.tsx';
@@ -18,17 +19,16 @@ export function MyTasksView() {
   const scope = useBaton((s) => s.tasksScope);
   return (
     <div className="page">
-      <header className="plan-head">
-        <div>
-          <h1>My tasks</h1>
-          <p className="muted small">
-            {scope === 'mine'
-              ? 'Tasks that wait for a person: take one, then complete it with an answer (and files), or fail it.'
-              : 'Every task waiting for a person, and every task a person holds, by person: hand one to someone else, or give back one you hold.'}
-          </p>
-        </div>
+      <ScreenHead
+        title="My tasks"
+        about={
+          scope === 'mine'
+            ? 'Tasks that wait for a person: take one, then complete it with an answer (and files), or fail it.'
+            : 'Every task waiting for a person, and every task a person holds, by person: hand one to someone else, or give back one you hold.'
+        }
+      >
         <ScopeSwitch />
-      </header>
+      </ScreenHead>
       {scope === 'mine' ? (
         <MineTasks />
       ) : (

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { PulledTask } from '../../../../src-shared/contract/domains/work.ts';
 import { useBaton } from '../../store/index.ts';
+import { type Column, DataTable } from '../shared/DataTable.tsx';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { RouteLink } from '../shared/RouteLink.tsx';
 import { taskKey } from '../shared/task-key.ts';
@@ -16,6 +17,60 @@ export function ReadyTasks({ tasks }: { tasks: readonly PulledTask[] }) {
   const take = useBaton((s) => s.takeTask);
   const [order, setOrder] = useState<ReadyOrder>('waiting');
   const rows = useMemo(() => orderReady(tasks, order), [tasks, order]);
+  const sortBy = (by: ReadyOrder, title: string) => ({ on: order === by, title, onSort: () => setOrder(by) });
+  const columns: Column<PulledTask>[] = [
+    { id: 'task', header: 'Task', rowHeader: true, cell: (t) => <code>{t.task_id}</code> },
+    { id: 'asks', header: 'What it asks', cellClass: 'ready-asks', cell: (t) => <TaskAsks task={t} /> },
+    {
+      id: 'plan',
+      header: 'Plan',
+      cell: (t) => (
+        <RouteLink to={{ screen: 'plan', planId: t.plan_id, tab: 'graph' }} className="link">
+          {t.plan_id}
+        </RouteLink>
+      ),
+    },
+    {
+      id: 'run',
+      header: 'Run',
+      cellClass: 'run-cell',
+      cell: (t) => (
+        <RouteLink
+          to={{ screen: 'run', runId: t.run_id, taskId: t.task_id }}
+          className="link"
+          title={`Show ${t.task_id} in its run`}
+        >
+          <code>{t.run_id}</code>
+        </RouteLink>
+      ),
+    },
+    {
+      id: 'waiting',
+      header: 'Waiting since',
+      sort: sortBy('waiting', 'Longest waiting first'),
+      cellClass: 'nowrap',
+      cell: (t) => <RelativeTime at={t.ready_since} />,
+    },
+    {
+      id: 'due',
+      header: 'Due',
+      sort: sortBy('due', 'Soonest due first; no deadline last'),
+      cellClass: 'nowrap',
+      cell: (t) => (t.deadline ? <RelativeTime at={t.deadline} /> : <span className="muted">none</span>),
+    },
+    { id: 'priority', header: 'Priority', cell: (t) => <span className="pill">{t.priority}</span> },
+    {
+      id: 'take',
+      header: 'Take',
+      hiddenHeader: true,
+      cellClass: 'row-actions',
+      cell: (t) => (
+        <button type="button" className="primary" onClick={() => take(t)}>
+          Take it
+        </button>
+      ),
+    },
+  ];
   return (
     <>
       <h3 className="inbox-sub">
@@ -24,94 +79,26 @@ export function ReadyTasks({ tasks }: { tasks: readonly PulledTask[] }) {
           · {order === 'waiting' ? 'longest waiting first' : 'soonest due first'}
         </span>
       </h3>
-      <table className="tasks ready-tasks" aria-label="Tasks to take">
-        <thead>
-          <tr>
-            <th scope="col">Task</th>
-            <th scope="col">What it asks</th>
-            <th scope="col">Plan</th>
-            <th scope="col">Run</th>
-            <SortHeader label="Waiting since" by="waiting" order={order} onSort={setOrder} />
-            <SortHeader label="Due" by="due" order={order} onSort={setOrder} />
-            <th scope="col">Priority</th>
-            <th scope="col">
-              <span className="visually-hidden">Take</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((t) => (
-            <tr key={taskKey(t)} aria-label={`Task ${t.task_id} to take`}>
-              <th scope="row">
-                <code>{t.task_id}</code>
-              </th>
-              <td className="ready-asks">
-                {t.description || <span className="muted">no description</span>}
-                {t.required_skills.length > 0 && (
-                  <div className="muted small">needs {t.required_skills.join(', ')}</div>
-                )}
-              </td>
-              <td>
-                <RouteLink to={{ screen: 'plan', planId: t.plan_id, tab: 'graph' }} className="link">
-                  {t.plan_id}
-                </RouteLink>
-              </td>
-              <td className="run-cell">
-                <RouteLink
-                  to={{ screen: 'run', runId: t.run_id, taskId: t.task_id }}
-                  className="link"
-                  title={`Show ${t.task_id} in its run`}
-                >
-                  <code>{t.run_id}</code>
-                </RouteLink>
-              </td>
-              <td className="nowrap">
-                <RelativeTime at={t.ready_since} />
-              </td>
-              <td className="nowrap">
-                {t.deadline ? <RelativeTime at={t.deadline} /> : <span className="muted">none</span>}
-              </td>
-              <td>
-                <span className="pill">{t.priority}</span>
-              </td>
-              <td className="row-actions">
-                <button type="button" className="primary" onClick={() => take(t)}>
-                  Take it
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        label="Tasks to take"
+        className="ready-tasks"
+        columns={columns}
+        rows={rows}
+        rowKey={taskKey}
+        rowLabel={(t) => `Task ${t.task_id} to take`}
+      />
     </>
   );
 }
 
-/** A column the table can be ordered by: its header is a button, and says which order is on. */
-function SortHeader({
-  label,
-  by,
-  order,
-  onSort,
-}: {
-  label: string;
-  by: ReadyOrder;
-  order: ReadyOrder;
-  onSort(order: ReadyOrder): void;
-}) {
-  const on = order === by;
+/** What a task asks, and the skills it needs under it. */
+export function TaskAsks({ task }: { task: { description: string; required_skills: readonly string[] } }) {
   return (
-    <th scope="col" aria-sort={on ? 'ascending' : 'none'}>
-      <button
-        type="button"
-        className="link sort-header"
-        aria-pressed={on}
-        title={by === 'waiting' ? 'Longest waiting first' : 'Soonest due first; no deadline last'}
-        onClick={() => onSort(by)}
-      >
-        {label}
-        <span aria-hidden="true">{on ? ' ▲' : ''}</span>
-      </button>
-    </th>
+    <>
+      {task.description || <span className="muted">no description</span>}
+      {task.required_skills.length > 0 && (
+        <div className="muted small">needs {task.required_skills.join(', ')}</div>
+      )}
+    </>
   );
 }

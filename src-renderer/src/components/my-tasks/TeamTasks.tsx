@@ -1,9 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { PersonTask, TeamPerson } from '../../../../src-shared/contract/domains/work.ts';
 import { useBaton } from '../../store/index.ts';
+import { type Column, DataTable } from '../shared/DataTable.tsx';
 import { RelativeTime, useListClock } from '../shared/RelativeTime.tsx';
 import { taskKey } from '../shared/task-key.ts';
 import { GiveBackDialog, ReassignDialog } from './HandoffDialogs.tsx';
+import { TaskAsks } from './ReadyTasks.tsx';
 import type { TeamGroup } from './team-groups.ts';
 import { anyOf, groupTeam, personName, waitedText } from './team-groups.ts';
 
@@ -56,6 +58,16 @@ export function TeamTasks() {
   );
 }
 
+/** The columns of a person's tasks; each row draws itself (it opens its own dialogs). */
+const TEAM_COLUMNS: readonly Column<PersonTask>[] = [
+  { id: 'task', header: 'Task', width: 'team-col-task' },
+  { id: 'asks', header: 'What it asks', width: '' },
+  { id: 'plan', header: 'Plan', width: 'team-col-plan' },
+  { id: 'state', header: 'State', width: 'team-col-state' },
+  { id: 'waited', header: 'Waited', width: 'team-col-waited' },
+  { id: 'actions', header: 'Actions', hiddenHeader: true, width: 'team-col-actions' },
+];
+
 /** One person's tasks (or a few people's shared ones) as a table. */
 function GroupTable({ group }: { group: TeamGroup }) {
   const one = group.people.length === 1 ? group.people[0] : undefined;
@@ -80,33 +92,14 @@ function GroupTable({ group }: { group: TeamGroup }) {
             .join(', ')}
         </span>
       </h3>
-      <table className="tasks ready-tasks team-tasks" aria-label={title}>
-        <colgroup>
-          <col className="team-col-task" />
-          <col />
-          <col className="team-col-plan" />
-          <col className="team-col-state" />
-          <col className="team-col-waited" />
-          <col className="team-col-actions" />
-        </colgroup>
-        <thead>
-          <tr>
-            <th scope="col">Task</th>
-            <th scope="col">What it asks</th>
-            <th scope="col">Plan</th>
-            <th scope="col">State</th>
-            <th scope="col">Waited</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {group.tasks.map((t) => (
-            <TeamRow key={taskKey(t)} task={t} people={group.people} />
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        label={title}
+        className="ready-tasks team-tasks"
+        columns={TEAM_COLUMNS}
+        rows={group.tasks}
+        rowKey={taskKey}
+        row={(t) => <TeamRow task={t} people={group.people} />}
+      />
     </section>
   );
 }
@@ -130,10 +123,7 @@ function TeamRow({ task, people }: { task: PersonTask; people: readonly TeamPers
         <code>{task.task_id}</code>
       </th>
       <td className="ready-asks">
-        {task.description || <span className="muted">no description</span>}
-        {task.required_skills.length > 0 && (
-          <div className="muted small">needs {task.required_skills.join(', ')}</div>
-        )}
+        <TaskAsks task={task} />
       </td>
       <td>
         <button

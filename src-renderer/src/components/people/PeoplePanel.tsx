@@ -59,8 +59,9 @@ export function PeoplePanel() {
         columns={['Name', 'Role', 'Joined', 'Sign-in']}
         rows={people}
         empty="Nobody yet: make the owner account above."
+        rowKey={(p) => p.id}
         row={(p) => (
-          <tr key={p.id}>
+          <tr>
             <RowName name={p.name} detail={p.invited_by ? `invited by ${p.invited_by}` : 'owner'} />
             <td className="small">
               {admin && p.role !== 'owner' && p.id !== me.person?.id ? (

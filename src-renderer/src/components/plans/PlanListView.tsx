@@ -4,8 +4,10 @@ import { lastRuns } from '../../store/all-runs.ts';
 import { useBaton } from '../../store/index.ts';
 import { whenWithZone } from '../reach/field-errors.ts';
 import { useReachList } from '../reach/reach-parts.tsx';
+import { type Column, DataTable } from '../shared/DataTable.tsx';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { RouteLink } from '../shared/RouteLink.tsx';
+import { ScreenHead } from '../shared/ScreenHead.tsx';
 import { NewPlanButton } from './NewPlanDialog.tsx';
 import { PlanRowActions } from './PlanRowActions.tsx';
 import type { PlanRow } from './plan-list.ts';
@@ -48,13 +50,10 @@ export function PlanListView() {
   const visible = plans.filter((p) => filter.archived || p.archived_at === null).length;
   return (
     <div className="page plan-list-page">
-      <header className="plan-head">
-        <div>
-          <h1>All plans</h1>
-          <p className="muted small">
-            Every plan, its last and next run. Find one by name, id, tag or owner.
-          </p>
-        </div>
+      <ScreenHead
+        title="All plans"
+        about="Every plan, its last and next run. Find one by name, id, tag or owner."
+      >
         <div className="actions">
           <input
             type="search"
@@ -65,7 +64,7 @@ export function PlanListView() {
           />
           <NewPlanButton />
         </div>
-      </header>
+      </ScreenHead>
       <fieldset className="filters" aria-label="Plan filters">
         <label>
           Tag
@@ -122,67 +121,67 @@ function PlanTable({
   runCounts: ReadonlyMap<string, number>;
   onTag(tag: string): void;
 }) {
+  const columns: Column<PlanRow>[] = [
+    {
+      id: 'plan',
+      header: 'Plan',
+      rowHeader: true,
+      cell: (row) => (
+        <>
+          <RouteLink to={{ screen: 'plan', planId: row.plan.plan_id, tab: 'graph' }} className="link">
+            {row.plan.name}
+          </RouteLink>
+          {row.plan.archived_at !== null && <span className="pill status-skipped">archived</span>}
+          <div className="muted small">
+            <code>{row.plan.plan_id}</code> · v{row.plan.version} · {row.plan.task_count} task
+            {row.plan.task_count === 1 ? '' : 's'}
+          </div>
+        </>
+      ),
+    },
+    { id: 'tags', header: 'Tags', cell: (row) => <Tags tags={row.plan.tags} onTag={onTag} /> },
+    { id: 'owner', header: 'Owner', cell: (row) => row.plan.owner ?? <span className="muted">—</span> },
+    {
+      id: 'last-run',
+      header: 'Last run',
+      cellClass: 'nowrap',
+      cell: (row) =>
+        row.lastRun ? (
+          <RouteLink
+            to={{ screen: 'run', runId: row.lastRun.id, taskId: null }}
+            className="link"
+            aria-label={`Last run of ${row.plan.name}: ${row.lastRun.status}`}
+          >
+            <span className={`pill run-${row.lastRun.status}`}>{row.lastRun.status}</span>{' '}
+            <RelativeTime at={row.lastRun.created_at} />
+          </RouteLink>
+        ) : (
+          <span className="muted">never run</span>
+        ),
+    },
+    { id: 'next-run', header: 'Next run', cellClass: 'next-run', cell: (row) => <NextRun row={row} /> },
+    { id: 'schedule', header: 'Schedule', cellClass: 'schedule', cell: (row) => <ScheduleCell row={row} /> },
+    {
+      id: 'actions',
+      header: 'Actions',
+      hiddenHeader: true,
+      cellClass: 'row-actions',
+      cell: (row) => (
+        <div className="row-buttons">
+          <PlanRowActions plan={row.plan} runs={runCounts.get(row.plan.plan_id) ?? 0} />
+        </div>
+      ),
+    },
+  ];
   return (
-    <table className="tasks plan-table" aria-label="Plans">
-      <thead>
-        <tr>
-          <th scope="col">Plan</th>
-          <th scope="col">Tags</th>
-          <th scope="col">Owner</th>
-          <th scope="col">Last run</th>
-          <th scope="col">Next run</th>
-          <th scope="col">Schedule</th>
-          <th scope="col">
-            <span className="visually-hidden">Actions</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => (
-          <tr key={row.plan.plan_id} aria-label={`Plan ${row.plan.name}`}>
-            <th scope="row">
-              <RouteLink to={{ screen: 'plan', planId: row.plan.plan_id, tab: 'graph' }} className="link">
-                {row.plan.name}
-              </RouteLink>
-              {row.plan.archived_at !== null && <span className="pill status-skipped">archived</span>}
-              <div className="muted small">
-                <code>{row.plan.plan_id}</code> · v{row.plan.version} · {row.plan.task_count} task
-                {row.plan.task_count === 1 ? '' : 's'}
-              </div>
-            </th>
-            <td>
-              <Tags tags={row.plan.tags} onTag={onTag} />
-            </td>
-            <td>{row.plan.owner ?? <span className="muted">—</span>}</td>
-            <td className="nowrap">
-              {row.lastRun ? (
-                <RouteLink
-                  to={{ screen: 'run', runId: row.lastRun.id, taskId: null }}
-                  className="link"
-                  aria-label={`Last run of ${row.plan.name}: ${row.lastRun.status}`}
-                >
-                  <span className={`pill run-${row.lastRun.status}`}>{row.lastRun.status}</span>{' '}
-                  <RelativeTime at={row.lastRun.created_at} />
-                </RouteLink>
-              ) : (
-                <span className="muted">never run</span>
-              )}
-            </td>
-            <td className="next-run">
-              <NextRun row={row} />
-            </td>
-            <td className="schedule">
-              <ScheduleCell row={row} />
-            </td>
-            <td className="row-actions">
-              <div className="row-buttons">
-                <PlanRowActions plan={row.plan} runs={runCounts.get(row.plan.plan_id) ?? 0} />
-              </div>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      label="Plans"
+      className="plan-table"
+      columns={columns}
+      rows={rows}
+      rowKey={(row) => row.plan.plan_id}
+      rowLabel={(row) => `Plan ${row.plan.name}`}
+    />
   );
 }
 

@@ -7,8 +7,10 @@ import { contractIssues } from '../../api/errors.ts';
 import { spendWords } from '../../format/budget.ts';
 import { lastRuns } from '../../store/all-runs.ts';
 import { useBaton } from '../../store/index.ts';
+import { type Column, DataTable } from '../shared/DataTable.tsx';
 import { InputField } from '../shared/InputField.tsx';
 import { RouteLink } from '../shared/RouteLink.tsx';
+import { ScreenHead } from '../shared/ScreenHead.tsx';
 import type { ProjectDraft, ProjectErrors } from './project-form.ts';
 import {
   checkProject,
@@ -88,6 +90,36 @@ export function ProjectsView() {
     />
   );
   const editing = form.id !== '' && projects.some((p) => p.id === form.id) ? form.id : null;
+  const columns: Column<Project>[] = [
+    {
+      id: 'project',
+      header: 'Project',
+      rowHeader: true,
+      cell: (p) => (
+        <>
+          <button type="button" className="link" onClick={() => edit(p)} title={`Edit ${p.name}`}>
+            {p.name}
+          </button>
+          <div className="muted small">{p.id}</div>
+        </>
+      ),
+    },
+    { id: 'goal', header: 'Goal', cellClass: 'small', cell: (p) => p.goal || '—' },
+    { id: 'phase', header: 'Phase', cell: (p) => <span className="pill">{p.phase}</span> },
+    {
+      id: 'spent',
+      header: 'Spent',
+      cell: (p) => {
+        const s = spend[p.id];
+        return s ? (
+          <SpendCell project={p.id} spent={s.spent} unknown={s.unknown} budget={s.budget} />
+        ) : (
+          <span className="muted">…</span>
+        );
+      },
+    },
+    { id: 'plans', header: 'Plans and last runs', cell: (p) => <ProjectPlans project={p.id} /> },
+  ];
   const clear = () => {
     setForm(EMPTY_PROJECT);
     setErrors({});
@@ -95,15 +127,10 @@ export function ProjectsView() {
   };
   return (
     <div className="page">
-      <header className="plan-head">
-        <div>
-          <h1>Projects</h1>
-          <p className="muted small">
-            A plan with a project_id spends from its project's budget; tasks that would pass it wait for
-            approval.
-          </p>
-        </div>
-      </header>
+      <ScreenHead
+        title="Projects"
+        about="A plan with a project_id spends from its project's budget; tasks that would pass it wait for approval."
+      />
       <div className="settings-layout">
         <section aria-label="Project list" className="projects-list">
           {projects.length === 0 ? (
@@ -119,51 +146,14 @@ export function ProjectsView() {
               </ul>
             </div>
           ) : (
-            <table className="tasks projects-table" aria-label="Projects">
-              <thead>
-                <tr>
-                  <th scope="col">Project</th>
-                  <th scope="col">Goal</th>
-                  <th scope="col">Phase</th>
-                  <th scope="col">Spent</th>
-                  <th scope="col">Plans and last runs</th>
-                </tr>
-              </thead>
-              <tbody>
-                {projects.map((p) => {
-                  const s = spend[p.id];
-                  return (
-                    <tr key={p.id} aria-current={editing === p.id ? 'true' : undefined}>
-                      <th scope="row">
-                        <button
-                          type="button"
-                          className="link"
-                          onClick={() => edit(p)}
-                          title={`Edit ${p.name}`}
-                        >
-                          {p.name}
-                        </button>
-                        <div className="muted small">{p.id}</div>
-                      </th>
-                      <td className="small">{p.goal || '—'}</td>
-                      <td>
-                        <span className="pill">{p.phase}</span>
-                      </td>
-                      <td>
-                        {s ? (
-                          <SpendCell project={p.id} spent={s.spent} unknown={s.unknown} budget={s.budget} />
-                        ) : (
-                          <span className="muted">…</span>
-                        )}
-                      </td>
-                      <td>
-                        <ProjectPlans project={p.id} />
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <DataTable
+              label="Projects"
+              className="projects-table"
+              columns={columns}
+              rows={projects}
+              rowKey={(p) => p.id}
+              current={(p) => editing === p.id}
+            />
           )}
         </section>
         <form

@@ -42,8 +42,9 @@ export function PlanSchedules({ stored }: { stored: StoredPlan }) {
         columns={['Schedule', 'When', 'Inputs', 'Policies', 'Next fires']}
         rows={schedules}
         empty="No schedules for this plan yet. Add one below."
+        rowKey={(s) => s.id}
         row={(s) => (
-          <tr key={s.id} aria-label={`Schedule ${s.id}`}>
+          <tr aria-label={`Schedule ${s.id}`}>
             <th scope="row">
               <div>{s.id}</div>
               <span className={`pill ${s.enabled ? 'status-done' : 'status-ready'}`}>

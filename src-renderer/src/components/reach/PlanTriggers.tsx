@@ -52,8 +52,9 @@ export function PlanTriggers({ stored }: { stored: StoredPlan }) {
         columns={['Trigger', 'Inputs', 'Calls a minute', 'Created', 'Last error']}
         rows={triggers}
         empty="No triggers for this plan yet. Create one below."
+        rowKey={(t) => t.id}
         row={(t) => (
-          <tr key={t.id}>
+          <tr>
             <RowName name={t.id} detail={startedBy(t)} />
             <InputsCell inputs={t.inputs} />
             <td>{t.kind === 'http' ? t.rate_per_minute : '—'}</td>

@@ -46,8 +46,9 @@ export function DeliveriesLog() {
         columns={['When', 'Webhook', 'Event', 'Status', 'Attempts', 'Response']}
         rows={rows}
         empty="No deliveries yet. One is logged each time an event a webhook listens to happens."
+        rowKey={(d) => d.id}
         row={(d) => (
-          <tr key={d.id} aria-label={`Delivery ${d.id}`}>
+          <tr aria-label={`Delivery ${d.id}`}>
             <td className="small">{whenIn(d.last_attempt_at ?? d.created_at)}</td>
             <td>{d.webhook_id}</td>
             <td>

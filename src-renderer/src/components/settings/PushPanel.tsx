@@ -107,8 +107,9 @@ export function PushPanel() {
           columns={['Browser', 'Added', 'Last sent']}
           rows={mine}
           empty="No browser of yours takes push notifications yet."
+          rowKey={(s) => s.id}
           row={(s) => (
-            <tr key={s.id}>
+            <tr>
               <RowName name={s.label} detail={s.service} />
               <td className="small">{whenIn(s.created_at)}</td>
               <td className="small">

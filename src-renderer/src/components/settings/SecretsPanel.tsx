@@ -61,8 +61,9 @@ export function SecretsPanel() {
             No secrets yet. Set one below, or start Baton with <code>BATON_SECRET_&lt;NAME&gt;</code> set.
           </>
         }
+        rowKey={(s) => s.name}
         row={(s) => (
-          <tr key={s.name}>
+          <tr>
             <th scope="row">
               <code>{s.name}</code>
             </th>

@@ -2,6 +2,7 @@ import type { SettingsTab } from '../../routes/routes.ts';
 import { useBaton } from '../../store/index.ts';
 import { PeoplePanel } from '../people/PeoplePanel.tsx';
 import { ErrorBoundary } from '../shared/ErrorBoundary.tsx';
+import { ScreenHead } from '../shared/ScreenHead.tsx';
 import { Tabs } from '../shared/Tabs.tsx';
 import { NotificationsPanel } from './NotificationsPanel.tsx';
 import { SecretsPanel } from './SecretsPanel.tsx';
@@ -28,15 +29,10 @@ export function SettingsView() {
   const setTab = useBaton((s) => s.setSettingsTab);
   return (
     <div className="page settings-page">
-      <header className="plan-head">
-        <div>
-          <h1>Settings</h1>
-          <p className="muted small">
-            How Baton tells people and other programs what happens, the secrets agents and webhooks use, and
-            which remote workers may run its tasks. Schedules and triggers are on each plan’s page.
-          </p>
-        </div>
-      </header>
+      <ScreenHead
+        title="Settings"
+        about="How Baton tells people and other programs what happens, the secrets agents and webhooks use, and which remote workers may run its tasks. Schedules and triggers are on each plan’s page."
+      />
       <Tabs
         label="Settings"
         className="plan-tabs"

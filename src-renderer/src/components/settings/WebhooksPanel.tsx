@@ -39,8 +39,9 @@ export function WebhooksPanel() {
         columns={['Webhook', 'Events', 'Runs of', 'Secret', 'Format']}
         rows={hooks}
         empty="No webhooks yet. Add one below."
+        rowKey={(w) => w.id}
         row={(w) => (
-          <tr key={w.id}>
+          <tr>
             <RowName name={w.id} detail={w.url} />
             <td className="small">{w.events.map((e) => EVENT_LABELS[e]).join(', ')}</td>
             <td className="small">{w.project_id ?? 'All projects'}</td>

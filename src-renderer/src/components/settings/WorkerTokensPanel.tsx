@@ -40,8 +40,9 @@ export function WorkerTokensPanel() {
         columns={['Name', 'Worker', 'Created', 'Last used']}
         rows={tokens}
         empty="No worker tokens yet. Create one below."
+        rowKey={(t) => t.id}
         row={(t) => (
-          <tr key={t.id}>
+          <tr>
             <RowName name={t.name} detail={t.id} />
             <td className="small">
               {t.worker_id ? (

@@ -1,16 +1,18 @@
 import type { ReactNode } from 'react';
 import { ConfirmButton } from './ConfirmButton.tsx';
+import { DataTable, headerColumns } from './DataTable.tsx';
 
 /**
  * A list as a labelled table (the reach and settings lists): "Loading…" until it is read, a
  * sentence when it is empty, else a head of `columns` and a last column, named only for
- * assistive technology, for each row's actions. `row` draws one row (its `<tr>`, with its key).
+ * assistive technology, for each row's actions: a {@link DataTable} whose `row` draws one row.
  */
 export function RowsTable<T>({
   label,
   className,
   columns,
   rows,
+  rowKey,
   empty,
   row,
 }: {
@@ -19,27 +21,20 @@ export function RowsTable<T>({
   className: string;
   columns: string[];
   rows: readonly T[] | null;
+  rowKey(item: T): string;
   empty: ReactNode;
   row(item: T): ReactNode;
 }) {
-  if (rows === null) return <p className="muted">Loading…</p>;
-  if (rows.length === 0) return <p className="empty muted">{empty}</p>;
   return (
-    <table className={`tasks ${className}`} aria-label={label}>
-      <thead>
-        <tr>
-          {columns.map((c) => (
-            <th key={c} scope="col">
-              {c}
-            </th>
-          ))}
-          <th scope="col">
-            <span className="visually-hidden">Actions</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>{rows.map(row)}</tbody>
-    </table>
+    <DataTable
+      label={label}
+      className={className}
+      columns={headerColumns<T>(columns, 'Actions')}
+      rows={rows}
+      rowKey={rowKey}
+      empty={<p className="empty muted">{empty}</p>}
+      row={row}
+    />
   );
 }
 

@@ -2,6 +2,7 @@ import type { BudgetStatus } from '../../../../src-shared/schemas/spend.ts';
 import { spendMeter, spendWords } from '../../format/budget.ts';
 import { spendText } from '../../format/cost.ts';
 import { useBaton } from '../../store/index.ts';
+import { DataTable, headerColumns } from '../shared/DataTable.tsx';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { RouteLink } from '../shared/RouteLink.tsx';
 
@@ -63,26 +64,22 @@ export function BudgetsPanel() {
               <strong>Over budget:</strong> {over.map(named).join(', ')}
             </p>
           )}
-          <table className="tasks budgets-table" aria-label="Budgets">
-            <thead>
-              <tr>
-                <th scope="col">Budget</th>
-                <th scope="col">Spent</th>
-                <th scope="col">State</th>
-                <th scope="col">Reached</th>
-              </tr>
-            </thead>
-            <tbody>
-              {budgets.map((b) => (
-                <BudgetRow key={`${b.scope}:${b.id}`} b={b} />
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            label="Budgets"
+            className="budgets-table"
+            columns={BUDGET_COLUMNS}
+            rows={budgets}
+            rowKey={(b) => `${b.scope}:${b.id}`}
+            row={(b) => <BudgetRow b={b} />}
+          />
         </>
       )}
     </section>
   );
 }
+
+/** The budgets' columns; each row draws itself. */
+const BUDGET_COLUMNS = headerColumns<BudgetStatus>(['Budget', 'Spent', 'State', 'Reached']);
 
 function BudgetRow({ b }: { b: BudgetStatus }) {
   const words = spendWords(b.spent, b.budget, b.unknown);

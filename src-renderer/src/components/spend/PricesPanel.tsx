@@ -3,6 +3,7 @@ import type { PriceRow } from '../../../../src-shared/schemas/spend.ts';
 import { contractIssues } from '../../api/errors.ts';
 import { dayText } from '../../spend/spend-query.ts';
 import { useBaton } from '../../store/index.ts';
+import { type Column, DataTable } from '../shared/DataTable.tsx';
 import { InputField } from '../shared/InputField.tsx';
 import type { PriceDraft, PriceErrors } from './price-form.ts';
 import { checkPrice, emptyPrice, PRICE_LABELS, priceDraftOf, priceErrorsOf } from './price-form.ts';
@@ -78,41 +79,14 @@ export function PricesPanel() {
           Baton’s own prices are the providers’ list prices of November 2025: check them against your
           provider’s.
         </p>
-        {prices === null ? (
-          <p className="muted">Loading…</p>
-        ) : (
-          <table className="tasks prices-table" aria-label="Prices">
-            <thead>
-              <tr>
-                <th scope="col">Model</th>
-                <th scope="col" className="num">
-                  Input
-                </th>
-                <th scope="col" className="num">
-                  Output
-                </th>
-                <th scope="col" className="num">
-                  Cached input
-                </th>
-                <th scope="col">From</th>
-                <th scope="col">Set by</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {prices.map((p) => (
-                <PriceLine
-                  key={`${p.model}@${p.effective_from}`}
-                  p={p}
-                  today={today}
-                  onEdit={() => change(priceDraftOf(p, today))}
-                />
-              ))}
-            </tbody>
-          </table>
-        )}
+        <DataTable
+          label="Prices"
+          className="prices-table"
+          columns={PRICE_COLUMNS}
+          rows={prices}
+          rowKey={(p) => `${p.model}@${p.effective_from}`}
+          row={(p) => <PriceLine p={p} today={today} onEdit={() => change(priceDraftOf(p, today))} />}
+        />
       </section>
       <form
         className="form-panel price-form"
@@ -184,6 +158,17 @@ export function PricesPanel() {
     </div>
   );
 }
+
+/** The prices' columns; each row draws itself. */
+const PRICE_COLUMNS: readonly Column<PriceRow>[] = [
+  { id: 'model', header: 'Model' },
+  { id: 'input', header: 'Input', headerClass: 'num' },
+  { id: 'output', header: 'Output', headerClass: 'num' },
+  { id: 'cached', header: 'Cached input', headerClass: 'num' },
+  { id: 'from', header: 'From' },
+  { id: 'set-by', header: 'Set by' },
+  { id: 'actions', header: 'Actions', hiddenHeader: true },
+];
 
 function PriceLine({ p, today, onEdit }: { p: PriceRow; today: string; onEdit(): void }) {
   const state = p.current ? 'in effect' : p.effective_from > today ? 'from then' : 'replaced';

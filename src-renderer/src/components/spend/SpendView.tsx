@@ -1,5 +1,6 @@
 import { useBaton } from '../../store/index.ts';
 import { ErrorBoundary } from '../shared/ErrorBoundary.tsx';
+import { ScreenHead } from '../shared/ScreenHead.tsx';
 import { Tabs } from '../shared/Tabs.tsx';
 import { PricesPanel } from './PricesPanel.tsx';
 import { SpendPanel } from './SpendPanel.tsx';
@@ -17,15 +18,10 @@ export function SpendView() {
   const setTab = useBaton((s) => s.setSpendTab);
   return (
     <div className="page spend-page">
-      <header className="plan-head">
-        <div>
-          <h1>Spend</h1>
-          <p className="muted small">
-            What agents’ model calls used and cost, from their usage steps, each call priced when it was made.
-            A cost Baton does not know is said as unknown, never as 0.
-          </p>
-        </div>
-      </header>
+      <ScreenHead
+        title="Spend"
+        about="What agents’ model calls used and cost, from their usage steps, each call priced when it was made. A cost Baton does not know is said as unknown, never as 0."
+      />
       <Tabs
         label="Spend"
         className="plan-tabs"

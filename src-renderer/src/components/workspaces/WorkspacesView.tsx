@@ -6,7 +6,9 @@ import { api } from '../../api/client.ts';
 import { useBaton } from '../../store/index.ts';
 import { SandboxBadge } from '../sandbox/SandboxBadge.tsx';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
+import { DataTable, headerColumns } from '../shared/DataTable.tsx';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
+import { ScreenHead } from '../shared/ScreenHead.tsx';
 import { remoteSummary } from './remote-form.ts';
 import { WorkspaceBranches } from './WorkspaceBranches.tsx';
 import { WorkspaceChecks } from './WorkspaceChecks.tsx';
@@ -35,20 +37,21 @@ export function WorkspacesView() {
   const none = loaded && workspaces.length === 0;
   return (
     <div className="page workspaces-page">
-      <header className="plan-head">
-        <div>
-          <h1>Workspaces</h1>
-          <p className="muted small">
+      <ScreenHead
+        title="Workspaces"
+        about={
+          <>
             Git repositories coding agents work in. Each attempt of a coding task gets its own worktree on
             branch <code>baton/&lt;run&gt;/&lt;task&gt;</code>, so your checkout is never touched.
-          </p>
-        </div>
+          </>
+        }
+      >
         {!none && !adding && (
           <button type="button" className="primary" onClick={() => setAdding(true)}>
             Add a workspace
           </button>
         )}
-      </header>
+      </ScreenHead>
       {(none || adding) && (
         <div className="workspace-adding">
           {none && (
@@ -64,34 +67,25 @@ export function WorkspacesView() {
         </div>
       )}
       <section aria-label="Workspace list">
-        {!loaded ? (
-          <p className="muted">Loading…</p>
-        ) : (
-          workspaces.length > 0 && (
-            <table className="tasks workspaces" aria-label="Workspaces">
-              <thead>
-                <tr>
-                  <th scope="col">Workspace</th>
-                  <th scope="col">Lands on</th>
-                  <th scope="col">Setup and checks</th>
-                  <th scope="col">Sandbox</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {workspaces.map((w) => (
-                  <WorkspaceRow key={w.id} w={w} />
-                ))}
-              </tbody>
-            </table>
-          )
-        )}
+        <DataTable
+          label="Workspaces"
+          className="workspaces"
+          columns={WORKSPACE_COLUMNS}
+          rows={loaded ? workspaces : null}
+          rowKey={(w) => w.id}
+          empty={null}
+          row={(w) => <WorkspaceRow w={w} />}
+        />
       </section>
     </div>
   );
 }
+
+/** The workspaces' columns; each row draws itself, with its parts' editors under it. */
+const WORKSPACE_COLUMNS = headerColumns<Workspace>(
+  ['Workspace', 'Lands on', 'Setup and checks', 'Sandbox'],
+  'Actions',
+);
 
 type Editing = 'setup' | 'checks' | 'remote' | 'sandbox';
 

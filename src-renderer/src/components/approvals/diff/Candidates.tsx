@@ -5,6 +5,7 @@ import { formatDuration } from '../../../format/duration.ts';
 import { counted } from '../../../format/plural.ts';
 import { useBaton } from '../../../store/index.ts';
 import { ConfirmButton } from '../../shared/ConfirmButton.tsx';
+import { type Column, DataTable } from '../../shared/DataTable.tsx';
 
 const ENDED: Record<BestOfCandidate['status'], string> = {
   passed: 'checks passed',
@@ -23,6 +24,66 @@ export function Candidates({ approvalId, best }: { approvalId: string; best: Bes
   const pick = useBaton((s) => s.pickCandidate);
   const [busy, setBusy] = useState<number | null>(null);
   const byRank = [...best.candidates].sort((a, b) => a.rank - b.rank);
+  const isCurrent = (c: BestOfCandidate) => c.candidate === best.winner;
+  const columns: Column<BestOfCandidate>[] = [
+    {
+      id: 'candidate',
+      header: 'Candidate',
+      rowHeader: true,
+      cell: (c) => (
+        <>
+          #{c.candidate} <span className="muted">{c.agent_id}</span>
+          {isCurrent(c) && <span className="best-of-badge">under review</span>}
+        </>
+      ),
+    },
+    {
+      id: 'checks',
+      header: 'Checks',
+      cell: (c) => (
+        <>
+          <span className={`best-of-${c.status}`}>{c.checks_line || ENDED[c.status]}</span>
+          {c.checks_line && <span className="muted small"> {ENDED[c.status]}</span>}
+        </>
+      ),
+    },
+    {
+      id: 'diff',
+      header: 'Diff',
+      cell: (c) =>
+        c.commit === null ? (
+          '—'
+        ) : (
+          <>
+            {counted(c.files, 'file')}, <span className="review-add">+{c.additions}</span>{' '}
+            <span className="review-del">−{c.deletions}</span>
+          </>
+        ),
+    },
+    { id: 'fix-rounds', header: 'Fix rounds', cell: (c) => c.fix_rounds ?? 0 },
+    { id: 'cost', header: 'Cost', cell: (c) => spendText(c.cost_usd, false, '$') },
+    { id: 'time', header: 'Time', cell: (c) => formatDuration(c.duration_ms) },
+    { id: 'rank', header: 'Rank', cell: (c) => c.rank },
+    { id: 'why', header: 'Why', cellClass: 'small', cell: (c) => c.reason },
+    {
+      id: 'pick',
+      header: 'Pick',
+      hiddenHeader: true,
+      cell: (c) =>
+        !isCurrent(c) &&
+        c.commit !== null && (
+          <PickButton
+            c={c}
+            busy={busy}
+            onPick={async () => {
+              setBusy(c.candidate);
+              await pick(approvalId, c.candidate);
+              setBusy(null);
+            }}
+          />
+        ),
+    },
+  ];
   return (
     <section className="best-of" aria-label="Candidates">
       <p className="small">
@@ -36,73 +97,16 @@ export function Candidates({ approvalId, best }: { approvalId: string; best: Bes
         </p>
       )}
       <div className="best-of-scroll">
-        <table className="tasks best-of-table" aria-label="Candidates">
-          <thead>
-            <tr>
-              <th scope="col">Candidate</th>
-              <th scope="col">Checks</th>
-              <th scope="col">Diff</th>
-              <th scope="col">Fix rounds</th>
-              <th scope="col">Cost</th>
-              <th scope="col">Time</th>
-              <th scope="col">Rank</th>
-              <th scope="col">Why</th>
-              <th scope="col">
-                <span className="visually-hidden">Pick</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {byRank.map((c) => {
-              const current = c.candidate === best.winner;
-              return (
-                <tr
-                  key={c.candidate}
-                  aria-label={`Candidate #${c.candidate}`}
-                  aria-current={current ? 'true' : undefined}
-                  className={current ? 'best-of-current' : undefined}
-                >
-                  <th scope="row">
-                    #{c.candidate} <span className="muted">{c.agent_id}</span>
-                    {current && <span className="best-of-badge">under review</span>}
-                  </th>
-                  <td>
-                    <span className={`best-of-${c.status}`}>{c.checks_line || ENDED[c.status]}</span>
-                    {c.checks_line && <span className="muted small"> {ENDED[c.status]}</span>}
-                  </td>
-                  <td>
-                    {c.commit === null ? (
-                      '—'
-                    ) : (
-                      <>
-                        {counted(c.files, 'file')}, <span className="review-add">+{c.additions}</span>{' '}
-                        <span className="review-del">−{c.deletions}</span>
-                      </>
-                    )}
-                  </td>
-                  <td>{c.fix_rounds ?? 0}</td>
-                  <td>{spendText(c.cost_usd, false, '$')}</td>
-                  <td>{formatDuration(c.duration_ms)}</td>
-                  <td>{c.rank}</td>
-                  <td className="small">{c.reason}</td>
-                  <td>
-                    {!current && c.commit !== null && (
-                      <PickButton
-                        c={c}
-                        busy={busy}
-                        onPick={async () => {
-                          setBusy(c.candidate);
-                          await pick(approvalId, c.candidate);
-                          setBusy(null);
-                        }}
-                      />
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <DataTable
+          label="Candidates"
+          className="best-of-table"
+          columns={columns}
+          rows={byRank}
+          rowKey={(c) => String(c.candidate)}
+          rowLabel={(c) => `Candidate #${c.candidate}`}
+          current={isCurrent}
+          rowClass={(c) => (isCurrent(c) ? 'best-of-current' : undefined)}
+        />
       </div>
     </section>
   );
