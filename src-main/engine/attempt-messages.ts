@@ -43,6 +43,7 @@ export class AttemptMessages {
 
   /** The attempt ended: whatever it left listening is forgotten. */
   ended(runId: string, taskId: string, attempt: number): void {
+    if (this.receivers.size === 0) return;
     const key = keyOf(runId, taskId);
     if (this.receivers.get(key)?.attempt === attempt) this.receivers.delete(key);
   }

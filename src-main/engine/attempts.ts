@@ -192,8 +192,11 @@ export class Attempts {
           if (coding)
             ctx.askMergeConflict = (req, sig) => asks.ask(at, { kind: 'merge_conflict', ...req }, sig);
         }
-        const messages = this.rt.messages;
-        ctx.listen = (receive, how) => messages.listen(at.run_id, at.task_id, at.attempt, receive, how);
+        // Only a coding attempt can be told something while it runs (runs.say): no closure for the rest.
+        if (coding) {
+          const messages = this.rt.messages;
+          ctx.listen = (receive, how) => messages.listen(at.run_id, at.task_id, at.attempt, receive, how);
+        }
         const rule = budgetRule(this.rt, this.budget, run, task, this.agents.traitsOf(agent), flight);
         if (rule) ctx.budgetPassed = rule;
         const memory = memoryFor(this.rt.store, spec);
