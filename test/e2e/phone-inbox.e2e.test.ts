@@ -159,9 +159,18 @@ describe.skipIf(skipE2e)('the inbox on a phone, opened from a notification’s l
     await page.getByLabel('Password').fill('mia-long-password');
     await page.getByRole('button', { name: 'Sign in with a password' }).click();
     await page.waitForURL(new RegExp(`/approvals/${review.id}$`));
-    const card = page.getByRole('listitem', { name: 'Approval for health' });
-    await card.waitFor();
-    await card.getByRole('region', { name: /Diff of/ }).waitFor();
+    const row = page.getByRole('listitem', { name: 'Approval for health' });
+    const card = page.getByRole('region', { name: 'Approval for health' });
+    const diff = card.getByRole('region', { name: /Diff of/ });
+    await diff.waitFor();
+    // Landed on it, not below the list: its diff in view, above the answers that stay at the bottom.
+    const comment = card.getByLabel('Review comment on health');
+    await expect
+      .poll(async () => {
+        const [d, c] = [(await diff.boundingBox())!, (await comment.boundingBox())!];
+        return d.y >= 0 && d.y + d.height <= c.y;
+      })
+      .toBe(true);
     await shoot(page, 'inbox-390');
     // Thumb-sized answers, and only the unified diff: no room for two sides.
     for (const name of ['Request changes', 'Approve', 'Reject']) {
@@ -179,6 +188,7 @@ describe.skipIf(skipE2e)('the inbox on a phone, opened from a notification’s l
     await card.getByRole('button', { name: 'Approve', exact: true }).scrollIntoViewIfNeeded();
     await shoot(page, 'answer-390');
     await card.getByRole('button', { name: 'Request changes', exact: true }).click();
+    await row.waitFor({ state: 'detached' });
     await card.waitFor({ state: 'detached' });
     // Gone at the desk too, as she decided: the same record, every view.
     await deskCard.waitFor({ state: 'detached' });

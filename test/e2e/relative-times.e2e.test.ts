@@ -60,10 +60,16 @@ describe.skipIf(skipE2e)('relative times in lists', () => {
 
   it('the approvals inbox says when it was asked, and the words move on as time passes', async () => {
     await nav(/^Approvals/).click();
-    const asked = page.getByRole('region', { name: 'Pending approvals' }).locator('time').first();
+    // The list's row says it in a word; the approval's detail beside it says what happened then.
+    const inbox = page.getByRole('region', { name: 'Pending approvals' });
+    const row = inbox.getByRole('listitem', { name: 'Approval for deploy' }).locator('time');
+    const asked = inbox.getByRole('region', { name: 'Approval for deploy' }).locator('time');
+    await expect.poll(() => row.textContent()).toBe('just now');
     await expect.poll(() => asked.textContent()).toBe('asked just now');
+    expect(await asked.getAttribute('title')).toBe(await row.getAttribute('title'));
     await page.clock.fastForward('06:10');
     await expect.poll(() => asked.textContent()).toBe('asked 6 min ago');
+    await expect.poll(() => row.textContent()).toBe('6 min ago');
     await page.screenshot({ path: join(shots, 'relative-times-approvals.png') });
     // The Runs table moved on with it, without a reload.
     await nav('Runs').click();

@@ -20,12 +20,15 @@ export function ApprovalRow({
   approval: a,
   current,
   onCurrent,
+  onPress,
   selection,
   aligned = false,
 }: {
   approval: ApprovalView;
   current: boolean;
   onCurrent(id: string): void;
+  /** Pressed (clicked, tapped), as j/k's focus is not: a narrow inbox then shows its detail. */
+  onPress?(id: string): void;
   selection?: RowSelection | undefined;
   /** Other rows have a checkbox: this one keeps its room, so the rows line up. */
   aligned?: boolean;
@@ -62,7 +65,15 @@ export function ApprovalRow({
       ) : (
         aligned && <span className="bulk-pick-space" aria-hidden="true" />
       )}
-      <button type="button" className="row-main" onClick={() => onCurrent(a.id)} data-inbox="row">
+      <button
+        type="button"
+        className="row-main"
+        onClick={() => {
+          onCurrent(a.id);
+          onPress?.(a.id);
+        }}
+        data-inbox="row"
+      >
         <span className="row-head">
           <strong className="row-task">{a.task_id}</strong>
           <span className="row-when">

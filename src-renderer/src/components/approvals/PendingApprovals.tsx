@@ -11,6 +11,8 @@ import { ApprovalFilters } from './ApprovalFilters.tsx';
 import { ApprovalRow } from './ApprovalRow.tsx';
 import { BulkDecision, BulkOutcome } from './BulkDecision.tsx';
 import { KeysHint } from './KeysHint.tsx';
+import type { DetailToShow } from './use-detail-in-view.ts';
+import { useDetailInView } from './use-detail-in-view.ts';
 import { useInboxKeys } from './use-inbox-keys.ts';
 
 /** The orders of the queue, in words. */
@@ -48,8 +50,13 @@ export function PendingApprovals() {
   const detail = useRef<HTMLDivElement>(null);
   // The approval the keys act on: the one an address opened, then wherever j/k or a click put it.
   const [cursor, setCursor] = useState<{ id: string; index: number } | null>(null);
+  // Where the list stands above the detail (a phone), the approval opened or pressed is shown.
+  const [toShow, setToShow] = useState<DetailToShow | null>(null);
   useEffect(() => {
-    if (opened) setCursor(null);
+    if (opened) {
+      setCursor(null);
+      setToShow({ id: opened });
+    }
   }, [opened]);
   // An undone decision's approval is current again, its row focused (as it was when decided).
   const undone = useBaton((s) => s.undone);
@@ -73,6 +80,7 @@ export function PendingApprovals() {
     [eligible, picked],
   );
   useInboxKeys({ ids, current, setCurrent, list: focus.list, detail, picked: selected.size });
+  useDetailInView(detail, focus.list, toShow, current);
   const pick = (id: string, on: boolean) => {
     const next = new Set(selected);
     if (on) next.add(id);
@@ -156,6 +164,7 @@ export function PendingApprovals() {
                   approval={a}
                   current={a.id === current}
                   onCurrent={setCurrent}
+                  onPress={(id) => setToShow({ id })}
                   aligned={bulk}
                   selection={
                     bulk && APPROVAL_KINDS[a.kind].bulk
