@@ -103,5 +103,8 @@ describe('baton say', () => {
     const alone = await baton(['say', run, 't', 'anyone there?', '--data-dir', dir]);
     expect(alone.stderr).toContain('baton: task "t" is not running: it is done\n');
     expect(alone.code).toBe(1);
+    const unknown = await baton(['say', 'run-nope', 't', 'hello', '--data-dir', dir]);
+    expect(unknown.stderr).toContain('baton: run "run-nope" not found\n');
+    expect(unknown.code).toBe(1);
   }, 90_000);
 });

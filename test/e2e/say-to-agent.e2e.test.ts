@@ -37,7 +37,14 @@ describe.skipIf(skipE2e)('saying something to a running agent from the task pane
     writeFileSync(join(scripts, 'agent.mjs'), waitingAcpAgentScript);
     repo = makeRepo({ 'README.md': '# A sample workspace\n' });
     app = createApp({ dataDir, log: () => {} });
-    await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
+    // A check that runs until the test writes `checked`: the attempt stops listening once its
+    // agent's last turn ends, while the task still runs.
+    const waits = "const t = setInterval(() => require('fs').existsSync('checked') && clearInterval(t), 50)";
+    await call(app, 'workspaces.add', {
+      id: 'app',
+      path: repo.repo,
+      checks: [{ name: 'wait', command: [process.execPath, '-e', waits] }],
+    });
     await call(app, 'agents.import', { agents: [waitingAcpAgent(join(scripts, 'agent.mjs'))] });
     await call(app, 'plans.import', {
       plan: {
@@ -111,7 +118,7 @@ describe.skipIf(skipE2e)('saying something to a running agent from the task pane
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
-  it('the box goes once the task has ended', async () => {
+  it('a refusal shows under the box in the host’s words; the box goes once the task has ended', async () => {
     let tree = '';
     await eventually(async () => {
       const sessions = await call<{ task_id: string; dir: string }[]>(app, 'runs.sessions', {
@@ -121,6 +128,32 @@ describe.skipIf(skipE2e)('saying something to a running agent from the task pane
       return tree !== '' && existsSync(join(tree, 'prompts.log'));
     });
     writeFileSync(join(tree, 'go'), '');
+    // Its turns over, the attempt runs its check: still in progress, it takes no messages.
+    await eventually(
+      async () => (await call(app, 'runs.listening', { run_id: runId, task_id: 'readme' })) === null,
+      30_000,
+      'the agent done listening',
+    );
+    await box().fill('One more thing.');
+    await box().press('Enter');
+    const refusal = page.getByRole('alert').filter({ hasText: 'takes no messages now' });
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(
+      /^task "readme" is running, but agent "fake" \(kind coding\) takes no messages now/,
+    );
+    // Asked again, the box keeps the words and says the agent takes none now.
+    expect(await box().inputValue()).toBe('One more thing.');
+    const form = page.getByRole('form', { name: "Say to readme's agent" });
+    await form.getByText('Its agent takes no messages now.').waitFor();
+    expect(await form.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
+    await page.setViewportSize({ width: 1024, height: 1000 });
+    await refusal.scrollIntoViewIfNeeded();
+    for (const scheme of ['light', 'dark'] as const) {
+      await expectReadableIn(page, scheme, {}, async () => {});
+      await page.screenshot({ path: join(shots, `say-to-agent-refused-1024-${scheme}.png`) });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    writeFileSync(join(tree, 'checked'), '');
     await app.engine.whenSettled(runId);
     const task = (await call<RunDetail>(app, 'runs.get', { run_id: runId })).tasks[0]!;
     expect(task.status, task.error ?? '').toBe('done');

@@ -17,7 +17,7 @@ const ANSWER_SHOWN_MS = 6_000;
  * Shift+Enter is a new line. The message shows in the steps with the person's name.
  */
 export function SayToAgent({ task }: { task: TaskRun }) {
-  const how = useListening(task);
+  const [how, askAgain] = useListening(task);
   const requireIdentity = useBaton((s) => s.requireIdentity);
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
@@ -28,10 +28,13 @@ export function SayToAgent({ task }: { task: TaskRun }) {
     const t = setTimeout(() => setAnswer(null), ANSWER_SHOWN_MS);
     return () => clearTimeout(t);
   }, [answer]);
-  if (!how) return null;
+  // A refusal stays with the words typed until the task moves on, saying why.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new status or attempt starts afresh
+  useEffect(() => setError(null), [task.status, task.attempt]);
+  if (!how && error === null) return null;
   const send = async () => {
     const words = text.trim();
-    if (!words || sending) return;
+    if (!words || sending || !how) return;
     const me = await requireIdentity(`Saying something to ${task.task_id}`);
     if (!me) return;
     setSending(true);
@@ -43,6 +46,7 @@ export function SayToAgent({ task }: { task: TaskRun }) {
     } catch (err) {
       setAnswer(null);
       setError(errorText(err));
+      askAgain();
     } finally {
       setSending(false);
     }
@@ -74,12 +78,14 @@ export function SayToAgent({ task }: { task: TaskRun }) {
           onChange={(e) => setText(e.target.value)}
           onKeyDown={onKey}
         />
-        <button type="submit" disabled={sending || text.trim() === ''}>
+        <button type="submit" disabled={!how || sending || text.trim() === ''}>
           Send
         </button>
       </div>
       <p className="muted small say-note" id={`${id}-how`}>
-        {how.says}. Enter sends, Shift+Enter starts a new line.
+        {how
+          ? `${how.says}. Enter sends, Shift+Enter starts a new line.`
+          : 'Its agent takes no messages now.'}
       </p>
       <p className="small say-note say-answer" role="status" hidden={answer === null}>
         {answer}
@@ -93,8 +99,12 @@ export function SayToAgent({ task }: { task: TaskRun }) {
   );
 }
 
-/** `runs.listening` for the task's attempt now; null while it takes no messages or has not answered. */
-function useListening(task: TaskRun): MessageHow | null {
+/**
+ * `runs.listening` for the task's attempt now (null while it takes no messages or has not
+ * answered), and a way to ask again (after a refusal).
+ */
+function useListening(task: TaskRun): [MessageHow | null, () => void] {
+  const [again, setAgain] = useState(0);
   const [how, setHow] = useState<MessageHow | null>(null);
   // A coding attempt listens once its agent started, after its worktree is ready: its first step says so.
   const started = useBaton(
@@ -113,6 +123,6 @@ function useListening(task: TaskRun): MessageHow | null {
       (h) => ask === asked.current && setHow(h),
       () => ask === asked.current && setHow(null),
     );
-  }, [run_id, task_id, status, attempt, started]);
-  return how;
+  }, [run_id, task_id, status, attempt, started, again]);
+  return [how, () => setAgain((n) => n + 1)];
 }
