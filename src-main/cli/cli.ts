@@ -31,6 +31,7 @@ const commands = {
   reach: () => import('./commands/reach.ts'),
   run: () => import('./commands/run.ts'),
   runs: () => import('./commands/runs.ts'),
+  say: () => import('./commands/say.ts'),
   secrets: () => import('./commands/secrets.ts'),
   spend: () => import('./commands/spend.ts'),
   serve: () => import('./commands/serve.ts'),
@@ -187,6 +188,19 @@ async function main(argv: string[]): Promise<number> {
           title: values.title,
           draft: values.draft,
           actor: values.as ?? process.env.USER ?? 'cli',
+          json: values.json,
+        });
+      }
+      case 'say': {
+        const [runId, taskId, ...words] = rest;
+        const text = words.join(' ').trim();
+        if (!runId || !taskId || !text)
+          throw new CliError('usage: baton say <run> <task> "text" [--as NAME] [--json]');
+        return await (await commands.say()).sayCommand(await client('change'), {
+          runId,
+          taskId,
+          text,
+          actor: cliActor,
           json: values.json,
         });
       }

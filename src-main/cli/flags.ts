@@ -56,6 +56,11 @@ Usage:
                                                  land a run's work as its plan says, or now as asked:
                                                  pushed, or proposed as a pull request (--draft: readied
                                                  once its checks pass); --task: one done task's branch
+  baton say <run> <task> "text" [--as NAME] [--json]
+                                                 say something to a task's running coding agent: into
+                                                 Claude Code's turn now, an ACP agent's next turn; recorded
+                                                 with your name (--as, else $USER); exit 1 when the task
+                                                 is not running or its agent takes no messages now
   baton spend [--by day|plan|run|agent|model|cli] [--since DAY|30d] [--until DAY] [--plan P] [--project P]
               [--run R] [--agent A] [--model M] [--cli C] [--csv | --json]
                                                  what model calls used (input, output, cached tokens) and

@@ -72,6 +72,11 @@ export const api = {
   listRuns: (plan_id?: string) => c().invoke('runs.list', plan_id ? { plan_id } : {}),
   getRun: (run_id: string) => c().invoke('runs.get', { run_id }),
   cancelRun: (run_id: string, actor: string) => c().invoke('runs.cancel', { run_id, actor }),
+  /** How a task's running agent takes a person's message now, or null when it takes none (`runs.listening`). */
+  listening: (run_id: string, task_id: string) => c().invoke('runs.listening', { run_id, task_id }),
+  /** A person's words to a task's running agent, recorded as a step with their name (`runs.say`). */
+  say: (run_id: string, task_id: string, text: string, actor: string) =>
+    c().invoke('runs.say', { run_id, task_id, text, actor }),
   listAgents: () => c().invoke('agents.list', {}),
   listProjects: () => c().invoke('projects.list', {}),
   saveProject: (p: { id: string; name: string; goal?: string; phase?: string; budget?: number | null }) =>

@@ -1,12 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredStep } from '../../../../../src-shared/schemas/step.ts';
 import type { CodingOutput } from '../../../../../src-shared/schemas/workspace.ts';
+import { waitingAcpAgent, waitingAcpAgentScript } from '../../../../../test/kit/acp-waiting-agent.ts';
 import { call, eventually, setup } from '../../../../../test/kit/engine-kit.ts';
 import type { BatonApp } from '../../../../app/create-app.ts';
 import { createApp } from '../../../../app/create-app.ts';
@@ -30,55 +29,20 @@ const temp = (prefix: string) => {
   return d;
 };
 
-const sdk = pathToFileURL(createRequire(import.meta.url).resolve('@agentclientprotocol/sdk')).href;
-const agentScript = `
-import { existsSync, appendFileSync } from 'node:fs';
-import { Readable, Writable } from 'node:stream';
-import { agent, ndJsonStream } from ${JSON.stringify(sdk)};
-let cwd = '';
-let turns = 0;
-agent()
-  .onRequest('initialize', () => ({ protocolVersion: 1, agentCapabilities: { loadSession: false } }))
-  .onRequest('session/new', ({ params }) => { cwd = params.cwd; return { sessionId: 'said-1' }; })
-  .onRequest('session/prompt', async ({ params, client }) => {
-    turns++;
-    const text = params.prompt.map((p) => p.text).join('');
-    appendFileSync(cwd + '/prompts.log', '--- turn ' + turns + '\\n' + text + '\\n');
-    if (turns === 1) while (!existsSync(cwd + '/go')) await new Promise((r) => setTimeout(r, 50));
-    await client.notify('session/update', { sessionId: params.sessionId, update: { sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'turn ' + turns + ' done' } } });
-    return { stopReason: 'end_turn' };
-  })
-  .connect(ndJsonStream(Writable.toWeb(process.stdout), Readable.toWeb(process.stdin)));
-`;
-
 describe('a person talks to an ACP agent mid-task', () => {
   it('is queued for the next turn: the agent gets it as its next session/prompt; a done task refuses', async () => {
     const repo = makeRepo();
     cleanups.push(repo.cleanup);
     const script = join(temp('baton-said-acp-'), 'agent.mjs');
-    writeFileSync(script, agentScript);
+    writeFileSync(script, waitingAcpAgentScript);
     app = createApp({ dataDir: temp('baton-said-'), log: () => {} });
     const a = app;
     await call(a, 'workspaces.add', { id: 'app', path: repo.repo });
-    const run = await setup(
-      a,
-      [
-        {
-          id: 'fake',
-          kind: 'coding',
-          cli: 'acp',
-          protocol: 'acp',
-          executable: process.execPath,
-          args: [script],
-          skills: ['code'],
-        },
-      ],
-      {
-        plan_id: 'p',
-        workspace: 'app',
-        tasks: [{ task_id: 't', description: 'Wait, then go on.', required_skills: ['code'] }],
-      },
-    );
+    const run = await setup(a, [waitingAcpAgent(script)], {
+      plan_id: 'p',
+      workspace: 'app',
+      tasks: [{ task_id: 't', description: 'Wait, then go on.', required_skills: ['code'] }],
+    });
     let listening: unknown = null;
     await eventually(async () => {
       listening = await call(a, 'runs.listening', { run_id: run, task_id: 't' });

@@ -60,8 +60,20 @@ function StepContent({ step }: { step: Step }) {
       return (
         <div>
           <span className={`step-kind role-${step.role}`}>
-            {step.role === 'assistant' ? 'Agent' : step.role === 'user' ? 'Prompt' : 'System'}
+            {step.by !== undefined
+              ? 'Message'
+              : step.role === 'assistant'
+                ? 'Agent'
+                : step.role === 'user'
+                  ? 'Prompt'
+                  : 'System'}
           </span>
+          {/* A person's words to the running agent (runs.say), with their name. */}
+          {step.by !== undefined && (
+            <span className="small step-by">
+              from <strong>{step.by}</strong>
+            </span>
+          )}
           <Folded text={step.text} />
         </div>
       );

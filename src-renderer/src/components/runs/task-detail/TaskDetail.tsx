@@ -19,6 +19,7 @@ import { TaskLog } from '../TaskLog.tsx';
 import { nextAttemptText } from '../task-attempts.ts';
 import { AttemptNotices } from './AttemptNotices.tsx';
 import { OutputView } from './OutputView.tsx';
+import { SayToAgent } from './SayToAgent.tsx';
 import { StepTrace } from './StepTrace.tsx';
 import { TaskActions } from './TaskActions.tsx';
 import { TaskArtifacts } from './TaskArtifacts.tsx';
@@ -138,6 +139,7 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
       <AttemptNotices lines={detail?.logs} />
       <TaskLanding run={run} task={task} />
       <TaskActions task={task} run={run} />
+      {stepper && <SayToAgent task={task} />}
       <Tabs
         label={`Sections of ${task.task_id}`}
         items={sections}

@@ -1,0 +1,41 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+
+const sdk = pathToFileURL(createRequire(import.meta.url).resolve('@agentclientprotocol/sdk')).href;
+
+/**
+ * An ACP agent (the SDK's agent side) for a person's messages (`runs.say`): its first turn waits
+ * for a file `go` in its worktree, so the task stays running while the test talks to it; every
+ * prompt it was sent is appended to prompts.log there, and each turn ends saying `turn N done`.
+ * Written to a .mjs file and run with node (`executable: process.execPath, args: [file]`).
+ */
+export const waitingAcpAgentScript = `
+import { existsSync, appendFileSync } from 'node:fs';
+import { Readable, Writable } from 'node:stream';
+import { agent, ndJsonStream } from ${JSON.stringify(sdk)};
+let cwd = '';
+let turns = 0;
+agent()
+  .onRequest('initialize', () => ({ protocolVersion: 1, agentCapabilities: { loadSession: false } }))
+  .onRequest('session/new', ({ params }) => { cwd = params.cwd; return { sessionId: 'said-1' }; })
+  .onRequest('session/prompt', async ({ params, client }) => {
+    turns++;
+    const text = params.prompt.map((p) => p.text).join('');
+    appendFileSync(cwd + '/prompts.log', '--- turn ' + turns + '\\n' + text + '\\n');
+    if (turns === 1) while (!existsSync(cwd + '/go')) await new Promise((r) => setTimeout(r, 50));
+    await client.notify('session/update', { sessionId: params.sessionId, update: { sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'turn ' + turns + ' done' } } });
+    return { stopReason: 'end_turn' };
+  })
+  .connect(ndJsonStream(Writable.toWeb(process.stdout), Readable.toWeb(process.stdin)));
+`;
+
+/** The coding agent that runs it (agents.import's shape), skilled in `code`. */
+export const waitingAcpAgent = (script: string) => ({
+  id: 'fake',
+  kind: 'coding' as const,
+  cli: 'acp' as const,
+  protocol: 'acp' as const,
+  executable: process.execPath,
+  args: [script],
+  skills: ['code'],
+});
