@@ -12,7 +12,7 @@ import type { Runtime } from './runtime.ts';
  * behind its metering endpoint): before each model turn it asks whether the plan's or its
  * project's budget is used up — what the budget's runs were charged, plus what their attempts
  * running now have spent (this one's `spent` as it says, the others' usage steps stored so far),
- * reaches the budget, or whether its agent has spent its daily cap (`DailyCaps`: the day's usage
+ * reaches the budget, or whether its agent or its plan has spent its daily cap (`DailyCaps`: the day's usage
  * steps, this attempt's included as they are stored). The first reason given is kept on the attempt's flight: when the attempt
  * then ends in failure, its task waits for a person's approval of kind `budget`
  * (`TaskFlow.complete`), as a task that would pass the budget does before it starts.
@@ -34,12 +34,12 @@ export function budgetRule(
   const projectId = run.plan.project_id;
   const projectBudget = projectId ? rt.store.projects.get(projectId)?.budget : null;
   const budgeted = (run.plan.budget ?? null) !== null || (projectBudget ?? null) !== null;
-  const capped = agent.daily_cap !== undefined;
+  const capped = agent.daily_cap !== undefined || run.plan.daily_cap !== undefined;
   if (!budgeted && !capped) return null;
   return (spent) => {
     const why =
       (budgeted ? budget.usedUp(run, running(rt, run, task.task_id, spent)) : null) ??
-      (capped ? daily.spentWhy(agent) : null);
+      (capped ? (daily.spentWhy(agent) ?? daily.planSpentWhy(run.plan)) : null);
     if (why !== null) flight.budgetStop ??= why;
     return why;
   };

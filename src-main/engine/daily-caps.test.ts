@@ -159,6 +159,27 @@ describe('a daily cap', () => {
     await eventually(() => third.started.includes('b#1'));
   });
 
+  it("a plan's daily cap holds all its runs' tasks until the day turns", async () => {
+    const exec = controlledExecutor();
+    open(exec);
+    await call(app!, 'agents.import', { agents: [{ ...llm('bot'), max_concurrency: 4 }] });
+    await call(app!, 'plans.import', { plan: { ...plan, daily_cap: { usd: 3 } } });
+    const { run, a } = await spendThenNext(exec, 3.5);
+    const why = 'plan p spent $3.50 of its $3.00 a day; resets at 00:00';
+    expect(a.ctx.budgetPassed?.(3.5)).toBe(why);
+    a.finish();
+    await eventually(async () => (await taskOf(run, 'b')).reason?.includes('a day') === true);
+    expect((await taskOf(run, 'b')).reason).toBe(`Waiting for quota until ${MIDNIGHT}: ${why}`);
+    // Another run of the plan: its first task waits too.
+    const other = (await call<{ run_id: string }>(app!, 'runs.start', { plan_id: 'p' })).run_id;
+    await eventually(async () => (await taskOf(other, 'a')).reason?.includes('a day') === true);
+    expect(exec.started).toEqual(['a#1']);
+    clock.at = NEXT_DAY;
+    await eventually(
+      () => exec.started.includes('b#1') && exec.started.filter((k) => k === 'a#1').length === 2,
+    );
+  });
+
   it('refuses bad values, naming the field', async () => {
     const exec = controlledExecutor();
     open(exec);
@@ -173,5 +194,9 @@ describe('a daily cap', () => {
     expect(await refused({})).toMatch(/daily_cap.*needs usd, tokens or both/);
     expect(await refused({ usd: 5, dollars: 5 })).toMatch(/daily_cap.*dollars/);
     expect(await call<unknown[]>(app!, 'agents.list', {})).toEqual([]);
+    const badPlan = await app!.dispatch('plans.import', {
+      plan: { plan_id: 'p', daily_cap: { tokens: 0 }, tasks: [task('a')] },
+    });
+    expect(badPlan.ok ? '' : badPlan.error.message).toMatch(/daily_cap\.tokens.*whole number of tokens/);
   });
 });

@@ -1,9 +1,12 @@
 import type { Agent } from '../../src-shared/schemas/agent.ts';
+import type { DailyCap } from '../../src-shared/schemas/daily-cap.ts';
+import type { Plan } from '../../src-shared/schemas/plan.ts';
 import type { StepOf } from '../../src-shared/schemas/step.ts';
 import type { AgentLimit } from '../../src-shared/schemas/usage-limit.ts';
+import { QUOTA_WAIT_PREFIX } from '../../src-shared/schemas/usage-limit.ts';
 import type { Runtime } from './runtime.ts';
 
-/** What an agent spent today, as its usage steps say. */
+/** What an agent, or a plan's runs, spent today, as their usage steps say. */
 interface DayTotal {
   usd: number;
   tokens: number;
@@ -54,7 +57,7 @@ export class DailyCaps {
     if (this.totals && now < this.dayEnd) return this.totals;
     const day = dayOf(now);
     this.dayEnd = day.end;
-    const rows = this.rt.store.spend.grouped('agent', {
+    const filter = {
       fromSlot: slotOf(day.start),
       toSlot: slotOf(day.end),
       tzOffsetMinutes: 0,
@@ -64,51 +67,78 @@ export class DailyCaps {
       agentId: null,
       model: null,
       agentIds: null,
-    });
+    };
     this.totals = new Map();
-    for (const r of rows)
-      if (r.key !== null)
-        this.totals.set(r.key, {
-          usd: r.usd,
-          tokens: r.input_tokens + r.output_tokens + r.cached_input_tokens,
-        });
+    for (const key of ['agent', 'plan'] as const)
+      for (const r of this.rt.store.spend.grouped(key, filter))
+        if (r.key !== null)
+          this.totals.set(`${key}:${r.key}`, {
+            usd: r.usd,
+            tokens: r.input_tokens + r.output_tokens + r.cached_input_tokens,
+          });
     return this.totals;
   }
 
   /**
-   * A usage step an attempt of `agentId` stored: it counts toward the agent's day. Nothing is
-   * kept before the totals are first read (the read finds the step in the store).
+   * A usage step an attempt of `agentId` in a run of `planId` stored: it counts toward the
+   * agent's and the plan's day. Nothing is kept before the totals are first read (the read finds
+   * the step in the store).
    */
-  record(agentId: string | null, step: StepOf<'usage'>): void {
-    const totals = this.totals;
-    if (totals === null || agentId === null) return;
+  record(agentId: string | null, planId: string, step: StepOf<'usage'>): void {
+    if (this.totals === null) return;
     // A new day, or a best-of candidate's call (counted under the candidate's own agent, which
     // the store knows): the totals are read again when next weighed.
     if (step.candidate !== undefined || this.rt.clock.now() >= this.dayEnd) {
       this.totals = null;
       return;
     }
-    const t = totals.get(agentId);
     const usd = step.cost_usd ?? 0;
     const tokens = step.input_tokens + step.output_tokens + step.cached_input_tokens;
+    if (agentId !== null) this.add(`agent:${agentId}`, usd, tokens);
+    this.add(`plan:${planId}`, usd, tokens);
+  }
+
+  private add(key: string, usd: number, tokens: number): void {
+    const t = this.totals!.get(key);
     if (t) {
       t.usd += usd;
       t.tokens += tokens;
-    } else totals.set(agentId, { usd, tokens });
+    } else this.totals!.set(key, { usd, tokens });
   }
 
   /** Why the agent has spent its day's cap, or null (no cap, or under it). */
   spentWhy(agent: Agent): string | null {
-    const cap = agent.daily_cap;
-    if (cap === undefined) return null;
-    const now = this.rt.clock.now();
-    const t = this.loaded(now).get(agent.id);
+    return agent.daily_cap === undefined
+      ? null
+      : this.over(`agent ${agent.id}`, `agent:${agent.id}`, agent.daily_cap);
+  }
+
+  /** Why the plan's runs have spent its day's cap, or null (no cap, or under it). */
+  planSpentWhy(plan: Plan): string | null {
+    return plan.daily_cap === undefined
+      ? null
+      : this.over(`plan ${plan.plan_id}`, `plan:${plan.plan_id}`, plan.daily_cap);
+  }
+
+  private over(who: string, key: string, cap: DailyCap): string | null {
+    const t = this.loaded(this.rt.clock.now()).get(key);
     if (!t) return null;
     if (cap.usd !== undefined && t.usd >= cap.usd)
-      return `agent ${agent.id} spent ${usd(t.usd)} of its ${usd(cap.usd)} a day; resets at ${hhmm(this.dayEnd)}`;
+      return `${who} spent ${usd(t.usd)} of its ${usd(cap.usd)} a day; resets at ${hhmm(this.dayEnd)}`;
     if (cap.tokens !== undefined && t.tokens >= cap.tokens)
-      return `agent ${agent.id} used ${count(t.tokens)} of its ${count(cap.tokens)} tokens a day; resets at ${hhmm(this.dayEnd)}`;
+      return `${who} used ${count(t.tokens)} of its ${count(cap.tokens)} tokens a day; resets at ${hhmm(this.dayEnd)}`;
     return null;
+  }
+
+  /**
+   * Why a task of the plan waits for the next day, with the time in the words a quota wait uses
+   * (the task's countdown reads it), or null; the timer at the day's end is armed.
+   */
+  planWait(plan: Plan): string | null {
+    const why = this.planSpentWhy(plan);
+    if (why === null) return null;
+    this.arm();
+    return `${QUOTA_WAIT_PREFIX}${new Date(this.dayEnd).toISOString()}: ${why}`;
   }
 
   /**

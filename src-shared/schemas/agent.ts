@@ -4,6 +4,7 @@ import { toolPolicyRuleSchema, toolSourceSchema } from './agent-tools.ts';
 import type { AnyCodingCli } from './coding-clis.ts';
 import { ACP_ONLY_CLIS, CODING_CLIS, isStreamCli } from './coding-clis.ts';
 import { idSchema, skillSchema } from './common.ts';
+import { dailyCapSchema } from './daily-cap.ts';
 import { sandboxPolicySchema } from './sandbox.ts';
 import { envMapSchema, secretNameSchema } from './secret-refs.ts';
 import { taskInputsDeclSchema } from './task-inputs.ts';
@@ -37,30 +38,6 @@ const WHOLE_FROM_1 = 'must be a whole number of at least 1';
 const NUMBER_FROM_0 = 'must be a number of at least 0';
 
 /** Fields every agent has, whatever executes it. */
-/**
- * Most the agent may spend in a day (the machine's local day, as the Spend screen counts it), in
- * USD and/or tokens (input, output and cached input, as usage steps report them). A task whose
- * agent has spent it waits for the next day, or for another qualified agent under its cap; a
- * running attempt is stopped at its next model turn.
- */
-export const dailyCapSchema = z
-  .strictObject({
-    usd: z
-      .number({ error: 'must be a number of dollars more than 0' })
-      .positive('must be more than 0')
-      .max(1e6, 'must be at most 1000000')
-      .optional(),
-    tokens: z
-      .number({ error: 'must be a whole number of tokens of at least 1' })
-      .int('must be a whole number of tokens of at least 1')
-      .min(1, 'must be a whole number of tokens of at least 1')
-      .max(1e12, 'must be at most 1000000000000')
-      .optional(),
-  })
-  .refine((c) => c.usd !== undefined || c.tokens !== undefined, {
-    message: 'needs usd, tokens or both (remove daily_cap for no cap)',
-  });
-export type DailyCap = z.infer<typeof dailyCapSchema>;
 
 const commonShape = {
   id: idSchema,
