@@ -6,6 +6,7 @@ import { AppError } from '../base/errors.ts';
 import type { Store } from '../store/store.ts';
 import type { AgentLimits } from './agent-limits.ts';
 import type { AgentOutcomes } from './agent-outcomes.ts';
+import { DailyCaps } from './daily-caps.ts';
 import type { Executor, ExecutorRegistry } from './executor.ts';
 import { isExecutingKind } from './executor.ts';
 import type { KindTraits, KindTraitTable } from './kind-traits.ts';
@@ -34,6 +35,8 @@ export class AgentDirectory {
   private readonly record: AgentRecord;
   /** Accounts limited until their reset: matching passes their agents over. */
   readonly limits: AgentLimits;
+  /** Agents' daily caps: one spent is passed over as a limited agent is, until the day turns. */
+  readonly daily: DailyCaps;
   private entries: Map<string, AgentEntry> | null = null;
   /** The registry as a list, for matching. */
   private agents: Agent[] | null = null;
@@ -49,6 +52,7 @@ export class AgentDirectory {
     limits: AgentLimits,
   ) {
     this.limits = limits;
+    this.daily = new DailyCaps(rt);
     this.store = rt.store;
     this.executors = kinds.executors;
     this.traits = kinds.traits;
@@ -141,8 +145,12 @@ export class AgentDirectory {
     return this.agents;
   }
 
-  /** The limit the agent's account is under now, if any (kept in memory: no query). */
-  private readonly limitOf = (agent: Agent): AgentLimit | null => this.limits.limitOf(agent);
+  /**
+   * The limit the agent's account is under now, else its daily cap when spent, if any (kept in
+   * memory: no query; an agent without a daily cap costs a field check).
+   */
+  private readonly limitOf = (agent: Agent): AgentLimit | null =>
+    this.limits.limitOf(agent) ?? this.daily.limitOf(agent);
 
   /** Whether the agent takes its work through the pull API (no executor here). */
   private readonly pulls = (agent: Agent): boolean => this.executorOf(agent) === undefined;

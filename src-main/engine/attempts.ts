@@ -197,7 +197,14 @@ export class Attempts {
           const messages = this.rt.messages;
           ctx.listen = (receive, how) => messages.listen(at.run_id, at.task_id, at.attempt, receive, how);
         }
-        const rule = budgetRule(this.rt, this.budget, run, task, this.agents.traitsOf(agent), flight);
+        const rule = budgetRule(
+          this.rt,
+          { budget: this.budget, daily: this.agents.daily },
+          run,
+          task,
+          { agent, kind: this.agents.traitsOf(agent) },
+          flight,
+        );
         if (rule) ctx.budgetPassed = rule;
         const memory = memoryFor(this.rt.store, spec);
         if (memory) ctx.memory = memory;
@@ -336,6 +343,7 @@ export class Attempts {
           { run_id: run.id, task_id: task.task_id, attempt: task.attempt, agent_id: task.agent_id },
           [step],
         );
+        if (step.kind === 'usage') this.agents.daily.record(task.agent_id, run.plan.plan_id, step);
         if (step.kind === 'usage' && step.cost_usd !== null && step.cost_usd > 0)
           run.usage.set(task.task_id, (run.usage.get(task.task_id) ?? 0) + step.cost_usd);
         else if (step.kind === 'usage' && step.cost_usd === null) unseenCall(run, task.task_id);

@@ -1,6 +1,8 @@
+import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import { approvedKey } from './approvals/kinds.ts';
 import type { BudgetLedger, Payer } from './budget.ts';
+import type { DailyCaps } from './daily-caps.ts';
 import type { KindTraits } from './kind-traits.ts';
 import type { ActiveRun, InFlight } from './run-state.ts';
 import type { Runtime } from './runtime.ts';
@@ -10,7 +12,8 @@ import type { Runtime } from './runtime.ts';
  * behind its metering endpoint): before each model turn it asks whether the plan's or its
  * project's budget is used up — what the budget's runs were charged, plus what their attempts
  * running now have spent (this one's `spent` as it says, the others' usage steps stored so far),
- * reaches the budget. The first reason given is kept on the attempt's flight: when the attempt
+ * reaches the budget, or whether its agent or its plan has spent its daily cap (`DailyCaps`: the day's usage
+ * steps, this attempt's included as they are stored). The first reason given is kept on the attempt's flight: when the attempt
  * then ends in failure, its task waits for a person's approval of kind `budget`
  * (`TaskFlow.complete`), as a task that would pass the budget does before it starts.
  *
@@ -20,19 +23,23 @@ import type { Runtime } from './runtime.ts';
  */
 export function budgetRule(
   rt: Runtime,
-  budget: BudgetLedger,
+  { budget, daily }: { budget: BudgetLedger; daily: DailyCaps },
   run: ActiveRun,
   task: TaskRun,
-  kind: KindTraits,
+  { agent, kind }: { agent: Agent; kind: KindTraits },
   flight: InFlight,
 ): ((spent: number) => string | null) | null {
   if (!kind.thinksInTurns) return null;
   if (run.approved.has(approvedKey('budget', task.task_id))) return null;
   const projectId = run.plan.project_id;
   const projectBudget = projectId ? rt.store.projects.get(projectId)?.budget : null;
-  if ((run.plan.budget ?? null) === null && (projectBudget ?? null) === null) return null;
+  const budgeted = (run.plan.budget ?? null) !== null || (projectBudget ?? null) !== null;
+  const capped = agent.daily_cap !== undefined || run.plan.daily_cap !== undefined;
+  if (!budgeted && !capped) return null;
   return (spent) => {
-    const why = budget.usedUp(run, running(rt, run, task.task_id, spent));
+    const why =
+      (budgeted ? budget.usedUp(run, running(rt, run, task.task_id, spent)) : null) ??
+      (capped ? (daily.spentWhy(agent) ?? daily.planSpentWhy(run.plan)) : null);
     if (why !== null) flight.budgetStop ??= why;
     return why;
   };

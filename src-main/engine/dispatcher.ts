@@ -67,6 +67,16 @@ export class Dispatcher {
       }
       const task = run.tasks.get(next.task.taskId)!;
       const spec = run.specs.get(task.task_id)!;
+      // A plan whose runs have spent its daily cap starts none of its tasks until the day turns.
+      const dayWait = run.plan.daily_cap === undefined ? null : agents.daily.planWait(run.plan);
+      if (dayWait !== null) {
+        exhausted.add(next.group.key);
+        if (task.reason !== dayWait) {
+          task.reason = dayWait;
+          writer.save(task);
+        }
+        continue;
+      }
       const m = agents.match(spec);
       if (m.kind === 'wait') {
         exhausted.add(next.group.key);

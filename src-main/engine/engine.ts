@@ -419,6 +419,7 @@ export class Engine {
     this.parts.workers.stop();
     this.parts.indexing.stop();
     this.parts.limits.stop();
+    this.parts.agents.daily.stop();
     for (const run of this.rt.active.values()) this.parts.holds.deactivate(run);
     this.rt.active.clear();
   }

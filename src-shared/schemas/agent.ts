@@ -4,6 +4,7 @@ import { toolPolicyRuleSchema, toolSourceSchema } from './agent-tools.ts';
 import type { AnyCodingCli } from './coding-clis.ts';
 import { ACP_ONLY_CLIS, CODING_CLIS, isStreamCli } from './coding-clis.ts';
 import { idSchema, skillSchema } from './common.ts';
+import { dailyCapSchema } from './daily-cap.ts';
 import { sandboxPolicySchema } from './sandbox.ts';
 import { envMapSchema, secretNameSchema } from './secret-refs.ts';
 import { taskInputsDeclSchema } from './task-inputs.ts';
@@ -37,6 +38,7 @@ const WHOLE_FROM_1 = 'must be a whole number of at least 1';
 const NUMBER_FROM_0 = 'must be a number of at least 0';
 
 /** Fields every agent has, whatever executes it. */
+
 const commonShape = {
   id: idSchema,
   name: z.string().max(200).optional(),
@@ -58,6 +60,7 @@ const commonShape = {
   worker: idSchema.optional(),
   /** What a task given to this agent needs in its `inputs`, and where scope finds it in a request. */
   task_inputs: taskInputsDeclSchema.optional(),
+  daily_cap: dailyCapSchema.optional(),
 };
 
 const timeoutSchema = z.number().positive().max(604_800, 'must be at most a week (604800 s)');

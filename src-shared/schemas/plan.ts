@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { boundedJsonSchema, idSchema, skillSchema } from './common.ts';
+import { dailyCapSchema } from './daily-cap.ts';
 import { deciderSpecSchema } from './decision.ts';
 import { boundedRecordSchema, taskInputsSchema } from './free-json.ts';
 import { LAND_BRANCHES, LAND_MODES, pullRequestOptionsSchema } from './landing.ts';
@@ -207,6 +208,11 @@ const planShape = z.strictObject({
       error: 'must be "run" (each run may spend the budget) or "plan" (all runs share it)',
     })
     .optional(),
+  /**
+   * Most all its runs together may spend in a day (USD and/or tokens): once spent, none of its
+   * tasks starts until the day turns; an attempt running is stopped at its next model turn.
+   */
+  daily_cap: dailyCapSchema.optional(),
   /** What the plan is for; deciders and reviewers read it. */
   goal: z.string().max(5_000).optional(),
   /** The decider: what happens after each task, by rules or by asking an llm agent. */

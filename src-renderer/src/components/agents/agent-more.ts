@@ -60,7 +60,14 @@ const TASK_INPUTS: MoreField = {
   placeholder: '{ "topic": { "required": true, "description": "what to research", "from": "subject" } }',
   hint: 'What a task given to it needs in its inputs; from: subject, description or email says where a drafted task takes it.',
 };
-const COMMON: MoreField[] = [TAGS, WORKER, ...CHARTER, TASK_INPUTS];
+const DAILY_CAP: MoreField = {
+  key: 'daily_cap',
+  label: 'Daily cap (JSON)',
+  type: 'json',
+  placeholder: '{ "usd": 5, "tokens": 2000000 }',
+  hint: 'Most it may spend in a day (USD, tokens or both): a task waits for the next day, or another agent, once it is spent.',
+};
+const COMMON: MoreField[] = [TAGS, WORKER, ...CHARTER, TASK_INPUTS, DAILY_CAP];
 
 const HTTP: MoreField[] = [
   {
