@@ -199,10 +199,12 @@ export class Attempts {
         }
         const rule = budgetRule(
           this.rt,
-          { budget: this.budget, daily: this.agents.daily },
+          this.budget,
+          this.agents.daily,
           run,
           task,
-          { agent, kind: this.agents.traitsOf(agent) },
+          agent,
+          this.agents.traitsOf(agent),
           flight,
         );
         if (rule) ctx.budgetPassed = rule;

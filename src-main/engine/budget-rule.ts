@@ -23,10 +23,12 @@ import type { Runtime } from './runtime.ts';
  */
 export function budgetRule(
   rt: Runtime,
-  { budget, daily }: { budget: BudgetLedger; daily: DailyCaps },
+  budget: BudgetLedger,
+  daily: DailyCaps,
   run: ActiveRun,
   task: TaskRun,
-  { agent, kind }: { agent: Agent; kind: KindTraits },
+  agent: Agent,
+  kind: KindTraits,
   flight: InFlight,
 ): ((spent: number) => string | null) | null {
   if (!kind.thinksInTurns) return null;
