@@ -247,13 +247,13 @@ describe.skipIf(!fixtureInstalled('mcp'))('tool calls approved from the inbox', 
     const second = openApp(dataDir);
     apps.push(second);
     // The resumed task's new attempt goes on from the stored steps and waits on the same approval.
-    await eventually(async () => (await detail(second, run)).tasks[0]!.attempt === 2, 20_000, 'attempt 2');
+    await eventually(async () => (await detail(second, run)).tasks[0]!.attempt === 2, 60_000, 'attempt 2');
     await eventually(
       () =>
         stepsOf(second, run).some(
           (s) => s.attempt === 2 && s.kind === 'tool_call' && s.status === 'awaiting_approval',
         ),
-      20_000,
+      60_000,
       'attempt 2 waiting',
     );
     const pending = await pendingApprovals(second);
@@ -299,6 +299,6 @@ describe.skipIf(!fixtureInstalled('mcp'))('tool calls approved from the inbox', 
     expect(existsSync(join(files, 'never.txt'))).toBe(false);
     // Nothing waits on a person any more, and the attempt's MCP server (started on `files`) is gone.
     expect(await pendingApprovals(app)).toEqual([]);
-    await eventually(() => serversOn(files) === 0, 10_000, 'the MCP server to stop');
+    await eventually(() => serversOn(files) === 0, 60_000, 'the MCP server to stop');
   });
 });
