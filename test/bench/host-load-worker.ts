@@ -11,17 +11,17 @@
 //   [--idle-ms 2000] [--cpu-prof DIR] (the serve process writes a V8 CPU profile there)
 //   [--baton DIR] (another checkout's baton serve, for paired runs)
 //   [--serve-flags "--flag …"] (more Node flags for the serve process) [--serve-log] (its output on stderr)
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { ENGINE_V8_FLAGS } from '../../src-main/cli/v8-flags.ts';
 import type { WireResult } from '../../src-shared/contract/errors.ts';
 import { SOCKET_PROTOCOL } from '../../src-shared/contract/socket-auth.ts';
 import type { SocketCall } from '../../src-shared/contract/socket-frames.ts';
 import { layeredDag } from './dag.ts';
 import { argInt, argStr } from './measure.ts';
+import { spawnServe } from './serve-spawn.ts';
 
 export interface LatencyFigures {
   n: number;
@@ -80,20 +80,7 @@ function startServe(
   nodeFlags: string[],
 ): Promise<{ url: string; token: string; child: ChildProcess; readyMs: number }> {
   const t0 = performance.now();
-  const child = spawn(
-    process.execPath,
-    [
-      ...ENGINE_V8_FLAGS,
-      ...nodeFlags,
-      join(root, 'src-main', 'cli', 'baton.ts'),
-      'serve',
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawnServe(root, dataDir, nodeFlags);
   let out = '';
   let err = '';
   child.stderr!.on('data', (d: Buffer) => {

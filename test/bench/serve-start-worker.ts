@@ -3,12 +3,11 @@
 // Node's compile cache is filled, as at a person's first launch), then `--starts` (5) measured
 // ones on the same data dir; prints each and the median. It asserts nothing.
 // Usage: node test/bench/serve-start-worker.ts [--starts 5] [--cpu-prof DIR] [--baton DIR]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ENGINE_V8_FLAGS } from '../../src-main/cli/v8-flags.ts';
 import { argInt, argStr } from './measure.ts';
+import { spawnServe } from './serve-spawn.ts';
 
 export interface ServeStartFigures {
   /** Each measured start, ms, in the order taken. */
@@ -44,20 +43,7 @@ async function startOnce(
   nodeFlags: string[],
 ): Promise<{ ms: number; cpuMs: number | null }> {
   const t0 = performance.now();
-  const child = spawn(
-    process.execPath,
-    [
-      ...ENGINE_V8_FLAGS,
-      ...nodeFlags,
-      join(root, 'src-main', 'cli', 'baton.ts'),
-      'serve',
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawnServe(root, dataDir, nodeFlags);
   let out = '';
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d));

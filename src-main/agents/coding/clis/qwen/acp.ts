@@ -1,6 +1,5 @@
 import type { AcpPart } from '../definition.ts';
-import { personHome } from '../launch.ts';
-import { qwenProviderSetup } from './stream.ts';
+import { qwenSetup } from './stream.ts';
 
 /**
  * qwen-code in ACP mode: `qwen --acp --approval-mode default`, so every edit and shell command
@@ -20,20 +19,14 @@ export const qwenAcp: AcpPart = {
     },
   ],
   async launch(input) {
-    const { agent, provider } = input;
-    const env: Record<string, string> = {};
-    let home = personHome();
+    const { agent } = input;
+    const { home, env, args } = await qwenSetup(input);
     // Its own default is `auto` (a model call classifies each tool call, and edits run unasked).
-    const args = ['--acp', '--approval-mode', 'default'];
-    if (provider) {
-      const setup = await qwenProviderSetup(input, provider);
-      home = setup.home;
-      Object.assign(env, setup.env);
-      args.push(...setup.args);
-    } else if (agent.model) {
-      args.push('--model', agent.model);
-    }
-    args.push(...agent.args);
-    return { command: agent.executable ?? 'qwen', args, env, home };
+    return {
+      command: agent.executable ?? 'qwen',
+      args: ['--acp', '--approval-mode', 'default', ...args, ...agent.args],
+      env,
+      home,
+    };
   },
 };

@@ -10,29 +10,34 @@ import { personHome, providerModel, providerUrl } from '../launch.ts';
  * statistics, updates and the managed memory subagent (extra model calls) off.
  */
 export const qwenLaunch: Launch = async (input) => {
-  const { agent, provider } = input;
-  const env: Record<string, string> = { QWEN_CODE_SUPPRESS_YOLO_WARNING: '1' };
-  let home = personHome();
-  const args = ['-p', input.prompt, '--output-format', 'stream-json', '--yolo'];
-  if (provider) {
-    const setup = await qwenProviderSetup(input, provider);
-    home = setup.home;
-    Object.assign(env, setup.env);
-    args.push(...setup.args);
-  } else if (agent.model) {
-    args.push('--model', agent.model);
-  }
+  const { agent } = input;
+  const setup = await qwenSetup(input);
+  const args = ['-p', input.prompt, '--output-format', 'stream-json', '--yolo', ...setup.args];
   if (input.resume) args.push('--resume', input.resume);
   args.push(...agent.args);
-  return { command: agent.executable ?? 'qwen', args, env, home };
+  const env = { QWEN_CODE_SUPPRESS_YOLO_WARNING: '1', ...setup.env };
+  return { command: agent.executable ?? 'qwen', args, env, home: setup.home };
 };
+
+/**
+ * Where qwen-code runs and how it is told its model (its stream and ACP launches share it): with a
+ * provider, `qwenProviderSetup`; on the person's own login, the person's HOME and the agent's
+ * `--model` when it names one.
+ */
+export async function qwenSetup(
+  input: LaunchInput,
+): Promise<{ home: string; env: Record<string, string>; args: string[] }> {
+  const { agent, provider } = input;
+  if (provider) return qwenProviderSetup(input, provider);
+  return { home: personHome(), env: {}, args: agent.model ? ['--model', agent.model] : [] };
+}
 
 /**
  * What qwen-code needs to talk to `provider` (its stream and ACP launches share it): HOME the
  * task's home with a `.qwen/settings.json` that turns usage statistics, updates, the managed
  * memory subagent and cross-session messaging off; OPENAI_BASE_URL / _API_KEY / _MODEL; `--auth-type openai`.
  */
-export async function qwenProviderSetup(
+async function qwenProviderSetup(
   input: LaunchInput,
   provider: { base_url: string; api_key: string },
 ): Promise<{ home: string; env: Record<string, string>; args: string[] }> {

@@ -2,6 +2,18 @@ import { realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { ToolCallUpdate } from '@agentclientprotocol/sdk';
 
+/** The keys that name files or folders: each must be inside the worktree. */
+const PATH_KEYS: ReadonlySet<string> = new Set([
+  'file_path',
+  'filePath',
+  'absolute_path',
+  'notebook_path',
+  'path',
+  'paths',
+  'dir_path',
+  'directory',
+]);
+
 /**
  * The keys a tool call's input may hold and still only look: what to read, search or fetch and
  * how much (Claude Code's Read, Grep, Glob, WebFetch, WebSearch; Gemini CLI's and qwen-code's
@@ -11,14 +23,7 @@ import type { ToolCallUpdate } from '@agentclientprotocol/sdk';
  */
 const LOOK_KEYS: ReadonlySet<string> = new Set([
   // what
-  'file_path',
-  'filePath',
-  'absolute_path',
-  'notebook_path',
-  'path',
-  'paths',
-  'dir_path',
-  'directory',
+  ...PATH_KEYS,
   'pattern',
   'glob',
   'include',
@@ -53,18 +58,6 @@ const LOOK_KEYS: ReadonlySet<string> = new Set([
   '-A',
   '-B',
   '-C',
-]);
-
-/** The keys that name files or folders: each must be inside the worktree. */
-const PATH_KEYS: ReadonlySet<string> = new Set([
-  'file_path',
-  'filePath',
-  'absolute_path',
-  'notebook_path',
-  'path',
-  'paths',
-  'dir_path',
-  'directory',
 ]);
 
 /** Patterns that may be paths too (Claude Code's Glob takes `/home/me/**`): judged as one when they look like one. */

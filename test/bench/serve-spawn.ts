@@ -1,0 +1,25 @@
+// Shared by the workers that start `baton serve` (its start-up, the host under load).
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { ENGINE_V8_FLAGS } from '../../src-main/cli/v8-flags.ts';
+
+/**
+ * `baton serve` of the tree at `root` on a free port over `dataDir`, as Baton's CLI starts it
+ * (the engine's V8 flags) plus `nodeFlags`; its stdout and stderr piped.
+ */
+export function spawnServe(root: string, dataDir: string, nodeFlags: readonly string[]) {
+  return spawn(
+    process.execPath,
+    [
+      ...ENGINE_V8_FLAGS,
+      ...nodeFlags,
+      join(root, 'src-main', 'cli', 'baton.ts'),
+      'serve',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+}
