@@ -1,4 +1,4 @@
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,12 +11,7 @@ import { join } from 'node:path';
  * proxy (`srt-mux-<pid>-<n>.sock`, mux-proxy.js), which the library unlinks when its session ends
  * or its process exits, never when the process is killed, and with the folder of its Linux write
  * monitor's socket (`srt-obs-XXXXXX/s<hex>.sock`, linux-violation-monitor.js), which names no pid:
- * its owner is alive while something listens on that socket (`/proc/net/unix`). And with the empty
- * folder the library binds read-only over a protected path whose parent is missing
- * (`claude-empty-XXXXXX`, linux-sandbox-utils.js), which it removes in its cleanup after a command
- * and a killed process never does: an empty one of ours is removed once it is older than any being
- * bound (the library makes a new one when its own is gone; a sandbox already running keeps its
- * mount).
+ * its owner is alive while something listens on that socket (`/proc/net/unix`).
  */
 const PREFIX = 'baton-tmp-';
 
@@ -35,10 +30,6 @@ const LEFT = [
 const MONITOR = /^srt-obs-[A-Za-z0-9]{6}$/;
 /** A monitor folder with no socket in it yet is its owner's for a moment only (made, then listened on at once). */
 const UNBOUND_FOR_MS = 10 * 60_000;
-/** The library's empty mount source (no pid in its name either). */
-const EMPTY_MOUNT = /^claude-empty-[A-Za-z0-9]{6}$/;
-/** An empty mount source is bound by bwrap the moment after it is made: older than this, none is on its way. */
-const UNMOUNTED_FOR_MS = 60_000;
 
 /**
  * Removes the temp folders (and the sandbox library's proxy sockets and monitor folders) of
@@ -60,10 +51,6 @@ export function reapOrphanTempFolders(
   const removed: string[] = [];
   let heard: ReadonlySet<string> | null | undefined;
   for (const name of names) {
-    if (EMPTY_MOUNT.test(name)) {
-      if (leftEmpty(join(dir, name))) removed.push(name);
-      continue;
-    }
     if (MONITOR.test(name)) {
       heard ??= listening();
       if (heard !== null && orphanMonitor(join(dir, name), heard)) {
@@ -86,22 +73,6 @@ export function reapOrphanTempFolders(
     }
   }
   return removed;
-}
-
-/**
- * Removes a mount source folder that is this user's, empty and older than any being bound;
- * whether it did. `rmdirSync`: a folder with anything in it stays, and no link is followed.
- */
-function leftEmpty(folder: string): boolean {
-  try {
-    const st = lstatSync(folder);
-    if (!st.isDirectory() || st.uid !== process.getuid?.()) return false;
-    if (Date.now() - st.mtimeMs <= UNMOUNTED_FOR_MS) return false;
-    rmdirSync(folder);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
