@@ -1,9 +1,38 @@
 // After the whole suite: the sandbox library's socat bridges, the sandboxed programs' temp
 // folders and the stand-ins of read-only paths of the Batons the tests killed on purpose (a crash, a dead owner, a worker stopped hard)
-// go too, so a run leaves nothing running and nothing in the temp folder.
+// go too, so a run leaves nothing running and nothing in the temp folder. So does the empty folder
+// the sandbox library binds over a protected path whose parent is missing (`claude-empty-XXXXXX`,
+// one per process, removed by its cleanup): a killed Baton leaves its own, which cannot be told
+// from a live one's, so only those made while the suite ran go.
+import { lstatSync, readdirSync, rmdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { reapOrphanBridges } from '../../src-main/sandbox/orphan-bridges.ts';
 import { reapOrphanStandIns } from '../../src-main/sandbox/stand-ins.ts';
 import { reapOrphanTempFolders } from '../../src-main/sandbox/temp-folders.ts';
+
+let started = 0;
+
+export function setup(): void {
+  started = Date.now();
+}
+
+/** The library's empty mount sources made since `since` (empty, this user's): removed; how many. */
+function removeEmptyMountSources(since: number, dir = tmpdir()): number {
+  let removed = 0;
+  for (const name of readdirSync(dir)) {
+    if (!/^claude-empty-[A-Za-z0-9]{6}$/.test(name)) continue;
+    try {
+      const st = lstatSync(join(dir, name));
+      if (!st.isDirectory() || st.uid !== process.getuid?.() || st.mtimeMs < since) continue;
+      rmdirSync(join(dir, name)); // only an empty one
+      removed++;
+    } catch {
+      // not empty, or gone meanwhile
+    }
+  }
+  return removed;
+}
 
 export function teardown(): void {
   const reaped = reapOrphanBridges();
@@ -16,4 +45,5 @@ export function teardown(): void {
     );
   // The folders they were in (worktrees, temp homes) are mostly gone by now: what is left goes.
   reapOrphanStandIns();
+  if (started > 0) removeEmptyMountSources(started);
 }
