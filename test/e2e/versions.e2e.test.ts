@@ -207,18 +207,11 @@ describe.skipIf(skipE2e)('plan versions', () => {
   it('says why when a version cannot be read, and offers to try again', async () => {
     for (const n of [1, 2, 3] as const)
       await baton.rpc('plans.import', { plan: { ...sitePlan(n), plan_id: 'gone' } });
-    await page.reload();
-    await page
-      .getByRole('link', { name: /Website relaunch.*v3/ })
-      .first()
-      .waitFor();
-    await page
-      .getByRole('list', { name: 'Plans' })
-      .getByRole('link')
-      .filter({ hasText: 'v3' })
-      .first()
-      .click();
-    await page.getByRole('tab', { name: 'Versions (3)' }).click();
+    // This plan by its address: the list holds another "Website relaunch" at v3 ('site'), and
+    // which of the two comes first there is no part of this test.
+    const u = new URL(baton.server.url);
+    u.pathname = '/plans/gone/versions';
+    await page.goto(u.href);
     await page.getByRole('heading', { name: 'v2 of 3 — read-only' }).waitFor();
     // Gone from the file under this window, which heard nothing of it (a deletion through Baton
     // would tell the window, which then leaves the plan: no version to click).
