@@ -285,9 +285,10 @@ describe.skipIf(!fixtureInstalled('coding-agents')).each(PROBES)('$launch.name o
         () => 'loaded',
         (err: unknown) => `failed: ${JSON.stringify((err as { data?: unknown }).data ?? String(err))}`,
       );
-    if (name === 'gemini') {
-      // Gemini CLI 0.61 writes the session under its home (.gemini/tmp/<project>/chats) but a new
-      // process does not find it: recorded here, so a fixed version shows.
+    if (name === 'gemini' && load !== 'loaded') {
+      // Gemini CLI 0.61 writes the session under its home (.gemini/tmp/<project>/chats) when it
+      // gets to it: a new process started soon after may not find it yet (on a busy machine it
+      // mostly does not). Both are its behaviour; the failure is its own message, not a crash.
       expect(load).toContain('No previous sessions found for this project.');
     } else {
       expect(load).toBe('loaded');
