@@ -3,11 +3,11 @@ import type { ProjectHandlers } from '../../src-shared/contract/domains/projects
 import { configChangeEntry } from '../base/config-audit.ts';
 import type { AppContext } from './context.ts';
 
-export function projectHandlers({ store, now }: AppContext): ProjectHandlers {
+export function projectHandlers({ store, engine, now }: AppContext): ProjectHandlers {
   return {
     'projects.list': () => store.projects.list(),
-    'projects.save': (project, call) =>
-      store.tx(() => {
+    'projects.save': (project, call) => {
+      const saved = store.tx(() => {
         const old = store.projects.list().find((p) => p.id === project.id);
         const saved = store.projects.save(project, now());
         const { created_at: _was, ...before } = old ?? { created_at: '' };
@@ -23,6 +23,9 @@ export function projectHandlers({ store, now }: AppContext): ProjectHandlers {
         });
         if (entry) store.memory.audit(entry);
         return saved;
-      }),
+      });
+      engine.projectsChanged();
+      return saved;
+    },
   };
 }

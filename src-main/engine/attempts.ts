@@ -345,7 +345,7 @@ export class Attempts {
           { run_id: run.id, task_id: task.task_id, attempt: task.attempt, agent_id: task.agent_id },
           [step],
         );
-        if (step.kind === 'usage') this.agents.daily.record(task.agent_id, run.plan.plan_id, step);
+        if (step.kind === 'usage') this.agents.daily.record(task.agent_id, run.plan, step);
         if (step.kind === 'usage' && step.cost_usd !== null && step.cost_usd > 0)
           run.usage.set(task.task_id, (run.usage.get(task.task_id) ?? 0) + step.cost_usd);
         else if (step.kind === 'usage' && step.cost_usd === null) unseenCall(run, task.task_id);

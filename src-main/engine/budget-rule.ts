@@ -36,7 +36,7 @@ export function budgetRule(
   const projectId = run.plan.project_id;
   const projectBudget = projectId ? rt.store.projects.get(projectId)?.budget : null;
   const budgeted = (run.plan.budget ?? null) !== null || (projectBudget ?? null) !== null;
-  const capped = agent.daily_cap !== undefined || run.plan.daily_cap !== undefined;
+  const capped = agent.daily_cap !== undefined || daily.planCapped(run.plan);
   if (!budgeted && !capped) return null;
   return (spent) => {
     const why =

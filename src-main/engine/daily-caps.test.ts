@@ -180,6 +180,39 @@ describe('a daily cap', () => {
     );
   });
 
+  it("a project's daily cap holds its plans' runs together; raising it lets them go, and a restart keeps it", async () => {
+    const exec = controlledExecutor();
+    open(exec);
+    await call(app!, 'agents.import', { agents: [{ ...llm('bot'), max_concurrency: 4 }] });
+    await call(app!, 'projects.save', { id: 'web', name: 'Web', daily_cap: { usd: 3 } });
+    await call(app!, 'plans.import', { plan: { ...plan, project_id: 'web' } });
+    await call(app!, 'plans.import', {
+      plan: { plan_id: 'q', project_id: 'web', tasks: [task('z1')] },
+    });
+    const { run, a } = await spendThenNext(exec, 3.5);
+    const why = 'project web spent $3.50 of its $3.00 a day; resets at 00:00';
+    expect(a.ctx.budgetPassed?.(3.5)).toBe(why);
+    a.finish();
+    await eventually(async () => (await taskOf(run, 'b')).reason?.includes('a day') === true);
+    expect((await taskOf(run, 'b')).reason).toBe(`Waiting for quota until ${MIDNIGHT}: ${why}`);
+    // Another plan of the project: its task waits on the same day's total.
+    const other = (await call<{ run_id: string }>(app!, 'runs.start', { plan_id: 'q' })).run_id;
+    await eventually(
+      async () => (await taskOf(other, 'z1')).reason === `Waiting for quota until ${MIDNIGHT}: ${why}`,
+    );
+    expect(exec.started).toEqual(['a#1']);
+
+    // Opened again the same day: the project's total is read again from its plans' runs.
+    await app!.close();
+    const again = controlledExecutor();
+    open(again);
+    await eventually(async () => (await taskOf(other, 'z1')).reason?.includes('project web spent') === true);
+    expect(again.started).toEqual([]);
+    // Its cap raised: both go.
+    await call(app!, 'projects.save', { id: 'web', name: 'Web', daily_cap: { usd: 10 } });
+    await eventually(() => again.started.includes('b#1') && again.started.includes('z1#1'));
+  });
+
   it('refuses bad values, naming the field', async () => {
     const exec = controlledExecutor();
     open(exec);
@@ -198,5 +231,12 @@ describe('a daily cap', () => {
       plan: { plan_id: 'p', daily_cap: { tokens: 0 }, tasks: [task('a')] },
     });
     expect(badPlan.ok ? '' : badPlan.error.message).toMatch(/daily_cap\.tokens.*whole number of tokens/);
+    const badProject = await app!.dispatch('projects.save', {
+      id: 'web',
+      name: 'Web',
+      daily_cap: { usd: 0 },
+    });
+    expect(badProject.ok ? '' : badProject.error.message).toMatch(/daily_cap\.usd.*must be more than 0/);
+    expect(await call<unknown[]>(app!, 'projects.list', {})).toEqual([]);
   });
 });

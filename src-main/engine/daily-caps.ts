@@ -31,11 +31,12 @@ const hhmm = (ms: number) => {
 };
 
 /**
- * Agents' daily caps (`daily_cap`: USD and tokens a day). What each agent spent today is read
+ * Daily caps (`daily_cap`: USD and tokens a day) of agents, plans and projects (a project's day
+ * is its plans' runs'). What each agent spent today is read
  * from the store once, when an agent with a cap is first weighed (the Spend screen's sums of the
  * day's usage steps, best-of candidates' under their own agent), then kept in memory: each usage
  * step an attempt stores adds to it (`record`), so matching never sums SQL per task. Nothing is
- * read or kept while no agent has a cap. An agent over its cap is passed over by matching as a
+ * read or kept while nothing has a cap. An agent over its cap is passed over by matching as a
  * limited one is (`limitOf`: the task waits for the next day, or another qualified agent takes
  * it); a timer at the day's end forgets the totals and asks for a tick, and it is armed again
  * whenever a capped agent is found over, so a restart keeps the wait (the totals are read again).
@@ -43,6 +44,8 @@ const hhmm = (ms: number) => {
 export class DailyCaps {
   private readonly rt: Runtime;
   private totals: Map<string, DayTotal> | null = null;
+  /** Projects' caps as last read (null: none), by project id. */
+  private readonly projectCaps = new Map<string, DailyCap | null>();
   /** The day the totals are for (its end, epoch ms). */
   private dayEnd = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -68,15 +71,50 @@ export class DailyCaps {
       model: null,
       agentIds: null,
     };
-    this.totals = new Map();
+    const totals = new Map<string, DayTotal>();
+    this.totals = totals;
+    const add = (key: string, usd: number, tokens: number) => {
+      const t = totals.get(key);
+      if (t) {
+        t.usd += usd;
+        t.tokens += tokens;
+      } else totals.set(key, { usd, tokens });
+    };
+    // A project's day is its plans' (a plan's project is read only while a project has a cap).
+    const projects = this.rt.store.projects.list().some((p) => p.daily_cap !== null);
     for (const key of ['agent', 'plan'] as const)
-      for (const r of this.rt.store.spend.grouped(key, filter))
-        if (r.key !== null)
-          this.totals.set(`${key}:${r.key}`, {
-            usd: r.usd,
-            tokens: r.input_tokens + r.output_tokens + r.cached_input_tokens,
-          });
-    return this.totals;
+      for (const r of this.rt.store.spend.grouped(key, filter)) {
+        if (r.key === null) continue;
+        const tokens = r.input_tokens + r.output_tokens + r.cached_input_tokens;
+        add(`${key}:${r.key}`, r.usd, tokens);
+        if (key === 'plan' && projects) {
+          const project = this.rt.store.plans.get(r.key)?.plan.project_id;
+          if (project) add(`project:${project}`, r.usd, tokens);
+        }
+      }
+    return totals;
+  }
+
+  /** A project's daily cap, or null; read from the store once, until `projectsChanged`. */
+  projectCap(projectId: string | undefined): DailyCap | null {
+    if (projectId === undefined) return null;
+    let cap = this.projectCaps.get(projectId);
+    if (cap === undefined) {
+      cap = this.rt.store.projects.get(projectId)?.daily_cap ?? null;
+      this.projectCaps.set(projectId, cap);
+    }
+    return cap;
+  }
+
+  /** A project was saved: its cap is read again, and so are the day's totals (its plans may differ). */
+  projectsChanged(): void {
+    this.projectCaps.clear();
+    this.totals = null;
+  }
+
+  /** Whether a run of the plan is under any daily cap of its own (the plan's or its project's). */
+  planCapped(plan: Plan): boolean {
+    return plan.daily_cap !== undefined || this.projectCap(plan.project_id) !== null;
   }
 
   /**
@@ -84,7 +122,7 @@ export class DailyCaps {
    * agent's and the plan's day. Nothing is kept before the totals are first read (the read finds
    * the step in the store).
    */
-  record(agentId: string | null, planId: string, step: StepOf<'usage'>): void {
+  record(agentId: string | null, plan: Plan, step: StepOf<'usage'>): void {
     if (this.totals === null) return;
     // A new day, or a best-of candidate's call (counted under the candidate's own agent, which
     // the store knows): the totals are read again when next weighed.
@@ -95,7 +133,8 @@ export class DailyCaps {
     const usd = step.cost_usd ?? 0;
     const tokens = step.input_tokens + step.output_tokens + step.cached_input_tokens;
     if (agentId !== null) this.add(`agent:${agentId}`, usd, tokens);
-    this.add(`plan:${planId}`, usd, tokens);
+    this.add(`plan:${plan.plan_id}`, usd, tokens);
+    if (plan.project_id !== undefined) this.add(`project:${plan.project_id}`, usd, tokens);
   }
 
   private add(key: string, usd: number, tokens: number): void {
@@ -113,11 +152,15 @@ export class DailyCaps {
       : this.over(`agent ${agent.id}`, `agent:${agent.id}`, agent.daily_cap);
   }
 
-  /** Why the plan's runs have spent its day's cap, or null (no cap, or under it). */
+  /** Why the plan's runs (or its project's plans' runs) have spent its day's cap, or null (no cap, or under it). */
   planSpentWhy(plan: Plan): string | null {
-    return plan.daily_cap === undefined
-      ? null
-      : this.over(`plan ${plan.plan_id}`, `plan:${plan.plan_id}`, plan.daily_cap);
+    const own =
+      plan.daily_cap === undefined
+        ? null
+        : this.over(`plan ${plan.plan_id}`, `plan:${plan.plan_id}`, plan.daily_cap);
+    if (own !== null || plan.project_id === undefined) return own;
+    const cap = this.projectCap(plan.project_id);
+    return cap === null ? null : this.over(`project ${plan.project_id}`, `project:${plan.project_id}`, cap);
   }
 
   private over(who: string, key: string, cap: DailyCap): string | null {

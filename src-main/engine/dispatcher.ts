@@ -67,8 +67,9 @@ export class Dispatcher {
       }
       const task = run.tasks.get(next.task.taskId)!;
       const spec = run.specs.get(task.task_id)!;
-      // A plan whose runs have spent its daily cap starts none of its tasks until the day turns.
-      const dayWait = run.plan.daily_cap === undefined ? null : agents.daily.planWait(run.plan);
+      // A plan whose runs (or its project's) have spent its daily cap starts none of its tasks
+      // until the day turns.
+      const dayWait = agents.daily.planCapped(run.plan) ? agents.daily.planWait(run.plan) : null;
       if (dayWait !== null) {
         exhausted.add(next.group.key);
         if (task.reason !== dayWait) {

@@ -106,6 +106,12 @@ export class Engine {
     this.rt.schedule();
   }
 
+  /** Call when a project was saved: its daily cap is read again, and held tasks weighed again. */
+  projectsChanged(): void {
+    this.parts.agents.daily.projectsChanged();
+    this.rt.schedule();
+  }
+
   // ---- runs ---------------------------------------------------------------------------
 
   /**

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 
 /**
- * Most an agent (`Agent.daily_cap`) or a plan's runs together (`Plan.daily_cap`) may spend in a
+ * Most an agent (`Agent.daily_cap`), a plan's runs together (`Plan.daily_cap`) or a project's
+ * plans' runs together (`Project.daily_cap`) may spend in a
  * day (the machine's local day, as the Spend screen counts it), in USD and/or tokens (input,
- * output and cached input, as usage steps report them). A task whose agent or plan has spent it
+ * output and cached input, as usage steps report them). A task whose agent, plan or project has spent it
  * is not started: it waits for the next day (or, for an agent's cap, another qualified agent
  * under its own); a running attempt is stopped at its next model turn.
  */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema } from './common.ts';
+import { dailyCapSchema } from './daily-cap.ts';
 
 export const projectSchema = z.strictObject({
   id: idSchema,
@@ -11,6 +12,8 @@ export const projectSchema = z.strictObject({
     .nonnegative('must be a number of 0 or more')
     .nullable()
     .default(null),
+  /** Most the project's plans' runs together may spend in a day (its `budget` holds across all time). */
+  daily_cap: dailyCapSchema.nullable().default(null),
 });
 export type ProjectInput = z.input<typeof projectSchema>;
 export interface Project extends z.infer<typeof projectSchema> {

@@ -317,11 +317,21 @@ describe.skipIf(skipE2e)('the agents screen', () => {
     await form.getByRole('button', { name: 'Save project' }).click();
     await expect.poll(() => form.textContent()).toContain('must be a number');
     await form.getByLabel('Budget').fill('50');
+    await form.getByLabel('Daily cap (USD)').fill('0');
+    await form.getByRole('button', { name: 'Save project' }).click();
+    await expect.poll(() => form.textContent()).toContain('Daily cap (USD) must be more than 0');
+    await form.getByLabel('Daily cap (USD)').fill('20');
     await form.getByRole('button', { name: 'Save project' }).click();
     const row = page.getByRole('table', { name: 'Projects' }).getByRole('row', { name: /Onboarding/ });
     await expect.poll(() => row.textContent()).toContain('Get the new team productive');
     // The spend cell comes with its own answer (projects.spend): '…' until then.
     await expect.poll(() => row.textContent()).toContain('50');
+    expect(await row.textContent()).toContain('at most $20 a day');
+    expect(await baton.rpc('projects.list', {})).toMatchObject({
+      ok: true,
+      value: [expect.objectContaining({ id: 'onboarding', daily_cap: { usd: 20 } })],
+    });
+    await page.screenshot({ path: join(shots, 'projects-daily-cap.png') });
   });
 
   it('says in words and colour when a project is over its budget', async () => {

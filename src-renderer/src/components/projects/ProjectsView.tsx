@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import type { DailyCap } from '../../../../src-shared/schemas/daily-cap.ts';
 import type { Project } from '../../../../src-shared/schemas/project.ts';
 import type { SpendReport } from '../../../../src-shared/schemas/run.ts';
 import { api } from '../../api/client.ts';
@@ -111,10 +112,18 @@ export function ProjectsView() {
       header: 'Spent',
       cell: (p) => {
         const s = spend[p.id];
-        return s ? (
+        const cell = s ? (
           <SpendCell project={p.id} spent={s.spent} unknown={s.unknown} budget={s.budget} />
         ) : (
           <span className="muted">…</span>
+        );
+        return p.daily_cap ? (
+          <>
+            {cell}
+            <div className="muted small">at most {capWords(p.daily_cap)} a day</div>
+          </>
+        ) : (
+          cell
         );
       },
     },
@@ -173,6 +182,14 @@ export function ProjectsView() {
           {input('goal')}
           {input('phase')}
           {input('budget')}
+          <div className="field-row">
+            {input('cap_usd')}
+            {input('cap_tokens')}
+          </div>
+          <p className="muted small">
+            Most its plans' runs together may spend in a day: their next task waits for the next day once it
+            is spent.
+          </p>
           {errors.form && <p className="field-error">{errors.form}</p>}
           <div className="actions">
             {editing && (
@@ -249,4 +266,12 @@ function SpendCell({
       {words}
     </RouteLink>
   );
+}
+
+/** A daily cap in words: `$20`, `2,000,000 tokens`, or both. */
+function capWords(cap: DailyCap): string {
+  const parts: string[] = [];
+  if (cap.usd !== undefined) parts.push(`$${cap.usd}`);
+  if (cap.tokens !== undefined) parts.push(`${cap.tokens.toLocaleString('en-US')} tokens`);
+  return parts.join(' and ');
 }

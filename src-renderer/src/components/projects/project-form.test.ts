@@ -33,6 +33,25 @@ describe('the project form', () => {
     });
   });
 
+  it('reads the daily cap from its two fields, and names the one that is wrong', () => {
+    expect(checkProject({ ...EMPTY_PROJECT, id: 'p', name: 'P' })).toMatchObject({
+      ok: true,
+      project: { daily_cap: null },
+    });
+    expect(checkProject({ ...EMPTY_PROJECT, id: 'p', name: 'P', cap_usd: '20' })).toMatchObject({
+      ok: true,
+      project: { daily_cap: { usd: 20 } },
+    });
+    expect(
+      checkProject({ ...EMPTY_PROJECT, id: 'p', name: 'P', cap_usd: '20', cap_tokens: '2000000' }),
+    ).toMatchObject({ ok: true, project: { daily_cap: { usd: 20, tokens: 2_000_000 } } });
+    const bad = checkProject({ ...EMPTY_PROJECT, id: 'p', name: 'P', cap_usd: '0', cap_tokens: '1.5' });
+    expect(bad.ok ? {} : bad.errors).toEqual({
+      cap_usd: 'Daily cap (USD) must be more than 0',
+      cap_tokens: 'Daily cap (tokens) must be a whole number of tokens of at least 1',
+    });
+  });
+
   it("words the host's issues the same way", () => {
     expect(
       projectErrorsOf([
