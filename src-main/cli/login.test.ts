@@ -46,7 +46,8 @@ describe('baton login against a Baton over the network', () => {
         .toMatch(/\/device\?code=[A-Z]{4}-[A-Z]{4}/);
       const page = /(http:\/\/\S+\/device\?code=([A-Z]{4}-[A-Z]{4}))/.exec(cli.out.stderr)!;
       const code = page[2]!;
-      expect(cli.out.stderr).toContain(`It shows the code ${code}`);
+      // Its next line may come in a later write.
+      await expect.poll(() => cli.out.stderr, { timeout: 30_000 }).toContain(`It shows the code ${code}`);
       // The page: what it asks, as the person signed in there.
       const shown = await http(b.port, `/auth/device?code=${code}`, { headers: b.page(cookie) });
       expect(shown.status, shown.body).toBe(200);

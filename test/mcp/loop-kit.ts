@@ -70,7 +70,7 @@ export const pendingApprovals = (app: BatonApp) =>
 export async function nextToolCall(
   app: BatonApp,
   seen: Set<string>,
-  timeoutMs = 20_000,
+  timeoutMs = 60_000,
 ): Promise<ApprovalView> {
   let found: ApprovalView | undefined;
   await eventually(
