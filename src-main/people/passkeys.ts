@@ -5,13 +5,14 @@ import type {
   PublicKeyCredentialRequestOptionsJSON,
   RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-} from '@simplewebauthn/server';
 import type { PasskeyRow, PeopleRepo } from './repo.ts';
+
+/**
+ * The WebAuthn library, loaded at the first ceremony: it and its ASN.1 and certificate packages
+ * are about 250 modules, which `baton serve` would otherwise read before it answers anything.
+ */
+let library: Promise<typeof import('@simplewebauthn/server')> | undefined;
+const webauthn = () => (library ??= import('@simplewebauthn/server'));
 
 /**
  * Passkeys (WebAuthn) through @simplewebauthn/server: registration (a new person joining by an
@@ -58,6 +59,7 @@ export function createPasskeys(repo: PeopleRepo, now: () => number, rpName = 'Ba
       user: { id: string; name: string; existing: PasskeyRow[] },
       data: T,
     ): Promise<{ ceremony: string; options: PublicKeyCredentialCreationOptionsJSON }> {
+      const { generateRegistrationOptions } = await webauthn();
       const options = await generateRegistrationOptions({
         rpName,
         rpID: site.rpId,
@@ -80,6 +82,7 @@ export function createPasskeys(repo: PeopleRepo, now: () => number, rpName = 'Ba
     } | null> {
       const p = take<T>(ceremony, site);
       if (!p) return null;
+      const { verifyRegistrationResponse } = await webauthn();
       const v = await verifyRegistrationResponse({
         response,
         expectedChallenge: p.challenge,
@@ -103,6 +106,7 @@ export function createPasskeys(repo: PeopleRepo, now: () => number, rpName = 'Ba
     async signInOptions(
       site: Site,
     ): Promise<{ ceremony: string; options: PublicKeyCredentialRequestOptionsJSON }> {
+      const { generateAuthenticationOptions } = await webauthn();
       const options = await generateAuthenticationOptions({ rpID: site.rpId, userVerification: 'preferred' });
       return { ceremony: keep(options.challenge, site, null), options };
     },
@@ -116,6 +120,7 @@ export function createPasskeys(repo: PeopleRepo, now: () => number, rpName = 'Ba
       if (!p || typeof response?.id !== 'string') return null;
       const key = repo.passkeys.get(response.id);
       if (!key) return null;
+      const { verifyAuthenticationResponse } = await webauthn();
       const v = await verifyAuthenticationResponse({
         response,
         expectedChallenge: p.challenge,

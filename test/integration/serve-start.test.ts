@@ -52,14 +52,15 @@ function loadedBeforeReady(dir: string): Promise<string[]> {
 }
 
 describe('baton serve at start', () => {
-  it('loads no forge client, agent protocol SDK, sandbox library, telemetry, static-file or WebSocket server before it says where it serves', async () => {
+  it('loads no forge client, agent protocol SDK, sandbox library, telemetry, passkey library, static-file or WebSocket server before it says where it serves', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'baton-serve-start-'));
     const loaded = await loadedBeforeReady(dataDir);
     // What it did load: its own CLI and the store (the hook works).
     expect(loaded.some((u) => u.endsWith('/src-main/cli/cli.ts'))).toBe(true);
     expect(loaded.some((u) => u.includes('/node_modules/better-sqlite3/'))).toBe(true);
     // Each of these is loaded at its first use (a landing, an ACP agent's attempt, a sandboxed
-    // program or the sandbox's check after the start, a trace export, an MCP call), or a turn
+    // program or the sandbox's check after the start, a trace export, an MCP call, a passkey's
+    // ceremony), or a turn
     // after the host said where it serves (the page's files, its WebSocket).
     const packages = [
       '@octokit/',
@@ -71,6 +72,8 @@ describe('baton serve at start', () => {
       '@modelcontextprotocol/server',
       'serve-static',
       'ws/',
+      '@simplewebauthn/',
+      '@peculiar/',
     ];
     const early = loaded.filter((u) => packages.some((p) => u.includes(`/node_modules/${p}`)));
     expect(early).toEqual([]);
