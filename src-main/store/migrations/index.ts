@@ -41,6 +41,7 @@ import * as m040 from './040_spend.ts';
 import * as m041 from './041_off_desk.ts';
 import * as m042 from './042_landing_pr_seen.ts';
 import * as m043 from './043_agent_limits.ts';
+import * as m045 from './045_worktree_ports.ts';
 
 export interface Migration {
   version: number;
@@ -93,4 +94,6 @@ export const migrations: readonly Migration[] = [
   { version: 41, name: 'off_desk', up: m041.up },
   { version: 42, name: 'landing_pr_seen', up: m042.up },
   { version: 43, name: 'agent_limits', up: m043.up },
+  // Numbered 045 beside the pause branch's 044: until that lands, this branch runs it as 44.
+  { version: 44, name: 'worktree_ports', up: m045.up },
 ];
