@@ -12,6 +12,7 @@ import { ConfirmButton } from '../../shared/ConfirmButton.tsx';
 import { RouteLink } from '../../shared/RouteLink.tsx';
 import { KeepWorktree } from './KeepWorktree.tsx';
 import { KeptWork } from './KeptWork.tsx';
+import { WorktreeTools } from './WorktreeTools.tsx';
 import { failedUpstream, RETRYABLE_IN_RUN } from './retry-upstream.ts';
 
 /**
@@ -44,6 +45,7 @@ export function TaskActions({ task, run }: { task: TaskRun; run: Run }) {
       )}
       {!ended && !runFinished && <CancelTask task={task} />}
       <KeepWorktree task={task} run={run} />
+      <WorktreeTools task={task} run={run} />
       <KeptWork task={task} run={run} />
       {runFinished && <RunAgain task={task} />}
       {!runFinished && RETRYABLE_IN_RUN.has(task.status) && <RetryInRun task={task} />}
