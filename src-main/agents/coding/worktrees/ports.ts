@@ -34,6 +34,6 @@ export function portsReach(agent: Agent | undefined, range: PortRange | null): P
   if (agent?.kind === 'coding' && agent.sandbox?.mode === 'off') return { reachable: true };
   return {
     reachable: false,
-    why: `its agent runs in the OS sandbox, which has a network of its own: a server it starts on 127.0.0.1:${range.first} listens inside the sandbox and cannot be reached from this machine. A server you start yourself in the worktree (PORT=${range.first}, ports ${ports}) can`,
+    why: `its agent runs in the OS sandbox, whose network is its own: a server it starts on 127.0.0.1:${range.first} cannot be reached from this machine. One you start yourself in the worktree (PORT=${range.first}, ports ${ports}) can`,
   };
 }

@@ -7,6 +7,7 @@ import { useBaton } from '../../store/index.ts';
 import { fieldErrorsOf } from '../reach/field-errors.ts';
 import type { Column } from '../shared/DataTable.tsx';
 import { DataTable } from '../shared/DataTable.tsx';
+import { FormActions, FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { RouteLink } from '../shared/RouteLink.tsx';
@@ -44,7 +45,7 @@ export function WorktreesPanel() {
     <>
       <EditorSettings />
       <section className="kept-worktrees" aria-label="Kept worktrees">
-        <h3>Kept worktrees</h3>
+        <h2>Kept worktrees</h2>
         <p className="muted small intro">
           A coding task’s worktree is removed when its run ends, unless it was kept (Keep worktree on its
           task) or its work could not be committed. These are on disk now. Archive removes one: its branch and
@@ -233,54 +234,58 @@ function EditorSettings() {
   };
   const installed = found.editors.filter((e) => e.id !== 'custom' && e.program !== null);
   return (
-    <section className="worktree-settings" aria-label="Editor and ports">
-      <h3>Open in editor</h3>
-      <p className="muted small intro">
+    <FormPanel title="Open in editor, and ports" className="reach-form worktree-settings" onSubmit={save}>
+      <p className="muted small">
         Editors found on the PATH of the person who started Baton, on <strong>{found.host}</strong>: the host
         starts the editor there (from a browser on another machine too), on the worktree’s folder, with that
         person’s environment.
         {installed.length === 0 && ' None of the known editors is installed there.'}
       </p>
-      <label className="field">
-        <span>Editor</span>
-        <select value={editor} onChange={(e) => setEditor(e.target.value)} aria-label="Editor">
-          <option value="">The first found{installed[0] ? ` (now ${installed[0].name})` : ''}</option>
-          {found.editors
-            .filter((e) => e.id !== 'custom')
-            .map((e) => (
-              <option key={e.id} value={e.id}>
-                {e.id === 'files' ? 'File manager' : e.name}
-                {e.program ? ` — ${e.program}` : ' (not installed)'}
-              </option>
-            ))}
-          <option value="custom">A command of mine</option>
-        </select>
-      </label>
-      <InputField
-        label="Your command"
-        value={command}
-        onChange={setCommand}
-        placeholder="subl --new-window {path}"
-        hint="The program and its arguments, run without a shell; {path} is where the worktree’s folder goes."
-        error={errors.custom_command}
-      />
-      <div className="field-row">
+      <div className="fields">
+        <label>
+          Editor
+          <select value={editor} onChange={(e) => setEditor(e.target.value)} aria-label="Editor">
+            <option value="">The first found{installed[0] ? ` (now ${installed[0].name})` : ''}</option>
+            {found.editors
+              .filter((e) => e.id !== 'custom')
+              .map((e) => (
+                <option key={e.id} value={e.id}>
+                  {e.id === 'files' ? 'File manager' : e.name}
+                  {e.program ? ` — ${e.program}` : ' (not installed)'}
+                </option>
+              ))}
+            <option value="custom">A command of mine</option>
+          </select>
+          <span className="field-message">
+            <span className="field-error">{errors.editor}</span>
+          </span>
+        </label>
+        <InputField
+          label="Your command"
+          value={command}
+          onChange={setCommand}
+          placeholder="subl --new-window {path}"
+          hint="The program and its arguments, run without a shell; {path} is where the worktree’s folder goes."
+          error={errors.custom_command}
+          reserveError
+        />
         <InputField
           label="First port"
           value={base}
           onChange={setBase}
           hint="Each worktree gets a block from here: PORT, BATON_PORT, BATON_PORTS."
           error={errors.port_base}
+          reserveError
         />
-        <InputField label="Ports per worktree" value={block} onChange={setBlock} error={errors.port_block} />
+        <InputField
+          label="Ports per worktree"
+          value={block}
+          onChange={setBlock}
+          error={errors.port_block}
+          reserveError
+        />
       </div>
-      {errors.form && <p className="error small">{errors.form}</p>}
-      {errors.editor && <p className="error small">{errors.editor}</p>}
-      <div className="actions">
-        <button type="button" className="primary" onClick={save}>
-          Save
-        </button>
-      </div>
-    </section>
+      <FormActions error={errors.form} busy={false} submit="Save" />
+    </FormPanel>
   );
 }

@@ -12,8 +12,8 @@ import { ConfirmButton } from '../../shared/ConfirmButton.tsx';
 import { RouteLink } from '../../shared/RouteLink.tsx';
 import { KeepWorktree } from './KeepWorktree.tsx';
 import { KeptWork } from './KeptWork.tsx';
-import { WorktreeTools } from './WorktreeTools.tsx';
 import { failedUpstream, RETRYABLE_IN_RUN } from './retry-upstream.ts';
+import { WorktreeTools } from './WorktreeTools.tsx';
 
 /**
  * What can be done with the task where it is: answer the approval it waits for, cancel it while

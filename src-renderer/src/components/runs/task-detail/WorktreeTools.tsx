@@ -71,7 +71,11 @@ export function WorktreeTools({ task, run }: { task: TaskRun; run: Run }) {
   return (
     <section className="worktree-tools" aria-label={`Worktree of ${task.task_id}`}>
       <div className="worktree-path">
-        <code title={place.path}>{place.path}</code>
+        <code title={place.path}>
+          {/* Left to right inside the right-to-left box that keeps the path's end in view. */}
+          {'\u200e'}
+          {place.path}
+        </code>
         <CopyButton text={() => place.path} label="Copy path" what="path" />
       </div>
       <div className="actions">
