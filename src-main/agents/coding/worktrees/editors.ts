@@ -25,8 +25,7 @@ const FILE_MANAGER: Partial<Record<NodeJS.Platform, string>> = {
 const pathOf = (env: Env): string => Object.entries(env).find(([k]) => k.toUpperCase() === 'PATH')?.[1] ?? '';
 
 /**
- * Where `program` is on `env`'s PATH (an executable file; on Windows with one of PATHEXT's
- * endings), or null. An absolute `program` is taken as it is, when it is an executable file.
+ * Where `program` is on `env`'s PATH (an executable file; on Windows a `.exe` or `.com`), or null. An absolute `program` is taken as it is, when it is an executable file.
  * Only the PATH given is read: Baton's own (its node_modules/.bin) is not, unless it is that.
  */
 export function findProgram(
@@ -34,7 +33,8 @@ export function findProgram(
   env: Env,
   platform: NodeJS.Platform = process.platform,
 ): string | null {
-  const endings = platform === 'win32' ? ['', ...(env.PATHEXT ?? '.COM;.EXE;.BAT;.CMD').split(';')] : [''];
+  // A .cmd or .bat needs a shell to start, which Baton never uses for it: only programs count.
+  const endings = platform === 'win32' ? ['.exe', '.com'] : [''];
   const executable = (p: string): boolean => {
     try {
       if (!statSync(p).isFile()) return false;
