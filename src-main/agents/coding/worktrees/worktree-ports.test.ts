@@ -164,7 +164,10 @@ describe("a coding worktree's ports", () => {
     const seen: string[] = [];
     for (const [i, run] of runs.entries())
       for (const t of ['a', 'b']) {
-        expect(app.store.runs.task(run, t)?.status).toBe('done');
+        const done = app.store.runs.task(run, t);
+        const said = app.store.execution.logs(run, t, 0, 1_000).map((l) => `${l.stream}: ${l.text}`);
+        // What the attempt's log said, shown if it did not end done.
+        expect(done?.status, `${done?.error}\n${said.join('\n')}`).toBe('done');
         const show = (f: string) => repos[i]!.git(['show', `baton/${run}/${t}:${f}`]);
         const [port, batonPort, range] = show('agent-ports.txt').split(' ');
         expect(port).toMatch(/^\d+$/);

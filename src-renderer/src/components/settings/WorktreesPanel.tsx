@@ -168,7 +168,7 @@ function ArchiveButton({ k, onDone }: { k: KeptWorktree; onDone(): void }) {
       <legend className="visually-hidden">Archive {k.task_id}?</legend>
       <p className="small">
         {dirty
-          ? `${asking.dirty.replace(/: commit them.*$/, '')}.`
+          ? `${asking.dirty.charAt(0).toUpperCase()}${asking.dirty.slice(1).replace(/: commit them.*$/, '')}.`
           : `Remove the worktree of ${k.task_id}? Its branch ${k.branch} and its commits stay.`}
       </p>
       <div className="actions">
