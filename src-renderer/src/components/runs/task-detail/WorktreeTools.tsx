@@ -29,10 +29,13 @@ export function WorktreeTools({ task, run }: { task: TaskRun; run: Run }) {
     // Read again whenever its session changes (kept, its next attempt).
     if (!onDisk || updated === undefined) return;
     let live = true;
-    worktreesApi.place(run.id, task.task_id).then(
-      (p) => live && setPlace(p),
-      () => live && setPlace(null),
-    );
+    // Started in a promise: a client not connected yet is a rejection, not a throw in the effect.
+    Promise.resolve()
+      .then(() => worktreesApi.place(run.id, task.task_id))
+      .then(
+        (p) => live && setPlace(p),
+        () => live && setPlace(null),
+      );
     return () => {
       live = false;
     };
@@ -40,14 +43,16 @@ export function WorktreeTools({ task, run }: { task: TaskRun; run: Run }) {
   useEffect(() => {
     if (!onDisk) return;
     let live = true;
-    worktreesApi.editors().then(
-      (e) => {
-        if (!live) return;
-        setEditors(e);
-        setEditor((was) => was ?? e.chosen);
-      },
-      () => {},
-    );
+    Promise.resolve()
+      .then(() => worktreesApi.editors())
+      .then(
+        (e) => {
+          if (!live) return;
+          setEditors(e);
+          setEditor((was) => was ?? e.chosen);
+        },
+        () => {},
+      );
     return () => {
       live = false;
     };
