@@ -84,6 +84,12 @@ describe('port blocks', () => {
     db.prepare(`UPDATE runs SET status = 'failed' WHERE id = 'r1'`).run();
     store.worktreePorts.allocate('r2', 'e', 'w', at);
     expect(store.worktreePorts.get('r1', 'b')).toBeNull();
+    // The last block below 65536 taken: the next task is refused, saying what to do.
+    store.worktreePorts.saveSettings({ editor: null, custom_command: null, port_base: 65_000, port_block: 100 });
+    for (let i = 0; i < 5; i++) store.worktreePorts.allocate('r2', `full-${i}`, 'w', at);
+    expect(() => store.worktreePorts.allocate('r2', 'one-more', 'w', at)).toThrow(
+      /no free block of 100 ports from 65000 up to 65535: .*archive kept worktrees, or lower the base in Settings/,
+    );
   });
 
   it('are unique across two Batons allocating at once on one data directory (immediate transactions)', async () => {
