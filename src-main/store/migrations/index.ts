@@ -94,6 +94,6 @@ export const migrations: readonly Migration[] = [
   { version: 41, name: 'off_desk', up: m041.up },
   { version: 42, name: 'landing_pr_seen', up: m042.up },
   { version: 43, name: 'agent_limits', up: m043.up },
-  // Numbered 045 beside the pause branch's 044: until that lands, this branch runs it as 44.
+  // Numbered 045: once main's 044 (project_daily_cap, after this branch started) is in, this is version 45.
   { version: 44, name: 'worktree_ports', up: m045.up },
 ];
