@@ -85,7 +85,12 @@ describe('port blocks', () => {
     store.worktreePorts.allocate('r2', 'e', 'w', at);
     expect(store.worktreePorts.get('r1', 'b')).toBeNull();
     // The last block below 65536 taken: the next task is refused, saying what to do.
-    store.worktreePorts.saveSettings({ editor: null, custom_command: null, port_base: 65_000, port_block: 100 });
+    store.worktreePorts.saveSettings({
+      editor: null,
+      custom_command: null,
+      port_base: 65_000,
+      port_block: 100,
+    });
     for (let i = 0; i < 5; i++) store.worktreePorts.allocate('r2', `full-${i}`, 'w', at);
     expect(() => store.worktreePorts.allocate('r2', 'one-more', 'w', at)).toThrow(
       /no free block of 100 ports from 65000 up to 65535: .*archive kept worktrees, or lower the base in Settings/,
@@ -155,7 +160,19 @@ describe("a coding worktree's ports", () => {
       });
     await call(app, 'agents.import', {
       agents: [
-        { id: 'coder', kind: 'coding', cli: 'codex', executable: cli, skills: ['code'], max_concurrency: 4 },
+        {
+          id: 'coder',
+          kind: 'coding',
+          cli: 'codex',
+          executable: cli,
+          skills: ['code'],
+          max_concurrency: 4,
+          // A provider: Baton writes the CLI's own home, so four at once never bind the person's
+          // ~/.codex read-only while another Baton on this machine does (bubblewrap refused a
+          // source path another sandbox's stand-in took away). Nothing calls it.
+          provider: { base_url: 'http://127.0.0.1:9/v1' },
+          model: 'm',
+        },
       ],
     });
     const plan = (id: string, workspace: string) => ({

@@ -65,7 +65,20 @@ async function keptWorktrees(): Promise<{ run: string; repo: TempRepo; data: str
   await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
   const run = await setup(
     app,
-    [{ id: 'coder', kind: 'coding', cli: 'codex', executable: cli, skills: ['code'], max_concurrency: 2 }],
+    [
+      {
+        id: 'coder',
+        kind: 'coding',
+        cli: 'codex',
+        executable: cli,
+        skills: ['code'],
+        max_concurrency: 2,
+        // Baton writes the CLI's home (a provider nothing calls): the person's ~/.codex is not bound, so
+        // another Baton's codex on this machine cannot race its sandbox.
+        provider: { base_url: 'http://127.0.0.1:9/v1' },
+        model: 'm',
+      },
+    ],
     {
       plan_id: 'site',
       name: 'Site',
