@@ -1,5 +1,5 @@
 import type { BatonHandlers } from '../../src-shared/contract/index.ts';
-import { workspaceHandlers } from '../agents/coding/index.ts';
+import { workspaceHandlers, worktreeHandlers } from '../agents/coding/index.ts';
 import { scopeHandlers, toolCallHandlers } from '../agents/index.ts';
 import { peopleHandlers } from '../people/index.ts';
 import { agentHandlers } from './agents.ts';
@@ -33,6 +33,7 @@ export function createHandlers(ctx: AppContext): BatonHandlers {
     ...spendHandlers(ctx),
     ...toolCallHandlers(ctx),
     ...workspaceHandlers(ctx),
+    ...worktreeHandlers(ctx),
     ...ctx.reach.handlers(),
     ...peopleHandlers(ctx.people),
   };

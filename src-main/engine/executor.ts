@@ -195,6 +195,8 @@ export interface CodingContext {
   marker: string;
   /** When the dependencies' branches do not merge. */
   on_conflict: 'fail' | 'ask';
+  /** The worktree's block of ports (`PORT`, `BATON_PORTS` for its agent, setup and checks); absent: none. */
+  ports?: { first: number; count: number } | null;
   /** The workspace's parked worktrees (worktree-pool.ts), one of which a new worktree is taken from; null: none kept. */
   pool: string | null;
   /**

@@ -169,6 +169,14 @@ export const LEAST_ROLE: { readonly [M in MethodName]: Role } = {
   'people.tokens': 'viewer',
   'people.createToken': 'viewer',
   'people.revokeToken': 'viewer',
+  'worktrees.editors': 'viewer',
+  // The editor and the command Open in editor runs on this machine: a setting of the Baton.
+  'worktrees.saveSettings': 'admin',
+  'worktrees.place': 'viewer',
+  // Starts the editor Settings names (never a program the caller names) on a worktree Baton owns.
+  'worktrees.open': 'member',
+  'worktrees.list': 'viewer',
+  'worktrees.archive': 'member',
 };
 
 /** Refuses a call the caller's role does not reach, saying which role it needs. */

@@ -20,6 +20,7 @@ import { webhookMethods } from './domains/webhooks.ts';
 import { workMethods } from './domains/work.ts';
 import { workerMethods } from './domains/workers.ts';
 import { workspaceMethods } from './domains/workspaces.ts';
+import { worktreeMethods } from './domains/worktrees.ts';
 import type { HandlersOf, InputOf, OutputOf } from './method.ts';
 import { mergeDomains } from './method.ts';
 
@@ -47,6 +48,7 @@ export const contract = mergeDomains({
   slack: slackMethods,
   people: peopleMethods,
   spend: spendMethods,
+  worktrees: worktreeMethods,
 });
 
 export type Contract = typeof contract;

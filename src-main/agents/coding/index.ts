@@ -25,3 +25,5 @@ export { WorkerWorkspaces } from './repos/worker-workspaces.ts';
 export { needsWorkspace, taskBranch, workspaceMoved } from './sessions/context.ts';
 export { DEFAULT_PRICES, DEFAULT_PRICES_FROM, pricesWith } from './streams/prices.ts';
 export { diffCommits, inspectRepository, removeWorktree } from './workspaces/index.ts';
+export type { WorktreeHandlersOptions } from './worktrees/handlers.ts';
+export { worktreeHandlers } from './worktrees/handlers.ts';

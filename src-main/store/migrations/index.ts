@@ -42,6 +42,7 @@ import * as m041 from './041_off_desk.ts';
 import * as m042 from './042_landing_pr_seen.ts';
 import * as m043 from './043_agent_limits.ts';
 import * as m044 from './044_project_daily_cap.ts';
+import * as m045 from './045_worktree_ports.ts';
 
 export interface Migration {
   version: number;
@@ -95,4 +96,5 @@ export const migrations: readonly Migration[] = [
   { version: 42, name: 'landing_pr_seen', up: m042.up },
   { version: 43, name: 'agent_limits', up: m043.up },
   { version: 44, name: 'project_daily_cap', up: m044.up },
+  { version: 45, name: 'worktree_ports', up: m045.up },
 ];

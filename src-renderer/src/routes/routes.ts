@@ -29,6 +29,7 @@ export const SETTINGS_TABS = [
   'worker-tokens',
   'people',
   'slack',
+  'worktrees',
 ] as const;
 export type SettingsTab = (typeof SETTINGS_TABS)[number];
 

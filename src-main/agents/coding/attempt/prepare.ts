@@ -10,6 +10,7 @@ import type { SandboxOf } from '../../../sandbox/index.ts';
 import { cannotRunHere, sandboxStatus } from '../../../sandbox/index.ts';
 import { redact } from '../../../secrets/secrets.ts';
 import { attemptSandbox, narrowerThan } from '../../shared/sandboxed.ts';
+import { portsEnv } from '../worktrees/ports.ts';
 import type { AttemptLink, AttemptLinks } from './attempt-links.ts';
 import { checkEnvOf, resolveEnv } from './env.ts';
 import type { Ready } from './ready.ts';
@@ -58,6 +59,8 @@ export async function* preparedAttempt(
   const { agent } = ctx;
   const secrets = secretsOf(ctx, coding);
   if (!secrets.ok) return yield error(secrets.error);
+  // The worktree's ports, over what the workspace and agent set: they keep two worktrees' servers apart.
+  const ports = portsEnv(coding.ports);
   const clean = (text: string) => redact(text, secrets.values);
 
   const policy = await agentSandbox(ctx);
@@ -108,7 +111,7 @@ export async function* preparedAttempt(
     const setupSteps = yield* setupRun(ctx, coding, signal, deps, {
       worktree,
       fresh,
-      env: checkEnvOf(secrets.workspace, tmp),
+      env: { ...checkEnvOf(secrets.workspace, tmp), ...ports },
       clean,
       sandbox: workspaceBox(agentsWork ? onAgentsWork : wsPolicy.policy),
       narrower: agentsWork ? narrower : null,
@@ -122,13 +125,13 @@ export async function* preparedAttempt(
         clean,
         secrets: secrets.values,
         tmp,
-        env: { ...secrets.workspace, ...secrets.agent },
+        env: { ...secrets.workspace, ...secrets.agent, ...ports },
         link,
         firstSeq: 1 + setupSteps,
         sandbox: { policy: policy.policy, hide, mayWrite },
       },
       // The checks run the agent's work: the workspace's environment, and its sandbox within the agent's.
-      checkEnv: checkEnvOf(secrets.workspace, tmp),
+      checkEnv: { ...checkEnvOf(secrets.workspace, tmp), ...ports },
       checkSandbox: workspaceBox(onAgentsWork),
       narrower,
     });

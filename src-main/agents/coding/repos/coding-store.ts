@@ -13,6 +13,8 @@ import type { SkillRecordsRepo } from './skill-records-repo.ts';
 import { createSkillRecordsRepo } from './skill-records-repo.ts';
 import type { WorkspacesRepo } from './workspaces-repo.ts';
 import { createWorkspacesRepo } from './workspaces-repo.ts';
+import type { WorktreePortsRepo } from './worktree-ports-repo.ts';
+import { createWorktreePortsRepo } from './worktree-ports-repo.ts';
 
 /**
  * The app's store with the tables the coding wing owns: the registered workspaces, the tasks'
@@ -27,6 +29,8 @@ export type CodingStore = Store & {
   landings: LandingsRepo;
   bestOf: BestOfRepo;
   skillRecords: SkillRecordsRepo;
+  /** Coding tasks' port blocks and Settings' worktree options (migration 045). */
+  worktreePorts: WorktreePortsRepo;
 };
 
 /** The coding wing's view of `store`: the same repositories and transaction, and its own over the same connection. */
@@ -45,5 +49,6 @@ export function codingStore(store: Store): CodingStore {
       bestOfWrites++;
     }),
     skillRecords: createSkillRecordsRepo(db, () => bestOfWrites),
+    worktreePorts: createWorktreePortsRepo(db),
   };
 }

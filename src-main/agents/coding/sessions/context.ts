@@ -5,6 +5,7 @@ import { attemptMarker } from '../../../engine/attempt-leftovers.ts';
 import type { AttemptSetup, CodingContext, ResumeRequest } from '../../../engine/executor.ts';
 import type { SessionSpent } from '../../../store/steps-repo.ts';
 import type { CodingStore } from '../repos/coding-store.ts';
+import { NoFreePorts } from '../repos/worktree-ports-repo.ts';
 import { pricesWith } from '../streams/prices.ts';
 import { repositoryMissing } from '../workspaces/index.ts';
 import { parkedFolder } from './cleanup.ts';
@@ -63,6 +64,19 @@ export function codingContextOf(deps: ContextDeps, setup: AttemptSetup): CodingC
   if (session && session.workspace_id !== workspace.id)
     return { error: workspaceMoved(task.task_id, session.workspace_id, workspace.id) };
   const taskDir = join(deps.worktreeRoot, runId, task.task_id);
+  // Its block of ports, held across its attempts, freed when its worktree goes.
+  let ports: CodingContext['ports'];
+  try {
+    ports = store.worktreePorts.allocate(
+      runId,
+      task.task_id,
+      workspace.id,
+      deps.iso?.() ?? new Date().toISOString(),
+    );
+  } catch (err) {
+    if (err instanceof NoFreePorts) return { error: err.message };
+    throw err;
+  }
   let resume: ResumeRequest | null = null;
   const asked = setup.asked;
   // Only the agent whose CLI holds the session resumes it; another starts its own in the worktree.
@@ -130,6 +144,7 @@ export function codingContextOf(deps: ContextDeps, setup: AttemptSetup): CodingC
     prices: pricesWith(store.prices.inEffectAt(deps.iso?.() ?? new Date().toISOString())),
     marker: attemptMarker(setup.marker_scope, runId, task.task_id, task.attempt),
     on_conflict: spec.on_conflict ?? 'fail',
+    ports,
     pool: deps.parkedWorktrees > 0 ? parkedFolder(deps.worktreeRoot, workspace.id) : null,
     earlier,
     start_clean: setup.start_clean,

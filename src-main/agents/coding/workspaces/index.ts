@@ -40,6 +40,8 @@ export type { Cancellable } from './repository.ts';
 export { requireGit } from './repository.ts';
 export type { AdoptedWorktree, AdoptWorktreeInput } from './worktree-adopt.ts';
 export { adoptWorktree } from './worktree-adopt.ts';
+export type { WorktreeDirtyInput } from './worktree-dirty.ts';
+export { worktreeDirty } from './worktree-dirty.ts';
 export type { ParkedWorktree, ParkWorktreeInput } from './worktree-park.ts';
 export { parkWorktree } from './worktree-park.ts';
 export type { ParkAllInPoolInput, ParkInPoolInput, PoolInput, PoolPark } from './worktree-pool.ts';

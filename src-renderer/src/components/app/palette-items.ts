@@ -47,6 +47,7 @@ const SETTINGS_WORDS: Record<SettingsTab, string> = {
   'worker-tokens': 'Worker tokens',
   people: 'People',
   slack: 'Slack',
+  worktrees: 'Worktrees',
 };
 
 /** The address of a screen as the sidebar opens it (none for the plan page, reached by a plan). */

@@ -9,6 +9,7 @@ import { SecretsPanel } from './SecretsPanel.tsx';
 import { SlackPanel } from './SlackPanel.tsx';
 import { WebhooksPanel } from './WebhooksPanel.tsx';
 import { WorkerTokensPanel } from './WorkerTokensPanel.tsx';
+import { WorktreesPanel } from './WorktreesPanel.tsx';
 
 const LABELS: Record<SettingsTab, string> = {
   webhooks: 'Webhooks',
@@ -17,6 +18,7 @@ const LABELS: Record<SettingsTab, string> = {
   'worker-tokens': 'Worker tokens',
   people: 'People',
   slack: 'Slack',
+  worktrees: 'Worktrees',
 };
 
 /**
@@ -52,6 +54,8 @@ export function SettingsView() {
             <PeoplePanel />
           ) : tab === 'slack' ? (
             <SlackPanel />
+          ) : tab === 'worktrees' ? (
+            <WorktreesPanel />
           ) : (
             <WorkerTokensPanel />
           )}

@@ -13,6 +13,7 @@ import { RouteLink } from '../../shared/RouteLink.tsx';
 import { KeepWorktree } from './KeepWorktree.tsx';
 import { KeptWork } from './KeptWork.tsx';
 import { failedUpstream, RETRYABLE_IN_RUN } from './retry-upstream.ts';
+import { WorktreeTools } from './WorktreeTools.tsx';
 
 /**
  * What can be done with the task where it is: answer the approval it waits for, cancel it while
@@ -44,6 +45,7 @@ export function TaskActions({ task, run }: { task: TaskRun; run: Run }) {
       )}
       {!ended && !runFinished && <CancelTask task={task} />}
       <KeepWorktree task={task} run={run} />
+      <WorktreeTools task={task} run={run} />
       <KeptWork task={task} run={run} />
       {runFinished && <RunAgain task={task} />}
       {!runFinished && RETRYABLE_IN_RUN.has(task.status) && <RetryInRun task={task} />}
