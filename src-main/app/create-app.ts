@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LaunchEditor } from '../agents/coding/index.ts';
 import { codingStore, createAttemptLinks, createLander } from '../agents/coding/index.ts';
+import type { AgentHold } from '../agents/coding/terminal/index.ts';
+import { createTerminals } from '../agents/coding/terminal/index.ts';
 import type { AttemptLog } from '../agents/index.ts';
 import {
   createAgentCallbacks,
@@ -109,6 +111,11 @@ export interface AppOptions {
    * its launcher; without one the method is unavailable (a browser opens the editor's link).
    */
   launchEditor?: LaunchEditor;
+  /**
+   * Holding a task's agent while a person types in its terminal (docs/take-over.md): Pause's
+   * `holdAgent`/`releaseAgent`. Absent: nothing holds it, the agent goes on beside the person.
+   */
+  agentHold?: AgentHold;
   /** How long a browser session lasts unused and at most (7 and 30 days by default; tests shorten them). */
   sessions?: SessionLimits;
 }
@@ -326,7 +333,19 @@ export function createApp(opts: AppOptions) {
         }
       : {}),
   });
+  // Terminals people open in coding tasks' worktrees, in their agent's sandbox (docs/take-over.md).
+  const terminals = createTerminals({
+    store,
+    secrets,
+    hiddenFolders,
+    bus,
+    now,
+    say: (runId, taskId, text, by) => engine.say(runId, taskId, text, by),
+    cancelTask: (runId, taskId, by) => void engine.cancelTask(runId, taskId, by),
+    ...(opts.agentHold ? { hold: opts.agentHold } : {}),
+  });
   const handlers = createHandlers({
+    terminals,
     people,
     workers,
     availability,
@@ -381,6 +400,8 @@ export function createApp(opts: AppOptions) {
     landing,
     /** People on this Baton: the hosts prove callers with its sessions and tokens. */
     people,
+    /** Terminals in coding tasks' worktrees: the browser host serves their sockets. */
+    terminals,
     /** An approval as the inbox shows it, or null (what a one-time link opens). */
     approvalView: (id: string) => {
       const a = store.approvals.get(id);
@@ -412,6 +433,7 @@ export function createApp(opts: AppOptions) {
       traces?.shutdown().catch((err: unknown) => log(err, 'shutting down the trace export'));
       availability.stop();
       patterns.close();
+      void terminals.closeAll().catch((err: unknown) => log(err, 'closing terminals'));
       engine.close();
       closing = Promise.all([coding.worktreesSettled(), landing.settled()]).then(async () => {
         // The sandbox's proxies would keep the process alive (`baton run` ends by itself).
