@@ -57,7 +57,7 @@ export async function serveTerminal(
         send: (data) => {
           if (ws.readyState === ws.OPEN) ws.send(data);
         },
-        exit: (code) => ws.close(TERMINAL_EXITED, `the shell exited (${code})`),
+        exit: (why) => ws.close(TERMINAL_EXITED, why.slice(0, 120)),
       },
     );
   } catch (err) {

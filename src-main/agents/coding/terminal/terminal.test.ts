@@ -112,7 +112,7 @@ describe.skipIf(!sandbox.available)('a terminal in a coding task’s worktree', 
   const sockets: { close(): void }[] = [];
   afterAll(async () => {
     for (const s of sockets) s.close();
-    if (tree) writeFileSync(join(tree, 'go'), '');
+    if (tree && existsSync(tree)) writeFileSync(join(tree, 'go'), '');
     await stop?.();
     await new Promise((r) => server.close(r));
     rmSync(scripts, { recursive: true, force: true });
@@ -257,5 +257,79 @@ describe.skipIf(!sandbox.available)('a terminal in a coding task’s worktree', 
     expect(task.status, task.error ?? '').toBe('done');
     const gone = await rpc(port, 'terminals.get', { run_id: runId, task_id: 'readme' }, owner());
     expect((gone.result as { value: unknown }).value).toBeNull();
+  });
+
+  /** A new run of the plan whose agent waits in its first turn: its id and worktree. */
+  async function waitingRun(): Promise<{ run: string; dir: string }> {
+    const run = (await local<{ run_id: string }>(app, 'runs.start', { plan_id: 'readme' })).run_id;
+    await eventually(
+      async () => (await local(app, 'runs.listening', { run_id: run, task_id: 'readme' })) !== null,
+      60_000,
+      'the agent listening',
+    );
+    const dir = (await local<{ dir: string }[]>(app, 'runs.sessions', { run_id: run }))[0]!.dir;
+    return { run, dir };
+  }
+
+  it('ends the shell when its task ends, and says so on the socket', async () => {
+    const { run, dir } = await waitingRun();
+    const opened = await rpc(port, 'terminals.open', { run_id: run, task_id: 'readme' }, owner());
+    const view = (opened.result as { value: TerminalView }).value;
+    const t = terminalSocket(port, view.socket_path, { token: host.token });
+    sockets.push(t);
+    await t.opened;
+    t.type('echo "ready=1"');
+    await eventually(() => /ready=1\r\n/.test(t.output()), 30_000, 'the shell');
+    await local(app, 'runs.cancelTask', { run_id: run, task_id: 'readme' });
+    expect(await t.closed).toEqual({ code: 4000, reason: 'task "readme" ended: it is cancelled' });
+    const left = await rpc(port, 'terminals.get', { run_id: run, task_id: 'readme' }, owner());
+    expect((left.result as { value: TerminalView }).value.state).toBe('closed');
+    // Nothing changed; the agent cannot be told (its task ended), and the answer says so.
+    const done = await rpc(
+      port,
+      'terminals.commit',
+      { terminal_id: view.terminal_id, after: 'go_on' },
+      owner(),
+    );
+    const outcome = (done.result as { value: TerminalOutcome }).value;
+    expect(outcome.commit).toBeNull();
+    expect(outcome.said).toMatch(/^the agent was not told: task "readme" is not running: it is cancelled/);
+    await app.engine.whenSettled(run);
+    expect(dir).not.toBe('');
+  });
+
+  it('ends the task when the person says so, after committing their work', async () => {
+    const { run, dir } = await waitingRun();
+    const opened = await rpc(port, 'terminals.open', { run_id: run, task_id: 'readme' }, owner());
+    const view = (opened.result as { value: TerminalView }).value;
+    writeFileSync(join(dir, 'notes.md'), 'by hand\n');
+    const done = await rpc(
+      port,
+      'terminals.commit',
+      { terminal_id: view.terminal_id, message: 'Notes by hand', after: 'end_task' },
+      owner(),
+    );
+    expect(done.status, JSON.stringify(done.result)).toBe(200);
+    const outcome = (done.result as { value: TerminalOutcome }).value;
+    expect(outcome.said).toBe('task "readme" was ended');
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
+    expect(git('log', '-1', '--format=%an|%s', outcome.commit!)).toBe('Ana Lima|Notes by hand');
+    await app.engine.whenSettled(run);
+    const task = (await local<RunDetail>(app, 'runs.get', { run_id: run })).tasks[0]!;
+    expect(task.status).toBe('cancelled');
+  });
+
+  it('refuses a terminal where there is no worktree, naming the field', async () => {
+    const none = await rpc(port, 'terminals.open', { run_id: runId, task_id: 'nope' }, owner());
+    expect(none.status).toBe(404);
+    expect(none.result).toMatchObject({
+      error: {
+        code: 'not_found',
+        message: `task "nope" of run "${runId}" has no worktree (not a coding task, or not started)`,
+      },
+    });
+    const bad = await rpc(port, 'terminals.commit', { terminal_id: 'x', after: 'later' }, owner());
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.result)).toContain('after');
   });
 });

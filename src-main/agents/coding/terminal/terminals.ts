@@ -63,6 +63,8 @@ interface Terminal {
   /** The socket is attached (one at a time). */
   attached: boolean;
   waiting: NodeJS.Timeout | null;
+  /** Why the shell was ended by Baton (its task ended), for the socket's close. */
+  endedBy?: string;
 }
 
 const keyOf = (runId: string, taskId: string) => `${runId}\u0000${taskId}`;
@@ -142,7 +144,10 @@ export function createTerminals(deps: TerminalsDeps) {
         for (const e of batch) {
           if (e.name !== 'task.updated') continue;
           const t = byTask.get(keyOf(e.payload.run_id, e.payload.task_id));
-          if (t?.shell && isTerminalTaskStatus(e.payload.status)) void endShell(t);
+          if (t?.shell && isTerminalTaskStatus(e.payload.status)) {
+            t.endedBy = `task "${e.payload.task_id}" ended: it is ${e.payload.status}`;
+            void endShell(t);
+          }
         }
       },
       ['task.updated'],
@@ -215,7 +220,7 @@ export function createTerminals(deps: TerminalsDeps) {
       id: string,
       who: Opener,
       size: { cols: number; rows: number },
-      io: { send: (data: string) => void; exit: (code: number) => void },
+      io: { send: (data: string) => void; exit: (why: string) => void },
     ) {
       const t = mine(id, who);
       if (t.state !== 'open') throw new AppError('conflict', `terminal "${id}" is closed`);
@@ -239,7 +244,7 @@ export function createTerminals(deps: TerminalsDeps) {
       t.shell = shell;
       shell.onData(io.send);
       shell.onExit((code) => {
-        if (t.shell === shell) void endShell(t).then(() => io.exit(code));
+        void endShell(t).then(() => io.exit(t.endedBy ?? `the shell exited (${code})`));
       });
       return {
         write: (data: string) => shell.write(data),
