@@ -34,13 +34,22 @@ describe.skipIf(skipE2e || !sandbox.available)('taking over a coding task in a t
   let page: Page;
   let runId: string;
   let tree = '';
+  const holds: string[] = [];
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'baton-take-over-ui-'));
     scripts = mkdtempSync(join(tmpdir(), 'baton-take-over-agent-'));
     writeFileSync(join(scripts, 'agent.mjs'), waitingAcpAgentScript);
     repo = makeRepo({ 'README.md': '# A sample workspace\n' });
-    app = createApp({ dataDir, log: () => {} });
+    // Pause's hold, as the app is given it: here, what it was asked.
+    app = createApp({
+      dataDir,
+      log: () => {},
+      agentHold: {
+        holdAgent: (run, task) => void holds.push(`hold ${run} ${task}`),
+        releaseAgent: (run, task) => void holds.push(`release ${run} ${task}`),
+      },
+    });
     await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
     await call(app, 'agents.import', { agents: [waitingAcpAgent(join(scripts, 'agent.mjs'))] });
     await call(app, 'plans.import', {
@@ -84,6 +93,7 @@ describe.skipIf(skipE2e || !sandbox.available)('taking over a coding task in a t
     await takeOver.click();
     await dialog().waitFor();
     expect(await dialog().getByRole('note').textContent()).toContain('The agent is paused while you type');
+    expect(holds).toEqual([`hold ${runId} readme`]);
     expect(await dialog().textContent()).toContain(`it writes only ${tree}`);
     await expect.poll(() => screen().textContent(), { timeout: 30_000 }).toContain('[take over] ');
     await dialog().getByRole('region', { name: 'Shell in readme' }).click();
@@ -114,6 +124,7 @@ describe.skipIf(skipE2e || !sandbox.available)('taking over a coding task in a t
     await page.emulateMedia({ colorScheme: 'light' });
     await choice.getByRole('button', { name: 'Let the agent go on' }).click();
     await expect.poll(() => dialog().isVisible()).toBe(false);
+    expect(holds).toEqual([`hold ${runId} readme`, `release ${runId} readme`]);
     const git = (...args: string[]) => execFileSync('git', args, { cwd: tree, encoding: 'utf8' }).trim();
     expect(git('log', '-1', '--format=%an|%s')).toBe('Ana|Say hi from the terminal');
     expect(existsSync(join(repo.repo, 'outside.txt'))).toBe(false);

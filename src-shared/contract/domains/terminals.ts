@@ -36,7 +36,7 @@ export interface TerminalView {
   sandboxed: boolean;
   /** What the shell may write and reach, in words. */
   where: string;
-  /** Whether the task's agent was asked to hold while the person types. */
+  /** Whether the task's agent is held while the person types (false where nothing can hold it: it goes on beside them). */
   agent_held: boolean;
   opened_at: string;
   /** The socket's path on the browser host (`/terminal/<id>`). */

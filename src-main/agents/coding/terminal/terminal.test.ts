@@ -130,7 +130,7 @@ describe.skipIf(!sandbox.available)('a terminal in a coding task’s worktree', 
       dir: tree,
       state: 'open',
       sandboxed: true,
-      agent_held: true,
+      agent_held: false,
     });
     expect(terminal.where).toContain(`it writes only ${tree}`);
     expect(terminal.where).toContain('reaches only no host');

@@ -28,6 +28,7 @@ export interface AgentHold {
   releaseAgent(runId: string, taskId: string): void | Promise<void>;
 }
 
+/** Holds nothing: what the app has until Pause gives it `holdAgent`/`releaseAgent`. */
 export const NO_HOLD: AgentHold = { holdAgent: () => {}, releaseAgent: () => {} };
 
 /** Who opened a terminal: their person's id (null: the machine's owner before any account) and name. */
@@ -77,6 +78,8 @@ const keyOf = (runId: string, taskId: string) => `${runId}\u0000${taskId}`;
  */
 export function createTerminals(deps: TerminalsDeps) {
   const hold = deps.hold ?? NO_HOLD;
+  // Without a hold the agent goes on beside the person, and the terminal says so.
+  const holds = deps.hold !== undefined;
   const byId = new Map<string, Terminal>();
   const byTask = new Map<string, Terminal>();
   const waitMs = deps.socketWaitMs ?? 60_000;
@@ -185,7 +188,7 @@ export function createTerminals(deps: TerminalsDeps) {
         tmp,
         where: request.where,
         sandboxed: request.policy.mode !== 'off',
-        held: true,
+        held: holds,
         openedAt: deps.now(),
         shell: null,
         attached: false,
@@ -202,7 +205,7 @@ export function createTerminals(deps: TerminalsDeps) {
           .then(() => forget(t));
       }, waitMs);
       t.waiting.unref();
-      await hold.holdAgent(runId, taskId);
+      if (holds) await hold.holdAgent(runId, taskId);
       return view(t);
     },
 

@@ -113,9 +113,11 @@ export function TakeOver({ task }: { task: TaskRun }) {
                 Close terminal
               </button>
             </header>
-            {terminal.agent_held && !isTerminalTaskStatus(task.status) && (
+            {!isTerminalTaskStatus(task.status) && (
               <p className="notice terminal-held" role="note">
-                The agent is paused while you type. When you close the terminal, you choose what happens next.
+                {terminal.agent_held
+                  ? 'The agent is paused while you type. When you close the terminal, you choose what happens next.'
+                  : 'The agent is not paused: it may work in this folder while you type. When you close the terminal, you choose what happens next.'}
               </p>
             )}
             <p className="small muted terminal-where">Its shell runs {terminal.where}.</p>
