@@ -180,6 +180,13 @@ describe.skipIf(!sandbox.available)('a terminal in a coding task’s worktree', 
       fromPage(port, cookieOf(viewerJoined)),
     );
     expect(viewerOpen.status).toBe(403);
+    // Nor use one's socket, knowing its id.
+    const vic = terminalSocket(port, terminal.socket_path, { cookie: cookieOf(viewerJoined) });
+    await vic.opened;
+    expect(await vic.closed).toEqual({
+      code: 4403,
+      reason: 'a terminal needs the role member; yours is viewer',
+    });
   });
 
   it('runs what the person types in the worktree; nothing outside it is written or reached', async () => {

@@ -26,17 +26,23 @@ export function TakeOver({ task }: { task: TaskRun }) {
   const session = useBaton((s) => s.sessions[task.run_id]?.find((x) => x.task_id === task.task_id));
   const loaded = useBaton((s) => s.sessions[task.run_id] !== undefined);
   const loadSessions = useBaton((s) => s.loadSessions);
+  const coding = useBaton((s) => s.agents.find((a) => a.id === task.agent_id)?.kind === 'coding');
+  useEffect(() => {
+    if (coding && !loaded && terminalsHere()) void loadSessions(task.run_id);
+  }, [coding, loaded, loadSessions, task.run_id]);
+  if (!coding || !terminalsHere() || !session || session.state === 'removed') return null;
+  return <TakeOverPanel task={task} />;
+}
+
+/** The button and the terminal's dialog of a task whose worktree is there. */
+function TakeOverPanel({ task }: { task: TaskRun }) {
   const requireIdentity = useBaton((s) => s.requireIdentity);
   const fail = useBaton((s) => s.fail);
   const [stage, setStage] = useState<Stage>({ at: 'idle' });
   const dialog = useRef<HTMLDialogElement>(null);
   const closing = useRef<string | null>(null);
-  useEffect(() => {
-    if (!loaded) void loadSessions(task.run_id);
-  }, [loaded, loadSessions, task.run_id]);
   // A terminal of this task closed but not decided (the page was left): its choice is offered again.
   useEffect(() => {
-    if (!terminalsHere()) return;
     let live = true;
     void api
       .taskTerminal(task.run_id, task.task_id)
@@ -57,8 +63,6 @@ export function TakeOver({ task }: { task: TaskRun }) {
     if (shown && !d.open) d.showModal();
     else if (!shown && d.open) d.close();
   }, [shown]);
-  if (!terminalsHere() || !session || session.state === 'removed') return null;
-
   const open = async () => {
     const me = await requireIdentity(`Taking over ${task.task_id}`);
     if (!me) return;
