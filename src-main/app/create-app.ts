@@ -433,9 +433,10 @@ export function createApp(opts: AppOptions) {
       traces?.shutdown().catch((err: unknown) => log(err, 'shutting down the trace export'));
       availability.stop();
       patterns.close();
-      void terminals.closeAll().catch((err: unknown) => log(err, 'closing terminals'));
       engine.close();
-      closing = Promise.all([coding.worktreesSettled(), landing.settled()]).then(async () => {
+      // People's terminals' shells end before the sandbox's session does.
+      const shells = terminals.closeAll().catch((err: unknown) => log(err, 'closing terminals'));
+      closing = Promise.all([coding.worktreesSettled(), landing.settled(), shells]).then(async () => {
         // The sandbox's proxies would keep the process alive (`baton run` ends by itself).
         await endSandboxWhenIdle().catch((err: unknown) => log(err, "ending the sandbox's session"));
         if (scratch) removeScratch(scratch, log);

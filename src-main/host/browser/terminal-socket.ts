@@ -54,8 +54,8 @@ export async function serveTerminal(
       who,
       { cols: sizeOf(query.get('cols'), 80), rows: sizeOf(query.get('rows'), 24) },
       {
-        send: (data) => {
-          if (ws.readyState === ws.OPEN) ws.send(data);
+        send: (data, written) => {
+          if (ws.readyState === ws.OPEN) ws.send(data, () => written());
         },
         exit: (why) => ws.close(TERMINAL_EXITED, why.slice(0, 120)),
       },

@@ -11,6 +11,9 @@ export interface Shell {
   readonly sandboxed: boolean;
   write(data: string): void;
   resize(cols: number, rows: number): void;
+  /** Stops reading what the shell prints (it blocks once the terminal's buffer is full), and reads again. */
+  pause(): void;
+  resume(): void;
   onData(listener: (data: string) => void): void;
   onExit(listener: (code: number) => void): void;
   /** Ends the shell and everything it started (in the sandbox or not); resolves once none is left. */
@@ -111,6 +114,12 @@ export async function startShell(
       },
       resize: (cols, rows) => {
         if (!exited) pty.resize(cols, rows);
+      },
+      pause: () => {
+        if (!exited) pty.pause();
+      },
+      resume: () => {
+        if (!exited) pty.resume();
       },
       onData: (listener) => {
         pty.onData(listener);

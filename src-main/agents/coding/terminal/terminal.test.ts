@@ -206,6 +206,10 @@ describe.skipIf(!sandbox.available)('a terminal in a coding task’s worktree', 
     await eventually(() => /net=\d+/.test(t.output()), 30_000, 'the connection');
     expect(t.output()).not.toMatch(/net=0\b/);
     // (the sandbox's filter answers 403 for the host, which curl -f says as 22)
+    // Output past what may wait unsent (the shell is paused, then resumed) arrives whole.
+    t.type('seq 1 400000; echo "seq=$?"');
+    await eventually(() => /seq=0/.test(t.output()), 60_000, 'the long output');
+    expect(t.output()).toContain('\r\n399999\r\n400000\r\n');
     // Ctrl-C stops the command running, not the terminal.
     t.type('sleep 60');
     await eventually(() => t.output().includes('sleep 60\r\n'), 30_000, 'the sleep');

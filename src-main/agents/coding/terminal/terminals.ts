@@ -68,6 +68,9 @@ interface Terminal {
   endedBy?: string;
 }
 
+/** Characters of the shell's output sent and not yet written to the page's connection, past which the shell is paused. */
+const UNSENT_MAX = 1024 * 1024;
+
 const keyOf = (runId: string, taskId: string) => `${runId}\u0000${taskId}`;
 
 /**
@@ -223,7 +226,7 @@ export function createTerminals(deps: TerminalsDeps) {
       id: string,
       who: Opener,
       size: { cols: number; rows: number },
-      io: { send: (data: string) => void; exit: (why: string) => void },
+      io: { send: (data: string, written: () => void) => void; exit: (why: string) => void },
     ) {
       const t = mine(id, who);
       if (t.state !== 'open') throw new AppError('conflict', `terminal "${id}" is closed`);
@@ -245,7 +248,24 @@ export function createTerminals(deps: TerminalsDeps) {
         throw new AppError('conflict', `terminal "${id}" was closed`);
       }
       t.shell = shell;
-      shell.onData(io.send);
+      // What the page has not read yet is bounded: past it the shell is paused (a `yes` or a `cat`
+      // of a big file waits for the page instead of filling Baton's memory).
+      let unsent = 0;
+      let paused = false;
+      shell.onData((data) => {
+        unsent += data.length;
+        if (!paused && unsent > UNSENT_MAX) {
+          paused = true;
+          shell.pause();
+        }
+        io.send(data, () => {
+          unsent -= data.length;
+          if (paused && unsent < UNSENT_MAX / 4) {
+            paused = false;
+            shell.resume();
+          }
+        });
+      });
       shell.onExit((code) => {
         void endShell(t).then(() => io.exit(t.endedBy ?? `the shell exited (${code})`));
       });
