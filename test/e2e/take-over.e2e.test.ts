@@ -46,8 +46,8 @@ describe.skipIf(skipE2e || !sandbox.available)('taking over a coding task in a t
       dataDir,
       log: () => {},
       agentHold: {
-        holdAgent: (run, task) => void holds.push(`hold ${run} ${task}`),
-        releaseAgent: (run, task) => void holds.push(`release ${run} ${task}`),
+        holdAgent: (run, task, by) => void holds.push(`hold ${run} ${task} by ${by}`),
+        releaseAgent: (run, task, by) => void holds.push(`release ${run} ${task} by ${by}`),
       },
     });
     await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
@@ -93,7 +93,7 @@ describe.skipIf(skipE2e || !sandbox.available)('taking over a coding task in a t
     await takeOver.click();
     await dialog().waitFor();
     expect(await dialog().getByRole('note').textContent()).toContain('The agent is paused while you type');
-    expect(holds).toEqual([`hold ${runId} readme`]);
+    expect(holds).toEqual([`hold ${runId} readme by Ana`]);
     expect(await dialog().textContent()).toContain(`it writes only ${tree}`);
     await expect.poll(() => screen().textContent(), { timeout: 30_000 }).toContain('[take over] ');
     await dialog().getByRole('region', { name: 'Shell in readme' }).click();
@@ -124,7 +124,7 @@ describe.skipIf(skipE2e || !sandbox.available)('taking over a coding task in a t
     await page.emulateMedia({ colorScheme: 'light' });
     await choice.getByRole('button', { name: 'Let the agent go on' }).click();
     await expect.poll(() => dialog().isVisible()).toBe(false);
-    expect(holds).toEqual([`hold ${runId} readme`, `release ${runId} readme`]);
+    expect(holds).toEqual([`hold ${runId} readme by Ana`, `release ${runId} readme by Ana`]);
     const git = (...args: string[]) => execFileSync('git', args, { cwd: tree, encoding: 'utf8' }).trim();
     expect(git('log', '-1', '--format=%an|%s')).toBe('Ana|Say hi from the terminal');
     expect(existsSync(join(repo.repo, 'outside.txt'))).toBe(false);

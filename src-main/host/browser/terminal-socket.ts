@@ -34,7 +34,12 @@ export async function serveTerminal(
   if (!first) return refuse('your session ended: sign in again');
   if (!roleAtLeast(first.role, LEAST_ROLE['terminals.open']))
     return refuse(`a terminal needs the role ${LEAST_ROLE['terminals.open']}; yours is ${first.role}`);
-  const who = openerOf(first);
+  let who: ReturnType<typeof openerOf>;
+  try {
+    who = openerOf(first);
+  } catch (err) {
+    return refuse((err as Error).message);
+  }
   // What the page sends before the shell runs is kept, and given to it once it does.
   const early: string[] = [];
   let take: ((raw: string) => void) | null = null;

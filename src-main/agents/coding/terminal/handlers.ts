@@ -1,11 +1,19 @@
 import type { CallContext } from '../../../../src-shared/contract/caller.ts';
 import { UNNAMED_ACTOR } from '../../../../src-shared/contract/caller.ts';
 import type { TerminalHandlers } from '../../../../src-shared/contract/domains/terminals.ts';
+import { AppError } from '../../../base/errors.ts';
 import type { Opener, Terminals } from './terminals.ts';
 
-/** Who a call comes from, as a terminal's opener: the signed-in person, else the machine's owner by the name the UI says. */
+/**
+ * Who a call comes from, as a terminal's opener: the signed-in person, else the machine's owner
+ * (before any account) by the name the UI says. A program that is no person (a remote worker, an
+ * agent's attempt) has no terminal.
+ */
 export function openerOf(call: CallContext): Opener {
-  return { personId: call.person?.id ?? null, name: call.person?.name ?? call.actor ?? UNNAMED_ACTOR };
+  if (call.person) return { personId: call.person.id, name: call.person.name };
+  if (call.via !== 'local')
+    throw new AppError('forbidden', 'only a person, or the owner at this machine, opens a terminal');
+  return { personId: null, name: call.actor ?? UNNAMED_ACTOR };
 }
 
 /** The `terminals.*` methods (src-shared/contract/domains/terminals.ts) over the app's terminals. */

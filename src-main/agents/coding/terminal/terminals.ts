@@ -24,8 +24,9 @@ import { changedSince, commitTakeOver, snapshot } from './work.ts';
  * (another wing) to give. The default does nothing: the agent then goes on beside the person.
  */
 export interface AgentHold {
-  holdAgent(runId: string, taskId: string): void | Promise<void>;
-  releaseAgent(runId: string, taskId: string): void | Promise<void>;
+  /** Holds the agent (`by`: the person's name); throws when it cannot (the terminal opens all the same, its agent not held). */
+  holdAgent(runId: string, taskId: string, by: string): void | Promise<void>;
+  releaseAgent(runId: string, taskId: string, by: string): void | Promise<void>;
 }
 
 /** Holds nothing: what the app has until Pause gives it `holdAgent`/`releaseAgent`. */
@@ -138,7 +139,11 @@ export function createTerminals(deps: TerminalsDeps) {
   const release = async (t: Terminal) => {
     if (!t.held) return;
     t.held = false;
-    await hold.releaseAgent(t.place.session.run_id, t.place.session.task_id);
+    try {
+      await hold.releaseAgent(t.place.session.run_id, t.place.session.task_id, t.opener.name);
+    } catch {
+      // The task ended meanwhile: nothing to let go.
+    }
   };
 
   // A task that ends ends its terminal's shell: the person's changes still wait for their choice.
@@ -191,7 +196,7 @@ export function createTerminals(deps: TerminalsDeps) {
         tmp,
         where: request.where,
         sandboxed: request.policy.mode !== 'off',
-        held: holds,
+        held: false,
         openedAt: deps.now(),
         shell: null,
         attached: false,
@@ -208,7 +213,14 @@ export function createTerminals(deps: TerminalsDeps) {
           .then(() => forget(t));
       }, waitMs);
       t.waiting.unref();
-      if (holds) await hold.holdAgent(runId, taskId);
+      if (holds) {
+        try {
+          await hold.holdAgent(runId, taskId, who.name);
+          t.held = true;
+        } catch {
+          // Its agent cannot be held now (no turn running, another kind): it goes on, and the view says so.
+        }
+      }
       return view(t);
     },
 
