@@ -340,6 +340,17 @@ export function createApp(opts: AppOptions) {
     hiddenFolders,
     bus,
     now,
+    audit: (e) =>
+      store.memory.audit({
+        at: now(),
+        actor: e.actor,
+        entity: 'task',
+        entity_id: e.task_id,
+        run_id: e.run_id,
+        from_status: null,
+        to_status: e.to,
+        why: e.why,
+      }),
     say: (runId, taskId, text, by) => engine.say(runId, taskId, text, by),
     cancelTask: (runId, taskId, by) => void engine.cancelTask(runId, taskId, by),
     ...(opts.agentHold ? { hold: opts.agentHold } : {}),

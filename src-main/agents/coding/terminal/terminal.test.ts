@@ -266,6 +266,20 @@ describe.skipIf(!sandbox.available)('a terminal in a coding task’s worktree', 
     await app.engine.whenSettled(runId);
     const task = (await local<RunDetail>(app, 'runs.get', { run_id: runId })).tasks[0]!;
     expect(task.status, task.error ?? '').toBe('done');
+    // Who took over, and what came of it, in the audit log.
+    const audit = await local<{ actor: string; to_status: string | null; why: string }[]>(app, 'audit.list', {
+      run_id: runId,
+    });
+    const took = audit.filter((e) => e.to_status?.startsWith('terminal'));
+    expect(took.map((e) => [e.actor, e.to_status])).toEqual(
+      expect.arrayContaining([
+        ['Ana Lima', 'terminal opened'],
+        ['Ana Lima', 'terminal closed'],
+      ]),
+    );
+    expect(took.find((e) => e.to_status === 'terminal closed')?.why).toMatch(
+      new RegExp(`^Ana Lima closed their terminal in task "readme": committed ${outcome.commit} on baton/`),
+    );
     const gone = await rpc(port, 'terminals.get', { run_id: runId, task_id: 'readme' }, owner());
     expect((gone.result as { value: unknown }).value).toBeNull();
   });

@@ -39,6 +39,8 @@ export interface Opener {
 }
 
 export interface TerminalsDeps extends PlaceDeps {
+  /** The audit log: who opened a terminal in which task, and what came of it. */
+  audit: (e: { actor: string; run_id: string; task_id: string; to: string; why: string }) => void;
   bus: EventBus;
   now: () => string;
   /** A person's words to the task's running agent (`runs.say`): how they reached it. */
@@ -213,6 +215,13 @@ export function createTerminals(deps: TerminalsDeps) {
           .then(() => forget(t));
       }, waitMs);
       t.waiting.unref();
+      deps.audit({
+        actor: who.name,
+        run_id: runId,
+        task_id: taskId,
+        to: 'terminal opened',
+        why: `${who.name} opened a terminal in task "${taskId}": its shell runs ${t.where}`,
+      });
       if (holds) {
         try {
           await hold.holdAgent(runId, taskId, who.name);
@@ -345,6 +354,17 @@ export function createTerminals(deps: TerminalsDeps) {
           }
           break;
       }
+      deps.audit({
+        actor: who.name,
+        run_id: session.run_id,
+        task_id: session.task_id,
+        to: 'terminal closed',
+        why: `${who.name} closed their terminal in task "${session.task_id}": ${
+          done.commit
+            ? `committed ${done.commit} on ${session.branch} (${plural(files.length)})`
+            : `nothing committed (${plural(files.length)} changed)`
+        }; ${said}`,
+      });
       const outcome: TerminalOutcome = {
         terminal: view(t),
         commit: done.commit,
@@ -364,6 +384,8 @@ export function createTerminals(deps: TerminalsDeps) {
 }
 
 export type Terminals = ReturnType<typeof createTerminals>;
+
+const plural = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
 
 /** A commit author's address for a person (Baton keeps no e-mail address): their name, made an address on `baton.local`. */
 function authorEmail(who: Opener): string {
