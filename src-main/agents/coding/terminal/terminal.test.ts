@@ -325,7 +325,13 @@ describe.skipIf(!sandbox.available)('a terminal in a coding task’s worktree', 
 
   it('ends the task when the person says so, after committing their work', async () => {
     const { run, dir } = await waitingRun();
-    const opened = await rpc(port, 'terminals.open', { run_id: run, task_id: 'readme' }, owner());
+    // Two opens at once: one terminal, the other refused.
+    const both = await Promise.all([
+      rpc(port, 'terminals.open', { run_id: run, task_id: 'readme' }, owner()),
+      rpc(port, 'terminals.open', { run_id: run, task_id: 'readme' }, owner()),
+    ]);
+    expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+    const opened = both.find((r) => r.status === 200)!;
     const view = (opened.result as { value: TerminalView }).value;
     writeFileSync(join(dir, 'notes.md'), 'by hand\n');
     const done = await rpc(

@@ -88,6 +88,7 @@ export function createTerminals(deps: TerminalsDeps) {
   const holds = deps.hold !== undefined;
   const byId = new Map<string, Terminal>();
   const byTask = new Map<string, Terminal>();
+  const opening = new Set<string>();
   const waitMs = deps.socketWaitMs ?? 60_000;
 
   const view = (t: Terminal): TerminalView => ({
@@ -179,15 +180,26 @@ export function createTerminals(deps: TerminalsDeps) {
             : `task "${taskId}" has ${taken.opener.name}'s terminal open: one terminal per task`,
           { terminal_id: taken.id },
         );
-      const tmp = await mkdtemp(join(tmpdir(), 'baton-terminal-'));
+      // Two opens at once: the second is refused, as it would be a moment later.
+      if (opening.has(keyOf(runId, taskId)))
+        throw new AppError(
+          'conflict',
+          `a terminal is being opened in task "${taskId}": one terminal per task`,
+        );
+      opening.add(keyOf(runId, taskId));
+      // Named as the sandbox's own temp folders are: a killed Baton's are swept at the next start (temp-folders.ts).
+      let tmp = '';
       let request: ReturnType<typeof shellRequest>;
       let before: Snapshot;
       try {
+        tmp = await mkdtemp(join(tmpdir(), `baton-tmp-${process.pid}-terminal-`));
         request = shellRequest(deps, place, tmp);
         before = await snapshot(place.workspace.path, place.session.dir);
       } catch (err) {
-        await rm(tmp, { recursive: true, force: true });
+        if (tmp) await rm(tmp, { recursive: true, force: true });
         throw err;
+      } finally {
+        opening.delete(keyOf(runId, taskId));
       }
       const t: Terminal = {
         id: randomBytes(16).toString('base64url'),
