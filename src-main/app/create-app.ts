@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TerminalOutput } from '../../src-shared/contract/domains/terminals.ts';
 import type { LaunchEditor } from '../agents/coding/index.ts';
 import { codingStore, createAttemptLinks, createLander } from '../agents/coding/index.ts';
 import type { AgentHold } from '../agents/coding/terminal/index.ts';
@@ -116,6 +117,8 @@ export interface AppOptions {
    * `holdAgent`/`releaseAgent`. Absent: nothing holds it, the agent goes on beside the person.
    */
   agentHold?: AgentHold;
+  /** Where a terminal the desktop window attached sends its output: the desktop app's window (`terminals.attach`). */
+  terminalOutput?: (out: TerminalOutput) => void;
   /** How long a browser session lasts unused and at most (7 and 30 days by default; tests shorten them). */
   sessions?: SessionLimits;
 }
@@ -354,6 +357,7 @@ export function createApp(opts: AppOptions) {
     say: (runId, taskId, text, by) => engine.say(runId, taskId, text, by),
     cancelTask: (runId, taskId, by) => void engine.cancelTask(runId, taskId, by),
     ...(opts.agentHold ? { hold: opts.agentHold } : {}),
+    desktopOutput: opts.terminalOutput,
   });
   const handlers = createHandlers({
     terminals,

@@ -43,6 +43,8 @@ export const LEAST_ROLE: { readonly [M in MethodName]: Role } = {
   'terminals.get': 'viewer',
   'terminals.close': 'member',
   'terminals.commit': 'member',
+  'terminals.attach': 'member',
+  'terminals.input': 'member',
   'runs.taskLogs': 'viewer',
   'runs.taskProgress': 'viewer',
   'runs.taskArtifacts': 'viewer',

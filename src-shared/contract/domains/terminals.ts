@@ -61,6 +61,29 @@ export interface TerminalOutcome {
   said: string;
 }
 
+/** What the browser sends on a terminal's socket (text frames, JSON); the host sends the shell's output as text frames. */
+export const terminalInputSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('input'), data: z.string().max(64 * 1024) }),
+  z.strictObject({
+    type: z.literal('resize'),
+    cols: z.number().int().min(2).max(1000),
+    rows: z.number().int().min(2).max(1000),
+  }),
+]);
+export type TerminalInput = z.infer<typeof terminalInputSchema>;
+
+/**
+ * What the desktop app's main process sends its window of a terminal the window attached
+ * (`terminals.attach`), as a `terminal.output` event: the shell's output, or its end and why. Each
+ * has its number, in order.
+ */
+export interface TerminalOutput {
+  terminal_id: string;
+  seq: number;
+  data?: string;
+  ended?: string;
+}
+
 export const terminalMethods = {
   /**
    * Opens a terminal in a coding task's worktree, in the OS sandbox its agent runs in (the same
@@ -86,17 +109,22 @@ export const terminalMethods = {
       after: z.enum(TERMINAL_AFTER),
     }),
   ).returns<TerminalOutcome>(),
+  /**
+   * The desktop window's way to a terminal (its window talks over IPC; a browser uses the socket,
+   * `socket_path`): the shell starts, its output comes to the window alone as `terminal.output`
+   * events. Elsewhere `unavailable`. Only its opener.
+   */
+  'terminals.attach': method(
+    z.strictObject({
+      terminal_id: idField,
+      cols: z.number().int().min(2).max(1000),
+      rows: z.number().int().min(2).max(1000),
+    }),
+  ).returns<{ attached: true }>(),
+  /** Keys typed or a new size, for a terminal the desktop window attached. */
+  'terminals.input': method(z.strictObject({ terminal_id: idField, input: terminalInputSchema })).returns<{
+    sent: true;
+  }>(),
 };
 
 export type TerminalHandlers = HandlersOf<typeof terminalMethods>;
-
-/** What the browser sends on a terminal's socket (text frames, JSON); the host sends the shell's output as text frames. */
-export const terminalInputSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('input'), data: z.string().max(64 * 1024) }),
-  z.strictObject({
-    type: z.literal('resize'),
-    cols: z.number().int().min(2).max(1000),
-    rows: z.number().int().min(2).max(1000),
-  }),
-]);
-export type TerminalInput = z.infer<typeof terminalInputSchema>;

@@ -24,5 +24,8 @@ export function terminalHandlers(terminals: Terminals): TerminalHandlers {
     'terminals.close': ({ terminal_id }, call) => terminals.close(terminal_id, openerOf(call)),
     'terminals.commit': ({ terminal_id, commit, message, after }, call) =>
       terminals.commit(terminal_id, openerOf(call), { commit, message, after }),
+    'terminals.attach': ({ terminal_id, cols, rows }, call) =>
+      terminals.attachDesktop(terminal_id, openerOf(call), { cols, rows }),
+    'terminals.input': ({ terminal_id, input }, call) => terminals.input(terminal_id, openerOf(call), input),
   };
 }

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { IPty } from '@lydell/node-pty';
 import { parentWatch } from '../../../processes/parent-watch.ts';
-import { readStatSync } from '../../../processes/proc-table.ts';
+import { environValue, readProcTable, readStatSync } from '../../../processes/proc-table.ts';
 import { stopMarkedTrees, TREE_MARKER } from '../../../processes/process-tree.ts';
 import type { ConfinedProgram, ConfineRequest } from '../../../sandbox/index.ts';
 import { confine } from '../../../sandbox/index.ts';
@@ -23,6 +23,36 @@ export interface Shell {
 /** Between SIGTERM and SIGKILL when the shell is ended. */
 const GRACE_MS = 1_000;
 
+const SCRIPT = '/usr/bin/script';
+
+/** Whether `pid` is the terminal's `script`: its marker, and its name. */
+async function isScript(pid: number, marker: string): Promise<boolean> {
+  try {
+    return (
+      (await environValue(pid, TREE_MARKER)) === marker &&
+      readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'script'
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * SIGWINCH to the shell's `script` (`known`, else found in /proc by the terminal's marker and its
+ * name): it reads the new size. Answers its pid, for the next time.
+ */
+async function tellScript(marker: string, known: number | null): Promise<number | null> {
+  let pid = known !== null && (await isScript(known, marker)) ? known : null;
+  if (pid === null)
+    for (const e of await readProcTable(0))
+      if (!e.zombie && (await isScript(e.pid, marker))) {
+        pid = e.pid;
+        break;
+      }
+  if (pid !== null) process.kill(pid, 'SIGWINCH');
+  return pid;
+}
+
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
@@ -38,8 +68,8 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  */
 export function shellProgram(rcfile: string): { command: string; args: string[] } {
   const bash = ['bash', '--noprofile', '--rcfile', rcfile, '-i'];
-  if (process.platform === 'linux' && existsSync('/usr/bin/script'))
-    return { command: '/usr/bin/script', args: ['-qfec', bash.map(quote).join(' '), '/dev/null'] };
+  if (process.platform === 'linux' && existsSync(SCRIPT))
+    return { command: SCRIPT, args: ['-qfec', bash.map(quote).join(' '), '/dev/null'] };
   const [command, ...args] = bash as [string, ...string[]];
   return { command, args };
 }
@@ -68,6 +98,8 @@ export async function startShell(
   });
   if (!confined.ok) return { ok: false, error: confined.error };
   const program: ConfinedProgram = confined.program;
+  const usesScript = shellProgram(rcfile).command === SCRIPT;
+  let scriptPid: number | null = null;
   const { spawn } = await import('@lydell/node-pty');
   const watched = parentWatch.watch(marker);
   let pty: IPty;
@@ -113,7 +145,17 @@ export async function startShell(
         if (!exited) pty.write(data);
       },
       resize: (cols, rows) => {
-        if (!exited) pty.resize(cols, rows);
+        if (exited) return;
+        pty.resize(cols, rows);
+        // The terminal outside tells its own session of the new size (SIGWINCH); `script`, in the
+        // sandbox's session, is told by Baton, and sets its terminal's size from the one outside.
+        if (program.sandboxed && usesScript)
+          void tellScript(marker, scriptPid).then(
+            (pid) => {
+              scriptPid = pid;
+            },
+            () => {},
+          );
       },
       pause: () => {
         if (!exited) pty.pause();

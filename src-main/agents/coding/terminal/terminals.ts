@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import type {
   TerminalAfter,
   TerminalChanges,
+  TerminalInput,
   TerminalOutcome,
+  TerminalOutput,
   TerminalView,
 } from '../../../../src-shared/contract/domains/terminals.ts';
 import { TERMINAL_SOCKET_PATH } from '../../../../src-shared/contract/domains/terminals.ts';
@@ -48,6 +50,11 @@ export interface TerminalsDeps extends PlaceDeps {
   /** Cancels the task, as `runs.cancelTask` does. */
   cancelTask: (runId: string, taskId: string, by: string) => void;
   hold?: AgentHold;
+  /**
+   * Where a terminal the desktop window attached (`terminals.attach`) sends its output: the
+   * desktop app's window. Absent (a browser host, the CLI): `terminals.attach` is unavailable.
+   */
+  desktopOutput?: ((out: TerminalOutput) => void) | undefined;
   /** How long an opened terminal waits for its socket before it is dropped. */
   socketWaitMs?: number;
 }
@@ -89,6 +96,8 @@ export function createTerminals(deps: TerminalsDeps) {
   const byId = new Map<string, Terminal>();
   const byTask = new Map<string, Terminal>();
   const opening = new Set<string>();
+  /** Terminals the desktop window attached: their keys' way in. */
+  const desktop = new Map<string, { write(data: string): void; resize(cols: number, rows: number): void }>();
   const waitMs = deps.socketWaitMs ?? 60_000;
 
   const view = (t: Terminal): TerminalView => ({
@@ -386,6 +395,46 @@ export function createTerminals(deps: TerminalsDeps) {
       };
       await forget(t);
       return outcome;
+    },
+
+    /**
+     * The desktop window attaches terminal `id` (its opener's): the shell's output and end go to
+     * `desktopOutput`; `input` takes its keys. The window closing ends the app, and the shells.
+     */
+    async attachDesktop(
+      id: string,
+      who: Opener,
+      size: { cols: number; rows: number },
+    ): Promise<{ attached: true }> {
+      const out = deps.desktopOutput;
+      if (!out)
+        throw new AppError(
+          'unavailable',
+          `the desktop app's window attaches terminals; a browser opens the terminal's socket (${TERMINAL_SOCKET_PATH}${id})`,
+        );
+      let seq = 0;
+      const attached = await this.attach(id, who, size, {
+        send: (data, written) => {
+          out({ terminal_id: id, seq: seq++, data });
+          written();
+        },
+        exit: (why) => {
+          desktop.delete(id);
+          out({ terminal_id: id, seq: seq++, ended: why });
+        },
+      });
+      desktop.set(id, attached);
+      return { attached: true };
+    },
+
+    /** Keys typed in, or a new size of, a terminal the desktop window attached (its opener's). */
+    input(id: string, who: Opener, input: TerminalInput): { sent: true } {
+      mine(id, who);
+      const attached = desktop.get(id);
+      if (!attached) throw new AppError('conflict', `terminal "${id}" is not attached: attach it first`);
+      if (input.type === 'input') attached.write(input.data);
+      else attached.resize(input.cols, input.rows);
+      return { sent: true };
     },
 
     /** Ends every shell (the app closes). */

@@ -3,7 +3,6 @@ import type { TerminalChanges, TerminalView } from '../../../../../src-shared/co
 import type { TaskRun } from '../../../../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../../../../src-shared/schemas/run.ts';
 import { api } from '../../../api/client.ts';
-import { terminalsHere } from '../../../api/terminal-socket.ts';
 import { useBaton } from '../../../store/index.ts';
 import { TakeOverChoice } from './TakeOverChoice.tsx';
 
@@ -18,8 +17,7 @@ type Stage =
 
 /**
  * *Take over*: a terminal in a coding task's worktree, in its agent's OS sandbox, for a person to
- * type in (docs/take-over.md). Offered on a coding task whose worktree is on disk, in browser
- * mode. It opens full size over the page, saying that the agent is held while the person types;
+ * type in (docs/take-over.md). Offered on a coding task whose worktree is on disk. It opens full size over the page, saying that the agent is held while the person types;
  * closing it says what they changed and asks what next (`TakeOverChoice`).
  */
 export function TakeOver({ task }: { task: TaskRun }) {
@@ -28,9 +26,9 @@ export function TakeOver({ task }: { task: TaskRun }) {
   const loadSessions = useBaton((s) => s.loadSessions);
   const coding = useBaton((s) => s.agents.find((a) => a.id === task.agent_id)?.kind === 'coding');
   useEffect(() => {
-    if (coding && !loaded && terminalsHere()) void loadSessions(task.run_id);
+    if (coding && !loaded) void loadSessions(task.run_id);
   }, [coding, loaded, loadSessions, task.run_id]);
-  if (!coding || !terminalsHere() || !session || session.state === 'removed') return null;
+  if (!coding || !session || session.state === 'removed') return null;
   return <TakeOverPanel task={task} />;
 }
 

@@ -50,7 +50,7 @@ export default function TerminalPane({
     term.open(el);
     fit.fit();
     const socket = openTerminalSocket(
-      terminal.socket_path,
+      terminal,
       { cols: term.cols, rows: term.rows },
       { output: (data) => term.write(data), ended: (why) => ended.current(why) },
     );
@@ -73,6 +73,6 @@ export default function TerminalPane({
       socket.close();
       term.dispose();
     };
-  }, [terminal.socket_path]);
+  }, [terminal]);
   return <section className="terminal-box" aria-label={`Shell in ${terminal.task_id}`} ref={box} />;
 }
