@@ -50,7 +50,7 @@ function terminalSocket(port: number, path: string, auth: { token: string } | { 
     closed,
     output: () => output,
     type: (line: string) => ws.send(JSON.stringify({ type: 'input', data: `${line}\r` })),
-    send: (data: string) => ws.send(JSON.stringify({ type: 'input', data })),
+    send: (data: string, raw = false) => ws.send(raw ? data : JSON.stringify({ type: 'input', data })),
     close: () => ws.close(),
   };
 }
@@ -210,6 +210,22 @@ describe.skipIf(!sandbox.available)('a terminal in a coding task’s worktree', 
     t.type('seq 1 400000; echo "seq=$?"');
     await eventually(() => /seq=0/.test(t.output()), 60_000, 'the long output');
     expect(t.output()).toContain('\r\n399999\r\n400000\r\n');
+    // A new size from the page reaches the shell (asked again until it has: script is told by a signal).
+    t.send(JSON.stringify({ type: 'resize', cols: 60, rows: 12 }), true);
+    let asked = 0;
+    await eventually(
+      () => {
+        if (/12 60\r\n/.test(t.output())) return true;
+        const answered = t.output().match(/^\d+ \d+\r$/gm)?.length ?? 0;
+        if (answered >= asked) {
+          asked++;
+          t.type('stty size');
+        }
+        return false;
+      },
+      30_000,
+      'the new size',
+    );
     // Ctrl-C stops the command running, not the terminal.
     t.type('sleep 60');
     await eventually(() => t.output().includes('sleep 60\r\n'), 30_000, 'the sleep');
