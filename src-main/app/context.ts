@@ -1,4 +1,5 @@
 import type { CodingKind, CodingStore, Lander, LaunchEditor } from '../agents/coding/index.ts';
+import type { Terminals } from '../agents/coding/terminal/index.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Executor } from '../engine/executor.ts';
 import type { EventBus } from '../events/event-bus.ts';
@@ -35,6 +36,8 @@ export interface AppContext {
   people: People;
   /** Landing runs' work: pushes, pull requests, following them (absent: `runs.land` refuses). */
   landing?: Lander | undefined;
+  /** Terminals people open in coding tasks' worktrees (`terminals.*`). */
+  terminals: Terminals;
   /** Starts an editor on a task's worktree: the desktop app's main process only. */
   launchEditor?: LaunchEditor | undefined;
 }

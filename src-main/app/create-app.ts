@@ -2,8 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TerminalOutput } from '../../src-shared/contract/domains/terminals.ts';
 import type { LaunchEditor } from '../agents/coding/index.ts';
 import { codingStore, createAttemptLinks, createLander } from '../agents/coding/index.ts';
+import type { AgentHold } from '../agents/coding/terminal/index.ts';
+import { createTerminals } from '../agents/coding/terminal/index.ts';
 import type { AttemptLog } from '../agents/index.ts';
 import {
   createAgentCallbacks,
@@ -109,6 +112,13 @@ export interface AppOptions {
    * its launcher; without one the method is unavailable (a browser opens the editor's link).
    */
   launchEditor?: LaunchEditor;
+  /**
+   * Holding a task's agent while a person types in its terminal (docs/take-over.md): Pause's
+   * `holdAgent`/`releaseAgent`. Absent: nothing holds it, the agent goes on beside the person.
+   */
+  agentHold?: AgentHold;
+  /** Where a terminal the desktop window attached sends its output: the desktop app's window (`terminals.attach`). */
+  terminalOutput?: (out: TerminalOutput) => void;
   /** How long a browser session lasts unused and at most (7 and 30 days by default; tests shorten them). */
   sessions?: SessionLimits;
 }
@@ -326,7 +336,31 @@ export function createApp(opts: AppOptions) {
         }
       : {}),
   });
+  // Terminals people open in coding tasks' worktrees, in their agent's sandbox (docs/take-over.md).
+  const terminals = createTerminals({
+    store,
+    secrets,
+    hiddenFolders,
+    bus,
+    now,
+    audit: (e) =>
+      store.memory.audit({
+        at: now(),
+        actor: e.actor,
+        entity: 'task',
+        entity_id: e.task_id,
+        run_id: e.run_id,
+        from_status: null,
+        to_status: e.to,
+        why: e.why,
+      }),
+    say: (runId, taskId, text, by) => engine.say(runId, taskId, text, by),
+    cancelTask: (runId, taskId, by) => void engine.cancelTask(runId, taskId, by),
+    ...(opts.agentHold ? { hold: opts.agentHold } : {}),
+    desktopOutput: opts.terminalOutput,
+  });
   const handlers = createHandlers({
+    terminals,
     people,
     workers,
     availability,
@@ -381,6 +415,8 @@ export function createApp(opts: AppOptions) {
     landing,
     /** People on this Baton: the hosts prove callers with its sessions and tokens. */
     people,
+    /** Terminals in coding tasks' worktrees: the browser host serves their sockets. */
+    terminals,
     /** An approval as the inbox shows it, or null (what a one-time link opens). */
     approvalView: (id: string) => {
       const a = store.approvals.get(id);
@@ -413,7 +449,9 @@ export function createApp(opts: AppOptions) {
       availability.stop();
       patterns.close();
       engine.close();
-      closing = Promise.all([coding.worktreesSettled(), landing.settled()]).then(async () => {
+      // People's terminals' shells end before the sandbox's session does.
+      const shells = terminals.closeAll().catch((err: unknown) => log(err, 'closing terminals'));
+      closing = Promise.all([coding.worktreesSettled(), landing.settled(), shells]).then(async () => {
         // The sandbox's proxies would keep the process alive (`baton run` ends by itself).
         await endSandboxWhenIdle().catch((err: unknown) => log(err, "ending the sandbox's session"));
         if (scratch) removeScratch(scratch, log);

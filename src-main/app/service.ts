@@ -1,5 +1,6 @@
 import type { BatonHandlers } from '../../src-shared/contract/index.ts';
 import { workspaceHandlers, worktreeHandlers } from '../agents/coding/index.ts';
+import { terminalHandlers } from '../agents/coding/terminal/index.ts';
 import { scopeHandlers, toolCallHandlers } from '../agents/index.ts';
 import { peopleHandlers } from '../people/index.ts';
 import { agentHandlers } from './agents.ts';
@@ -36,5 +37,6 @@ export function createHandlers(ctx: AppContext): BatonHandlers {
     ...worktreeHandlers(ctx),
     ...ctx.reach.handlers(),
     ...peopleHandlers(ctx.people),
+    ...terminalHandlers(ctx.terminals),
   };
 }

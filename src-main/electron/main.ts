@@ -2,6 +2,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, Notification, safeStorage, session, shell } from 'electron';
+import type { TerminalOutput } from '../../src-shared/contract/domains/terminals.ts';
 import { IPC_EVENTS_CHANNEL, IPC_INVOKE_CHANNEL } from '../../src-shared/contract/events.ts';
 import { createApp } from '../app/create-app.ts';
 import { createCallClient } from '../app/memory-transport.ts';
@@ -58,12 +59,15 @@ async function start(): Promise<void> {
   } catch (err) {
     console.error(`${(err as Error).message}; using the default`);
   }
+  let toWindow: ((out: TerminalOutput) => void) | null = null;
   const baton = createApp({
     dataDir,
     probeAgents: true,
     resourcesDir,
     secretStore,
     ...(maxInFlight !== undefined ? { maxInFlight } : {}),
+    // A terminal the window attached: its output goes to the window alone (never on the bus).
+    terminalOutput: (out) => toWindow?.(out),
     // Open in editor: the folder comes from the store (a task's worktree), never from the page.
     launchEditor: (editor, folder) =>
       launchEditor(editor, folder, { openUrl: (url) => shell.openExternal(url) }),
@@ -114,6 +118,10 @@ async function start(): Promise<void> {
     },
   });
   win.once('ready-to-show', () => win.show());
+  toWindow = (out) => {
+    if (!win.isDestroyed())
+      win.webContents.send(IPC_EVENTS_CHANNEL, [{ name: 'terminal.output', payload: out }]);
+  };
   const isOurRenderer = rendererCheck(devUrl, rendererUrl);
   // The window never navigates nor opens another: a web link (a pull request, a forge's page) opens
   // in the person's browser; any other scheme (file:, an app's) is refused.

@@ -187,6 +187,8 @@ function keyOf(name: EventName, payload: unknown): string {
     case 'agent.removed':
     case 'plan.removed':
       return `${name}:${p.id}`;
+    case 'terminal.output':
+      return `${name}:${p.terminal_id}:${p.seq}`;
     case 'agent.limited':
     case 'agent.available':
       return `${name}:${(p.limit as { account: string }).account}`;

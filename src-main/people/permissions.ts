@@ -38,6 +38,13 @@ export const LEAST_ROLE: { readonly [M in MethodName]: Role } = {
   // Words a person sends into a running agent's session: work, as deciding is.
   'runs.say': 'member',
   'runs.listening': 'viewer',
+  // A shell in a task's worktree (its agent's sandbox): work, as telling the agent is.
+  'terminals.open': 'member',
+  'terminals.get': 'viewer',
+  'terminals.close': 'member',
+  'terminals.commit': 'member',
+  'terminals.attach': 'member',
+  'terminals.input': 'member',
   'runs.taskLogs': 'viewer',
   'runs.taskProgress': 'viewer',
   'runs.taskArtifacts': 'viewer',

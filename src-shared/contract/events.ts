@@ -12,6 +12,7 @@ import type { AgentLimit } from '../schemas/usage-limit.ts';
 import type { Webhook, WebhookDelivery } from '../schemas/webhook.ts';
 import type { WorkerToken } from '../schemas/worker-token.ts';
 import type { TaskSession, Workspace } from '../schemas/workspace.ts';
+import type { TerminalOutput } from './domains/terminals.ts';
 
 /** Push events from the host. They travel in batches, never one message per row. */
 export interface BatonEvents {
@@ -64,6 +65,11 @@ export interface BatonEvents {
    * is about. Sent to the window by the app's main process, never on the bus.
    */
   'notification.opened': Notification;
+  /**
+   * A terminal's output (or its end) for the desktop window that attached it
+   * (`terminals.attach`). Sent to the window by the app's main process, never on the bus.
+   */
+  'terminal.output': TerminalOutput;
 }
 export type EventName = keyof BatonEvents;
 export type BatonEvent = { [K in EventName]: { name: K; payload: BatonEvents[K] } }[EventName];

@@ -14,6 +14,7 @@ import { scopeMethods } from './domains/scope.ts';
 import { secretMethods } from './domains/secrets.ts';
 import { slackMethods } from './domains/slack.ts';
 import { spendMethods } from './domains/spend.ts';
+import { terminalMethods } from './domains/terminals.ts';
 import { toolCallMethods } from './domains/tool-calls.ts';
 import { triggerMethods } from './domains/triggers.ts';
 import { webhookMethods } from './domains/webhooks.ts';
@@ -49,6 +50,7 @@ export const contract = mergeDomains({
   people: peopleMethods,
   spend: spendMethods,
   worktrees: worktreeMethods,
+  terminals: terminalMethods,
 });
 
 export type Contract = typeof contract;
@@ -77,6 +79,7 @@ export * from './domains/scope.ts';
 export * from './domains/secrets.ts';
 export * from './domains/slack.ts';
 export * from './domains/spend.ts';
+export * from './domains/terminals.ts';
 export * from './domains/tool-calls.ts';
 export * from './domains/triggers.ts';
 export * from './domains/webhooks.ts';

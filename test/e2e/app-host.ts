@@ -28,5 +28,11 @@ export async function serveApp(dataDir: string): Promise<AppHost> {
 
 /** A browser-mode host for an app the caller opened (the UI built in out/). */
 export function serveHost(app: BatonApp, dataDir: string): Promise<BrowserHost> {
-  return startBrowserHost({ dispatch: app.dispatch, bus: app.bus, rendererDir, dataDir });
+  return startBrowserHost({
+    dispatch: app.dispatch,
+    bus: app.bus,
+    rendererDir,
+    dataDir,
+    terminals: app.terminals,
+  });
 }

@@ -81,6 +81,7 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
       }),
       workerTokens: app.workerTokens,
       people: app.people,
+      terminals: app.terminals,
       ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
       workerSignal: app.workerPresence,
       mcp,

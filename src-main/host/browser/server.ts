@@ -4,9 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
+import { LOCAL_CALL } from '../../../src-shared/contract/caller.ts';
+import { TERMINAL_SOCKET_PATH } from '../../../src-shared/contract/domains/terminals.ts';
 import { SOCKET_PROTOCOL } from '../../../src-shared/contract/socket-auth.ts';
 import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
 import type { AttemptIdentity, AttemptLinks } from '../../agents/coding/index.ts';
+import type { Terminals } from '../../agents/coding/terminal/index.ts';
 import type { AgentCallbacks } from '../../agents/index.ts';
 import { CALLBACK_PATH } from '../../agents/index.ts';
 import type { Dispatch } from '../../app/dispatch.ts';
@@ -32,6 +35,7 @@ import { refuseHost, refuseRevoked, refuseUnauthorized, WORKER_TOKEN_SCOPE } fro
 import { answerCall } from './socket-calls.ts';
 import { socketServer } from './socket-server.ts';
 import { createStaticFiles } from './static-files.ts';
+import { serveTerminal } from './terminal-socket.ts';
 import type { WorkerCaller, WorkerTokenCheck } from './worker-callers.ts';
 import { claimsOverSocket, workerCaller, workerUpgrade } from './worker-callers.ts';
 import type { WorkerPresence } from './worker-socket.ts';
@@ -120,6 +124,11 @@ export interface BrowserHostOptions {
    * accepted, and with https the session cookie is Secure and `__Host-`.
    */
   publicUrl?: string;
+  /**
+   * Terminals people open in coding tasks' worktrees (src-main/agents/coding/terminal/): their
+   * sockets at `/terminal/<id>`, opened with the same proof as `/ws`.
+   */
+  terminals?: Terminals;
 }
 
 export interface BrowserHost {
@@ -319,19 +328,28 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       workerUpgrade(req, socket, head, target, workerSocket, token, opts.workerTokens);
       return;
     }
+    const terminalId =
+      opts.terminals && target.path.startsWith(TERMINAL_SOCKET_PATH)
+        ? target.path.slice(TERMINAL_SOCKET_PATH.length)
+        : null;
+    const socketPath =
+      target.path === '/ws' || (terminalId !== null && /^[A-Za-z0-9_-]{1,64}$/.test(terminalId));
     // A person's socket: their session cookie (from a page of this Baton) or personal token.
     const person =
-      target.path === '/ws' && !authenticate(req, token, true)
-        ? (callers?.person(req, 'origin') ?? null)
-        : null;
+      socketPath && !authenticate(req, token, true) ? (callers?.person(req, 'origin') ?? null) : null;
     if (person !== null) {
       if (!('principal' in person)) refuseSocket(socket, person.status, person.message);
       else if (!originAllowed(req)) refuseSocket(socket, 403);
-      else wss.upgrade(req, socket, head, (ws) => opened(ws, person));
+      else wss.upgrade(req, socket, head, (ws) => opened(ws, person, terminalId, target));
       return;
     }
-    const refused =
-      target.path !== '/ws' ? 404 : !authenticate(req, token, true) ? 401 : !originAllowed(req) ? 403 : null;
+    const refused = !socketPath
+      ? 404
+      : !authenticate(req, token, true)
+        ? 401
+        : !originAllowed(req)
+          ? 403
+          : null;
     if (refused === 401 && opts.workerTokens?.verify(bearer(req))?.kind === 'worker') {
       refuseSocket(socket, 403, WORKER_TOKEN_SCOPE);
       return;
@@ -340,10 +358,24 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       refuseSocket(socket, refused);
       return;
     }
-    wss.upgrade(req, socket, head, (ws) => opened(ws, { principal: LOCAL, recheck: null }));
+    wss.upgrade(req, socket, head, (ws) =>
+      opened(ws, { principal: LOCAL, recheck: null }, terminalId, target),
+    );
   }
 
-  function opened(ws: WebSocket, proven: Proven): void {
+  function opened(ws: WebSocket, proven: Proven, terminalId: string | null, target: RequestTarget): void {
+    if (terminalId !== null && opts.terminals) {
+      callers?.track(ws, proven);
+      ws.on('error', () => {});
+      const people = opts.people;
+      const call = () => {
+        const principal = callers ? callers.now(ws, proven.principal) : proven.principal;
+        if (principal === null) return null;
+        return people ? people.callOf(principal) : LOCAL_CALL;
+      };
+      void serveTerminal(opts.terminals, ws, terminalId, target.query, call);
+      return;
+    }
     broadcast.add(ws);
     callers?.track(ws, proven);
     // A malformed frame or a broken socket: `ws` closes that socket itself (with a status

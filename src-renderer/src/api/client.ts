@@ -77,6 +77,15 @@ export const api = {
   /** A person's words to a task's running agent, recorded as a step with their name (`runs.say`). */
   say: (run_id: string, task_id: string, text: string, actor: string) =>
     c().invoke('runs.say', { run_id, task_id, text, actor }),
+  /** A terminal in a coding task's worktree, in its agent's sandbox (`terminals.*`, docs/take-over.md). */
+  openTerminal: (run_id: string, task_id: string) => c().invoke('terminals.open', { run_id, task_id }),
+  taskTerminal: (run_id: string, task_id: string) => c().invoke('terminals.get', { run_id, task_id }),
+  closeTerminal: (terminal_id: string) => c().invoke('terminals.close', { terminal_id }),
+  commitTerminal: (input: MethodInput<'terminals.commit'>) => c().invoke('terminals.commit', input),
+  /** The desktop window's way to a terminal: its output comes as `terminal.output` events. */
+  attachTerminal: (terminal_id: string, cols: number, rows: number) =>
+    c().invoke('terminals.attach', { terminal_id, cols, rows }),
+  terminalInput: (input: MethodInput<'terminals.input'>) => c().invoke('terminals.input', input),
   listAgents: () => c().invoke('agents.list', {}),
   listProjects: () => c().invoke('projects.list', {}),
   saveProject: (p: { id: string; name: string; goal?: string; phase?: string; budget?: number | null }) =>

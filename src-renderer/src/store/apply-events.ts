@@ -2,6 +2,7 @@ import type { EventBatch } from '../../../src-shared/contract/events.ts';
 import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
 import type { TaskLogLine, TaskRun } from '../../../src-shared/schemas/run.ts';
 import type { StoredStep } from '../../../src-shared/schemas/step.ts';
+import { terminalOutput } from '../api/terminal-socket.ts';
 import { openNotification, showInBrowser } from '../notify/notifications.ts';
 import { useBaton } from './index.ts';
 
@@ -100,6 +101,9 @@ export function applyEvents(batch: EventBatch): void {
         break;
       case 'notification.opened':
         void openNotification(ev.payload);
+        break;
+      case 'terminal.output':
+        terminalOutput(ev.payload);
         break;
     }
   }

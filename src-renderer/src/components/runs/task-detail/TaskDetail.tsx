@@ -21,6 +21,7 @@ import { AttemptNotices } from './AttemptNotices.tsx';
 import { OutputView } from './OutputView.tsx';
 import { SayToAgent } from './SayToAgent.tsx';
 import { StepTrace } from './StepTrace.tsx';
+import { TakeOver } from './TakeOver.tsx';
 import { TaskActions } from './TaskActions.tsx';
 import { TaskArtifacts } from './TaskArtifacts.tsx';
 import { TaskFacts } from './TaskFacts.tsx';
@@ -139,6 +140,7 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
       <AttemptNotices lines={detail?.logs} />
       <TaskLanding run={run} task={task} />
       <TaskActions task={task} run={run} />
+      <TakeOver task={task} />
       {stepper && <SayToAgent task={task} />}
       <Tabs
         label={`Sections of ${task.task_id}`}

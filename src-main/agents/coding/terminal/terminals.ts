@@ -1,0 +1,458 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type {
+  TerminalAfter,
+  TerminalChanges,
+  TerminalInput,
+  TerminalOutcome,
+  TerminalOutput,
+  TerminalView,
+} from '../../../../src-shared/contract/domains/terminals.ts';
+import { TERMINAL_SOCKET_PATH } from '../../../../src-shared/contract/domains/terminals.ts';
+import { isTerminalTaskStatus } from '../../../../src-shared/schemas/run.ts';
+import { AppError } from '../../../base/errors.ts';
+import type { EventBus } from '../../../events/event-bus.ts';
+import type { Place, PlaceDeps } from './place.ts';
+import { placeOf, shellRequest } from './place.ts';
+import type { Shell } from './shell.ts';
+import { rcText, startShell } from './shell.ts';
+import type { Snapshot } from './work.ts';
+import { changedSince, commitTakeOver, snapshot } from './work.ts';
+
+/**
+ * Holding a task's agent while a person types in its worktree, and letting it go: Pause's
+ * (another wing) to give. The default does nothing: the agent then goes on beside the person.
+ */
+export interface AgentHold {
+  /** Holds the agent (`by`: the person's name); throws when it cannot (the terminal opens all the same, its agent not held). */
+  holdAgent(runId: string, taskId: string, by: string): void | Promise<void>;
+  releaseAgent(runId: string, taskId: string, by: string): void | Promise<void>;
+}
+
+/** Holds nothing: what the app has until Pause gives it `holdAgent`/`releaseAgent`. */
+export const NO_HOLD: AgentHold = { holdAgent: () => {}, releaseAgent: () => {} };
+
+/** Who opened a terminal: their person's id (null: the machine's owner before any account) and name. */
+export interface Opener {
+  personId: string | null;
+  name: string;
+}
+
+export interface TerminalsDeps extends PlaceDeps {
+  /** The audit log: who opened a terminal in which task, and what came of it. */
+  audit: (e: { actor: string; run_id: string; task_id: string; to: string; why: string }) => void;
+  bus: EventBus;
+  now: () => string;
+  /** A person's words to the task's running agent (`runs.say`): how they reached it. */
+  say: (runId: string, taskId: string, text: string, by: string) => { says: string };
+  /** Cancels the task, as `runs.cancelTask` does. */
+  cancelTask: (runId: string, taskId: string, by: string) => void;
+  hold?: AgentHold;
+  /**
+   * Where a terminal the desktop window attached (`terminals.attach`) sends its output: the
+   * desktop app's window. Absent (a browser host, the CLI): `terminals.attach` is unavailable.
+   */
+  desktopOutput?: ((out: TerminalOutput) => void) | undefined;
+  /** How long an opened terminal waits for its socket before it is dropped. */
+  socketWaitMs?: number;
+}
+
+interface Terminal {
+  id: string;
+  place: Place;
+  opener: Opener;
+  state: TerminalView['state'];
+  before: Snapshot;
+  tmp: string;
+  where: string;
+  sandboxed: boolean;
+  held: boolean;
+  openedAt: string;
+  shell: Shell | null;
+  /** The socket is attached (one at a time). */
+  attached: boolean;
+  waiting: NodeJS.Timeout | null;
+  /** Why the shell was ended by Baton (its task ended), for the socket's close. */
+  endedBy?: string;
+}
+
+/** Characters of the shell's output sent and not yet written to the page's connection, past which the shell is paused. */
+const UNSENT_MAX = 1024 * 1024;
+
+const keyOf = (runId: string, taskId: string) => `${runId}\u0000${taskId}`;
+
+/**
+ * The terminals people opened in coding tasks' worktrees (docs/take-over.md): one per task, its
+ * opener's alone; its shell starts when its socket attaches and ends when the socket closes or
+ * the task ends. Closing it says what the person changed; their choice commits it as theirs and
+ * lets the agent go on, told, or ends the task.
+ */
+export function createTerminals(deps: TerminalsDeps) {
+  const hold = deps.hold ?? NO_HOLD;
+  // Without a hold the agent goes on beside the person, and the terminal says so.
+  const holds = deps.hold !== undefined;
+  const byId = new Map<string, Terminal>();
+  const byTask = new Map<string, Terminal>();
+  const opening = new Set<string>();
+  /** Terminals the desktop window attached: their keys' way in. */
+  const desktop = new Map<string, { write(data: string): void; resize(cols: number, rows: number): void }>();
+  const waitMs = deps.socketWaitMs ?? 60_000;
+
+  const view = (t: Terminal): TerminalView => ({
+    terminal_id: t.id,
+    run_id: t.place.session.run_id,
+    task_id: t.place.session.task_id,
+    by: t.opener.name,
+    dir: t.place.session.dir,
+    branch: t.place.session.branch,
+    state: t.state,
+    sandboxed: t.sandboxed,
+    where: t.where,
+    agent_held: t.held,
+    opened_at: t.openedAt,
+    socket_path: `${TERMINAL_SOCKET_PATH}${t.id}`,
+  });
+
+  /** The terminal, its opener's: another person is told it is not theirs. */
+  const mine = (id: string, who: Opener): Terminal => {
+    const t = byId.get(id);
+    if (!t)
+      throw new AppError('not_found', `terminal "${id}" not found (closed and decided, or never opened)`);
+    if (t.opener.personId !== who.personId)
+      throw new AppError(
+        'forbidden',
+        `terminal "${id}" is ${t.opener.name}'s: only they can use or close it`,
+      );
+    return t;
+  };
+
+  const endShell = async (t: Terminal): Promise<void> => {
+    if (t.waiting) clearTimeout(t.waiting);
+    t.waiting = null;
+    const shell = t.shell;
+    t.shell = null;
+    if (shell) await shell.kill();
+    if (t.state === 'open') t.state = 'closed';
+  };
+
+  const forget = async (t: Terminal): Promise<void> => {
+    byId.delete(t.id);
+    if (byTask.get(keyOf(t.place.session.run_id, t.place.session.task_id)) === t)
+      byTask.delete(keyOf(t.place.session.run_id, t.place.session.task_id));
+    if (byId.size === 0) {
+      off?.();
+      off = null;
+    }
+    await rm(t.tmp, { recursive: true, force: true });
+  };
+
+  const release = async (t: Terminal) => {
+    if (!t.held) return;
+    t.held = false;
+    try {
+      await hold.releaseAgent(t.place.session.run_id, t.place.session.task_id, t.opener.name);
+    } catch {
+      // The task ended meanwhile: nothing to let go.
+    }
+  };
+
+  // A task that ends ends its terminal's shell: the person's changes still wait for their choice.
+  // Listened to only while a terminal is open: nobody else pays for it.
+  let off: (() => void) | null = null;
+  const watchTasks = () => {
+    off ??= deps.bus.subscribe(
+      (batch) => {
+        for (const e of batch) {
+          if (e.name !== 'task.updated') continue;
+          const t = byTask.get(keyOf(e.payload.run_id, e.payload.task_id));
+          if (t?.shell && isTerminalTaskStatus(e.payload.status)) {
+            t.endedBy = `task "${e.payload.task_id}" ended: it is ${e.payload.status}`;
+            void endShell(t);
+          }
+        }
+      },
+      ['task.updated'],
+    );
+  };
+
+  return {
+    async open(runId: string, taskId: string, who: Opener): Promise<TerminalView> {
+      const place = placeOf(deps, runId, taskId);
+      const taken = byTask.get(keyOf(runId, taskId));
+      if (taken)
+        throw new AppError(
+          'conflict',
+          taken.opener.personId === who.personId
+            ? `task "${taskId}" has your terminal already (${taken.state === 'open' ? 'open' : 'closed, waiting for your choice'}): terminal "${taken.id}"`
+            : `task "${taskId}" has ${taken.opener.name}'s terminal open: one terminal per task`,
+          { terminal_id: taken.id },
+        );
+      // Two opens at once: the second is refused, as it would be a moment later.
+      if (opening.has(keyOf(runId, taskId)))
+        throw new AppError(
+          'conflict',
+          `a terminal is being opened in task "${taskId}": one terminal per task`,
+        );
+      opening.add(keyOf(runId, taskId));
+      // Named as the sandbox's own temp folders are: a killed Baton's are swept at the next start (temp-folders.ts).
+      let tmp = '';
+      let request: ReturnType<typeof shellRequest>;
+      let before: Snapshot;
+      try {
+        tmp = await mkdtemp(join(tmpdir(), `baton-tmp-${process.pid}-terminal-`));
+        request = shellRequest(deps, place, tmp);
+        before = await snapshot(place.workspace.path, place.session.dir);
+      } catch (err) {
+        if (tmp) await rm(tmp, { recursive: true, force: true });
+        throw err;
+      } finally {
+        opening.delete(keyOf(runId, taskId));
+      }
+      const t: Terminal = {
+        id: randomBytes(16).toString('base64url'),
+        place,
+        opener: who,
+        state: 'open',
+        before,
+        tmp,
+        where: request.where,
+        sandboxed: request.policy.mode !== 'off',
+        held: false,
+        openedAt: deps.now(),
+        shell: null,
+        attached: false,
+        waiting: null,
+      };
+      byId.set(t.id, t);
+      byTask.set(keyOf(runId, taskId), t);
+      watchTasks();
+      // Nobody came for it: the terminal goes, and the agent is let go.
+      t.waiting = setTimeout(() => {
+        if (t.attached) return;
+        void endShell(t)
+          .then(() => release(t))
+          .then(() => forget(t));
+      }, waitMs);
+      t.waiting.unref();
+      deps.audit({
+        actor: who.name,
+        run_id: runId,
+        task_id: taskId,
+        to: 'terminal opened',
+        why: `${who.name} opened a terminal in task "${taskId}": its shell runs ${t.where}`,
+      });
+      if (holds) {
+        try {
+          await hold.holdAgent(runId, taskId, who.name);
+          t.held = true;
+        } catch {
+          // Its agent cannot be held now (no turn running, another kind): it goes on, and the view says so.
+        }
+      }
+      return view(t);
+    },
+
+    get(runId: string, taskId: string): TerminalView | null {
+      const t = byTask.get(keyOf(runId, taskId));
+      return t ? view(t) : null;
+    },
+
+    /**
+     * The socket of terminal `id` attached by `who` (the host proved them): the shell starts, its
+     * output goes to `send`; what comes back is `write`/`resize`; `detach` (the socket closed)
+     * ends the shell. An error (not theirs, closed, the sandbox refused) is thrown.
+     */
+    async attach(
+      id: string,
+      who: Opener,
+      size: { cols: number; rows: number },
+      io: { send: (data: string, written: () => void) => void; exit: (why: string) => void },
+    ) {
+      const t = mine(id, who);
+      if (t.state !== 'open') throw new AppError('conflict', `terminal "${id}" is closed`);
+      if (t.attached) throw new AppError('conflict', `terminal "${id}" is open in another window`);
+      t.attached = true;
+      if (t.waiting) clearTimeout(t.waiting);
+      t.waiting = null;
+      const request = shellRequest(deps, t.place, t.tmp);
+      const rcfile = join(t.tmp, 'bashrc');
+      await writeFile(rcfile, rcText(t.tmp), { mode: 0o600 });
+      const started = await startShell(request, t.id, size, rcfile);
+      if (!started.ok) {
+        t.attached = false;
+        throw new AppError('unavailable', started.error);
+      }
+      const shell = started.shell;
+      if (t.state !== 'open') {
+        await shell.kill();
+        throw new AppError('conflict', `terminal "${id}" was closed`);
+      }
+      t.shell = shell;
+      // What the page has not read yet is bounded: past it the shell is paused (a `yes` or a `cat`
+      // of a big file waits for the page instead of filling Baton's memory).
+      let unsent = 0;
+      let paused = false;
+      shell.onData((data) => {
+        unsent += data.length;
+        if (!paused && unsent > UNSENT_MAX) {
+          paused = true;
+          shell.pause();
+        }
+        io.send(data, () => {
+          unsent -= data.length;
+          if (paused && unsent < UNSENT_MAX / 4) {
+            paused = false;
+            shell.resume();
+          }
+        });
+      });
+      shell.onExit((code) => {
+        void endShell(t).then(() => io.exit(t.endedBy ?? `the shell exited (${code})`));
+      });
+      return {
+        write: (data: string) => shell.write(data),
+        resize: (cols: number, rows: number) => shell.resize(cols, rows),
+        detach: () => {
+          t.attached = false;
+          return endShell(t);
+        },
+      };
+    },
+
+    async close(id: string, who: Opener): Promise<TerminalChanges> {
+      const t = mine(id, who);
+      await endShell(t);
+      const files = await changedSince(t.place.workspace.path, t.place.session.dir, t.before);
+      return { terminal: view(t), files };
+    },
+
+    async commit(
+      id: string,
+      who: Opener,
+      o: { commit: boolean; message?: string | undefined; after: TerminalAfter },
+    ): Promise<TerminalOutcome> {
+      const t = mine(id, who);
+      if (t.state === 'done') throw new AppError('conflict', `terminal "${id}" was decided already`);
+      await endShell(t);
+      const { session } = t.place;
+      const files = await changedSince(t.place.workspace.path, session.dir, t.before);
+      let done = { commit: null as string | null, agentCommit: null as string | null };
+      if (o.commit && files.length > 0) {
+        done = await commitTakeOver({
+          repo: t.place.workspace.path,
+          dir: session.dir,
+          branch: session.branch,
+          before: t.before,
+          author: { name: who.name, email: authorEmail(who) },
+          message: o.message ?? `${who.name} took over task "${session.task_id}" in a terminal`,
+          taskId: session.task_id,
+        });
+      }
+      t.state = 'done';
+      await release(t);
+      let said: string;
+      switch (o.after) {
+        case 'go_on': {
+          const text =
+            files.length === 0
+              ? `${who.name} looked in the worktree in a terminal and changed nothing. Go on.`
+              : `${who.name} took over in a terminal and changed ${files.length} file${files.length === 1 ? '' : 's'}: ${files.slice(0, 20).join(', ')}${files.length > 20 ? ', …' : ''}. ${done.commit ? `They committed it as ${done.commit.slice(0, 12)} on ${session.branch}.` : 'The changes are in the worktree, not committed.'} Look at them before you go on.`;
+          try {
+            said = deps.say(session.run_id, session.task_id, text, who.name).says;
+          } catch (err) {
+            said = `the agent was not told: ${(err as Error).message}`;
+          }
+          break;
+        }
+        case 'end_task':
+          try {
+            deps.cancelTask(session.run_id, session.task_id, who.name);
+            said = `task "${session.task_id}" was ended`;
+          } catch (err) {
+            said = `the task was not ended: ${(err as Error).message}`;
+          }
+          break;
+      }
+      deps.audit({
+        actor: who.name,
+        run_id: session.run_id,
+        task_id: session.task_id,
+        to: 'terminal closed',
+        why: `${who.name} closed their terminal in task "${session.task_id}": ${
+          done.commit
+            ? `committed ${done.commit} on ${session.branch} (${plural(files.length)})`
+            : `nothing committed (${plural(files.length)} changed)`
+        }; ${said}`,
+      });
+      const outcome: TerminalOutcome = {
+        terminal: view(t),
+        commit: done.commit,
+        agent_commit: done.agentCommit,
+        after: o.after,
+        said,
+      };
+      await forget(t);
+      return outcome;
+    },
+
+    /**
+     * The desktop window attaches terminal `id` (its opener's): the shell's output and end go to
+     * `desktopOutput`; `input` takes its keys. The window closing ends the app, and the shells.
+     */
+    async attachDesktop(
+      id: string,
+      who: Opener,
+      size: { cols: number; rows: number },
+    ): Promise<{ attached: true }> {
+      const out = deps.desktopOutput;
+      if (!out)
+        throw new AppError(
+          'unavailable',
+          `the desktop app's window attaches terminals; a browser opens the terminal's socket (${TERMINAL_SOCKET_PATH}${id})`,
+        );
+      let seq = 0;
+      const attached = await this.attach(id, who, size, {
+        send: (data, written) => {
+          out({ terminal_id: id, seq: seq++, data });
+          written();
+        },
+        exit: (why) => {
+          desktop.delete(id);
+          out({ terminal_id: id, seq: seq++, ended: why });
+        },
+      });
+      desktop.set(id, attached);
+      return { attached: true };
+    },
+
+    /** Keys typed in, or a new size of, a terminal the desktop window attached (its opener's). */
+    input(id: string, who: Opener, input: TerminalInput): { sent: true } {
+      mine(id, who);
+      const attached = desktop.get(id);
+      if (!attached) throw new AppError('conflict', `terminal "${id}" is not attached: attach it first`);
+      if (input.type === 'input') attached.write(input.data);
+      else attached.resize(input.cols, input.rows);
+      return { sent: true };
+    },
+
+    /** Ends every shell (the app closes). */
+    async closeAll(): Promise<void> {
+      await Promise.all([...byId.values()].map(async (t) => endShell(t).then(() => forget(t))));
+    },
+  };
+}
+
+export type Terminals = ReturnType<typeof createTerminals>;
+
+const plural = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
+
+/** A commit author's address for a person (Baton keeps no e-mail address): their name, made an address on `baton.local`. */
+function authorEmail(who: Opener): string {
+  const local = who.name
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '.')
+    .replace(/^\.+|\.+$/g, '');
+  return `${local || 'person'}@baton.local`;
+}

@@ -1,0 +1,96 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { commitLeftovers } from '../workspaces/commits.ts';
+import { git, gitText } from '../workspaces/git.ts';
+import { rememberCommit } from '../workspaces/refs.ts';
+import { openRepository } from '../workspaces/repository.ts';
+import { inWorktree, openWorktree } from '../workspaces/worktree-open.ts';
+
+/** A worktree as it stood when the person took over: its HEAD, and the tree of all its files (tracked and new, ignored ones out). */
+export interface Snapshot {
+  head: string;
+  tree: string;
+}
+
+async function at(repo: string, dir: string) {
+  const r = await openRepository(repo);
+  return { repo: r, at: inWorktree(openWorktree(r, dir).at, {}) };
+}
+
+/**
+ * The worktree's files as a tree, written through an index of its own (a temp file): the
+ * worktree's index and files are not touched, so an agent held mid-turn finds them as it left them.
+ */
+async function treeOf(repo: string, dir: string): Promise<Snapshot> {
+  const { at: opts } = await at(repo, dir);
+  const folder = await mkdtemp(join(tmpdir(), 'baton-terminal-index-'));
+  try {
+    const env = { GIT_INDEX_FILE: join(folder, 'index') };
+    const head = await gitText(['rev-parse', '--verify', 'HEAD^{commit}'], opts);
+    await git(['read-tree', head], { ...opts, env });
+    await git(['add', '--all', '--', '.'], { ...opts, env });
+    const tree = await gitText(['write-tree'], { ...opts, env });
+    return { head, tree };
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+export const snapshot = treeOf;
+
+/** The files that differ between two trees (`git diff-tree`), by path. */
+async function changedBetween(repo: string, dir: string, from: string, to: string): Promise<string[]> {
+  if (from === to) return [];
+  const { at: opts } = await at(repo, dir);
+  const out = await gitText(['diff-tree', '-r', '--name-only', '--no-renames', '-z', from, to], opts);
+  return out.split('\0').filter(Boolean);
+}
+
+/** What the person changed since `before`: the worktree's files now against the tree they found. */
+export async function changedSince(repo: string, dir: string, before: Snapshot): Promise<string[]> {
+  const now = await treeOf(repo, dir);
+  return changedBetween(repo, dir, before.tree, now.tree);
+}
+
+/**
+ * The person's work committed as theirs on the task's branch. What the agent had left
+ * uncommitted when the person took over (the tree they found, when it differs from HEAD) is
+ * committed first, by Baton, so that the person's commit holds only their own changes.
+ */
+export async function commitTakeOver(o: {
+  repo: string;
+  dir: string;
+  branch: string;
+  before: Snapshot;
+  author: { name: string; email: string };
+  message: string;
+  taskId: string;
+}): Promise<{ commit: string | null; agentCommit: string | null }> {
+  const { repo: r, at: opts } = await at(o.repo, o.dir);
+  let agentCommit: string | null = null;
+  const head = await gitText(['rev-parse', '--verify', 'HEAD^{commit}'], opts);
+  const headTree = await gitText(['rev-parse', '--verify', 'HEAD^{tree}'], opts);
+  if (head === o.before.head && headTree !== o.before.tree) {
+    const message = `Baton: what the agent of task "${o.taskId}" had left when a person took over\n`;
+    agentCommit = await gitText(['commit-tree', o.before.tree, '-p', head, '-F', '-'], {
+      ...opts,
+      input: message,
+    });
+    rememberCommit(r, agentCommit);
+    await git(['update-ref', '-m', 'commit: before a person took over', 'HEAD', agentCommit, head], {
+      ...opts,
+      retryOnLock: true,
+    });
+    // The index follows the new HEAD, the files stay as they are.
+    await git(['reset', '--quiet', '--mixed', agentCommit], { ...opts, retryOnLock: true });
+  }
+  const done = await commitLeftovers({
+    repo: o.repo,
+    dir: o.dir,
+    branch: o.branch,
+    message: o.message,
+    author: o.author,
+  });
+  return { commit: done.committed ? done.head : null, agentCommit };
+}

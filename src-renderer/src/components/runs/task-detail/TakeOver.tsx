@@ -1,0 +1,142 @@
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import type { TerminalChanges, TerminalView } from '../../../../../src-shared/contract/domains/terminals.ts';
+import type { TaskRun } from '../../../../../src-shared/schemas/run.ts';
+import { isTerminalTaskStatus } from '../../../../../src-shared/schemas/run.ts';
+import { api } from '../../../api/client.ts';
+import { useBaton } from '../../../store/index.ts';
+import { TakeOverChoice } from './TakeOverChoice.tsx';
+
+// xterm.js is loaded when a terminal first opens, not with the page.
+const TerminalPane = lazy(() => import('./TerminalPane.tsx'));
+
+type Stage =
+  | { at: 'idle' }
+  | { at: 'open'; terminal: TerminalView }
+  | { at: 'closing'; terminal: TerminalView }
+  | { at: 'choose'; changes: TerminalChanges; ended: string | null };
+
+/**
+ * *Take over*: a terminal in a coding task's worktree, in its agent's OS sandbox, for a person to
+ * type in (docs/take-over.md). Offered on a coding task whose worktree is on disk. It opens full size over the page, saying that the agent is held while the person types;
+ * closing it says what they changed and asks what next (`TakeOverChoice`).
+ */
+export function TakeOver({ task }: { task: TaskRun }) {
+  const session = useBaton((s) => s.sessions[task.run_id]?.find((x) => x.task_id === task.task_id));
+  const loaded = useBaton((s) => s.sessions[task.run_id] !== undefined);
+  const loadSessions = useBaton((s) => s.loadSessions);
+  const coding = useBaton((s) => s.agents.find((a) => a.id === task.agent_id)?.kind === 'coding');
+  useEffect(() => {
+    if (coding && !loaded) void loadSessions(task.run_id);
+  }, [coding, loaded, loadSessions, task.run_id]);
+  if (!coding || !session || session.state === 'removed') return null;
+  return <TakeOverPanel task={task} />;
+}
+
+/** The button and the terminal's dialog of a task whose worktree is there. */
+function TakeOverPanel({ task }: { task: TaskRun }) {
+  const requireIdentity = useBaton((s) => s.requireIdentity);
+  const fail = useBaton((s) => s.fail);
+  const [stage, setStage] = useState<Stage>({ at: 'idle' });
+  const dialog = useRef<HTMLDialogElement>(null);
+  const closing = useRef<string | null>(null);
+  // A terminal of this task closed but not decided (the page was left): its choice is offered again.
+  useEffect(() => {
+    let live = true;
+    void api
+      .taskTerminal(task.run_id, task.task_id)
+      .then(async (t) => {
+        if (!live || t?.state !== 'closed') return;
+        const changes = await api.closeTerminal(t.terminal_id);
+        if (live) setStage({ at: 'choose', changes, ended: null });
+      })
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, [task.run_id, task.task_id]);
+  const shown = stage.at !== 'idle';
+  useEffect(() => {
+    const d = dialog.current;
+    if (!d) return;
+    if (shown && !d.open) d.showModal();
+    else if (!shown && d.open) d.close();
+  }, [shown]);
+  const open = async () => {
+    const me = await requireIdentity(`Taking over ${task.task_id}`);
+    if (!me) return;
+    try {
+      setStage({ at: 'open', terminal: await api.openTerminal(task.run_id, task.task_id) });
+    } catch (err) {
+      fail(`No terminal opened in ${task.task_id}`, err);
+    }
+  };
+  const close = async (terminal: TerminalView, ended: string | null) => {
+    // Once: the socket's own close follows a click on Close.
+    if (closing.current === terminal.terminal_id) return;
+    closing.current = terminal.terminal_id;
+    setStage({ at: 'closing', terminal });
+    try {
+      setStage({ at: 'choose', changes: await api.closeTerminal(terminal.terminal_id), ended });
+    } catch (err) {
+      fail(`The terminal of ${task.task_id} did not close`, err);
+      setStage({ at: 'idle' });
+    }
+  };
+  const terminal = stage.at === 'open' || stage.at === 'closing' ? stage.terminal : null;
+  return (
+    <div className="take-over">
+      <button
+        type="button"
+        className="small"
+        onClick={() => void open()}
+        disabled={shown}
+        title="A terminal in this task's worktree, in its agent's sandbox"
+      >
+        Take over
+      </button>
+      <dialog
+        ref={dialog}
+        className={stage.at === 'choose' ? 'terminal-dialog choosing' : 'terminal-dialog'}
+        aria-label={`Terminal in ${task.task_id}`}
+        // Escape belongs to the shell (vim, less): the dialog closes by its own button only.
+        onCancel={(e) => e.preventDefault()}
+      >
+        {terminal && (
+          <>
+            <header className="terminal-head">
+              <h2>
+                Terminal · {task.task_id} <span className="muted small">on {terminal.branch}</span>
+              </h2>
+              <button
+                type="button"
+                onClick={() => void close(terminal, null)}
+                disabled={stage.at === 'closing'}
+              >
+                Close terminal
+              </button>
+            </header>
+            {!isTerminalTaskStatus(task.status) && (
+              <p className="notice terminal-held" role="note">
+                {terminal.agent_held
+                  ? 'The agent is paused while you type. When you close the terminal, you choose what happens next.'
+                  : 'The agent is not paused: it may work in this folder while you type. When you close the terminal, you choose what happens next.'}
+              </p>
+            )}
+            <p className="small muted terminal-where">Its shell runs {terminal.where}.</p>
+            <Suspense fallback={<p className="muted">Opening the terminal…</p>}>
+              <TerminalPane terminal={terminal} onEnded={(why) => void close(terminal, why)} />
+            </Suspense>
+          </>
+        )}
+        {stage.at === 'choose' && (
+          <TakeOverChoice
+            task={task}
+            changes={stage.changes}
+            ended={stage.ended}
+            onDone={() => setStage({ at: 'idle' })}
+          />
+        )}
+      </dialog>
+    </div>
+  );
+}

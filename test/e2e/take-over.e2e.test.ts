@@ -1,0 +1,138 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TempRepo } from '../../src-main/agents/coding/workspaces/testing/temp-repo.ts';
+import { makeRepo } from '../../src-main/agents/coding/workspaces/testing/temp-repo.ts';
+import type { BatonApp } from '../../src-main/app/create-app.ts';
+import { createApp } from '../../src-main/app/create-app.ts';
+import { sandboxStatus } from '../../src-main/sandbox/index.ts';
+import type { RunDetail } from '../../src-shared/schemas/run.ts';
+import { waitingAcpAgent, waitingAcpAgentScript } from '../kit/acp-waiting-agent.ts';
+import { call, eventually } from '../kit/engine-kit.ts';
+import { removeDataDir, shots, skipE2e } from './harness.ts';
+import type { InboxPage } from './inbox-page.ts';
+import { openInbox } from './inbox-page.ts';
+import { expectReadableIn } from './readability.ts';
+
+const sandbox = await sandboxStatus();
+
+/**
+ * Take over from the task panel, in Chromium against the browser host: a coding task whose ACP
+ * agent runs (its first turn waits), *Take over* opens a terminal (xterm.js) in its worktree in
+ * the real OS sandbox; what the person types runs there and its output shows; closing it lists
+ * what they changed, and their commit lands on the task's branch in their name.
+ */
+describe.skipIf(skipE2e || !sandbox.available)('taking over a coding task in a terminal', () => {
+  let app: BatonApp;
+  let dataDir: string;
+  let scripts: string;
+  let repo: TempRepo;
+  let inbox: InboxPage | undefined;
+  let page: Page;
+  let runId: string;
+  let tree = '';
+  const holds: string[] = [];
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'baton-take-over-ui-'));
+    scripts = mkdtempSync(join(tmpdir(), 'baton-take-over-agent-'));
+    writeFileSync(join(scripts, 'agent.mjs'), waitingAcpAgentScript);
+    repo = makeRepo({ 'README.md': '# A sample workspace\n' });
+    // Pause's hold, as the app is given it: here, what it was asked.
+    app = createApp({
+      dataDir,
+      log: () => {},
+      agentHold: {
+        holdAgent: (run, task, by) => void holds.push(`hold ${run} ${task} by ${by}`),
+        releaseAgent: (run, task, by) => void holds.push(`release ${run} ${task} by ${by}`),
+      },
+    });
+    await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
+    await call(app, 'agents.import', { agents: [waitingAcpAgent(join(scripts, 'agent.mjs'))] });
+    await call(app, 'plans.import', {
+      plan: {
+        plan_id: 'readme',
+        workspace: 'app',
+        tasks: [{ task_id: 'readme', description: 'Tidy the README.', required_skills: ['code'] }],
+      },
+    });
+    runId = (await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'readme' })).run_id;
+    await eventually(
+      async () => (await call(app, 'runs.listening', { run_id: runId, task_id: 'readme' })) !== null,
+      60_000,
+      'the agent listening',
+    );
+    tree = (await call<{ dir: string }[]>(app, 'runs.sessions', { run_id: runId }))[0]!.dir;
+    await eventually(() => existsSync(join(tree, 'prompts.log')), 30_000, "the agent's first turn");
+    inbox = await openInbox(app, dataDir, 'Ana');
+    page = inbox.page;
+    await page.goto(`${new URL(page.url()).origin}/runs/${runId}`);
+    await page.getByTitle('Show task readme').click();
+  }, 120_000);
+  afterAll(async () => {
+    if (tree && existsSync(tree)) writeFileSync(join(tree, 'go'), '');
+    await inbox?.close();
+    await app?.close();
+    if (dataDir) await removeDataDir(dataDir);
+    if (scripts) rmSync(scripts, { recursive: true, force: true });
+    repo?.cleanup();
+  });
+
+  const dialog = () => page.getByRole('dialog', { name: 'Terminal in readme' });
+  const screen = () => dialog().locator('.xterm-rows');
+
+  it('opens a terminal in the worktree, says the agent is paused, and runs what is typed', async () => {
+    const takeOver = page.getByRole('button', { name: 'Take over' });
+    await takeOver.waitFor();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(shots, 'take-over-button-1440-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await takeOver.click();
+    await dialog().waitFor();
+    expect(await dialog().getByRole('note').textContent()).toContain('The agent is paused while you type');
+    expect(holds).toEqual([`hold ${runId} readme by Ana`]);
+    expect(await dialog().textContent()).toContain(`it writes only ${tree}`);
+    await expect.poll(() => screen().textContent(), { timeout: 30_000 }).toContain('[take over] ');
+    await dialog().getByRole('region', { name: 'Shell in readme' }).click();
+    await page.keyboard.type('echo hi > f.txt; cat f.txt');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(async () => ((await screen().innerText()).match(/^hi$/m) ? 'hi' : ''), { timeout: 30_000 })
+      .toBe('hi');
+    // The workspace's own repository, beside its worktree: readable, not writable.
+    await page.keyboard.type(`touch ${repo.repo}/outside.txt; echo "outside=$?"`);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => screen().innerText(), { timeout: 30_000 }).toMatch(/outside=1/);
+    for (const scheme of ['light', 'dark'] as const) {
+      await expectReadableIn(page, scheme, { where: 'the terminal' });
+      await page.screenshot({ path: join(shots, `take-over-terminal-1440-${scheme}.png`) });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('closes to what was changed, and commits it as the person’s on the task’s branch', async () => {
+    await dialog().getByRole('button', { name: 'Close terminal' }).click();
+    const choice = page.getByRole('form', { name: 'After the terminal' });
+    await choice.waitFor();
+    expect(await choice.getByRole('list', { name: 'Files you changed' }).textContent()).toBe('f.txt');
+    await choice.getByLabel('Commit message').fill('Say hi from the terminal');
+    await expectReadableIn(page, 'dark', { where: 'the choice' });
+    await page.screenshot({ path: join(shots, 'take-over-choice-1440-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await choice.getByRole('button', { name: 'Let the agent go on' }).click();
+    await expect.poll(() => dialog().isVisible()).toBe(false);
+    expect(holds).toEqual([`hold ${runId} readme by Ana`, `release ${runId} readme by Ana`]);
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: tree, encoding: 'utf8' }).trim();
+    expect(git('log', '-1', '--format=%an|%s')).toBe('Ana|Say hi from the terminal');
+    expect(existsSync(join(repo.repo, 'outside.txt'))).toBe(false);
+    writeFileSync(join(tree, 'go'), '');
+    await eventually(() => readFileSync(join(tree, 'prompts.log'), 'utf8').includes('--- turn 2'), 30_000);
+    expect(readFileSync(join(tree, 'prompts.log'), 'utf8')).toContain('Ana took over in a terminal');
+    await app.engine.whenSettled(runId);
+    const task = (await call<RunDetail>(app, 'runs.get', { run_id: runId })).tasks[0]!;
+    expect(task.status, task.error ?? '').toBe('done');
+  });
+});
