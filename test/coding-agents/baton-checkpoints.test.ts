@@ -224,6 +224,27 @@ describe.skipIf(!installed)('claude: every turn a checkpoint', () => {
     expect(existsSync(session.dir)).toBe(false);
   });
 
+  it('refuses a turn there is none of, and a revert once the worktree is gone (a done task), saying why', async () => {
+    const none = await baton.app.dispatch('runs.checkpointDiff', {
+      run_id: runId,
+      task_id: TASK,
+      attempt: 1,
+      turn: 9,
+    });
+    expect(none).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(!none.ok && none.error.message).toContain(
+      'turn: task "four-turns" has no checkpoint of turn 9 in attempt 1 (it has turns 0–4)',
+    );
+    const gone = await baton.app.dispatch('runs.revertToTurn', {
+      run_id: runId,
+      task_id: TASK,
+      attempt: 1,
+      turn: 1,
+    });
+    expect(gone).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(!gone.ok && gone.error.message).toContain('was removed already');
+  });
+
   it("the second attempt's turns are checkpoints of attempt 2; they go with the branch", async () => {
     const all = await call<Checkpoint[]>(baton.app, 'runs.checkpoints', {
       run_id: runId,
