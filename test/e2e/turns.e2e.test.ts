@@ -26,8 +26,8 @@ import { expectReadableIn } from './readability.ts';
  * checkpoints Baton kept after each turn of the agent, a turn shows its diff, and Revert to this
  * turn (after a yes) puts the worktree back. The real coding executor runs a fake qwen (its
  * stream-json, three turns that each write a file, each waiting until Baton kept the turn before
- * it goes on, as a model call would take its time) in a real repository; the task waits for its
- * diff review.
+ * it goes on, as a model call would take its time; after the first, until the test lets it go on)
+ * in a real repository; the task then waits for its diff review.
  */
 function writeTurningQwen(dir: string): string {
   const path = join(dir, 'qwen');
@@ -38,7 +38,11 @@ TEXT
 echo '{"type":"assistant","message":{"id":"m${n}","model":"m","content":[{"type":"tool_use","id":"t${n}","name":"write_file","input":{"file_path":"${file}"}}],"usage":{"input_tokens":10,"output_tokens":5}}}'
 echo '{"type":"user","message":{"content":[{"type":"tool_result","tool_use_id":"t${n}","content":"written"}]}}'
 # The next turn starts once Baton kept this one (a model call takes its time).
-until [ "$(git for-each-ref refs/baton/checkpoints/ | wc -l)" -gt ${n} ]; do sleep 0.05; done`;
+until [ "$(git for-each-ref refs/baton/checkpoints/ | wc -l)" -gt ${n} ]; do sleep 0.05; done${
+    n === 1
+      ? '\n# After its first turn it waits for the test to let it go on (a long model call): a ref it can read in its sandbox.\nuntil git rev-parse -q --verify refs/test/go >/dev/null; do sleep 0.05; done'
+      : ''
+  }`;
   writeFileSync(
     path,
     `#!/bin/sh
@@ -92,8 +96,8 @@ describe.skipIf(skipE2e)('a coding task’s turns', () => {
       },
     });
     runId = ((await rpc('runs.start', { plan_id: 'webapp' })).value as { run_id: string }).run_id;
-    // The attempt ended: its diff waits for a review.
-    await waitFor(() => app.store.runs.task(runId, 'pages')?.status === 'awaiting_approval', 60_000);
+    // Its first turn is kept; it waits for the test.
+    await waitFor(() => git(repo, 'for-each-ref', 'refs/baton/checkpoints/').split('\n').length >= 2, 60_000);
     worktree = app.coding.store.sessions.get(runId, 'pages')!.dir;
 
     browser = await launchChromium();
@@ -116,7 +120,7 @@ describe.skipIf(skipE2e)('a coding task’s turns', () => {
 
   const panel = () => page.getByRole('region', { name: 'Task pages details' });
 
-  it('lists the turns and shows a turn’s diff', async () => {
+  it('while the agent runs: its turns so far, as they are kept, and no revert', async () => {
     await page
       .getByRole('region', { name: 'Plan graph' })
       .getByRole('article', { name: /^Task pages/ })
@@ -125,6 +129,19 @@ describe.skipIf(skipE2e)('a coding task’s turns', () => {
     await panel().getByRole('tab', { name: 'Turns' }).click();
     const turns = panel().getByRole('region', { name: 'Turns of attempt 1' });
     await turns.waitFor();
+    await expect.poll(() => turns.getByRole('listitem').count()).toBe(2);
+    expect(await panel().textContent()).toContain('A revert waits until the attempt has ended');
+    expect(await turns.getByRole('button', { name: /^Revert to/ }).count()).toBe(0);
+    await page.screenshot({ path: join(shots, 'turns-running-1440.png') });
+    // Let it go on: the list follows its turns, and once its diff waits for a review, a revert is offered.
+    git(repo, 'update-ref', 'refs/test/go', 'HEAD');
+    await expect.poll(() => turns.getByRole('listitem').count(), { timeout: 60_000 }).toBe(4);
+    await waitFor(() => app.store.runs.task(runId, 'pages')?.status === 'awaiting_approval', 60_000);
+    await expect.poll(() => turns.getByRole('button', { name: /^Revert to/ }).count()).toBe(4);
+  });
+
+  it('lists the turns and shows a turn’s diff', async () => {
+    const turns = panel().getByRole('region', { name: 'Turns of attempt 1' });
     const rows = turns.getByRole('listitem');
     await expect.poll(() => rows.count()).toBe(4);
     expect(await rows.nth(0).textContent()).toContain('as the attempt found it');
