@@ -39,6 +39,8 @@ export interface TurnReverted {
   files: string[];
   /** What the task's next attempt is told (and the step recorded says). */
   note: string;
+  /** What the person does next for the agent to go on from there (request changes, retry), in words. */
+  then: string;
 }
 
 /** How a revert's note begins: the step recorded says it, and the task's next attempt is told it (its prompt). */

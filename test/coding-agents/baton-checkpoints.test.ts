@@ -65,6 +65,16 @@ function treeHashes(commit: string): Record<string, string> {
   return out;
 }
 
+/** Waits until turn `n` of the task's first attempt is kept. */
+const kept = (n: number) => () =>
+  waitFor(
+    () =>
+      repoGit(['for-each-ref', '--format=%(refname)', 'refs/baton/checkpoints/'])
+        .split('\n')
+        .some((r) => r.endsWith(`/1/${n}`)),
+    60_000,
+  );
+
 async function pendingReview(not?: string): Promise<ApprovalView | undefined> {
   const list = await call<ApprovalView[]>(baton.app, 'approvals.list', { status: 'pending' });
   return list.find((a) => a.kind === 'diff_review' && a.task_id === TASK && a.id !== not);
@@ -79,12 +89,14 @@ beforeAll(async () => {
     {
       name: 'turns',
       match: asks,
+      // Each answer after a write waits until Baton kept that turn, as a real model takes its time
+      // (a model that answers before the checkpoint is taken folds its next turn's writes into it).
       turns: [
         writeTurn('claude', 'one.txt', 'turn one\n'),
-        writeTurn('claude', 'two.txt', 'turn two\n'),
-        writeTurn('claude', 'three.txt', 'turn three\n'),
-        writeTurn('claude', 'four.txt', 'turn four\n'),
-        { text: 'Wrote four files.' },
+        writeTurn('claude', 'two.txt', 'turn two\n', { before: kept(1) }),
+        writeTurn('claude', 'three.txt', 'turn three\n', { before: kept(2) }),
+        writeTurn('claude', 'four.txt', 'turn four\n', { before: kept(3) }),
+        { text: 'Wrote four files.', before: kept(4) },
         // After the revert and the request for changes.
         writeTurn('claude', 'five.txt', 'turn five\n'),
         { text: 'Wrote five.txt.' },
@@ -199,6 +211,7 @@ describe.skipIf(!installed)('claude: every turn a checkpoint', () => {
     expect(Object.keys(hashesAfterRevert).sort()).toEqual(['README.md', 'one.txt', 'two.txt']);
     expect(reverted.files.sort()).toEqual(['four.txt', 'three.txt']);
     expect(reverted.note).toContain('turns 3–4 were undone');
+    expect(reverted.then).toContain('request changes, and the agent goes on from these files');
     // A step of the attempt with the person's name, and a line of the audit log.
     const steps = await call<StoredStep[]>(baton.app, 'runs.steps', {
       run_id: runId,

@@ -175,6 +175,8 @@ describe.skipIf(skipE2e)('a coding task’s turns', () => {
     const done = panel().getByRole('status').filter({ hasText: 'Reverted the worktree' });
     await done.waitFor();
     expect(await done.textContent()).toContain('Reverted the worktree to turn 1 of attempt 1');
+    expect(await done.textContent()).toContain('Its diff review still shows the work before the revert');
+    await page.screenshot({ path: join(shots, 'turns-reverted-1440.png') });
     expect(existsSync(join(worktree, 'pages.ts'))).toBe(false);
     expect(readFileSync(join(worktree, 'api.ts'), 'utf8')).toBe('export const api = 1;\n');
     expect(readFileSync(join(worktree, 'README.md'), 'utf8')).toBe('# webapp\n');

@@ -154,7 +154,13 @@ export function checkpointHandlers({
         });
       });
       bus.emit('task.step', { ...step, run_id, task_id, attempt });
-      return { attempt: at.attempt, turn: at.turn, files, note };
+      const then =
+        task.status === 'awaiting_approval'
+          ? 'Its diff review still shows the work before the revert: request changes, and the agent goes on from these files, told what was undone (approving accepts that earlier work instead).'
+          : task.status === 'done'
+            ? 'The task is done with its earlier work: re-run it to go on from these files.'
+            : 'Retry the task: its next attempt goes on from these files, told what was undone.';
+      return { attempt: at.attempt, turn: at.turn, files, note, then };
     },
   };
 }

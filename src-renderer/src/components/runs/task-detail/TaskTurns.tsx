@@ -68,7 +68,7 @@ export function TaskTurns({ task, open }: { task: TaskRun; open: boolean }) {
     setDone(null);
     try {
       const r = await api.revertToTurn(task.run_id, task.task_id, c.attempt, c.turn, me.name);
-      setDone(r.note);
+      setDone(`${r.note} ${r.then}`);
       setAgain((n) => n + 1);
     } catch (err) {
       setFailed(errorText(err));
