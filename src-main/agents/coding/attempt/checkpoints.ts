@@ -78,7 +78,9 @@ export async function startCheckpoints(input: CheckpointsInput): Promise<TurnChe
   const keep = async (): Promise<void> => {
     if (off) return;
     try {
-      const { tree, head } = await snapshotTree({ repo: input.repo, dir: input.dir });
+      const { tree, head, repaired } = await snapshotTree({ repo: input.repo, dir: input.dir });
+      // The agent rewrote its `.git` (or planted a config of its own): set right, and said, as at its commit.
+      if (repaired !== null) said.push(log(repaired));
       if (last !== null && tree === last.tree) return;
       const n: number = last === null ? 0 : last.n + 1;
       const parent = last?.commit ?? head;

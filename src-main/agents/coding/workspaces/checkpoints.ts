@@ -39,10 +39,12 @@ export interface SnapshotInput extends Cancellable {
 }
 
 /** How Baton's git runs in the worktree with its private index, and what the worktree's HEAD is. */
-async function privateIndex(input: SnapshotInput): Promise<{ at: GitOptions; head: string | null }> {
+async function privateIndex(
+  input: SnapshotInput,
+): Promise<{ at: GitOptions; head: string | null; repaired: string | null }> {
   const c = cancellable(input);
   const repo = await openRepository(input.repo, c);
-  const { at: worktree } = openWorktree(repo, input.dir);
+  const { at: worktree, repaired } = openWorktree(repo, input.dir);
   const index = join(worktree.gitDir, INDEX);
   // Its own index as the first guess of every file's stat data (git writes it by a rename: whole).
   const own = join(worktree.gitDir, 'index');
@@ -52,16 +54,19 @@ async function privateIndex(input: SnapshotInput): Promise<{ at: GitOptions; hea
     ...at,
     okExitCodes: [1],
   });
-  return { at, head: head === '' ? null : head };
+  return { at, head: head === '' ? null : head, repaired };
 }
 
 /**
  * The tree of the worktree's files as they are now (tracked and new; ignored ones not), built in
- * Baton's private index. The worktree's HEAD beside it (null on a branch with no commit).
+ * Baton's private index. The worktree's HEAD beside it (null on a branch with no commit), and what
+ * was found wrong in its link to its git folder and set right (worktree-open.ts), for the log.
  */
-export async function snapshotTree(input: SnapshotInput): Promise<{ tree: string; head: string | null }> {
-  const { at, head } = await privateIndex(input);
-  return { tree: await stageAll(at), head };
+export async function snapshotTree(
+  input: SnapshotInput,
+): Promise<{ tree: string; head: string | null; repaired: string | null }> {
+  const { at, head, repaired } = await privateIndex(input);
+  return { tree: await stageAll(at), head, repaired };
 }
 
 async function stageAll(at: GitOptions): Promise<string> {
