@@ -160,7 +160,7 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
           )}
         </div>
       )}
-      {codingAgent && <div {...panel('turns')}>{shown === 'turns' && <TaskTurns task={task} open />}</div>}
+      {codingAgent && <div {...panel('turns')}>{shown === 'turns' && <TaskTurns task={task} />}</div>}
       {(hasOutput || files > 0) && (
         <div {...panel('output')}>
           {hasOutput && <OutputView value={task.output} taskId={task.task_id} />}

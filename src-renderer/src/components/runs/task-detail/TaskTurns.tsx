@@ -25,7 +25,7 @@ const turnName = (c: Pick<Checkpoint, 'turn'>) => (c.turn === 0 ? 'Start' : `Tur
  * (a turn may be writing): once the attempt failed, was stopped or waits for its review; the next
  * attempt (Request changes, Retry) is told what was undone.
  */
-export function TaskTurns({ task, open }: { task: TaskRun; open: boolean }) {
+export function TaskTurns({ task }: { task: TaskRun }) {
   const requireIdentity = useBaton((s) => s.requireIdentity);
   // A checkpoint kept while the panel is open is a line of the task's log: the list is read again.
   const kept = useBaton(
@@ -39,7 +39,6 @@ export function TaskTurns({ task, open }: { task: TaskRun; open: boolean }) {
   const running = task.status === 'in_progress';
   // biome-ignore lint/correctness/useExhaustiveDependencies: read again when the task moves on or a turn is kept
   useEffect(() => {
-    if (!open) return;
     let live = true;
     api.checkpoints(task.run_id, task.task_id).then(
       (value) => live && setList({ state: 'ready', value }),
@@ -48,7 +47,7 @@ export function TaskTurns({ task, open }: { task: TaskRun; open: boolean }) {
     return () => {
       live = false;
     };
-  }, [open, task.run_id, task.task_id, task.status, task.attempt, kept, again]);
+  }, [task.run_id, task.task_id, task.status, task.attempt, kept, again]);
   if (list.state === 'loading') return <p className="muted small">Reading the turns…</p>;
   if (list.state === 'error')
     return <p className="field-error small">The turns could not be read: {list.message}</p>;
