@@ -2,6 +2,7 @@ import type { RunHandlers } from '../../src-shared/contract/domains/runs.ts';
 import { taskSpecSchema } from '../../src-shared/schemas/plan.ts';
 import type { BuildResponse, RunDetail, StartedRun } from '../../src-shared/schemas/run.ts';
 import {
+  checkpointHandlers,
   codingRunHandlers,
   keptWorkHandlers,
   landingHandlers,
@@ -102,6 +103,7 @@ export function runHandlers(ctx: AppContext): RunHandlers {
     'runs.addTask': ({ run_id, actor, task }) => engine.addTask(run_id, taskSpecSchema.parse(task), actor),
     'runs.spend': ({ scope, id }) => engine.spend(scope, id),
     ...codingRunHandlers(ctx),
+    ...checkpointHandlers(ctx),
     ...landingHandlers(ctx),
     ...keptWorkHandlers(ctx, started, refuseUnsafe),
   };

@@ -208,6 +208,11 @@ export interface CodingContext {
   /** A person asked this retry to start from the task's start: what earlier attempts left is discarded. */
   start_clean?: boolean;
   /**
+   * What people undid in the worktree since the attempt before ended (a revert to a turn's
+   * checkpoint, docs/checkpoints.md), in their words: this attempt's prompt tells the agent.
+   */
+  undone?: string[];
+  /**
    * One candidate of a best-of attempt (its number): what the attempt as a whole says once (the
    * user's checkout's uncommitted changes) it does not say again.
    */

@@ -56,6 +56,10 @@ export const LEAST_ROLE: { readonly [M in MethodName]: Role } = {
   'runs.steps': 'viewer',
   'runs.sessions': 'viewer',
   'runs.keepWorktree': 'member',
+  'runs.checkpoints': 'viewer',
+  'runs.checkpointDiff': 'viewer',
+  // Undoes an agent's turns in its worktree: work, as deciding is.
+  'runs.revertToTurn': 'member',
   'runs.keptWork': 'viewer',
   'runs.resumeWork': 'member',
   'runs.discardWork': 'member',

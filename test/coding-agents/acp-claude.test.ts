@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Approval, ApprovalView } from '../../src-shared/schemas/approval.ts';
+import type { Checkpoint } from '../../src-shared/schemas/checkpoint.ts';
 import type { RunDetail } from '../../src-shared/schemas/run.ts';
 import type { StoredStep } from '../../src-shared/schemas/step.ts';
 import type { CodingOutput } from '../../src-shared/schemas/workspace.ts';
@@ -152,6 +153,15 @@ describe.skipIf(!installed)('Claude Code over ACP', () => {
     const git = (args: string[]) =>
       execFileSync('git', args, { cwd: baton.repo.repo, encoding: 'utf8' }).trim();
     expect(git(['show', `${out.commit}:notes.txt`])).toBe('from the model');
+    // Every turn a checkpoint over ACP too (docs/checkpoints.md): the approved Write is turn 1 of
+    // attempt 1 (the denied one changed nothing), fix.txt turn 1 of attempt 2.
+    const kept = await call<Checkpoint[]>(app, 'runs.checkpoints', { run_id: runId, task_id: 'notes' });
+    expect(kept.map((c) => [c.attempt, c.turn, c.files])).toEqual([
+      [1, 0, 0],
+      [1, 1, 1],
+      [2, 0, 0],
+      [2, 1, 1],
+    ]);
     // The resumed attempt loaded the same ACP session: the model saw the earlier turns and the comment.
     const sessions = app.coding.store.sessions.forRun(runId);
     expect(sessions[0]?.session_id).toBeTruthy();

@@ -7,6 +7,7 @@ export { DIFF_ARTIFACT } from './attempt/worktree.ts';
 export { cliWritePreview } from './attempt/write-preview.ts';
 export { handedBestOf } from './best-of/handed-in.ts';
 export type { CodingExecutorOptions } from './executor.ts';
+export { checkpointHandlers } from './handlers/checkpoints.ts';
 export { codingRunHandlers } from './handlers/coding-runs.ts';
 export type { CodingHandlersContext } from './handlers/context.ts';
 export { keptWorkHandlers } from './handlers/kept-work.ts';

@@ -253,6 +253,14 @@ export const api = {
   allLandings: () => c().invoke('runs.landings', {}),
   /** Lands a run as its plan says (again after a failure), or now as asked (`how`: push or a pull request, of one done task or the run). */
   landRun: (input: LandRequest) => c().invoke('runs.land', input),
+  /** A coding task's checkpoints: its worktree after each turn that changed files (docs/checkpoints.md). */
+  checkpoints: (run_id: string, task_id: string) => c().invoke('runs.checkpoints', { run_id, task_id }),
+  /** One turn's changes against the checkpoint before. */
+  checkpointDiff: (run_id: string, task_id: string, attempt: number, turn: number) =>
+    c().invoke('runs.checkpointDiff', { run_id, task_id, attempt, turn }),
+  /** The task's worktree put back at a turn, in `actor`'s name (only while no attempt of it runs). */
+  revertToTurn: (run_id: string, task_id: string, attempt: number, turn: number, actor: string) =>
+    c().invoke('runs.revertToTurn', { run_id, task_id, attempt, turn, actor }),
   keepWorktree: (run_id: string, task_id: string, keep: boolean) =>
     c().invoke('runs.keepWorktree', { run_id, task_id, keep }),
   /** `create`: the target is a new branch, made from each workspace's base branch. */

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Checkpoint, CheckpointDiff, TurnReverted } from '../../schemas/checkpoint.ts';
+import { checkpointRefSchema } from '../../schemas/checkpoint.ts';
 import type { Landing } from '../../schemas/landing.ts';
 import { landRequestSchema } from '../../schemas/landing.ts';
 import type {
@@ -114,6 +116,26 @@ export const runMethods = {
   'runs.steps': method(taskRefSchema.extend({ attempt: z.number().int().min(1).optional() })).returns<
     StoredStep[]
   >(),
+  /**
+   * A coding task's checkpoints (docs/checkpoints.md): its worktree after each turn of its agent
+   * that changed files, every attempt's (or one's), by attempt then turn. Empty for a task whose
+   * branch is gone or that has none.
+   */
+  'runs.checkpoints': method(taskRefSchema.extend({ attempt: z.number().int().min(1).optional() })).returns<
+    Checkpoint[]
+  >(),
+  /** One checkpoint's changes against the one before (turn 0: against the branch's tip then). */
+  'runs.checkpointDiff': method(checkpointRefSchema).returns<CheckpointDiff>(),
+  /**
+   * A coding task's worktree put back exactly as it was at a checkpoint: files changed since
+   * written back, files made since deleted (ignored files are left alone). Only while no attempt
+   * of the task runs (a turn may be writing): once it ended, failed or waits for a review. Recorded
+   * as a step of its last attempt and in the audit log under `actor`'s name; its next attempt
+   * (request changes, a retry) is told what was undone. `conflict` while it runs.
+   */
+  'runs.revertToTurn': method(
+    checkpointRefSchema.extend({ actor: actorField.optional() }),
+  ).returns<TurnReverted>(),
   /** The run's coding tasks: worktree, branch, CLI session, and whether the worktree is kept or removed. */
   'runs.sessions': method(byId('run_id')).returns<TaskSession[]>(),
   /**

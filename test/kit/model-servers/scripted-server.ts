@@ -43,6 +43,8 @@ export interface Turn {
   fault?: Fault;
   /** The fault answers this many requests for this turn, then the turn's text and tools do (default: all). */
   faultTimes?: number;
+  /** Waited for before the turn answers: a model that takes its time until what the test needs is there. */
+  before?: (req: ModelRequest) => Promise<void>;
 }
 
 export interface Conversation {
@@ -232,6 +234,7 @@ export async function startScriptedServer(
     const n = req.assistantTurns - (firstTurns.get(conv.name) ?? 0);
     rec.turn = n;
     const turn = conv.turns[n];
+    await turn?.before?.(req);
     if (!turn) {
       rec.answer = 'past-end';
       await reply(res, req, id, { text: `(the script of ${conv.name} has no turn ${n})` });

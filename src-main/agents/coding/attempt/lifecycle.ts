@@ -6,6 +6,7 @@ import type { ConfinedProgram } from '../../../sandbox/index.ts';
 import { redactValue } from '../../../secrets/secrets.ts';
 import type { Invocation, LaunchInput } from '../clis/definition.ts';
 import { stoppedFor } from '../metering/spend.ts';
+import { checkpointed, startCheckpoints } from './checkpoints.ts';
 import { confineCli } from './confine.ts';
 import { baseEnv, cliEnv } from './env.ts';
 import type { Ready } from './ready.ts';
@@ -60,6 +61,17 @@ export async function* runAttempt(
 
     const env = cliEnv(baseEnv(inv.home, r.tmp), inv.env, r.env, meter);
     const tipBefore = await tipBeforeChanges(ctx, coding, r.worktree.branch, signal);
+    // Every turn a checkpoint, on private refs of the branch; checkpoint 0 before the agent starts.
+    const turns = await startCheckpoints({
+      repo: coding.workspace.path,
+      dir: r.worktree.dir,
+      branch: r.worktree.branch,
+      attempt: ctx.attempt,
+      label: `task ${ctx.task.task_id} of run ${ctx.run_id}`,
+      now,
+    });
+    ends.push(() => turns.settled());
+    yield* turns.take();
     // In the OS sandbox (src-main/sandbox/): it writes its worktree, its state folder and the
     // attempt's folder, and reaches its model endpoint and the agent's hosts; what the sandbox
     // refuses it becomes a `sandbox` step among the route's.
@@ -88,15 +100,19 @@ export async function* runAttempt(
         : `${agent.cli} runs without the OS sandbox (agent "${agent.id}" has its sandbox off): with the full rights of the person who started Baton`,
     );
 
-    const end = yield* route.run({
-      ...opening,
-      program,
-      env,
-      signal,
-      graceMs,
-      atEnd: (f) => ends.push(f),
-      stopWith: (stop) => ends.push(stopOn(signal, agent.timeout_s, stop)),
-    });
+    const end = yield* checkpointed(
+      route.run({
+        ...opening,
+        program,
+        env,
+        signal,
+        graceMs,
+        atEnd: (f) => ends.push(f),
+        stopWith: (stop) => ends.push(stopOn(signal, agent.timeout_s, stop)),
+        turnEnded: () => turns.turnEnded(),
+      }),
+      turns,
+    );
     if ('spawnError' in end)
       return yield error(r.clean(`cannot start ${agent.cli} ("${inv.command}"): ${end.spawnError}`));
     if (signal.aborted || end.stopped === 'cancelled') return yield CANCELLED;

@@ -133,3 +133,9 @@ export function resumePrompt(ctx: TaskContext, resume: ResumeRequest): string {
   lines.push('', 'Make these changes in the same worktree.');
   return lines.join('\n');
 }
+
+/** What people undid in the worktree since the agent's last turn (reverts to a turn's checkpoint), said before the prompt; '' when nothing. */
+export function undoneNote(undone: readonly string[]): string {
+  if (undone.length === 0) return '';
+  return `Since your last turn, people changed your worktree:\n${undone.map((u) => `- ${u}`).join('\n')}\n\n`;
+}

@@ -65,6 +65,11 @@ export interface Running extends Opening {
    * attempt is cancelled (`cancelled`) or at the agent's `timeout_s`, until the attempt ends.
    */
   stopWith(stop: (why: string) => void): void;
+  /**
+   * A turn of the agent ended where the steps do not show it (an ACP `session/prompt` answered):
+   * its worktree kept as a checkpoint, in the background (`checkpoints.ts`).
+   */
+  turnEnded(): void;
 }
 
 /** How a route's program ended: the lifecycle turns it into the attempt's end. */

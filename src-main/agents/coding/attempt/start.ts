@@ -7,7 +7,7 @@ import type { Meter } from '../metering/meter.ts';
 import { startMeter } from '../metering/meter.ts';
 import { spendGate, upstreamOf } from '../metering/spend.ts';
 import { DEFAULT_PRICES, type PriceTable } from '../streams/prices.ts';
-import { firstPrompt, resumePrompt } from './prompt.ts';
+import { firstPrompt, resumePrompt, undoneNote } from './prompt.ts';
 import type { Ready } from './ready.ts';
 import { dependencyHeads } from './worktree.ts';
 
@@ -60,7 +60,10 @@ export async function startAttempt(
       r.from.map((f) => f.task_id),
       await dependencyHeads(coding, ctx, signal),
     );
-    prompt = resumeId ? resumePrompt(ctx, coding.resume!) : fresh;
+    // What people undid in the worktree since the last attempt (a revert to a turn) comes first.
+    const told = undoneNote(coding.undone ?? []);
+    fresh = told + fresh;
+    prompt = resumeId ? told + resumePrompt(ctx, coding.resume!) : fresh;
   } catch (err) {
     if (signal.aborted) return { ok: false, event: CANCELLED };
     return {

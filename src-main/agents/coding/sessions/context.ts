@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { AgentOf } from '../../../../src-shared/schemas/agent.ts';
+import { REVERT_NOTE_PREFIX } from '../../../../src-shared/schemas/checkpoint.ts';
 import type { TaskAttempt, TaskRun } from '../../../../src-shared/schemas/run.ts';
 import { attemptMarker } from '../../../engine/attempt-leftovers.ts';
 import type { AttemptSetup, CodingContext, ResumeRequest } from '../../../engine/executor.ts';
@@ -148,6 +149,7 @@ export function codingContextOf(deps: ContextDeps, setup: AttemptSetup): CodingC
     pool: deps.parkedWorktrees > 0 ? parkedFolder(deps.worktreeRoot, workspace.id) : null,
     earlier,
     start_clean: setup.start_clean,
+    undone: setup.start_clean || !session ? [] : undoneSince(store, runId, task),
     best_of: resume === null && task.attempt >= 1 ? bestOfContext(store, setup) : null,
     base_merge: baseMerge,
   };
@@ -228,4 +230,23 @@ function spentBefore(store: CodingStore, runId: string, task: TaskRun, sessionId
     from = store.sessions.get(from, task.task_id)?.continues ?? null;
   }
   return total;
+}
+
+/**
+ * What people undid in the worktree after the attempt before ended (a revert to a turn, recorded
+ * as a system message step with their name on that attempt, ../handlers/checkpoints.ts): what this
+ * attempt's prompt tells the agent, with who did it.
+ */
+function undoneSince(store: CodingStore, runId: string, task: AttemptSetup['task']): string[] {
+  if (task.attempt < 2) return [];
+  return store.steps
+    .list(runId, task.task_id, task.attempt - 1)
+    .flatMap((s) =>
+      s.kind === 'message' &&
+      s.role === 'system' &&
+      s.by !== undefined &&
+      s.text.startsWith(REVERT_NOTE_PREFIX)
+        ? [`${s.by}: ${s.text}`]
+        : [],
+    );
 }

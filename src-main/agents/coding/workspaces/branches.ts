@@ -1,3 +1,4 @@
+import { dropCheckpoints } from './checkpoints.ts';
 import { WorkspaceError } from './errors.ts';
 import { git, gitText } from './git.ts';
 import { checkBranchName, refTip, requireCommit, startRef } from './refs.ts';
@@ -150,6 +151,8 @@ export async function deleteTaskBranches(input: DeleteTaskBranchesInput): Promis
       const start = startRef(ref);
       if ((await refTip(repo, start, c)) !== null)
         await git(['update-ref', '-d', start], { cwd: repo.path, retryOnLock: true, ...c });
+      // Its turns' checkpoints (checkpoints.ts) go with it.
+      await dropCheckpoints(repo, b.name, c);
       out.deleted.push(b.name);
     }
   });

@@ -18,6 +18,15 @@ export {
 } from './branches.ts';
 export type { CheckoutChanges, CheckoutChangesInput } from './checkout-status.ts';
 export { checkoutChanges } from './checkout-status.ts';
+export type { CheckpointRecord } from './checkpoints.ts';
+export {
+  changedPaths,
+  checkpointPrefix,
+  checkpointRef,
+  deleteCheckpoints,
+  listCheckpoints,
+  restoreTree,
+} from './checkpoints.ts';
 export type { Author, CommitLeftoversInput, LeftoversCommitted } from './commits.ts';
 export { commitLeftovers } from './commits.ts';
 export type { ConflictStep, ConflictStepInput } from './conflict-worktree.ts';

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, renameSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
+import { dropCheckpoints } from './checkpoints.ts';
 import { WorkspaceError } from './errors.ts';
 import { git, traceWork } from './git.ts';
 import { deleteRef, refTip, startRef } from './refs.ts';
@@ -57,6 +58,7 @@ export async function dropWorktree(
   if (!deleteBranch && !unfinished) return { branchDeleted: false, trash };
   await deleteRef(repo, ref, opts);
   await deleteRef(repo, startRef(ref), opts);
+  await dropCheckpoints(repo, entry.branch, opts);
   return { branchDeleted: true, trash };
 }
 

@@ -205,6 +205,7 @@ export class AcpSession {
             prompt: [{ type: 'text', text }],
           });
           emit(trace.endTurn());
+          this.a.turnEnded();
           const notes = side.takeNotes();
           // A turn the agent ended on a denial (codex's "reject" aborts its turn) goes on too.
           const goesOn =

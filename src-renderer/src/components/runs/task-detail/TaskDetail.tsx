@@ -26,13 +26,14 @@ import { TaskActions } from './TaskActions.tsx';
 import { TaskArtifacts } from './TaskArtifacts.tsx';
 import { TaskFacts } from './TaskFacts.tsx';
 import { TaskHistory } from './TaskHistory.tsx';
+import { TaskTurns } from './TaskTurns.tsx';
 import { WhyThisAgent } from './WhyThisAgent.tsx';
 
 // The changes' diff viewer is loaded on first use, as the diff review's is.
 const TaskChanges = lazy(() => import('./TaskChanges.tsx').then((m) => ({ default: m.TaskChanges })));
 
 /** The task panel's tabs, in the order they are shown. */
-type Section = 'changes' | 'output' | 'steps' | 'log' | 'attempts' | 'why' | 'history';
+type Section = 'changes' | 'turns' | 'output' | 'steps' | 'log' | 'attempts' | 'why' | 'history';
 
 /**
  * One task of a run, as Airflow's task instance and GitHub's check run show one: a header with
@@ -70,6 +71,8 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
     const kind = s.agents.find((a) => a.id === task.agent_id)?.kind;
     return kind === 'coding' || kind === 'llm';
   });
+  // A coding agent's turns are kept as checkpoints of its worktree (TaskTurns).
+  const codingAgent = useBaton((s) => s.agents.find((a) => a.id === task.agent_id)?.kind === 'coding');
   const hasSteps = useBaton(
     (s) => Object.keys(s.steps[stepsKey(task.run_id, task.task_id)]?.book ?? {}).length > 0,
   );
@@ -83,6 +86,7 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
     ...(coding
       ? [{ id: 'changes' as const, label: `Changes · ${plural(coding.files.length, 'file')}` }]
       : []),
+    ...(codingAgent ? [{ id: 'turns' as const, label: 'Turns' }] : []),
     ...(hasOutput || files > 0
       ? [{ id: 'output' as const, label: files > 0 ? `Output · ${plural(files, 'file')}` : 'Output' }]
       : []),
@@ -158,6 +162,7 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
           )}
         </div>
       )}
+      {codingAgent && <div {...panel('turns')}>{shown === 'turns' && <TaskTurns task={task} />}</div>}
       {(hasOutput || files > 0) && (
         <div {...panel('output')}>
           {hasOutput && <OutputView value={task.output} taskId={task.task_id} />}
