@@ -192,8 +192,8 @@ export class Attempts {
           if (coding)
             ctx.askMergeConflict = (req, sig) => asks.ask(at, { kind: 'merge_conflict', ...req }, sig);
         }
-        // Only a coding attempt can be told something while it runs (runs.say): no closure for the rest.
-        if (coding) {
+        // Only a coding or llm attempt can be told something while it runs (runs.say): no closure for the rest.
+        if (coding || agent.kind === 'llm') {
           const messages = this.rt.messages;
           ctx.listen = (receive, how) => messages.listen(at.run_id, at.task_id, at.attempt, receive, how);
         }

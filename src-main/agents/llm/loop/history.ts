@@ -10,6 +10,8 @@ export interface PastCall {
 export interface PastTurn {
   text: string;
   calls: PastCall[];
+  /** What people said to the loop after this turn (`runs.say`), in order. */
+  said: string[];
 }
 
 /** Where an earlier attempt's loop stopped, as its stored steps tell it. */
@@ -44,7 +46,8 @@ export function loopHistory(earlier: readonly StoredStep[]): LoopHistory {
         history.spent += s.cost_usd ?? 0;
         break;
       case 'message':
-        if (s.role === 'assistant') history.turns.push({ text: s.text, calls: [] });
+        if (s.role === 'assistant') history.turns.push({ text: s.text, calls: [], said: [] });
+        else if (s.role === 'user' && s.by !== undefined) history.turns.at(-1)?.said.push(s.text);
         break;
       case 'tool_call': {
         const { run_id: _r, task_id: _t, attempt: _a, ...step } = s;

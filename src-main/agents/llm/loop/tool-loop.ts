@@ -16,6 +16,7 @@ import { modelNameOf, openToolbox } from '../tools/toolbox.ts';
 import { runCall } from './call.ts';
 import type { LoopMessage, TurnUsage, WireToolCall } from './chat-turn.ts';
 import { chatTurn } from './chat-turn.ts';
+import { Heard } from './heard.ts';
 import { loopHistory } from './history.ts';
 import { checkOutput } from './output-check.ts';
 
@@ -93,6 +94,7 @@ export async function* runToolLoop(
     yield { type: 'error', message: clean(message) };
   };
 
+  const heard = new Heard(ctx.listen);
   try {
     const history = loopHistory(ctx.earlier_steps ?? []);
     const prompt = buildChatMessages(ctx);
@@ -105,6 +107,8 @@ export async function* runToolLoop(
       .filter(Boolean)
       .join('\n');
     const pending: { call: WireToolCall; resumed?: StepOf<'tool_call'> }[] = [];
+    /** People's words of an earlier attempt that go after calls still to answer (already recorded). */
+    const saidLater: string[] = [];
 
     if (history.turns.length > 0) {
       const done = history.turns.reduce(
@@ -141,6 +145,8 @@ export async function* runToolLoop(
         if (answered !== null) messages.push({ role: 'tool', tool_call_id: c.call_id, content: answered });
         else if (i === history.turns.length - 1) pending.push({ call: wire[j]!, resumed: c.step });
       }
+      if (pending.length > 0) saidLater.push(...turn.said);
+      else for (const text of turn.said) messages.push({ role: 'user', content: text });
     }
 
     const maxSteps = agent.max_steps ?? DEFAULT_MAX_STEPS;
@@ -172,6 +178,12 @@ export async function* runToolLoop(
         messages.push({ role: 'tool', tool_call_id: call.id, content: answer });
       }
       if (signal.aborted) return yield CANCELLED;
+      // What people said meanwhile reaches the model in this call, after the calls' answers.
+      for (const text of saidLater.splice(0)) messages.push({ role: 'user', content: text });
+      for (const m of heard.take()) {
+        yield step({ kind: 'message', role: 'user', text: clean(m.text), by: m.by });
+        messages.push({ role: 'user', content: m.text });
+      }
       const over = limits.passed(spent);
       if (over) return yield* fail(over);
       if (modelTurns >= maxSteps)
@@ -262,6 +274,8 @@ export async function* runToolLoop(
         for (const call of calls) pending.push({ call });
         continue;
       }
+      // Words that came while the model answered: it is asked again, with them.
+      if (heard.waiting) continue;
       // The final answer.
       if (schema) {
         const checked = await checkOutput(a.text, schema);
@@ -280,9 +294,12 @@ export async function* runToolLoop(
           }
           return yield* fail(`the answer does not match the task's output_schema: ${checked.error}`);
         }
+        if (heard.waiting) continue; // words came while the answer was checked
+        heard.close();
         yield step({ kind: 'result', text, is_error: false });
         return yield { type: 'result', output: checked.value };
       }
+      heard.close();
       yield step({ kind: 'result', text, is_error: false });
       return yield { type: 'result', output: { text, model: a.model, finish_reason: a.finish_reason } };
     }
@@ -290,6 +307,7 @@ export async function* runToolLoop(
     if (signal.aborted) return yield CANCELLED;
     throw err;
   } finally {
+    heard.close();
     await box.close();
   }
 }
