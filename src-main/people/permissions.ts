@@ -37,7 +37,11 @@ export const LEAST_ROLE: { readonly [M in MethodName]: Role } = {
   'runs.cancelTask': 'member',
   // Words a person sends into a running agent's session: work, as deciding is.
   'runs.say': 'member',
+  'runs.interrupt': 'member',
+  'runs.pause': 'member',
+  'runs.resume': 'member',
   'runs.listening': 'viewer',
+  'runs.turns': 'viewer',
   'runs.taskLogs': 'viewer',
   'runs.taskProgress': 'viewer',
   'runs.taskArtifacts': 'viewer',

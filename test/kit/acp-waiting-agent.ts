@@ -15,14 +15,18 @@ import { Readable, Writable } from 'node:stream';
 import { agent, ndJsonStream } from ${JSON.stringify(sdk)};
 let cwd = '';
 let turns = 0;
+let cancelled = false;
 agent()
+  .onNotification('session/cancel', () => { cancelled = true; })
   .onRequest('initialize', () => ({ protocolVersion: 1, agentCapabilities: { loadSession: false } }))
   .onRequest('session/new', ({ params }) => { cwd = params.cwd; return { sessionId: 'said-1' }; })
   .onRequest('session/prompt', async ({ params, client }) => {
     turns++;
     const text = params.prompt.map((p) => p.text).join('');
     appendFileSync(cwd + '/prompts.log', '--- turn ' + turns + '\\n' + text + '\\n');
-    if (turns === 1) while (!existsSync(cwd + '/go')) await new Promise((r) => setTimeout(r, 50));
+    cancelled = false;
+    if (turns === 1) while (!existsSync(cwd + '/go') && !cancelled) await new Promise((r) => setTimeout(r, 50));
+    if (cancelled) { appendFileSync(cwd + '/prompts.log', '--- turn ' + turns + ' cancelled\\n'); return { stopReason: 'cancelled' }; }
     await client.notify('session/update', { sessionId: params.sessionId, update: { sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'turn ' + turns + ' done' } } });
     return { stopReason: 'end_turn' };
   })

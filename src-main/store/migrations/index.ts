@@ -41,6 +41,7 @@ import * as m040 from './040_spend.ts';
 import * as m041 from './041_off_desk.ts';
 import * as m042 from './042_landing_pr_seen.ts';
 import * as m043 from './043_agent_limits.ts';
+import * as m044 from './044_task_pauses.ts';
 
 export interface Migration {
   version: number;
@@ -93,4 +94,5 @@ export const migrations: readonly Migration[] = [
   { version: 41, name: 'off_desk', up: m041.up },
   { version: 42, name: 'landing_pr_seen', up: m042.up },
   { version: 43, name: 'agent_limits', up: m043.up },
+  { version: 44, name: 'task_pauses', up: m044.up },
 ];

@@ -37,6 +37,12 @@ export async function* runAttempt(
 ): AsyncGenerator<ExecutorEvent> {
   const { agent } = ctx;
   if ('none' in route) return yield error(route.none);
+  // Paused by a person before this Baton took the attempt up (a restart): held until Resume.
+  if (ctx.turns?.held() === 'paused') {
+    yield log(`paused by a person: ${agent.cli} is not started again until Resume`);
+    if ((await ctx.turns.wait(signal)) === 'aborted') return yield CANCELLED;
+    yield log('resumed');
+  }
   const started = await startAttempt(ctx, coding, r, signal, now, route.definition);
   if (!started.ok) return yield started.event;
   const start = started.start;

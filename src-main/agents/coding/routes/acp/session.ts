@@ -12,6 +12,7 @@ import type { Running } from '../../attempt/route.ts';
 import type { AcpPart } from '../../clis/definition.ts';
 import { capText } from '../../streams/caps.ts';
 import { limitOfText } from '../../streams/limits.ts';
+import { nextTurnAfterHold, noteText } from '../held.ts';
 import type { ClientSide } from './acp-client.ts';
 import { answersPrompt } from './permission.ts';
 import { withoutReplay } from './replay.ts';
@@ -110,6 +111,14 @@ export class AcpSession {
     setTimeout(() => void this.tree.stop({ leavesFirst: true }), CANCEL_GRACE_MS).unref();
   }
 
+  /** Stops the running turn, not the session (Stop this turn, Pause): `session/cancel`; it ends with `cancelled`. */
+  private cancelTurn(sessionId: string): boolean {
+    const conn = this.conn;
+    if (!conn || this.stopping !== null) return false;
+    void conn.agent.notify('session/cancel', { sessionId }).catch(() => {});
+    return true;
+  }
+
   /**
    * The protocol: `initialize`, `session/load` of the session to resume (its replay left out on
    * the wire) or `session/new`, then `session/prompt` with the prompt, and again (at most 3 times)
@@ -196,16 +205,33 @@ export class AcpSession {
         },
         messageHow(CLI_TITLES[agent.cli], 'next_turn'),
       );
+      // A person's hold between turns (Stop this turn, Pause): `session/cancel` stops the turn, and
+      // the next prompt waits for their words or Resume (../held.ts).
+      const turns = ctx.turns;
+      const unnote = turns?.notes((n) => emit(trace.message('system', noteText(n), n.by)));
       try {
         let text: string = prompt;
         for (let n = 0; ; ) {
           if (this.stopping !== null) return { stop: 'cancelled' };
-          const res: PromptResponse = await agentSide.request('session/prompt', {
-            sessionId,
-            prompt: [{ type: 'text', text }],
+          let stopped = false;
+          const forget = turns?.interruptible(() => {
+            stopped = this.cancelTurn(sessionId);
+            return stopped;
           });
+          let res: PromptResponse;
+          try {
+            res = await agentSide.request('session/prompt', { sessionId, prompt: [{ type: 'text', text }] });
+          } finally {
+            forget?.();
+          }
           emit(trace.endTurn());
           const notes = side.takeNotes();
+          const next = await nextTurnAfterHold(turns, this.signal, heard, stopped);
+          if (next === null) return { stop: 'cancelled' };
+          if (next !== undefined) {
+            text = notes.length > 0 ? `${answersPrompt(notes)}\n\n${next}` : next;
+            continue;
+          }
           // A turn the agent ended on a denial (codex's "reject" aborts its turn) goes on too.
           const goesOn =
             res.stopReason === 'end_turn' || (res.stopReason === 'cancelled' && notes.length > 0);
@@ -228,6 +254,7 @@ export class AcpSession {
       } finally {
         hearing = false;
         unlisten?.();
+        unnote?.();
       }
     } catch (err) {
       return { failed: acpErrorText(err) || String(err) };
