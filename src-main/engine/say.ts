@@ -36,7 +36,11 @@ export function sayToTask(
   return {
     delivery,
     attempt: task.attempt,
-    says: how?.delivery === delivery ? how.says : (how?.says ?? delivery),
+    // Held between turns (Stop this turn, Pause), words for this turn wait for the next.
+    says:
+      how?.delivery === delivery
+        ? how.says
+        : `${how?.says.split(':')[0] ?? 'its agent'}: queued for the next turn`,
   };
 }
 
