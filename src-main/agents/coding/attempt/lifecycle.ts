@@ -40,8 +40,14 @@ export async function* runAttempt(
   // Paused by a person before this Baton took the attempt up (a restart): held until Resume.
   if (ctx.turns?.held() === 'paused') {
     yield log(`paused by a person: ${agent.cli} is not started again until Resume`);
-    if ((await ctx.turns.wait(signal)) === 'aborted') return yield CANCELLED;
-    yield log('resumed');
+    let by = 'a person';
+    const unnote = ctx.turns.notes((n) => {
+      by = n.by;
+    });
+    const why = await ctx.turns.wait(signal);
+    unnote();
+    if (why === 'aborted') return yield CANCELLED;
+    yield log(`resumed by ${by}: ${agent.cli} takes its session up again`);
   }
   const started = await startAttempt(ctx, coding, r, signal, now, route.definition);
   if (!started.ok) return yield started.event;
