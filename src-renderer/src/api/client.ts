@@ -7,6 +7,7 @@ import { loadExampleBundle } from '../../../src-shared/contract/example-bundle.t
 import type { MethodInput } from '../../../src-shared/contract/index.ts';
 import type { LineComment, ToolCallScope } from '../../../src-shared/schemas/approval.ts';
 import type { LandRequest } from '../../../src-shared/schemas/landing.ts';
+import type { TurnControl } from '../../../src-shared/steering.ts';
 
 let client: BatonClient | undefined;
 
@@ -77,6 +78,14 @@ export const api = {
   /** A person's words to a task's running agent, recorded as a step with their name (`runs.say`). */
   say: (run_id: string, task_id: string, text: string, actor: string) =>
     c().invoke('runs.say', { run_id, task_id, text, actor }),
+  /** How a task's agent is held now and whether its turn can be stopped (`runs.turns`). */
+  turns: (run_id: string, task_id: string) => c().invoke('runs.turns', { run_id, task_id }),
+  /** Stop this turn, Pause, Resume of a task's running agent, in the person's name. */
+  controlTurn: (control: TurnControl, run_id: string, task_id: string, actor: string) =>
+    c().invoke(
+      control === 'interrupt' ? 'runs.interrupt' : control === 'pause' ? 'runs.pause' : 'runs.resume',
+      { run_id, task_id, actor },
+    ),
   listAgents: () => c().invoke('agents.list', {}),
   listProjects: () => c().invoke('projects.list', {}),
   saveProject: (p: { id: string; name: string; goal?: string; phase?: string; budget?: number | null }) =>

@@ -25,6 +25,7 @@ import { TaskActions } from './TaskActions.tsx';
 import { TaskArtifacts } from './TaskArtifacts.tsx';
 import { TaskFacts } from './TaskFacts.tsx';
 import { TaskHistory } from './TaskHistory.tsx';
+import { TurnControls } from './TurnControls.tsx';
 import { WhyThisAgent } from './WhyThisAgent.tsx';
 
 // The changes' diff viewer is loaded on first use, as the diff review's is.
@@ -139,6 +140,7 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
       <AttemptNotices lines={detail?.logs} />
       <TaskLanding run={run} task={task} />
       <TaskActions task={task} run={run} />
+      {stepper && <TurnControls task={task} />}
       {stepper && <SayToAgent task={task} />}
       <Tabs
         label={`Sections of ${task.task_id}`}
