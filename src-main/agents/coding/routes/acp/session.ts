@@ -49,6 +49,8 @@ export class AcpSession {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError: string | null }>;
   private readonly tree: ReturnType<typeof spawnTree>;
   private readonly abort = new AbortController();
+  /** Aborted when a person stops the running turn; a new one for each turn. */
+  private turn = new AbortController();
   private conn: ClientConnection | null = null;
   private sessionId: string | null = null;
   /** The agent's last words on stderr: said when the connection ends without an answer. */
@@ -111,10 +113,16 @@ export class AcpSession {
     setTimeout(() => void this.tree.stop({ leavesFirst: true }), CANCEL_GRACE_MS).unref();
   }
 
+  /** The running turn's signal: aborted by Stop this turn or Pause, or when the session ends. */
+  get turnSignal(): AbortSignal {
+    return AbortSignal.any([this.abort.signal, this.turn.signal]);
+  }
+
   /** Stops the running turn, not the session (Stop this turn, Pause): `session/cancel`; it ends with `cancelled`. */
   private cancelTurn(sessionId: string): boolean {
     const conn = this.conn;
     if (!conn || this.stopping !== null) return false;
+    this.turn.abort();
     void conn.agent.notify('session/cancel', { sessionId }).catch(() => {});
     return true;
   }
@@ -214,6 +222,7 @@ export class AcpSession {
         for (let n = 0; ; ) {
           if (this.stopping !== null) return { stop: 'cancelled' };
           let stopped = false;
+          if (this.turn.signal.aborted) this.turn = new AbortController();
           const forget = turns?.interruptible(() => {
             stopped = this.cancelTurn(sessionId);
             return stopped;
