@@ -19,6 +19,8 @@ import { withoutReplay } from './replay.ts';
 import type { AcpTerminals } from './terminals.ts';
 import type { AcpTrace } from './trace.ts';
 
+/** The prompt after an empty answer to the turn after a stopped one (Claude's ACP adapter). */
+const GO_ON_AFTER_EMPTY = 'Go on with the task.';
 /** How many extra prompts may tell the agent what a person answered (denials, edited arguments). */
 const MAX_ANSWER_PROMPTS = 3;
 /** How long the agent may take to end its turn after `session/cancel` before its process tree is stopped. */
@@ -219,6 +221,9 @@ export class AcpSession {
       const unnote = turns?.notes((n) => emit(trace.message('system', noteText(n), n.by)));
       try {
         let text: string = prompt;
+        /** The turn before was stopped for a person; and whether its leftover answer was sent again. */
+        let afterStop = false;
+        let again = false;
         for (let n = 0; ; ) {
           if (this.stopping !== null) return { stop: 'cancelled' };
           let stopped = false;
@@ -228,14 +233,29 @@ export class AcpSession {
             return stopped;
           });
           let res: PromptResponse;
+          const before = trace.nextSeq;
           try {
             res = await agentSide.request('session/prompt', { sessionId, prompt: [{ type: 'text', text }] });
           } finally {
             forget?.();
           }
+          // Claude's ACP adapter answers the first prompt after a stopped turn at once with that
+          // turn's leftover end, and runs the prompt unseen; its updates come with the next prompt.
+          // Nothing recorded meanwhile: it is prompted once more to go on, which brings them.
+          if (afterStop && !again && trace.nextSeq === before && this.stopping === null) {
+            again = true;
+            log(
+              `${agent.cli} answered the turn after a stopped one at once (${res.stopReason}), nothing recorded: prompted to go on`,
+            );
+            text = GO_ON_AFTER_EMPTY;
+            continue;
+          }
+          afterStop = stopped;
+          again = false;
           emit(trace.endTurn());
           const notes = side.takeNotes();
           const next = await nextTurnAfterHold(turns, this.signal, heard, stopped);
+          if (next !== undefined) afterStop = true;
           if (next === null) return { stop: 'cancelled' };
           if (next !== undefined) {
             text = notes.length > 0 ? `${answersPrompt(notes)}\n\n${next}` : next;
