@@ -104,6 +104,16 @@ describe.skipIf(skipE2e)('pausing and resuming a running agent from the task pan
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
+  it('on a phone, the panel shows who paused it and Resume', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await controls().getByRole('button', { name: 'Resume' }).scrollIntoViewIfNeeded();
+    expect(await controls().getByRole('button', { name: 'Resume' }).isVisible()).toBe(true);
+    await expectReadableIn(page, 'light', {}, async () => {});
+    await page.screenshot({ path: join(shots, 'pause-agent-390-light.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1440, height: 1000 });
+  });
+
   it('Resume gives the agent its next turn; the task finishes and the buttons go', async () => {
     await controls().getByRole('button', { name: 'Resume' }).click();
     await app.engine.whenSettled(runId);
