@@ -1,5 +1,11 @@
 import type { TaskPause } from '../store/pauses-repo.ts';
 
+/**
+ * The reason a running turn's signal aborts with when a person stops the turn: a question the
+ * turn asked a person is then withdrawn (recorded `expired`), not left waiting.
+ */
+export const TURN_STOPPED = 'its turn was stopped by a person';
+
 /** How a person holds an agent between its turns: its turn stopped (it waits for their words), or paused until Resume. */
 export type Held = 'stopped' | 'paused';
 

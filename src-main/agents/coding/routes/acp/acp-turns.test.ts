@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ApprovalView } from '../../../../../src-shared/schemas/approval.ts';
 import type { StoredStep } from '../../../../../src-shared/schemas/step.ts';
 import type { CodingOutput } from '../../../../../src-shared/schemas/workspace.ts';
 import type { TurnState } from '../../../../../src-shared/steering.ts';
@@ -31,15 +32,29 @@ const temp = (prefix: string) => {
   return d;
 };
 
-async function started() {
+/**
+ * An agent whose first turn asks permission for a write and waits for the answer, logging it to
+ * prompts.log; a `cancelled` answer ends the turn `cancelled`.
+ */
+const askingScript = waitingAcpAgentScript.replace(
+  '    cancelled = false;',
+  `    cancelled = false;
+    if (turns === 1) {
+      const answer = await client.request('session/request_permission', { sessionId: params.sessionId, toolCall: { toolCallId: 'w1', title: 'Write notes.txt', kind: 'edit', status: 'pending', rawInput: { path: 'notes.txt' } }, options: [{ optionId: 'allow', name: 'Allow', kind: 'allow_once' }, { optionId: 'reject', name: 'Reject', kind: 'reject_once' }] });
+      appendFileSync(cwd + '/prompts.log', '--- permission ' + answer.outcome.outcome + '\\n');
+      if (answer.outcome.outcome === 'cancelled') return { stopReason: 'cancelled' };
+    }`,
+);
+
+async function started(script = waitingAcpAgentScript, extra: Record<string, unknown> = {}) {
   const repo = makeRepo();
   cleanups.push(repo.cleanup);
-  const script = join(temp('baton-turns-acp-'), 'agent.mjs');
-  writeFileSync(script, waitingAcpAgentScript);
+  const file = join(temp('baton-turns-acp-'), 'agent.mjs');
+  writeFileSync(file, script);
   app = createApp({ dataDir: temp('baton-turns-'), log: () => {} });
   const a = app;
   await call(a, 'workspaces.add', { id: 'app', path: repo.repo });
-  const run = await setup(a, [waitingAcpAgent(script)], {
+  const run = await setup(a, [{ ...waitingAcpAgent(file), ...extra }], {
     plan_id: 'p',
     workspace: 'app',
     tasks: [{ task_id: 't', description: 'Wait, then go on.', required_skills: ['code'] }],
@@ -126,5 +141,22 @@ describe('stopping and pausing an ACP agent’s turn', () => {
     await call(a, 'runs.resume', { ...ref, actor: 'ana' });
     const log = await finished(a, run, repo);
     expect(log.endsWith(`--- turn 2\n${GO_ON}\n`)).toBe(true);
+  }, 60_000);
+
+  it('a question the stopped turn asked is answered cancelled and withdrawn from the inbox', async () => {
+    const { a, run, ref, tree, repo } = await started(askingScript, { tool_approvals: 'inbox' });
+    let asked: ApprovalView | undefined;
+    await eventually(async () => {
+      asked = (await call<ApprovalView[]>(a, 'approvals.list', { status: 'pending' })).find(
+        (x) => x.run_id === run,
+      );
+      return asked !== undefined;
+    });
+    await call(a, 'runs.interrupt', { ...ref, actor: 'ana' });
+    await eventually(() => prompts(tree).includes('--- permission cancelled'));
+    await eventually(async () => a.store.approvals.get(asked!.id)?.status === 'expired');
+    await call(a, 'runs.say', { ...ref, text: 'Skip the notes.', actor: 'ana' });
+    const log = await finished(a, run, repo);
+    expect(log).toMatch(/--- permission cancelled\n--- turn 2\nSkip the notes\.\n$/);
   }, 60_000);
 });

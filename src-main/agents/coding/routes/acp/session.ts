@@ -4,6 +4,7 @@ import { ndJsonStream, PROTOCOL_VERSION } from '@agentclientprotocol/sdk';
 import type { Step } from '../../../../../src-shared/schemas/step.ts';
 import type { UsageLimitSignal } from '../../../../../src-shared/schemas/usage-limit.ts';
 import { CLI_TITLES, messageHow } from '../../../../../src-shared/steering.ts';
+import { TURN_STOPPED } from '../../../../engine/attempt-turns.ts';
 import type { ExecutorEvent } from '../../../../engine/executor.ts';
 import { spawnTree } from '../../../../processes/process-tree.ts';
 import { createLineSplitter } from '../../../shared/line-splitter.ts';
@@ -124,7 +125,7 @@ export class AcpSession {
   private cancelTurn(sessionId: string): boolean {
     const conn = this.conn;
     if (!conn || this.stopping !== null) return false;
-    this.turn.abort();
+    this.turn.abort(TURN_STOPPED);
     void conn.agent.notify('session/cancel', { sessionId }).catch(() => {});
     return true;
   }
