@@ -33,6 +33,20 @@ agent()
   .connect(ndJsonStream(Writable.toWeb(process.stdout), Readable.toWeb(process.stdin)));
 `;
 
+/**
+ * An agent whose first turn asks permission for a write and waits for the answer, logging it to
+ * prompts.log; a `cancelled` answer ends the turn `cancelled`.
+ */
+export const askingAcpAgentScript = waitingAcpAgentScript.replace(
+  '    cancelled = false;',
+  `    cancelled = false;
+    if (turns === 1) {
+      const answer = await client.request('session/request_permission', { sessionId: params.sessionId, toolCall: { toolCallId: 'w1', title: 'Write notes.txt', kind: 'edit', status: 'pending', rawInput: { path: 'notes.txt' } }, options: [{ optionId: 'allow', name: 'Allow', kind: 'allow_once' }, { optionId: 'reject', name: 'Reject', kind: 'reject_once' }] });
+      appendFileSync(cwd + '/prompts.log', '--- permission ' + answer.outcome.outcome + '\\n');
+      if (answer.outcome.outcome === 'cancelled') return { stopReason: 'cancelled' };
+    }`,
+);
+
 /** The coding agent that runs it (agents.import's shape), skilled in `code`. */
 export const waitingAcpAgent = (script: string) => ({
   id: 'fake',

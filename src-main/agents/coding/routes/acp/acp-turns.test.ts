@@ -7,7 +7,11 @@ import type { ApprovalView } from '../../../../../src-shared/schemas/approval.ts
 import type { StoredStep } from '../../../../../src-shared/schemas/step.ts';
 import type { CodingOutput } from '../../../../../src-shared/schemas/workspace.ts';
 import type { TurnState } from '../../../../../src-shared/steering.ts';
-import { waitingAcpAgent, waitingAcpAgentScript } from '../../../../../test/kit/acp-waiting-agent.ts';
+import {
+  askingAcpAgentScript as askingScript,
+  waitingAcpAgent,
+  waitingAcpAgentScript,
+} from '../../../../../test/kit/acp-waiting-agent.ts';
 import { call, eventually, setup } from '../../../../../test/kit/engine-kit.ts';
 import type { BatonApp } from '../../../../app/create-app.ts';
 import { createApp } from '../../../../app/create-app.ts';
@@ -31,20 +35,6 @@ const temp = (prefix: string) => {
   dirs.push(d);
   return d;
 };
-
-/**
- * An agent whose first turn asks permission for a write and waits for the answer, logging it to
- * prompts.log; a `cancelled` answer ends the turn `cancelled`.
- */
-const askingScript = waitingAcpAgentScript.replace(
-  '    cancelled = false;',
-  `    cancelled = false;
-    if (turns === 1) {
-      const answer = await client.request('session/request_permission', { sessionId: params.sessionId, toolCall: { toolCallId: 'w1', title: 'Write notes.txt', kind: 'edit', status: 'pending', rawInput: { path: 'notes.txt' } }, options: [{ optionId: 'allow', name: 'Allow', kind: 'allow_once' }, { optionId: 'reject', name: 'Reject', kind: 'reject_once' }] });
-      appendFileSync(cwd + '/prompts.log', '--- permission ' + answer.outcome.outcome + '\\n');
-      if (answer.outcome.outcome === 'cancelled') return { stopReason: 'cancelled' };
-    }`,
-);
 
 async function started(script = waitingAcpAgentScript, extra: Record<string, unknown> = {}) {
   const repo = makeRepo();

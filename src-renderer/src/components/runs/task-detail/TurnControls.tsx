@@ -6,6 +6,9 @@ import { errorText } from '../../../api/errors.ts';
 import { useBaton } from '../../../store/index.ts';
 import { stepsKey } from '../../../store/steps.ts';
 
+/** The task as the controls need it (the task panel's, or an approval's in the inbox). */
+type TurnTask = Pick<TaskRun, 'run_id' | 'task_id' | 'status' | 'attempt'>;
+
 const LABEL: Record<TurnControl, string> = {
   interrupt: 'Stop this turn',
   pause: 'Pause',
@@ -14,11 +17,11 @@ const LABEL: Record<TurnControl, string> = {
 
 /**
  * Stop this turn, Pause and Resume of the task's running coding agent (`runs.interrupt`,
- * `runs.pause`, `runs.resume`), beside the Say box; shown while its turn can be stopped or a person
+ * `runs.pause`, `runs.resume`), beside the Say box and on a tool call's card in the inbox; shown while its turn can be stopped or a person
  * holds it (`runs.turns`, asked when the panel opens, when the task's status or attempt changes and
  * as its steps arrive). A paused task says who paused it; a refusal shows in the host's words.
  */
-export function TurnControls({ task }: { task: TaskRun }) {
+export function TurnControls({ task }: { task: TurnTask }) {
   const [state, setState, askAgain] = useTurns(task);
   const requireIdentity = useBaton((s) => s.requireIdentity);
   const [busy, setBusy] = useState(false);
@@ -76,12 +79,12 @@ function stateText(s: TurnState): string {
     case 'stopped':
       return 'Turn stopped: the agent waits for your message or Resume.';
     case null:
-      return 'Working on its turn.';
+      return 'Its turn is running.';
   }
 }
 
 /** `runs.turns` for the task now (null until answered or while it does not run), set by an answer, asked again. */
-function useTurns(task: TaskRun): [TurnState | null, (s: TurnState) => void, () => void] {
+function useTurns(task: TurnTask): [TurnState | null, (s: TurnState) => void, () => void] {
   const [again, setAgain] = useState(0);
   const [state, setState] = useState<TurnState | null>(null);
   const steps = useBaton((s) => Object.keys(s.steps[stepsKey(task.run_id, task.task_id)]?.book ?? {}).length);
