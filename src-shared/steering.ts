@@ -29,3 +29,28 @@ export function messageHow(who: string, delivery: MessageDelivery, detail = ''):
   const how = delivery === 'this_turn' ? 'sent into this turn' : 'queued for the next turn';
   return { delivery, says: `${who}: ${how}${detail ? ` (${detail})` : ''}` };
 }
+
+/**
+ * A person's hold on a coding task's agent between its turns (docs/steering.md): `interrupt`
+ * stops the turn running now, the agent waiting for their next words; `pause` stops it the same
+ * way and holds the agent, durably, until `resume`.
+ */
+export type TurnControl = 'interrupt' | 'pause' | 'resume';
+
+/** How a task's agent is held now (`runs.turns`). */
+export interface TurnState {
+  /** `stopped`: its turn stopped, waiting for a message or Resume; `paused`: held until Resume; null: not held. */
+  held: 'stopped' | 'paused' | null;
+  /** Who paused it, and since when (ISO); null unless paused. */
+  by: string | null;
+  since: string | null;
+  /** Whether it runs a turn that can be stopped now (Stop this turn and Pause are offered). */
+  can_stop: boolean;
+}
+
+/** What a person's control answers: how the task's agent is held now, and in words. */
+export interface TurnControlled extends TurnState {
+  run_id: string;
+  task_id: string;
+  says: string;
+}

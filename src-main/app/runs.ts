@@ -79,6 +79,13 @@ export function runHandlers(ctx: AppContext): RunHandlers {
       return { run_id, task_id, attempt: said.attempt, delivery: said.delivery, says: said.says };
     },
     'runs.listening': ({ run_id, task_id }) => engine.listening(run_id, task_id),
+    'runs.interrupt': ({ run_id, task_id, actor }, call) =>
+      engine.controlTurn(run_id, task_id, 'interrupt', actor ?? call.actor ?? DEFAULT_SAYER),
+    'runs.pause': ({ run_id, task_id, actor }, call) =>
+      engine.controlTurn(run_id, task_id, 'pause', actor ?? call.actor ?? DEFAULT_SAYER),
+    'runs.resume': ({ run_id, task_id, actor }, call) =>
+      engine.controlTurn(run_id, task_id, 'resume', actor ?? call.actor ?? DEFAULT_SAYER),
+    'runs.turns': ({ run_id, task_id }) => engine.turns(run_id, task_id),
     'runs.retryTask': ({ run_id, task_id, actor, start_clean }, call) =>
       engine.retryTask(run_id, task_id, actor ?? call.actor ?? undefined, start_clean),
     'runs.taskLogs': ({ run_id, task_id, after_id, limit }) =>

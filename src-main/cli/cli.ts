@@ -32,6 +32,7 @@ const commands = {
   run: () => import('./commands/run.ts'),
   runs: () => import('./commands/runs.ts'),
   say: () => import('./commands/say.ts'),
+  turns: () => import('./commands/turns.ts'),
   secrets: () => import('./commands/secrets.ts'),
   spend: () => import('./commands/spend.ts'),
   serve: () => import('./commands/serve.ts'),
@@ -200,6 +201,20 @@ async function main(argv: string[]): Promise<number> {
           runId,
           taskId,
           text,
+          actor: cliActor,
+          json: values.json,
+        });
+      }
+      case 'interrupt':
+      case 'pause':
+      case 'resume': {
+        const [runId, taskId] = rest;
+        if (!runId || !taskId || rest.length > 2)
+          throw new CliError(`usage: baton ${command} <run> <task> [--as NAME] [--json]`);
+        return await (await commands.turns()).turnCommand(await client('change'), {
+          control: command,
+          runId,
+          taskId,
           actor: cliActor,
           json: values.json,
         });

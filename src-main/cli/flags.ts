@@ -61,6 +61,10 @@ Usage:
                                                  Claude Code's turn now, an ACP agent's next turn; recorded
                                                  with your name (--as, else $USER); exit 1 when the task
                                                  is not running or its agent takes no messages now
+  baton interrupt|pause|resume <run> <task> [--as NAME] [--json]
+                                                 stop the running turn of a task's coding agent (it waits
+                                                 for your next words), pause it (held until resumed, across
+                                                 restarts), or let it go on; exit 1 when there is no turn to stop
   baton spend [--by day|plan|run|agent|model|cli] [--since DAY|30d] [--until DAY] [--plan P] [--project P]
               [--run R] [--agent A] [--model M] [--cli C] [--csv | --json]
                                                  what model calls used (input, output, cached tokens) and

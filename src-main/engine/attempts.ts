@@ -98,6 +98,7 @@ export class Attempts {
   private stopped(at: { run_id: string; task_id: string; attempt: number; agent_id: string | null }): void {
     try {
       this.rt.messages.ended(at.run_id, at.task_id, at.attempt);
+      this.rt.turns.ended(at.run_id, at.task_id, at.attempt, this.rt.closed);
       this.rt.attempts.ended(at.run_id, at.task_id);
       const ended = this.ended;
       if (ended) this.around.run(() => ended(at));
@@ -196,6 +197,7 @@ export class Attempts {
         if (coding || agent.kind === 'llm') {
           const messages = this.rt.messages;
           ctx.listen = (receive, how) => messages.listen(at.run_id, at.task_id, at.attempt, receive, how);
+          ctx.turns = this.rt.turns.holdFor(at.run_id, at.task_id, at.attempt);
         }
         const rule = budgetRule(
           this.rt,

@@ -5,6 +5,7 @@ import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { BuildResponse, Run, RunDetail, SpendReport, TaskRun } from '../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
 import type { RunInputValues } from '../../src-shared/schemas/run-inputs.ts';
+import type { TurnControl, TurnControlled, TurnState } from '../../src-shared/steering.ts';
 import { BackgroundWork } from '../base/background.ts';
 import { AppError } from '../base/errors.ts';
 import { createSecretResolver } from '../secrets/secrets.ts';
@@ -34,6 +35,7 @@ import { TickBudget } from './tick-budget.ts';
 import { tickHandlers } from './tick-handlers.ts';
 import type { CallKind, ChangesRequest, TickHandlers, TickInputs } from './tick-inputs.ts';
 import { applyInput, applyWithin } from './tick-inputs.ts';
+import { controlTurn, turnState } from './turn-control.ts';
 import type { WorkerClaims } from './worker-claims.ts';
 import type { WorkerLeases } from './worker-leases.ts';
 
@@ -213,6 +215,24 @@ export class Engine {
         ),
       );
     return said;
+  }
+
+  /**
+   * Stop this turn, Pause, Resume of a coding task's agent (`turn-control.ts`, docs/steering.md),
+   * recorded in the audit log. Another part of Baton that holds an agent (a person typing in its
+   * terminal) calls this with its own `actor`.
+   */
+  controlTurn(runId: string, taskId: string, control: TurnControl, actor: string): TurnControlled {
+    const done = controlTurn(this.rt, runId, taskId, control, actor);
+    const { loader, writer } = this.parts;
+    const status = done.task.status;
+    loader.tx(() => writer.audit('task', taskId, runId, status, status, done.says, actor));
+    return { run_id: runId, task_id: taskId, ...done.state, says: done.says };
+  }
+
+  /** How a task's agent is held now (stopped, paused by whom) and whether its turn can be stopped. */
+  turns(runId: string, taskId: string): TurnState {
+    return turnState(this.rt, runId, taskId);
   }
 
   /**

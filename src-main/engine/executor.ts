@@ -16,6 +16,7 @@ import type { TaskSession, Workspace } from '../../src-shared/schemas/workspace.
 import type { MessageDelivery, MessageHow } from '../../src-shared/steering.ts';
 import type { SecretResolver } from '../secrets/secrets.ts';
 import type { SessionSpent } from '../store/steps-repo.ts';
+import type { TurnHold } from './attempt-turns.ts';
 
 // What an attempt may ask a person while it runs (the kinds asked inside an attempt, `ASKS` in
 // approvals/kinds.ts, waited on at approvals/asks.ts): the executor's side of those questions.
@@ -170,6 +171,12 @@ export interface TaskContext<A extends Agent = Agent> {
    * attempt (a remote worker's).
    */
   listen?: (receive: (m: PersonMessage) => MessageDelivery | null, how: MessageHow) => () => void;
+  /**
+   * A person's hold on the agent between its turns (Stop this turn, Pause: `runs.interrupt`,
+   * `runs.pause`, `runs.resume`; docs/steering.md): a coding attempt's route says how to stop
+   * its running turn, and waits where a turn ends while held. Absent beside `listen`.
+   */
+  turns?: TurnHold;
 }
 
 /** Where a coding agent's attempt works, and whether it goes on with an earlier attempt's CLI session. */

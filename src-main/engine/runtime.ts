@@ -3,6 +3,7 @@ import { BackgroundWork } from '../base/background.ts';
 import type { ErrorLog } from '../base/log-line.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { AttemptMessages } from './attempt-messages.ts';
+import { AttemptTurns } from './attempt-turns.ts';
 import { AttemptsRunning } from './attempts-running.ts';
 import type { Clock, Ids } from './clock.ts';
 import type { EngineStore } from './coding-records.ts';
@@ -70,6 +71,8 @@ export class Runtime {
   readonly attempts = new AttemptsRunning();
   /** The running attempts that listen for a person's messages (`runs.say`). */
   readonly messages = new AttemptMessages();
+  /** A person's holds on coding agents between turns: Stop this turn, Pause (`attempt-turns.ts`). */
+  readonly turns: AttemptTurns;
   /** The engine stopped (`Engine.close`): no tick runs any more. */
   closed = false;
   /**
@@ -85,6 +88,7 @@ export class Runtime {
 
   constructor(opts: RuntimeOptions) {
     this.store = opts.store;
+    this.turns = new AttemptTurns(opts.store);
     this.bus = opts.bus;
     this.clock = opts.clock;
     this.ids = opts.ids;

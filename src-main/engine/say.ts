@@ -1,3 +1,4 @@
+import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import { AppError } from '../base/errors.ts';
 import type { MessageDelivery } from './executor.ts';
 import type { Runtime } from './runtime.ts';
@@ -14,6 +15,37 @@ export function sayToTask(
   text: string,
   by: string,
 ): { delivery: MessageDelivery; attempt: number; says: string } {
+  const task = runningTask(rt, runId, taskId);
+  const receive = rt.messages.receiver(runId, taskId, task.attempt);
+  const agent = task.agent_id === null ? null : rt.store.agents.get(task.agent_id);
+  const who = agent ? `agent "${agent.id}" (kind ${agent.kind})` : 'its agent';
+  if (!receive)
+    throw new AppError(
+      'conflict',
+      `task "${taskId}" is running, but ${who} takes no messages now: a coding or llm agent takes them once its program or loop runs, until its last turn ends`,
+    );
+  const delivery = receive({ text, by, at: rt.iso() });
+  if (delivery === null)
+    throw new AppError(
+      'conflict',
+      `task "${taskId}"'s agent has ended its last turn and is finishing: the message was not delivered`,
+    );
+  // A turn a person stopped goes on with their words (a paused one waits for Resume).
+  rt.turns.said(runId, taskId);
+  const how = rt.messages.how(runId, taskId);
+  return {
+    delivery,
+    attempt: task.attempt,
+    // Held between turns (Stop this turn, Pause), words for this turn wait for the next.
+    says:
+      how?.delivery === delivery
+        ? how.says
+        : `${how?.says.split(':')[0] ?? 'its agent'}: queued for the next turn`,
+  };
+}
+
+/** The task's record while it runs here; refused, saying how it stands, when it does not. */
+export function runningTask(rt: Runtime, runId: string, taskId: string): TaskRun {
   const run = rt.active.get(runId);
   const task = run?.tasks.get(taskId);
   if (!run || !task) {
@@ -29,24 +61,5 @@ export function sayToTask(
   }
   if (task.status !== 'in_progress')
     throw new AppError('conflict', `task "${taskId}" is not running: it is ${task.status}`);
-  const receive = rt.messages.receiver(runId, taskId, task.attempt);
-  const agent = task.agent_id === null ? null : rt.store.agents.get(task.agent_id);
-  const who = agent ? `agent "${agent.id}" (kind ${agent.kind})` : 'its agent';
-  if (!receive)
-    throw new AppError(
-      'conflict',
-      `task "${taskId}" is running, but ${who} takes no messages now: a coding or llm agent takes them once its program or loop runs, until its last turn ends`,
-    );
-  const delivery = receive({ text, by, at: rt.iso() });
-  if (delivery === null)
-    throw new AppError(
-      'conflict',
-      `task "${taskId}"'s agent has ended its last turn and is finishing: the message was not delivered`,
-    );
-  const how = rt.messages.how(runId, taskId);
-  return {
-    delivery,
-    attempt: task.attempt,
-    says: how?.delivery === delivery ? how.says : (how?.says ?? delivery),
-  };
+  return task;
 }

@@ -37,6 +37,9 @@ export const LEAST_ROLE: { readonly [M in MethodName]: Role } = {
   'runs.cancelTask': 'member',
   // Words a person sends into a running agent's session: work, as deciding is.
   'runs.say': 'member',
+  'runs.interrupt': 'member',
+  'runs.pause': 'member',
+  'runs.resume': 'member',
   'runs.listening': 'viewer',
   // A shell in a task's worktree (its agent's sandbox): work, as telling the agent is.
   'terminals.open': 'member',
@@ -45,6 +48,7 @@ export const LEAST_ROLE: { readonly [M in MethodName]: Role } = {
   'terminals.commit': 'member',
   'terminals.attach': 'member',
   'terminals.input': 'member',
+  'runs.turns': 'viewer',
   'runs.taskLogs': 'viewer',
   'runs.taskProgress': 'viewer',
   'runs.taskArtifacts': 'viewer',

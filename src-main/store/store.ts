@@ -7,6 +7,7 @@ import type { Db } from './db.ts';
 import { createExecutionRepo } from './execution-repo.ts';
 import { createLimitsRepo } from './limits-repo.ts';
 import { createMemoryRepo, type MemoryFilter } from './memory-repo.ts';
+import { createPausesRepo } from './pauses-repo.ts';
 import { createPlansRepo } from './plans-repo.ts';
 import { createPricesRepo } from './prices-repo.ts';
 import { createProjectsRepo } from './projects-repo.ts';
@@ -63,6 +64,8 @@ export function createStore(db: Db, afterCommit?: () => void) {
     budgets: createBudgetsRepo(db),
     /** Accounts limited until their reset, and the tasks waiting for one (`AgentLimits`). */
     limits: createLimitsRepo(db),
+    /** Tasks whose agent a person paused (`AttemptTurns`). */
+    pauses: createPausesRepo(db),
     /** Changes whenever another connection (another process) has committed since the last call. */
     dataVersion: (): number => dataVersion.get() as number,
     /** Runs `fn` in one immediate transaction: all of its writes commit together or not at all. */

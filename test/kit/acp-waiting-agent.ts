@@ -15,19 +15,37 @@ import { Readable, Writable } from 'node:stream';
 import { agent, ndJsonStream } from ${JSON.stringify(sdk)};
 let cwd = '';
 let turns = 0;
+let cancelled = false;
 agent()
+  .onNotification('session/cancel', () => { cancelled = true; })
   .onRequest('initialize', () => ({ protocolVersion: 1, agentCapabilities: { loadSession: false } }))
   .onRequest('session/new', ({ params }) => { cwd = params.cwd; return { sessionId: 'said-1' }; })
   .onRequest('session/prompt', async ({ params, client }) => {
     turns++;
     const text = params.prompt.map((p) => p.text).join('');
     appendFileSync(cwd + '/prompts.log', '--- turn ' + turns + '\\n' + text + '\\n');
-    if (turns === 1) while (!existsSync(cwd + '/go')) await new Promise((r) => setTimeout(r, 50));
+    cancelled = false;
+    if (turns === 1) while (!existsSync(cwd + '/go') && !cancelled) await new Promise((r) => setTimeout(r, 50));
+    if (cancelled) { appendFileSync(cwd + '/prompts.log', '--- turn ' + turns + ' cancelled\\n'); return { stopReason: 'cancelled' }; }
     await client.notify('session/update', { sessionId: params.sessionId, update: { sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'turn ' + turns + ' done' } } });
     return { stopReason: 'end_turn' };
   })
   .connect(ndJsonStream(Writable.toWeb(process.stdout), Readable.toWeb(process.stdin)));
 `;
+
+/**
+ * An agent whose first turn asks permission for a write and waits for the answer, logging it to
+ * prompts.log; a `cancelled` answer ends the turn `cancelled`.
+ */
+export const askingAcpAgentScript = waitingAcpAgentScript.replace(
+  '    cancelled = false;',
+  `    cancelled = false;
+    if (turns === 1) {
+      const answer = await client.request('session/request_permission', { sessionId: params.sessionId, toolCall: { toolCallId: 'w1', title: 'Write notes.txt', kind: 'edit', status: 'pending', rawInput: { path: 'notes.txt' } }, options: [{ optionId: 'allow', name: 'Allow', kind: 'allow_once' }, { optionId: 'reject', name: 'Reject', kind: 'reject_once' }] });
+      appendFileSync(cwd + '/prompts.log', '--- permission ' + answer.outcome.outcome + '\\n');
+      if (answer.outcome.outcome === 'cancelled') return { stopReason: 'cancelled' };
+    }`,
+);
 
 /** The coding agent that runs it (agents.import's shape), skilled in `code`. */
 export const waitingAcpAgent = (script: string) => ({

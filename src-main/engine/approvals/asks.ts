@@ -2,6 +2,7 @@ import type { Approval, AskKind, AskVerdict, AskVerdicts } from '../../../src-sh
 import { isAskKind } from '../../../src-shared/schemas/approval.ts';
 import { AppError } from '../../base/errors.ts';
 import type { AgentDirectory } from '../agent-directory.ts';
+import { TURN_STOPPED } from '../attempt-turns.ts';
 import type { RunLoader } from '../run-loader.ts';
 import type { Runtime } from '../runtime.ts';
 import type { Approvals } from './approvals.ts';
@@ -39,7 +40,19 @@ export class AttemptAsks {
   async ask<K extends AskKind>(at: AttemptRef, q: Question<K>, signal: AbortSignal): Promise<AskVerdicts[K]> {
     const opened = this.open(at, q);
     // The approval waited on is of the question's kind (asked now, or found for the same question).
-    return opened.verdict ?? ((await this.waitFor(opened.approval_id, signal)) as AskVerdicts[K]);
+    if (opened.verdict) return opened.verdict;
+    try {
+      return (await this.waitFor(opened.approval_id, signal)) as AskVerdicts[K];
+    } catch (err) {
+      // A person stopped the turn that asked: the question is withdrawn, not left in the inbox.
+      if (signal.reason === TURN_STOPPED && opened.approval_id)
+        try {
+          this.expire({ approval_id: opened.approval_id, ...at, reason: TURN_STOPPED });
+        } catch (gone) {
+          this.rt.log(gone, 'withdrawing a question of a stopped turn');
+        }
+      throw err;
+    }
   }
 
   /**

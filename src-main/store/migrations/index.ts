@@ -43,6 +43,7 @@ import * as m042 from './042_landing_pr_seen.ts';
 import * as m043 from './043_agent_limits.ts';
 import * as m044 from './044_project_daily_cap.ts';
 import * as m045 from './045_worktree_ports.ts';
+import * as m046 from './046_task_pauses.ts';
 
 export interface Migration {
   version: number;
@@ -97,4 +98,5 @@ export const migrations: readonly Migration[] = [
   { version: 43, name: 'agent_limits', up: m043.up },
   { version: 44, name: 'project_daily_cap', up: m044.up },
   { version: 45, name: 'worktree_ports', up: m045.up },
+  { version: 46, name: 'task_pauses', up: m046.up },
 ];

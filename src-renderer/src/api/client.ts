@@ -7,6 +7,7 @@ import { loadExampleBundle } from '../../../src-shared/contract/example-bundle.t
 import type { MethodInput } from '../../../src-shared/contract/index.ts';
 import type { LineComment, ToolCallScope } from '../../../src-shared/schemas/approval.ts';
 import type { LandRequest } from '../../../src-shared/schemas/landing.ts';
+import type { TurnControl } from '../../../src-shared/steering.ts';
 
 let client: BatonClient | undefined;
 
@@ -86,6 +87,14 @@ export const api = {
   attachTerminal: (terminal_id: string, cols: number, rows: number) =>
     c().invoke('terminals.attach', { terminal_id, cols, rows }),
   terminalInput: (input: MethodInput<'terminals.input'>) => c().invoke('terminals.input', input),
+  /** How a task's agent is held now and whether its turn can be stopped (`runs.turns`). */
+  turns: (run_id: string, task_id: string) => c().invoke('runs.turns', { run_id, task_id }),
+  /** Stop this turn, Pause, Resume of a task's running agent, in the person's name. */
+  controlTurn: (control: TurnControl, run_id: string, task_id: string, actor: string) =>
+    c().invoke(
+      control === 'interrupt' ? 'runs.interrupt' : control === 'pause' ? 'runs.pause' : 'runs.resume',
+      { run_id, task_id, actor },
+    ),
   listAgents: () => c().invoke('agents.list', {}),
   listProjects: () => c().invoke('projects.list', {}),
   saveProject: (p: { id: string; name: string; goal?: string; phase?: string; budget?: number | null }) =>

@@ -17,7 +17,7 @@ import type {
 import { addedTaskSchema, startRunInputSchema, taskRefSchema } from '../../schemas/run.ts';
 import type { StoredStep } from '../../schemas/step.ts';
 import type { ChangedFile, TaskSession } from '../../schemas/workspace.ts';
-import type { MessageHow } from '../../steering.ts';
+import type { MessageHow, TurnControlled, TurnState } from '../../steering.ts';
 import { actorField, byId, idField } from '../fields.ts';
 import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
@@ -64,6 +64,24 @@ export const runMethods = {
   ).returns<{ run_id: string; task_id: string; attempt: number } & MessageHow>(),
   /** How the task's running agent takes a message now (`runs.say`), or null when it takes none. */
   'runs.listening': method(taskRefSchema).returns<MessageHow | null>(),
+  /**
+   * Stop this turn: the task's running agent's turn is stopped by its own means (Claude Code's
+   * `interrupt`, ACP's `session/cancel`) without ending the attempt; the agent then waits for the
+   * person's next words (`runs.say`) or `runs.resume`. Recorded as a step with their name (`actor`,
+   * else the caller) and in the audit log. A task not running, or an agent with no turn that can
+   * be stopped now, is a `conflict` saying how it stands. docs/steering.md.
+   */
+  'runs.interrupt': method(taskRefSchema.extend({ actor: actorField.optional() })).returns<TurnControlled>(),
+  /**
+   * Pause: the running turn stopped as by `runs.interrupt`, and the agent held, stored, across
+   * restarts of Baton, until `runs.resume`: it gets no next turn meanwhile (a person's messages wait
+   * for it). Recorded as `runs.interrupt` is.
+   */
+  'runs.pause': method(taskRefSchema.extend({ actor: actorField.optional() })).returns<TurnControlled>(),
+  /** Resume: a paused agent, or one whose turn was stopped, goes on with its next turn (the messages held for it, else told to go on). */
+  'runs.resume': method(taskRefSchema.extend({ actor: actorField.optional() })).returns<TurnControlled>(),
+  /** How the task's agent is held now (stopped, paused by whom) and whether its turn can be stopped. */
+  'runs.turns': method(taskRefSchema).returns<TurnState>(),
   /** Cancels one task; `actor` as for `runs.cancel`. The run ends cancelled when nothing else failed. */
   'runs.cancelTask': method(taskRefSchema.extend({ actor: actorField.optional() })).returns<TaskRun>(),
   'runs.taskLogs': method(

@@ -38,6 +38,18 @@ export async function* runAttempt(
 ): AsyncGenerator<ExecutorEvent> {
   const { agent } = ctx;
   if ('none' in route) return yield error(route.none);
+  // Paused by a person before this Baton took the attempt up (a restart): held until Resume.
+  if (ctx.turns?.held() === 'paused') {
+    yield log(`paused by a person: ${agent.cli} is not started again until Resume`);
+    let by = 'a person';
+    const unnote = ctx.turns.notes((n) => {
+      by = n.by;
+    });
+    const why = await ctx.turns.wait(signal);
+    unnote();
+    if (why === 'aborted') return yield CANCELLED;
+    yield log(`resumed by ${by}: ${agent.cli} takes its session up again`);
+  }
   const started = await startAttempt(ctx, coding, r, signal, now, route.definition);
   if (!started.ok) return yield started.event;
   const start = started.start;

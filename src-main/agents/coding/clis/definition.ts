@@ -93,6 +93,8 @@ export interface Invocation {
   input?: string;
   /** A person's message as a line for that stdin. */
   inputLine?: (text: string) => string;
+  /** The line on that stdin that stops the running turn (`can.interrupt: 'control'`). */
+  interruptLine?: () => string;
 }
 
 /** Writes what the program needs under the task's home (with a provider) and says how to start it. */
@@ -190,4 +192,16 @@ export interface Capabilities {
   /** Whether it also stops itself at a USD cap (claude's `--max-budget-usd`): a second line behind the metering endpoint's. */
   nativeBudget: boolean;
   steer: Steer;
+  /** How its running turn is stopped without ending the attempt (Stop this turn, Pause; docs/steering.md). */
+  interrupt: Interrupt;
 }
+
+/**
+ * How a running turn can be stopped on the CLI's own route, the attempt then waiting for a
+ * person's next words or Resume (`runs.interrupt`, `runs.pause`):
+ * - `control`: Claude Code's control request `interrupt` on its open stream-json stdin
+ *   (`Invocation.interruptLine`); the turn ends with a result and the CLI waits for the next message;
+ * - `session-cancel`: ACP's `session/cancel` (the turn ends `cancelled`); every agent over ACP has it;
+ * - `none`: no means while it runs (`codex exec`, `opencode run`, qwen-code's stream): refused.
+ */
+export type Interrupt = 'control' | 'session-cancel' | 'none';

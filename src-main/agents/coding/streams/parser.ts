@@ -73,6 +73,8 @@ export interface StreamParser {
   sandboxed(step: Omit<StepOf<'sandbox'>, 'seq' | 'at'>): Step[];
   /** A person's words to the running CLI (`runs.say`), as a user message step with their name (its seq next). */
   said(text: string, by: string, atMs: number): Step[];
+  /** What a person did to its turns (Stop this turn, Pause, Resume), as a system message step with their name. */
+  noted(text: string, by: string, atMs: number): Step[];
   /** What this attempt has spent so far, as the CLI reports it: the sum of its usage reports (a copy). */
   readonly spent: Spent;
   readonly noise: StreamNoise;
@@ -165,6 +167,10 @@ export function createParser(
     },
     said(text, by, atMs) {
       rec.said(text, by, atMs);
+      return rec.take();
+    },
+    noted(text, by, atMs) {
+      rec.said(text, by, atMs, 'system');
       return rec.take();
     },
     get sessionId() {

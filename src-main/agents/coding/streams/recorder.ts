@@ -140,12 +140,12 @@ export class Recorder {
   }
 
   /** A person's words to the running agent (`runs.say`), with their name. */
-  said(text: string, by: string, atMs: number | null = null): void {
+  said(text: string, by: string, atMs: number | null = null, role: 'user' | 'system' = 'user'): void {
     this.add({
       kind: 'message',
       seq: this.seq++,
       at: this.iso(atMs),
-      role: 'user',
+      role,
       text: this.text(text),
       by,
     });

@@ -6,6 +6,7 @@ import { spendText } from '../../format/cost.ts';
 import { plural } from '../../format/plural.ts';
 import { startedByText } from '../../format/started-by.ts';
 import { useBaton } from '../../store/index.ts';
+import { TurnControls } from '../runs/task-detail/TurnControls.tsx';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { RouteLink } from '../shared/RouteLink.tsx';
 import { ApprovalBody, ApprovalPill } from './ApprovalBody.tsx';
@@ -120,6 +121,17 @@ export function ApprovalCard({
           {plain && <ApprovalBody approval={a} />}
           <BuildsOn taskId={a.task_id} dependencies={a.dependencies} open={a.dependencies.length <= 3} />
           <ApprovalOrigin approval={a} />
+          {/* A tool call waits inside a running turn: the turn can be stopped, or the agent paused, from here. */}
+          {a.kind === 'tool_call' && a.status === 'pending' && a.tool_call && (
+            <TurnControls
+              task={{
+                run_id: a.run_id,
+                task_id: a.task_id,
+                status: 'in_progress',
+                attempt: a.tool_call.attempt,
+              }}
+            />
+          )}
         </div>
         <div className="card-decide">
           {may.ok ? (

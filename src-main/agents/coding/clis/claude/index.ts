@@ -50,5 +50,5 @@ export const claude: CodingCliDefinition<'claude'> = {
     fileChangeTools: ['Write', 'Edit', 'MultiEdit', 'NotebookEdit'],
   },
   acp: claudeAcp,
-  can: { resume: 'flag', nativeBudget: true, steer: 'stdin' },
+  can: { resume: 'flag', nativeBudget: true, steer: 'stdin', interrupt: 'control' },
 };

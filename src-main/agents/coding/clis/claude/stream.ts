@@ -93,8 +93,27 @@ export const claudeLaunch: Launch = async (input) => {
   if (input.maxCostUsd !== null) args.push('--max-budget-usd', String(input.maxCostUsd));
   args.push(...agent.args);
   const inv = { command: agent.executable ?? 'claude', args, env, home };
-  return input.steered ? { ...inv, input: claudeInputLine(input.prompt), inputLine: claudeInputLine } : inv;
+  return input.steered
+    ? {
+        ...inv,
+        input: claudeInputLine(input.prompt),
+        inputLine: claudeInputLine,
+        interruptLine: claudeInterruptLine,
+      }
+    : inv;
 };
+
+let interrupts = 0;
+
+/**
+ * Stops the running turn (Stop this turn, Pause): its control protocol's `interrupt` request on
+ * the same stdin, as its SDK's `interrupt()` sends it. The turn ends with a result, and Claude
+ * Code waits on stdin for the next message; test/coding-agents/claude-turns.test.ts.
+ */
+export function claudeInterruptLine(): string {
+  interrupts++;
+  return `${JSON.stringify({ type: 'control_request', request_id: `baton-interrupt-${interrupts}`, request: { subtype: 'interrupt' } })}\n`;
+}
 
 /**
  * One user message on `--input-format stream-json` stdin. Sent while a turn runs, Claude Code

@@ -15,5 +15,5 @@ export const custom: CodingCliDefinition<'acp'> = {
   ownLogin: { state: [], config: [], hosts: [] },
   stream: null,
   acp: customAcp,
-  can: { resume: 'load-session', nativeBudget: false, steer: 'next-turn' },
+  can: { resume: 'load-session', nativeBudget: false, steer: 'next-turn', interrupt: 'session-cancel' },
 };

@@ -30,5 +30,5 @@ export const gemini: CodingCliDefinition<'gemini'> = {
   },
   stream: null,
   acp: geminiAcp,
-  can: { resume: 'load-session', nativeBudget: false, steer: 'next-turn' },
+  can: { resume: 'load-session', nativeBudget: false, steer: 'next-turn', interrupt: 'session-cancel' },
 };

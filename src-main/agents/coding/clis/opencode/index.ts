@@ -36,5 +36,5 @@ export const opencode: CodingCliDefinition<'opencode'> = {
     fileChangeTools: ['write', 'edit', 'multiedit', 'patch', 'apply_patch'],
   },
   acp: opencodeAcp,
-  can: { resume: 'flag', nativeBudget: false, steer: 'prompt' },
+  can: { resume: 'flag', nativeBudget: false, steer: 'prompt', interrupt: 'none' },
 };

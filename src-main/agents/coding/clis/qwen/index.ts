@@ -43,5 +43,5 @@ export const qwen: CodingCliDefinition<'qwen'> = {
     fileChangeTools: ['write_file', 'edit', 'replace', 'notebook_edit'],
   },
   acp: qwenAcp,
-  can: { resume: 'flag', nativeBudget: false, steer: 'stdin' },
+  can: { resume: 'flag', nativeBudget: false, steer: 'stdin', interrupt: 'none' },
 };

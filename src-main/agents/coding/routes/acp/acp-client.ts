@@ -58,9 +58,15 @@ export function clientSide(
   callKeys: readonly string[] = [],
   /**
    * Protected paths the workspace opens on purpose, and who is told of a file request Baton
-   * refused (outside the worktree, through a link, a protected path), as a `sandbox` step of `process`.
+   * refused (outside the worktree, through a link, a protected path), as a `sandbox` step of `process`;
+   * `turn`: the running turn's signal, aborted when a person stops the turn (a question of its then
+   * answers `cancelled`, as ACP asks of a client after `session/cancel`).
    */
-  guard: { mayWrite: readonly string[]; refused: (blocked: Blocked[], process: string) => void } = {
+  guard: {
+    mayWrite: readonly string[];
+    refused: (blocked: Blocked[], process: string) => void;
+    turn?: () => AbortSignal;
+  } = {
     mayWrite: [],
     refused: () => {},
   },
@@ -108,18 +114,29 @@ export function clientSide(
     }
     emit(trace.tool(call, 'awaiting_approval'));
     const input = raw ?? inputOf(label, call.content);
-    const verdict = await ctx.askToolCall(
-      {
-        call_id: call.toolCallId,
-        tool: name,
-        server: null,
-        input,
-        agent_text: capText(trace.saidSoFar),
-        reason: askReason(who, call, name, worktree),
-        diff: editDiff(call),
-      },
-      signal,
-    );
+    const turn = guard.turn?.() ?? signal;
+    const verdict = await ctx
+      .askToolCall(
+        {
+          call_id: call.toolCallId,
+          tool: name,
+          server: null,
+          input,
+          agent_text: capText(trace.saidSoFar),
+          reason: askReason(who, call, name, worktree),
+          diff: editDiff(call),
+        },
+        turn,
+      )
+      .catch((err: unknown) => {
+        // The turn was stopped by a person while the call waited: the question is withdrawn.
+        if (turn.aborted && !signal.aborted) return null;
+        throw err;
+      });
+    if (verdict === null) {
+      emit(trace.tool(call, 'denied', 'the turn was stopped by a person'));
+      return { outcome: { outcome: 'cancelled' } };
+    }
     if (!verdict.approve) return reject(verdict.message, verdict.message);
     if (verdict.input && !sameInput(verdict.input, input)) {
       // ACP's answer cannot carry other arguments: the call is refused, and the agent told to

@@ -143,7 +143,11 @@ async function* runSession(a: Running, launch: AcpPart): AsyncGenerator<Executor
     terminals,
     launch.reportsToolNames === true,
     launch.callKeys,
-    { mayWrite: r.sandbox.mayWrite ?? [], refused: (blocked, process) => emitRefusals(blocked, process) },
+    {
+      mayWrite: r.sandbox.mayWrite ?? [],
+      refused: (blocked, process) => emitRefusals(blocked, process),
+      turn: () => session.turnSignal,
+    },
   );
   const outcome = session.converse(side, launch, trace, emit, log);
   void Promise.race([outcome, session.exited]).then(() => {

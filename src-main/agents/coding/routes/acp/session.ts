@@ -4,6 +4,7 @@ import { ndJsonStream, PROTOCOL_VERSION } from '@agentclientprotocol/sdk';
 import type { Step } from '../../../../../src-shared/schemas/step.ts';
 import type { UsageLimitSignal } from '../../../../../src-shared/schemas/usage-limit.ts';
 import { CLI_TITLES, messageHow } from '../../../../../src-shared/steering.ts';
+import { TURN_STOPPED } from '../../../../engine/attempt-turns.ts';
 import type { ExecutorEvent } from '../../../../engine/executor.ts';
 import { spawnTree } from '../../../../processes/process-tree.ts';
 import { createLineSplitter } from '../../../shared/line-splitter.ts';
@@ -12,12 +13,15 @@ import type { Running } from '../../attempt/route.ts';
 import type { AcpPart } from '../../clis/definition.ts';
 import { capText } from '../../streams/caps.ts';
 import { limitOfText } from '../../streams/limits.ts';
+import { nextTurnAfterHold, noteText } from '../held.ts';
 import type { ClientSide } from './acp-client.ts';
 import { answersPrompt } from './permission.ts';
 import { withoutReplay } from './replay.ts';
 import type { AcpTerminals } from './terminals.ts';
 import type { AcpTrace } from './trace.ts';
 
+/** The prompt after an empty answer to the turn after a stopped one (Claude's ACP adapter). */
+const GO_ON_AFTER_EMPTY = 'Go on with the task.';
 /** How many extra prompts may tell the agent what a person answered (denials, edited arguments). */
 const MAX_ANSWER_PROMPTS = 3;
 /** How long the agent may take to end its turn after `session/cancel` before its process tree is stopped. */
@@ -48,6 +52,8 @@ export class AcpSession {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError: string | null }>;
   private readonly tree: ReturnType<typeof spawnTree>;
   private readonly abort = new AbortController();
+  /** Aborted when a person stops the running turn; a new one for each turn. */
+  private turn = new AbortController();
   private conn: ClientConnection | null = null;
   private sessionId: string | null = null;
   /** The agent's last words on stderr: said when the connection ends without an answer. */
@@ -108,6 +114,20 @@ export class AcpSession {
     const { conn, sessionId } = this;
     if (conn && sessionId) void conn.agent.notify('session/cancel', { sessionId }).catch(() => {});
     setTimeout(() => void this.tree.stop({ leavesFirst: true }), CANCEL_GRACE_MS).unref();
+  }
+
+  /** The running turn's signal: aborted by Stop this turn or Pause, or when the session ends. */
+  get turnSignal(): AbortSignal {
+    return AbortSignal.any([this.abort.signal, this.turn.signal]);
+  }
+
+  /** Stops the running turn, not the session (Stop this turn, Pause): `session/cancel`; it ends with `cancelled`. */
+  private cancelTurn(sessionId: string): boolean {
+    const conn = this.conn;
+    if (!conn || this.stopping !== null) return false;
+    this.turn.abort(TURN_STOPPED);
+    void conn.agent.notify('session/cancel', { sessionId }).catch(() => {});
+    return true;
   }
 
   /**
@@ -196,17 +216,53 @@ export class AcpSession {
         },
         messageHow(CLI_TITLES[agent.cli], 'next_turn'),
       );
+      // A person's hold between turns (Stop this turn, Pause): `session/cancel` stops the turn, and
+      // the next prompt waits for their words or Resume (../held.ts).
+      const turns = ctx.turns;
+      const unnote = turns?.notes((n) => emit(trace.message('system', noteText(n), n.by)));
       try {
         let text: string = prompt;
+        /** The turn before was stopped for a person; and whether its leftover answer was sent again. */
+        let afterStop = false;
+        let again = false;
         for (let n = 0; ; ) {
           if (this.stopping !== null) return { stop: 'cancelled' };
-          const res: PromptResponse = await agentSide.request('session/prompt', {
-            sessionId,
-            prompt: [{ type: 'text', text }],
+          let stopped = false;
+          if (this.turn.signal.aborted) this.turn = new AbortController();
+          const forget = turns?.interruptible(() => {
+            stopped = this.cancelTurn(sessionId);
+            return stopped;
           });
+          let res: PromptResponse;
+          const before = trace.nextSeq;
+          try {
+            res = await agentSide.request('session/prompt', { sessionId, prompt: [{ type: 'text', text }] });
+          } finally {
+            forget?.();
+          }
+          // Claude's ACP adapter answers the first prompt after a stopped turn at once with that
+          // turn's leftover end, and runs the prompt unseen; its updates come with the next prompt.
+          // Nothing recorded meanwhile: it is prompted once more to go on, which brings them.
+          if (afterStop && !again && trace.nextSeq === before && this.stopping === null) {
+            again = true;
+            log(
+              `${agent.cli} answered the turn after a stopped one at once (${res.stopReason}), nothing recorded: prompted to go on`,
+            );
+            text = GO_ON_AFTER_EMPTY;
+            continue;
+          }
+          afterStop = stopped;
+          again = false;
           emit(trace.endTurn());
           this.a.turnEnded();
           const notes = side.takeNotes();
+          const next = await nextTurnAfterHold(turns, this.signal, heard, stopped);
+          if (next !== undefined) afterStop = true;
+          if (next === null) return { stop: 'cancelled' };
+          if (next !== undefined) {
+            text = notes.length > 0 ? `${answersPrompt(notes)}\n\n${next}` : next;
+            continue;
+          }
           // A turn the agent ended on a denial (codex's "reject" aborts its turn) goes on too.
           const goesOn =
             res.stopReason === 'end_turn' || (res.stopReason === 'cancelled' && notes.length > 0);
@@ -229,6 +285,7 @@ export class AcpSession {
       } finally {
         hearing = false;
         unlisten?.();
+        unnote?.();
       }
     } catch (err) {
       return { failed: acpErrorText(err) || String(err) };

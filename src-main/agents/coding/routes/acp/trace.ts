@@ -93,6 +93,11 @@ export class AcpTrace {
     return out;
   }
 
+  /** The seq the next step will get: unchanged while nothing was recorded. */
+  get nextSeq(): number {
+    return this.seq;
+  }
+
   /** The next seq, taken for a step made elsewhere (a metered model call's usage). */
   take(): number {
     return this.seq++;

@@ -17,6 +17,7 @@ import type { Meter, MeterNote } from '../../metering/meter.ts';
 import { budgetExceeded, usd } from '../../metering/spend.ts';
 import { capText } from '../../streams/caps.ts';
 import { createParser, type StreamParser } from '../../streams/parser.ts';
+import { StreamTurns } from './held-turns.ts';
 
 /**
  * How long a CLI whose model call was refused (its budget spent) may take to show the refusal
@@ -43,7 +44,7 @@ export function streamRoute(definition: CodingCliDefinition): Route | NoRoute {
     steersOnStdin: definition.can.steer === 'stdin',
     says: cli,
     opening: (a) => opening(a, nativeBudget),
-    run: (a) => new StreamRun(a, cli, stream.parser).run(),
+    run: (a) => new StreamRun(a, cli, stream.parser, definition.can.interrupt).run(),
   };
 }
 
@@ -88,12 +89,21 @@ class StreamRun {
   private readonly said: PersonMessage[] = [];
   /** Wakes the line loop (a message to record). */
   private rouse: () => void = () => {};
+  /** A person's hold on its turns between them (held-turns.ts). */
+  private readonly turns: StreamTurns;
+  /** What people did to its turns, not yet recorded as steps. */
+  private readonly notes: { text: string; by: string }[] = [];
   /** Stops listening for a person's messages: the turn ended (its result) or the run did. */
   private unlisten: (() => void) | null = null;
 
   private readonly a: Running;
 
-  constructor(a: Running, cli: CodingCli, events: StreamPart['parser']) {
+  constructor(
+    a: Running,
+    cli: CodingCli,
+    events: StreamPart['parser'],
+    interrupt: CodingCliDefinition['can']['interrupt'],
+  ) {
     this.a = a;
     const { ctx, coding, r, start, program, graceMs, now } = a;
     this.announced = start.resumeId;
@@ -118,10 +128,30 @@ class StreamRun {
     });
     this.proc = proc;
     const line = a.inv.inputLine;
+    // A person's hold on its turns (Stop this turn, Pause: held-turns.ts), where its stdin stays open.
+    this.turns = new StreamTurns({
+      turns: a.inv.input !== undefined && interrupt === 'control' ? ctx.turns : undefined,
+      write: (text) => proc.write(text),
+      inputLine: line,
+      interruptLine: a.inv.interruptLine,
+      signal: a.signal,
+      hangUp: () => this.hangUp(),
+      note: (text, by) => {
+        this.notes.push({ text, by });
+        this.rouse();
+      },
+    });
     if (a.inv.input !== undefined && line && ctx.listen) {
       // Claude Code on an open stream-json stdin: a person's words go into the running turn.
       this.unlisten = ctx.listen(
         (m) => {
+          if (this.turns.holds()) {
+            // Held: the words wait for its next turn.
+            this.turns.queued.push(m.text);
+            this.said.push(m);
+            this.rouse();
+            return 'next_turn';
+          }
           if (!proc.write(line(m.text))) return null;
           this.said.push(m);
           this.rouse();
@@ -225,10 +255,13 @@ class StreamRun {
     const { step, now } = this.a;
     for (const m of this.said.splice(0))
       for (const s of this.parser.said(m.text, m.by, Date.parse(m.at) || now())) yield step(s);
+    for (const n of this.notes.splice(0))
+      for (const s of this.parser.noted(n.text, n.by, now())) yield step(s);
   }
 
   /** No more messages: stdin closed, so the CLI ends once its turn is over; a later `runs.say` is refused. */
   private hangUp(): void {
+    this.turns.end();
     this.unlisten?.();
     this.unlisten = null;
     this.proc.endInput();
@@ -263,7 +296,8 @@ class StreamRun {
         text: truncateText(r.clean(line.text), MAX_LOG_LINE, line.truncated),
       };
     // Its turn ended (its result): stdin is closed, or the CLI would wait on it for ever.
-    if (parser.result !== null) this.hangUp();
+    // Held by a person (held-turns.ts): it stays open for the next turn.
+    if (parser.result !== null && !this.turns.atResult(parser.result)) this.hangUp();
     const sessionId = parser.sessionId;
     if (sessionId !== null && sessionId !== this.announced) {
       this.announced = sessionId;

@@ -27,6 +27,7 @@ import { TaskArtifacts } from './TaskArtifacts.tsx';
 import { TaskFacts } from './TaskFacts.tsx';
 import { TaskHistory } from './TaskHistory.tsx';
 import { TaskTurns } from './TaskTurns.tsx';
+import { TurnControls } from './TurnControls.tsx';
 import { WhyThisAgent } from './WhyThisAgent.tsx';
 
 // The changes' diff viewer is loaded on first use, as the diff review's is.
@@ -145,6 +146,7 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
       <TaskLanding run={run} task={task} />
       <TaskActions task={task} run={run} />
       <TakeOver task={task} />
+      {stepper && <TurnControls task={task} />}
       {stepper && <SayToAgent task={task} />}
       <Tabs
         label={`Sections of ${task.task_id}`}

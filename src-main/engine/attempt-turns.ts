@@ -1,0 +1,192 @@
+import type { TaskPause } from '../store/pauses-repo.ts';
+
+/**
+ * The reason a running turn's signal aborts with when a person stops the turn: a question the
+ * turn asked a person is then withdrawn (recorded `expired`), not left waiting.
+ */
+export const TURN_STOPPED = 'its turn was stopped by a person';
+
+/** How a person holds an agent between its turns: its turn stopped (it waits for their words), or paused until Resume. */
+export type Held = 'stopped' | 'paused';
+
+/** What let a held agent go on: a person's message, Resume, or its attempt ended meanwhile. */
+export type Release = 'said' | 'resumed' | 'aborted';
+
+/** What a person did to the agent's turns, for the attempt to record as a step with their name. */
+export interface TurnNote {
+  what: 'stopped' | 'paused' | 'resumed';
+  by: string;
+  at: string;
+}
+
+/** What a coding attempt is given to be held between turns (`TaskContext.turns`, docs/steering.md). */
+export interface TurnHold {
+  /**
+   * While its turn runs, the route says how to stop it (Claude Code's `interrupt` on its stdin,
+   * ACP's `session/cancel`): `stop` answers false when the turn is already over. Returns what
+   * forgets it, at the turn's end. A route whose agent has no means never calls it.
+   */
+  interruptible(stop: () => boolean): () => void;
+  /** Hears what people do to its turns while the attempt runs (recorded as steps); returns what stops hearing. */
+  notes(hear: (n: TurnNote) => void): () => void;
+  /** Whether a person holds the agent now: asked where a turn ends (a map lookup). */
+  held(): Held | null;
+  /** Waits while held: resolves once a person's message or Resume lets the agent go on, or `signal` aborts. */
+  wait(signal: AbortSignal): Promise<Release>;
+}
+
+/** The store's part the holds need. */
+export interface PausesStore {
+  pauses: {
+    list(): TaskPause[];
+    put(p: TaskPause): void;
+    remove(runId: string, taskId: string): boolean;
+  };
+}
+
+/**
+ * A person's holds on coding tasks' agents (docs/steering.md), by run and task: the running turns
+ * that can be stopped (registered by their route while they run), the turns stopped that wait for
+ * a person's words, and the pauses, which are stored (migration 044) and read once, the first time
+ * any attempt ends or asks; a task never paused costs a map lookup where its turn ends.
+ */
+export class AttemptTurns {
+  private readonly store: PausesStore;
+  private loaded: Map<string, TaskPause> | null = null;
+  /** The running turns that can be stopped, by task, with the attempt that runs them. */
+  private readonly stops = new Map<string, { attempt: number; stop: () => boolean }>();
+  /** Tasks whose running turn a person stopped: their agent waits for a message or Resume. */
+  private readonly stopped = new Set<string>();
+  /** What each running attempt records of people's holds. */
+  private readonly hearing = new Map<string, { attempt: number; hear: (n: TurnNote) => void }>();
+  /** Attempts waiting while held: woken when released. */
+  private readonly waiters = new Map<string, Set<(why: Release) => void>>();
+
+  constructor(store: PausesStore) {
+    this.store = store;
+  }
+
+  private get paused(): Map<string, TaskPause> {
+    if (this.loaded === null) {
+      this.loaded = new Map();
+      for (const p of this.store.pauses.list()) this.loaded.set(keyOf(p.run_id, p.task_id), p);
+    }
+    return this.loaded;
+  }
+
+  /** What the task's attempt `attempt` is given (`TaskContext.turns`). */
+  holdFor(runId: string, taskId: string, attempt: number): TurnHold {
+    const key = keyOf(runId, taskId);
+    return {
+      interruptible: (stop) => {
+        const entry = { attempt, stop };
+        this.stops.set(key, entry);
+        return () => {
+          if (this.stops.get(key) === entry) this.stops.delete(key);
+        };
+      },
+      notes: (hear) => {
+        const entry = { attempt, hear };
+        this.hearing.set(key, entry);
+        return () => {
+          if (this.hearing.get(key) === entry) this.hearing.delete(key);
+        };
+      },
+      held: () => this.heldAs(runId, taskId),
+      wait: (signal) => this.wait(key, signal),
+    };
+  }
+
+  /** Tells the task's running attempt what a person did, to record it. */
+  note(runId: string, taskId: string, n: TurnNote): void {
+    this.hearing.get(keyOf(runId, taskId))?.hear(n);
+  }
+
+  /** How the task is held now, or null. */
+  heldAs(runId: string, taskId: string): Held | null {
+    const key = keyOf(runId, taskId);
+    if (this.paused.has(key)) return 'paused';
+    return this.stopped.has(key) ? 'stopped' : null;
+  }
+
+  /** Who paused the task and when, or null. */
+  pause(runId: string, taskId: string): TaskPause | null {
+    return this.paused.get(keyOf(runId, taskId)) ?? null;
+  }
+
+  /** Whether the task's attempt `attempt` runs a turn that can be stopped now. */
+  canStop(runId: string, taskId: string, attempt: number): boolean {
+    return this.stops.get(keyOf(runId, taskId))?.attempt === attempt;
+  }
+
+  /** Stops the task's running turn: false when none runs that can be (it already ended). */
+  stop(runId: string, taskId: string, attempt: number): boolean {
+    const key = keyOf(runId, taskId);
+    const entry = this.stops.get(key);
+    if (entry?.attempt !== attempt) return false;
+    // Held before the route hears its turn's end, so the end finds it held.
+    this.stopped.add(key);
+    if (entry.stop()) return true;
+    this.stopped.delete(key);
+    return false;
+  }
+
+  /** Pauses the task, stored before anything acts on it. */
+  hold(p: TaskPause): void {
+    this.store.pauses.put(p);
+    this.paused.set(keyOf(p.run_id, p.task_id), p);
+  }
+
+  /** Resume: the pause is removed and a stopped turn let go; a waiting attempt goes on. False when it was neither. */
+  resume(runId: string, taskId: string): boolean {
+    const key = keyOf(runId, taskId);
+    const paused = this.paused.delete(key);
+    if (paused) this.store.pauses.remove(runId, taskId);
+    const stopped = this.stopped.delete(key);
+    if (paused || stopped) this.wake(key, 'resumed');
+    return paused || stopped;
+  }
+
+  /** A person's message reached the agent: a stopped turn (not a paused one) goes on with it. */
+  said(runId: string, taskId: string): void {
+    const key = keyOf(runId, taskId);
+    if (this.paused.has(key) || !this.stopped.delete(key)) return;
+    this.wake(key, 'said');
+  }
+
+  /**
+   * The task's attempt ended: its turn is no longer stoppable, a stop is forgotten, and so is a
+   * pause, unless Baton is closing (a pause outlives the process: the next one holds the task).
+   */
+  ended(runId: string, taskId: string, attempt: number, closing: boolean): void {
+    const key = keyOf(runId, taskId);
+    if (this.stops.get(key)?.attempt === attempt) this.stops.delete(key);
+    if (this.hearing.get(key)?.attempt === attempt) this.hearing.delete(key);
+    this.stopped.delete(key);
+    if (!closing && this.paused.delete(key)) this.store.pauses.remove(runId, taskId);
+  }
+
+  private wait(key: string, signal: AbortSignal): Promise<Release> {
+    if (signal.aborted) return Promise.resolve('aborted');
+    if (!this.paused.has(key) && !this.stopped.has(key)) return Promise.resolve('resumed');
+    return new Promise((resolve) => {
+      const waiters = this.waiters.get(key) ?? new Set<(why: Release) => void>();
+      this.waiters.set(key, waiters);
+      const done = (why: Release) => {
+        waiters.delete(done);
+        if (waiters.size === 0 && this.waiters.get(key) === waiters) this.waiters.delete(key);
+        signal.removeEventListener('abort', onAbort);
+        resolve(why);
+      };
+      const onAbort = () => done('aborted');
+      signal.addEventListener('abort', onAbort, { once: true });
+      waiters.add(done);
+    });
+  }
+
+  private wake(key: string, why: Release): void {
+    for (const w of [...(this.waiters.get(key) ?? [])]) w(why);
+  }
+}
+
+const keyOf = (runId: string, taskId: string) => `${runId}\u0000${taskId}`;
