@@ -114,7 +114,7 @@ export interface AppOptions {
   launchEditor?: LaunchEditor;
   /**
    * Holding a task's agent while a person types in its terminal (docs/take-over.md). Absent:
-   * Pause and Resume (`pauseWhileTyping`).
+   * nothing holds it, the agent goes on beside the person.
    */
   agentHold?: AgentHold;
   /** Where a terminal the desktop window attached sends its output: the desktop app's window (`terminals.attach`). */
@@ -356,7 +356,7 @@ export function createApp(opts: AppOptions) {
       }),
     say: (runId, taskId, text, by) => engine.say(runId, taskId, text, by),
     cancelTask: (runId, taskId, by) => void engine.cancelTask(runId, taskId, by),
-    hold: opts.agentHold ?? pauseWhileTyping(engine),
+    ...(opts.agentHold ? { hold: opts.agentHold } : {}),
     desktopOutput: opts.terminalOutput,
   });
   const handlers = createHandlers({
@@ -476,21 +476,4 @@ function removeScratch(dir: string, log: ErrorLog): void {
   } catch (err) {
     log(err, `removing ${dir}`);
   }
-}
-
-/**
- * The take-over terminal's hold: Pause while a person types, Resume when they are done. An agent
- * someone had paused or stopped already is left as it is (not held, so not resumed after).
- */
-function pauseWhileTyping(engine: Engine): AgentHold {
-  return {
-    holdAgent(runId, taskId, by) {
-      const now = engine.turns(runId, taskId);
-      if (now.held !== null) throw new Error(`its agent is ${now.held} already`);
-      engine.controlTurn(runId, taskId, 'pause', by);
-    },
-    releaseAgent(runId, taskId, by) {
-      engine.controlTurn(runId, taskId, 'resume', by);
-    },
-  };
 }

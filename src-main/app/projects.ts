@@ -24,7 +24,7 @@ export function projectHandlers({ store, engine, now }: AppContext): ProjectHand
         if (entry) store.memory.audit(entry);
         return saved;
       });
-      engine.projectsChanged();
+      engine.agentsChanged(true);
       return saved;
     },
   };

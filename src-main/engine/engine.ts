@@ -29,7 +29,7 @@ import { buildResponse } from './run-starts.ts';
 import type { ActiveRun } from './run-state.ts';
 import { ACTOR, DEFAULT_CANCEL_ACTOR, liveDetail, taskOf } from './run-state.ts';
 import type { Runtime } from './runtime.ts';
-import { sayToTask } from './say.ts';
+import { saidWhy, sayToTask } from './say.ts';
 import { retryable } from './task-retry.ts';
 import { TickBudget } from './tick-budget.ts';
 import { tickHandlers } from './tick-handlers.ts';
@@ -102,15 +102,10 @@ export class Engine {
       : agent;
   }
 
-  /** Call when the agent registry changed. */
-  agentsChanged(): void {
-    this.parts.agents.changed();
-    this.rt.schedule();
-  }
-
-  /** Call when a project was saved: its daily cap is read again, and held tasks weighed again. */
-  projectsChanged(): void {
-    this.parts.agents.daily.projectsChanged();
+  /** Call when the agent registry changed (or, `projects`, a project: its daily cap is read again). */
+  agentsChanged(projects = false): void {
+    if (projects) this.parts.agents.daily.projectsChanged();
+    else this.parts.agents.changed();
     this.rt.schedule();
   }
 
@@ -159,10 +154,7 @@ export class Engine {
     return this.parts.loader.resumeUnfinished(only);
   }
 
-  /**
-   * From now on, takes up every unfinished run no live process executes (its lease ran out, or
-   * its holder on this machine died), looked for at each lease renewal. The long-lived hosts do this.
-   */
+  /** From now on, takes up unfinished runs no live process executes, at each lease renewal (the long-lived hosts). */
   watchUnfinished(): void {
     this.parts.loader.watchUnfinished();
   }
@@ -199,35 +191,24 @@ export class Engine {
    */
   say(runId: string, taskId: string, text: string, actor: string): ReturnType<typeof sayToTask> {
     const said = sayToTask(this.rt, runId, taskId, text, actor);
-    const { loader, writer } = this.parts;
-    const run = this.rt.active.get(runId);
-    const task = run?.tasks.get(taskId);
-    if (task)
-      loader.tx(() =>
-        writer.audit(
-          'task',
-          taskId,
-          runId,
-          task.status,
-          task.status,
-          `said to the agent (${said.delivery === 'this_turn' ? 'into this turn' : 'for its next turn'}): ${text.length > 200 ? `${text.slice(0, 200)}…` : text}`,
-          actor,
-        ),
-      );
+    const task = this.rt.active.get(runId)?.tasks.get(taskId);
+    if (task) this.auditTask(task, saidWhy(said.delivery, text), actor);
     return said;
   }
 
   /**
    * Stop this turn, Pause, Resume of a coding task's agent (`turn-control.ts`, docs/steering.md),
-   * recorded in the audit log. Another part of Baton that holds an agent (a person typing in its
-   * terminal) calls this with its own `actor`.
+   * recorded in the audit log; `actor` is whoever holds it (a person, their terminal).
    */
   controlTurn(runId: string, taskId: string, control: TurnControl, actor: string): TurnControlled {
     const done = controlTurn(this.rt, runId, taskId, control, actor);
-    const { loader, writer } = this.parts;
-    const status = done.task.status;
-    loader.tx(() => writer.audit('task', taskId, runId, status, status, done.says, actor));
+    this.auditTask(done.task, done.says, actor);
     return { run_id: runId, task_id: taskId, ...done.state, says: done.says };
+  }
+
+  private auditTask(task: TaskRun, why: string, actor: string): void {
+    const { loader, writer } = this.parts;
+    loader.tx(() => writer.audit('task', task.task_id, task.run_id, task.status, task.status, why, actor));
   }
 
   /** How a task's agent is held now (stopped, paused by whom) and whether its turn can be stopped. */

@@ -63,3 +63,8 @@ export function runningTask(rt: Runtime, runId: string, taskId: string): TaskRun
     throw new AppError('conflict', `task "${taskId}" is not running: it is ${task.status}`);
   return task;
 }
+
+/** The audit log's words for a person's message to a running agent. */
+export function saidWhy(delivery: MessageDelivery, text: string): string {
+  return `said to the agent (${delivery === 'this_turn' ? 'into this turn' : 'for its next turn'}): ${text.length > 200 ? `${text.slice(0, 200)}…` : text}`;
+}
