@@ -179,8 +179,12 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
   const release = async () => {
     if (released) return;
     released = true;
-    // The write monitor's last lines may still be on their way from the program's last moments.
-    await new Promise((r) => setImmediate(r));
+    // The write monitor's last lines may still be on their way from the program's last moments:
+    // its stub's connection has to be taken, then read, then its lines parsed, each in a poll
+    // phase of the event loop (a busy machine gives them no time in between). The stub has exited
+    // with the program's tree, so all of it is in the socket already: each turn below comes after
+    // one more poll phase, whatever the load.
+    for (let turn = 0; turn < 4; turn++) await new Promise((r) => setImmediate(r));
     await new Promise((r) => setTimeout(r, 0));
     stop();
     await wrap.end();

@@ -14,7 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import type { BrowserHost } from '../../src-main/host/browser/server.ts';
-import { waitFor } from '../coding-agents/baton-kit.ts';
+import { eventually } from '../kit/engine-kit.ts';
 import { serveApp } from './app-host.ts';
 import { launchChromium } from './browser-path.ts';
 import type { Rpc } from './harness.ts';
@@ -97,7 +97,10 @@ describe.skipIf(skipE2e)('a coding task’s turns', () => {
     });
     runId = ((await rpc('runs.start', { plan_id: 'webapp' })).value as { run_id: string }).run_id;
     // Its first turn is kept; it waits for the test.
-    await waitFor(() => git(repo, 'for-each-ref', 'refs/baton/checkpoints/').split('\n').length >= 2, 60_000);
+    await eventually(
+      () => git(repo, 'for-each-ref', 'refs/baton/checkpoints/').split('\n').length >= 2,
+      60_000,
+    );
     worktree = app.coding.store.sessions.get(runId, 'pages')!.dir;
 
     browser = await launchChromium();
@@ -136,7 +139,7 @@ describe.skipIf(skipE2e)('a coding task’s turns', () => {
     // Let it go on: the list follows its turns, and once its diff waits for a review, a revert is offered.
     git(repo, 'update-ref', 'refs/test/go', 'HEAD');
     await expect.poll(() => turns.getByRole('listitem').count(), { timeout: 60_000 }).toBe(4);
-    await waitFor(() => app.store.runs.task(runId, 'pages')?.status === 'awaiting_approval', 60_000);
+    await eventually(() => app.store.runs.task(runId, 'pages')?.status === 'awaiting_approval', 60_000);
     await expect.poll(() => turns.getByRole('button', { name: /^Revert to/ }).count()).toBe(4);
   });
 
