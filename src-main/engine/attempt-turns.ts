@@ -47,8 +47,8 @@ export interface PausesStore {
 /**
  * A person's holds on coding tasks' agents (docs/steering.md), by run and task: the running turns
  * that can be stopped (registered by their route while they run), the turns stopped that wait for
- * a person's words, and the pauses, which are stored (migration 044) and read once, the first time
- * any attempt ends or asks; a task never paused costs a map lookup where its turn ends.
+ * a person's words, and the pauses, which are stored (migration 046) and read once, the first time
+ * a coding attempt starts or a person asks; an attempt's end costs a size check while nothing is held.
  */
 export class AttemptTurns {
   private readonly store: PausesStore;
@@ -77,6 +77,7 @@ export class AttemptTurns {
   /** What the task's attempt `attempt` is given (`TaskContext.turns`). */
   holdFor(runId: string, taskId: string, attempt: number): TurnHold {
     const key = keyOf(runId, taskId);
+    void this.paused; // the stored pauses are read by then (`ended` relies on it)
     return {
       interruptible: (stop) => {
         const entry = { attempt, stop };
@@ -159,6 +160,11 @@ export class AttemptTurns {
    * pause, unless Baton is closing (a pause outlives the process: the next one holds the task).
    */
   ended(runId: string, taskId: string, attempt: number, closing: boolean): void {
+    // Nothing held, stoppable or heard (no coding attempt ran, or none is held): nothing to do,
+    // not even the key (every attempt of every kind ends here). A stored pause is read by the
+    // first coding attempt's start (`holdFor`), so an unread store holds none to remove here.
+    if (this.stops.size === 0 && this.hearing.size === 0 && this.stopped.size === 0 && !this.loaded?.size)
+      return;
     const key = keyOf(runId, taskId);
     if (this.stops.get(key)?.attempt === attempt) this.stops.delete(key);
     if (this.hearing.get(key)?.attempt === attempt) this.hearing.delete(key);
