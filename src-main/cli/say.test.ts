@@ -1,77 +1,27 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredStep } from '../../src-shared/schemas/step.ts';
-import { waitingAcpAgent, waitingAcpAgentScript } from '../../test/kit/acp-waiting-agent.ts';
-import { call, eventually, setup } from '../../test/kit/engine-kit.ts';
-import { makeRepo } from '../agents/coding/workspaces/testing/temp-repo.ts';
-import type { BatonApp } from '../app/create-app.ts';
-import { createApp } from '../app/create-app.ts';
-import type { BrowserHost } from '../host/browser/server.ts';
-import { startBrowserHost } from '../host/browser/server.ts';
+import { batonAsAna, hostedWaitingRun } from '../../test/kit/cli-host-kit.ts';
+import { call, eventually } from '../../test/kit/engine-kit.ts';
 
-const root = join(import.meta.dirname, '..', '..');
-
-/** The CLI as a person runs it: a child process, so the host in this one answers it. */
-async function baton(args: string[]) {
-  try {
-    const r = await promisify(execFile)(
-      process.execPath,
-      [join(root, 'src-main', 'cli', 'baton.ts'), ...args],
-      {
-        encoding: 'utf8',
-        timeout: 60_000,
-        env: { ...process.env, USER: 'ana' },
-      },
-    );
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-let app: BatonApp | undefined;
-let host: BrowserHost | undefined;
-const cleanups: (() => void)[] = [];
+let served: Awaited<ReturnType<typeof hostedWaitingRun>> | undefined;
 afterEach(async () => {
-  await host?.close();
-  await app?.close();
-  host = app = undefined;
-  for (const c of cleanups.splice(0)) c();
+  await served?.stop();
+  served = undefined;
 });
-const temp = (prefix: string) => {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  cleanups.push(() => rmSync(d, { recursive: true, force: true }));
-  return d;
-};
 
 describe('baton say', () => {
   it('sends a person’s words to a running ACP agent through the host serving the data directory, and refuses once the task is done', async () => {
-    const dir = temp('baton-cli-say-');
-    const repo = makeRepo();
-    cleanups.push(repo.cleanup);
-    const script = join(temp('baton-cli-say-agent-'), 'agent.mjs');
-    writeFileSync(script, waitingAcpAgentScript);
-    app = createApp({ dataDir: dir, log: () => {} });
-    const a = app;
-    host = await startBrowserHost({ dispatch: a.dispatch, bus: a.bus, rendererDir: dir, dataDir: dir });
-    await call(a, 'workspaces.add', { id: 'app', path: repo.repo });
-    const run = await setup(a, [waitingAcpAgent(script)], {
-      plan_id: 'p',
-      workspace: 'app',
-      tasks: [{ task_id: 't', description: 'Wait, then go on.', required_skills: ['code'] }],
-    });
+    served = await hostedWaitingRun('say');
+    const { app: a, dir, run } = served;
 
-    const usage = await baton(['say', run, 't', '--data-dir', dir]);
+    const usage = await batonAsAna(['say', run, 't', '--data-dir', dir]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('usage: baton say <run> <task> "text"');
 
     await eventually(async () => (await call(a, 'runs.listening', { run_id: run, task_id: 't' })) !== null);
-    const said = await baton(['say', run, 't', 'Also check the README.', '--data-dir', dir]);
+    const said = await batonAsAna(['say', run, 't', 'Also check the README.', '--data-dir', dir]);
     expect(said.stderr).toBe('');
     expect(said.stdout).toBe('ACP agent: queued for the next turn (t, attempt 1)\n');
     expect(said.code).toBe(0);
@@ -90,20 +40,17 @@ describe('baton say', () => {
     await a.engine.whenSettled(run);
     expect(a.store.runs.task(run, 't')?.status).toBe('done');
 
-    const late = await baton(['say', run, 't', 'one more thing', '--as', 'bo', '--data-dir', dir]);
+    const late = await batonAsAna(['say', run, 't', 'one more thing', '--as', 'bo', '--data-dir', dir]);
     expect(late.stdout).toBe('');
     expect(late.stderr).toBe('baton: task "t" is not running: it is done\n');
     expect(late.code).toBe(1);
 
     // With no host, the command opens the data directory itself: the same refusal.
-    await host.close();
-    host = undefined;
-    await app.close();
-    app = undefined;
-    const alone = await baton(['say', run, 't', 'anyone there?', '--data-dir', dir]);
+    await served.close();
+    const alone = await batonAsAna(['say', run, 't', 'anyone there?', '--data-dir', dir]);
     expect(alone.stderr).toContain('baton: task "t" is not running: it is done\n');
     expect(alone.code).toBe(1);
-    const unknown = await baton(['say', 'run-nope', 't', 'hello', '--data-dir', dir]);
+    const unknown = await batonAsAna(['say', 'run-nope', 't', 'hello', '--data-dir', dir]);
     expect(unknown.stderr).toContain('baton: run "run-nope" not found\n');
     expect(unknown.code).toBe(1);
   }, 90_000);
