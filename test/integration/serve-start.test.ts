@@ -60,7 +60,7 @@ describe('baton serve at start', () => {
     expect(loaded.some((u) => u.includes('/node_modules/better-sqlite3/'))).toBe(true);
     // Each of these is loaded at its first use (a landing, an ACP agent's attempt, a sandboxed
     // program or the sandbox's check after the start, a trace export, an MCP call, a passkey's
-    // ceremony), or a turn
+    // ceremony, a terminal), or a turn
     // after the host said where it serves (the page's files, its WebSocket).
     const packages = [
       '@octokit/',
@@ -74,6 +74,7 @@ describe('baton serve at start', () => {
       'ws/',
       '@simplewebauthn/',
       '@peculiar/',
+      '@lydell/node-pty',
     ];
     const early = loaded.filter((u) => packages.some((p) => u.includes(`/node_modules/${p}`)));
     expect(early).toEqual([]);
