@@ -325,14 +325,16 @@ describe.skipIf(!sandbox.available)('a terminal in a coding task’s worktree', 
     expect(await t.closed).toEqual({ code: 4000, reason: 'task "readme" ended: it is cancelled' });
     const left = await rpc(port, 'terminals.get', { run_id: run, task_id: 'readme' }, owner());
     expect((left.result as { value: TerminalView }).value.state).toBe('closed');
-    // The agent cannot be told (its task ended), and the answer says so. (What the agent wrote
-    // as its turn was cancelled, after the terminal opened, is among the changes: see take-over.md.)
+    // The agent cannot be told (its task ended), and the answer says so. Nothing is committed:
+    // what the agent wrote as its turn was cancelled, after the terminal opened, is among the
+    // changes (take-over.md), and its worktree may be going with its ended run.
     const done = await rpc(
       port,
       'terminals.commit',
-      { terminal_id: view.terminal_id, after: 'go_on' },
+      { terminal_id: view.terminal_id, commit: false, after: 'go_on' },
       owner(),
     );
+    expect(done.status, JSON.stringify(done.result)).toBe(200);
     const outcome = (done.result as { value: TerminalOutcome }).value;
     expect(outcome.said).toMatch(/^the agent was not told: task "readme" is not running: it is cancelled/);
     await app.engine.whenSettled(run);
