@@ -221,7 +221,19 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
     await expect.poll(() => node.isVisible()).toBe(true);
     await node.click();
     const details = page.getByRole('region', { name: 'Task check details' });
-    await expect.poll(() => details.locator('dt:text-is("Next attempt") + dd').count()).toBe(1);
+    await expect
+      .poll(() => details.locator('dt:text-is("Next attempt") + dd').count())
+      .toBe(1)
+      .catch(async (err: unknown) => {
+        // What the task came to, to say why (it failed here once in CI, not since).
+        const runs = (await baton.rpc('runs.list', {})) as unknown as {
+          value?: { id: string; plan_id: string }[];
+        };
+        const run = runs.value?.find((r) => r.plan_id === 'flaky');
+        const got = run ? await baton.rpc('runs.get', { run_id: run.id }) : null;
+        throw new Error(`${String(err)}
+${JSON.stringify(got).slice(0, 2000)}`);
+      });
     expect(await details.locator('dt:text-is("Attempt") + dd').textContent()).toBe('1 of 3');
     expect(await details.locator('dt:text-is("Next attempt") + dd').textContent()).toMatch(
       /^2 of 3 at .+, in \d+(\.\d)? s$/,
