@@ -1,22 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TempRepo } from '../../src-main/agents/coding/workspaces/testing/temp-repo.ts';
-import { makeRepo } from '../../src-main/agents/coding/workspaces/testing/temp-repo.ts';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
-import { createApp } from '../../src-main/app/create-app.ts';
 import type { ApprovalView } from '../../src-shared/schemas/approval.ts';
 import type { RunDetail } from '../../src-shared/schemas/run.ts';
 import type { CodingOutput } from '../../src-shared/schemas/workspace.ts';
-import { call, eventually } from '../kit/engine-kit.ts';
-import { removeDataDir, shots, skipE2e } from './harness.ts';
-import type { InboxPage } from './inbox-page.ts';
-import { openInbox } from './inbox-page.ts';
+import { call } from '../kit/engine-kit.ts';
+import type { AcpTaskScene } from './acp-task-scene.ts';
+import { startAcpTask } from './acp-task-scene.ts';
+import { shots, skipE2e } from './harness.ts';
 import { expectReadableIn } from './readability.ts';
 
 const NOTES = 'notes from the agent\n';
@@ -55,66 +51,41 @@ agent()
  * approves it; the file lands on the task's branch.
  */
 describe.skipIf(skipE2e)("an ACP agent's tool call without arguments in the inbox", () => {
+  let scene: AcpTaskScene | undefined;
   let app: BatonApp;
-  let dataDir: string;
-  let scripts: string;
   let repo: TempRepo;
-  let inbox: InboxPage | undefined;
   let page: Page;
   let runId: string;
   let asked: ApprovalView;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'baton-acp-call-'));
-    // Outside Baton's data dir: the sandbox hides that from the agent.
-    scripts = mkdtempSync(join(tmpdir(), 'baton-acp-call-agent-'));
-    writeFileSync(join(scripts, 'agent.mjs'), agentScript);
-    repo = makeRepo({ 'README.md': '# A sample workspace\n' });
-    app = createApp({ dataDir, log: () => {} });
-    await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
-    await call(app, 'agents.import', {
-      agents: [
-        {
-          id: 'asker',
-          name: 'Asker',
-          kind: 'coding',
-          cli: 'acp',
-          protocol: 'acp',
-          executable: process.execPath,
-          args: [join(scripts, 'agent.mjs')],
-          skills: ['code'],
-          tool_approvals: 'inbox',
-        },
-      ],
-    });
-    await call(app, 'plans.import', {
-      plan: {
-        plan_id: 'notes',
-        workspace: 'app',
-        tasks: [{ task_id: 'notes', description: 'Write notes.txt.', required_skills: ['code'] }],
-      },
-    });
-    runId = (await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'notes' })).run_id;
-    await eventually(
-      async () => {
-        const list = await call<ApprovalView[]>(app, 'approvals.list', { status: 'pending' });
+    scene = await startAcpTask({
+      name: 'acp-call',
+      script: agentScript,
+      agent: (script) => ({
+        id: 'asker',
+        name: 'Asker',
+        kind: 'coding',
+        cli: 'acp',
+        protocol: 'acp',
+        executable: process.execPath,
+        args: [script],
+        skills: ['code'],
+        tool_approvals: 'inbox',
+      }),
+      task: { task_id: 'notes', description: 'Write notes.txt.' },
+      ready: async (started) => {
+        const list = await call<ApprovalView[]>(started, 'approvals.list', { status: 'pending' });
         const found = list.find((a) => a.kind === 'tool_call');
         if (found) asked = found;
         return found !== undefined;
       },
-      60_000,
-      'the tool call in the inbox',
-    );
-    inbox = await openInbox(app, dataDir);
-    page = inbox.page;
+      what: 'the tool call in the inbox',
+    });
+    ({ app, repo, runId } = scene);
+    page = await scene.open();
   });
-  afterAll(async () => {
-    await inbox?.close();
-    await app?.close();
-    if (dataDir) await removeDataDir(dataDir);
-    if (scripts) rmSync(scripts, { recursive: true, force: true });
-    repo?.cleanup();
-  });
+  afterAll(() => scene?.close());
 
   const card = () => page.getByRole('region', { name: 'Approval for notes' });
 

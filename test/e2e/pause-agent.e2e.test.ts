@@ -1,19 +1,15 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TempRepo } from '../../src-main/agents/coding/workspaces/testing/temp-repo.ts';
-import { makeRepo } from '../../src-main/agents/coding/workspaces/testing/temp-repo.ts';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
-import { createApp } from '../../src-main/app/create-app.ts';
 import type { StoredStep } from '../../src-shared/schemas/step.ts';
 import type { TurnState } from '../../src-shared/steering.ts';
 import { waitingAcpAgent, waitingAcpAgentScript } from '../kit/acp-waiting-agent.ts';
 import { call, eventually } from '../kit/engine-kit.ts';
-import { removeDataDir, shots, skipE2e } from './harness.ts';
-import type { InboxPage } from './inbox-page.ts';
-import { openInbox } from './inbox-page.ts';
+import type { AcpTaskScene } from './acp-task-scene.ts';
+import { startAcpTask, taskSessionDir } from './acp-task-scene.ts';
+import { shots, skipE2e } from './harness.ts';
 import { expectReadableIn } from './readability.ts';
 
 /**
@@ -22,58 +18,34 @@ import { expectReadableIn } from './readability.ts';
  * its next turn and the task finishes. The agent's first turn waits for a file or a cancel.
  */
 describe.skipIf(skipE2e)('pausing and resuming a running agent from the task panel', () => {
+  let scene: AcpTaskScene | undefined;
   let app: BatonApp;
-  let dataDir: string;
-  let scripts: string;
-  let repo: TempRepo;
-  let inbox: InboxPage | undefined;
   let page: Page;
   let runId: string;
   let tree = '';
   const ref = () => ({ run_id: runId, task_id: 'readme' });
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'baton-pause-ui-'));
-    // Outside Baton's data dir: the sandbox hides that from the agent.
-    scripts = mkdtempSync(join(tmpdir(), 'baton-pause-ui-agent-'));
-    writeFileSync(join(scripts, 'agent.mjs'), waitingAcpAgentScript);
-    repo = makeRepo({ 'README.md': '# A sample workspace\n' });
-    app = createApp({ dataDir, log: () => {} });
-    await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
-    await call(app, 'agents.import', { agents: [waitingAcpAgent(join(scripts, 'agent.mjs'))] });
-    await call(app, 'plans.import', {
-      plan: {
-        plan_id: 'readme',
-        workspace: 'app',
-        tasks: [{ task_id: 'readme', description: 'Tidy the README.', required_skills: ['code'] }],
-      },
-    });
-    runId = (await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'readme' })).run_id;
-    await eventually(
-      async () => {
-        const sessions = await call<{ task_id: string; dir: string }[]>(app, 'runs.sessions', {
-          run_id: runId,
-        });
-        tree = sessions.find((x) => x.task_id === 'readme')?.dir ?? '';
+    scene = await startAcpTask({
+      name: 'pause-ui',
+      script: waitingAcpAgentScript,
+      agent: waitingAcpAgent,
+      task: { task_id: 'readme', description: 'Tidy the README.' },
+      ready: async (started, run) => {
+        tree = await taskSessionDir(started, run, 'readme');
         return (
-          (await call<TurnState>(app, 'runs.turns', ref())).can_stop && existsSync(join(tree, 'prompts.log'))
+          (await call<TurnState>(started, 'runs.turns', { run_id: run, task_id: 'readme' })).can_stop &&
+          existsSync(join(tree, 'prompts.log'))
         );
       },
-      60_000,
-      'the agent in its first turn',
-    );
-    inbox = await openInbox(app, dataDir, 'Ana');
-    page = inbox.page;
+      what: 'the agent in its first turn',
+    });
+    ({ app, runId } = scene);
+    page = await scene.open('Ana');
     await page.goto(`${new URL(page.url()).origin}/runs/${runId}`);
     await page.getByTitle('Show task readme').click();
   });
-  afterAll(async () => {
-    await inbox?.close();
-    await app?.close();
-    if (dataDir) await removeDataDir(dataDir);
-    if (scripts) rmSync(scripts, { recursive: true, force: true });
-    repo?.cleanup();
-  });
+  afterAll(() => scene?.close());
 
   const controls = () => page.getByRole('region', { name: "The turns of readme's agent" });
 

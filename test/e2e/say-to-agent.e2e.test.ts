@@ -1,19 +1,15 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TempRepo } from '../../src-main/agents/coding/workspaces/testing/temp-repo.ts';
-import { makeRepo } from '../../src-main/agents/coding/workspaces/testing/temp-repo.ts';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
-import { createApp } from '../../src-main/app/create-app.ts';
 import type { RunDetail } from '../../src-shared/schemas/run.ts';
 import type { StoredStep } from '../../src-shared/schemas/step.ts';
 import { waitingAcpAgent, waitingAcpAgentScript } from '../kit/acp-waiting-agent.ts';
 import { call, eventually } from '../kit/engine-kit.ts';
-import { removeDataDir, shots, skipE2e } from './harness.ts';
-import type { InboxPage } from './inbox-page.ts';
-import { openInbox } from './inbox-page.ts';
+import type { AcpTaskScene } from './acp-task-scene.ts';
+import { startAcpTask } from './acp-task-scene.ts';
+import { shots, skipE2e } from './harness.ts';
 import { expectReadableIn } from './readability.ts';
 
 /**
@@ -22,55 +18,31 @@ import { expectReadableIn } from './readability.ts';
  * the person's name. The agent's first turn waits for a file, so the task runs until the test says.
  */
 describe.skipIf(skipE2e)('saying something to a running agent from the task panel', () => {
+  let scene: AcpTaskScene | undefined;
   let app: BatonApp;
-  let dataDir: string;
-  let scripts: string;
-  let repo: TempRepo;
-  let inbox: InboxPage | undefined;
   let page: Page;
   let runId: string;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'baton-say-ui-'));
-    // Outside Baton's data dir: the sandbox hides that from the agent.
-    scripts = mkdtempSync(join(tmpdir(), 'baton-say-ui-agent-'));
-    writeFileSync(join(scripts, 'agent.mjs'), waitingAcpAgentScript);
-    repo = makeRepo({ 'README.md': '# A sample workspace\n' });
-    app = createApp({ dataDir, log: () => {} });
     // A check that runs until the test writes `checked`: the attempt stops listening once its
     // agent's last turn ends, while the task still runs.
     const waits = "const t = setInterval(() => require('fs').existsSync('checked') && clearInterval(t), 50)";
-    await call(app, 'workspaces.add', {
-      id: 'app',
-      path: repo.repo,
-      checks: [{ name: 'wait', command: [process.execPath, '-e', waits] }],
+    scene = await startAcpTask({
+      name: 'say-ui',
+      script: waitingAcpAgentScript,
+      agent: waitingAcpAgent,
+      workspace: { checks: [{ name: 'wait', command: [process.execPath, '-e', waits] }] },
+      task: { task_id: 'readme', description: 'Tidy the README.' },
+      ready: async (started, run) =>
+        (await call(started, 'runs.listening', { run_id: run, task_id: 'readme' })) !== null,
+      what: 'the agent listening',
     });
-    await call(app, 'agents.import', { agents: [waitingAcpAgent(join(scripts, 'agent.mjs'))] });
-    await call(app, 'plans.import', {
-      plan: {
-        plan_id: 'readme',
-        workspace: 'app',
-        tasks: [{ task_id: 'readme', description: 'Tidy the README.', required_skills: ['code'] }],
-      },
-    });
-    runId = (await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'readme' })).run_id;
-    await eventually(
-      async () => (await call(app, 'runs.listening', { run_id: runId, task_id: 'readme' })) !== null,
-      60_000,
-      'the agent listening',
-    );
-    inbox = await openInbox(app, dataDir, 'Ana');
-    page = inbox.page;
+    ({ app, runId } = scene);
+    page = await scene.open('Ana');
     await page.goto(`${new URL(page.url()).origin}/runs/${runId}`);
     await page.getByTitle('Show task readme').click();
   });
-  afterAll(async () => {
-    await inbox?.close();
-    await app?.close();
-    if (dataDir) await removeDataDir(dataDir);
-    if (scripts) rmSync(scripts, { recursive: true, force: true });
-    repo?.cleanup();
-  });
+  afterAll(() => scene?.close());
 
   const box = () => page.getByRole('textbox', { name: 'Say to the agent' });
 
@@ -121,10 +93,7 @@ describe.skipIf(skipE2e)('saying something to a running agent from the task pane
   it('a refusal shows under the box in the host’s words; the box goes once the task has ended', async () => {
     let tree = '';
     await eventually(async () => {
-      const sessions = await call<{ task_id: string; dir: string }[]>(app, 'runs.sessions', {
-        run_id: runId,
-      });
-      tree = sessions.find((x) => x.task_id === 'readme')?.dir ?? '';
+      tree = (await scene?.sessionDir()) ?? '';
       return tree !== '' && existsSync(join(tree, 'prompts.log'));
     });
     writeFileSync(join(tree, 'go'), '');
