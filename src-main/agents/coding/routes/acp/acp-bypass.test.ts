@@ -1,35 +1,19 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TaskLogLine } from '../../../../../src-shared/schemas/run.ts';
 import type { StoredStep } from '../../../../../src-shared/schemas/step.ts';
 import { call, setup } from '../../../../../test/kit/engine-kit.ts';
-import type { BatonApp } from '../../../../app/create-app.ts';
-import { createApp } from '../../../../app/create-app.ts';
-import { makeRepo } from '../../workspaces/testing/temp-repo.ts';
+import { scratch } from '../../../../../test/kit/scratch.ts';
 
 // An ACP agent Baton meters (a provider) whose calls never pass the metering endpoint (its own
 // config names another server) but which reports what they cost over ACP: that report is all
 // there is, so it is the spend recorded, and the log says why; with max_cost_usd the attempt is
 // stopped, since Baton cannot hold a cap on calls it does not see. A small agent written with the
 // SDK stands in for Claude Code's adapter (cli "claude", started by its executable).
-let app: BatonApp | undefined;
-const dirs: string[] = [];
-const cleanups: (() => void)[] = [];
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-  for (const c of cleanups.splice(0)) c();
-  for (const d of dirs.splice(0)) if (existsSync(d)) rmSync(d, { recursive: true, force: true });
-});
-const temp = (prefix: string) => {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(d);
-  return d;
-};
+const { temp, repo: tempRepo, app: tempApp } = scratch();
 
 const sdk = pathToFileURL(createRequire(import.meta.url).resolve('@agentclientprotocol/sdk')).href;
 const agentScript = `
@@ -49,11 +33,10 @@ agent()
 `;
 
 async function runWith(extra: Record<string, unknown>) {
-  const repo = makeRepo();
-  cleanups.push(repo.cleanup);
+  const repo = tempRepo();
   const script = join(temp('baton-acp-bypass-'), 'agent.mjs');
   writeFileSync(script, agentScript);
-  app = createApp({ dataDir: temp('baton-acp-bypass-data-'), log: () => {} });
+  const app = tempApp('baton-acp-bypass-data-');
   await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
   const run = await setup(
     app,

@@ -1,17 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StoredStep } from '../../../../../src-shared/schemas/step.ts';
 import type { CodingOutput } from '../../../../../src-shared/schemas/workspace.ts';
 import { call, eventually, setup } from '../../../../../test/kit/engine-kit.ts';
-import type { BatonApp } from '../../../../app/create-app.ts';
-import { createApp } from '../../../../app/create-app.ts';
+import { scratch } from '../../../../../test/kit/scratch.ts';
 import { stopMarkedTrees } from '../../../../processes/process-tree.ts';
-import { makeRepo } from '../../workspaces/testing/temp-repo.ts';
 
 // Any ACP agent (cli "acp"): a small agent written with the SDK's agent side, started by its
 // executable through the real coding executor in the OS sandbox. It writes one file through
@@ -19,24 +16,7 @@ import { makeRepo } from '../../workspaces/testing/temp-repo.ts';
 // with its diff and what it cost; Baton records the steps, refuses the outside write, and lands
 // the file on the task's branch. It runs commands in Baton's terminals too: in the sandbox, and
 // stopped with the attempt.
-let app: BatonApp | undefined;
-const dirs: string[] = [];
-const cleanups: (() => void)[] = [];
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-  for (const c of cleanups.splice(0)) c();
-  for (const dir of dirs.splice(0))
-    for (let i = 0; i < 20 && existsSync(dir); i++) {
-      rmSync(dir, { recursive: true, force: true });
-      if (existsSync(dir)) await new Promise((r) => setTimeout(r, 100));
-    }
-});
-const temp = (prefix: string) => {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(d);
-  return d;
-};
+const { temp, repo: tempRepo, app: tempApp } = scratch();
 
 const sdk = pathToFileURL(createRequire(import.meta.url).resolve('@agentclientprotocol/sdk')).href;
 const fakeAgent = (outside: string) => `
@@ -78,12 +58,11 @@ agent()
 
 describe('any ACP agent (cli "acp")', () => {
   it('runs from its executable in the sandbox: steps, its reported cost, files through Baton inside the worktree only', async () => {
-    const repo = makeRepo();
-    cleanups.push(repo.cleanup);
+    const repo = tempRepo();
     const outside = join(temp('baton-acp-outside-'), 'escaped.txt');
     const script = join(temp('baton-fake-acp-'), 'agent.mjs');
     writeFileSync(script, fakeAgent(outside));
-    app = createApp({ dataDir: temp('baton-acp-exec-'), log: () => {} });
+    const app = tempApp('baton-acp-exec-');
     await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
     const run = await setup(
       app,
@@ -147,8 +126,7 @@ describe('any ACP agent (cli "acp")', () => {
   });
 
   it('at its timeout is sent session/cancel, then stopped: the attempt fails saying so', async () => {
-    const repo = makeRepo();
-    cleanups.push(repo.cleanup);
+    const repo = tempRepo();
     const marks = temp('baton-acp-marks-');
     const script = join(temp('baton-fake-acp-'), 'slow.mjs');
     writeFileSync(
@@ -174,7 +152,7 @@ agent()
   .connect(ndJsonStream(Writable.toWeb(process.stdout), Readable.toWeb(process.stdin)));
 `,
     );
-    app = createApp({ dataDir: temp('baton-acp-exec-'), log: () => {} });
+    const app = tempApp('baton-acp-exec-');
     await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
     const run = await setup(
       app,
@@ -210,8 +188,7 @@ agent()
   });
 
   it("does not record a loaded session's replayed history as new steps", async () => {
-    const repo = makeRepo();
-    cleanups.push(repo.cleanup);
+    const repo = tempRepo();
     const script = join(temp('baton-fake-acp-'), 'agent.mjs');
     // Replays 22 updates of an earlier turn on session/load (failed calls among them), most of
     // them after its answer, as Gemini CLI does; each prompt writes a file of its own.
@@ -249,8 +226,7 @@ agent()
   .connect(ndJsonStream(Writable.toWeb(process.stdout), Readable.toWeb(process.stdin)));
 `,
     );
-    app = createApp({ dataDir: temp('baton-acp-exec-'), log: () => {} });
-    const a = app;
+    const a = tempApp('baton-acp-exec-');
     await call(a, 'workspaces.add', { id: 'app', path: repo.repo });
     const run = await setup(
       a,

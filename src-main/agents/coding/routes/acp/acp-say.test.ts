@@ -1,42 +1,24 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StoredStep } from '../../../../../src-shared/schemas/step.ts';
 import type { CodingOutput } from '../../../../../src-shared/schemas/workspace.ts';
 import { waitingAcpAgent, waitingAcpAgentScript } from '../../../../../test/kit/acp-waiting-agent.ts';
 import { call, eventually, setup } from '../../../../../test/kit/engine-kit.ts';
-import type { BatonApp } from '../../../../app/create-app.ts';
-import { createApp } from '../../../../app/create-app.ts';
-import { makeRepo } from '../../workspaces/testing/temp-repo.ts';
+import { scratch } from '../../../../../test/kit/scratch.ts';
 
 // A person talks to an ACP agent while its turn runs (runs.say): ACP has no steer, so the words
 // are its session's next `session/prompt` once the turn ends. The agent (the SDK's agent side)
 // waits in its first turn for a file the test writes, and keeps every prompt it was sent.
-let app: BatonApp | undefined;
-const dirs: string[] = [];
-const cleanups: (() => void)[] = [];
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-  for (const c of cleanups.splice(0)) c();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-const temp = (prefix: string) => {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(d);
-  return d;
-};
+const { temp, repo: tempRepo, app: tempApp } = scratch();
 
 describe('a person talks to an ACP agent mid-task', () => {
   it('is queued for the next turn: the agent gets it as its next session/prompt; a done task refuses', async () => {
-    const repo = makeRepo();
-    cleanups.push(repo.cleanup);
+    const repo = tempRepo();
     const script = join(temp('baton-said-acp-'), 'agent.mjs');
     writeFileSync(script, waitingAcpAgentScript);
-    app = createApp({ dataDir: temp('baton-said-'), log: () => {} });
-    const a = app;
+    const a = tempApp('baton-said-');
     await call(a, 'workspaces.add', { id: 'app', path: repo.repo });
     const run = await setup(a, [waitingAcpAgent(script)], {
       plan_id: 'p',

@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApprovalView } from '../../../../../src-shared/schemas/approval.ts';
 import type { StoredStep } from '../../../../../src-shared/schemas/step.ts';
 import type { CodingOutput } from '../../../../../src-shared/schemas/workspace.ts';
@@ -13,36 +12,20 @@ import {
   waitingAcpAgentScript,
 } from '../../../../../test/kit/acp-waiting-agent.ts';
 import { call, eventually, setup } from '../../../../../test/kit/engine-kit.ts';
+import { scratch } from '../../../../../test/kit/scratch.ts';
 import type { BatonApp } from '../../../../app/create-app.ts';
-import { createApp } from '../../../../app/create-app.ts';
-import { makeRepo } from '../../workspaces/testing/temp-repo.ts';
 import { GO_ON } from '../held.ts';
 
 // A person stops an ACP agent's turn, and pauses and resumes it: `session/cancel` ends the turn
 // (`cancelled`), and the attempt waits for their next words or Resume instead of ending. The
 // agent (the SDK's agent side) waits in its first turn for a file or a cancel, and logs each prompt.
-let app: BatonApp | undefined;
-const dirs: string[] = [];
-const cleanups: (() => void)[] = [];
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-  for (const c of cleanups.splice(0)) c();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-const temp = (prefix: string) => {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(d);
-  return d;
-};
+const { temp, repo: tempRepo, app: tempApp } = scratch();
 
 async function started(script = waitingAcpAgentScript, extra: Record<string, unknown> = {}) {
-  const repo = makeRepo();
-  cleanups.push(repo.cleanup);
+  const repo = tempRepo();
   const file = join(temp('baton-turns-acp-'), 'agent.mjs');
   writeFileSync(file, script);
-  app = createApp({ dataDir: temp('baton-turns-'), log: () => {} });
-  const a = app;
+  const a = tempApp('baton-turns-');
   await call(a, 'workspaces.add', { id: 'app', path: repo.repo });
   const run = await setup(a, [{ ...waitingAcpAgent(file), ...extra }], {
     plan_id: 'p',
