@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GO_ON } from '../../src-main/agents/coding/routes/held.ts';
 import type { RunDetail } from '../../src-shared/schemas/run.ts';
@@ -6,7 +8,7 @@ import type { TurnState } from '../../src-shared/steering.ts';
 import { call } from '../kit/engine-kit.ts';
 import type { ModelRequest } from '../kit/model-servers/scripted-server.ts';
 import type { Servers } from './baton-kit.ts';
-import { codingAgent, installed, openBaton, startServers } from './baton-kit.ts';
+import { codingAgent, installed, openBaton, startServers, worktreeOf } from './baton-kit.ts';
 import { CLIS } from './clis.ts';
 
 // A person stops the real opencode's turn (Stop this turn: `POST /session/{id}/abort` on its own
@@ -17,7 +19,9 @@ import { CLIS } from './clis.ts';
 let servers: Servers;
 let baton: ReturnType<typeof openBaton>;
 const SAID = 'Never mind the command: just say bananas.';
-const NEVER = CLIS.opencode.shellTurn('while [ ! -f never ]; do sleep 0.1; done; echo released');
+const NEVER = CLIS.opencode.shellTurn(
+  'touch started; while [ ! -f never ]; do sleep 0.1; done; echo released',
+);
 const about = (word: string) => (req: ModelRequest) =>
   req.tools.length > 0 && req.texts.some((t) => t.includes(word));
 
@@ -62,6 +66,9 @@ async function running(planId: string) {
   const runId = (await call<{ run_id: string }>(app, 'runs.start', { plan_id: planId })).run_id;
   const ref = { run_id: runId, task_id: 'work' };
   await expect.poll(() => servers.calls('opencode', planId).length, { timeout: 120_000 }).toBe(1);
+  // The shell command runs (it says so in the worktree).
+  const started = join(worktreeOf(servers.calls('opencode', planId)[0]!.request!), 'started');
+  await expect.poll(() => existsSync(started), { timeout: 60_000 }).toBe(true);
   await expect
     .poll(async () => (await call<TurnState>(app, 'runs.turns', ref)).can_stop, { timeout: 60_000 })
     .toBe(true);
@@ -87,7 +94,7 @@ describe.skipIf(!installed)('a person stops opencode’s turn', () => {
     const task = (await call<RunDetail>(app, 'runs.get', { run_id: runId })).tasks[0]!;
     expect(detail.status, task.error ?? '').toBe('completed');
     const calls = servers.calls('opencode', 'stop');
-    expect(calls).toHaveLength(2);
+    expect(calls, JSON.stringify(calls.map((c) => c.request!.texts.slice(-3)))).toHaveLength(2);
     expect(calls[1]!.request!.texts.join('\n')).toContain(SAID);
     const all = await steps();
     expect(all.filter((s) => s.kind === 'message' && s.by === 'ana')).toMatchObject([

@@ -37,6 +37,8 @@ const auth = 'Basic ' + Buffer.from('opencode:' + password).toString('base64');
 const agent = new http.Agent({ keepAlive: true });
 let port = 0;
 let sessionID = cfg.session;
+/** The server answers and the session is there: lines on stdin are sent, else queued. */
+let ready = false;
 const family = new Set();
 let closing = false;
 let pending = 0;
@@ -94,7 +96,7 @@ function idle() {
 // last turn ended may have started another), else at its next idle.
 function maybeFinish() {
   if (ended || busy || queue.length > 0) return;
-  if (!sessionID || !port) return finish(0);
+  if (!ready) return finish(0);
   call('GET', '/session/status').then(
     (all) => {
       const s = all && all[sessionID];
@@ -137,7 +139,7 @@ function onEvent(ev) {
 function send(line) {
   let msg;
   try { msg = JSON.parse(line); } catch { return say('not a JSON line on stdin: ' + line.slice(0, 200)); }
-  if (!sessionID) return queue.push(msg);
+  if (!ready) return queue.push(msg);
   const at = '/session/' + encodeURIComponent(sessionID);
   if (typeof msg.prompt === 'string') {
     pending++;
@@ -159,7 +161,7 @@ function events() {
         if (res.statusCode !== 200) return reject(new Error('GET /event answered ' + res.statusCode));
         res.setEncoding('utf8');
         let buf = '';
-        let ready = false;
+        let connected = false;
         res.on('data', (chunk) => {
           buf += chunk;
           let at;
@@ -170,7 +172,7 @@ function events() {
             if (!data) continue;
             let ev;
             try { ev = JSON.parse(data); } catch { continue; }
-            if (!ready) { ready = true; resolve(); }
+            if (!connected) { connected = true; resolve(); }
             onEvent(ev);
           }
         });
@@ -216,6 +218,7 @@ async function start() {
     sessionID = created.id;
   }
   out('session', {});
+  ready = true;
   for (const msg of queue.splice(0)) send(JSON.stringify(msg));
 }
 
