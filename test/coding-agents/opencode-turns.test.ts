@@ -130,9 +130,9 @@ describe.skipIf(!installed)('a person stops opencode’s turn', () => {
     const calls = servers.calls('opencode', 'pause');
     expect(calls).toHaveLength(2);
     expect(calls[1]!.request!.texts.join('\n')).toContain(GO_ON);
-    expect((await steps()).filter((s) => s.kind === 'message' && s.by === 'ana').map((s) => s.text)).toEqual([
-      'Paused: no next turn until Resume',
-      'Resumed',
+    expect((await steps()).filter((s) => s.kind === 'message' && s.by === 'ana')).toMatchObject([
+      { role: 'system', text: 'Paused: no next turn until Resume' },
+      { role: 'system', text: 'Resumed' },
     ]);
   }, 300_000);
 });
