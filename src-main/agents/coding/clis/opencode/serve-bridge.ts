@@ -30,7 +30,7 @@ const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const cfg = JSON.parse(process.argv[process.argv.length - 1]);
 const password = randomBytes(24).toString('hex');
-const env = { ...process.env, OPENCODE_SERVER_PASSWORD: password };
+const env = { ...process.env, OPENCODE_SERVER_USERNAME: 'opencode', OPENCODE_SERVER_PASSWORD: password };
 delete env.ELECTRON_RUN_AS_NODE;
 const auth = 'Basic ' + Buffer.from('opencode:' + password).toString('base64');
 // A plain agent: never the proxy the sandbox names (the server is on the sandbox's own loopback).
