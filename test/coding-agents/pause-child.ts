@@ -1,10 +1,10 @@
-// A Baton process for the pause crash test (claude-pause-crash.test.ts), which pauses a coding
+// A Baton process for the pause crash test (pause-crash.test.ts), which pauses a coding
 // task's agent, SIGKILLs this process, and starts another on the same data directory.
 //
 //   node pause-child.ts <dataDir> start|resume
 //
 // `start` reads <dataDir>/setup.json ({ workspace: {id, path}, agents, plan }), starts the run,
-// and pauses its one task once its agent runs a tool; `resume` opens the data directory (which
+// and pauses its one task once its agent runs a tool (or the file <dataDir>/pause-now exists); `resume` opens the data directory (which
 // takes the run up again) and resumes the task once the file <dataDir>/resume exists.
 // Lines on stdout:
 //   RUN <id>          the run started
@@ -36,8 +36,11 @@ if (mode === 'start') {
   say(`RUN ${runId}`);
   const task = setup.plan.tasks[0].task_id as string;
   const ref = { run_id: runId, task_id: task };
-  await until(async () =>
-    (await call<StoredStep[]>(app, 'runs.steps', ref)).some((s) => s.kind === 'tool_call'),
+  // Once its agent ran a tool, or the test says its tool runs (opencode records a call once it ended).
+  await until(
+    async () =>
+      existsSync(join(dataDir, 'pause-now')) ||
+      (await call<StoredStep[]>(app, 'runs.steps', ref)).some((s) => s.kind === 'tool_call'),
   );
   await call(app, 'runs.pause', { ...ref, actor: 'ana' });
   // The stopped turn's end is recorded: the agent is held between turns.

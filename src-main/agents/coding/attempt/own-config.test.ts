@@ -96,6 +96,38 @@ fs.mkdirSync(require('node:path').dirname(session), { recursive: true });
 fs.writeFileSync(session, 'my session\\n');
 `;
 
+/**
+ * opencode as Baton drives it in the app (`opencode serve`, through its bridge): a server on
+ * loopback answering the calls the bridge makes, whose prompt makes the writes and sends the real
+ * stream's parts as its events, then idle.
+ */
+const servedOpencode = (writes: string, capture: string) => `const fs = require('node:fs');
+const http = require('node:http');
+let events = null;
+const send = (type, properties) => events && events.write('data: ' + JSON.stringify({ type, properties }) + '\\n\\n');
+const server = http.createServer((req, res) => {
+  if (req.url.startsWith('/event')) {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    events = res;
+    return send('server.connected', {});
+  }
+  if (req.method === 'POST' && req.url === '/session') return res.end(JSON.stringify({ id: 'ses_own' }));
+  if (req.url === '/session/status') return res.end('{}');
+  if (!req.url.endsWith('/prompt_async')) { res.writeHead(404); return res.end(); }
+  res.writeHead(204);
+  res.end();
+  ${writes}
+  fs.writeFileSync('own.txt', 'mine\\n');
+  send('session.status', { sessionID: 'ses_own', status: { type: 'busy' } });
+  for (const line of fs.readFileSync(${JSON.stringify(capture)}, 'utf8').split('\\n').filter(Boolean)) {
+    const part = JSON.parse(line).part;
+    if (part) send('message.part.updated', { sessionID: 'ses_own', part: { ...part, sessionID: 'ses_own' } });
+  }
+  send('session.status', { sessionID: 'ses_own', status: { type: 'idle' } });
+});
+server.listen(0, '127.0.0.1', () => console.log('opencode server listening on http://127.0.0.1:' + server.address().port));
+`;
+
 describe.runIf(process.platform === 'linux')('a coding CLI on the person’s own login', () => {
   beforeAll(async () => {
     home = temp('baton-own-home-');
@@ -127,7 +159,9 @@ agent()
   })
   .connect(ndJsonStream(Writable.toWeb(process.stdout), Readable.toWeb(process.stdin)));
 `
-          : `const fs = require('node:fs');
+          : cli === 'opencode'
+            ? servedOpencode(writesOf(cli), join(streams, 'opencode-edit.jsonl'))
+            : `const fs = require('node:fs');
 ${writesOf(cli)}
 fs.writeFileSync('own.txt', 'mine\\n');
 process.stdout.write(fs.readFileSync(${JSON.stringify(join(streams, `${cli}-edit.jsonl`))}, 'utf8'));

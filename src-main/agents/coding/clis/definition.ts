@@ -93,7 +93,7 @@ export interface Invocation {
   input?: string;
   /** A person's message as a line for that stdin. */
   inputLine?: (text: string) => string;
-  /** The line on that stdin that stops the running turn (`can.interrupt: 'control'`). */
+  /** The line on that stdin that stops the running turn (`can.interrupt: 'control'` or `'abort'`). */
   interruptLine?: () => string;
 }
 
@@ -179,7 +179,9 @@ export interface KnownAcpAgent {
  *   whose launch then gives its prompt there (`Invocation.input`) and whose stream route keeps
  *   stdin open; qwen-code's is not wired (its stream run takes nothing while it runs);
  * - `turn-steer`: Codex's app-server `turn/steer`; Baton drives `codex exec`, which takes none;
- * - `prompt`: another `prompt_async` to opencode's own server (`opencode serve`); Baton drives `opencode run`, which takes none;
+ * - `prompt`: another `prompt_async` to opencode's own server (`opencode serve`), through Baton's
+ *   bridge on its stdin (clis/opencode/serve.ts): opencode puts it in the running turn, at its next
+ *   model request; on a remote worker (no messages) Baton drives `opencode run`, which takes none;
  * - `next-turn`: at its next turn (ACP has `session/cancel` and a next `session/prompt`, no
  *   steer): the ACP route holds the message and prompts again once the turn ends.
  */
@@ -202,6 +204,8 @@ export interface Capabilities {
  * - `control`: Claude Code's control request `interrupt` on its open stream-json stdin
  *   (`Invocation.interruptLine`); the turn ends with a result and the CLI waits for the next message;
  * - `session-cancel`: ACP's `session/cancel` (the turn ends `cancelled`); every agent over ACP has it;
- * - `none`: no means while it runs (`codex exec`, `opencode run`, qwen-code's stream): refused.
+ * - `abort`: opencode's `POST /session/{id}/abort` on its own server, through Baton's bridge on
+ *   its stdin (`Invocation.interruptLine`); the turn ends, the server waits for the next prompt;
+ * - `none`: no means while it runs (`codex exec`, qwen-code's stream): refused.
  */
-export type Interrupt = 'control' | 'session-cancel' | 'none';
+export type Interrupt = 'control' | 'session-cancel' | 'abort' | 'none';

@@ -4,9 +4,10 @@ import { createOpencodeStream } from './parser.ts';
 import { opencodeLaunch } from './stream.ts';
 
 /**
- * opencode: on its stream `opencode run --format json` (stream.ts, parser.ts), over ACP as
- * `opencode acp` (acp.ts); an OpenAI-compatible Chat Completions server with a provider. Its own
- * server (`opencode serve`) takes another `prompt_async` while it works; `opencode run` does not.
+ * opencode: on its own route over its own server, `opencode serve`, through Baton's bridge
+ * (serve.ts, serve-bridge.ts), where a person can speak to it and stop its turn, else `opencode
+ * run --format json` (stream.ts); both read by parser.ts. Over ACP as `opencode acp` (acp.ts); an
+ * OpenAI-compatible Chat Completions server with a provider.
  */
 export const opencode: CodingCliDefinition<'opencode'> = {
   cli: 'opencode',
@@ -36,5 +37,5 @@ export const opencode: CodingCliDefinition<'opencode'> = {
     fileChangeTools: ['write', 'edit', 'multiedit', 'patch', 'apply_patch'],
   },
   acp: opencodeAcp,
-  can: { resume: 'flag', nativeBudget: false, steer: 'prompt', interrupt: 'none' },
+  can: { resume: 'flag', nativeBudget: false, steer: 'prompt', interrupt: 'abort' },
 };

@@ -21,11 +21,18 @@ import type { CliStream, ExitStatus } from '../../streams/stream.ts';
  *
  * No final event: opencode exits. Exit 0 with no error → `result` with the last text.
  * Usage per request: a running cap works from this stream.
+ *
+ * Over `opencode serve` (Baton's bridge, serve-bridge.ts), the same events and two more:
+ * - `session` → the session, known before the first request;
+ * - `idle` → the turn's `result`: the turn's error if it had one, else its last text. A turn
+ *   stopped by a person (`MessageAbortedError`) is no error: its result is its last text.
+ * A turn started after the last `idle` that did not end cleanly is no success at the exit.
  */
 export function createOpencodeStream(): CliStream {
   let stepStartMs: number | null = null;
   let failure: { text: string; cause: ResultCause } | null = null;
-
+  /** A turn's request started since the last `idle` (over `opencode serve`). */
+  let open = false;
   return {
     event(ev, rec) {
       const atMs = epochMs(ev.timestamp);
@@ -33,7 +40,16 @@ export function createOpencodeStream(): CliStream {
       if (id !== null) rec.session(id, 'opencode', null, atMs);
       const part = obj(ev.part);
       switch (ev.type) {
+        case 'session':
+          return true;
+        case 'idle':
+          open = false;
+          if (failure !== null) rec.finish(failure.text, true, failure.cause, atMs);
+          else rec.finish(rec.lastAssistantText ?? '', false, 'completed', atMs);
+          failure = null;
+          return true;
         case 'step_start':
+          open = true;
           stepStartMs = atMs;
           return true;
         case 'text': {
@@ -51,6 +67,9 @@ export function createOpencodeStream(): CliStream {
           stepFinish(part, rec, atMs);
           return true;
         case 'error':
+          // Stop this turn (`POST /session/{id}/abort`): the turn ends, nothing failed.
+          if (name(obj(ev.error).name) === 'MessageAbortedError') return true;
+          open = true;
           failure = opencodeFailure(obj(ev.error));
           rec.error(failure.text, false, atMs);
           return true;
@@ -59,13 +78,15 @@ export function createOpencodeStream(): CliStream {
       }
     },
     end(rec: Recorder, exit: ExitStatus) {
-      if (rec.result !== null) return;
+      if (rec.result !== null && !open) return;
       if (failure !== null) {
         rec.finish(failure.text, true, failure.cause);
         return;
       }
       const clean = exit.code === 0 && exit.signal === null && exit.stopped === undefined;
       if (clean && rec.sessionId !== null) rec.finish(rec.lastAssistantText ?? '', false, 'completed');
+      // A turn after the last `idle` that never ended: not the earlier turn's result.
+      else rec.result = null;
     },
   };
 

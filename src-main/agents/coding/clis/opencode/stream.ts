@@ -2,9 +2,13 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Launch, LaunchInput } from '../definition.ts';
 import { personHome, providerModel, providerUrl } from '../launch.ts';
+import { serveInvocation } from './serve.ts';
 
 /**
- * opencode: `opencode run --format json -m <provider/model> <prompt>`, `-s <session>` to resume.
+ * opencode where a person can speak to it while it runs (`steered`: an attempt in the app): over
+ * its own server, `opencode serve`, through Baton's bridge (serve.ts); elsewhere (a remote
+ * worker's attempt, which takes no messages): `opencode run --format json -m <provider/model>
+ * <prompt>`, `-s <session>` to resume. Both print the same events.
  * With a provider: an OpenAI-compatible provider named `baton` through the
  * `@ai-sdk/openai-compatible` package opencode bundles (a provider package it does not bundle
  * is fetched from npm at run time, and hangs offline), given in OPENCODE_CONFIG_CONTENT, its
@@ -22,11 +26,13 @@ export const opencodeLaunch: Launch = async (input) => {
     model = setup.model;
     Object.assign(env, setup.env);
   }
+  const program = agent.executable ?? 'opencode';
+  if (input.steered) return serveInvocation(input, program, model, env, home);
   const args = ['run', '--format', 'json'];
   if (model) args.push('-m', model);
   if (input.resume) args.push('-s', input.resume);
   args.push(...agent.args, input.prompt);
-  return { command: agent.executable ?? 'opencode', args, env, home };
+  return { command: program, args, env, home };
 };
 
 /**

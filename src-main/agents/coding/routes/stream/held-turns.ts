@@ -2,8 +2,9 @@ import type { TurnHold } from '../../../../engine/attempt-turns.ts';
 import { nextTurnAfterHold, noteText } from '../held.ts';
 
 /**
- * A person's hold on a CLI's turns on its open stdin (Claude Code's stream-json; `can.interrupt:
- * 'control'`): its running turn stopped by the control line, and at the turn's result, while held,
+ * A person's hold on a CLI's turns on its open stdin (Claude Code's stream-json, `can.interrupt:
+ * 'control'`; opencode's bridge to its own server, `abort`): its running turn stopped by the
+ * interrupt line (the control request; `POST /session/{id}/abort`), and at the turn's result, while held,
  * stdin kept open and the next message written once their words or Resume let it go on (../held.ts).
  * A CLI whose stdin is not open for messages, or no attempt that can be held, costs nothing.
  */

@@ -41,16 +41,23 @@ export function streamRoute(definition: CodingCliDefinition): Route | NoRoute {
     definition,
     launch: stream.launch,
     nativeBudget,
-    steersOnStdin: definition.can.steer === 'stdin',
+    // Claude Code's open stdin; opencode's bridge to its server (clis/opencode/serve.ts).
+    steersOnStdin: definition.can.steer === 'stdin' || definition.can.steer === 'prompt',
     says: cli,
-    opening: (a) => opening(a, nativeBudget),
-    run: (a) => new StreamRun(a, cli, stream.parser, definition.can.interrupt).run(),
+    opening: (a) => opening(a, nativeBudget, definition.can.steer),
+    run: (a) => new StreamRun(a, cli, stream.parser, definition.can).run(),
   };
 }
 
 /** The prompt Baton gave, as the trace's first step, and the line saying the session, the model server and the cap. */
-function opening(a: Opening, nativeBudget: boolean): ExecutorEvent[] {
+function opening(
+  a: Opening,
+  nativeBudget: boolean,
+  steer: CodingCliDefinition['can']['steer'],
+): ExecutorEvent[] {
   const { ctx, coding, start } = a;
+  // opencode given its prompt on its bridge's stdin: driven over its own server.
+  const served = steer === 'prompt' && a.inv.input !== undefined;
   const cli = ctx.agent.cli;
   const { cap, resumeId } = start;
   const where = start.meter
@@ -71,6 +78,13 @@ function opening(a: Opening, nativeBudget: boolean): ExecutorEvent[] {
           : `, at most ${usd(cap)} (stopped by Baton${nativeBudget ? ` and by ${cli} itself` : ''})`
       }`,
     ),
+    ...(served
+      ? [
+          log(
+            `${cli} runs over its own server (opencode serve, through Baton's bridge in its sandbox): a person's words are one more prompt_async into its turn, Stop this turn is its abort`,
+          ),
+        ]
+      : []),
   ];
 }
 
@@ -98,12 +112,7 @@ class StreamRun {
 
   private readonly a: Running;
 
-  constructor(
-    a: Running,
-    cli: CodingCli,
-    events: StreamPart['parser'],
-    interrupt: CodingCliDefinition['can']['interrupt'],
-  ) {
+  constructor(a: Running, cli: CodingCli, events: StreamPart['parser'], can: CodingCliDefinition['can']) {
     this.a = a;
     const { ctx, coding, r, start, program, graceMs, now } = a;
     this.announced = start.resumeId;
@@ -130,7 +139,10 @@ class StreamRun {
     const line = a.inv.inputLine;
     // A person's hold on its turns (Stop this turn, Pause: held-turns.ts), where its stdin stays open.
     this.turns = new StreamTurns({
-      turns: a.inv.input !== undefined && interrupt === 'control' ? ctx.turns : undefined,
+      turns:
+        a.inv.input !== undefined && (can.interrupt === 'control' || can.interrupt === 'abort')
+          ? ctx.turns
+          : undefined,
       write: (text) => proc.write(text),
       inputLine: line,
       interruptLine: a.inv.interruptLine,
@@ -142,7 +154,8 @@ class StreamRun {
       },
     });
     if (a.inv.input !== undefined && line && ctx.listen) {
-      // Claude Code on an open stream-json stdin: a person's words go into the running turn.
+      // Claude Code on an open stream-json stdin, or opencode's `prompt_async` through its bridge:
+      // a person's words go into the running turn (opencode's at its next model request).
       this.unlisten = ctx.listen(
         (m) => {
           if (this.turns.holds()) {
@@ -157,7 +170,7 @@ class StreamRun {
           this.rouse();
           return 'this_turn';
         },
-        messageHow(CLI_TITLES[cli], 'this_turn'),
+        messageHow(CLI_TITLES[cli], 'this_turn', can.steer === 'prompt' ? 'at its next model request' : ''),
       );
     }
     a.atEnd(async () => {
