@@ -65,7 +65,8 @@ function opening(a: Opening, nativeBudget: boolean): ExecutorEvent[] {
       text: capText(start.prompt),
     }),
     log(
-      `${cli}: ${resumeId ? `resuming session ${resumeId} (${coding.resume!.reason})` : 'new session'}, ${where}${
+      // Codex's app-server says so: a person can speak into its turns and stop them.
+      `${cli}${a.inv.dialogue ? ' app-server' : ''}: ${resumeId ? `resuming session ${resumeId} (${coding.resume!.reason})` : 'new session'}, ${where}${
         cap === null
           ? ''
           : `, at most ${usd(cap)} (stopped by Baton${nativeBudget ? ` and by ${cli} itself` : ''})`
