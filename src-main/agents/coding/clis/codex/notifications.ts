@@ -60,12 +60,16 @@ export function appServerReader(exec: ExecEvent): (ev: JsonObject, rec: Recorder
         );
       }
       case 'error': {
-        const message = str(obj(params.error).message) ?? '';
-        if (params.willRetry === true && !message.startsWith('Reconnecting')) {
-          rec.error(`codex retries: ${message || 'no reason given'}`, true);
-          return true;
-        }
-        return exec({ type: 'error', message }, rec);
+        // Retrying: `Reconnecting... 1/5` with the reason apart (exec prints `Reconnecting... 1/5 (reason)`).
+        const error = obj(params.error);
+        const message = str(error.message) ?? '';
+        const details = str(error.additionalDetails);
+        const said = details === null ? message : `${message} (${details})`;
+        if (params.willRetry !== true) return exec({ type: 'error', message }, rec);
+        if (/^Reconnecting\.\.\.\s*\d+\/\d+$/.test(message) && details !== null)
+          return exec({ type: 'error', message: said }, rec);
+        rec.error(`codex retries: ${said || 'no reason given'}`, true);
+        return true;
       }
       case 'warning': {
         const message = str(params.message);

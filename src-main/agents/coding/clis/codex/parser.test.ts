@@ -111,6 +111,27 @@ describe('codex stream', () => {
     });
   });
 
+  it('app-server: its retries are retrying errors, as exec’s `Reconnecting…` are; the error it gives up on fails the turn', () => {
+    const reason = 'We’re currently experiencing high demand, which may cause temporary errors.';
+    const error = (message: string, willRetry: boolean, additionalDetails: string | null) =>
+      JSON.stringify({ method: 'error', params: { error: { message, additionalDetails }, willRetry } });
+    const { steps, parser } = replay('codex', [
+      error('Reconnecting... 1/5', true, reason),
+      error('Reconnecting... 2/5', true, reason),
+      error(reason, false, null),
+      JSON.stringify({
+        method: 'turn/completed',
+        params: { turn: { status: 'failed', error: { message: reason } } },
+      }),
+    ]);
+    expect(of(steps, 'error').map((e) => [e.message, e.retrying])).toEqual([
+      [`codex reconnects (1 of 5): ${reason}`, true],
+      [`codex reconnects (2 of 5): ${reason}`, true],
+      [reason, false],
+    ]);
+    expect(parser.result).toEqual({ text: `codex failed: ${reason}`, is_error: true, cause: 'error' });
+  });
+
   it('charges a resumed thread only what this attempt added (turn.completed counts the whole thread)', () => {
     const first = replay('codex', captureLines('codex-edit'), { model: 'gpt-5' });
     const { steps, parser } = replay('codex', captureLines('codex-resume'), {
