@@ -56,7 +56,7 @@ export function controlTurn(
           : 'its agent';
     throw new AppError(
       'conflict',
-      `task "${taskId}" is running, but ${who} has no turn Baton can stop now: a coding agent's turn can be stopped while it runs where its CLI has the means (Claude Code, ACP agents; not codex exec, opencode run or qwen-code's stream), not while its worktree is prepared or its checks run`,
+      `task "${taskId}" is running, but ${who} has no turn Baton can stop now: a coding agent's turn can be stopped while it runs where its CLI has the means (Claude Code, Codex's app-server, opencode's own server, ACP agents; not codex exec, opencode run or qwen-code's stream), not while its worktree is prepared or its checks run`,
     );
   }
   const at = rt.iso();

@@ -5,8 +5,9 @@ import { allCaptures, captureLines, replay } from './captures.ts';
 /** The session id a capture holds, found the plain way. */
 function sessionIdIn(lines: string[]): string | null {
   for (const line of lines) {
-    const m = /"(?:session_id|thread_id|sessionID)":"([^"]+)"/.exec(line);
-    if (m) return m[1]!;
+    // codex's app-server names it as its thread's id.
+    const m = /"(?:session_id|thread_id|sessionID)":"([^"]+)"|"thread":\{"id":"([^"]+)"/.exec(line);
+    if (m) return (m[1] ?? m[2])!;
   }
   return null;
 }
@@ -14,8 +15,8 @@ function sessionIdIn(lines: string[]): string | null {
 describe('every captured stream', () => {
   const captures = allCaptures();
 
-  it('is all there: the four CLIs, each with edit, resume, shell, error and its faults', () => {
-    expect(captures.length).toBe(59);
+  it('is all there: the four CLIs, each with edit, resume, shell, error and its faults (and codex app-server’s edit)', () => {
+    expect(captures.length).toBe(60);
     for (const cli of ['claude', 'codex', 'opencode', 'qwen'])
       for (const kind of ['edit', 'resume', 'shell', 'error'])
         expect(captures.map((c) => c.name)).toContain(`${cli}-${kind}`);

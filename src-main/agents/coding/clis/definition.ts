@@ -75,9 +75,10 @@ export interface LaunchInput {
    */
   batonMcp: { url: string; token: string } | null;
   /**
-   * A person may speak to the running program on its open stdin (`can.steer: 'stdin'` on the
-   * stream route, where someone can: `runs.say`): the prompt then goes there too, as the first
-   * message, and stdin stays open (`Invocation.input`).
+   * A person may speak to the running program (`can.steer` `stdin` or `turn-steer` on the stream
+   * route, where someone can: `runs.say`): the prompt then goes on its stdin too, as the first
+   * message (Claude Code) or a request of its conversation (Codex's app-server), and stdin stays
+   * open (`Invocation.input`).
    */
   steered: boolean;
 }
@@ -95,6 +96,27 @@ export interface Invocation {
   inputLine?: (text: string) => string;
   /** The line on that stdin that stops the running turn (`can.interrupt: 'control'` or `'abort'`). */
   interruptLine?: () => string;
+  /**
+   * The program is spoken to over JSON-RPC on that stdin (Codex's app-server), `input` its
+   * opening requests: Baton's side of the conversation, in place of `inputLine` and `interruptLine`.
+   */
+  dialogue?: Dialogue;
+}
+
+/**
+ * Baton's side of a conversation with a program over JSON-RPC on its stdio, one per attempt
+ * (Codex's app-server: clis/codex/app-server.ts). Each method says the lines to write on its
+ * stdin now; the program's answers and notifications are read into steps by its parser.
+ */
+export interface Dialogue {
+  /** One line of its stdout, before the parser reads it: the next request it brings (the first turn once the thread is there), the answer to a request of the program's. */
+  heard(line: string): string[];
+  /** A person's words into the running turn (`turn/steer`); null: no turn runs that takes them. */
+  steer(text: string): string[] | null;
+  /** The next turn, after a person held the agent: their words, or Baton's to go on (`turn/start`). */
+  turn(text: string): string[];
+  /** Stops the running turn (`turn/interrupt`); null: none runs that can be stopped now. */
+  interrupt(): string[] | null;
 }
 
 /** Writes what the program needs under the task's home (with a provider) and says how to start it. */
@@ -178,7 +200,8 @@ export interface KnownAcpAgent {
  * - `stdin`: into the running turn on an open stdin (`--input-format stream-json`): Claude Code,
  *   whose launch then gives its prompt there (`Invocation.input`) and whose stream route keeps
  *   stdin open; qwen-code's is not wired (its stream run takes nothing while it runs);
- * - `turn-steer`: Codex's app-server `turn/steer`; Baton drives `codex exec`, which takes none;
+ * - `turn-steer`: Codex's app-server `turn/steer` into the running turn, with its id (its stream
+ *   launch is `codex app-server` where a person can speak, `Invocation.dialogue`);
  * - `prompt`: another `prompt_async` to opencode's own server (`opencode serve`), through Baton's
  *   bridge on its stdin (clis/opencode/serve.ts): opencode puts it in the running turn, at its next
  *   model request; on a remote worker (no messages) Baton drives `opencode run`, which takes none;
@@ -203,9 +226,11 @@ export interface Capabilities {
  * person's next words or Resume (`runs.interrupt`, `runs.pause`):
  * - `control`: Claude Code's control request `interrupt` on its open stream-json stdin
  *   (`Invocation.interruptLine`); the turn ends with a result and the CLI waits for the next message;
+ * - `turn-interrupt`: Codex's app-server `turn/interrupt` (the turn completes `interrupted`); the
+ *   next turn is another `turn/start` on the same thread;
  * - `session-cancel`: ACP's `session/cancel` (the turn ends `cancelled`); every agent over ACP has it;
  * - `abort`: opencode's `POST /session/{id}/abort` on its own server, through Baton's bridge on
  *   its stdin (`Invocation.interruptLine`); the turn ends, the server waits for the next prompt;
- * - `none`: no means while it runs (`codex exec`, qwen-code's stream): refused.
+ * - `none`: no means while it runs (`codex exec`, `opencode run`, qwen-code's stream): refused.
  */
-export type Interrupt = 'control' | 'session-cancel' | 'abort' | 'none';
+export type Interrupt = 'control' | 'turn-interrupt' | 'session-cancel' | 'abort' | 'none';

@@ -225,6 +225,43 @@ describe('coding CLI adapters', () => {
     expect(catalog.models[0]).toMatchObject({ slug: 'my-model', apply_patch_tool_type: 'freeform' });
   });
 
+  it('codex where a person can speak to it: its app-server, the thread with the settings exec runs with; exec for exec’s own args', async () => {
+    const inv = await launch.codex(
+      input(
+        { cli: 'codex', model: 'gpt-5-codex', args: ['-c', 'x=1'] },
+        { provider: null, steered: true, sandboxed: true, resume: 't-0' },
+      ),
+    );
+    expect(inv.args).toEqual(['app-server', '-c', 'x=1']);
+    expect(inv.dialogue).toBeDefined();
+    const opening = inv
+      .input!.split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    expect(opening.map((m) => m.method)).toEqual(['initialize', 'initialized', 'thread/resume']);
+    expect(opening[2].params).toEqual({
+      threadId: 't-0',
+      cwd: '/w/tree',
+      sandbox: 'danger-full-access',
+      approvalPolicy: 'never',
+      model: 'gpt-5-codex',
+    });
+    // With a provider the model is its config's; outside Baton's sandbox codex's own keeps it to the worktree.
+    const provided = await launch.codex(input({ cli: 'codex', model: 'my-model' }, { steered: true }));
+    expect(JSON.parse(provided.input!.split('\n')[2]!).params).toEqual({
+      cwd: '/w/tree',
+      sandbox: 'workspace-write',
+      approvalPolicy: 'never',
+    });
+    expect(provided.env).toEqual({ CODEX_HOME: join(home, 'codex'), CODEX_PROVIDER_API_KEY: 'sk-test' });
+    const exec = await launch.codex(
+      input({ cli: 'codex', model: 'm', args: ['--full-auto'] }, { steered: true }),
+    );
+    expect(exec.args[0]).toBe('exec');
+    expect(exec.input).toBeUndefined();
+    expect(exec.dialogue).toBeUndefined();
+  });
+
   it('opencode: the bundled openai-compatible provider, its price when the agent has one, XDG folders in the task home; -s to resume', async () => {
     const inv = await launch.opencode(
       input(

@@ -40,5 +40,5 @@ export const codex: CodingCliDefinition<'codex'> = {
     fileChangeTools: ['file_change'],
   },
   acp: codexAcp,
-  can: { resume: 'flag', nativeBudget: false, steer: 'turn-steer', interrupt: 'none' },
+  can: { resume: 'flag', nativeBudget: false, steer: 'turn-steer', interrupt: 'turn-interrupt' },
 };

@@ -54,6 +54,84 @@ describe('codex stream', () => {
     expect(parser.result).toEqual({ text: 'Wrote hello.txt.', is_error: false, cause: 'completed' });
   });
 
+  it('reads its app-server’s messages as the steps exec’s events make: the same edit, the same usage and result', () => {
+    const exec = replay('codex', captureLines('codex-edit'), { model: 'gpt-5' });
+    const app = replay('codex', captureLines('codex-app-server-edit'), { model: 'gpt-5' });
+    expect(app.parser.noise).toEqual({ not_json: 0, unknown: 0, unreadable: 0, samples: [] });
+    const shape = (steps: Step[]) => steps.map((s) => s.kind);
+    expect(shape(app.steps)).toEqual(shape(exec.steps));
+    expect(app.parser.sessionId).toBe('01a21967-7256-7722-8124-df7997a1dd82');
+    const change = of(app.emitted, 'tool_call');
+    expect(change.map((v) => v.status)).toEqual(['running', 'done']);
+    expect(change[1]).toMatchObject({
+      call_id: 'call_1_0',
+      name: 'file_change',
+      input: { changes: [{ path: '/tmp/attempt/repo/hello.txt', kind: 'add' }] },
+      output: 'add /tmp/attempt/repo/hello.txt',
+      error: null,
+    });
+    expect(changedPaths(change[1]!)).toEqual(['/tmp/attempt/repo/hello.txt']);
+    expect(of(app.steps, 'message').map((m) => m.text)).toEqual(of(exec.steps, 'message').map((m) => m.text));
+    // The thread's totals at turn/completed: 2200 input of which 200 cached, 70 output, as exec's turn.completed said.
+    const usage = (steps: Step[]) => of(steps, 'usage').map(({ at: _at, seq: _seq, ...u }) => u);
+    expect(usage(app.steps)).toEqual(usage(exec.steps));
+    expect(app.parser.result).toEqual(exec.parser.result);
+  });
+
+  it('app-server: an interrupted turn is a result; a refused steer a system message; a refused thread ends with an error', () => {
+    const line = (o: unknown) => JSON.stringify(o);
+    const { steps, parser } = replay('codex', [
+      line({ id: 'baton-thread', result: { thread: { id: 't-1' } } }),
+      line({
+        method: 'item/completed',
+        params: { item: { type: 'agentMessage', id: 'm', text: 'Looking.' } },
+      }),
+      line({ id: 'baton-steer-2', error: { code: -32600, message: 'no active turn' } }),
+      line({ id: 'item-ask', method: 'item/commandExecution/requestApproval', params: {} }),
+      line({ method: 'turn/completed', params: { turn: { id: 'u', status: 'interrupted', error: null } } }),
+    ]);
+    expect(parser.sessionId).toBe('t-1');
+    expect(of(steps, 'message').map((m) => [m.role, m.text])).toEqual([
+      ['assistant', 'Looking.'],
+      ['system', 'codex did not take the message into its turn: no active turn'],
+      [
+        'system',
+        'codex asked for an approval (item/commandExecution/requestApproval): declined, as its own approvals are off',
+      ],
+    ]);
+    expect(parser.result).toEqual({ text: 'Looking.', is_error: false, cause: 'completed' });
+
+    const refused = replay('codex', [
+      line({ id: 'baton-thread', error: { code: -32600, message: 'no rollout found for thread id x' } }),
+    ]);
+    expect(refused.parser.result).toEqual({
+      text: 'codex refused the session: no rollout found for thread id x',
+      is_error: true,
+      cause: 'error',
+    });
+  });
+
+  it('app-server: its retries are retrying errors, as exec’s `Reconnecting…` are; the error it gives up on fails the turn', () => {
+    const reason = 'We’re currently experiencing high demand, which may cause temporary errors.';
+    const error = (message: string, willRetry: boolean, additionalDetails: string | null) =>
+      JSON.stringify({ method: 'error', params: { error: { message, additionalDetails }, willRetry } });
+    const { steps, parser } = replay('codex', [
+      error('Reconnecting... 1/5', true, reason),
+      error('Reconnecting... 2/5', true, reason),
+      error(reason, false, null),
+      JSON.stringify({
+        method: 'turn/completed',
+        params: { turn: { status: 'failed', error: { message: reason } } },
+      }),
+    ]);
+    expect(of(steps, 'error').map((e) => [e.message, e.retrying])).toEqual([
+      [`codex reconnects (1 of 5): ${reason}`, true],
+      [`codex reconnects (2 of 5): ${reason}`, true],
+      [reason, false],
+    ]);
+    expect(parser.result).toEqual({ text: `codex failed: ${reason}`, is_error: true, cause: 'error' });
+  });
+
   it('charges a resumed thread only what this attempt added (turn.completed counts the whole thread)', () => {
     const first = replay('codex', captureLines('codex-edit'), { model: 'gpt-5' });
     const { steps, parser } = replay('codex', captureLines('codex-resume'), {

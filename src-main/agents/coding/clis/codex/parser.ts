@@ -2,6 +2,7 @@ import { resultText, safeJson } from '../../streams/claude-blocks.ts';
 import { arr, count, type JsonObject, name, num, obj, str } from '../../streams/json.ts';
 import type { Recorder, ToolEnd } from '../../streams/recorder.ts';
 import type { CliStream } from '../../streams/stream.ts';
+import { appServerReader } from './notifications.ts';
 
 /**
  * Codex's `exec --json` (test/coding-agents/README.md; the event types are codex-rs
@@ -20,42 +21,49 @@ import type { CliStream } from '../../streams/stream.ts';
  * - `turn.failed` → `result`, is_error.
  *
  * Usage arrives only with `turn.completed`, at the end: codex's stream allows no running cap.
+ *
+ * Codex's app-server (`codex app-server`, where a person can speak to it: app-server.ts) speaks
+ * JSON-RPC messages instead, read as the exec events they stand for (notifications.ts).
  */
 export function createCodexStream(): CliStream {
+  const appServer = appServerReader(execEvent);
   return {
     event(ev, rec) {
-      switch (ev.type) {
-        case 'thread.started': {
-          const id = name(ev.thread_id);
-          if (id !== null) rec.session(id, 'codex', null);
-          return true;
-        }
-        case 'turn.started':
-        case 'item.plan.delta':
-        case 'request_user_input':
-          return true;
-        case 'item.started':
-        case 'item.updated':
-          return item(obj(ev.item), false, rec);
-        case 'item.completed':
-          return item(obj(ev.item), true, rec);
-        case 'error':
-          return error(str(ev.message) ?? '', rec);
-        case 'turn.completed':
-          turnCompleted(obj(ev.usage), rec);
-          return true;
-        case 'turn.failed':
-          rec.finish(
-            `codex failed: ${readable(str(obj(ev.error).message) ?? 'no reason given')}`,
-            true,
-            'error',
-          );
-          return true;
-        default:
-          return false;
-      }
+      return ev.type === undefined && (ev.method !== undefined || ev.id !== undefined)
+        ? appServer(ev, rec)
+        : execEvent(ev, rec);
     },
   };
+}
+
+/** One event of `codex exec --json`. */
+function execEvent(ev: JsonObject, rec: Recorder): boolean {
+  switch (ev.type) {
+    case 'thread.started': {
+      const id = name(ev.thread_id);
+      if (id !== null) rec.session(id, 'codex', null);
+      return true;
+    }
+    case 'turn.started':
+    case 'item.plan.delta':
+    case 'request_user_input':
+      return true;
+    case 'item.started':
+    case 'item.updated':
+      return item(obj(ev.item), false, rec);
+    case 'item.completed':
+      return item(obj(ev.item), true, rec);
+    case 'error':
+      return error(str(ev.message) ?? '', rec);
+    case 'turn.completed':
+      turnCompleted(obj(ev.usage), rec);
+      return true;
+    case 'turn.failed':
+      rec.finish(`codex failed: ${readable(str(obj(ev.error).message) ?? 'no reason given')}`, true, 'error');
+      return true;
+    default:
+      return false;
+  }
 }
 
 function item(it: JsonObject, completed: boolean, rec: Recorder): boolean {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ConfinedFolder } from '../../../../files/confined-folder.ts';
 import type { Launch, LaunchInput } from '../definition.ts';
 import { personHome, providerModel, providerUrl } from '../launch.ts';
+import { appServerArgs, CodexDialogue } from './app-server.ts';
 
 /** The environment variable codex reads the provider's key from (named in its config). */
 const KEY_VAR = 'CODEX_PROVIDER_API_KEY';
@@ -34,9 +35,16 @@ const modelCatalog = (model: string, extra: Record<string, unknown>) => ({
 });
 
 /**
- * Codex: `codex exec --json --skip-git-repo-check --sandbox workspace-write <prompt>` (its
- * sandbox lets it write in the worktree only; `danger-full-access` inside Baton's OS sandbox), `exec … resume <thread_id> <prompt>`; stdin must
- * be closed. With a provider: a Responses API provider in `config.toml` of a CODEX_HOME in the
+ * Codex on its stream, one of two ways:
+ * - where a person can speak to it (`steered`) and its `args` are ones the app-server takes:
+ *   `codex app-server` (app-server.ts), JSON-RPC on its stdio; the thread started (or resumed)
+ *   with the worktree as cwd, its sandbox as below and approvals `never`, the prompt its first
+ *   `turn/start`; a person's words go into the running turn (`turn/steer`) and Stop this turn is
+ *   `turn/interrupt`;
+ * - else `codex exec --json --skip-git-repo-check --sandbox workspace-write <prompt>`,
+ *   `exec … resume <thread_id> <prompt>`, stdin closed: it takes nothing while it runs.
+ * Its own sandbox lets it write in the worktree only; `danger-full-access` inside Baton's OS
+ * sandbox. With a provider: a Responses API provider in `config.toml` of a CODEX_HOME in the
  * task's home, a model catalog entry for the model, plugins and analytics off.
  */
 export const codexLaunch: Launch = async (input) => {
@@ -46,17 +54,30 @@ export const codexLaunch: Launch = async (input) => {
   // In Baton's OS sandbox codex's own (bubblewrap, Landlock) is left off: it cannot be nested in
   // Baton's, which already keeps it to its worktree.
   const ownSandbox = input.sandboxed ? 'danger-full-access' : 'workspace-write';
-  const args = ['exec', '--json', '--skip-git-repo-check', '--sandbox', ownSandbox];
   if (provider) {
     home = input.home;
     Object.assign(env, await writeCodexProvider(input, provider));
-  } else if (agent.model) {
-    args.push('--model', agent.model);
   }
+  const command = agent.executable ?? 'codex';
+  const model = !provider && agent.model ? agent.model : null;
+  if (input.steered && appServerArgs(agent.args)) {
+    const dialogue = new CodexDialogue(input.prompt, {
+      resume: input.resume,
+      params: {
+        cwd: input.dir,
+        sandbox: ownSandbox,
+        approvalPolicy: 'never',
+        ...(model === null ? {} : { model }),
+      },
+    });
+    return { command, args: ['app-server', ...agent.args], env, home, input: dialogue.start(), dialogue };
+  }
+  const args = ['exec', '--json', '--skip-git-repo-check', '--sandbox', ownSandbox];
+  if (model !== null) args.push('--model', model);
   args.push(...agent.args);
   if (input.resume) args.push('resume', input.resume);
   args.push(input.prompt);
-  return { command: agent.executable ?? 'codex', args, env, home };
+  return { command, args, env, home };
 };
 
 /**

@@ -17,7 +17,7 @@ import type { Meter, MeterNote } from '../../metering/meter.ts';
 import { budgetExceeded, usd } from '../../metering/spend.ts';
 import { capText } from '../../streams/caps.ts';
 import { createParser, type StreamParser } from '../../streams/parser.ts';
-import { StreamTurns } from './held-turns.ts';
+import { StreamTurns, talkOf } from './held-turns.ts';
 
 /**
  * How long a CLI whose model call was refused (its budget spent) may take to show the refusal
@@ -41,8 +41,11 @@ export function streamRoute(definition: CodingCliDefinition): Route | NoRoute {
     definition,
     launch: stream.launch,
     nativeBudget,
-    // Claude Code's open stdin; opencode's bridge to its server (clis/opencode/serve.ts).
-    steersOnStdin: definition.can.steer === 'stdin' || definition.can.steer === 'prompt',
+    // Claude Code's open stdin; opencode's bridge to its server (clis/opencode/serve.ts); Codex's app-server.
+    steersOnStdin:
+      definition.can.steer === 'stdin' ||
+      definition.can.steer === 'prompt' ||
+      definition.can.steer === 'turn-steer',
     says: cli,
     opening: (a) => opening(a, nativeBudget, definition.can.steer),
     run: (a) => new StreamRun(a, cli, stream.parser, definition.can).run(),
@@ -72,7 +75,8 @@ function opening(
       text: capText(start.prompt),
     }),
     log(
-      `${cli}: ${resumeId ? `resuming session ${resumeId} (${coding.resume!.reason})` : 'new session'}, ${where}${
+      // Codex's app-server says so: a person can speak into its turns and stop them.
+      `${cli}${a.inv.dialogue ? ' app-server' : ''}: ${resumeId ? `resuming session ${resumeId} (${coding.resume!.reason})` : 'new session'}, ${where}${
         cap === null
           ? ''
           : `, at most ${usd(cap)} (stopped by Baton${nativeBudget ? ` and by ${cli} itself` : ''})`
@@ -136,16 +140,15 @@ class StreamRun {
       input: a.inv.input ?? null,
     });
     this.proc = proc;
-    const line = a.inv.inputLine;
-    // A person's hold on its turns (Stop this turn, Pause: held-turns.ts), where its stdin stays open.
+    // How a person's words and holds reach it where its stdin stays open (held-turns.ts).
+    const talk = talkOf(a.inv, (text) => proc.write(text));
+    // A person's hold on its turns (Stop this turn, Pause).
     this.turns = new StreamTurns({
       turns:
-        a.inv.input !== undefined && (can.interrupt === 'control' || can.interrupt === 'abort')
+        can.interrupt === 'control' || can.interrupt === 'abort' || can.interrupt === 'turn-interrupt'
           ? ctx.turns
           : undefined,
-      write: (text) => proc.write(text),
-      inputLine: line,
-      interruptLine: a.inv.interruptLine,
+      talk,
       signal: a.signal,
       hangUp: () => this.hangUp(),
       note: (text, by) => {
@@ -153,9 +156,9 @@ class StreamRun {
         this.rouse();
       },
     });
-    if (a.inv.input !== undefined && line && ctx.listen) {
-      // Claude Code on an open stream-json stdin, or opencode's `prompt_async` through its bridge:
-      // a person's words go into the running turn (opencode's at its next model request).
+    if (talk && ctx.listen) {
+      // Claude Code on an open stream-json stdin, Codex's app-server, opencode's `prompt_async`
+      // through its bridge: a person's words go into the running turn (opencode's at its next model request).
       this.unlisten = ctx.listen(
         (m) => {
           if (this.turns.holds()) {
@@ -165,7 +168,7 @@ class StreamRun {
             this.rouse();
             return 'next_turn';
           }
-          if (!proc.write(line(m.text))) return null;
+          if (!talk.say(m.text)) return null;
           this.said.push(m);
           this.rouse();
           return 'this_turn';
@@ -295,6 +298,8 @@ class StreamRun {
       proc.stop(
         `${agent.cli} printed an event longer than ${MAX_EVENT_BYTES / 1024 / 1024} MB; the attempt was stopped`,
       );
+    // Codex's app-server: what its line asks of Baton is written before the line is read into steps.
+    for (const w of this.a.inv.dialogue?.heard(line.text) ?? []) proc.write(w);
     const garbage = parser.noise.not_json;
     for (const s of parser.line(line.text)) {
       // A tool that failed for the sandbox says so in its error (a write the monitor missed).
