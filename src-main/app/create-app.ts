@@ -6,7 +6,7 @@ import type { TerminalOutput } from '../../src-shared/contract/domains/terminals
 import type { LaunchEditor } from '../agents/coding/index.ts';
 import { codingStore, createAttemptLinks, createLander } from '../agents/coding/index.ts';
 import type { AgentHold } from '../agents/coding/terminal/index.ts';
-import { createTerminals } from '../agents/coding/terminal/index.ts';
+import { createTerminals, pauseHold } from '../agents/coding/terminal/index.ts';
 import type { AttemptLog } from '../agents/index.ts';
 import {
   createAgentCallbacks,
@@ -113,8 +113,8 @@ export interface AppOptions {
    */
   launchEditor?: LaunchEditor;
   /**
-   * Holding a task's agent while a person types in its terminal (docs/take-over.md). Absent:
-   * nothing holds it, the agent goes on beside the person.
+   * Holding a task's agent while a person types in its terminal (docs/take-over.md). Absent: the
+   * engine's Pause, waited on until the stopped turn has ended.
    */
   agentHold?: AgentHold;
   /** Where a terminal the desktop window attached sends its output: the desktop app's window (`terminals.attach`). */
@@ -356,7 +356,10 @@ export function createApp(opts: AppOptions) {
       }),
     say: (runId, taskId, text, by) => engine.say(runId, taskId, text, by),
     cancelTask: (runId, taskId, by) => void engine.cancelTask(runId, taskId, by),
-    ...(opts.agentHold ? { hold: opts.agentHold } : {}),
+    // Pause holds the agent while a person types: stopped, its turn ended, before the terminal opens.
+    hold:
+      opts.agentHold ??
+      pauseHold(engine, (runId, taskId) => store.runs.tasks(runId).find((t) => t.task_id === taskId)),
     desktopOutput: opts.terminalOutput,
   });
   const handlers = createHandlers({

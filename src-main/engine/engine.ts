@@ -197,6 +197,19 @@ export class Engine {
   }
 
   /**
+   * Words for a held agent's next turn (what a person undid while it was held): delivered as
+   * `say`'s are, recorded as a step with their name, but a stopped turn is not let go by them.
+   */
+  tellHeld(runId: string, taskId: string, text: string, actor: string): ReturnType<typeof sayToTask> {
+    return sayToTask(this.rt, runId, taskId, text, actor, false);
+  }
+
+  /** Resolves true once the task's held agent waits between turns or its attempt ended; false after `ms` (attempt-turns.ts). */
+  quietTurns(runId: string, taskId: string, ms: number): Promise<boolean> {
+    return this.rt.turns.quiet(runId, taskId, ms);
+  }
+
+  /**
    * Stop this turn, Pause, Resume of a coding task's agent (`turn-control.ts`, docs/steering.md),
    * recorded in the audit log; `actor` is whoever holds it (a person, their terminal).
    */

@@ -117,9 +117,7 @@ function TakeOverPanel({ task }: { task: TaskRun }) {
             </header>
             {!isTerminalTaskStatus(task.status) && (
               <p className="notice terminal-held" role="note">
-                {terminal.agent_held
-                  ? 'The agent is paused while you type. When you close the terminal, you choose what happens next.'
-                  : 'The agent is not paused: it may work in this folder while you type. When you close the terminal, you choose what happens next.'}
+                {terminal.agent_note}
               </p>
             )}
             <p className="small muted terminal-where">Its shell runs {terminal.where}.</p>
