@@ -13,7 +13,11 @@ import type {
 } from '../../../../src-shared/contract/index.ts';
 import { socketProtocols } from '../../../../src-shared/contract/socket-auth.ts';
 import type { RunDetail } from '../../../../src-shared/schemas/run.ts';
-import { waitingAcpAgent, waitingAcpAgentScript } from '../../../../test/kit/acp-waiting-agent.ts';
+import {
+  waitingAcpAgent,
+  waitingAcpAgentScript,
+  windingDownAcpAgentScript,
+} from '../../../../test/kit/acp-waiting-agent.ts';
 import { eventually, call as local } from '../../../../test/kit/engine-kit.ts';
 import { startOnTempDir } from '../../../../test/kit/host-kit.ts';
 import { cookieOf, fromPage, post, rpc } from '../../../../test/kit/people-kit.ts';
@@ -91,7 +95,20 @@ describe.skipIf(!sandbox.available)('a terminal in a coding task’s worktree', 
     port = host.port;
     await local(app, 'people.setupOwner', { name: 'Ana Lima' });
     await local(app, 'workspaces.add', { id: 'app', path: repo.repo });
-    await local(app, 'agents.import', { agents: [waitingAcpAgent(join(scripts, 'agent.mjs'))] });
+    writeFileSync(join(scripts, 'slow.mjs'), windingDownAcpAgentScript);
+    await local(app, 'agents.import', {
+      agents: [
+        waitingAcpAgent(join(scripts, 'agent.mjs')),
+        { ...waitingAcpAgent(join(scripts, 'slow.mjs')), id: 'slow', skills: ['slow'] },
+      ],
+    });
+    await local(app, 'plans.import', {
+      plan: {
+        plan_id: 'slow',
+        workspace: 'app',
+        tasks: [{ task_id: 'slow', description: 'Tidy slowly.', required_skills: ['slow'] }],
+      },
+    });
     await local(app, 'plans.import', {
       plan: {
         plan_id: 'readme',
@@ -377,6 +394,49 @@ describe.skipIf(!sandbox.available)('a terminal in a coding task’s worktree', 
     await app.engine.whenSettled(run);
     const task = (await local<RunDetail>(app, 'runs.get', { run_id: run })).tasks[0]!;
     expect(task.status).toBe('cancelled');
+  });
+
+  it('opens once the stopped turn has wound down: the agent’s last write is not among the person’s changes', async () => {
+    const run = (await local<{ run_id: string }>(app, 'runs.start', { plan_id: 'slow' })).run_id;
+    await eventually(
+      async () =>
+        (await local(app, 'runs.sessions', { run_id: run }).then((s) => (s as unknown[]).length)) > 0,
+      60_000,
+      'the worktree',
+    );
+    const dir = (await local<{ dir: string }[]>(app, 'runs.sessions', { run_id: run }))[0]!.dir;
+    const prompts = () =>
+      existsSync(join(dir, 'prompts.log')) ? readFileSync(join(dir, 'prompts.log'), 'utf8') : '';
+    await eventually(() => prompts().includes('--- turn 1'), 30_000, "the agent's first turn");
+    let opened = false;
+    const opening = rpc(port, 'terminals.open', { run_id: run, task_id: 'slow' }, owner()).then((r) => {
+      opened = true;
+      return r;
+    });
+    // Its turn is told to stop, and winds down: the terminal waits for its end.
+    await eventually(() => prompts().includes('cancel heard'), 30_000, 'the stop heard');
+    expect(opened).toBe(false);
+    writeFileSync(join(dir, 'wind-down'), '');
+    const answer = await opening;
+    expect(answer.status, JSON.stringify(answer.result)).toBe(200);
+    const view = (answer.result as { value: TerminalView }).value;
+    expect(view.agent_held).toBe(true);
+    expect(existsSync(join(dir, 'late.txt'))).toBe(true);
+    writeFileSync(join(dir, 'mine.txt'), 'typed\n');
+    const closed = await rpc(port, 'terminals.close', { terminal_id: view.terminal_id }, owner());
+    expect((closed.result as { value: TerminalChanges }).value.files).toEqual(['mine.txt']);
+    const done = await rpc(
+      port,
+      'terminals.commit',
+      { terminal_id: view.terminal_id, message: 'Mine', after: 'end_task' },
+      owner(),
+    );
+    expect(done.status, JSON.stringify(done.result)).toBe(200);
+    const outcome = (done.result as { value: TerminalOutcome }).value;
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
+    expect(git('show', '--name-only', '--format=', outcome.commit!)).toBe('mine.txt');
+    expect(git('show', '--name-only', '--format=', outcome.agent_commit!).split('\n')).toContain('late.txt');
+    await app.engine.whenSettled(run);
   });
 
   it('says plainly that nothing can be committed once the task’s worktree was removed', async () => {
