@@ -9,8 +9,8 @@ export interface CodingHandlersContext {
   now: () => string;
   /** The store with the wing's own tables, and where the coding kind keeps its worktrees and parked ones. */
   coding: Pick<CodingKind, 'store' | 'worktreeRoot' | 'parkedFolder'>;
-  /** A re-run from a task (resuming kept work). */
-  engine: Pick<Engine, 'rerunFrom'>;
+  /** A re-run from a task (resuming kept work); a held agent's turns, and words for its next one (a revert while held). */
+  engine: Pick<Engine, 'rerunFrom' | 'turns' | 'tellHeld' | 'listening'>;
   /** Starts an editor on a folder: the desktop app's (absent: `workspaces.openInEditor` is unavailable). */
   launchEditor?: LaunchEditor | undefined;
 }
