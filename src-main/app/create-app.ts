@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TerminalOutput } from '../../src-shared/contract/domains/terminals.ts';
-import type { LaunchEditor } from '../agents/coding/index.ts';
 import { codingStore, createAttemptLinks, createLander } from '../agents/coding/index.ts';
 import type { AgentHold } from '../agents/coding/terminal/index.ts';
 import { createTerminals, pauseHold } from '../agents/coding/terminal/index.ts';
@@ -107,11 +106,6 @@ export interface AppOptions {
    * (the app, `baton serve`) unless `enabled` says otherwise.
    */
   reach?: Partial<ReachOptions>;
-  /**
-   * Starts an editor on a folder Baton owns (`workspaces.openInEditor`): the desktop app passes
-   * its launcher; without one the method is unavailable (a browser opens the editor's link).
-   */
-  launchEditor?: LaunchEditor;
   /**
    * Holding a task's agent while a person types in its terminal (docs/take-over.md). Absent: the
    * engine's Pause, waited on until the stopped turn has ended.
@@ -378,7 +372,6 @@ export function createApp(opts: AppOptions) {
     agentTest: { secrets, resourcesDir: opts.resourcesDir ?? DEFAULT_RESOURCES, hiddenFolders },
     reach,
     landing,
-    launchEditor: opts.launchEditor,
   });
   const dispatch = createDispatch(handlers, log, { dataDir: opts.dataDir, callOf: people.callOf });
   // Slack's clicks decide through the contract, as the person who clicked.
