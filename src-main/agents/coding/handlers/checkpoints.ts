@@ -134,7 +134,7 @@ export function checkpointHandlers({
       const undone =
         later.length === 0
           ? 'no turn of that attempt came after it'
-          : `the changes of turn${later.length === 1 ? '' : 's'} ${later.length === 1 ? later[0] : `${later[0]}–${later.at(-1)}`} ${later.length === 1 ? 'was' : 'were'} undone`;
+          : `the changes of turn${later.length === 1 ? '' : 's'} ${later.length === 1 ? later[0] : `${later[0]}–${later.at(-1)}`} were undone`;
       const shown =
         files.slice(0, 20).join(', ') + (files.length > 20 ? ` and ${files.length - 20} more` : '');
       const what =

@@ -86,7 +86,11 @@ export function TaskTurns({ task }: { task: TaskRun }) {
           ? 'A revert puts every file back as it was then; request changes or retry to go on from there.'
           : quiet
             ? 'Its agent is held between turns: a revert puts every file back as it was then, and the agent is told what was undone in its next turn.'
-            : 'Pause the agent to revert: its turn may be writing now. A revert is offered once the stopped turn has ended, or once the attempt has.'}
+            : held?.held
+              ? 'Its stopped turn is winding down: a revert is offered once it has ended.'
+              : held?.can_stop
+                ? 'Pause the agent to revert: its turn may be writing now.'
+                : 'A revert waits until the attempt has ended: its agent may be writing now.'}
       </p>
       {done && (
         <p className="notice small" role="status">
