@@ -342,7 +342,7 @@ describe.skipIf(skipE2e || !installed)('a newcomer’s coding loop, all from the
     // Its worktree gone with its run: its branch in the repository, and the command that makes a
     // worktree of it (an editor opens a worktree on disk, from the task's actions: worktrees.open).
     expect(await here.textContent()).toContain(`the work is on branch baton/${runId}/fix`);
-    await here.getByRole('button', { name: 'Copy terminal command' }).waitFor();
+    await here.getByRole('button', { name: 'Copy the command that opens a terminal there' }).waitFor();
     expect(await here.getByRole('link', { name: /^Open in/ }).count()).toBe(0);
     await shoot('06-merged');
   });
