@@ -196,18 +196,12 @@ export class Engine {
     return said;
   }
 
-  /**
-   * Words for a held agent's next turn (what a person undid while it was held): delivered as
-   * `say`'s are, recorded as a step with their name, but a stopped turn is not let go by them.
-   */
-  tellHeld(runId: string, taskId: string, text: string, actor: string): ReturnType<typeof sayToTask> {
-    return sayToTask(this.rt, runId, taskId, text, actor, false);
-  }
+  /** Words for a held agent's next turn, as `say`'s, that do not let a stopped turn go on (a revert while held). */
+  tellHeld = (runId: string, taskId: string, text: string, actor: string) =>
+    sayToTask(this.rt, runId, taskId, text, actor, false);
 
-  /** Resolves true once the task's held agent waits between turns or its attempt ended; false after `ms` (attempt-turns.ts). */
-  quietTurns(runId: string, taskId: string, ms: number): Promise<boolean> {
-    return this.rt.turns.quiet(runId, taskId, ms);
-  }
+  /** True once the task's held agent waits between turns or its attempt ended; false after `ms`. */
+  quietTurns = (runId: string, taskId: string, ms: number) => this.rt.turns.quiet(runId, taskId, ms);
 
   /**
    * Stop this turn, Pause, Resume of a coding task's agent (`turn-control.ts`, docs/steering.md),

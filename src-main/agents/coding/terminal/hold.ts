@@ -5,6 +5,8 @@ import { AppError } from '../../../base/errors.ts';
 /** How a terminal's agent stands once the terminal has tried to hold it, in the dialog's words. */
 export interface AgentHeld {
   held: boolean;
+  /** The terminal paused it (false: a person's Pause held it already, which a terminal dropped unused leaves as it was). */
+  paused: boolean;
   note: string;
 }
 
@@ -44,6 +46,7 @@ export function pauseHold(
       if (task?.status !== 'in_progress')
         return {
           held: false,
+          paused: false,
           note: `No agent works in this task now (it is ${task?.status ?? 'gone'}): the worktree is yours while you type. ${GOES_ON}`,
         };
       const before = engine.turns(runId, taskId);
@@ -53,6 +56,7 @@ export function pauseHold(
         } catch {
           return {
             held: false,
+            paused: false,
             note: `The agent is not paused: Baton cannot stop its turn now (its CLI has no means to, or it is preparing its worktree or running its checks), so it may work in this folder while you type. ${GOES_ON}`,
           };
         }
@@ -74,10 +78,12 @@ export function pauseHold(
       if (engine.turns(runId, taskId).held === null)
         return {
           held: false,
+          paused: false,
           note: `No agent works in this task now (its attempt ended as it was paused): the worktree is yours while you type. ${GOES_ON}`,
         };
       return {
         held: true,
+        paused: before.held !== 'paused',
         note:
           before.held === 'paused'
             ? `The agent is paused (by ${before.by} since ${before.since}). Letting it go on when you close the terminal resumes it. ${GOES_ON}`

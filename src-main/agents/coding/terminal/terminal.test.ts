@@ -439,6 +439,29 @@ describe.skipIf(!sandbox.available)('a terminal in a coding task’s worktree', 
     await app.engine.whenSettled(run);
   });
 
+  it('holds an agent a person paused before as it is, and going on resumes it', async () => {
+    const { run, dir } = await waitingRun();
+    await local(app, 'runs.pause', { run_id: run, task_id: 'readme' });
+    const opened = await rpc(port, 'terminals.open', { run_id: run, task_id: 'readme' }, owner());
+    expect(opened.status, JSON.stringify(opened.result)).toBe(200);
+    const view = (opened.result as { value: TerminalView }).value;
+    expect(view.agent_held).toBe(true);
+    expect(view.agent_note).toMatch(/^The agent is paused \(by Ana Lima since /);
+    const done = await rpc(
+      port,
+      'terminals.commit',
+      { terminal_id: view.terminal_id, commit: false, after: 'go_on' },
+      owner(),
+    );
+    expect((done.result as { value: TerminalOutcome }).value.said).toContain('queued for the next turn');
+    await eventually(() => readFileSync(join(dir, 'prompts.log'), 'utf8').includes('--- turn 2'), 30_000);
+    expect(readFileSync(join(dir, 'prompts.log'), 'utf8')).toContain(
+      'Ana Lima looked in the worktree in a terminal and changed nothing. Go on.',
+    );
+    await app.engine.whenSettled(run);
+    expect(app.store.runs.task(run, 'readme')?.status).toBe('done');
+  });
+
   it('says plainly that nothing can be committed once the task’s worktree was removed', async () => {
     const { run, dir } = await waitingRun();
     const opened = await rpc(port, 'terminals.open', { run_id: run, task_id: 'readme' }, owner());

@@ -27,6 +27,7 @@ import { changedSince, commitTakeOver, snapshot } from './work.ts';
 export const NO_HOLD: AgentHold = {
   holdAgent: async () => ({
     held: false,
+    paused: false,
     note: 'The agent is not paused: it may work in this folder while you type. When you close the terminal, you choose what happens next.',
   }),
   releaseAgent: () => {},
@@ -67,6 +68,8 @@ interface Terminal {
   where: string;
   sandboxed: boolean;
   held: boolean;
+  /** The terminal paused the agent itself (not a person's Pause from before). */
+  paused: boolean;
   note: string;
   openedAt: string;
   shell: Shell | null;
@@ -226,7 +229,7 @@ export function createTerminals(deps: TerminalsDeps) {
         before = await snapshot(place.workspace.path, place.session.dir);
       } catch (err) {
         if (tmp) await rm(tmp, { recursive: true, force: true });
-        if (held.held) await letGo(runId, taskId, who.name);
+        if (held.paused) await letGo(runId, taskId, who.name);
         throw err;
       } finally {
         opening.delete(keyOf(runId, taskId));
@@ -241,6 +244,7 @@ export function createTerminals(deps: TerminalsDeps) {
         where: request.where,
         sandboxed: request.policy.mode !== 'off',
         held: held.held,
+        paused: held.paused,
         note: held.note,
         openedAt: deps.now(),
         shell: null,
@@ -250,9 +254,10 @@ export function createTerminals(deps: TerminalsDeps) {
       byId.set(t.id, t);
       byTask.set(keyOf(runId, taskId), t);
       watchTasks();
-      // Nobody came for it: the terminal goes, and the agent is let go.
+      // Nobody came for it: the terminal goes, and the agent is let go (a person's Pause from before stays).
       t.waiting = setTimeout(() => {
         if (t.attached) return;
+        if (!t.paused) t.held = false;
         void endShell(t)
           .then(() => release(t))
           .then(() => forget(t));
