@@ -10,7 +10,7 @@ import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
 import { sandboxStatus } from '../../src-main/sandbox/index.ts';
 import type { RunDetail } from '../../src-shared/schemas/run.ts';
-import { waitingAcpAgent, waitingAcpAgentScript } from '../kit/acp-waiting-agent.ts';
+import { waitingAcpAgent, windingDownAcpAgentScript } from '../kit/acp-waiting-agent.ts';
 import { call, eventually } from '../kit/engine-kit.ts';
 import { removeDataDir, shots, skipE2e } from './harness.ts';
 import type { InboxPage } from './inbox-page.ts';
@@ -38,7 +38,8 @@ describe.skipIf(skipE2e || !sandbox.available)('taking over a coding task in a t
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'baton-take-over-ui-'));
     scripts = mkdtempSync(join(tmpdir(), 'baton-take-over-agent-'));
-    writeFileSync(join(scripts, 'agent.mjs'), waitingAcpAgentScript);
+    // Its stopped turn winds down until the test lets it (it writes late.txt as it ends).
+    writeFileSync(join(scripts, 'agent.mjs'), windingDownAcpAgentScript);
     repo = makeRepo({ 'README.md': '# A sample workspace\n' });
     app = createApp({ dataDir, log: () => {} });
     await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
@@ -82,6 +83,13 @@ describe.skipIf(skipE2e || !sandbox.available)('taking over a coding task in a t
     await page.screenshot({ path: join(shots, 'take-over-button-1440-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
     await takeOver.click();
+    // The agent is paused first; the terminal waits until its stopped turn has ended.
+    const pausing = page.getByRole('status').filter({ hasText: 'Pausing the agent' });
+    await pausing.waitFor();
+    await eventually(() => readFileSync(join(tree, 'prompts.log'), 'utf8').includes('cancel heard'));
+    await page.screenshot({ path: join(shots, 'take-over-pausing-1440-light.png') });
+    expect(await dialog().isVisible()).toBe(false);
+    writeFileSync(join(tree, 'wind-down'), '');
     await dialog().waitFor();
     expect(await dialog().getByRole('note').textContent()).toContain('The agent is paused while you type');
     // Paused, its stopped turn ended, before the terminal opened.
