@@ -46,6 +46,11 @@ export interface TurnState {
   since: string | null;
   /** Whether it runs a turn that can be stopped now (Stop this turn and Pause are offered). */
   can_stop: boolean;
+  /**
+   * Whether its agent waits between turns now, held (a stopped turn has ended, or a paused
+   * attempt waits to start): nothing of the agent's writes its worktree, so it can be reverted.
+   */
+  between_turns: boolean;
 }
 
 /** What a person's control answers: how the task's agent is held now, and in words. */

@@ -1,4 +1,4 @@
-import type { CodingKind, CodingStore, Lander, LaunchEditor } from '../agents/coding/index.ts';
+import type { CodingKind, CodingStore, Lander } from '../agents/coding/index.ts';
 import type { Terminals } from '../agents/coding/terminal/index.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Executor } from '../engine/executor.ts';
@@ -38,6 +38,4 @@ export interface AppContext {
   landing?: Lander | undefined;
   /** Terminals people open in coding tasks' worktrees (`terminals.*`). */
   terminals: Terminals;
-  /** Starts an editor on a task's worktree: the desktop app's main process only. */
-  launchEditor?: LaunchEditor | undefined;
 }

@@ -3,10 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TerminalOutput } from '../../src-shared/contract/domains/terminals.ts';
-import type { LaunchEditor } from '../agents/coding/index.ts';
 import { codingStore, createAttemptLinks, createLander } from '../agents/coding/index.ts';
 import type { AgentHold } from '../agents/coding/terminal/index.ts';
-import { createTerminals } from '../agents/coding/terminal/index.ts';
+import { createTerminals, pauseHold } from '../agents/coding/terminal/index.ts';
 import type { AttemptLog } from '../agents/index.ts';
 import {
   createAgentCallbacks,
@@ -108,13 +107,8 @@ export interface AppOptions {
    */
   reach?: Partial<ReachOptions>;
   /**
-   * Starts an editor on a folder Baton owns (`workspaces.openInEditor`): the desktop app passes
-   * its launcher; without one the method is unavailable (a browser opens the editor's link).
-   */
-  launchEditor?: LaunchEditor;
-  /**
-   * Holding a task's agent while a person types in its terminal (docs/take-over.md). Absent:
-   * nothing holds it, the agent goes on beside the person.
+   * Holding a task's agent while a person types in its terminal (docs/take-over.md). Absent: the
+   * engine's Pause, waited on until the stopped turn has ended.
    */
   agentHold?: AgentHold;
   /** Where a terminal the desktop window attached sends its output: the desktop app's window (`terminals.attach`). */
@@ -356,7 +350,10 @@ export function createApp(opts: AppOptions) {
       }),
     say: (runId, taskId, text, by) => engine.say(runId, taskId, text, by),
     cancelTask: (runId, taskId, by) => void engine.cancelTask(runId, taskId, by),
-    ...(opts.agentHold ? { hold: opts.agentHold } : {}),
+    // Pause holds the agent while a person types: stopped, its turn ended, before the terminal opens.
+    hold:
+      opts.agentHold ??
+      pauseHold(engine, (runId, taskId) => store.runs.tasks(runId).find((t) => t.task_id === taskId)),
     desktopOutput: opts.terminalOutput,
   });
   const handlers = createHandlers({
@@ -375,7 +372,6 @@ export function createApp(opts: AppOptions) {
     agentTest: { secrets, resourcesDir: opts.resourcesDir ?? DEFAULT_RESOURCES, hiddenFolders },
     reach,
     landing,
-    launchEditor: opts.launchEditor,
   });
   const dispatch = createDispatch(handlers, log, { dataDir: opts.dataDir, callOf: people.callOf });
   // Slack's clicks decide through the contract, as the person who clicked.

@@ -17,7 +17,6 @@ import { createMcpEndpoint } from '../mcp/http.ts';
 import { tellOnDesktop } from '../reach/index.ts';
 import { createFileSecretStore, SECRETS_FILE } from '../secrets/file-store.ts';
 import { webLinkOf } from './external-links.ts';
-import { launchEditor } from './launch-editor.ts';
 import { rendererCheck } from './renderer-check.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -68,9 +67,6 @@ async function start(): Promise<void> {
     ...(maxInFlight !== undefined ? { maxInFlight } : {}),
     // A terminal the window attached: its output goes to the window alone (never on the bus).
     terminalOutput: (out) => toWindow?.(out),
-    // Open in editor: the folder comes from the store (a task's worktree), never from the page.
-    launchEditor: (editor, folder) =>
-      launchEditor(editor, folder, { openUrl: (url) => shell.openExternal(url) }),
   });
   // The window talks over IPC, so http agents get a loopback host of their own to call back
   // to (else they are polled), which also takes triggers' calls (POST /api/triggers/<id>).

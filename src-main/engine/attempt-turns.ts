@@ -61,6 +61,8 @@ export class AttemptTurns {
   private readonly hearing = new Map<string, { attempt: number; hear: (n: TurnNote) => void }>();
   /** Attempts waiting while held: woken when released. */
   private readonly waiters = new Map<string, Set<(why: Release) => void>>();
+  /** Those waiting for a held agent's worktree to be quiet (`quiet`): woken when it waits between turns, or its attempt ends. */
+  private readonly quieting = new Map<string, Set<() => void>>();
 
   constructor(store: PausesStore) {
     this.store = store;
@@ -160,6 +162,7 @@ export class AttemptTurns {
    * pause, unless Baton is closing (a pause outlives the process: the next one holds the task).
    */
   ended(runId: string, taskId: string, attempt: number, closing: boolean): void {
+    if (this.quieting.size > 0) this.hush(keyOf(runId, taskId));
     // Nothing held, stoppable or heard (no coding attempt ran, or none is held): nothing to do,
     // not even the key (every attempt of every kind ends here). A stored pause is read by the
     // first coding attempt's start (`holdFor`), so an unread store holds none to remove here.
@@ -170,6 +173,41 @@ export class AttemptTurns {
     if (this.hearing.get(key)?.attempt === attempt) this.hearing.delete(key);
     this.stopped.delete(key);
     if (!closing && this.paused.delete(key)) this.store.pauses.remove(runId, taskId);
+  }
+
+  /**
+   * Whether the task's agent waits between turns now, held (its stopped turn has ended, or its
+   * attempt waits before starting): nothing of the agent's writes its worktree.
+   */
+  betweenTurns(runId: string, taskId: string): boolean {
+    return (this.waiters.get(keyOf(runId, taskId))?.size ?? 0) > 0;
+  }
+
+  /**
+   * Resolves once the task's held agent waits between turns (true), or its attempt ended (true:
+   * no agent of it runs), or `ms` passed first (false): what a person who holds the agent to work
+   * in its worktree waits for, since a stopped turn winds down (its last tool call may still write).
+   */
+  quiet(runId: string, taskId: string, ms: number): Promise<boolean> {
+    const key = keyOf(runId, taskId);
+    if (this.betweenTurns(runId, taskId)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const set = this.quieting.get(key) ?? new Set<() => void>();
+      this.quieting.set(key, set);
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        set.delete(wake);
+        if (set.size === 0 && this.quieting.get(key) === set) this.quieting.delete(key);
+        resolve(ok);
+      };
+      const wake = () => done(true);
+      const timer = setTimeout(() => done(false), ms);
+      set.add(wake);
+    });
+  }
+
+  private hush(key: string): void {
+    for (const w of [...(this.quieting.get(key) ?? [])]) w();
   }
 
   private wait(key: string, signal: AbortSignal): Promise<Release> {
@@ -187,6 +225,7 @@ export class AttemptTurns {
       const onAbort = () => done('aborted');
       signal.addEventListener('abort', onAbort, { once: true });
       waiters.add(done);
+      this.hush(key);
     });
   }
 

@@ -196,6 +196,13 @@ export class Engine {
     return said;
   }
 
+  /** Words for a held agent's next turn, as `say`'s, that do not let a stopped turn go on (a revert while held). */
+  tellHeld = (runId: string, taskId: string, text: string, actor: string) =>
+    sayToTask(this.rt, runId, taskId, text, actor, false);
+
+  /** True once the task's held agent waits between turns or its attempt ended; false after `ms`. */
+  quietTurns = (runId: string, taskId: string, ms: number) => this.rt.turns.quiet(runId, taskId, ms);
+
   /**
    * Stop this turn, Pause, Resume of a coding task's agent (`turn-control.ts`, docs/steering.md),
    * recorded in the audit log; `actor` is whoever holds it (a person, their terminal).

@@ -14,6 +14,7 @@ export function sayToTask(
   taskId: string,
   text: string,
   by: string,
+  release = true,
 ): { delivery: MessageDelivery; attempt: number; says: string } {
   const task = runningTask(rt, runId, taskId);
   const receive = rt.messages.receiver(runId, taskId, task.attempt);
@@ -31,7 +32,7 @@ export function sayToTask(
       `task "${taskId}"'s agent has ended its last turn and is finishing: the message was not delivered`,
     );
   // A turn a person stopped goes on with their words (a paused one waits for Resume).
-  rt.turns.said(runId, taskId);
+  if (release) rt.turns.said(runId, taskId);
   const how = rt.messages.how(runId, taskId);
   return {
     delivery,

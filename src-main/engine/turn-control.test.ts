@@ -73,6 +73,7 @@ describe('a person’s hold on an agent’s turns, refused', () => {
       by: null,
       since: null,
       can_stop: false,
+      between_turns: false,
     });
     expect(a.store.pauses.list()).toEqual([]);
     const audit = await call<{ actor: string }[]>(a, 'audit.list', { run_id: run, task_id: 'busy' });

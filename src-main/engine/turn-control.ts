@@ -89,6 +89,7 @@ function stateOf(rt: Runtime, runId: string, taskId: string): TurnState {
     by: pause?.by ?? null,
     since: pause?.at ?? null,
     can_stop: stoppable === true,
+    between_turns: held !== null && turns.betweenTurns(runId, taskId),
   };
 }
 

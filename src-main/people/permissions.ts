@@ -137,8 +137,6 @@ export const LEAST_ROLE: { readonly [M in MethodName]: Role } = {
   'workspaces.inspect': 'admin',
   // Which node and PATH a workspace's checks get: the machine's programs, asked to say their version.
   'workspaces.checkEnv': 'member',
-  // Starts a program on this machine's screen (an editor on a worktree): the machine's to allow.
-  'workspaces.openInEditor': 'admin',
   'webhooks.list': 'admin',
   'webhooks.add': 'admin',
   'webhooks.update': 'admin',

@@ -339,14 +339,11 @@ describe.skipIf(skipE2e || !installed)('a newcomer’s coding loop, all from the
     await panel.getByRole('tab', { name: /^Changes/ }).click();
     const here = panel.getByRole('group', { name: 'Where the work is' });
     await here.waitFor();
-    // In a browser the editor's own link opens it; the editor chosen is kept.
-    const open = here.getByRole('link', { name: 'Open in VS Code' });
-    expect(await open.getAttribute('href')).toMatch(/^vscode:\/\/file\//);
-    await here.getByLabel('Editor').selectOption('zed');
-    expect(await here.getByRole('link', { name: 'Open in Zed' }).getAttribute('href')).toMatch(
-      /^zed:\/\/file\//,
-    );
-    expect(await page.evaluate(() => localStorage.getItem('baton.editor'))).toBe('zed');
+    // Its worktree gone with its run: its branch in the repository, and the command that makes a
+    // worktree of it (an editor opens a worktree on disk, from the task's actions: worktrees.open).
+    expect(await here.textContent()).toContain(`the work is on branch baton/${runId}/fix`);
+    await here.getByRole('button', { name: 'Copy the command that opens a terminal there' }).waitFor();
+    expect(await here.getByRole('link', { name: /^Open in/ }).count()).toBe(0);
     await shoot('06-merged');
   });
 });

@@ -51,6 +51,12 @@ describe.skipIf(skipE2e)('pausing and resuming a running agent from the task pan
 
   it('Pause stops the turn and says who paused it, also after a reload', async () => {
     await controls().getByRole('button', { name: 'Stop this turn' }).waitFor();
+    // While its turn runs, the Turns tab says to pause it to revert.
+    await page
+      .getByRole('region', { name: 'Task readme details' })
+      .getByRole('tab', { name: 'Turns' })
+      .click();
+    await page.getByText('Pause the agent to revert: its turn may be writing now.').waitFor();
     await controls().getByRole('button', { name: 'Pause' }).click();
     await controls()
       .getByText(/^Paused by Ana at .*: no next turn until Resume\.$/)
@@ -86,8 +92,41 @@ describe.skipIf(skipE2e)('pausing and resuming a running agent from the task pan
     await page.setViewportSize({ width: 1440, height: 1000 });
   });
 
+  it('while paused, the Turns tab offers a revert; the agent is told in its next turn', async () => {
+    const tabs = page.getByRole('region', { name: 'Task readme details' });
+    await tabs.getByRole('tab', { name: 'Turns' }).click();
+    const turns = tabs.getByRole('region', { name: 'Turns of attempt 1' });
+    // Its stopped turn ended and was kept (prompts.log): a revert is offered for both.
+    await expect
+      .poll(() => turns.getByRole('button', { name: /^Revert to/ }).count(), { timeout: 30_000 })
+      .toBe(2);
+    expect(await tabs.textContent()).toContain('Its agent is held between turns');
+    for (const scheme of ['light', 'dark'] as const) {
+      await expectReadableIn(page, scheme, { where: 'the Turns tab while paused' }, async () => {});
+      await page.screenshot({ path: join(shots, `revert-paused-1440-${scheme}.png`) });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await turns.getByRole('button', { name: 'Revert to start of attempt 1' }).click();
+    const ask = page.getByRole('alertdialog', { name: 'Revert readme to start of attempt 1?' });
+    await ask.waitFor();
+    expect(await ask.textContent()).toContain('the agent is told what was undone in its next turn');
+    await ask.getByRole('button', { name: 'Revert' }).click();
+    const done = tabs.getByRole('status').filter({ hasText: 'Reverted the worktree' });
+    await done.waitFor();
+    expect(await done.textContent()).toContain('Resume the task: its agent goes on from these files');
+    expect(existsSync(join(tree, 'prompts.log'))).toBe(false);
+    await page.screenshot({ path: join(shots, 'revert-paused-done-1440-light.png') });
+  });
+
   it('Resume gives the agent its next turn; the task finishes and the buttons go', async () => {
     await controls().getByRole('button', { name: 'Resume' }).click();
+    // Its next turn is told what was undone while it was paused (the turn writes prompts.log anew).
+    let told = '';
+    await eventually(() => {
+      told = existsSync(join(tree, 'prompts.log')) ? readFileSync(join(tree, 'prompts.log'), 'utf8') : told;
+      return told.includes('--- turn 2');
+    });
+    expect(told).toContain('Reverted the worktree to the start of attempt 1');
     await app.engine.whenSettled(runId);
     expect(app.store.runs.task(runId, 'readme')?.status).toBe('done');
     await expect.poll(() => controls().count(), { timeout: 30_000 }).toBe(0);

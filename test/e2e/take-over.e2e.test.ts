@@ -10,7 +10,7 @@ import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
 import { sandboxStatus } from '../../src-main/sandbox/index.ts';
 import type { RunDetail } from '../../src-shared/schemas/run.ts';
-import { waitingAcpAgent, waitingAcpAgentScript } from '../kit/acp-waiting-agent.ts';
+import { waitingAcpAgent, windingDownAcpAgentScript } from '../kit/acp-waiting-agent.ts';
 import { call, eventually } from '../kit/engine-kit.ts';
 import { removeDataDir, shots, skipE2e } from './harness.ts';
 import type { InboxPage } from './inbox-page.ts';
@@ -34,22 +34,14 @@ describe.skipIf(skipE2e || !sandbox.available)('taking over a coding task in a t
   let page: Page;
   let runId: string;
   let tree = '';
-  const holds: string[] = [];
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'baton-take-over-ui-'));
     scripts = mkdtempSync(join(tmpdir(), 'baton-take-over-agent-'));
-    writeFileSync(join(scripts, 'agent.mjs'), waitingAcpAgentScript);
+    // Its stopped turn winds down until the test lets it (it writes late.txt as it ends).
+    writeFileSync(join(scripts, 'agent.mjs'), windingDownAcpAgentScript);
     repo = makeRepo({ 'README.md': '# A sample workspace\n' });
-    // Pause's hold, as the app is given it: here, what it was asked.
-    app = createApp({
-      dataDir,
-      log: () => {},
-      agentHold: {
-        holdAgent: (run, task, by) => void holds.push(`hold ${run} ${task} by ${by}`),
-        releaseAgent: (run, task, by) => void holds.push(`release ${run} ${task} by ${by}`),
-      },
-    });
+    app = createApp({ dataDir, log: () => {} });
     await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
     await call(app, 'agents.import', { agents: [waitingAcpAgent(join(scripts, 'agent.mjs'))] });
     await call(app, 'plans.import', {
@@ -91,9 +83,22 @@ describe.skipIf(skipE2e || !sandbox.available)('taking over a coding task in a t
     await page.screenshot({ path: join(shots, 'take-over-button-1440-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
     await takeOver.click();
+    // The agent is paused first; the terminal waits until its stopped turn has ended.
+    const pausing = page.getByRole('status').filter({ hasText: 'Pausing the agent' });
+    await pausing.waitFor();
+    await eventually(() => readFileSync(join(tree, 'prompts.log'), 'utf8').includes('cancel heard'));
+    await page.screenshot({ path: join(shots, 'take-over-pausing-1440-light.png') });
+    expect(await dialog().isVisible()).toBe(false);
+    writeFileSync(join(tree, 'wind-down'), '');
     await dialog().waitFor();
     expect(await dialog().getByRole('note').textContent()).toContain('The agent is paused while you type');
-    expect(holds).toEqual([`hold ${runId} readme by Ana`]);
+    // Paused, its stopped turn ended, before the terminal opened.
+    expect(await call(app, 'runs.turns', { run_id: runId, task_id: 'readme' })).toMatchObject({
+      held: 'paused',
+      by: 'Ana',
+      between_turns: true,
+    });
+    expect(readFileSync(join(tree, 'prompts.log'), 'utf8')).toContain('--- turn 1 cancelled');
     expect(await dialog().textContent()).toContain(`it writes only ${tree}`);
     await expect.poll(() => screen().textContent(), { timeout: 30_000 }).toContain('[take over] ');
     await dialog().getByRole('region', { name: 'Shell in readme' }).click();
@@ -124,11 +129,11 @@ describe.skipIf(skipE2e || !sandbox.available)('taking over a coding task in a t
     await page.emulateMedia({ colorScheme: 'light' });
     await choice.getByRole('button', { name: 'Let the agent go on' }).click();
     await expect.poll(() => dialog().isVisible()).toBe(false);
-    expect(holds).toEqual([`hold ${runId} readme by Ana`, `release ${runId} readme by Ana`]);
+
     const git = (...args: string[]) => execFileSync('git', args, { cwd: tree, encoding: 'utf8' }).trim();
     expect(git('log', '-1', '--format=%an|%s')).toBe('Ana|Say hi from the terminal');
     expect(existsSync(join(repo.repo, 'outside.txt'))).toBe(false);
-    writeFileSync(join(tree, 'go'), '');
+    // Let go, its next turn is told what changed.
     await eventually(() => readFileSync(join(tree, 'prompts.log'), 'utf8').includes('--- turn 2'), 30_000);
     expect(readFileSync(join(tree, 'prompts.log'), 'utf8')).toContain('Ana took over in a terminal');
     await app.engine.whenSettled(runId);

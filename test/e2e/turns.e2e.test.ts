@@ -133,6 +133,7 @@ describe.skipIf(skipE2e)('a coding task’s turns', () => {
     const turns = panel().getByRole('region', { name: 'Turns of attempt 1' });
     await turns.waitFor();
     await expect.poll(() => turns.getByRole('listitem').count()).toBe(2);
+    // Its agent (qwen's stream) has no turn Baton can stop: no Pause to revert sooner.
     expect(await panel().textContent()).toContain('A revert waits until the attempt has ended');
     expect(await turns.getByRole('button', { name: /^Revert to/ }).count()).toBe(0);
     await page.screenshot({ path: join(shots, 'turns-running-1440.png') });

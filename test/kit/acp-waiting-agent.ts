@@ -47,6 +47,20 @@ export const askingAcpAgentScript = waitingAcpAgentScript.replace(
     }`,
 );
 
+/**
+ * An agent whose stopped turn winds down slowly, as a real one's last tool call may: told to
+ * cancel, it notes `cancel heard` in prompts.log, waits for a file `wind-down` in its worktree,
+ * then writes late.txt there before it answers `cancelled`.
+ */
+export const windingDownAcpAgentScript = waitingAcpAgentScript.replace(
+  "    if (cancelled) { appendFileSync(cwd + '/prompts.log', '--- turn ' + turns + ' cancelled\\n');",
+  `    if (cancelled) {
+      appendFileSync(cwd + '/prompts.log', '--- turn ' + turns + ' cancel heard\\n');
+      while (!existsSync(cwd + '/wind-down')) await new Promise((r) => setTimeout(r, 50));
+      appendFileSync(cwd + '/late.txt', 'written as the stopped turn wound down\\n');
+      appendFileSync(cwd + '/prompts.log', '--- turn ' + turns + ' cancelled\\n');`,
+);
+
 /** The coding agent that runs it (agents.import's shape), skilled in `code`. */
 export const waitingAcpAgent = (script: string) => ({
   id: 'fake',

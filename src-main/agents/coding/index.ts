@@ -12,7 +12,6 @@ export { codingRunHandlers } from './handlers/coding-runs.ts';
 export type { CodingHandlersContext } from './handlers/context.ts';
 export { keptWorkHandlers } from './handlers/kept-work.ts';
 export { landingHandlers } from './handlers/landing.ts';
-export type { LaunchEditor } from './handlers/workspace-editor.ts';
 export { missingWorkspaceIssues } from './handlers/workspace-health.ts';
 export { workspaceIssues } from './handlers/workspace-refs.ts';
 export { workspaceHandlers } from './handlers/workspaces.ts';

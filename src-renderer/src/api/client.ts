@@ -233,9 +233,6 @@ export const api = {
   listWorkspaces: () => c().invoke('workspaces.list', {}),
   addWorkspace: (input: MethodInput<'workspaces.add'>) => c().invoke('workspaces.add', input),
   updateWorkspace: (input: MethodInput<'workspaces.update'>) => c().invoke('workspaces.update', input),
-  /** Opens a task's work in an editor: the desktop app's main process starts it (unavailable elsewhere). */
-  openInEditor: (input: MethodInput<'workspaces.openInEditor'>) =>
-    c().invoke('workspaces.openInEditor', input),
   /** The folders in a folder of this machine (the folder picker). */
   browseFolders: (path?: string) => c().invoke('workspaces.browse', path === undefined ? {} : { path }),
   /** A folder about to be registered: its top folder, branch and origin. */

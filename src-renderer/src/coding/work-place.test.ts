@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editorLink, shellWord, terminalCommand, workPlace } from './work-place.ts';
+import { shellWord, terminalCommand, workPlace } from './work-place.ts';
 
 describe('where a task’s work opens', () => {
   it('is its worktree while on disk, else its branch in the repository', () => {
@@ -27,11 +27,8 @@ describe('where a task’s work opens', () => {
     );
   });
 
-  it('quotes only what needs it, and links the editor to the folder', () => {
+  it('quotes only what needs it', () => {
     expect(shellWord('/a/b-c_d.e')).toBe('/a/b-c_d.e');
     expect(shellWord('a b')).toBe("'a b'");
-    expect(editorLink('/src/my app')).toBe('vscode://file/src/my%20app');
-    expect(editorLink('/src/my app', 'zed')).toBe('zed://file/src/my%20app');
-    expect(editorLink('/w', 'cursor')).toBe('cursor://file/w');
   });
 });

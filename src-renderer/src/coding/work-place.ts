@@ -1,9 +1,8 @@
-import type { Editor } from '../../../src-shared/contract/domains/workspaces.ts';
-
 /**
  * Where a coding task's work can be opened on this machine: its worktree while it is on disk,
  * else its branch in the workspace's repository. What a person copies or opens from the task
- * panel (Open in editor, Copy path, a terminal command), as Conductor's workspace offers.
+ * panel (Copy path, a terminal command), as Conductor's workspace offers; the worktree's *Open in
+ * editor* is the panel's (WorktreeTools.tsx, `worktrees.open`).
  */
 export type WorkPlace =
   | { kind: 'worktree'; dir: string; branch: string }
@@ -38,14 +37,3 @@ export function terminalCommand(p: WorkPlace): string {
   const dir = `${p.repo.replace(/\/+$/, '')}-${p.task}`;
   return `git -C ${shellWord(p.repo)} worktree add ${shellWord(dir)} ${shellWord(p.branch)} && cd ${shellWord(dir)}`;
 }
-
-/** The editors a task's work opens in, by the names people know them by. */
-export const EDITOR_NAMES: Record<Editor, string> = { vscode: 'VS Code', cursor: 'Cursor', zed: 'Zed' };
-
-/**
- * An editor's own link to a folder (`vscode://file/…`, `cursor://file/…`, `zed://file/…`): it
- * opens in that editor when it is installed, as Conductor's links do. For the browser: the
- * desktop window opens no such link and asks its main process instead (`workspaces.openInEditor`).
- */
-export const editorLink = (folder: string, editor: Editor = 'vscode'): string =>
-  `${editor}://file${folder.startsWith('/') ? '' : '/'}${encodeURI(folder)}`;

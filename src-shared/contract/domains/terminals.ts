@@ -36,8 +36,14 @@ export interface TerminalView {
   sandboxed: boolean;
   /** What the shell may write and reach, in words. */
   where: string;
-  /** Whether the task's agent is held while the person types (false where nothing can hold it: it goes on beside them). */
+  /**
+   * Whether the task's agent is held while the person types (paused, its stopped turn ended
+   * before the terminal opened); false where there is no turn to hold (no attempt runs now, or its
+   * CLI cannot stop a turn: it goes on beside them).
+   */
   agent_held: boolean;
+  /** The same in words, for the dialog: `The agent is paused while you type…`, or why it is not. */
+  agent_note: string;
   opened_at: string;
   /** The socket's path on the browser host (`/terminal/<id>`). */
   socket_path: string;
@@ -47,6 +53,8 @@ export interface TerminalView {
 export interface TerminalChanges {
   terminal: TerminalView;
   files: string[];
+  /** Why nothing can be committed: the worktree was removed after the terminal opened (its run ended). Null while it is there. */
+  gone: string | null;
 }
 
 /** What came of the person's choice after closing. */

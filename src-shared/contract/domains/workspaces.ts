@@ -128,23 +128,6 @@ export function deletableKinds(opts: {
  * Workspaces: git repositories people register for coding agents. Registered only
  * here (the UI, `baton workspaces`), never by importing a plan.
  */
-/** The editors Baton opens a task's work in: VS Code, Cursor, Zed (each by its own program or link). */
-export const EDITORS = ['vscode', 'cursor', 'zed'] as const;
-export type Editor = (typeof EDITORS)[number];
-
-/** Where `workspaces.openInEditor` opens: a coding task's work (its worktree, else its repository), or a workspace. */
-const editorPlaceSchema = z
-  .strictObject({
-    editor: z.enum(EDITORS),
-    workspace_id: idField.optional(),
-    run_id: idField.optional(),
-    task_id: idField.optional(),
-  })
-  .refine((p) => (p.workspace_id !== undefined) !== (p.run_id !== undefined && p.task_id !== undefined), {
-    message: 'name a workspace (workspace_id), or a task of a run (run_id and task_id), not both',
-    path: ['workspace_id'],
-  });
-
 export const workspaceMethods = {
   'workspaces.list': method(none).returns<Workspace[]>(),
   /**
@@ -263,7 +246,6 @@ export const workspaceMethods = {
    * editor's program; elsewhere (`baton serve`) it is `unavailable`, and a browser opens the
    * editor's own link (`vscode://file/…`) instead.
    */
-  'workspaces.openInEditor': method(editorPlaceSchema).returns<{ path: string }>(),
 };
 
 export type WorkspaceHandlers = HandlersOf<typeof workspaceMethods>;

@@ -24,6 +24,7 @@ export function checkpointHandlers({
   coding: { store },
   bus,
   now,
+  engine,
 }: CodingHandlersContext): CheckpointHandlers {
   const sessionOf = (runId: string, taskId: string) => {
     if (!store.runs.get(runId)) throw new AppError('not_found', `run "${runId}" not found`);
@@ -102,12 +103,23 @@ export function checkpointHandlers({
       const { session, repo } = sessionOf(run_id, task_id);
       const task = store.runs.tasks(run_id).find((t) => t.task_id === task_id);
       if (!task) throw new AppError('not_found', `task "${task_id}" not found in run "${run_id}"`);
-      // A turn may be writing: the agent's files are not changed under it.
+      // A turn may be writing: the agent's files are not changed under it. Held between its
+      // turns (paused, or its turn stopped, and that turn has ended), its worktree is quiet.
       const last = store.execution.attempts(run_id, task_id).at(-1);
-      if (task.status === 'in_progress' || (last && last.finished_at === null))
+      const running = task.status === 'in_progress' || (last !== undefined && last.finished_at === null);
+      const held = running ? engine.turns(run_id, task_id) : null;
+      if (running && !held?.between_turns)
         throw new AppError(
           'conflict',
-          `task "${task_id}" is running: its agent may be writing its files now. Revert once its attempt has ended (it failed, was stopped, or waits for its review), then request changes or retry to go on from there`,
+          held?.held
+            ? `task "${task_id}"'s agent is held, but its stopped turn has not ended yet (it may still write its files): revert once it has`
+            : `task "${task_id}" is running: its agent may be writing its files now. Pause it first (its turn is stopped, and the revert waits for no one), or revert once its attempt has ended (it failed, was stopped, or waits for its review)`,
+        );
+      // Held before its agent started again (a restart of Baton): nothing could tell it.
+      if (held && engine.listening(run_id, task_id) === null)
+        throw new AppError(
+          'conflict',
+          `task "${task_id}"'s agent is paused before it starts again (Baton restarted) and takes no words to tell it what was undone: Resume it, pause it once its turn runs, then revert`,
         );
       if (session.state === 'removed' || !existsSync(session.dir))
         throw new AppError(
@@ -122,13 +134,34 @@ export function checkpointHandlers({
       const undone =
         later.length === 0
           ? 'no turn of that attempt came after it'
-          : `the changes of turn${later.length === 1 ? '' : 's'} ${later.length === 1 ? later[0] : `${later[0]}–${later.at(-1)}`} ${later.length === 1 ? 'was' : 'were'} undone`;
+          : `the changes of turn${later.length === 1 ? '' : 's'} ${later.length === 1 ? later[0] : `${later[0]}–${later.at(-1)}`} were undone`;
       const shown =
         files.slice(0, 20).join(', ') + (files.length > 20 ? ` and ${files.length - 20} more` : '');
       const what =
         at.turn === 0 ? `the start of attempt ${at.attempt}` : `turn ${at.turn} of attempt ${at.attempt}`;
       const note = `${REVERT_NOTE_PREFIX} ${what}: ${undone}${files.length > 0 ? ` (${files.length} file${files.length === 1 ? '' : 's'} put back: ${shown})` : ' (no file differed)'}. Go on from the files as they are now.`;
       const when = now();
+      const why = `${actor} reverted the worktree to ${what}: ${undone} (${files.length} file${files.length === 1 ? '' : 's'})`;
+      if (held) {
+        // Its attempt still runs, held: told in its next turn, by the channel of a person's words
+        // (recorded by the attempt as their step), which does not let a stopped turn go on.
+        engine.tellHeld(run_id, task_id, note, actor);
+        store.memory.audit({
+          at: when,
+          actor,
+          entity: 'task',
+          entity_id: task_id,
+          run_id,
+          from_status: task.status,
+          to_status: task.status,
+          why,
+        });
+        const then =
+          held.held === 'paused'
+            ? 'Resume the task: its agent goes on from these files, told in its next turn what was undone.'
+            : 'Resume the task, or say something to its agent: it goes on from these files, told in its next turn what was undone.';
+        return { attempt: at.attempt, turn: at.turn, files, note, then };
+      }
       // A step of the task's last attempt, with the person's name, and a line of the audit log.
       const attempt = Math.max(1, task.attempt);
       const seq = store.steps.list(run_id, task_id, attempt).reduce((n, x) => Math.max(n, x.seq + 1), 0);
@@ -150,7 +183,7 @@ export function checkpointHandlers({
           run_id,
           from_status: task.status,
           to_status: task.status,
-          why: `${actor} reverted the worktree to ${what}: ${undone} (${files.length} file${files.length === 1 ? '' : 's'})`,
+          why,
         });
       });
       bus.emit('task.step', { ...step, run_id, task_id, attempt });

@@ -1,7 +1,6 @@
 import type { Engine } from '../../../engine/engine.ts';
 import type { EventBus } from '../../../events/event-bus.ts';
 import type { CodingKind } from '../kind.ts';
-import type { LaunchEditor } from './workspace-editor.ts';
 
 /** What the coding wing's contract handlers are built from (the app's context has all of it). */
 export interface CodingHandlersContext {
@@ -9,8 +8,6 @@ export interface CodingHandlersContext {
   now: () => string;
   /** The store with the wing's own tables, and where the coding kind keeps its worktrees and parked ones. */
   coding: Pick<CodingKind, 'store' | 'worktreeRoot' | 'parkedFolder'>;
-  /** A re-run from a task (resuming kept work). */
-  engine: Pick<Engine, 'rerunFrom'>;
-  /** Starts an editor on a folder: the desktop app's (absent: `workspaces.openInEditor` is unavailable). */
-  launchEditor?: LaunchEditor | undefined;
+  /** A re-run from a task (resuming kept work); a held agent's turns, and words for its next one (a revert while held). */
+  engine: Pick<Engine, 'rerunFrom' | 'turns' | 'tellHeld' | 'listening'>;
 }

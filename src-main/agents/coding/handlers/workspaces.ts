@@ -14,7 +14,6 @@ import { discardWorktree } from '../sessions/cleanup.ts';
 import { emptyPool, inspectRepository, pruneWorktrees, WorkspaceError } from '../workspaces/index.ts';
 import type { CodingHandlersContext } from './context.ts';
 import { branchHandlers } from './task-branches.ts';
-import { editorHandlers } from './workspace-editor.ts';
 import { folderHandlers } from './workspace-folders.ts';
 import { workspaceMissing } from './workspace-health.ts';
 import { plansByWorkspace } from './workspace-plans.ts';
@@ -302,7 +301,6 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
     },
     'workspaces.checkEnv': ({ workspace_id }) => checkEnvironment(found(workspace_id)),
     ...folderHandlers(store),
-    ...editorHandlers(store, ctx.launchEditor),
     // The coding CLIs' table (their launches and stream parsers) is loaded when first asked, not at start.
     'workspaces.detectClis': async () =>
       (await import('../clis/detect.ts')).detectClis(

@@ -13,7 +13,11 @@ import type {
 } from '../../../../src-shared/contract/index.ts';
 import { socketProtocols } from '../../../../src-shared/contract/socket-auth.ts';
 import type { RunDetail } from '../../../../src-shared/schemas/run.ts';
-import { waitingAcpAgent, waitingAcpAgentScript } from '../../../../test/kit/acp-waiting-agent.ts';
+import {
+  waitingAcpAgent,
+  waitingAcpAgentScript,
+  windingDownAcpAgentScript,
+} from '../../../../test/kit/acp-waiting-agent.ts';
 import { eventually, call as local } from '../../../../test/kit/engine-kit.ts';
 import { startOnTempDir } from '../../../../test/kit/host-kit.ts';
 import { cookieOf, fromPage, post, rpc } from '../../../../test/kit/people-kit.ts';
@@ -91,7 +95,20 @@ describe.skipIf(!sandbox.available)('a terminal in a coding task’s worktree', 
     port = host.port;
     await local(app, 'people.setupOwner', { name: 'Ana Lima' });
     await local(app, 'workspaces.add', { id: 'app', path: repo.repo });
-    await local(app, 'agents.import', { agents: [waitingAcpAgent(join(scripts, 'agent.mjs'))] });
+    writeFileSync(join(scripts, 'slow.mjs'), windingDownAcpAgentScript);
+    await local(app, 'agents.import', {
+      agents: [
+        waitingAcpAgent(join(scripts, 'agent.mjs')),
+        { ...waitingAcpAgent(join(scripts, 'slow.mjs')), id: 'slow', skills: ['slow'] },
+      ],
+    });
+    await local(app, 'plans.import', {
+      plan: {
+        plan_id: 'slow',
+        workspace: 'app',
+        tasks: [{ task_id: 'slow', description: 'Tidy slowly.', required_skills: ['slow'] }],
+      },
+    });
     await local(app, 'plans.import', {
       plan: {
         plan_id: 'readme',
@@ -130,8 +147,16 @@ describe.skipIf(!sandbox.available)('a terminal in a coding task’s worktree', 
       dir: tree,
       state: 'open',
       sandboxed: true,
-      agent_held: false,
+      agent_held: true,
     });
+    expect(terminal.agent_note).toContain('The agent is paused while you type');
+    // Paused first, and its stopped turn ended (its last write done) before the terminal opened.
+    expect(await local(app, 'runs.turns', { run_id: runId, task_id: 'readme' })).toMatchObject({
+      held: 'paused',
+      by: 'Ana Lima',
+      between_turns: true,
+    });
+    expect(readFileSync(join(tree, 'prompts.log'), 'utf8')).toContain('--- turn 1 cancelled');
     expect(terminal.where).toContain(`it writes only ${tree}`);
     expect(terminal.where).toContain('reaches only no host');
     const again = await rpc(port, 'terminals.open', { run_id: runId, task_id: 'readme' }, owner());
@@ -273,8 +298,9 @@ describe.skipIf(!sandbox.available)('a terminal in a coding task’s worktree', 
     expect(git('log', '-1', '--format=%an|%s')).toBe('Ana Lima|Say hi');
     expect(git('show', '--name-only', '--format=', 'HEAD')).toBe('f.txt');
     expect(git('show', '--name-only', '--format=', 'HEAD~1')).toBe('prompts.log');
-    // The agent's next turn hears of it.
-    writeFileSync(join(tree, 'go'), '');
+    // The agent's last write as its turn was stopped is in Baton's commit of what it left, not the person's.
+    expect(git('show', 'HEAD~1:prompts.log')).toContain('--- turn 1 cancelled');
+    // Let go, the agent's next turn hears of it.
     await eventually(() => readFileSync(join(tree, 'prompts.log'), 'utf8').includes('--- turn 2'), 30_000);
     expect(readFileSync(join(tree, 'prompts.log'), 'utf8')).toContain(
       'Ana Lima took over in a terminal and changed 1 file: f.txt. They committed it as',
@@ -309,6 +335,8 @@ describe.skipIf(!sandbox.available)('a terminal in a coding task’s worktree', 
       'the agent listening',
     );
     const dir = (await local<{ dir: string }[]>(app, 'runs.sessions', { run_id: run }))[0]!.dir;
+    // In its first turn (a stop before it would be lost by this agent, which forgets a cancel at a turn's start).
+    await eventually(() => existsSync(join(dir, 'prompts.log')), 30_000, "the agent's first turn");
     return { run, dir };
   }
 
@@ -366,6 +394,113 @@ describe.skipIf(!sandbox.available)('a terminal in a coding task’s worktree', 
     await app.engine.whenSettled(run);
     const task = (await local<RunDetail>(app, 'runs.get', { run_id: run })).tasks[0]!;
     expect(task.status).toBe('cancelled');
+  });
+
+  it('opens once the stopped turn has wound down: the agent’s last write is not among the person’s changes', async () => {
+    const run = (await local<{ run_id: string }>(app, 'runs.start', { plan_id: 'slow' })).run_id;
+    await eventually(
+      async () =>
+        (await local(app, 'runs.sessions', { run_id: run }).then((s) => (s as unknown[]).length)) > 0,
+      60_000,
+      'the worktree',
+    );
+    const dir = (await local<{ dir: string }[]>(app, 'runs.sessions', { run_id: run }))[0]!.dir;
+    const prompts = () =>
+      existsSync(join(dir, 'prompts.log')) ? readFileSync(join(dir, 'prompts.log'), 'utf8') : '';
+    await eventually(() => prompts().includes('--- turn 1'), 30_000, "the agent's first turn");
+    let opened = false;
+    const opening = rpc(port, 'terminals.open', { run_id: run, task_id: 'slow' }, owner()).then((r) => {
+      opened = true;
+      return r;
+    });
+    // Its turn is told to stop, and winds down: the terminal waits for its end.
+    await eventually(() => prompts().includes('cancel heard'), 30_000, 'the stop heard');
+    expect(opened).toBe(false);
+    writeFileSync(join(dir, 'wind-down'), '');
+    const answer = await opening;
+    expect(answer.status, JSON.stringify(answer.result)).toBe(200);
+    const view = (answer.result as { value: TerminalView }).value;
+    expect(view.agent_held).toBe(true);
+    expect(existsSync(join(dir, 'late.txt'))).toBe(true);
+    writeFileSync(join(dir, 'mine.txt'), 'typed\n');
+    const closed = await rpc(port, 'terminals.close', { terminal_id: view.terminal_id }, owner());
+    expect((closed.result as { value: TerminalChanges }).value.files).toEqual(['mine.txt']);
+    const done = await rpc(
+      port,
+      'terminals.commit',
+      { terminal_id: view.terminal_id, message: 'Mine', after: 'end_task' },
+      owner(),
+    );
+    expect(done.status, JSON.stringify(done.result)).toBe(200);
+    const outcome = (done.result as { value: TerminalOutcome }).value;
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
+    expect(git('show', '--name-only', '--format=', outcome.commit!)).toBe('mine.txt');
+    expect(git('show', '--name-only', '--format=', outcome.agent_commit!).split('\n')).toContain('late.txt');
+    await app.engine.whenSettled(run);
+  });
+
+  it('holds an agent a person paused before as it is, and going on resumes it', async () => {
+    const { run, dir } = await waitingRun();
+    await local(app, 'runs.pause', { run_id: run, task_id: 'readme' });
+    const opened = await rpc(port, 'terminals.open', { run_id: run, task_id: 'readme' }, owner());
+    expect(opened.status, JSON.stringify(opened.result)).toBe(200);
+    const view = (opened.result as { value: TerminalView }).value;
+    expect(view.agent_held).toBe(true);
+    expect(view.agent_note).toMatch(/^The agent is paused \(by Ana Lima since /);
+    const done = await rpc(
+      port,
+      'terminals.commit',
+      { terminal_id: view.terminal_id, commit: false, after: 'go_on' },
+      owner(),
+    );
+    expect((done.result as { value: TerminalOutcome }).value.said).toContain('queued for the next turn');
+    await eventually(() => readFileSync(join(dir, 'prompts.log'), 'utf8').includes('--- turn 2'), 30_000);
+    expect(readFileSync(join(dir, 'prompts.log'), 'utf8')).toContain(
+      'Ana Lima looked in the worktree in a terminal and changed nothing. Go on.',
+    );
+    await app.engine.whenSettled(run);
+    expect(app.store.runs.task(run, 'readme')?.status).toBe('done');
+  });
+
+  it('says plainly that nothing can be committed once the task’s worktree was removed', async () => {
+    const { run, dir } = await waitingRun();
+    const opened = await rpc(port, 'terminals.open', { run_id: run, task_id: 'readme' }, owner());
+    expect(opened.status, JSON.stringify(opened.result)).toBe(200);
+    const view = (opened.result as { value: TerminalView }).value;
+    writeFileSync(join(dir, 'by-hand.md'), 'typed\n');
+    // Its run cancelled and ended, its worktree goes.
+    await local(app, 'runs.cancel', { run_id: run });
+    await app.engine.whenSettled(run);
+    await app.coding.worktreesSettled();
+    await eventually(() => !existsSync(dir), 30_000, 'the worktree removed');
+    const branch = view.branch;
+    const tip = execFileSync('git', ['rev-parse', branch], { cwd: repo.repo, encoding: 'utf8' }).trim();
+    const gone = `the worktree of task "readme" was removed after the terminal opened (the task is cancelled; its branch ${branch} keeps what was committed): what was changed there is gone, and nothing can be committed`;
+    const closed = await rpc(port, 'terminals.close', { terminal_id: view.terminal_id }, owner());
+    expect(closed.status, JSON.stringify(closed.result)).toBe(200);
+    expect((closed.result as { value: TerminalChanges }).value).toMatchObject({ files: [], gone });
+    const refused = await rpc(
+      port,
+      'terminals.commit',
+      { terminal_id: view.terminal_id, message: 'Mine', after: 'go_on' },
+      owner(),
+    );
+    expect(refused.status).toBe(409);
+    expect(refused.result).toMatchObject({
+      error: { code: 'conflict', message: `${gone}: choose again without committing` },
+    });
+    // Nothing written: the branch is where it was, and the terminal still waits for a choice.
+    expect(execFileSync('git', ['rev-parse', branch], { cwd: repo.repo, encoding: 'utf8' }).trim()).toBe(tip);
+    const waiting = await rpc(port, 'terminals.get', { run_id: run, task_id: 'readme' }, owner());
+    expect((waiting.result as { value: TerminalView }).value.state).toBe('closed');
+    const done = await rpc(
+      port,
+      'terminals.commit',
+      { terminal_id: view.terminal_id, commit: false, after: 'end_task' },
+      owner(),
+    );
+    expect(done.status, JSON.stringify(done.result)).toBe(200);
+    expect((done.result as { value: TerminalOutcome }).value.commit).toBeNull();
   });
 
   it('refuses a terminal where there is no worktree, naming the field', async () => {

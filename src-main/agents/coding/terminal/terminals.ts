@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { TERMINAL_SOCKET_PATH } from '../../../../src-shared/contract/domains/te
 import { isTerminalTaskStatus } from '../../../../src-shared/schemas/run.ts';
 import { AppError } from '../../../base/errors.ts';
 import type { EventBus } from '../../../events/event-bus.ts';
+import type { AgentHold } from './hold.ts';
 import type { Place, PlaceDeps } from './place.ts';
 import { placeOf, shellRequest } from './place.ts';
 import type { Shell } from './shell.ts';
@@ -21,18 +23,15 @@ import { rcText, startShell } from './shell.ts';
 import type { Snapshot } from './work.ts';
 import { changedSince, commitTakeOver, snapshot } from './work.ts';
 
-/**
- * Holding a task's agent while a person types in its worktree, and letting it go: Pause's
- * (another wing) to give. The default does nothing: the agent then goes on beside the person.
- */
-export interface AgentHold {
-  /** Holds the agent (`by`: the person's name); throws when it cannot (the terminal opens all the same, its agent not held). */
-  holdAgent(runId: string, taskId: string, by: string): void | Promise<void>;
-  releaseAgent(runId: string, taskId: string, by: string): void | Promise<void>;
-}
-
-/** Holds nothing: what the app has until Pause gives it `holdAgent`/`releaseAgent`. */
-export const NO_HOLD: AgentHold = { holdAgent: () => {}, releaseAgent: () => {} };
+/** Holds nothing: what a Baton without an engine to hold agents has (the agent goes on beside the person). */
+export const NO_HOLD: AgentHold = {
+  holdAgent: async () => ({
+    held: false,
+    paused: false,
+    note: 'The agent is not paused: it may work in this folder while you type. When you close the terminal, you choose what happens next.',
+  }),
+  releaseAgent: () => {},
+};
 
 /** Who opened a terminal: their person's id (null: the machine's owner before any account) and name. */
 export interface Opener {
@@ -69,6 +68,9 @@ interface Terminal {
   where: string;
   sandboxed: boolean;
   held: boolean;
+  /** The terminal paused the agent itself (not a person's Pause from before). */
+  paused: boolean;
+  note: string;
   openedAt: string;
   shell: Shell | null;
   /** The socket is attached (one at a time). */
@@ -91,14 +93,21 @@ const keyOf = (runId: string, taskId: string) => `${runId}\u0000${taskId}`;
  */
 export function createTerminals(deps: TerminalsDeps) {
   const hold = deps.hold ?? NO_HOLD;
-  // Without a hold the agent goes on beside the person, and the terminal says so.
-  const holds = deps.hold !== undefined;
   const byId = new Map<string, Terminal>();
   const byTask = new Map<string, Terminal>();
   const opening = new Set<string>();
   /** Terminals the desktop window attached: their keys' way in. */
   const desktop = new Map<string, { write(data: string): void; resize(cols: number, rows: number): void }>();
   const waitMs = deps.socketWaitMs ?? 60_000;
+
+  /** Why the terminal's worktree is no longer there to diff or commit, or null while it is. */
+  const goneOf = (t: Terminal): string | null => {
+    const { run_id, task_id, dir, branch } = t.place.session;
+    const now = deps.store.sessions.get(run_id, task_id);
+    if (now && now.state !== 'removed' && existsSync(dir)) return null;
+    const task = deps.store.runs.tasks(run_id).find((x) => x.task_id === task_id);
+    return `the worktree of task "${task_id}" was removed after the terminal opened (${task ? `the task is ${task.status}` : 'its run is gone'}; its branch ${branch} keeps what was committed): what was changed there is gone, and nothing can be committed`;
+  };
 
   const view = (t: Terminal): TerminalView => ({
     terminal_id: t.id,
@@ -111,6 +120,7 @@ export function createTerminals(deps: TerminalsDeps) {
     sandboxed: t.sandboxed,
     where: t.where,
     agent_held: t.held,
+    agent_note: t.note,
     opened_at: t.openedAt,
     socket_path: `${TERMINAL_SOCKET_PATH}${t.id}`,
   });
@@ -148,14 +158,17 @@ export function createTerminals(deps: TerminalsDeps) {
     await rm(t.tmp, { recursive: true, force: true });
   };
 
-  const release = async (t: Terminal) => {
-    if (!t.held) return;
-    t.held = false;
+  const letGo = async (runId: string, taskId: string, by: string) => {
     try {
-      await hold.releaseAgent(t.place.session.run_id, t.place.session.task_id, t.opener.name);
+      await hold.releaseAgent(runId, taskId, by);
     } catch {
       // The task ended meanwhile: nothing to let go.
     }
+  };
+  const release = async (t: Terminal) => {
+    if (!t.held) return;
+    t.held = false;
+    await letGo(t.place.session.run_id, t.place.session.task_id, t.opener.name);
   };
 
   // A task that ends ends its terminal's shell: the person's changes still wait for their choice.
@@ -196,6 +209,16 @@ export function createTerminals(deps: TerminalsDeps) {
           `a terminal is being opened in task "${taskId}": one terminal per task`,
         );
       opening.add(keyOf(runId, taskId));
+      // The agent is held first, and its stopped turn has ended (its last tool call may still
+      // write as it winds down), before the snapshot the person's changes are told from is taken:
+      // nothing the agent wrote lands among them.
+      let held: Awaited<ReturnType<AgentHold['holdAgent']>>;
+      try {
+        held = await hold.holdAgent(runId, taskId, who.name);
+      } catch (err) {
+        opening.delete(keyOf(runId, taskId));
+        throw err;
+      }
       // Named as the sandbox's own temp folders are: a killed Baton's are swept at the next start (temp-folders.ts).
       let tmp = '';
       let request: ReturnType<typeof shellRequest>;
@@ -206,6 +229,7 @@ export function createTerminals(deps: TerminalsDeps) {
         before = await snapshot(place.workspace.path, place.session.dir);
       } catch (err) {
         if (tmp) await rm(tmp, { recursive: true, force: true });
+        if (held.paused) await letGo(runId, taskId, who.name);
         throw err;
       } finally {
         opening.delete(keyOf(runId, taskId));
@@ -219,7 +243,9 @@ export function createTerminals(deps: TerminalsDeps) {
         tmp,
         where: request.where,
         sandboxed: request.policy.mode !== 'off',
-        held: false,
+        held: held.held,
+        paused: held.paused,
+        note: held.note,
         openedAt: deps.now(),
         shell: null,
         attached: false,
@@ -228,9 +254,10 @@ export function createTerminals(deps: TerminalsDeps) {
       byId.set(t.id, t);
       byTask.set(keyOf(runId, taskId), t);
       watchTasks();
-      // Nobody came for it: the terminal goes, and the agent is let go.
+      // Nobody came for it: the terminal goes, and the agent is let go (a person's Pause from before stays).
       t.waiting = setTimeout(() => {
         if (t.attached) return;
+        if (!t.paused) t.held = false;
         void endShell(t)
           .then(() => release(t))
           .then(() => forget(t));
@@ -241,16 +268,8 @@ export function createTerminals(deps: TerminalsDeps) {
         run_id: runId,
         task_id: taskId,
         to: 'terminal opened',
-        why: `${who.name} opened a terminal in task "${taskId}": its shell runs ${t.where}`,
+        why: `${who.name} opened a terminal in task "${taskId}": its shell runs ${t.where}; ${t.held ? 'its agent is paused' : 'its agent is not held'}`,
       });
-      if (holds) {
-        try {
-          await hold.holdAgent(runId, taskId, who.name);
-          t.held = true;
-        } catch {
-          // Its agent cannot be held now (no turn running, another kind): it goes on, and the view says so.
-        }
-      }
       return view(t);
     },
 
@@ -324,8 +343,10 @@ export function createTerminals(deps: TerminalsDeps) {
     async close(id: string, who: Opener): Promise<TerminalChanges> {
       const t = mine(id, who);
       await endShell(t);
+      const gone = goneOf(t);
+      if (gone) return { terminal: view(t), files: [], gone };
       const files = await changedSince(t.place.workspace.path, t.place.session.dir, t.before);
-      return { terminal: view(t), files };
+      return { terminal: view(t), files, gone: null };
     },
 
     async commit(
@@ -337,7 +358,14 @@ export function createTerminals(deps: TerminalsDeps) {
       if (t.state === 'done') throw new AppError('conflict', `terminal "${id}" was decided already`);
       await endShell(t);
       const { session } = t.place;
-      const files = await changedSince(t.place.workspace.path, session.dir, t.before);
+      // Its worktree removed meanwhile (its run ended, it was archived): nothing to commit, said
+      // before anything is written; the person may still choose without a commit.
+      const gone = goneOf(t);
+      if (gone && o.commit)
+        throw new AppError('conflict', `${gone}: choose again without committing`, {
+          field: 'commit',
+        });
+      const files = gone ? [] : await changedSince(t.place.workspace.path, session.dir, t.before);
       let done = { commit: null as string | null, agentCommit: null as string | null };
       if (o.commit && files.length > 0) {
         done = await commitTakeOver({
@@ -351,9 +379,9 @@ export function createTerminals(deps: TerminalsDeps) {
         });
       }
       t.state = 'done';
-      await release(t);
       let said: string;
       switch (o.after) {
+        // Said while the agent is still held, its words wait for its next turn; then it is let go.
         case 'go_on': {
           const text =
             files.length === 0
@@ -364,14 +392,18 @@ export function createTerminals(deps: TerminalsDeps) {
           } catch (err) {
             said = `the agent was not told: ${(err as Error).message}`;
           }
+          await release(t);
           break;
         }
+        // Ended, its attempt's pause goes with it; a task that could not be ended is let go.
         case 'end_task':
           try {
             deps.cancelTask(session.run_id, session.task_id, who.name);
             said = `task "${session.task_id}" was ended`;
+            t.held = false;
           } catch (err) {
             said = `the task was not ended: ${(err as Error).message}`;
+            await release(t);
           }
           break;
       }

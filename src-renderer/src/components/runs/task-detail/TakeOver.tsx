@@ -37,6 +37,8 @@ function TakeOverPanel({ task }: { task: TaskRun }) {
   const requireIdentity = useBaton((s) => s.requireIdentity);
   const fail = useBaton((s) => s.fail);
   const [stage, setStage] = useState<Stage>({ at: 'idle' });
+  // Opening waits for the agent's stopped turn to end (docs/take-over.md): a few seconds at most.
+  const [opening, setOpening] = useState(false);
   const dialog = useRef<HTMLDialogElement>(null);
   const closing = useRef<string | null>(null);
   // A terminal of this task closed but not decided (the page was left): its choice is offered again.
@@ -64,10 +66,13 @@ function TakeOverPanel({ task }: { task: TaskRun }) {
   const open = async () => {
     const me = await requireIdentity(`Taking over ${task.task_id}`);
     if (!me) return;
+    setOpening(true);
     try {
       setStage({ at: 'open', terminal: await api.openTerminal(task.run_id, task.task_id) });
     } catch (err) {
       fail(`No terminal opened in ${task.task_id}`, err);
+    } finally {
+      setOpening(false);
     }
   };
   const close = async (terminal: TerminalView, ended: string | null) => {
@@ -89,11 +94,16 @@ function TakeOverPanel({ task }: { task: TaskRun }) {
         type="button"
         className="small"
         onClick={() => void open()}
-        disabled={shown}
-        title="A terminal in this task's worktree, in its agent's sandbox"
+        disabled={shown || opening}
+        title="A terminal in this task's worktree, in its agent's sandbox; its agent is paused first"
       >
         Take over
       </button>
+      {opening && (
+        <span className="small muted take-over-opening" role="status">
+          Pausing the agent: the terminal opens once its turn has ended…
+        </span>
+      )}
       <dialog
         ref={dialog}
         className={stage.at === 'choose' ? 'terminal-dialog choosing' : 'terminal-dialog'}
@@ -117,9 +127,7 @@ function TakeOverPanel({ task }: { task: TaskRun }) {
             </header>
             {!isTerminalTaskStatus(task.status) && (
               <p className="notice terminal-held" role="note">
-                {terminal.agent_held
-                  ? 'The agent is paused while you type. When you close the terminal, you choose what happens next.'
-                  : 'The agent is not paused: it may work in this folder while you type. When you close the terminal, you choose what happens next.'}
+                {terminal.agent_note}
               </p>
             )}
             <p className="small muted terminal-where">Its shell runs {terminal.where}.</p>

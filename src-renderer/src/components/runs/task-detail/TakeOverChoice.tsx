@@ -60,7 +60,9 @@ export function TakeOverChoice({
     >
       <h2>You closed the terminal</h2>
       {ended && <p className="small muted">It ended: {ended}.</p>}
-      {files.length === 0 ? (
+      {changes.gone ? (
+        <p role="alert">Nothing can be committed: {changes.gone}.</p>
+      ) : files.length === 0 ? (
         <p>You changed nothing in the worktree.</p>
       ) : (
         <>

@@ -11,14 +11,14 @@ import { useBaton } from '../../../store/index.ts';
 import { ChangedFiles } from '../../approvals/diff/ChangedFiles.tsx';
 import { DiffPane } from '../../approvals/diff/DiffPane.tsx';
 import { CopyButton } from '../../shared/CopyButton.tsx';
-import { OpenInEditor } from './OpenInEditor.tsx';
 
 const NO_COMMENTS: never[] = [];
 
 /**
  * A coding task's changes as a view of the task (not a file to download): its branch and commit,
- * where the work is on this machine with Open in editor, Copy path and a terminal command, and
- * the diff, read only (the accepted diff stays readable here after its review).
+ * where the work is on this machine with Copy path and a terminal command (the worktree's *Open in
+ * editor* and *Take over* are the panel's, while it is on disk), and the diff, read only (the
+ * accepted diff stays readable here after its review).
  */
 export function TaskChanges({
   task,
@@ -47,14 +47,14 @@ export function TaskChanges({
         {counted(out.files.length, 'file')} changed, <span className="review-add">+{out.additions}</span>{' '}
         <span className="review-del">−{out.deletions}</span>
       </p>
-      {place && <WorkHere place={place} runId={run.id} taskId={task.task_id} />}
+      {place && <WorkHere place={place} />}
       <TaskDiff diffId={diffId} out={out} />
     </div>
   );
 }
 
-/** Open the work in an editor, copy its path, or a command for a terminal there. */
-function WorkHere({ place, runId, taskId }: { place: WorkPlace; runId: string; taskId: string }) {
+/** Copy the work's path, or a command for a terminal there. */
+function WorkHere({ place }: { place: WorkPlace }) {
   const folder = placeFolder(place);
   return (
     <fieldset className="work-here" aria-label="Where the work is">
@@ -71,7 +71,6 @@ function WorkHere({ place, runId, taskId }: { place: WorkPlace; runId: string; t
         )}
       </p>
       <div className="actions">
-        <OpenInEditor runId={runId} taskId={taskId} folder={folder} />
         <CopyButton text={() => folder} label="Copy path" what={`the path ${folder}`} />
         <CopyButton
           text={() => terminalCommand(place)}
@@ -81,9 +80,8 @@ function WorkHere({ place, runId, taskId }: { place: WorkPlace; runId: string; t
       </div>
       <p className="muted small work-where">
         {place.kind === 'worktree'
-          ? 'Paste the command in a terminal to work there.'
-          : 'The command makes a worktree of the branch beside the repository (your checkout is not switched) and goes into it.'}{' '}
-        A terminal inside Baton is not built yet.
+          ? 'Paste the command in a terminal to work there, or open the worktree in an editor or a terminal inside Baton (Take over) from the task’s actions above.'
+          : 'The command makes a worktree of the branch beside the repository (your checkout is not switched) and goes into it.'}
       </p>
     </fieldset>
   );

@@ -10,6 +10,7 @@ import { useBaton } from '../../../store/index.ts';
 import { ChangedFiles } from '../../approvals/diff/ChangedFiles.tsx';
 import { DiffPane } from '../../approvals/diff/DiffPane.tsx';
 import { ConfirmButton } from '../../shared/ConfirmButton.tsx';
+import { useTurns } from './TurnControls.tsx';
 
 const NO_COMMENTS: never[] = [];
 
@@ -21,9 +22,9 @@ const turnName = (c: Pick<Checkpoint, 'turn'>) => (c.turn === 0 ? 'Start' : `Tur
  * A coding task's turns (docs/checkpoints.md): its worktree as Baton kept it after each turn of
  * its agent that changed files, by attempt, each with its time and how many files it changed; a
  * turn's diff against the one before; and *Revert to this turn*, after a yes, which puts the
- * worktree's files back exactly as they were then. A revert is offered only while no attempt runs
- * (a turn may be writing): once the attempt failed, was stopped or waits for its review; the next
- * attempt (Request changes, Retry) is told what was undone.
+ * worktree's files back exactly as they were then. A revert is offered only while no turn runs (it
+ * may be writing): while its agent is held between turns (told in its next turn what was undone),
+ * or once the attempt failed, was stopped or waits for its review (the next attempt is told).
  */
 export function TaskTurns({ task }: { task: TaskRun }) {
   const requireIdentity = useBaton((s) => s.requireIdentity);
@@ -37,6 +38,9 @@ export function TaskTurns({ task }: { task: TaskRun }) {
   const [failed, setFailed] = useState<string | null>(null);
   const [again, setAgain] = useState(0);
   const running = task.status === 'in_progress';
+  // A running attempt's worktree is quiet while its agent is held between turns (paused, or its turn stopped and ended).
+  const [held] = useTurns(task);
+  const quiet = !running || held?.between_turns === true;
   // biome-ignore lint/correctness/useExhaustiveDependencies: read again when the task moves on or a turn is kept
   useEffect(() => {
     let live = true;
@@ -78,9 +82,15 @@ export function TaskTurns({ task }: { task: TaskRun }) {
       <p className="muted small">
         The worktree after each turn of the agent that changed files, kept by Baton on private refs of the
         task's branch.{' '}
-        {running
-          ? 'A revert waits until the attempt has ended: its agent may be writing now.'
-          : 'A revert puts every file back as it was then; request changes or retry to go on from there.'}
+        {!running
+          ? 'A revert puts every file back as it was then; request changes or retry to go on from there.'
+          : quiet
+            ? 'Its agent is held between turns: a revert puts every file back as it was then, and the agent is told what was undone in its next turn.'
+            : held?.held
+              ? 'Its stopped turn is winding down: a revert is offered once it has ended.'
+              : held?.can_stop
+                ? 'Pause the agent to revert: its turn may be writing now.'
+                : 'A revert waits until the attempt has ended: its agent may be writing now.'}
       </p>
       {done && (
         <p className="notice small" role="status">
@@ -116,12 +126,12 @@ export function TaskTurns({ task }: { task: TaskRun }) {
                       {new Date(c.at).toLocaleTimeString()} ·{' '}
                       {c.turn === 0 ? 'as the attempt found it' : `${plural(c.files, 'file')} changed`}
                     </span>
-                    {!running && (
+                    {quiet && (
                       <ConfirmButton
                         label="Revert to this turn"
                         name={`Revert to ${name.toLowerCase()} of attempt ${c.attempt}`}
                         question={`Revert ${task.task_id} to ${name.toLowerCase()} of attempt ${c.attempt}?`}
-                        detail={`Every file of the worktree goes back to how it was ${c.turn === 0 ? 'when the attempt started' : `after turn ${c.turn}`}: files changed since are written back, files made since are deleted (ignored files stay). The branch's commits stay; the next attempt is told what was undone.`}
+                        detail={`Every file of the worktree goes back to how it was ${c.turn === 0 ? 'when the attempt started' : `after turn ${c.turn}`}: files changed since are written back, files made since are deleted (ignored files stay). The branch's commits stay; ${running ? 'the agent is told what was undone in its next turn, once you let it go on' : 'the next attempt is told what was undone'}.`}
                         yes="Revert"
                         no="Keep the files"
                         danger

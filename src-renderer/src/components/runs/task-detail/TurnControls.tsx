@@ -84,7 +84,7 @@ function stateText(s: TurnState): string {
 }
 
 /** `runs.turns` for the task now (null until answered or while it does not run), set by an answer, asked again. */
-function useTurns(task: TurnTask): [TurnState | null, (s: TurnState) => void, () => void] {
+export function useTurns(task: TurnTask): [TurnState | null, (s: TurnState) => void, () => void] {
   const [again, setAgain] = useState(0);
   const [state, setState] = useState<TurnState | null>(null);
   const steps = useBaton((s) => Object.keys(s.steps[stepsKey(task.run_id, task.task_id)]?.book ?? {}).length);

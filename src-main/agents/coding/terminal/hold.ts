@@ -1,0 +1,97 @@
+import type { TaskRun } from '../../../../src-shared/schemas/run.ts';
+import type { TurnControl, TurnControlled, TurnState } from '../../../../src-shared/steering.ts';
+import { AppError } from '../../../base/errors.ts';
+
+/** How a terminal's agent stands once the terminal has tried to hold it, in the dialog's words. */
+export interface AgentHeld {
+  held: boolean;
+  /** The terminal paused it (false: a person's Pause held it already, which a terminal dropped unused leaves as it was). */
+  paused: boolean;
+  note: string;
+}
+
+/**
+ * Holding a task's agent while a person types in its worktree, and letting it go (docs/take-over.md).
+ * `holdAgent` resolves once the agent's worktree is quiet (its stopped turn has ended), or says
+ * why nothing is held; it throws when the agent was held but its turn did not end in time (then
+ * it is let go again, and no terminal opens).
+ */
+export interface AgentHold {
+  holdAgent(runId: string, taskId: string, by: string): Promise<AgentHeld>;
+  releaseAgent(runId: string, taskId: string, by: string): void | Promise<void>;
+}
+
+/** The engine's part a hold needs (`Engine.controlTurn`, `turns`, `quietTurns`). */
+export interface TurnsOfEngine {
+  controlTurn(runId: string, taskId: string, control: TurnControl, actor: string): TurnControlled;
+  turns(runId: string, taskId: string): TurnState;
+  quietTurns(runId: string, taskId: string, ms: number): Promise<boolean>;
+}
+
+const GOES_ON = 'When you close the terminal, you choose what happens next.';
+
+/**
+ * The hold a terminal takes: Pause (`Engine.controlTurn(…, 'pause', person)`, stored as a person's
+ * Pause is), then a wait until the stopped turn has ended and the attempt waits between turns, so
+ * that no write of the agent's lands among the person's changes. `waitMs` bounds that wait.
+ */
+export function pauseHold(
+  engine: TurnsOfEngine,
+  taskOf: (runId: string, taskId: string) => TaskRun | undefined,
+  waitMs = 30_000,
+): AgentHold {
+  return {
+    async holdAgent(runId, taskId, by) {
+      const task = taskOf(runId, taskId);
+      if (task?.status !== 'in_progress')
+        return {
+          held: false,
+          paused: false,
+          note: `No agent works in this task now (it is ${task?.status ?? 'gone'}): the worktree is yours while you type. ${GOES_ON}`,
+        };
+      const before = engine.turns(runId, taskId);
+      if (before.held !== 'paused') {
+        try {
+          engine.controlTurn(runId, taskId, 'pause', by);
+        } catch {
+          return {
+            held: false,
+            paused: false,
+            note: `The agent is not paused: Baton cannot stop its turn now (its CLI has no means to, or it is preparing its worktree or running its checks), so it may work in this folder while you type. ${GOES_ON}`,
+          };
+        }
+      }
+      if (!(await engine.quietTurns(runId, taskId, waitMs))) {
+        // Its own pause is lifted; a person's Pause from before stays.
+        if (before.held !== 'paused')
+          try {
+            engine.controlTurn(runId, taskId, 'resume', by);
+          } catch {
+            // It ended meanwhile.
+          }
+        throw new AppError(
+          'conflict',
+          `task "${taskId}"'s agent was paused, but its stopped turn had not ended ${Math.round(waitMs / 1000)} s later: no terminal was opened (it might still write in the worktree), and the agent goes on. Try again, or Pause it first`,
+        );
+      }
+      // Its attempt ended as it was stopped (the pause goes with it): nothing of it runs.
+      if (engine.turns(runId, taskId).held === null)
+        return {
+          held: false,
+          paused: false,
+          note: `No agent works in this task now (its attempt ended as it was paused): the worktree is yours while you type. ${GOES_ON}`,
+        };
+      return {
+        held: true,
+        paused: before.held !== 'paused',
+        note:
+          before.held === 'paused'
+            ? `The agent is paused (by ${before.by} since ${before.since}). Letting it go on when you close the terminal resumes it. ${GOES_ON}`
+            : `The agent is paused while you type: its turn was stopped and has ended. ${GOES_ON}`,
+      };
+    },
+    releaseAgent(runId, taskId, by) {
+      engine.controlTurn(runId, taskId, 'resume', by);
+    },
+  };
+}
