@@ -185,10 +185,7 @@ export class Engine {
     return this.rt.messages.how(runId, taskId);
   }
 
-  /**
-   * A person's words to a task's running attempt (`runs.say`, say.ts): delivered by the agent's
-   * own means and recorded by the attempt as a step with their name; recorded in the audit log.
-   */
+  /** A person's words to a task's running attempt (`runs.say`, say.ts), by the agent's own means; audited. */
   say(runId: string, taskId: string, text: string, actor: string): ReturnType<typeof sayToTask> {
     const said = sayToTask(this.rt, runId, taskId, text, actor);
     const task = this.rt.active.get(runId)?.tasks.get(taskId);
@@ -203,10 +200,7 @@ export class Engine {
   /** True once the task's held agent waits between turns or its attempt ended; false after `ms`. */
   quietTurns = (runId: string, taskId: string, ms: number) => this.rt.turns.quiet(runId, taskId, ms);
 
-  /**
-   * Stop this turn, Pause, Resume of a coding task's agent (`turn-control.ts`, docs/steering.md),
-   * recorded in the audit log; `actor` is whoever holds it (a person, their terminal).
-   */
+  /** Stop this turn, Pause, Resume of a coding task's agent (turn-control.ts) by `actor` (a person, their terminal); audited. */
   controlTurn(runId: string, taskId: string, control: TurnControl, actor: string): TurnControlled {
     const done = controlTurn(this.rt, runId, taskId, control, actor);
     this.auditTask(done.task, done.says, actor);
