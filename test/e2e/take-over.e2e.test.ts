@@ -99,6 +99,10 @@ describe.skipIf(skipE2e || !sandbox.available)('taking over a coding task in a t
       between_turns: true,
     });
     expect(readFileSync(join(tree, 'prompts.log'), 'utf8')).toContain('--- turn 1 cancelled');
+    // The task panel's controls behind the dialog say so too, without waiting for a step.
+    await expect
+      .poll(() => page.locator('.turn-controls .turn-state').textContent(), { timeout: 30_000 })
+      .toMatch(/^Paused by Ana/);
     expect(await dialog().textContent()).toContain(`it writes only ${tree}`);
     await expect.poll(() => screen().textContent(), { timeout: 30_000 }).toContain('[take over] ');
     await dialog().getByRole('region', { name: 'Shell in readme' }).click();

@@ -5,6 +5,7 @@ import { isTerminalTaskStatus } from '../../../../../src-shared/schemas/run.ts';
 import { api } from '../../../api/client.ts';
 import { useBaton } from '../../../store/index.ts';
 import { TakeOverChoice } from './TakeOverChoice.tsx';
+import { turnsChanged } from './TurnControls.tsx';
 
 // xterm.js is loaded when a terminal first opens, not with the page.
 const TerminalPane = lazy(() => import('./TerminalPane.tsx'));
@@ -73,6 +74,8 @@ function TakeOverPanel({ task }: { task: TaskRun }) {
       fail(`No terminal opened in ${task.task_id}`, err);
     } finally {
       setOpening(false);
+      // The terminal paused the agent (or let a pause it could not keep go): the controls say so.
+      turnsChanged(task.run_id, task.task_id);
     }
   };
   const close = async (terminal: TerminalView, ended: string | null) => {

@@ -6,6 +6,7 @@ import { api } from '../../../api/client.ts';
 import { errorText } from '../../../api/errors.ts';
 import { plural } from '../../../format/plural.ts';
 import { useBaton } from '../../../store/index.ts';
+import { turnsChanged } from './TurnControls.tsx';
 
 /**
  * After the terminal closed: what the person changed, committed as theirs on the task's branch
@@ -42,6 +43,7 @@ export function TakeOverChoice({
       });
       const committed = out.commit ? `Committed ${out.commit.slice(0, 8)} on ${terminal.branch}. ` : '';
       notify('info', `${committed}${out.said[0]?.toUpperCase()}${out.said.slice(1)}.`);
+      turnsChanged(terminal.run_id, terminal.task_id);
       onDone();
     } catch (err) {
       setError(errorText(err));
