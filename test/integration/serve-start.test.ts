@@ -20,7 +20,7 @@ function loadedBeforeReady(dir: string): Promise<string[]> {
       ...ENGINE_V8_FLAGS,
       '--import',
       join(root, 'test', 'kit', 'loaded-modules-hook.mjs'),
-      join(root, 'src-main', 'cli', 'baton.ts'),
+      join(root, 'src-main', 'cli', 'baton.js'),
       'serve',
       '--port',
       '0',
