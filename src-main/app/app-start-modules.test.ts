@@ -13,8 +13,8 @@ afterEach(() => {
 /**
  * Libraries only some runs use: the OS sandbox's (its proxies, node-forge), the three forges'
  * clients (landing, issue triggers) and the Agent Client Protocol's SDK (ACP agents); and Baton's
- * own code only some runs use: the coding CLI's attempt (its routes, checks, best of N), the table
- * of coding CLIs (their stream parsers; the Agents screen's detection loads it) and the
+ * own code only some runs use: the coding CLI's attempt (its routes, checks, best of N), an llm
+ * agent's executor, the table of coding CLIs (their stream parsers; the Agents screen's detection loads it) and the
  * `baton worker` process. The heap they would take stays for as long as Baton runs: each full GC
  * marks it, and a big run's peak memory carries it.
  */
@@ -30,6 +30,8 @@ const OWN_ONLY_WHEN_USED = [
   'src-main/agents/coding/executor.ts',
   'src-main/agents/coding/clis/index.ts',
   'src-main/workers/remote/worker.ts',
+  // An llm agent's executor (its completion, tool loop and tools), loaded at its first task.
+  'src-main/agents/llm/llm.ts',
 ];
 
 describe('an app that runs no sandboxed program, lands nothing and has no coding agent', () => {

@@ -17,7 +17,6 @@ import { protectedNameOf } from '../../src-shared/schemas/protected-paths.ts';
 import type { ChangedFile } from '../../src-shared/schemas/workspace.ts';
 import { isCodingOutput } from '../../src-shared/schemas/workspace.ts';
 import { checkArguments, problemText } from '../../src-shared/tool-calls/check-arguments.ts';
-import { pickCandidate } from '../agents/coding/best-of/pick.ts';
 import type { CodingStore } from '../agents/coding/index.ts';
 import { DIFF_ARTIFACT, diffCommits } from '../agents/coding/index.ts';
 import { AppError, invalidInput } from '../base/errors.ts';
@@ -313,6 +312,8 @@ export function approvalHandlers({ store, engine, coding }: AppContext): Approva
     },
     'approvals.pickCandidate': async (input, call) => {
       assertMayDecide(store, decidersFor, input.approval_id, call);
+      // Best of N's pick (and its git work) is loaded at a reviewer's first pick, not at the app's start.
+      const { pickCandidate } = await import('../agents/coding/best-of/pick.ts');
       await pickCandidate(
         {
           store,

@@ -128,7 +128,9 @@ export function createApp(opts: AppOptions) {
   const log = opts.log ?? logToStderr;
   const db = openDatabase(opts.dataDir);
   const checkpointer =
-    opts.dataDir === ':memory:' ? null : startCheckpointer(db, join(opts.dataDir, DB_FILE), { log });
+    opts.dataDir === ':memory:'
+      ? null
+      : startCheckpointer(db, join(opts.dataDir, DB_FILE), { log, startAfterMs: 1_000 });
   // The core's repositories, and the coding wing's tables over the same connection (the engine keeps sessions in them).
   const store = codingStore(createStore(db, checkpointer?.afterCommit));
   // An approval's event carries its view (plan, task, dependencies, details), as the inbox lists it.

@@ -54,3 +54,23 @@ describe('WAL upkeep', () => {
     expect(capped.largest).toBeLessThan(uncapped.largest / 2);
   });
 });
+
+describe('the checkpointer started later (the app: not during its start)', () => {
+  it('leaves the main connection its own checkpoints until its thread starts, and starts none once stopped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-wal-'));
+    dirs.push(dir);
+    const db = openDatabase(dir);
+    const auto = () => db.pragma('wal_autocheckpoint', { simple: true });
+    const later = startCheckpointer(db, join(dir, DB_FILE), { startAfterMs: 50 });
+    expect(auto()).toBe(4000);
+    // Its thread started: the main connection's automatic checkpoints are off.
+    await expect.poll(auto).toBe(0);
+    await later.stop();
+    db.pragma('wal_autocheckpoint = 4000');
+    // Stopped before its time: no thread, the main connection keeps checkpointing.
+    const never = startCheckpointer(db, join(dir, DB_FILE), { startAfterMs: 60_000 });
+    await never.stop();
+    expect(auto()).toBe(4000);
+    db.close();
+  });
+});

@@ -36,6 +36,13 @@ export interface CheckpointerOptions {
   walCapBytes?: number;
   /** Where a failed checkpoint is reported (once in a row); it never fails the transaction that committed. */
   log?: ErrorLog;
+  /**
+   * Start the thread this long after (0: at once). Meanwhile the main connection keeps its own
+   * automatic checkpoints, as when the thread fails. The app waits a second: a thread's start is
+   * ~60–80 ms of CPU (a Node environment, the SQLite driver), and `baton serve` has not said
+   * where it serves by then.
+   */
+  startAfterMs?: number;
 }
 
 /** Commits between two looks at the WAL's size. */
@@ -64,20 +71,29 @@ export function startCheckpointer(db: Db, file: string, opts: CheckpointerOption
   const cap = Math.max(opts.walCapBytes ?? 256 * 1024 * 1024, limit);
   const wal = `${file}-wal`;
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER, { eval: true, workerData: { driver, file, intervalMs } });
-  worker.unref();
   const fallback = () => {
     if (db.open) db.pragma('wal_autocheckpoint = 4000');
   };
-  db.pragma('wal_autocheckpoint = 0');
-  worker.on('error', fallback);
-  // Settles once the thread has ended, however it ended (stopped, or failed at its start).
-  const exited = new Promise<void>((resolve) =>
-    worker.once('exit', (code) => {
-      if (code !== 0) fallback();
-      resolve();
-    }),
-  );
+  let worker: Worker | null = null;
+  let exited: Promise<void> = Promise.resolve();
+  const startWorker = () => {
+    if (!db.open) return;
+    const w = new Worker(WORKER, { eval: true, workerData: { driver, file, intervalMs } });
+    worker = w;
+    w.unref();
+    db.pragma('wal_autocheckpoint = 0');
+    w.on('error', fallback);
+    // Settles once the thread has ended, however it ended (stopped, or failed at its start).
+    exited = new Promise<void>((resolve) =>
+      w.once('exit', (code) => {
+        if (code !== 0) fallback();
+        resolve();
+      }),
+    );
+  };
+  const startAfterMs = opts.startAfterMs ?? 0;
+  const starting = startAfterMs > 0 ? setTimeout(startWorker, startAfterMs).unref() : null;
+  if (!starting) startWorker();
   const checkpoints = new BackgroundWork('checkpointing the WAL', opts.log);
   let commits = 0;
   /** Past the cap at the last look: looked at after every commit until the WAL is cut back. */
@@ -102,6 +118,8 @@ export function startCheckpointer(db: Db, file: string, opts: CheckpointerOption
       checkpoints.run(() => db.pragma('wal_checkpoint(PASSIVE)'));
     },
     stop() {
+      if (starting) clearTimeout(starting);
+      if (!worker) return exited; // stopped before the thread started: nothing runs
       // Held until it has ended: a process awaiting stop() (the CLI closing its app) would
       // otherwise end there, with nothing left to run, before its own last words and exit code.
       worker.ref();

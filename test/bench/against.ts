@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { ENGINE_V8_FLAGS } from '../../src-main/cli/v8-flags.ts';
 import { RESULT_PREFIX, type WorkerResult } from './measure.ts';
 import { fmt } from './report.ts';
+import { batonEntry } from './serve-spawn.ts';
 
 /** One tree measured: the working tree, or the commit's checkout. */
 interface Tree {
@@ -75,7 +76,7 @@ function serveStart(tree: Tree): Promise<number | null> {
   const t0 = performance.now();
   const child: ChildProcess = spawn(
     process.execPath,
-    [...tree.flags, join(tree.dir, 'src-main/cli/baton.ts'), 'serve', '--port', '0', '--data-dir', data],
+    [...tree.flags, batonEntry(tree.dir), 'serve', '--port', '0', '--data-dir', data],
     { cwd: tree.dir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   return new Promise<number | null>((resolve) => {

@@ -11,24 +11,24 @@
 //   [--idle-ms 2000] [--cpu-prof DIR] (the serve process writes a V8 CPU profile there)
 //   [--baton DIR] (another checkout's baton serve, for paired runs)
 //   [--serve-flags "--flag …"] (more Node flags for the serve process) [--serve-log] (its output on stderr)
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
-import type { WireResult } from '../../src-shared/contract/errors.ts';
-import { SOCKET_PROTOCOL } from '../../src-shared/contract/socket-auth.ts';
-import type { SocketCall } from '../../src-shared/contract/socket-frames.ts';
 import { layeredDag } from './dag.ts';
+import {
+  CALL_TIMEOUT_MS,
+  cpuOf,
+  Dropped,
+  figures,
+  type LatencyFigures,
+  type SocketClient,
+  socketClient,
+  startServe,
+  stopServe,
+} from './host-client.ts';
 import { argInt, argStr } from './measure.ts';
-import { spawnServe } from './serve-spawn.ts';
 
-export interface LatencyFigures {
-  n: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
+export type { LatencyFigures };
 
 export interface HostLoadFigures {
   plans: number;
@@ -64,7 +64,6 @@ const PROBE_INPUT: Record<Exclude<ProbeKind, 'health'>, unknown> = {
 };
 export type ProbeKind = (typeof PROBES)[number];
 
-const CALL_TIMEOUT_MS = 30_000;
 /**
  * A search here costs ~10 ms of the host's thread on a quiet machine (snippets of the runs'
  * build logs, each naming 1,000 tasks): one after another they would be a load of their own, so
@@ -73,128 +72,6 @@ const CALL_TIMEOUT_MS = 30_000;
 const SEARCH_GAP_MS = 250;
 /** The Baton checkout whose `baton serve` runs: this one, or `--baton DIR` (another commit's worktree, for paired runs). */
 const root = argStr('baton', join(import.meta.dirname, '..', '..'));
-
-/** Starts `baton serve` and resolves with its URL and token once it prints them. */
-function startServe(
-  dataDir: string,
-  nodeFlags: string[],
-): Promise<{ url: string; token: string; child: ChildProcess; readyMs: number }> {
-  const t0 = performance.now();
-  const child = spawnServe(root, dataDir, nodeFlags);
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => {
-    err += d;
-    if (showLog) process.stderr.write(d);
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d;
-      if (showLog) process.stderr.write(d);
-      const m = /Baton is serving (http:\/\/\S+)\?token=(\S+)/.exec(out);
-      if (m) resolve({ url: m[1]!, token: m[2]!, child, readyMs: performance.now() - t0 });
-    });
-    child.once('exit', (code) => reject(new Error(`baton serve exited with ${code}:\n${out}\n${err}`)));
-  });
-}
-
-/** Stops the serve process with SIGTERM (so a CPU profile is written), killing it after 20 s. */
-function stopServe(child: ChildProcess): Promise<void> {
-  return new Promise((done) => {
-    if (child.exitCode !== null || child.signalCode !== null) return done();
-    const force = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      done();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-/** CPU ms a process has used so far (proc(5): utime + stime, clock ticks of 10 ms), or null. */
-function cpuOf(pid: number | undefined): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) * 10;
-  } catch {
-    return null;
-  }
-}
-
-/** Why a request got no answer. */
-class Dropped extends Error {}
-
-/** A contract client over the host's WebSocket, as the UI's (one socket, every event batch). */
-async function socketClient(url: string, token: string) {
-  const wsUrl = new URL('ws', url);
-  wsUrl.protocol = 'ws:';
-  const ws = new WebSocket(wsUrl, [SOCKET_PROTOCOL], {
-    headers: { authorization: `Bearer ${token}` },
-    maxPayload: 64 * 1024 * 1024,
-  });
-  const pending = new Map<number, { resolve: (r: WireResult) => void; reject: (e: Error) => void }>();
-  const listeners = new Set<(events: { name: string; payload: unknown }[]) => void>();
-  let nextId = 1;
-  ws.on('message', (data) => {
-    const frame = JSON.parse(data.toString()) as {
-      id?: number;
-      result?: WireResult;
-      events?: { name: string; payload: unknown }[];
-    };
-    if (frame.events) for (const l of listeners) l(frame.events);
-    if (typeof frame.id === 'number' && frame.result) {
-      pending.get(frame.id)?.resolve(frame.result);
-      pending.delete(frame.id);
-    }
-  });
-  ws.on('close', () => {
-    for (const p of pending.values()) p.reject(new Dropped('socket closed'));
-    pending.clear();
-  });
-  ws.on('error', () => {});
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  return {
-    call(method: string, input: unknown): Promise<WireResult> {
-      if (ws.readyState !== ws.OPEN) return Promise.reject(new Dropped('socket closed'));
-      const id = nextId++;
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          pending.delete(id);
-          reject(new Dropped(`no answer to ${method} in ${CALL_TIMEOUT_MS} ms`));
-        }, CALL_TIMEOUT_MS);
-        pending.set(id, {
-          resolve: (r) => {
-            clearTimeout(timer);
-            resolve(r);
-          },
-          reject: (e) => {
-            clearTimeout(timer);
-            reject(e);
-          },
-        });
-        ws.send(JSON.stringify({ id, method, input } satisfies SocketCall));
-      });
-    },
-    onEvents(l: (events: { name: string; payload: unknown }[]) => void) {
-      listeners.add(l);
-    },
-    close() {
-      ws.terminate();
-    },
-  };
-}
-type SocketClient = Awaited<ReturnType<typeof socketClient>>;
-
-function figures(ms: number[]): LatencyFigures | null {
-  if (ms.length === 0) return null;
-  const s = [...ms].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
-  return { n: s.length, p50: at(0.5), p99: at(0.99), max: s[s.length - 1]! };
-}
 
 const plans = argInt('plans', 10);
 const size = argInt('size', 1000);
@@ -206,7 +83,7 @@ const serveFlags = argStr('serve-flags', '').split(' ').filter(Boolean);
 const showLog = process.argv.includes('--serve-log');
 
 const dataDir = mkdtempSync(join(tmpdir(), 'baton-host-load-'));
-const serve = await startServe(dataDir, [
+const serve = await startServe(root, dataDir, showLog, [
   ...serveFlags,
   ...(profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : []),
 ]);

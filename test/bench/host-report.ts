@@ -1,13 +1,17 @@
 // The host's figures in `npm run bench`: whether `baton serve` answers cheap requests while two
-// clients start 1,000-task plans (host-load-worker.ts), and how soon it is ready (serve-start-worker.ts).
+// clients start 1,000-task plans (host-load-worker.ts), how soon it is ready (serve-start-worker.ts),
+// and how soon a person's message reaches a running agent's stdin (steer-worker.ts).
 import type { HostLoadFigures, LatencyFigures, ProbeKind } from './host-load-worker.ts';
 import { fmt } from './report.ts';
 import type { ServeStartFigures } from './serve-start-worker.ts';
+import type { SteerFigures } from './steer-worker.ts';
 
 /** p99 of a cheap request (health, agents.list, approvals.list) under the load. */
 export const CHEAP_P99_GOAL_MS = 50;
 /** `baton serve` spawned → its URL and token line. */
 export const SERVE_READY_GOAL_MS = 300;
+/** `runs.say` over the host's WebSocket → the message's line on a running Claude Code stream agent's stdin, p50. */
+export const STEER_P50_GOAL_MS = 50;
 /** The requests the p99 goal is about (memory.search is information). */
 const CHEAP: ProbeKind[] = ['health', 'agents.list', 'approvals.list'];
 
@@ -49,4 +53,16 @@ export function hostGoals(h: HostLoadFigures | null, s: ServeStartFigures | null
       `\`baton serve\` ready       goal ≤ ${SERVE_READY_GOAL_MS} ms    measured ${ms(s.medianMs)} ms median of ${s.startsMs.length}` +
         `${s.cpuMedianMs === null ? '' : ` (${ms(s.cpuMedianMs)} ms of CPU)`}   ${s.medianMs <= SERVE_READY_GOAL_MS ? 'met' : 'NOT met'}`,
     );
+}
+
+export function steerGoals(s: SteerFigures | null): void {
+  if (!s?.toStdin) return void console.log('steer round trip: no figure (steer-worker.ts failed)');
+  const f = s.toStdin;
+  console.log(
+    `steer round trip           goal p50 ≤ ${STEER_P50_GOAL_MS} ms    measured ${ms(f.p50)} ms p50, ${ms(f.p99)} p99, ${ms(f.max)} max` +
+      ` of ${fmt(f.n)} messages (runs.say over the host's socket → the agent's stdin; answered ${s.answered ? `${ms(s.answered.p50)} / ${ms(s.answered.p99)}` : '—'} p50 / p99` +
+      `${s.serveCpuPerMessageMs === null ? '' : `, ${fmt(s.serveCpuPerMessageMs, 1)} ms of the host's CPU each`}; ` +
+      `${s.sandbox.on ? 'the agent in the OS sandbox' : `no OS sandbox: ${s.sandbox.why}`}${s.ok ? '' : '; the run did NOT complete'})` +
+      `   ${f.p50 <= STEER_P50_GOAL_MS ? 'met' : 'NOT met'}`,
+  );
 }

@@ -24,7 +24,7 @@ import {
 import type { CodingStepsFigure } from './coding-steps-worker.ts';
 import { BENCH_SEED, BENCH_WIDTH, type DagShape, layeredDag } from './dag.ts';
 import type { HostLoadFigures } from './host-load-worker.ts';
-import { hostGoals, hostLoadTable } from './host-report.ts';
+import { hostGoals, hostLoadTable, steerGoals } from './host-report.ts';
 import { argInt, argStr, RESULT_PREFIX, type WorkerResult } from './measure.ts';
 import type { MeteringFigure } from './metering-worker.ts';
 import type { ParentWatchFigures } from './parent-watch-worker.ts';
@@ -47,6 +47,7 @@ import type { SandboxFigures } from './sandbox-worker.ts';
 import type { ServeStartFigures } from './serve-start-worker.ts';
 import { spendGoals, spendTable } from './spend-report.ts';
 import type { SpendFigures } from './spend-worker.ts';
+import type { SteerFigures } from './steer-worker.ts';
 import type { WorkerScaleFigures } from './worker-scale.ts';
 import { workerScaleGoals, workerScaleTable } from './worker-scale-report.ts';
 
@@ -237,13 +238,24 @@ function measureBestOf(): BestOfFigures | null {
   return resultOf<BestOfFigures>('best-of-worker.ts', [], 'BEST_OF_RESULT', 2_400_000, true);
 }
 
-/** `baton serve`'s start, and cheap requests while two clients start big plans (host-*-worker.ts). */
-function measureHost(): { start: ServeStartFigures | null; load: HostLoadFigures | null } {
+/** `baton serve`'s start, cheap requests while two clients start big plans, a steer's round trip (host-*-worker.ts, steer-worker.ts). */
+function measureHost(): {
+  start: ServeStartFigures | null;
+  load: HostLoadFigures | null;
+  steer: SteerFigures | null;
+} {
   console.log('[host] `baton serve` started 5 times to its URL line …');
   const start = resultOf<ServeStartFigures>('serve-start-worker.ts', [], 'SERVE_START_RESULT', 180_000);
   console.log('[host] cheap requests while two clients start 1,000-task plans back to back …');
   const load = resultOf<HostLoadFigures>('host-load-worker.ts', [], 'HOST_LOAD_RESULT', 300_000);
-  return { start, load };
+  const steer = measureSteer();
+  return { start, load, steer };
+}
+
+/** A person's messages to a running Claude Code stream agent, `runs.say` over the host → its stdin (steer-worker.ts). */
+function measureSteer(): SteerFigures | null {
+  console.log("[host] 200 messages to a running agent, runs.say → the agent's stdin …");
+  return resultOf<SteerFigures>('steer-worker.ts', [], 'STEER_RESULT', 300_000);
 }
 
 /** Remote workers as `baton worker` processes against a server in the measuring process (worker-scale.ts). */
@@ -283,7 +295,9 @@ const ONLY: Record<string, () => void> = {
     hostLoadTable(h.load);
     console.log('');
     hostGoals(h.load, h.start);
+    steerGoals(h.steer);
   },
+  steer: () => steerGoals(measureSteer()),
   workers: () => {
     const w = measureWorkers();
     workerScaleTable(w);
@@ -466,6 +480,7 @@ sandboxTable(sandbox);
 hostLoadTable(host.load);
 console.log('');
 hostGoals(host.load, host.start);
+steerGoals(host.steer);
 console.log('');
 workerScaleTable(workers);
 console.log('');

@@ -1,7 +1,14 @@
 // Shared by the workers that start `baton serve` (its start-up, the host under load).
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENGINE_V8_FLAGS } from '../../src-main/cli/v8-flags.ts';
+
+/** The `baton` command of the tree at `root`: `baton.js`, or `baton.ts` in a commit from before it. */
+export function batonEntry(root: string): string {
+  const js = join(root, 'src-main', 'cli', 'baton.js');
+  return existsSync(js) ? js : join(root, 'src-main', 'cli', 'baton.ts');
+}
 
 /**
  * `baton serve` of the tree at `root` on a free port over `dataDir`, as Baton's CLI starts it
@@ -10,16 +17,7 @@ import { ENGINE_V8_FLAGS } from '../../src-main/cli/v8-flags.ts';
 export function spawnServe(root: string, dataDir: string, nodeFlags: readonly string[]) {
   return spawn(
     process.execPath,
-    [
-      ...ENGINE_V8_FLAGS,
-      ...nodeFlags,
-      join(root, 'src-main', 'cli', 'baton.ts'),
-      'serve',
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-    ],
+    [...ENGINE_V8_FLAGS, ...nodeFlags, batonEntry(root), 'serve', '--port', '0', '--data-dir', dataDir],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
 }

@@ -26,7 +26,7 @@ const SLOTS = argInt('slots', 8);
 const RUNS = argInt('runs', 5);
 /** Tasks the killed worker holds when it is killed. */
 const HOLD = argInt('hold', 4);
-const CLI = join(import.meta.dirname, '..', '..', 'src-main', 'cli', 'baton.ts');
+const CLI = join(import.meta.dirname, '..', '..', 'src-main', 'cli', 'baton.js');
 const TOKEN = 'worker-scale-bench-token-0123456789abcdef';
 
 /** One measured run: wall time, and the server's (this process's) CPU time. */

@@ -17,7 +17,7 @@ export function startServe(
     process.execPath,
     [
       ...ENGINE_V8_FLAGS,
-      join(root, 'src-main', 'cli', 'baton.ts'),
+      join(root, 'src-main', 'cli', 'baton.js'),
       'serve',
       '--port',
       String(port),

@@ -20,7 +20,7 @@ function loadedBeforeReady(dir: string): Promise<string[]> {
       ...ENGINE_V8_FLAGS,
       '--import',
       join(root, 'test', 'kit', 'loaded-modules-hook.mjs'),
-      join(root, 'src-main', 'cli', 'baton.ts'),
+      join(root, 'src-main', 'cli', 'baton.js'),
       'serve',
       '--port',
       '0',
@@ -52,7 +52,7 @@ function loadedBeforeReady(dir: string): Promise<string[]> {
 }
 
 describe('baton serve at start', () => {
-  it('loads no forge client, agent protocol SDK, sandbox library, telemetry, passkey library, static-file or WebSocket server before it says where it serves', async () => {
+  it('loads no forge client, agent protocol SDK, sandbox library, telemetry, passkey library, static-file or WebSocket server, nor the code only some requests and tasks use, before it says where it serves', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'baton-serve-start-'));
     const loaded = await loadedBeforeReady(dataDir);
     // What it did load: its own CLI and the store (the hook works).
@@ -75,8 +75,22 @@ describe('baton serve at start', () => {
       '@simplewebauthn/',
       '@peculiar/',
       '@lydell/node-pty',
+      // A signed webhook's delivery.
+      'standardwebhooks',
     ];
     const early = loaded.filter((u) => packages.some((p) => u.includes(`/node_modules/${p}`)));
     expect(early).toEqual([]);
+    // Baton's own code a request or a task loads at its first use: an llm agent's executor (its
+    // completion, tool loop and tools), the handlers of the workspaces, worktrees, tool calls' and
+    // planner's methods, and best of N's pick.
+    const own = [
+      'src-main/agents/llm/llm.ts',
+      'src-main/agents/coding/handlers/workspaces.ts',
+      'src-main/agents/coding/worktrees/handlers.ts',
+      'src-main/agents/tool-call-handlers.ts',
+      'src-main/agents/planner/handlers.ts',
+      'src-main/agents/coding/best-of/pick.ts',
+    ];
+    expect(own.filter((file) => loaded.some((u) => u.endsWith(`/${file}`)))).toEqual([]);
   }, 60_000);
 });

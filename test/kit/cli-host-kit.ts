@@ -18,7 +18,7 @@ export async function batonAsAna(args: string[]): Promise<{ code: number; stdout
   try {
     const r = await promisify(execFile)(
       process.execPath,
-      [join(root, 'src-main', 'cli', 'baton.ts'), ...args],
+      [join(root, 'src-main', 'cli', 'baton.js'), ...args],
       {
         encoding: 'utf8',
         timeout: 60_000,

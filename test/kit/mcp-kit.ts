@@ -6,7 +6,7 @@ import { createApp } from '../../src-main/app/create-app.ts';
 import { eventually } from './engine-kit.ts';
 
 export const root = join(import.meta.dirname, '..', '..');
-export const batonCli = join(root, 'src-main', 'cli', 'baton.ts');
+export const batonCli = join(root, 'src-main', 'cli', 'baton.js');
 
 /**
  * What the tests of Baton's MCP server work on: an echo agent (its tasks finish at once), a person

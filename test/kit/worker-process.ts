@@ -4,7 +4,7 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
-export const CLI = join(root, 'src-main', 'cli', 'baton.ts');
+export const CLI = join(root, 'src-main', 'cli', 'baton.js');
 /** A command agent's program (worker-agent.mjs): progress, log lines, a file, its pid, a held first attempt. */
 const AGENT = join(import.meta.dirname, 'worker-agent.mjs');
 

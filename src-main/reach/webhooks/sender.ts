@@ -1,4 +1,4 @@
-import { Webhook as Signer } from 'standardwebhooks';
+import type { Webhook as Signer } from 'standardwebhooks';
 import type { Webhook, WebhookPayload } from '../../../src-shared/schemas/webhook.ts';
 import type { SecretResolver } from '../../secrets/secrets.ts';
 import { slackBody } from './events.ts';
@@ -24,8 +24,10 @@ export const DEFAULT_RETRY: RetryPolicy = {
  * A key from the secret: `whsec_<base64>` as Standard Webhooks mints them, else the text's bytes
  * (`format: raw`), so any secret a receiver was given works.
  */
-export function signerFor(secret: string): Signer {
-  return secret.startsWith('whsec_') ? new Signer(secret) : new Signer(secret, { format: 'raw' });
+export async function signerFor(secret: string): Promise<Signer> {
+  // Loaded at the first signed delivery, not at Baton's start.
+  const { Webhook } = await import('standardwebhooks');
+  return secret.startsWith('whsec_') ? new Webhook(secret) : new Webhook(secret, { format: 'raw' });
 }
 
 /** The body a subscription receives for a payload, as sent and signed. */
@@ -65,6 +67,7 @@ export async function attemptDelivery(
       try {
         const body = bodyFor(hook.format, JSON.parse(d.payload) as WebhookPayload);
         const at = new Date(started);
+        const signature = secret === null ? null : (await signerFor(secret)).sign(d.id, at, body);
         const res = await fetch(hook.url, {
           method: 'POST',
           redirect: 'manual',
@@ -74,7 +77,7 @@ export async function attemptDelivery(
             'user-agent': 'Baton-Webhooks/1',
             'webhook-id': d.id,
             'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-            ...(secret === null ? {} : { 'webhook-signature': signerFor(secret).sign(d.id, at, body) }),
+            ...(signature === null ? {} : { 'webhook-signature': signature }),
           },
           body,
         });
