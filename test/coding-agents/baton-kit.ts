@@ -7,6 +7,7 @@ import { makeRepo } from '../../src-main/agents/coding/workspaces/testing/temp-r
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
 import type { AgentInput } from '../../src-shared/schemas/agent.ts';
+import { call } from '../kit/engine-kit.ts';
 import { fixtureInstalled } from '../kit/fixtures.ts';
 import type {
   Conversation,
@@ -197,4 +198,45 @@ export async function waitFor(test: () => boolean, ms: number, refresh?: () => P
     if (Date.now() > until) throw new Error(`waited ${ms} ms in vain for ${test.toString()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** A promise a scripted model's answer waits on (`before`), and what lets it go (also at the test's end). */
+export function gate(): { held: Promise<void>; release: () => void } {
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return { held, release };
+}
+
+/**
+ * The start of the tests that talk to a running CLI or stop its turn: the scripted model servers,
+ * a Baton of its own with workspace `app`, `cli`'s agent, and a plan for each `{ plan, task,
+ * description }` of that one task; `close` ends both.
+ */
+export async function talkingBaton(
+  cli: CliName,
+  plans: { plan: string; task: string; description: string }[],
+): Promise<{ servers: Servers; baton: ReturnType<typeof openBaton>; close(): Promise<void> }> {
+  const servers = await startServers();
+  const baton = openBaton();
+  const { app, repo } = baton;
+  await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
+  await call(app, 'agents.import', { agents: [codingAgent(servers, cli)] });
+  for (const p of plans)
+    await call(app, 'plans.import', {
+      plan: {
+        plan_id: p.plan,
+        workspace: 'app',
+        tasks: [{ task_id: p.task, description: p.description, required_skills: [cli] }],
+      },
+    });
+  return {
+    servers,
+    baton,
+    close: async () => {
+      await baton.close();
+      await servers.close();
+    },
+  };
 }

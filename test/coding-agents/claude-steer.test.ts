@@ -5,7 +5,7 @@ import type { RunDetail } from '../../src-shared/schemas/run.ts';
 import type { StoredStep } from '../../src-shared/schemas/step.ts';
 import { call } from '../kit/engine-kit.ts';
 import type { Servers } from './baton-kit.ts';
-import { codingAgent, installed, openBaton, startServers, waitFor, worktreeOf } from './baton-kit.ts';
+import { installed, type openBaton, talkingBaton, waitFor, worktreeOf } from './baton-kit.ts';
 import { CLIS } from './clis.ts';
 
 // A person talks to the real Claude Code while it works (runs.say): its first turn runs a shell
@@ -13,12 +13,14 @@ import { CLIS } from './clis.ts';
 // next request to the model holds it. A task not running refuses the message, saying how it stands.
 let servers: Servers;
 let baton: ReturnType<typeof openBaton>;
+let close: (() => Promise<void>) | undefined;
 const SAID = 'Please also write the word bananas in the summary.';
 
 beforeAll(async () => {
   if (!installed) return;
-  servers = await startServers();
-  baton = openBaton();
+  ({ servers, baton, close } = await talkingBaton('claude', [
+    { plan: 'steer', task: 'talk', description: 'Run the waiting command.' },
+  ]));
   servers.script('claude', [
     {
       name: 'steer',
@@ -28,21 +30,10 @@ beforeAll(async () => {
       ],
     },
   ]);
-  const { app, repo } = baton;
-  await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
-  await call(app, 'agents.import', { agents: [codingAgent(servers, 'claude')] });
-  await call(app, 'plans.import', {
-    plan: {
-      plan_id: 'steer',
-      workspace: 'app',
-      tasks: [{ task_id: 'talk', description: 'Run the waiting command.', required_skills: ['claude'] }],
-    },
-  });
 }, 120_000);
 
 afterAll(async () => {
-  await baton?.close();
-  await servers?.close();
+  await close?.();
 });
 
 const steps = (runId: string) =>

@@ -4,7 +4,7 @@ import type { StoredStep } from '../../src-shared/schemas/step.ts';
 import type { TurnState } from '../../src-shared/steering.ts';
 import { call } from '../kit/engine-kit.ts';
 import type { Servers } from './baton-kit.ts';
-import { codingAgent, installed, openBaton, startServers, waitFor } from './baton-kit.ts';
+import { installed, type openBaton, talkingBaton, waitFor } from './baton-kit.ts';
 import { CLIS } from './clis.ts';
 
 // A person stops the real Claude Code's turn (Stop this turn: its control request `interrupt` on
@@ -13,12 +13,14 @@ import { CLIS } from './clis.ts';
 // finishes the task. The model is a scripted local server.
 let servers: Servers;
 let baton: ReturnType<typeof openBaton>;
+let close: (() => Promise<void>) | undefined;
 const SAID = 'Never mind the command: just say bananas.';
 
 beforeAll(async () => {
   if (!installed) return;
-  servers = await startServers();
-  baton = openBaton();
+  ({ servers, baton, close } = await talkingBaton('claude', [
+    { plan: 'stop', task: 'work', description: 'Run the waiting command.' },
+  ]));
   servers.script('claude', [
     {
       name: 'stop',
@@ -28,21 +30,10 @@ beforeAll(async () => {
       ],
     },
   ]);
-  const { app, repo } = baton;
-  await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
-  await call(app, 'agents.import', { agents: [codingAgent(servers, 'claude')] });
-  await call(app, 'plans.import', {
-    plan: {
-      plan_id: 'stop',
-      workspace: 'app',
-      tasks: [{ task_id: 'work', description: 'Run the waiting command.', required_skills: ['claude'] }],
-    },
-  });
 }, 120_000);
 
 afterAll(async () => {
-  await baton?.close();
-  await servers?.close();
+  await close?.();
 });
 
 describe.skipIf(!installed)('a person stops Claude Code’s turn', () => {

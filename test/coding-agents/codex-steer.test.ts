@@ -4,7 +4,7 @@ import type { StoredStep } from '../../src-shared/schemas/step.ts';
 import { call } from '../kit/engine-kit.ts';
 import type { ModelRequest } from '../kit/model-servers/scripted-server.ts';
 import type { Servers } from './baton-kit.ts';
-import { codingAgent, installed, openBaton, startServers, waitFor } from './baton-kit.ts';
+import { gate, installed, type openBaton, talkingBaton, waitFor } from './baton-kit.ts';
 import { CLIS } from './clis.ts';
 
 // A person talks to the real Codex while it works (runs.say), by its app-server's `turn/steer`:
@@ -12,21 +12,20 @@ import { CLIS } from './clis.ts';
 // next request to the model holds it; the model's next move depends on it (the file it writes).
 let servers: Servers;
 let baton: ReturnType<typeof openBaton>;
+let close: (() => Promise<void>) | undefined;
 const SAID = 'Please also write the word bananas into bananas.txt.';
 
 /** The server's first answer waits for this. */
-let release: () => void = () => {};
-const held = new Promise<void>((resolve) => {
-  release = resolve;
-});
+const { held, release } = gate();
 let asked = 0;
 
 const saidIn = (req: ModelRequest) => req.texts.some((t) => t.includes(SAID));
 
 beforeAll(async () => {
   if (!installed) return;
-  servers = await startServers();
-  baton = openBaton();
+  ({ servers, baton, close } = await talkingBaton('codex', [
+    { plan: 'steer', task: 'talk', description: 'Run echo.' },
+  ]));
   servers.script('codex', [
     {
       name: 'steer',
@@ -52,22 +51,11 @@ beforeAll(async () => {
       ],
     },
   ]);
-  const { app, repo } = baton;
-  await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
-  await call(app, 'agents.import', { agents: [codingAgent(servers, 'codex')] });
-  await call(app, 'plans.import', {
-    plan: {
-      plan_id: 'steer',
-      workspace: 'app',
-      tasks: [{ task_id: 'talk', description: 'Run echo.', required_skills: ['codex'] }],
-    },
-  });
 }, 120_000);
 
 afterAll(async () => {
   release();
-  await baton?.close();
-  await servers?.close();
+  await close?.();
 });
 
 const steps = (runId: string) =>

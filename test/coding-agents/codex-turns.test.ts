@@ -6,7 +6,7 @@ import type { TurnState } from '../../src-shared/steering.ts';
 import { call } from '../kit/engine-kit.ts';
 import type { ModelRequest } from '../kit/model-servers/scripted-server.ts';
 import type { Servers } from './baton-kit.ts';
-import { codingAgent, installed, openBaton, startServers } from './baton-kit.ts';
+import { gate, installed, type openBaton, talkingBaton } from './baton-kit.ts';
 
 // A person stops the real Codex's turn (Stop this turn, Pause: its app-server's `turn/interrupt`)
 // while the scripted model server holds its first answer; the attempt waits, and goes on, as the
@@ -14,13 +14,11 @@ import { codingAgent, installed, openBaton, startServers } from './baton-kit.ts'
 // words to go on. The model is a scripted local server.
 let servers: Servers;
 let baton: ReturnType<typeof openBaton>;
+let close: (() => Promise<void>) | undefined;
 const SAID = 'Never mind the command: just say bananas.';
 
 /** Each conversation's first answer waits for the test's end: only a stop ends that turn. */
-let release: () => void = () => {};
-const never = new Promise<void>((resolve) => {
-  release = resolve;
-});
+const { held: never, release } = gate();
 const asked = { stop: 0, pause: 0 };
 
 const about = (word: string) => (req: ModelRequest) =>
@@ -28,8 +26,10 @@ const about = (word: string) => (req: ModelRequest) =>
 
 beforeAll(async () => {
   if (!installed) return;
-  servers = await startServers();
-  baton = openBaton();
+  ({ servers, baton, close } = await talkingBaton(
+    'codex',
+    ['stop', 'pause'].map((word) => ({ plan: word, task: word, description: 'Think about it.' })),
+  ));
   const held = (which: keyof typeof asked) => async () => {
     asked[which]++;
     if (asked[which] === 1) await never;
@@ -38,23 +38,11 @@ beforeAll(async () => {
     { name: 'stop', match: about('stop'), turns: [{ text: 'Bananas.', before: held('stop') }] },
     { name: 'pause', match: about('pause'), turns: [{ text: 'Went on.', before: held('pause') }] },
   ]);
-  const { app, repo } = baton;
-  await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
-  await call(app, 'agents.import', { agents: [codingAgent(servers, 'codex')] });
-  for (const word of ['stop', 'pause'])
-    await call(app, 'plans.import', {
-      plan: {
-        plan_id: word,
-        workspace: 'app',
-        tasks: [{ task_id: word, description: 'Think about it.', required_skills: ['codex'] }],
-      },
-    });
 }, 120_000);
 
 afterAll(async () => {
   release();
-  await baton?.close();
-  await servers?.close();
+  await close?.();
 });
 
 /** Starts plan `word` and waits until its first model request is held and its turn can be stopped. */

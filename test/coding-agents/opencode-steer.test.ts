@@ -5,7 +5,7 @@ import type { CodingOutput } from '../../src-shared/schemas/workspace.ts';
 import { call } from '../kit/engine-kit.ts';
 import type { ModelRequest } from '../kit/model-servers/scripted-server.ts';
 import type { Servers } from './baton-kit.ts';
-import { codingAgent, installed, openBaton, startServers, worktreeOf } from './baton-kit.ts';
+import { gate, installed, type openBaton, talkingBaton, worktreeOf } from './baton-kit.ts';
 
 // A person talks to the real opencode while it works (runs.say): Baton drives it over its own
 // server (`opencode serve`, through Baton's bridge in the OS sandbox), and the words are one more
@@ -14,17 +14,16 @@ import { codingAgent, installed, openBaton, startServers, worktreeOf } from './b
 // (which writes bananas.txt only when asked to) acts on it. A done task refuses a message.
 let servers: Servers;
 let baton: ReturnType<typeof openBaton>;
+let close: (() => Promise<void>) | undefined;
 const SAID = 'Please also write bananas.txt.';
-let release: () => void = () => {};
-const held = new Promise<void>((resolve) => {
-  release = resolve;
-});
+const { held, release } = gate();
 const asked = (req: ModelRequest) => req.texts.some((t) => t.includes(SAID));
 
 beforeAll(async () => {
   if (!installed) return;
-  servers = await startServers();
-  baton = openBaton();
+  ({ servers, baton, close } = await talkingBaton('opencode', [
+    { plan: 'steer', task: 'talk', description: 'Run a command.' },
+  ]));
   servers.script('opencode', [
     {
       name: 'steer',
@@ -49,22 +48,11 @@ beforeAll(async () => {
       ],
     },
   ]);
-  const { app, repo } = baton;
-  await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
-  await call(app, 'agents.import', { agents: [codingAgent(servers, 'opencode')] });
-  await call(app, 'plans.import', {
-    plan: {
-      plan_id: 'steer',
-      workspace: 'app',
-      tasks: [{ task_id: 'talk', description: 'Run a command.', required_skills: ['opencode'] }],
-    },
-  });
 }, 120_000);
 
 afterAll(async () => {
   release();
-  await baton?.close();
-  await servers?.close();
+  await close?.();
 });
 
 const steps = (runId: string) =>

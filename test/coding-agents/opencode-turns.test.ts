@@ -8,7 +8,7 @@ import type { TurnState } from '../../src-shared/steering.ts';
 import { call } from '../kit/engine-kit.ts';
 import type { ModelRequest } from '../kit/model-servers/scripted-server.ts';
 import type { Servers } from './baton-kit.ts';
-import { codingAgent, installed, openBaton, startServers, worktreeOf } from './baton-kit.ts';
+import { installed, type openBaton, talkingBaton, worktreeOf } from './baton-kit.ts';
 import { CLIS } from './clis.ts';
 
 // A person stops the real opencode's turn (Stop this turn: `POST /session/{id}/abort` on its own
@@ -18,6 +18,7 @@ import { CLIS } from './clis.ts';
 // words are the next turn. The model is a scripted local server.
 let servers: Servers;
 let baton: ReturnType<typeof openBaton>;
+let close: (() => Promise<void>) | undefined;
 const SAID = 'Never mind the command: just say bananas.';
 const NEVER = CLIS.opencode.shellTurn(
   'touch started; while [ ! -f never ]; do sleep 0.1; done; echo released',
@@ -27,37 +28,18 @@ const about = (word: string) => (req: ModelRequest) =>
 
 beforeAll(async () => {
   if (!installed) return;
-  servers = await startServers();
-  baton = openBaton();
+  ({ servers, baton, close } = await talkingBaton('opencode', [
+    { plan: 'stop', task: 'work', description: 'STOP-TASK: run the waiting command.' },
+    { plan: 'pause', task: 'work', description: 'PAUSE-TASK: run the waiting command.' },
+  ]));
   servers.script('opencode', [
     { name: 'stop', match: about('STOP-TASK'), turns: [NEVER, { text: 'Bananas.' }] },
     { name: 'pause', match: about('PAUSE-TASK'), turns: [NEVER, { text: 'Went on.' }] },
   ]);
-  const { app, repo } = baton;
-  await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
-  await call(app, 'agents.import', { agents: [codingAgent(servers, 'opencode')] });
-  for (const [id, word] of [
-    ['stop', 'STOP-TASK'],
-    ['pause', 'PAUSE-TASK'],
-  ] as const)
-    await call(app, 'plans.import', {
-      plan: {
-        plan_id: id,
-        workspace: 'app',
-        tasks: [
-          {
-            task_id: 'work',
-            description: `${word}: run the waiting command.`,
-            required_skills: ['opencode'],
-          },
-        ],
-      },
-    });
 }, 120_000);
 
 afterAll(async () => {
-  await baton?.close();
-  await servers?.close();
+  await close?.();
 });
 
 /** Starts the plan and waits until its turn runs the shell command (and can be stopped). */
