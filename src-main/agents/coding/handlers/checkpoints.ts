@@ -142,10 +142,7 @@ export function checkpointHandlers({
       const note = `${REVERT_NOTE_PREFIX} ${what}: ${undone}${files.length > 0 ? ` (${files.length} file${files.length === 1 ? '' : 's'} put back: ${shown})` : ' (no file differed)'}. Go on from the files as they are now.`;
       const when = now();
       const why = `${actor} reverted the worktree to ${what}: ${undone} (${files.length} file${files.length === 1 ? '' : 's'})`;
-      if (held) {
-        // Its attempt still runs, held: told in its next turn, by the channel of a person's words
-        // (recorded by the attempt as their step), which does not let a stopped turn go on.
-        engine.tellHeld(run_id, task_id, note, actor);
+      const audit = () =>
         store.memory.audit({
           at: when,
           actor,
@@ -156,6 +153,11 @@ export function checkpointHandlers({
           to_status: task.status,
           why,
         });
+      if (held) {
+        // Its attempt still runs, held: told in its next turn, by the channel of a person's words
+        // (recorded by the attempt as their step), which does not let a stopped turn go on.
+        engine.tellHeld(run_id, task_id, note, actor);
+        audit();
         const then =
           held.held === 'paused'
             ? 'Resume the task: its agent goes on from these files, told in its next turn what was undone.'
@@ -175,16 +177,7 @@ export function checkpointHandlers({
       };
       store.tx(() => {
         store.steps.upsertOf({ run_id, task_id, attempt, agent_id: task.agent_id }, [step]);
-        store.memory.audit({
-          at: when,
-          actor,
-          entity: 'task',
-          entity_id: task_id,
-          run_id,
-          from_status: task.status,
-          to_status: task.status,
-          why,
-        });
+        audit();
       });
       bus.emit('task.step', { ...step, run_id, task_id, attempt });
       const then =
