@@ -11,7 +11,7 @@ export type MessageReceiver = (m: PersonMessage) => MessageDelivery | null;
 export class AttemptMessages {
   private readonly receivers = new Map<
     string,
-    { attempt: number; receive: MessageReceiver; how: MessageHow }
+    { attempt: number; receive: MessageReceiver; how: MessageHow; held: MessageHow | undefined }
   >();
 
   /** The attempt listens; returns what forgets it (a later attempt's receiver is left alone). */
@@ -21,9 +21,10 @@ export class AttemptMessages {
     attempt: number,
     receive: MessageReceiver,
     how: MessageHow,
+    held?: MessageHow,
   ): () => void {
     const key = keyOf(runId, taskId);
-    const entry = { attempt, receive, how };
+    const entry = { attempt, receive, how, held };
     this.receivers.set(key, entry);
     return () => {
       if (this.receivers.get(key) === entry) this.receivers.delete(key);
@@ -36,9 +37,14 @@ export class AttemptMessages {
     return entry && entry.attempt === attempt ? entry.receive : null;
   }
 
-  /** How the task's listening attempt takes a message, or null when none listens. */
-  how(runId: string, taskId: string): MessageHow | null {
-    return this.receivers.get(keyOf(runId, taskId))?.how ?? null;
+  /**
+   * How the task's listening attempt takes a message, or null when none listens: its `held` way
+   * while a person holds its agent (`heldNow`, asked only where the attempt has one).
+   */
+  how(runId: string, taskId: string, heldNow: () => boolean = () => false): MessageHow | null {
+    const entry = this.receivers.get(keyOf(runId, taskId));
+    if (!entry) return null;
+    return entry.held && heldNow() ? entry.held : entry.how;
   }
 
   /** The attempt ended: whatever it left listening is forgotten. */

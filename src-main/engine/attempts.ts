@@ -196,7 +196,8 @@ export class Attempts {
         // Only a coding or llm attempt can be told something while it runs (runs.say): no closure for the rest.
         if (coding || agent.kind === 'llm') {
           const messages = this.rt.messages;
-          ctx.listen = (receive, how) => messages.listen(at.run_id, at.task_id, at.attempt, receive, how);
+          ctx.listen = (receive, how, held) =>
+            messages.listen(at.run_id, at.task_id, at.attempt, receive, how, held);
           ctx.turns = this.rt.turns.holdFor(at.run_id, at.task_id, at.attempt);
         }
         const rule = budgetRule(

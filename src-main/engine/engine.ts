@@ -182,7 +182,7 @@ export class Engine {
 
   /** How the task's running attempt takes a person's message now, or null when it takes none. */
   listening(runId: string, taskId: string): MessageHow | null {
-    return this.rt.messages.how(runId, taskId);
+    return this.rt.messages.how(runId, taskId, () => this.rt.turns.heldAs(runId, taskId) !== null);
   }
 
   /** A person's words to a task's running attempt (`runs.say`, say.ts), by the agent's own means; audited. */

@@ -170,7 +170,12 @@ export interface TaskContext<A extends Agent = Agent> {
    * what stops listening; the attempt's end does too. Absent where nobody can speak to the
    * attempt (a remote worker's).
    */
-  listen?: (receive: (m: PersonMessage) => MessageDelivery | null, how: MessageHow) => () => void;
+  listen?: (
+    receive: (m: PersonMessage) => MessageDelivery | null,
+    how: MessageHow,
+    /** How while a person holds the agent between turns (the words wait for its next), where that differs. */
+    held?: MessageHow,
+  ) => () => void;
   /**
    * A person's hold on the agent between its turns (Stop this turn, Pause: `runs.interrupt`,
    * `runs.pause`, `runs.resume`; docs/steering.md): a coding attempt's route says how to stop

@@ -107,6 +107,11 @@ describe.skipIf(!installed)('a person stops Codex’s turn', () => {
       .toBe(true);
     expect((await call<RunDetail>(app, 'runs.get', { run_id: runId })).tasks[0]!.status).toBe('in_progress');
     expect(servers.calls('codex', 'pause')).toHaveLength(1);
+    // Held, words wait for its next turn, and the box says so before anything is sent.
+    expect(await call(app, 'runs.listening', ref)).toEqual({
+      delivery: 'next_turn',
+      says: 'Codex: queued for the next turn',
+    });
     expect(await call<TurnState>(app, 'runs.resume', { ...ref, actor: 'bo' })).toMatchObject({ held: null });
     await settled(runId);
     const calls = servers.calls('codex', 'pause');

@@ -174,6 +174,7 @@ class StreamRun {
           return 'this_turn';
         },
         messageHow(CLI_TITLES[cli], 'this_turn', can.steer === 'prompt' ? 'at its next model request' : ''),
+        messageHow(CLI_TITLES[cli], 'next_turn'),
       );
     }
     a.atEnd(async () => {
