@@ -113,6 +113,9 @@ export async function confineCli(o: {
     hide: r.sandbox.hide,
     owner: `agent "${ctx.agent.id}"`,
     askHost: ctx.sandboxHosts?.ask,
+    // Its servers on the worktree's ports are reached from this machine (not a best-of candidate's:
+    // the candidates share the task's block, and only one sandbox can hold it).
+    inbound: coding.candidate === undefined ? (coding.ports ?? undefined) : undefined,
   });
   const config =
     box.readOnly.length > 0
