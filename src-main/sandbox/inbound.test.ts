@@ -4,6 +4,7 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SANDBOX } from '../../src-shared/schemas/sandbox.ts';
+import { freeBlock } from '../../test/kit/free-ports.ts';
 import { spawnTree } from '../processes/process-tree.ts';
 import { confine } from './confine.ts';
 import { lookInto } from './inbound.ts';
@@ -60,7 +61,7 @@ describe.runIf(process.platform === 'linux')("a sandboxed program's ports", () =
   it("reach its servers from this machine's 127.0.0.1 on the block's ports only, and end with it", async () => {
     const folder = mkdtempSync(join(tmpdir(), 'baton-inbound-'));
     cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
-    const first = 42_960;
+    const first = await freeBlock(11);
     // A program of this machine already on the block's second port: not forwarded, and the
     // sandbox cannot reach it through the forwarder either.
     const here = net.createServer((c) => c.end('this machine')).listen(first + 1, '127.0.0.1');
@@ -139,6 +140,7 @@ describe.runIf(process.platform === 'linux')("a sandboxed program's ports", () =
   it('passes a program killed by a signal back as that signal, its ports closed', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'baton-inbound-'));
     cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+    const first = await freeBlock(2);
     const made = await confine({
       policy: DEFAULT_SANDBOX,
       command: 'sh',
@@ -147,7 +149,7 @@ describe.runIf(process.platform === 'linux')("a sandboxed program's ports", () =
       env: { PATH: process.env.PATH ?? '' },
       folders: [folder],
       owner: 'a test',
-      inbound: { first: 42_980, count: 2 },
+      inbound: { first, count: 2 },
     });
     if (!made.ok) throw new Error(made.error);
     const tree = spawnTree(made.program.command, made.program.args, {
@@ -163,6 +165,6 @@ describe.runIf(process.platform === 'linux')("a sandboxed program's ports", () =
     await made.program.release();
     // The sandbox's shell says a program killed by SIGTERM exited 143 (confine's exitOutside reads it back).
     expect(end).toEqual([143, null]);
-    expect(await reach(42_980)).toBe('ECONNREFUSED');
+    expect(await reach(first)).toBe('ECONNREFUSED');
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync, readlinkSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { readProcTable, readStatSync } from '../processes/proc-table.ts';
+import { TREE_MARKER } from '../processes/tree-marker.ts';
 import { makeTempFolder } from './temp-folders.ts';
 
 /**
@@ -123,9 +124,13 @@ function handOver() {
 }
 `;
 
-/** Lines of the sandbox's shell, before the program: the relay started on the channel, which the program does not get. */
+/**
+ * Lines of the sandbox's shell, before the program: the relay started on the channel, which the
+ * program does not get; it keeps the attempt's process-tree marker, so a Baton that dies stops it
+ * with the rest (src-main/processes/README.md).
+ */
 export const RELAY_LINES = [
-  `case "\${NODE_CHANNEL_FD:-x}" in *[!0-9]*) ;; *) env -i ELECTRON_RUN_AS_NODE=1 NODE_CHANNEL_FD="$NODE_CHANNEL_FD" NODE_CHANNEL_SERIALIZATION_MODE=json "$${RELAY_NODE_VAR}" -e "$${RELAY_CODE_VAR}" </dev/null >/dev/null 2>&1 & eval "exec $NODE_CHANNEL_FD>&-" ;; esac`,
+  `case "\${NODE_CHANNEL_FD:-x}" in *[!0-9]*) ;; *) env -i ${TREE_MARKER}="$${TREE_MARKER}" ELECTRON_RUN_AS_NODE=1 NODE_CHANNEL_FD="$NODE_CHANNEL_FD" NODE_CHANNEL_SERIALIZATION_MODE=json "$${RELAY_NODE_VAR}" -e "$${RELAY_CODE_VAR}" </dev/null >/dev/null 2>&1 & eval "exec $NODE_CHANNEL_FD>&-" ;; esac`,
   `unset NODE_CHANNEL_FD NODE_CHANNEL_SERIALIZATION_MODE ${RELAY_NODE_VAR} ${RELAY_CODE_VAR}`,
 ];
 
@@ -189,15 +194,7 @@ export async function lookInto(inbound: Inbound): Promise<InboundLook> {
   return { starting: false, held: status.held, refused: status.refused, listening };
 }
 
-const hostNet = (() => {
-  try {
-    return readlinkSync('/proc/self/ns/net');
-  } catch {
-    return null;
-  }
-})();
-
-const netOf = (pid: number): string | null => {
+const netOf = (pid: number | 'self'): string | null => {
   try {
     return readlinkSync(`/proc/${pid}/ns/net`);
   } catch {
@@ -211,10 +208,11 @@ async function sandboxProcess(inbound: Inbound, bwrap: number): Promise<number |
   if (known && readStatSync(known.pid)?.start === known.start) return known.pid;
   const leader = readStatSync(bwrap);
   if (leader === null) return null;
+  const here = netOf('self');
   for (const e of await readProcTable(leader.start)) {
     if (e.ppid !== bwrap || e.zombie) continue;
     const ns = netOf(e.pid);
-    if (ns !== null && ns !== hostNet) {
+    if (ns !== null && ns !== here) {
       inbound.found = { pid: e.pid, start: e.start };
       return e.pid;
     }

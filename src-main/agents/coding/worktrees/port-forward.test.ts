@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PortsNow } from '../../../../src-shared/schemas/worktrees.ts';
 import { call, setup } from '../../../../test/kit/engine-kit.ts';
+import { freeBlock } from '../../../../test/kit/free-ports.ts';
 import type { BatonApp } from '../../../app/create-app.ts';
 import { createApp } from '../../../app/create-app.ts';
 import { makeRepo } from '../workspaces/testing/temp-repo.ts';
@@ -81,6 +82,13 @@ describe.runIf(process.platform === 'linux')("a coding task's dev server", () =>
     chmodSync(cli, 0o755);
     app = createApp({ dataDir: data, log: () => {} });
     await call(app, 'workspaces.add', { id: 'w', path: repo.repo });
+    // A block no other test on the machine holds (every app's first is 42000 by default), and the port after it.
+    await call(app, 'worktrees.saveSettings', {
+      editor: null,
+      custom_command: null,
+      port_base: await freeBlock(11),
+      port_block: 10,
+    });
     await call(app, 'agents.import', {
       agents: [
         {
