@@ -109,8 +109,10 @@ for (let port = cfg.first; port < cfg.first + cfg.count; port++) {
 }
 function handOver() {
   const status = JSON.stringify({ pid: child.pid, held, refused });
-  fs.writeFileSync(cfg.status + '.part', status);
-  fs.renameSync(cfg.status + '.part', cfg.status);
+  try {
+    fs.writeFileSync(cfg.status + '.part', status);
+    fs.renameSync(cfg.status + '.part', cfg.status);
+  } catch {}
   let sent = 0;
   const done = () => {
     if (++sent < servers.length) return;

@@ -140,7 +140,7 @@ describe.skipIf(skipE2e)('worktrees in the browser', () => {
     await page.screenshot({ path: join(shots, 'worktrees-settings-1440.png'), fullPage: true });
   });
 
-  it("the task panel copies the worktree's path, opens it in the editor on the host, and shows its ports without a dead link", async () => {
+  it("the task panel copies the worktree's path, opens it in the editor on the host, and shows its ports, nothing listening now, without a dead link", async () => {
     await kept().getByRole('link', { name: 'api' }).click();
     const tools = page.getByRole('region', { name: 'Worktree of api' });
     await tools.waitFor();
@@ -150,12 +150,15 @@ describe.skipIf(skipE2e)('worktrees in the browser', () => {
     expect(await tools.textContent()).toMatch(
       /Opens on .+, the machine Baton runs on, where the worktree is\./,
     );
-    // The agent ran in the OS sandbox: its ports are said, with why no link would work.
+    // Its agent ran in the OS sandbox and has ended: its ports are said, nothing listens on them
+    // (looked at), and why a server of its agent is not reached now; no link.
     const ports = app.store.worktreePorts.get(runId, 'api')!;
-    expect(await tools.textContent()).toContain(
+    const portsOf = tools.getByRole('region', { name: 'Ports of api' });
+    await expect.poll(() => portsOf.textContent()).toContain('Nothing listens on them now.');
+    expect(await portsOf.textContent()).toContain(
       `Ports ${ports.first}–${ports.first + 9} (PORT=${ports.first}`,
     );
-    expect(await tools.textContent()).toContain('cannot be reached from this machine');
+    expect(await portsOf.textContent()).toContain('its agent is not running');
     expect(await tools.getByRole('link', { name: /127\.0\.0\.1/ }).count()).toBe(0);
     expect(git(repo, 'show', `baton/${runId}/api:port.txt`)).toBe(String(ports.first));
     await tools.getByRole('button', { name: 'Open in VS Code' }).click();
