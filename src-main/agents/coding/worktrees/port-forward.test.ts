@@ -58,60 +58,75 @@ for (const p of process.argv.slice(2)) http.createServer((q, s) => s.end('served
 setInterval(() => {}, 1000);
 `;
 
+/**
+ * An app whose one coding task's agent (a scripted codex) starts a dev server on $PORT and one
+ * outside its block, runs until `go` appears, then prints a real turn; the run started, its block
+ * taken. `sandbox`: the agent's sandbox mode.
+ */
+async function servingTask(sandbox: 'required' | 'off') {
+  const data = tempDir('baton-forward-app-');
+  const scripts = tempDir('baton-forward-cli-');
+  const repo = makeRepo();
+  cleanups.push(repo.cleanup);
+  const go = join(scripts, 'go');
+  writeFileSync(join(scripts, 'server.js'), DEV_SERVER);
+  const cli = join(scripts, 'codex.sh');
+  writeFileSync(
+    cli,
+    [
+      '#!/bin/sh',
+      `"${process.execPath}" "${join(scripts, 'server.js')}" "$PORT" "$((PORT + 10))" &`,
+      `while [ ! -f "${go}" ]; do sleep 0.05; done`,
+      `cat "${STREAM}"`,
+      '',
+    ].join('\n'),
+  );
+  chmodSync(cli, 0o755);
+  const made = createApp({ dataDir: data, log: () => {} });
+  app = made;
+  await call(made, 'workspaces.add', { id: 'w', path: repo.repo });
+  // A block no other test on the machine holds (every app's first is 42000 by default), and the port after it.
+  await call(made, 'worktrees.saveSettings', {
+    editor: null,
+    custom_command: null,
+    port_base: await freeBlock(11),
+    port_block: 10,
+  });
+  await call(made, 'agents.import', {
+    agents: [
+      {
+        id: 'coder',
+        kind: 'coding',
+        cli: 'codex',
+        executable: cli,
+        skills: ['code'],
+        provider: { base_url: 'http://127.0.0.1:9/v1' },
+        model: 'm',
+        ...(sandbox === 'off' ? { sandbox: { mode: 'off' } } : {}),
+      },
+    ],
+  });
+  const run = await setup(made, [], {
+    plan_id: 'p',
+    workspace: 'w',
+    tasks: [{ task_id: 'serve', description: 'serve', required_skills: ['code'] }],
+  });
+  await expect.poll(() => made.store.worktreePorts.get(run, 'serve'), { timeout: 60_000 }).not.toBeNull();
+  const block = made.store.worktreePorts.get(run, 'serve')!;
+  const ports = () => call<PortsNow>(made, 'worktrees.ports', { run_id: run, task_id: 'serve' });
+  const finish = async () => {
+    writeFileSync(go, '');
+    await made.engine.whenSettled(run);
+    expect(made.store.runs.task(run, 'serve')?.status).toBe('done');
+  };
+  return { app: made, run, block, ports, finish };
+}
+
 describe.runIf(process.platform === 'linux')("a coding task's dev server", () => {
   it('started by its agent on $PORT in the OS sandbox is reached from this machine and shown on the panel while it runs; one outside the block is not; both end with the attempt', async () => {
-    const data = tempDir('baton-forward-app-');
-    const scripts = tempDir('baton-forward-cli-');
-    const repo = makeRepo();
-    cleanups.push(repo.cleanup);
-    const go = join(scripts, 'go');
-    writeFileSync(join(scripts, 'server.js'), DEV_SERVER);
-    // A codex that starts a dev server on $PORT and one outside its block, runs until the test
-    // says, then prints a real turn.
-    const cli = join(scripts, 'codex.sh');
-    writeFileSync(
-      cli,
-      [
-        '#!/bin/sh',
-        `"${process.execPath}" "${join(scripts, 'server.js')}" "$PORT" "$((PORT + 10))" &`,
-        `while [ ! -f "${go}" ]; do sleep 0.05; done`,
-        `cat "${STREAM}"`,
-        '',
-      ].join('\n'),
-    );
-    chmodSync(cli, 0o755);
-    app = createApp({ dataDir: data, log: () => {} });
-    await call(app, 'workspaces.add', { id: 'w', path: repo.repo });
-    // A block no other test on the machine holds (every app's first is 42000 by default), and the port after it.
-    await call(app, 'worktrees.saveSettings', {
-      editor: null,
-      custom_command: null,
-      port_base: await freeBlock(11),
-      port_block: 10,
-    });
-    await call(app, 'agents.import', {
-      agents: [
-        {
-          id: 'coder',
-          kind: 'coding',
-          cli: 'codex',
-          executable: cli,
-          skills: ['code'],
-          provider: { base_url: 'http://127.0.0.1:9/v1' },
-          model: 'm',
-        },
-      ],
-    });
-    const run = await setup(app, [], {
-      plan_id: 'p',
-      workspace: 'w',
-      tasks: [{ task_id: 'serve', description: 'serve', required_skills: ['code'] }],
-    });
-    await expect.poll(() => app!.store.worktreePorts.get(run, 'serve'), { timeout: 60_000 }).not.toBeNull();
-    const block = app.store.worktreePorts.get(run, 'serve')!;
+    const { block, ports, finish } = await servingTask('required');
     const port = block.first;
     const outside = block.first + block.count;
-    const ports = () => call<PortsNow>(app!, 'worktrees.ports', { run_id: run, task_id: 'serve' });
 
     // The agent's server, in its sandbox, from this machine's 127.0.0.1.
     await expect.poll(() => fetchHere(port), { timeout: 60_000 }).toBe(`200 served by the agent on ${port}`);
@@ -126,12 +141,22 @@ describe.runIf(process.platform === 'linux')("a coding task's dev server", () =>
     // The other ports of the block are held by the forwarder, but nothing in the sandbox answers.
     expect(await fetchHere(port + 1)).not.toMatch(/^200/);
 
-    writeFileSync(go, '');
-    await app.engine.whenSettled(run);
-    expect(app.store.runs.task(run, 'serve')?.status).toBe('done');
+    await finish();
     // The forwarder ended with the attempt: the block's ports are free here again.
     expect(await connects(port)).toBe('ECONNREFUSED');
     expect(await connects(port + 1)).toBe('ECONNREFUSED');
-    await app.coding.worktreesSettled();
+  });
+
+  it('started by an agent whose sandbox is off listens on this machine: the panel finds it there, and only there', async () => {
+    const { block, ports, finish } = await servingTask('off');
+    const port = block.first;
+    await expect.poll(() => fetchHere(port), { timeout: 60_000 }).toBe(`200 served by the agent on ${port}`);
+    expect(await ports()).toEqual({
+      ports: block,
+      reach: { via: 'loopback' },
+      listening: [{ port, where: 'machine' }],
+    });
+    await finish();
+    expect(await connects(port)).toBe('ECONNREFUSED');
   });
 });
