@@ -67,21 +67,21 @@ export async function portsNow(
   const inbound = forwarded.get(dir);
   if (inbound) {
     const look = await lookInto(inbound);
-    if (!look.starting) {
-      const refused = look.refused.map((r) => r.port);
-      const here = await listeningHere(refused);
-      const inside = look.listening.map((port) => ({ port, where: 'sandbox' as const }));
-      return {
-        ports: range,
-        reach: { via: 'forwarder', refused },
-        listening: [...inside, ...here].sort((a, b) => a.port - b.port),
-      };
-    }
+    // Starting: the forwarder is taking the block's ports here, so a connection would find it, not a server.
+    if (look.starting) return { ports: range, reach: { via: 'none', why: notReached(true) }, listening: [] };
+    const refused = look.refused.map((r) => r.port);
+    const here = await listeningHere(refused);
+    const inside = look.listening.map((port) => ({ port, where: 'sandbox' as const }));
+    return {
+      ports: range,
+      reach: { via: 'forwarder', refused },
+      listening: [...inside, ...here].sort((a, b) => a.port - b.port),
+    };
   }
   const listening = await listeningHere(blockOf(range));
   if (agent?.kind === 'coding' && agent.sandbox?.mode === 'off')
     return { ports: range, reach: { via: 'loopback' }, listening };
-  return { ports: range, reach: { via: 'none', why: notReached(inbound !== undefined) }, listening };
+  return { ports: range, reach: { via: 'none', why: notReached(false) }, listening };
 }
 
 /** Why a server of the agent in the sandbox is not reached now. */
