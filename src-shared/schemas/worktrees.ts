@@ -117,11 +117,14 @@ export interface EditorsOnHost {
  * - `forwarder`: its agent runs in the OS sandbox, and 127.0.0.1:<port> here goes to the same port
  *   in the sandbox, but for the `refused` ports, which another program here listened on first;
  * - `loopback`: its agent runs without the sandbox, so its servers listen on this machine;
+ * - `off`: its agent runs in the OS sandbox and its workspace does not forward its ports
+ *   (`forward_ports`, off by default): its servers are not reached from this machine;
  * - `none`: not now, and why (its agent is not running; macOS's sandbox lets it listen nowhere).
  */
 export type PortsReach =
   | { via: 'forwarder'; refused: number[] }
   | { via: 'loopback' }
+  | { via: 'off'; workspace_id: string }
   | { via: 'none'; why: string };
 
 /** A port of the block something listens on now: in the agent's sandbox (through the forwarder) or on this machine. */

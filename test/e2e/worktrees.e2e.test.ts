@@ -67,7 +67,8 @@ describe.skipIf(skipE2e)('worktrees in the browser', () => {
     );
     chmodSync(join(dir, 'codex'), 0o755);
     ({ app, host, rpc } = await serveApp(join(dir, 'data')));
-    await rpc('workspaces.add', { id: 'webapp', path: repo });
+    // Its agents' ports forwarded into their sandboxes (off by default; a test below turns it off).
+    await rpc('workspaces.add', { id: 'webapp', path: repo, forward_ports: true });
     await rpc('agents.import', {
       agents: [
         {
@@ -172,6 +173,38 @@ describe.skipIf(skipE2e)('worktrees in the browser', () => {
     await tools.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(shots, 'worktrees-task-panel-390.png') });
     await page.setViewportSize({ width: 1440, height: 1000 });
+  });
+
+  it("with its workspace's forwarding off, the task panel says its agent's servers are not reached and where to turn it on; the Workspaces screen turns it on", async () => {
+    await rpc('workspaces.update', { workspace_id: 'webapp', forward_ports: false });
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('tab', { name: 'Worktrees' }).click();
+    await kept().getByRole('link', { name: 'api' }).click();
+    const portsOf = page.getByRole('region', { name: 'Ports of api' });
+    await expect
+      .poll(() => portsOf.textContent())
+      .toContain(
+        'servers it starts can’t be reached from this machine while workspace webapp does not forward its ports',
+      );
+    // The block is still shown: its agent still gets PORT and BATON_PORTS.
+    const ports = app.store.worktreePorts.get(runId, 'api')!;
+    expect(await portsOf.textContent()).toContain(
+      `Ports ${ports.first}–${ports.first + 9} (PORT=${ports.first}`,
+    );
+    expect(await portsOf.textContent()).toContain('Turn on Reach its dev servers from this machine in');
+    await portsOf.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, 'worktrees-ports-off-1440.png') });
+    await portsOf.getByRole('link', { name: 'Workspaces' }).click();
+    await page.getByRole('button', { name: 'Sandbox of webapp…' }).click();
+    const forward = page.getByRole('checkbox', { name: 'Reach its dev servers from this machine' });
+    expect(await forward.isChecked()).toBe(false);
+    await forward.check();
+    await page.screenshot({ path: join(shots, 'workspaces-forward-ports-1440.png') });
+    await page.getByRole('button', { name: 'Save sandbox' }).click();
+    await expect.poll(() => app.store.workspaces.get('webapp')?.forward_ports).toBe(true);
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Workspaces' }).textContent())
+      .toContain('dev servers reached from here');
   });
 
   it('archives a kept worktree after asking again about its uncommitted changes; its branch stays', async () => {

@@ -153,6 +153,7 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
         checks: input.checks,
         remote: input.remote ? storedRemote(input.remote) : null,
         ...(input.approvers ? { approvers: input.approvers } : {}),
+        forward_ports: input.forward_ports,
         created_at: now(),
       };
       const added = store.tx(() => {
@@ -177,6 +178,7 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
         env,
         keep_ignored,
         approvers,
+        forward_ports,
       },
       call,
     ) => {
@@ -217,6 +219,10 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
           store.workspaces.setApprovers(workspace_id, approvers);
           const { approvers: _old, ...rest } = w;
           w = approvers === null ? rest : { ...rest, approvers };
+        }
+        if (forward_ports !== undefined) {
+          store.workspaces.setForwardPorts(workspace_id, forward_ports);
+          w = { ...w, forward_ports };
         }
         auditWorkspace(old, w, actorOfCall(null, call));
         return w;

@@ -61,7 +61,12 @@ export function worktreeHandlers(
     },
     'worktrees.ports': ({ run_id, task_id }) => {
       const { session, dir } = ownedWorktree(store, worktreeRoot, run_id, task_id, { onDisk: false });
-      return portsNow(dir, store.worktreePorts.get(run_id, task_id), store.agents.get(session.agent_id));
+      return portsNow(
+        dir,
+        store.worktreePorts.get(run_id, task_id),
+        store.agents.get(session.agent_id),
+        store.workspaces.get(session.workspace_id),
+      );
     },
     'worktrees.open': async ({ run_id, task_id, editor }) => {
       const { dir } = ownedWorktree(store, worktreeRoot, run_id, task_id, { onDisk: true });

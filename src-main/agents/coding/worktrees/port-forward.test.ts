@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { call, setup } from '../../../../test/kit/engine-kit.ts';
 import { freeBlock } from '../../../../test/kit/free-ports.ts';
 import type { BatonApp } from '../../../app/create-app.ts';
 import { createApp } from '../../../app/create-app.ts';
+import { readProcTable } from '../../../processes/proc-table.ts';
 import { makeRepo } from '../workspaces/testing/temp-repo.ts';
 
 const STREAM = join(import.meta.dirname, '../../../../test/coding-agents/streams/codex-shell.jsonl');
@@ -48,6 +49,44 @@ function connects(port: number): Promise<string> {
   });
 }
 
+/** The command lines of this test process's descendants, now (the app runs in it: its agents' processes are). */
+async function descendants(): Promise<string[]> {
+  const table = await readProcTable(0);
+  const mine = new Set([process.pid]);
+  // Parents start before their children: a few passes take in every generation.
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const e of table)
+      if (!e.zombie && !mine.has(e.pid) && mine.has(e.ppid)) {
+        mine.add(e.pid);
+        grown = true;
+      }
+  }
+  mine.delete(process.pid);
+  return [...mine].flatMap((pid) => {
+    try {
+      return [readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')];
+    } catch {
+      return []; // ended since
+    }
+  });
+}
+
+/**
+ * The forwarder's processes among them: its host side (`node -e HOST`, which listens on the block
+ * with `pauseOnConnect`) and the relay in the sandbox (`node -e RELAY`, which takes the handed
+ * sockets on `message`); see sandbox/inbound.ts.
+ */
+const forwarders = async () =>
+  (await descendants()).filter((c) => c.includes('pauseOnConnect') || c.includes("process.on('message'"));
+
+/** Whether the agent's dev server (`server.js`, started by its scripted CLI on $PORT) runs now, on `port`. */
+const serving = async (port: number) =>
+  (await descendants()).some((c) => c.includes(`server.js ${port} ${port + 10}`));
+
+/** Whether a sandbox's shell command starts the relay (sandbox/inbound.ts's RELAY_LINES name its variables). */
+const relayed = async () => (await descendants()).some((c) => c.includes('BATON_INBOUND'));
+
 /**
  * A dev server as an agent starts one: HTTP on each port given (in the background, as `npm run dev
  * &` would), answering `served by the agent on <port>`.
@@ -61,9 +100,9 @@ setInterval(() => {}, 1000);
 /**
  * An app whose one coding task's agent (a scripted codex) starts a dev server on $PORT and one
  * outside its block, runs until `go` appears, then prints a real turn; the run started, its block
- * taken. `sandbox`: the agent's sandbox mode.
+ * taken. `sandbox`: the agent's sandbox mode; `forward`: its workspace's `forward_ports`.
  */
-async function servingTask(sandbox: 'required' | 'off') {
+async function servingTask(sandbox: 'required' | 'off', forward: boolean) {
   const data = tempDir('baton-forward-app-');
   const scripts = tempDir('baton-forward-cli-');
   const repo = makeRepo();
@@ -84,7 +123,7 @@ async function servingTask(sandbox: 'required' | 'off') {
   chmodSync(cli, 0o755);
   const made = createApp({ dataDir: data, log: () => {} });
   app = made;
-  await call(made, 'workspaces.add', { id: 'w', path: repo.repo });
+  await call(made, 'workspaces.add', { id: 'w', path: repo.repo, forward_ports: forward });
   // A block no other test on the machine holds (every app's first is 42000 by default), and the port after it.
   await call(made, 'worktrees.saveSettings', {
     editor: null,
@@ -124,12 +163,15 @@ async function servingTask(sandbox: 'required' | 'off') {
 
 describe.runIf(process.platform === 'linux')("a coding task's dev server", () => {
   it('started by its agent on $PORT in the OS sandbox is reached from this machine and shown on the panel while it runs; one outside the block is not; both end with the attempt', async () => {
-    const { block, ports, finish } = await servingTask('required');
+    const { block, ports, finish } = await servingTask('required', true);
     const port = block.first;
     const outside = block.first + block.count;
 
     // The agent's server, in its sandbox, from this machine's 127.0.0.1.
     await expect.poll(() => fetchHere(port), { timeout: 60_000 }).toBe(`200 served by the agent on ${port}`);
+    // The forwarder's two processes run beside the agent: its host side and the relay in the sandbox.
+    expect(await forwarders()).toHaveLength(2);
+    expect(await relayed()).toBe(true);
     // The panel is told, looked at: forwarded, and what listens, where.
     expect(await ports()).toEqual({
       ports: block,
@@ -145,10 +187,27 @@ describe.runIf(process.platform === 'linux')("a coding task's dev server", () =>
     // The forwarder ended with the attempt: the block's ports are free here again.
     expect(await connects(port)).toBe('ECONNREFUSED');
     expect(await connects(port + 1)).toBe('ECONNREFUSED');
+    expect(await forwarders()).toEqual([]);
+  });
+
+  it('of an agent in the OS sandbox whose workspace does not forward its ports (the default) is not reached: no forwarder runs, the agent still gets its block, and the panel says why and where to turn it on', async () => {
+    const { block, ports, finish } = await servingTask('required', false);
+    const port = block.first;
+    // The agent runs, and its server in the sandbox is up (its process is there),
+    // on the block's first port, which it was told.
+    await expect.poll(() => serving(port), { timeout: 60_000 }).toBe(true);
+    // …started as on a Baton without forwarding: no host side, no relay, none in the sandbox's command.
+    expect(await forwarders()).toEqual([]);
+    expect(await relayed()).toBe(false);
+    // Nothing here reaches it.
+    expect(await connects(port)).toBe('ECONNREFUSED');
+    // The panel shows the block and why its servers are not reached: the workspace's setting.
+    expect(await ports()).toEqual({ ports: block, reach: { via: 'off', workspace_id: 'w' }, listening: [] });
+    await finish();
   });
 
   it('started by an agent whose sandbox is off listens on this machine: the panel finds it there, and only there', async () => {
-    const { block, ports, finish } = await servingTask('off');
+    const { block, ports, finish } = await servingTask('off', false);
     const port = block.first;
     await expect.poll(() => fetchHere(port), { timeout: 60_000 }).toBe(`200 served by the agent on ${port}`);
     expect(await ports()).toEqual({

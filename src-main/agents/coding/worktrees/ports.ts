@@ -1,4 +1,5 @@
 import type { Agent } from '../../../../src-shared/schemas/agent.ts';
+import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import type { PortListening, PortRange, PortsNow } from '../../../../src-shared/schemas/worktrees.ts';
 import type { Inbound } from '../../../sandbox/index.ts';
 import { listensHere, lookInto } from '../../../sandbox/index.ts';
@@ -48,12 +49,14 @@ async function listeningHere(ports: readonly number[]): Promise<PortListening[]>
  * while its agent runs in the OS sandbox, through the forwarder (`sandbox/inbound.ts`), a port
  * listened on when the sandbox's own table of sockets says so; a port the forwarder does not hold
  * (another program here had it first, or the agent does not run in the sandbox now) when a
- * connection to 127.0.0.1 on this machine is taken.
+ * connection to 127.0.0.1 on this machine is taken. `workspace`: the task's, whose
+ * `forward_ports` says whether its agents' ports are forwarded at all.
  */
 export async function portsNow(
   dir: string,
   range: PortRange | null,
   agent: Agent | undefined,
+  workspace: Pick<Workspace, 'id' | 'forward_ports'> | undefined,
 ): Promise<PortsNow> {
   if (!range)
     return {
@@ -81,6 +84,9 @@ export async function portsNow(
   const listening = await listeningHere(blockOf(range));
   if (agent?.kind === 'coding' && agent.sandbox?.mode === 'off')
     return { ports: range, reach: { via: 'loopback' }, listening };
+  // Linux's sandbox has a network of its own: without the forwarder, nothing here reaches it.
+  if (process.platform === 'linux' && workspace && !workspace.forward_ports)
+    return { ports: range, reach: { via: 'off', workspace_id: workspace.id }, listening };
   return { ports: range, reach: { via: 'none', why: notReached(false) }, listening };
 }
 

@@ -259,9 +259,16 @@ describe('worktrees.list and worktrees.archive', () => {
     expect(t.ports).toEqual({ first: expect.any(Number), count: 10 });
     const place = await call<WorktreePlace>(app!, 'worktrees.place', { run_id: run, task_id: 't' });
     expect(place).toMatchObject({ path: t.path, on_disk: true, ports: t.ports });
-    // Its agent does not run: nothing is forwarded, and the panel is told why; nothing listens here.
-    const now = await call<PortsNow>(app!, 'worktrees.ports', { run_id: run, task_id: 't' });
-    expect(now).toEqual({
+    // Its workspace forwards no ports (the default): the panel is told so; nothing listens here.
+    const ports = () => call<PortsNow>(app!, 'worktrees.ports', { run_id: run, task_id: 't' });
+    expect(await ports()).toEqual({
+      ports: t.ports,
+      reach: { via: 'off', workspace_id: 'app' },
+      listening: [],
+    });
+    // Forwarding on, its agent not running: nothing is forwarded now, and the panel is told why.
+    await call(app!, 'workspaces.update', { workspace_id: 'app', forward_ports: true });
+    expect(await ports()).toEqual({
       ports: t.ports,
       reach: { via: 'none', why: expect.stringMatching(/its agent is not running/) },
       listening: [],
