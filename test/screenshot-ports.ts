@@ -1,10 +1,14 @@
 // `node_modules/.bin/node test/screenshot-ports.ts [out-dir]` (after `npx electron-vite build`):
-// a coding task's panel with its ports, from a real run: `baton serve` runs a scripted codex in
-// the OS sandbox that starts a dev server on $PORT and waits; the panel links to it
-// (worktree-ports-<width>-<theme>.png). Linux (the sandbox's forwarder).
+// a coding task's panel with its ports, from real runs: `baton serve` runs a scripted codex in
+// the OS sandbox that starts a dev server on $PORT and waits. In workspace `site`, which forwards
+// its agents' ports, the panel links to it (worktree-ports-<width>-<theme>.png); in `docs`, which
+// does not (the default), the panel says so and where to turn it on
+// (worktree-ports-off-<width>-<theme>.png), and the Workspaces screen's Sandbox editor of `docs`
+// with the setting (workspace-forward-<width>-<theme>.png). Linux (the sandbox's forwarder).
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
 import { makeRepo } from '../src-main/agents/coding/workspaces/testing/temp-repo.ts';
 import { findChromium, launchChromium } from './e2e/browser-path.ts';
 import { rpcFor } from './e2e/harness.ts';
@@ -36,6 +40,7 @@ writeFileSync(
 );
 chmodSync(cli, 0o755);
 const repo = makeRepo({ 'README.md': '# Site\n' });
+const docsRepo = makeRepo({ 'README.md': '# Docs\n' });
 const server = await startServe(dataDir);
 const call = rpcFor(server.url);
 const rpc = async (method: string, input: unknown) => {
@@ -45,7 +50,8 @@ const rpc = async (method: string, input: unknown) => {
 };
 const browser = await launchChromium();
 try {
-  await rpc('workspaces.add', { id: 'site', path: repo.repo });
+  await rpc('workspaces.add', { id: 'site', path: repo.repo, forward_ports: true });
+  await rpc('workspaces.add', { id: 'docs', path: docsRepo.repo });
   await rpc('agents.import', {
     agents: [
       {
@@ -56,6 +62,7 @@ try {
         skills: ['code'],
         provider: { base_url: 'http://127.0.0.1:9/v1' },
         model: 'm',
+        max_concurrency: 2,
       },
     ],
   });
@@ -66,29 +73,79 @@ try {
       tasks: [{ task_id: 'serve', description: 'Start the dev server', required_skills: ['code'] }],
     },
   });
+  await rpc('plans.import', {
+    plan: {
+      plan_id: 'docs',
+      workspace: 'docs',
+      tasks: [{ task_id: 'preview', description: 'Preview the docs', required_skills: ['code'] }],
+    },
+  });
   await rpc('runs.start', { plan_id: 'site' });
-  for (const width of [1440, 1024])
-    for (const scheme of ['dark', 'light'] as const) {
-      const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: scheme });
-      await page.addInitScript(() =>
-        localStorage.setItem('baton.identity', JSON.stringify({ name: 'Ana', agentId: null })),
-      );
-      await page.goto(server.url);
-      await page.getByRole('list', { name: 'Plans' }).getByRole('link', { name: /^site/ }).click();
+  await rpc('runs.start', { plan_id: 'docs' });
+  const shoot = async (
+    width: number,
+    scheme: 'dark' | 'light',
+    name: string,
+    open: (page: Page) => Promise<Locator>,
+  ) => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: scheme });
+    await page.addInitScript(() =>
+      localStorage.setItem('baton.identity', JSON.stringify({ name: 'Ana', agentId: null })),
+    );
+    await page.goto(server.url);
+    const shown = await open(page);
+    const dismiss = page.getByRole('button', { name: 'Dismiss' });
+    while ((await dismiss.count()) > 0) await dismiss.first().click();
+    await page.setViewportSize({ width, height: 900 });
+    await shown.scrollIntoViewIfNeeded();
+    await page.mouse.move(0, 0);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(out, `${name}-${width}-${scheme}.png`) });
+    await page.close();
+  };
+  /** The panel of task `task` of plan `plan`, its ports once `ready` is in them. */
+  const panel =
+    (plan: string, task: string, ready: (ports: Locator) => Promise<void>) => async (page: Page) => {
+      await page
+        .getByRole('list', { name: 'Plans' })
+        .getByRole('link', { name: new RegExp(`^${plan}`) })
+        .click();
       await page
         .getByRole('region', { name: 'Plan graph' })
-        .getByRole('article', { name: /^Task serve/ })
+        .getByRole('article', { name: new RegExp(`^Task ${task}`) })
         .click();
-      const ports = page.getByRole('region', { name: 'Ports of serve' });
-      await ports.getByRole('link', { name: /^http:\/\/127\.0\.0\.1:\d+\/$/ }).waitFor({ timeout: 60_000 });
-      const dismiss = page.getByRole('button', { name: 'Dismiss' });
-      while ((await dismiss.count()) > 0) await dismiss.first().click();
-      await page.setViewportSize({ width, height: 900 });
-      await ports.scrollIntoViewIfNeeded();
-      await page.mouse.move(0, 0);
-      await page.waitForTimeout(300);
-      await page.screenshot({ path: join(out, `worktree-ports-${width}-${scheme}.png`) });
-      await page.close();
+      const ports = page.getByRole('region', { name: `Ports of ${task}` });
+      await ready(ports);
+      return ports;
+    };
+  for (const width of [1440, 1024])
+    for (const scheme of ['dark', 'light'] as const) {
+      await shoot(
+        width,
+        scheme,
+        'worktree-ports',
+        panel('site', 'serve', (ports) =>
+          ports.getByRole('link', { name: /^http:\/\/127\.0\.0\.1:\d+\/$/ }).waitFor({ timeout: 60_000 }),
+        ),
+      );
+      await shoot(
+        width,
+        scheme,
+        'worktree-ports-off',
+        panel('docs', 'preview', (ports) =>
+          ports.getByText(/can’t be reached from this machine/).waitFor({ timeout: 60_000 }),
+        ),
+      );
+      await shoot(width, scheme, 'workspace-forward', async (page) => {
+        await page
+          .getByRole('navigation', { name: 'Sections' })
+          .getByRole('link', { name: 'Workspaces' })
+          .click();
+        await page.getByRole('button', { name: 'Sandbox of docs…' }).click();
+        const forward = page.getByRole('checkbox', { name: 'Reach its dev servers from this machine' });
+        await forward.check();
+        return forward;
+      });
     }
   console.log(`screenshots in ${out}`);
 } finally {
@@ -98,4 +155,5 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(scripts, { recursive: true, force: true });
   repo.cleanup();
+  docsRepo.cleanup();
 }

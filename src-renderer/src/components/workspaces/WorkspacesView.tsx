@@ -248,6 +248,14 @@ function WorkspaceRow({ w }: { w: Workspace }) {
           <div className="workspace-sandbox-state" role="note" aria-label={`Sandbox of ${w.id}`}>
             <SandboxBadge policy={w.sandbox} status={sandboxStatus} why />
           </div>
+          {w.forward_ports && (
+            <div
+              className="muted"
+              title="A server its agents start in their sandbox on their worktree's ports is reached from this machine (two helper processes per running agent)"
+            >
+              dev servers reached from here
+            </div>
+          )}
           <EditLink part="sandbox" label="Edit…" name={`Sandbox of ${w.id}…`} {...edit} />
         </td>
         <td className="row-actions">

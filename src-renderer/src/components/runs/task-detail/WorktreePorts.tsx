@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { PortsNow, PortsReach } from '../../../../../src-shared/schemas/worktrees.ts';
 import { worktreesApi } from '../../../api/worktrees.ts';
+import { RouteLink } from '../../shared/RouteLink.tsx';
+import { FORWARD_PORTS_LABEL } from '../../workspaces/workspace-form.ts';
 
 /** How often an open panel looks again while its task's agent runs (servers come and go then). */
 const LOOK_EVERY_MS = 3_000;
@@ -75,7 +77,18 @@ export function WorktreePorts({
       ) : (
         <p>Nothing listens on them now.</p>
       )}
-      <p className="muted">{reachWords(reach)}</p>
+      {reach.via === 'off' ? (
+        <p className="muted worktree-ports-off">
+          Its agent runs in the OS sandbox: servers it starts can’t be reached from this machine while
+          workspace {reach.workspace_id} does not forward its ports. Turn on <em>{FORWARD_PORTS_LABEL}</em> in{' '}
+          <RouteLink to={{ screen: 'workspaces' }} className="link">
+            Workspaces
+          </RouteLink>{' '}
+          → {reach.workspace_id} → Sandbox; the agent’s next attempt gets it.
+        </p>
+      ) : (
+        <p className="muted">{reachWords(reach)}</p>
+      )}
       {elsewhere && listening.length > 0 && (
         <p className="muted">
           127.0.0.1 is the machine Baton runs on: from this browser’s machine these links do not reach it.
@@ -85,7 +98,8 @@ export function WorktreePorts({
   );
 }
 
-function reachWords(reach: PortsReach): string {
+/** How its agent's servers are reached, in words (`off` is said with a link where it is drawn). */
+function reachWords(reach: Exclude<PortsReach, { via: 'off' }>): string {
   switch (reach.via) {
     case 'forwarder': {
       const forwarded = 'Forwarded into the agent’s sandbox while it runs, on 127.0.0.1 only.';
