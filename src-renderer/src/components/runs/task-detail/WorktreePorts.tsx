@@ -75,7 +75,12 @@ export function WorktreePorts({
           ))}
         </ul>
       ) : (
-        <p>Nothing listens on them now.</p>
+        // Without the forwarder only this machine is looked at: a server in the sandbox is not seen.
+        <p>
+          {reach.via === 'off'
+            ? 'Nothing on this machine listens on them now.'
+            : 'Nothing listens on them now.'}
+        </p>
       )}
       {reach.via === 'off' ? (
         <p className="muted worktree-ports-off">
