@@ -194,8 +194,10 @@ describe.skipIf(skipE2e)('worktrees in the browser', () => {
     expect(await portsOf.textContent()).toContain('Turn on Reach its dev servers from this machine in');
     await portsOf.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(shots, 'worktrees-ports-off-1440.png') });
-    await portsOf.getByRole('link', { name: 'Workspaces' }).click();
-    await page.getByRole('button', { name: 'Sandbox of webapp…' }).click();
+    // The link opens the workspace's Sandbox editor, at an address of its own.
+    await portsOf.getByRole('link', { name: 'the sandbox of workspace webapp' }).click();
+    await page.getByRole('form', { name: 'Sandbox of workspace webapp' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/workspaces/webapp/sandbox');
     const forward = page.getByRole('checkbox', { name: 'Reach its dev servers from this machine' });
     expect(await forward.isChecked()).toBe(false);
     await forward.check();
@@ -205,6 +207,8 @@ describe.skipIf(skipE2e)('worktrees in the browser', () => {
     await expect
       .poll(() => page.getByRole('table', { name: 'Workspaces' }).textContent())
       .toContain('dev servers reached from here');
+    // Saved, the editor closes, and the address is the screen's again.
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/workspaces');
   });
 
   it('archives a kept worktree after asking again about its uncommitted changes; its branch stays', async () => {

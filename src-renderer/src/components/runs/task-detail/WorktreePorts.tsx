@@ -86,10 +86,10 @@ export function WorktreePorts({
         <p className="muted worktree-ports-off">
           Its agent runs in the OS sandbox: servers it starts can’t be reached from this machine while
           workspace {reach.workspace_id} does not forward its ports. Turn on <em>{FORWARD_PORTS_LABEL}</em> in{' '}
-          <RouteLink to={{ screen: 'workspaces' }} className="link">
-            Workspaces
-          </RouteLink>{' '}
-          → {reach.workspace_id} → Sandbox; the agent’s next attempt gets it.
+          <RouteLink to={{ screen: 'workspaces', sandboxOf: reach.workspace_id }} className="link">
+            the sandbox of workspace {reach.workspace_id}
+          </RouteLink>
+          ; the agent’s next attempt gets it.
         </p>
       ) : (
         <p className="muted">{reachWords(reach)}</p>
