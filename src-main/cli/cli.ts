@@ -285,6 +285,7 @@ async function main(argv: string[]): Promise<number> {
             keep: values.keep ?? [],
             check: values.check ?? [],
             allowProtected: values['allow-protected'] ?? [],
+            forwardPorts: values['forward-ports'],
             remote: {
               url: values.remote,
               forge: values.forge,
@@ -319,7 +320,7 @@ async function main(argv: string[]): Promise<number> {
             },
           );
         throw new CliError(
-          'usage: baton workspaces add <path> [--id I] [--base B] [--setup CMD] [--env NAME=value]... [--keep PATTERN]... [--check NAME=CMD]... [--allow-protected NAME]... [--remote URL [--forge github|gitlab|gitea --forge-repo OWNER/NAME --token-secret NAME [--api-url U]]] | list [--json] | remove <id> | prune [<id>] [--include-kept] | branches [--workspace W] [--run R] [--older-than 30d] [--delete [--include-kept-work] [--include-unmerged]]',
+          'usage: baton workspaces add <path> [--id I] [--base B] [--setup CMD] [--env NAME=value]... [--keep PATTERN]... [--check NAME=CMD]... [--allow-protected NAME]... [--forward-ports] [--remote URL [--forge github|gitlab|gitea --forge-repo OWNER/NAME --token-secret NAME [--api-url U]]] | list [--json] | remove <id> | prune [<id>] [--include-kept] | branches [--workspace W] [--run R] [--older-than 30d] [--delete [--include-kept-work] [--include-unmerged]]',
         );
       }
       case 'secrets':

@@ -25,10 +25,12 @@ Usage:
   baton agents leaderboard <skill> [--json] [--data-dir D]
   baton workspaces add <path> [--id I] [--base B] [--setup "npm ci"] [--env NAME=value]...
                     [--keep node_modules/]... [--check "test=npm test"]... [--allow-protected .vscode]...
-                                                 register a git repository for coding agents;
+                    [--forward-ports]            register a git repository for coding agents;
                                                  --keep: ignored paths a reused worktree keeps;
                                                  --check: a named check run after each attempt;
-                                                 --allow-protected: a protected path its agents may write
+                                                 --allow-protected: a protected path its agents may write;
+                                                 --forward-ports: reach its agents' dev servers from this
+                                                 machine (two helper processes per running agent)
                     [--remote URL [--forge github|gitlab|gitea --forge-repo OWNER/NAME --token-secret NAME
                     [--api-url U]]]              where its work lands (docs/landing.md)
   baton workspaces list [--json]                 the workspaces; a repository gone from disk is MISSING
@@ -165,6 +167,7 @@ export const OPTIONS = {
   keep: { type: 'string', multiple: true },
   check: { type: 'string', multiple: true },
   'allow-protected': { type: 'string', multiple: true },
+  'forward-ports': { type: 'boolean', default: false },
   remote: { type: 'string' },
   forge: { type: 'string' },
   'forge-repo': { type: 'string' },

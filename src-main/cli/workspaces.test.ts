@@ -176,17 +176,19 @@ describe('baton workspaces', () => {
     expect(baton(['workspaces', 'list', '--data-dir', dir]).stdout).toContain('No workspaces registered');
   });
 
-  it('lists a workspace whose repository was deleted as missing, and prunes the others, saying so', () => {
+  it("lists a workspace whose repository was deleted as missing, and prunes the others, saying so; PORTS says which forward their agents' ports", () => {
     const gone = makeRepo();
     expect(baton(['workspaces', 'add', gone.repo, '--id', 'gone', '--data-dir', dir]).code).toBe(0);
-    expect(baton(['workspaces', 'add', repo.repo, '--id', 'here', '--data-dir', dir]).code).toBe(0);
+    expect(
+      baton(['workspaces', 'add', repo.repo, '--id', 'here', '--forward-ports', '--data-dir', dir]).code,
+    ).toBe(0);
     gone.cleanup();
     const listed = baton(['workspaces', 'list', '--data-dir', dir]);
     expect(listed.code).toBe(0);
     const lines = listed.stdout.split('\n');
-    expect(lines[0]).toMatch(/^ID +BASE +SETUP +KEEP +PARKED +SANDBOX +STATUS +PATH$/);
-    expect(lines[1]).toMatch(/^gone +main +- +- +0 +required +MISSING +\//);
-    expect(lines[2]).toMatch(/^here +main +- +- +0 +required +ok +\//);
+    expect(lines[0]).toMatch(/^ID +BASE +SETUP +KEEP +PARKED +SANDBOX +PORTS +STATUS +PATH$/);
+    expect(lines[1]).toMatch(/^gone +main +- +- +0 +required +- +MISSING +\//);
+    expect(lines[2]).toMatch(/^here +main +- +- +0 +required +forwarded +ok +\//);
     expect(listed.stdout).toContain(
       `gone is missing: its folder is gone (deleted or moved) (${gone.repo}). Runs whose coding tasks work in it are refused`,
     );
@@ -214,9 +216,9 @@ describe('baton workspaces', () => {
         await app.close();
       }
       const listed = baton(['workspaces', 'list', '--data-dir', dir]).stdout;
-      expect(listed).toMatch(/^plain +main +- +- +0 +required +ok +\//m);
-      expect(listed).toMatch(/^npm +main +- +- +0 +required \+2 hosts +ok +\//m);
-      expect(listed).toMatch(/^loose +main +- +- +0 +off \(unconfined\) +ok +\//m);
+      expect(listed).toMatch(/^plain +main +- +- +0 +required +- +ok +\//m);
+      expect(listed).toMatch(/^npm +main +- +- +0 +required \+2 hosts +- +ok +\//m);
+      expect(listed).toMatch(/^loose +main +- +- +0 +off \(unconfined\) +- +ok +\//m);
     } finally {
       other.cleanup();
       third.cleanup();

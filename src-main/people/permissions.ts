@@ -186,6 +186,7 @@ export const LEAST_ROLE: { readonly [M in MethodName]: Role } = {
   // The editor and the command Open in editor runs on this machine: a setting of the Baton.
   'worktrees.saveSettings': 'admin',
   'worktrees.place': 'viewer',
+  'worktrees.ports': 'viewer',
   // Starts the editor Settings names (never a program the caller names) on a worktree Baton owns.
   'worktrees.open': 'member',
   'worktrees.list': 'viewer',

@@ -7,6 +7,8 @@ import { DEFAULT_READ_DENY, pathCovers, sandboxHostSchema } from '../../src-shar
 import { userEnv } from '../processes/user-env.ts';
 import type { Blocked } from './blocked.ts';
 import { connectionsInText, fromViolation, readsInStderr, refusalsInToolError } from './blocked.ts';
+import type { Inbound, InboundPorts } from './inbound.ts';
+import { RELAY_LINES, throughInbound } from './inbound.ts';
 import type { Guarded } from './protected.ts';
 import { protectedIn } from './protected.ts';
 import {
@@ -48,6 +50,12 @@ export interface ConfineRequest {
    * refused, once, to ask a person about it. The connection is refused all the same.
    */
   askHost?: ((host: string) => void) | undefined;
+  /**
+   * Ports its servers are reached on from this machine (a coding task's block): 127.0.0.1:<port>
+   * here goes to the same port in the sandbox (`inbound.ts`). Linux only; elsewhere, and with the
+   * sandbox off, nothing is forwarded.
+   */
+  inbound?: InboundPorts | undefined;
 }
 
 /** Whose sandbox a program runs in: its policy, the folders hidden, its owner, who is asked about a host. */
@@ -83,6 +91,8 @@ export interface ConfinedProgram {
   readonly args: string[];
   readonly env: Record<string, string>;
   readonly sandboxed: boolean;
+  /** Its ports forwarded into the sandbox (the request's `inbound`, on Linux), else null. */
+  readonly inbound: Inbound | null;
   /** What the sandbox refused it since the last call (each connection, write or read once). */
   take(): Blocked[];
   /** Resolves when there is something to take (at once if there is). */
@@ -151,7 +161,7 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
   }
   let wrap: Wrap;
   try {
-    wrap = await makeWrap(manager, req, [req.command, ...req.args].join(' '));
+    wrap = await makeWrap(manager, req, [req.command, ...req.args].join(' '), forwards(req));
   } catch (err) {
     const message = (err as Error).message;
     return {
@@ -187,20 +197,29 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
     for (let turn = 0; turn < 4; turn++) await new Promise((r) => setImmediate(r));
     await new Promise((r) => setTimeout(r, 0));
     stop();
+    inbound?.end();
     await wrap.end();
   };
-  const [command, ...args] = wrap.argv as [string, ...string[]];
+  // Bash reads ~/.bashrc when its stdin is a socket (Node's pipes are) unless it is nested:
+  // the sandbox's shells must not run the person's shell setup. The program itself is named
+  // in the environment (the set-up's shell runs it, and unsets it first).
+  const env = { ...req.env, SHLVL: '1', [PROGRAM_VAR]: [req.command, ...req.args].map(quote).join(' ') };
+  // Its ports: the sandbox started through the host side that hands their sockets in (inbound.ts).
+  const through = forwards(req) ? throughInbound(wrap.argv, env, req.inbound) : null;
+  const inbound = through?.inbound ?? null;
+  const [command, ...args] = (through ? [through.command, ...through.args] : wrap.argv) as [
+    string,
+    ...string[],
+  ];
   const open = [...writable, ...opened];
   return {
     ok: true,
     program: {
       command,
       args,
-      // Bash reads ~/.bashrc when its stdin is a socket (Node's pipes are) unless it is nested:
-      // the sandbox's shells must not run the person's shell setup. The program itself is named
-      // in the environment (the set-up's shell runs it, and unsets it first).
-      env: { ...req.env, SHLVL: '1', [PROGRAM_VAR]: [req.command, ...req.args].map(quote).join(' ') },
+      env: through?.env ?? env,
       sandboxed: true,
+      inbound,
       take: () => feed.take(),
       changed: () => feed.changed(),
       stderr: (line) => {
@@ -216,6 +235,10 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
 }
 
 type Manager = Awaited<ReturnType<typeof sandboxSession>>;
+
+/** Whether the request's ports are forwarded into its sandbox: Linux's, where the sandbox has a network of its own. */
+const forwards = (req: ConfineRequest): req is ConfineRequest & { inbound: InboundPorts } =>
+  req.inbound !== undefined && process.platform === 'linux';
 
 /** The name under an absent read-only folder that makes its stand-in a folder (never made itself). */
 const STAND_IN_CHILD = '.baton-read-only';
@@ -240,7 +263,12 @@ interface Wrap {
   end(): Promise<void>;
 }
 
-async function makeWrap(manager: Manager, req: ConfineRequest, commandText: string): Promise<Wrap> {
+async function makeWrap(
+  manager: Manager,
+  req: ConfineRequest,
+  commandText: string,
+  relay: boolean,
+): Promise<Wrap> {
   const id = randomBytes(16).toString('base64url');
   const key = Buffer.from(id).toString('base64'); // how the library names the program in its reports
   const temp = makeTempFolder();
@@ -285,6 +313,8 @@ async function makeWrap(manager: Manager, req: ConfineRequest, commandText: stri
     const inner = [
       'unset NO_PROXY no_proxy',
       `export TMPDIR=${quote(temp)} NODE_USE_ENV_PROXY=1`,
+      // The relay of its ports, on the channel the program does not get (inbound.ts).
+      ...(relay ? RELAY_LINES : []),
       `_baton_program=$${PROGRAM_VAR}`,
       `unset ${PROGRAM_VAR}`,
       'eval "$_baton_program"',
@@ -353,6 +383,7 @@ function unconfined(req: ConfineRequest): ConfinedProgram {
     args: req.args,
     env: req.env,
     sandboxed: false,
+    inbound: null,
     take: () => [],
     changed: () => none.changed(),
     stderr: () => {},

@@ -11,6 +11,8 @@ export {
   inFolder,
   programProblem,
 } from './confine.ts';
+export type { Inbound, InboundLook, InboundPorts } from './inbound.ts';
+export { listensHere, lookInto } from './inbound.ts';
 export type { Guarded } from './protected.ts';
 export { protectedIn } from './protected.ts';
 export { sandboxStatus, sandboxStatusOnceAsked } from './runtime.ts';

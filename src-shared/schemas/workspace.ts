@@ -69,6 +69,13 @@ export const workspaceInputSchema = z.strictObject({
   remote: workspaceRemoteSchema.optional(),
   /** Who may decide the approvals of work in it, unless its task or plan names its own (`people.ts`). */
   approvers: approversSchema.optional(),
+  /**
+   * Whether a server its coding agents start in the OS sandbox on their worktree's ports is
+   * reached from this machine (docs/worktrees.md): each running agent then starts through two small
+   * Node processes that forward the ports into its sandbox. Off by default: they cost every
+   * attempt, even one that starts no server.
+   */
+  forward_ports: z.boolean().default(false),
 });
 export type WorkspaceInput = z.input<typeof workspaceInputSchema>;
 
@@ -91,6 +98,8 @@ export interface Workspace {
   remote?: WorkspaceRemote | null;
   /** Who may decide the approvals of work in it (absent: as the plan says, else any member). */
   approvers?: Approvers;
+  /** Whether its agents' servers in the sandbox are reached from this machine (see workspaceInputSchema). */
+  forward_ports: boolean;
   created_at: string;
   /**
    * How many finished worktrees Baton keeps parked for the next attempt here (a full checkout

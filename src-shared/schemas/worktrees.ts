@@ -112,10 +112,35 @@ export interface EditorsOnHost {
   host: string;
 }
 
-/** Whether a process listening on a worktree's ports can be reached from this machine. */
-export type PortsReach = { reachable: true } | { reachable: false; why: string };
+/**
+ * How a server the task's agent starts on its ports is reached from the machine Baton runs on, now:
+ * - `forwarder`: its agent runs in the OS sandbox, and 127.0.0.1:<port> here goes to the same port
+ *   in the sandbox, but for the `refused` ports, which another program here listened on first;
+ * - `loopback`: its agent runs without the sandbox, so its servers listen on this machine;
+ * - `off`: its agent runs in the OS sandbox and its workspace does not forward its ports
+ *   (`forward_ports`, off by default): its servers are not reached from this machine;
+ * - `none`: not now, and why (its agent is not running; macOS's sandbox lets it listen nowhere).
+ */
+export type PortsReach =
+  | { via: 'forwarder'; refused: number[] }
+  | { via: 'loopback' }
+  | { via: 'off'; workspace_id: string }
+  | { via: 'none'; why: string };
 
-/** A coding task's worktree as a person reaches it: its folder, its ports, whether they are reachable. */
+/** A port of the block something listens on now: in the agent's sandbox (through the forwarder) or on this machine. */
+export interface PortListening {
+  port: number;
+  where: 'sandbox' | 'machine';
+}
+
+/** What `worktrees.ports` answers: the block, how its agent's servers are reached, and what listens on it now (looked at, not assumed). */
+export interface PortsNow {
+  ports: PortRange | null;
+  reach: PortsReach;
+  listening: PortListening[];
+}
+
+/** A coding task's worktree as a person reaches it: its folder, its ports. */
 export interface WorktreePlace {
   run_id: string;
   task_id: string;
@@ -124,7 +149,6 @@ export interface WorktreePlace {
   /** Whether its folder is on disk. */
   on_disk: boolean;
   ports: PortRange | null;
-  reach: PortsReach;
 }
 
 /** A worktree Baton keeps on disk after its run (or a person kept while it runs), as Settings lists it. */

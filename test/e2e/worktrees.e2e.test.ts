@@ -67,7 +67,8 @@ describe.skipIf(skipE2e)('worktrees in the browser', () => {
     );
     chmodSync(join(dir, 'codex'), 0o755);
     ({ app, host, rpc } = await serveApp(join(dir, 'data')));
-    await rpc('workspaces.add', { id: 'webapp', path: repo });
+    // Its agents' ports forwarded into their sandboxes (off by default; a test below turns it off).
+    await rpc('workspaces.add', { id: 'webapp', path: repo, forward_ports: true });
     await rpc('agents.import', {
       agents: [
         {
@@ -140,7 +141,7 @@ describe.skipIf(skipE2e)('worktrees in the browser', () => {
     await page.screenshot({ path: join(shots, 'worktrees-settings-1440.png'), fullPage: true });
   });
 
-  it("the task panel copies the worktree's path, opens it in the editor on the host, and shows its ports without a dead link", async () => {
+  it("the task panel copies the worktree's path, opens it in the editor on the host, and shows its ports, nothing listening now, without a dead link", async () => {
     await kept().getByRole('link', { name: 'api' }).click();
     const tools = page.getByRole('region', { name: 'Worktree of api' });
     await tools.waitFor();
@@ -150,12 +151,15 @@ describe.skipIf(skipE2e)('worktrees in the browser', () => {
     expect(await tools.textContent()).toMatch(
       /Opens on .+, the machine Baton runs on, where the worktree is\./,
     );
-    // The agent ran in the OS sandbox: its ports are said, with why no link would work.
+    // Its agent ran in the OS sandbox and has ended: its ports are said, nothing listens on them
+    // (looked at), and why a server of its agent is not reached now; no link.
     const ports = app.store.worktreePorts.get(runId, 'api')!;
-    expect(await tools.textContent()).toContain(
+    const portsOf = tools.getByRole('region', { name: 'Ports of api' });
+    await expect.poll(() => portsOf.textContent()).toContain('Nothing listens on them now.');
+    expect(await portsOf.textContent()).toContain(
       `Ports ${ports.first}–${ports.first + 9} (PORT=${ports.first}`,
     );
-    expect(await tools.textContent()).toContain('cannot be reached from this machine');
+    expect(await portsOf.textContent()).toContain('its agent is not running');
     expect(await tools.getByRole('link', { name: /127\.0\.0\.1/ }).count()).toBe(0);
     expect(git(repo, 'show', `baton/${runId}/api:port.txt`)).toBe(String(ports.first));
     await tools.getByRole('button', { name: 'Open in VS Code' }).click();
@@ -169,6 +173,42 @@ describe.skipIf(skipE2e)('worktrees in the browser', () => {
     await tools.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(shots, 'worktrees-task-panel-390.png') });
     await page.setViewportSize({ width: 1440, height: 1000 });
+  });
+
+  it("with its workspace's forwarding off, the task panel says its agent's servers are not reached and where to turn it on; the Workspaces screen turns it on", async () => {
+    await rpc('workspaces.update', { workspace_id: 'webapp', forward_ports: false });
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('tab', { name: 'Worktrees' }).click();
+    await kept().getByRole('link', { name: 'api' }).click();
+    const portsOf = page.getByRole('region', { name: 'Ports of api' });
+    await expect
+      .poll(() => portsOf.textContent())
+      .toContain(
+        'servers it starts can’t be reached from this machine while workspace webapp does not forward its ports',
+      );
+    // The block is still shown: its agent still gets PORT and BATON_PORTS.
+    const ports = app.store.worktreePorts.get(runId, 'api')!;
+    expect(await portsOf.textContent()).toContain(
+      `Ports ${ports.first}–${ports.first + 9} (PORT=${ports.first}`,
+    );
+    expect(await portsOf.textContent()).toContain('Turn on Reach its dev servers from this machine in');
+    await portsOf.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, 'worktrees-ports-off-1440.png') });
+    // The link opens the workspace's Sandbox editor, at an address of its own.
+    await portsOf.getByRole('link', { name: 'the sandbox of workspace webapp' }).click();
+    await page.getByRole('form', { name: 'Sandbox of workspace webapp' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/workspaces/webapp/sandbox');
+    const forward = page.getByRole('checkbox', { name: 'Reach its dev servers from this machine' });
+    expect(await forward.isChecked()).toBe(false);
+    await forward.check();
+    await page.screenshot({ path: join(shots, 'workspaces-forward-ports-1440.png') });
+    await page.getByRole('button', { name: 'Save sandbox' }).click();
+    await expect.poll(() => app.store.workspaces.get('webapp')?.forward_ports).toBe(true);
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Workspaces' }).textContent())
+      .toContain('dev servers reached from here');
+    // Saved, the editor closes, and the address is the screen's again.
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/workspaces');
   });
 
   it('archives a kept worktree after asking again about its uncommitted changes; its branch stays', async () => {

@@ -25,6 +25,8 @@ export interface WorkspaceAddOptions {
   check: string[];
   /** Protected paths its agents may write on purpose (`.vscode`, `.mcp.json`); the host checks each. */
   allowProtected?: string[];
+  /** Whether its agents' servers in the sandbox are reached from this machine (`forward_ports`). */
+  forwardPorts?: boolean;
   /** Where its work lands (`--remote`, `--forge`, `--forge-repo`, `--token-secret`, `--api-url`). */
   remote?: RemoteFlags;
   json: boolean;
@@ -120,6 +122,7 @@ export async function workspacesAdd(client: BatonClient, o: WorkspaceAddOptions)
     ...(o.allowProtected && o.allowProtected.length > 0 ? { allow_protected_writes: o.allowProtected } : {}),
     checks: o.check.map(parseCheck),
     ...(remote ? { remote } : {}),
+    ...(o.forwardPorts ? { forward_ports: true } : {}),
   });
   if (o.json) printJson(w);
   else process.stdout.write(`Added workspace ${w.id}: ${w.path} (tasks start from ${w.base_branch})\n`);
@@ -128,7 +131,8 @@ export async function workspacesAdd(client: BatonClient, o: WorkspaceAddOptions)
 
 /**
  * What its setup command runs in: `required` (the OS sandbox; `+N hosts` it may reach), `off
- * (unconfined)` by choice, `(cannot run here)` where the sandbox cannot run.
+ * (unconfined)` by choice, `(cannot run here)` where the sandbox cannot run; PORTS `forwarded`
+ * when its agents' servers in the sandbox are reached from this machine (`forward_ports`).
  */
 export async function workspacesList(client: BatonClient, json: boolean): Promise<number> {
   const list = await client.invoke('workspaces.list', {});
@@ -144,7 +148,7 @@ export async function workspacesList(client: BatonClient, json: boolean): Promis
   }
   const sandbox = await client.invoke('agents.sandbox', {});
   printTable(
-    ['ID', 'BASE', 'SETUP', 'KEEP', 'PARKED', 'SANDBOX', 'STATUS', 'PATH'],
+    ['ID', 'BASE', 'SETUP', 'KEEP', 'PARKED', 'SANDBOX', 'PORTS', 'STATUS', 'PATH'],
     list.map((w) => [
       w.id,
       w.base_branch,
@@ -152,6 +156,7 @@ export async function workspacesList(client: BatonClient, json: boolean): Promis
       w.keep_ignored.length > 0 ? w.keep_ignored.join(' ') : '-',
       String(w.parked_worktrees ?? 0),
       sandboxColumn(w.sandbox, sandbox.available),
+      w.forward_ports ? 'forwarded' : '-',
       w.missing ? 'MISSING' : 'ok',
       w.path,
     ]),

@@ -44,6 +44,7 @@ import * as m043 from './043_agent_limits.ts';
 import * as m044 from './044_project_daily_cap.ts';
 import * as m045 from './045_worktree_ports.ts';
 import * as m046 from './046_task_pauses.ts';
+import * as m047 from './047_forward_ports.ts';
 
 export interface Migration {
   version: number;
@@ -99,4 +100,5 @@ export const migrations: readonly Migration[] = [
   { version: 44, name: 'project_daily_cap', up: m044.up },
   { version: 45, name: 'worktree_ports', up: m045.up },
   { version: 46, name: 'task_pauses', up: m046.up },
+  { version: 47, name: 'forward_ports', up: m047.up },
 ];

@@ -55,6 +55,7 @@ export async function readWorkspaces(
       sandbox: w.sandbox ?? null,
       allow_protected_writes: w.allow_protected_writes,
       checks: w.checks ?? [],
+      forward_ports: w.forward_ports,
       created_at: new Date(now()).toISOString(),
     });
   }

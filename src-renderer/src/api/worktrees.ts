@@ -7,6 +7,7 @@ export const worktreesApi = {
   saveSettings: (input: MethodInput<'worktrees.saveSettings'>) =>
     client$().invoke('worktrees.saveSettings', input),
   place: (run_id: string, task_id: string) => client$().invoke('worktrees.place', { run_id, task_id }),
+  ports: (run_id: string, task_id: string) => client$().invoke('worktrees.ports', { run_id, task_id }),
   open: (input: MethodInput<'worktrees.open'>) => client$().invoke('worktrees.open', input),
   list: () => client$().invoke('worktrees.list', {}),
   archive: (run_id: string, task_id: string, discard_changes: boolean) =>

@@ -54,6 +54,8 @@ export async function applyRoute(route: Route): Promise<void> {
       s.setView('mytasks');
       return s.setTasksScope(route.scope ?? 'mine');
     case 'workspaces':
+      s.setView('workspaces');
+      return s.openWorkspaceSandbox(route.sandboxOf ?? null);
     case 'projects':
       return s.setView(route.screen);
     case 'agents':

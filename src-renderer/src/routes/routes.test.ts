@@ -35,6 +35,7 @@ const ROUTES: Route[] = [
   { screen: 'agents', agentId: null },
   { screen: 'agents', agentId: 'writer' },
   { screen: 'workspaces' },
+  { screen: 'workspaces', sandboxOf: 'web app' },
   { screen: 'projects' },
   { screen: 'spend', filter: {} },
   {

@@ -127,7 +127,8 @@ export type Route =
   /** My tasks: the tasks of the person you are, or everyone's waiting and held tasks. */
   | { screen: 'mytasks'; scope?: 'everyone' }
   | { screen: 'agents'; agentId: string | null }
-  | { screen: 'workspaces' }
+  /** Workspaces; `sandboxOf`: that workspace's Sandbox editor opened (where its ports are forwarded). */
+  | { screen: 'workspaces'; sandboxOf?: string }
   | { screen: 'projects' }
   /** Spend: what model calls used and cost, grouped, in a range, filtered; budgets against it. */
   | { screen: 'spend'; filter: SpendFilter }
@@ -195,7 +196,7 @@ export function formatRoute(r: Route): string {
     case 'agents':
       return `/agents${r.agentId === null ? '' : `/${segment(r.agentId)}`}`;
     case 'workspaces':
-      return '/workspaces';
+      return r.sandboxOf === undefined ? '/workspaces' : `/workspaces/${segment(r.sandboxOf)}/sandbox`;
     case 'projects':
       return '/projects';
     case 'spend': {
@@ -345,7 +346,8 @@ export function parseRoute(address: string): Route {
       if (id === undefined) return { screen: 'mytasks' };
       return id === 'everyone' && sub === undefined ? { screen: 'mytasks', scope: 'everyone' } : notFound;
     case 'workspaces':
-      return id === undefined ? { screen: 'workspaces' } : notFound;
+      if (id === undefined) return { screen: 'workspaces' };
+      return sub === 'sandbox' && subId === undefined ? { screen: 'workspaces', sandboxOf: id } : notFound;
     case 'projects':
       return id === undefined ? { screen: 'projects' } : notFound;
     case 'spend':
@@ -440,7 +442,7 @@ export function routeTitle(r: Route): string {
     case 'agents':
       return r.agentId === null ? 'Agents' : `Agent ${r.agentId}`;
     case 'workspaces':
-      return 'Workspaces';
+      return r.sandboxOf === undefined ? 'Workspaces' : `Sandbox of workspace ${r.sandboxOf}`;
     case 'projects':
       return 'Projects';
     case 'spend':

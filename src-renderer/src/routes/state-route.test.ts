@@ -24,6 +24,7 @@ const start: RouteState = {
   approvalsTab: 'pending',
   approvalSort: 'blocking',
   openAgentId: null,
+  workspaceSandboxOpen: null,
   logsTab: 'memory',
   memoryQuery: '',
   memoryFilter: {},
@@ -48,6 +49,11 @@ describe('the address of what the store shows', () => {
     expect(at({ ...opened, selectedTask: { runId: 'r2', taskId: 'build' } })).toBe('/runs/r2/tasks/build');
     // A task picked in a run that is not shown is not this page's.
     expect(at({ ...opened, selectedTask: { runId: 'r9', taskId: 'build' } })).toBe('/plans/alpha');
+  });
+
+  it('names the workspace whose Sandbox editor an address opened', () => {
+    expect(at({ view: 'workspaces' })).toBe('/workspaces');
+    expect(at({ view: 'workspaces', workspaceSandboxOpen: 'web app' })).toBe('/workspaces/web%20app/sandbox');
   });
 
   it('names the plan’s other tabs, the version shown, and the designer', () => {

@@ -26,6 +26,7 @@ export type RouteState = Pick<
   | 'approvalsTab'
   | 'approvalSort'
   | 'openAgentId'
+  | 'workspaceSandboxOpen'
   | 'logsTab'
   | 'memoryQuery'
   | 'memoryFilter'
@@ -67,6 +68,9 @@ export function screenRoute(s: RouteState, view: View): Route {
     case 'mytasks':
       return s.tasksScope === 'everyone' ? { screen: 'mytasks', scope: 'everyone' } : { screen: 'mytasks' };
     case 'workspaces':
+      return s.workspaceSandboxOpen === null
+        ? { screen: 'workspaces' }
+        : { screen: 'workspaces', sandboxOf: s.workspaceSandboxOpen };
     case 'projects':
       return { screen: view };
     case 'agents':

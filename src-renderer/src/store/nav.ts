@@ -38,6 +38,9 @@ export interface NavSlice {
   /** The agent whose page is open on the Agents screen. */
   openAgentId: string | null;
   openAgent(id: string | null): void;
+  /** The workspace whose Sandbox editor an address opened on the Workspaces screen. */
+  workspaceSandboxOpen: string | null;
+  openWorkspaceSandbox(id: string | null): void;
   logsTab: 'memory' | 'audit';
   setLogsTab(tab: 'memory' | 'audit'): void;
   settingsTab: SettingsTab;
@@ -60,6 +63,8 @@ export const createNavSlice: StateCreator<BatonState, [], [], NavSlice> = (set) 
   openApproval: (openApprovalId) => set({ openApprovalId }),
   openAgentId: null,
   openAgent: (openAgentId) => set({ openAgentId }),
+  workspaceSandboxOpen: null,
+  openWorkspaceSandbox: (workspaceSandboxOpen) => set({ workspaceSandboxOpen }),
   logsTab: 'memory',
   setLogsTab: (logsTab) => set({ logsTab }),
   settingsTab: 'webhooks',

@@ -143,8 +143,10 @@ export const workspaceMethods = {
    * its checks (the whole list, replaced), where its work lands (`remote`, replaced; null:
    * nowhere), its setup command (null: none), the environment given to its setup command, checks
    * and agents (`env`, replaced; values may name secrets), the ignored paths a pooled worktree
-   * keeps between attempts (`keep_ignored`, replaced) and who may decide its approvals
-   * (`approvers`, replaced; null: as the plan says). A field left out stays as it is.
+   * keeps between attempts (`keep_ignored`, replaced), who may decide its approvals
+   * (`approvers`, replaced; null: as the plan says) and whether its agents' servers in the sandbox
+   * are reached from this machine (`forward_ports`; attempts started after). A field left out
+   * stays as it is.
    */
   'workspaces.update': method(
     z.strictObject({
@@ -159,6 +161,8 @@ export const workspaceMethods = {
       keep_ignored: workspaceInputSchema.shape.keep_ignored.unwrap().optional(),
       /** Who may decide the approvals of work in it (null: as the plan says, else any member). */
       approvers: approversSchema.nullable().optional(),
+      /** Whether its agents' servers in the sandbox are reached from this machine (two Node processes per running agent). */
+      forward_ports: z.boolean().optional(),
     }),
   ).returns<Workspace>(),
   /**

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type {
   EditorsOnHost,
   KeptWorktree,
+  PortsNow,
   WorktreePlace,
   WorktreeSettings,
 } from '../../schemas/worktrees.ts';
@@ -20,8 +21,13 @@ export const worktreeMethods = {
   'worktrees.editors': method(none).returns<EditorsOnHost>(),
   /** Settings' worktree options, replaced whole: the editor (or a command with `{path}`), where port blocks start. */
   'worktrees.saveSettings': method(worktreeSettingsSchema).returns<WorktreeSettings>(),
-  /** A task's worktree: its folder, branch, ports, and whether what listens on them can be reached. */
+  /** A task's worktree: its folder, branch and block of ports. */
   'worktrees.place': method(worktreeRefSchema).returns<WorktreePlace>(),
+  /**
+   * What listens on a task's ports now (looked at: the sandbox's sockets, a connection here), and
+   * how its agent's servers are reached from this machine. Asked while its panel is open.
+   */
+  'worktrees.ports': method(worktreeRefSchema).returns<PortsNow>(),
   /**
    * Starts the editor (Settings', or `editor`) on the task's worktree, on the machine Baton runs
    * on, detached, with the person's environment; the program and its arguments are one argv, no shell.

@@ -76,6 +76,17 @@ export function cliSandbox(i: CliSandboxInput): {
 }
 
 /**
+ * The worktree's ports its agent's servers are reached on from this machine, when its workspace
+ * asks for it (`forward_ports`: off by default, since the forwarder costs every attempt two Node
+ * processes); never a best-of candidate's: the candidates share the task's block, and only one
+ * sandbox can hold it.
+ */
+export function forwardedPorts(coding: CodingContext): { first: number; count: number } | undefined {
+  if (!coding.workspace.forward_ports || coding.candidate !== undefined) return undefined;
+  return coding.ports ?? undefined;
+}
+
+/**
  * A coding agent's program (a CLI on its event stream, or an ACP agent) confined as `cliSandbox`
  * says, under its agent's name; `where` says in words what it writes and reaches, for its log.
  */
@@ -113,6 +124,7 @@ export async function confineCli(o: {
     hide: r.sandbox.hide,
     owner: `agent "${ctx.agent.id}"`,
     askHost: ctx.sandboxHosts?.ask,
+    inbound: forwardedPorts(coding),
   });
   const config =
     box.readOnly.length > 0

@@ -6,6 +6,7 @@ import type { ConfinedProgram } from '../../../sandbox/index.ts';
 import { redactValue } from '../../../secrets/secrets.ts';
 import type { Invocation, LaunchInput } from '../clis/definition.ts';
 import { stoppedFor } from '../metering/spend.ts';
+import { forwardedInto } from '../worktrees/ports.ts';
 import { checkpointed, startCheckpoints } from './checkpoints.ts';
 import { confineCli } from './confine.ts';
 import { baseEnv, cliEnv } from './env.ts';
@@ -106,6 +107,8 @@ export async function* runAttempt(
         ),
       );
     program = confined.program;
+    // The task panel looks at what listens on the worktree's ports while the agent runs.
+    if (program.inbound) ends.push(forwardedInto(r.worktree.dir, program.inbound));
     yield log(
       program.sandboxed
         ? `${agent.cli} runs in the OS sandbox: ${where}`

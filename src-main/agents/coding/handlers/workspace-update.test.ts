@@ -174,6 +174,47 @@ describe('workspaces.update', () => {
     expect(after!.env.NODE_ENV).toBe('test');
   });
 
+  it("forwards its agents' ports only when asked: off when registered, turned on and off, kept in the store; a value that is not true or false is refused naming the field, nothing changed", async () => {
+    const a = await withWorkspace();
+    const [added] = await call<Workspace[]>(a, 'workspaces.list', {});
+    expect(added!.forward_ports).toBe(false);
+    const on = await call<Workspace>(a, 'workspaces.update', { workspace_id: 'app', forward_ports: true });
+    expect(on.forward_ports).toBe(true);
+    expect(a.store.workspaces.get('app')!.forward_ports).toBe(true);
+    const [changed] = await call<AuditEntry[]>(a, 'audit.list', { entity: 'workspace' });
+    expect(changed!.why).toBe('workspace "app" changed: forward_ports');
+    // Another field changed leaves it as it is.
+    await call(a, 'workspaces.update', { workspace_id: 'app', keep_ignored: ['dist/'] });
+    expect(a.store.workspaces.get('app')!.forward_ports).toBe(true);
+    for (const value of ['yes', 1, null]) {
+      const bad = await a.dispatch('workspaces.update', { workspace_id: 'app', forward_ports: value });
+      expect(bad.ok).toBe(false);
+      if (bad.ok) return;
+      expect(bad.error.code).toBe('invalid_input');
+      const issues = (bad.error.details as { issues: { path: string }[] }).issues;
+      expect(issues.map((i) => i.path)).toEqual(['forward_ports']);
+      expect(bad.error.message).toContain('forward_ports');
+    }
+    expect(a.store.workspaces.get('app')!.forward_ports).toBe(true);
+    const off = await call<Workspace>(a, 'workspaces.update', { workspace_id: 'app', forward_ports: false });
+    expect(off.forward_ports).toBe(false);
+    // Registered with it: on from the start; a bad value registers nothing.
+    const other = makeRepo();
+    cleanups.push(other.cleanup);
+    const b = await call<Workspace>(a, 'workspaces.add', { id: 'b', path: other.repo, forward_ports: true });
+    expect(b.forward_ports).toBe(true);
+    expect(a.store.workspaces.get('b')!.forward_ports).toBe(true);
+    const third = makeRepo();
+    cleanups.push(third.cleanup);
+    const refused = await a.dispatch('workspaces.add', { id: 'c', path: third.repo, forward_ports: 'on' });
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect((refused.error.details as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual([
+      'forward_ports',
+    ]);
+    expect(a.store.workspaces.get('c')).toBeUndefined();
+  });
+
   it('records a workspace registered with its sandbox off', async () => {
     const a = await withWorkspace({ mode: 'off' });
     expect(await workspaceAudits(a)).toEqual([['app', null, 'sandbox off']]);

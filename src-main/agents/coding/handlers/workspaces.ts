@@ -152,6 +152,7 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
         checks: input.checks,
         remote: input.remote ? storedRemote(input.remote) : null,
         ...(input.approvers ? { approvers: input.approvers } : {}),
+        forward_ports: input.forward_ports,
         created_at: now(),
       };
       const added = store.tx(() => {
@@ -176,6 +177,7 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
         env,
         keep_ignored,
         approvers,
+        forward_ports,
       },
       call,
     ) => {
@@ -216,6 +218,10 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
           store.workspaces.setApprovers(workspace_id, approvers);
           const { approvers: _old, ...rest } = w;
           w = approvers === null ? rest : { ...rest, approvers };
+        }
+        if (forward_ports !== undefined) {
+          store.workspaces.setForwardPorts(workspace_id, forward_ports);
+          w = { ...w, forward_ports };
         }
         auditWorkspace(old, w, actorOfCall(null, call));
         return w;

@@ -18,6 +18,7 @@ interface WorkspaceRow {
   checks: string;
   remote: string | null;
   approvers: string | null;
+  forward_ports: number;
   created_at: string;
 }
 
@@ -33,6 +34,7 @@ const toWorkspace = (r: WorkspaceRow): Workspace => ({
   checks: JSON.parse(r.checks) as WorkspaceCheck[],
   remote: r.remote === null ? null : (JSON.parse(r.remote) as WorkspaceRemote),
   ...(r.approvers === null ? {} : { approvers: JSON.parse(r.approvers) as Approvers }),
+  forward_ports: r.forward_ports === 1,
   created_at: r.created_at,
 });
 
@@ -41,8 +43,8 @@ export function createWorkspacesRepo(db: Db) {
   const list = db.prepare<[], WorkspaceRow>('SELECT * FROM workspaces ORDER BY id');
   const get = db.prepare<[string], WorkspaceRow>('SELECT * FROM workspaces WHERE id = ?');
   const insert =
-    db.prepare(`INSERT INTO workspaces (id, path, base_branch, setup_command, env, keep_ignored, sandbox, allow_protected_writes, checks, remote, approvers, created_at)
-    VALUES (@id, @path, @base_branch, @setup_command, @env, @keep_ignored, @sandbox, @allow_protected_writes, @checks, @remote, @approvers, @created_at) ON CONFLICT(id) DO NOTHING`);
+    db.prepare(`INSERT INTO workspaces (id, path, base_branch, setup_command, env, keep_ignored, sandbox, allow_protected_writes, checks, remote, approvers, forward_ports, created_at)
+    VALUES (@id, @path, @base_branch, @setup_command, @env, @keep_ignored, @sandbox, @allow_protected_writes, @checks, @remote, @approvers, @forward_ports, @created_at) ON CONFLICT(id) DO NOTHING`);
   const del = db.prepare('DELETE FROM workspaces WHERE id = ?');
   const setSandbox = db.prepare<[string | null, string]>('UPDATE workspaces SET sandbox = ? WHERE id = ?');
   const setChecks = db.prepare<[string, string]>('UPDATE workspaces SET checks = ? WHERE id = ?');
@@ -58,6 +60,7 @@ export function createWorkspacesRepo(db: Db) {
   const setApprovers = db.prepare<[string | null, string]>(
     'UPDATE workspaces SET approvers = ? WHERE id = ?',
   );
+  const setForward = db.prepare<[number, string]>('UPDATE workspaces SET forward_ports = ? WHERE id = ?');
   return {
     list: (): Workspace[] => list.all().map(toWorkspace),
     get(id: string): Workspace | undefined {
@@ -76,6 +79,7 @@ export function createWorkspacesRepo(db: Db) {
         checks: JSON.stringify(w.checks),
         remote: w.remote ? JSON.stringify(w.remote) : null,
         approvers: w.approvers ? JSON.stringify(w.approvers) : null,
+        forward_ports: w.forward_ports ? 1 : 0,
       }).changes > 0,
     /** Replaces a workspace's checks; true if it exists. */
     setChecks: (id: string, checks: WorkspaceCheck[]): boolean =>
@@ -100,6 +104,8 @@ export function createWorkspacesRepo(db: Db) {
     /** Replaces who may decide the approvals of work in it (null: as the plan says); true if it exists. */
     setApprovers: (id: string, approvers: Approvers | null): boolean =>
       setApprovers.run(approvers === null ? null : JSON.stringify(approvers), id).changes > 0,
+    /** Turns the forwarding of its agents' ports into their sandboxes on or off; true if it exists. */
+    setForwardPorts: (id: string, on: boolean): boolean => setForward.run(on ? 1 : 0, id).changes > 0,
     remove: (id: string): boolean => del.run(id).changes > 0,
   };
 }

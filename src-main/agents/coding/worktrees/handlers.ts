@@ -7,7 +7,7 @@ import type { CodingHandlersContext } from '../handlers/context.ts';
 import { chosenEditor, editorArgv, editorsOn, launchDetached } from './editors.ts';
 import { archiveWorktree, keptWorktrees } from './kept.ts';
 import { ownedWorktree } from './owned.ts';
-import { portsReach } from './ports.ts';
+import { portsNow } from './ports.ts';
 
 /** What the `worktrees.*` handlers need besides the coding wing's context: whose environment editors start with. */
 export interface WorktreeHandlersOptions {
@@ -57,8 +57,16 @@ export function worktreeHandlers(
         branch: session.branch,
         on_disk: exists,
         ports,
-        reach: portsReach(store.agents.get(session.agent_id), ports),
       };
+    },
+    'worktrees.ports': ({ run_id, task_id }) => {
+      const { session, dir } = ownedWorktree(store, worktreeRoot, run_id, task_id, { onDisk: false });
+      return portsNow(
+        dir,
+        store.worktreePorts.get(run_id, task_id),
+        store.agents.get(session.agent_id),
+        store.workspaces.get(session.workspace_id),
+      );
     },
     'worktrees.open': async ({ run_id, task_id, editor }) => {
       const { dir } = ownedWorktree(store, worktreeRoot, run_id, task_id, { onDisk: true });

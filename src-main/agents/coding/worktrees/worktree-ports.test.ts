@@ -239,7 +239,7 @@ const LISTEN = (port: number) =>
 
 describe('a server in the OS sandbox', () => {
   it.runIf(process.platform === 'linux')(
-    "listens on the sandbox's own 127.0.0.1: this machine cannot reach it (why the task panel shows no link); unconfined, it can",
+    "listens on the sandbox's own 127.0.0.1: without a block forwarded (confine's inbound), this machine cannot reach it; unconfined, it can",
     async () => {
       const folder = tempDir('baton-ports-box-');
       const made = await confine({

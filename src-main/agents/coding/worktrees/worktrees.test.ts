@@ -12,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { KeptWorktree, WorktreePlace } from '../../../../src-shared/schemas/worktrees.ts';
+import type { KeptWorktree, PortsNow, WorktreePlace } from '../../../../src-shared/schemas/worktrees.ts';
 import { call, setup } from '../../../../test/kit/engine-kit.ts';
 import type { BatonApp } from '../../../app/create-app.ts';
 import { createApp } from '../../../app/create-app.ts';
@@ -258,8 +258,21 @@ describe('worktrees.list and worktrees.archive', () => {
     expect(t.size_bytes).toBeGreaterThan(0);
     expect(t.ports).toEqual({ first: expect.any(Number), count: 10 });
     const place = await call<WorktreePlace>(app!, 'worktrees.place', { run_id: run, task_id: 't' });
-    expect(place).toMatchObject({ path: t.path, on_disk: true, ports: t.ports, reach: { reachable: false } });
-    expect(place.reach.reachable === false && place.reach.why).toMatch(/OS sandbox/);
+    expect(place).toMatchObject({ path: t.path, on_disk: true, ports: t.ports });
+    // Its workspace forwards no ports (the default): the panel is told so; nothing listens here.
+    const ports = () => call<PortsNow>(app!, 'worktrees.ports', { run_id: run, task_id: 't' });
+    expect(await ports()).toEqual({
+      ports: t.ports,
+      reach: { via: 'off', workspace_id: 'app' },
+      listening: [],
+    });
+    // Forwarding on, its agent not running: nothing is forwarded now, and the panel is told why.
+    await call(app!, 'workspaces.update', { workspace_id: 'app', forward_ports: true });
+    expect(await ports()).toEqual({
+      ports: t.ports,
+      reach: { via: 'none', why: expect.stringMatching(/its agent is not running/) },
+      listening: [],
+    });
     const tip = repo.git(['rev-parse', `baton/${run}/t`]);
 
     // Uncommitted changes: refused, naming them; nothing removed.

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { PruneReport } from '../../../../src-shared/contract/domains/workspaces.ts';
 import { ContractError } from '../../../../src-shared/contract/errors.ts';
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
@@ -122,6 +122,20 @@ function WorkspaceRow({ w }: { w: Workspace }) {
   const [report, setReport] = useState<PruneReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [editing, setEditing] = useState<Editing | null>(null);
+  // An address that names its Sandbox editor (`/workspaces/<id>/sandbox`, the task panel's link
+  // where its ports are not forwarded) opens it, in view; closing it leaves that address.
+  const sandboxOpen = useBaton((s) => s.workspaceSandboxOpen === w.id);
+  const openSandbox = useBaton((s) => s.openWorkspaceSandbox);
+  const rowRef = useRef<HTMLTableRowElement>(null);
+  useEffect(() => {
+    if (!sandboxOpen) return;
+    setEditing('sandbox');
+    rowRef.current?.scrollIntoView({ block: 'start' });
+  }, [sandboxOpen]);
+  const onEdit = (part: Editing | null) => {
+    setEditing(part);
+    if (sandboxOpen && part !== 'sandbox') openSandbox(null);
+  };
   const checks = w.checks ?? [];
   const remote = remoteSummary(w.remote);
   const sandboxStatus = useBaton((s) => s.sandboxStatus);
@@ -150,10 +164,10 @@ function WorkspaceRow({ w }: { w: Workspace }) {
       fail(`Workspace ${w.id} was not pruned`, err);
     }
   };
-  const edit = { editing, onEdit: setEditing };
+  const edit = { editing, onEdit };
   return (
     <>
-      <tr>
+      <tr ref={rowRef}>
         <th scope="row">
           <div className="workspace-name">
             {w.id} {w.missing && <span className="pill status-failed">Missing</span>}
@@ -248,6 +262,14 @@ function WorkspaceRow({ w }: { w: Workspace }) {
           <div className="workspace-sandbox-state" role="note" aria-label={`Sandbox of ${w.id}`}>
             <SandboxBadge policy={w.sandbox} status={sandboxStatus} why />
           </div>
+          {w.forward_ports && (
+            <div
+              className="muted"
+              title="A server its agents start in their sandbox on their worktree's ports is reached from this machine (two helper processes per running agent)"
+            >
+              dev servers reached from here
+            </div>
+          )}
           <EditLink part="sandbox" label="Edit…" name={`Sandbox of ${w.id}…`} {...edit} />
         </td>
         <td className="row-actions">
@@ -274,10 +296,10 @@ function WorkspaceRow({ w }: { w: Workspace }) {
       {editing && (
         <tr className="workspace-note">
           <td colSpan={5}>
-            {editing === 'setup' && <WorkspaceSetup w={w} onDone={() => setEditing(null)} />}
-            {editing === 'checks' && <WorkspaceChecks w={w} onDone={() => setEditing(null)} />}
-            {editing === 'remote' && <WorkspaceRemote w={w} onDone={() => setEditing(null)} />}
-            {editing === 'sandbox' && <WorkspaceSandbox w={w} onDone={() => setEditing(null)} />}
+            {editing === 'setup' && <WorkspaceSetup w={w} onDone={() => onEdit(null)} />}
+            {editing === 'checks' && <WorkspaceChecks w={w} onDone={() => onEdit(null)} />}
+            {editing === 'remote' && <WorkspaceRemote w={w} onDone={() => onEdit(null)} />}
+            {editing === 'sandbox' && <WorkspaceSandbox w={w} onDone={() => onEdit(null)} />}
           </td>
         </tr>
       )}

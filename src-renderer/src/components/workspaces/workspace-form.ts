@@ -36,6 +36,9 @@ export const WORKSPACE_LABELS: Record<keyof WorkspaceDraft, string> = {
   keep_ignored: 'Keep between attempts',
 };
 
+/** `forward_ports`, as its Sandbox editor names it (the task panel's ports name it too). */
+export const FORWARD_PORTS_LABEL = 'Reach its dev servers from this machine';
+
 /** `node_modules/, .venv/` → ["node_modules/", ".venv/"], or what is wrong with one pattern. */
 export function keepPatterns(text: string): { ok: true; patterns: string[] } | { ok: false; error: string } {
   const patterns = text.split(/[\s,]+/).filter(Boolean);

@@ -9,12 +9,13 @@ import { worktreesApi } from '../../../api/worktrees.ts';
 import { useBaton } from '../../../store/index.ts';
 import { CopyButton } from '../../shared/CopyButton.tsx';
 import { RouteLink } from '../../shared/RouteLink.tsx';
+import { WorktreePorts } from './WorktreePorts.tsx';
 
 /**
  * A coding task's worktree while it is on disk (its run executing, or ended with it kept): its
  * folder to copy, *Open in editor* (the editor Settings names, else the first found on the PATH
  * of the person who started Baton, started by the host: in a browser, on Baton's machine), and
- * its block of ports, with a link to what listens on the first where this machine can reach it.
+ * its block of ports with a link to each one something listens on (`WorktreePorts`).
  */
 export function WorktreeTools({ task, run }: { task: TaskRun; run: Run }) {
   const session = useBaton((s) => s.sessions[run.id]?.find((x) => x.task_id === task.task_id));
@@ -71,8 +72,6 @@ export function WorktreeTools({ task, run }: { task: TaskRun; run: Run }) {
       (err: unknown) => fail(`${chosen.name} did not open`, err),
     );
   };
-  const { ports, reach } = place;
-  const last = ports ? ports.first + ports.count - 1 : 0;
   return (
     <section className="worktree-tools" aria-label={`Worktree of ${task.task_id}`}>
       <div className="worktree-path">
@@ -117,21 +116,8 @@ export function WorktreeTools({ task, run }: { task: TaskRun; run: Run }) {
           Opens on <strong>{editors.host}</strong>, the machine Baton runs on, where the worktree is.
         </p>
       )}
-      {ports && (
-        <p className="small worktree-ports">
-          Ports {ports.first}–{last} (<code>PORT={ports.first}</code>,{' '}
-          <code>
-            BATON_PORTS={ports.first}-{last}
-          </code>
-          ):{' '}
-          {reach.reachable ? (
-            <a href={`http://127.0.0.1:${ports.first}`} target="_blank" rel="noreferrer">
-              http://127.0.0.1:{ports.first}
-            </a>
-          ) : (
-            <span className="muted">{reach.why}.</span>
-          )}
-        </p>
+      {place.ports && (
+        <WorktreePorts runId={run.id} taskId={task.task_id} running={task.status === 'in_progress'} />
       )}
     </section>
   );
