@@ -71,6 +71,14 @@ describe('the checkpointer started later (the app: not during its start)', () =>
     const never = startCheckpointer(db, join(dir, DB_FILE), { startAfterMs: 60_000 });
     await never.stop();
     expect(auto()).toBe(4000);
+    // Writes begun before its time (a run started): the thread starts at the 64th commit.
+    const busy = startCheckpointer(db, join(dir, DB_FILE), { startAfterMs: 60_000 });
+    for (let i = 0; i < 63; i++) busy.afterCommit();
+    expect(auto()).toBe(4000);
+    busy.afterCommit();
+    expect(auto()).toBe(0);
+    await busy.stop();
+    db.pragma('wal_autocheckpoint = 4000');
     db.close();
   });
 });

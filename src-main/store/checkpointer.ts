@@ -37,13 +37,16 @@ export interface CheckpointerOptions {
   /** Where a failed checkpoint is reported (once in a row); it never fails the transaction that committed. */
   log?: ErrorLog;
   /**
-   * Start the thread this long after (0: at once). Meanwhile the main connection keeps its own
-   * automatic checkpoints, as when the thread fails. The app waits a second: a thread's start is
+   * Start the thread this long after (0: at once), or at the 64th commit before then. Meanwhile the
+   * main connection keeps its own automatic checkpoints, as when the thread fails. The app waits a second: a thread's start is
    * ~60–80 ms of CPU (a Node environment, the SQLite driver), and `baton serve` has not said
    * where it serves by then.
    */
   startAfterMs?: number;
 }
+
+/** Commits that start a delayed thread at once (`startAfterMs`): a start of the app makes fewer. */
+const START_AFTER_COMMITS = 64;
 
 /** Commits between two looks at the WAL's size. */
 const CHECK_EVERY = 32;
@@ -92,8 +95,10 @@ export function startCheckpointer(db: Db, file: string, opts: CheckpointerOption
     );
   };
   const startAfterMs = opts.startAfterMs ?? 0;
-  const starting = startAfterMs > 0 ? setTimeout(startWorker, startAfterMs).unref() : null;
+  let starting = startAfterMs > 0 ? setTimeout(startWorker, startAfterMs).unref() : null;
   if (!starting) startWorker();
+  /** Commits before the thread started: at `START_AFTER_COMMITS` it starts then (work has begun). */
+  let early = 0;
   const checkpoints = new BackgroundWork('checkpointing the WAL', opts.log);
   let commits = 0;
   /** Past the cap at the last look: looked at after every commit until the WAL is cut back. */
@@ -102,6 +107,13 @@ export function startCheckpointer(db: Db, file: string, opts: CheckpointerOption
     afterCommit() {
       // The store calls this only after an outermost commit, so the connection is open and no
       // transaction is under way.
+      if (starting && ++early >= START_AFTER_COMMITS) {
+        // Writes have begun before the delay ran out (a run started): the main connection's own
+        // checkpoints of 4,000 pages would stall them, so the thread starts now.
+        clearTimeout(starting);
+        starting = null;
+        startWorker();
+      }
       if (!over && ++commits % CHECK_EVERY !== 0) return;
       let size: number;
       try {
