@@ -21,7 +21,8 @@ const TASKS_PER_LOOK = 32;
 /** The plan's own fields with its tasks taken as they are: the tasks are read one by one beside it. */
 const planHead = planShape.extend({ tasks: z.array(z.unknown()) });
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Gives the thread back: what waits (a call, a tick) goes in before the rest. */
+export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * `parsePlan`, giving the thread back between slices of a large plan's tasks (`sliceMs` each). The answer is the

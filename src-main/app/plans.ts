@@ -9,7 +9,7 @@ import { configChangeEntry } from '../base/config-audit.ts';
 import { AppError, invalidInput, toIssues } from '../base/errors.ts';
 import type { PlanVersionRow } from '../store/plans-repo.ts';
 import type { AppContext } from './context.ts';
-import { parsePlanSliced, SLICED_PLAN_TASKS } from './plan-parse.ts';
+import { nextTurn, parsePlanSliced, SLICED_PLAN_TASKS } from './plan-parse.ts';
 
 export function planHandlers({ store, bus, now, patterns, coding }: AppContext): PlanHandlers {
   const changeCache = new Map<string, PlanDiffCounts>();
@@ -119,15 +119,17 @@ export function planHandlers({ store, bus, now, patterns, coding }: AppContext):
       if (!parsed.ok || issues.length > 0) throw invalidInput('plan is invalid', toIssues(issues));
       const id = parsed.plan.plan_id;
       const actor = actorOfCall(null, call);
-      // A large plan's changes (every task's fields compared) are worked out a turn before its
-      // write, against the version current then; the write works them out again if another
-      // version was saved meanwhile. The write itself is one transaction.
+      // A large plan's changes (every task's fields compared) are worked out on a turn of their
+      // own before its write (not on the turn of its last slice and checks), against the version
+      // current then; the write works them out again if another version was saved meanwhile.
+      // The write itself is one transaction.
       const savedAs = (p: PlanSummary | undefined) => (p ? `${p.version} ${p.updated_at}` : null);
       let early: { as: string | null; change: ReturnType<typeof planChange> } | null = null;
       if (parsed.plan.tasks.length > SLICED_PLAN_TASKS) {
+        await nextTurn();
         const current = store.plans.get(id);
         early = { as: savedAs(current), change: planChange(current?.plan, parsed.plan, actor) };
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await nextTurn();
       }
       const summary = store.tx(() => {
         const latest = store.plans.summary(id);
