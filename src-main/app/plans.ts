@@ -1,7 +1,7 @@
 import { actorOfCall } from '../../src-shared/contract/caller.ts';
 import type { PlanHandlers } from '../../src-shared/contract/domains/plans.ts';
-import type { Plan, PlanVersionSummary, StoredPlan } from '../../src-shared/schemas/plan.ts';
-import { budgetScopeOf, parsePlan } from '../../src-shared/schemas/plan.ts';
+import type { Plan, PlanSummary, PlanVersionSummary, StoredPlan } from '../../src-shared/schemas/plan.ts';
+import { budgetScopeOf } from '../../src-shared/schemas/plan.ts';
 import type { PlanDiffCounts } from '../../src-shared/schemas/plan-diff.ts';
 import { countDiff, diffPlans } from '../../src-shared/schemas/plan-diff.ts';
 import { workspaceIssues } from '../agents/coding/index.ts';
@@ -9,6 +9,7 @@ import { configChangeEntry } from '../base/config-audit.ts';
 import { AppError, invalidInput, toIssues } from '../base/errors.ts';
 import type { PlanVersionRow } from '../store/plans-repo.ts';
 import type { AppContext } from './context.ts';
+import { nextTurn, parsePlanSliced, SLICED_PLAN_TASKS } from './plan-parse.ts';
 
 export function planHandlers({ store, bus, now, patterns, coding }: AppContext): PlanHandlers {
   const changeCache = new Map<string, PlanDiffCounts>();
@@ -23,12 +24,9 @@ export function planHandlers({ store, bus, now, patterns, coding }: AppContext):
       latest,
     });
   };
-  /**
-   * A plan saved (a new one, a new version, an earlier one again) in the audit log: its version
-   * and every field and task field that changed from the version before.
-   */
-  const auditPlan = (before: Plan | undefined, after: Plan, version: number, actor: string, how?: string) => {
-    const entry = configChangeEntry({
+  /** What saving `after` over `before` changes, as its audit entry will say it (null: nothing). */
+  const planChange = (before: Plan | undefined, after: Plan, actor: string) =>
+    configChangeEntry({
       at: now(),
       actor,
       entity: 'plan',
@@ -38,10 +36,19 @@ export function planHandlers({ store, bus, now, patterns, coding }: AppContext):
       after,
       keyed: { tasks: 'task_id' },
     });
-    if (!entry) return;
+  /**
+   * A plan saved (a new one, a new version, an earlier one again) in the audit log: its version
+   * and every field and task field that changed from the version before (`planChange`).
+   */
+  const auditPlan = (change: ReturnType<typeof planChange>, version: number, how?: string) => {
+    if (!change) return;
     const said = how ? `${how}, as version ${version}` : `version ${version}`;
-    const [head, fields] = entry.why.split(/: (.*)/s) as [string, string | undefined];
-    store.memory.audit({ ...entry, why: fields ? `${head} (${said}): ${fields}` : `${head} (${said})` });
+    const [head, fields] = change.why.split(/: (.*)/s) as [string, string | undefined];
+    store.memory.audit({
+      ...change,
+      at: now(),
+      why: fields ? `${head} (${said}): ${fields}` : `${head} (${said})`,
+    });
   };
   return {
     'plans.list': () => store.plans.list(),
@@ -84,22 +91,16 @@ export function planHandlers({ store, bus, now, patterns, coding }: AppContext):
       if (unsafe.length > 0)
         throw invalidInput(`plan "${plan_id}" v${old.version} is invalid`, toIssues(unsafe));
       const summary = store.tx(() => {
-        const before = store.plans.get(plan_id)?.plan;
+        const change = planChange(store.plans.get(plan_id)?.plan, old.plan, actorOfCall(null, call));
         const saved = store.plans.save(old.plan, now());
-        auditPlan(
-          before,
-          old.plan,
-          saved.version,
-          actorOfCall(null, call),
-          `restored from version ${version}`,
-        );
+        auditPlan(change, saved.version, `restored from version ${version}`);
         return saved;
       });
       bus.emit('plan.updated', summary);
       return summary;
     },
     'plans.validate': async ({ plan }) => {
-      const parsed = parsePlan(plan);
+      const parsed = await parsePlanSliced(plan);
       const issues = [
         ...(parsed.ok ? [] : parsed.issues),
         ...workspaceIssues(coding.store, plan, { candidates: true }),
@@ -108,7 +109,7 @@ export function planHandlers({ store, bus, now, patterns, coding }: AppContext):
       return issues.length === 0 ? { ok: true, issues: [] } : { ok: false, issues: toIssues(issues) };
     },
     'plans.import': async ({ plan, new_only }, call) => {
-      const parsed = parsePlan(plan);
+      const parsed = await parsePlanSliced(plan);
       // Every problem at once: a shape error does not hide a slow pattern, nor the reverse.
       const issues = [
         ...(parsed.ok ? [] : parsed.issues),
@@ -117,14 +118,31 @@ export function planHandlers({ store, bus, now, patterns, coding }: AppContext):
       ];
       if (!parsed.ok || issues.length > 0) throw invalidInput('plan is invalid', toIssues(issues));
       const id = parsed.plan.plan_id;
+      const actor = actorOfCall(null, call);
+      // A large plan's changes (every task's fields compared) are worked out on a turn of their
+      // own before its write (not on the turn of its last slice and checks), against the version
+      // current then; the write works them out again if another version was saved meanwhile.
+      // The write itself is one transaction.
+      const savedAs = (p: PlanSummary | undefined) => (p ? `${p.version} ${p.updated_at}` : null);
+      let early: { as: string | null; change: ReturnType<typeof planChange> } | null = null;
+      if (parsed.plan.tasks.length > SLICED_PLAN_TASKS) {
+        await nextTurn();
+        const current = store.plans.get(id);
+        early = { as: savedAs(current), change: planChange(current?.plan, parsed.plan, actor) };
+        await nextTurn();
+      }
       const summary = store.tx(() => {
-        if (new_only && store.plans.summary(id)) {
+        const latest = store.plans.summary(id);
+        if (new_only && latest) {
           const message = `a plan with the id ${id} exists already: give this one another id`;
           throw new AppError('conflict', `plan_id: ${message}`, { issues: [{ path: 'plan_id', message }] });
         }
-        const before = store.plans.get(id)?.plan;
+        const change =
+          early && early.as === savedAs(latest)
+            ? early.change
+            : planChange(store.plans.get(id)?.plan, parsed.plan, actor);
         const saved = store.plans.save(parsed.plan, now());
-        auditPlan(before, parsed.plan, saved.version, actorOfCall(null, call));
+        auditPlan(change, saved.version);
         return saved;
       });
       bus.emit('plan.updated', summary);

@@ -187,7 +187,7 @@ export const taskSpecSchema = z.strictObject({
 });
 export type TaskSpec = z.infer<typeof taskSpecSchema>;
 
-const planShape = z.strictObject({
+export const planShape = z.strictObject({
   plan_id: idSchema,
   name: z.string().max(200).optional(),
   project_id: idSchema.optional(),
