@@ -4,10 +4,10 @@ import { delimiter, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Baton } from './harness.ts';
-import { launchBaton, skipE2e } from './harness.ts';
+import { launchBaton, shots as SHOTS_ROOT, skipE2e } from './harness.ts';
 
 /** Where this file's screenshots go, to be looked at. */
-const shots = '/tmp/shots-quick-add';
+const shots = join(SHOTS_ROOT, 'quick-add');
 
 /**
  * A newcomer with Claude Code installed and signed in registers it in one click from the Agents

@@ -19,12 +19,12 @@ import { CLIS } from '../coding-agents/clis.ts';
 import { call } from '../kit/engine-kit.ts';
 import { startChatServer } from '../kit/model-servers/openai-chat.ts';
 import type { ModelRequest, ModelServer } from '../kit/model-servers/scripted-server.ts';
-import { chromiumFound, removeDataDir, skipE2e } from './harness.ts';
+import { chromiumFound, removeDataDir, shots as SHOTS_ROOT, skipE2e } from './harness.ts';
 import type { InboxPage } from './inbox-page.ts';
 import { openInbox } from './inbox-page.ts';
 
 /** Where this file's screenshots go (looked at by a person, not compared). */
-const SHOTS = process.env.BATON_SHOTS ?? '/tmp/shots-best-of';
+const SHOTS = process.env.BATON_SHOTS ?? join(SHOTS_ROOT, 'best-of');
 
 const BUGGY = 'module.exports = (a, b) => a - b;\n';
 const JUDGE_REASON = 'Candidate 2 changes one line and says nothing it need not.';

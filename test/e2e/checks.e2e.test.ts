@@ -8,12 +8,12 @@ import type { Servers } from '../coding-agents/baton-kit.ts';
 import { codingAgent, installed, openBaton, startServers, waitFor } from '../coding-agents/baton-kit.ts';
 import { CLIS } from '../coding-agents/clis.ts';
 import { call } from '../kit/engine-kit.ts';
-import { chromiumFound, removeDataDir, skipE2e } from './harness.ts';
+import { chromiumFound, removeDataDir, shots as SHOTS_ROOT, skipE2e } from './harness.ts';
 import type { InboxPage } from './inbox-page.ts';
 import { openInbox } from './inbox-page.ts';
 
 /** Where this file's screenshots go (looked at by a person, not compared). */
-const SHOTS = process.env.BATON_SHOTS ?? '/tmp/shots-checks';
+const SHOTS = process.env.BATON_SHOTS ?? join(SHOTS_ROOT, 'checks');
 
 const BUGGY = 'module.exports = (a, b) => a - b;\n';
 const WRONG = 'module.exports = (a, b) => Math.abs(a) + Math.abs(b);';

@@ -4,10 +4,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../kit/engine-kit.ts';
 import type { Baton } from './harness.ts';
-import { launchBaton, skipE2e } from './harness.ts';
+import { launchBaton, shots as SHOTS_ROOT, skipE2e } from './harness.ts';
 
 /** Where this file's screenshots go, to be looked at. */
-const shots = '/tmp/shots-inbox';
+const shots = join(SHOTS_ROOT, 'inbox');
 
 interface Listed {
   id: string;

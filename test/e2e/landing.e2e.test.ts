@@ -13,10 +13,10 @@ import { type GitRemote, startGitRemote } from '../kit/git-remote.ts';
 import { serveHost } from './app-host.ts';
 import { launchChromium } from './browser-path.ts';
 import type { Rpc } from './harness.ts';
-import { chromiumFound, removeDataDir, rpcFor, skipE2e } from './harness.ts';
+import { chromiumFound, removeDataDir, rpcFor, shots as SHOTS_ROOT, skipE2e } from './harness.ts';
 
 /** Where the screenshots of this test go, to be looked at. */
-const SHOTS = '/tmp/shots-forge';
+const SHOTS = join(SHOTS_ROOT, 'forge');
 const TOKEN = 'ghp_e2e';
 
 interface Landing {

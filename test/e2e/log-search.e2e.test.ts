@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Baton } from './harness.ts';
-import { launchBaton, skipE2e } from './harness.ts';
+import { launchBaton, shots as SHOTS_ROOT, skipE2e } from './harness.ts';
 
-const shots = '/tmp/shots-runs';
+const shots = join(SHOTS_ROOT, 'runs');
 
 // The build logs search what tasks printed (their stdout and stderr), as well as memory entries;
 // a hit leads with the line, its words marked, and names the task, the plan and the run.

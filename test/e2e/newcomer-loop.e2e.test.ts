@@ -18,10 +18,10 @@ import { type GitRemote, startGitRemote } from '../kit/git-remote.ts';
 import type { ModelRequest } from '../kit/model-servers/scripted-server.ts';
 import { serveHost } from './app-host.ts';
 import { launchChromium } from './browser-path.ts';
-import { chromiumFound, removeDataDir, skipE2e } from './harness.ts';
+import { chromiumFound, removeDataDir, shots as SHOTS_ROOT, skipE2e } from './harness.ts';
 
 /** Where this file's screenshots go, to be looked at. */
-const SHOTS = process.env.BATON_SHOTS ?? '/tmp/shots-loop';
+const SHOTS = process.env.BATON_SHOTS ?? join(SHOTS_ROOT, 'loop');
 const TOKEN = 'ghp_newcomer';
 const BUGGY = 'module.exports = (a, b) => a - b;\n';
 const TESTS = `const test = require('node:test');

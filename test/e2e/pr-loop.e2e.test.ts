@@ -15,9 +15,9 @@ import { type GitRemote, startGitRemote } from '../kit/git-remote.ts';
 import { serveHost } from './app-host.ts';
 import { launchChromium } from './browser-path.ts';
 import type { Rpc } from './harness.ts';
-import { chromiumFound, removeDataDir, rpcFor, skipE2e } from './harness.ts';
+import { chromiumFound, removeDataDir, rpcFor, shots as SHOTS_ROOT, skipE2e } from './harness.ts';
 
-const SHOTS = '/tmp/shots-pr-loops';
+const SHOTS = join(SHOTS_ROOT, 'pr-loops');
 const TOKEN = 'ghp_loop_e2e';
 const tags = sleepTags();
 

@@ -9,11 +9,11 @@ import { codingAgent, installed, openBaton, startServers, waitFor } from '../cod
 import { CLIS } from '../coding-agents/clis.ts';
 import { call } from '../kit/engine-kit.ts';
 import type { ModelRequest } from '../kit/model-servers/scripted-server.ts';
-import { chromiumFound, removeDataDir, skipE2e } from './harness.ts';
+import { chromiumFound, removeDataDir, shots as SHOTS_ROOT, skipE2e } from './harness.ts';
 import type { InboxPage } from './inbox-page.ts';
 import { openInbox } from './inbox-page.ts';
 
-const SHOTS = process.env.BATON_SHOTS ?? '/tmp/shots-loop';
+const SHOTS = process.env.BATON_SHOTS ?? join(SHOTS_ROOT, 'loop');
 const QUESTION = 'Why read the port from PORT and not from a config file?';
 const ANSWER = 'PORT is what the hosting platform sets; a config file would need deploying with each change.';
 

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Baton } from './harness.ts';
-import { launchBaton, skipE2e } from './harness.ts';
+import { launchBaton, shots as SHOTS_ROOT, skipE2e } from './harness.ts';
 
-const shots = '/tmp/shots-runs';
+const shots = join(SHOTS_ROOT, 'runs');
 
 /** Polls (a plain loop: expect.poll is for tests, not their setup) until `check` gives a value. */
 async function until<T>(check: () => Promise<T | undefined>): Promise<T> {

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver } from '../kit/webhook-receiver.ts';
 import type { Baton } from './harness.ts';
-import { launchBaton, skipE2e } from './harness.ts';
+import { launchBaton, shots as SHOTS_ROOT, skipE2e } from './harness.ts';
 import { expectReadableAtWidths } from './readability.ts';
 
 // A signing secret as Standard Webhooks mints them; set from the UI, never in Baton's environment.
@@ -65,7 +65,7 @@ describe.skipIf(skipE2e)('secrets set from the UI in browser mode; webhooks and 
   const shoot = async (name: string) => {
     const dismiss = page.getByRole('button', { name: 'Dismiss', exact: true });
     while ((await dismiss.count()) > 0) await dismiss.first().click();
-    await expectReadableAtWidths(page, name, '/tmp');
+    await expectReadableAtWidths(page, name, SHOTS_ROOT);
   };
 
   it('sets a secret in Settings, and a webhook naming it sends signed deliveries at once: no restart, the value never sent back', async () => {

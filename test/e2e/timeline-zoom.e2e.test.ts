@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Baton } from './harness.ts';
-import { launchBaton, skipE2e } from './harness.ts';
+import { launchBaton, shots as SHOTS_ROOT, skipE2e } from './harness.ts';
 
-const shots = '/tmp/shots-runs';
+const shots = join(SHOTS_ROOT, 'runs');
 const sleep = (ms: number) => ['-e', `setTimeout(() => console.log('::result {}'), ${ms})`];
 
 // The run timeline zooms (buttons, Ctrl and the wheel, a drag across the axis) and resets; a

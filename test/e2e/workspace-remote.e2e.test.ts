@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Baton } from './harness.ts';
-import { launchBaton, skipE2e } from './harness.ts';
+import { launchBaton, shots as SHOTS_ROOT, skipE2e } from './harness.ts';
 
 /** Where the screenshots of this test go, to be looked at. */
-const SHOTS = '/tmp/shots-forge';
+const SHOTS = join(SHOTS_ROOT, 'forge');
 
 function gitRepo(dir: string): string {
   mkdirSync(dir, { recursive: true });
