@@ -127,7 +127,9 @@ function onEvent(ev) {
     case 'session.status':
       if (p.sessionID !== sessionID) return;
       if (p.status && p.status.type === 'busy') { busy = true; pending = 0; }
-      else if (p.status && p.status.type === 'idle' && (busy || pending > 0)) idle();
+      // A turn ends at an idle after it went busy: a stopped turn's late idle (opencode may say idle
+      // again as its aborted loop unwinds) must not end the next prompt's turn before it starts.
+      else if (p.status && p.status.type === 'idle' && busy) idle();
       return;
     case 'permission.asked':
       if (p.sessionID === sessionID || family.has(p.sessionID))
