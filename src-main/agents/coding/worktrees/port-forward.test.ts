@@ -1,30 +1,15 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PortsNow } from '../../../../src-shared/schemas/worktrees.ts';
 import { call, setup } from '../../../../test/kit/engine-kit.ts';
 import { freeBlock } from '../../../../test/kit/free-ports.ts';
-import type { BatonApp } from '../../../app/create-app.ts';
-import { createApp } from '../../../app/create-app.ts';
+import { scratch } from '../../../../test/kit/scratch.ts';
 import { readProcTable } from '../../../processes/proc-table.ts';
-import { makeRepo } from '../workspaces/testing/temp-repo.ts';
 
 const STREAM = join(import.meta.dirname, '../../../../test/coding-agents/streams/codex-shell.jsonl');
-let app: BatonApp | undefined;
-const cleanups: (() => void)[] = [];
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-  for (const c of cleanups.splice(0).reverse()) c();
-});
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const { temp: tempDir, repo: tempRepo, app: tempApp } = scratch();
 
 /** A connection to this machine's 127.0.0.1:`port`: the server's answer to a GET, or the error's code. */
 async function fetchHere(port: number): Promise<string> {
@@ -103,10 +88,8 @@ setInterval(() => {}, 1000);
  * taken. `sandbox`: the agent's sandbox mode; `forward`: its workspace's `forward_ports`.
  */
 async function servingTask(sandbox: 'required' | 'off', forward: boolean) {
-  const data = tempDir('baton-forward-app-');
   const scripts = tempDir('baton-forward-cli-');
-  const repo = makeRepo();
-  cleanups.push(repo.cleanup);
+  const repo = tempRepo();
   const go = join(scripts, 'go');
   writeFileSync(join(scripts, 'server.js'), DEV_SERVER);
   const cli = join(scripts, 'codex.sh');
@@ -121,8 +104,7 @@ async function servingTask(sandbox: 'required' | 'off', forward: boolean) {
     ].join('\n'),
   );
   chmodSync(cli, 0o755);
-  const made = createApp({ dataDir: data, log: () => {} });
-  app = made;
+  const made = tempApp('baton-forward-app-');
   await call(made, 'workspaces.add', { id: 'w', path: repo.repo, forward_ports: forward });
   // A block no other test on the machine holds (every app's first is 42000 by default), and the port after it.
   await call(made, 'worktrees.saveSettings', {
