@@ -139,7 +139,9 @@ describe.skipIf(skipE2e)('the inbox: list and detail, undo, bulk from the keys',
     await page.screenshot({ path: join(shots, 'undo-toast-1440-light.png') });
     // Sent once the window is over, in Ana's name with the comment.
     await expect.poll(() => decidedOf('deploy')).toMatchObject({ status: 'approved', actor: 'Ana' });
-    expect(sentFor(id)).toHaveLength(1);
+    // The browser reports a sent frame to Playwright on its own time, which may be after the
+    // server has already answered the decision: wait for the report rather than assume it.
+    await expect.poll(() => sentFor(id).length).toBe(1);
     await expect.poll(() => toast.count()).toBe(0);
   });
 

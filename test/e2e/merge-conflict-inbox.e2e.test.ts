@@ -133,6 +133,8 @@ describe.skipIf(skipE2e || !installed)('a merge conflict waiting in the inbox', 
         again = (await pendingConflicts()).find((a) => a.id !== asked.id);
       },
     );
+    // Playwright hears of a sent frame on the browser's own time: wait for it.
+    await expect.poll(() => sent.some((f) => f.includes('approvals.decide'))).toBe(true);
     expect(JSON.parse(sent.find((f) => f.includes('approvals.decide'))!).input).toEqual({
       approval_id: asked.id,
       decision: 'approve',
