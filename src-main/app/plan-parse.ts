@@ -6,6 +6,7 @@ import {
   planShape,
   taskSpecSchema,
 } from '../../src-shared/schemas/plan.ts';
+import { nextTurn } from '../base/turns.ts';
 
 /**
  * Past this many tasks a plan is read in slices of `SLICE_MS` of wall time, giving the thread back
@@ -21,8 +22,7 @@ const TASKS_PER_LOOK = 32;
 /** The plan's own fields with its tasks taken as they are: the tasks are read one by one beside it. */
 const planHead = planShape.extend({ tasks: z.array(z.unknown()) });
 
-/** Gives the thread back: what waits (a call, a tick) goes in before the rest. */
-export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+export { nextTurn };
 
 /**
  * `parsePlan`, giving the thread back between slices of a large plan's tasks (`sliceMs` each). The answer is the

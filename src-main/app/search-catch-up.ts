@@ -1,3 +1,4 @@
+import { nextTurn } from '../base/turns.ts';
 import type { Store } from '../store/store.ts';
 
 /** Rows per full-text index a search brings in at a time: a few ms of the thread. */
@@ -15,6 +16,5 @@ const MOST_TURNS = 1_000;
  * turn's chunk leaves the rest of the loop its turn. Cheap when nothing is pending (one look).
  */
 export async function searchIndexCaughtUp(store: Pick<Store, 'memory'>): Promise<void> {
-  for (let turn = 0; turn < MOST_TURNS && !store.memory.indexPending(ROWS_PER_TURN); turn++)
-    await new Promise<void>((resolve) => setImmediate(resolve));
+  for (let turn = 0; turn < MOST_TURNS && !store.memory.indexPending(ROWS_PER_TURN); turn++) await nextTurn();
 }

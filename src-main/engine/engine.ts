@@ -125,7 +125,7 @@ export class Engine {
     inputs?: RunInputValues,
     alongside?: Alongside,
   ): BuildResponse {
-    return this.firstTick(this.parts.starts.start(planId, startedBy, inputs, alongside));
+    return this.firstTick(() => this.parts.starts.start(planId, startedBy, inputs, alongside));
   }
 
   /**
@@ -140,12 +140,14 @@ export class Engine {
     startedBy = DEFAULT_CANCEL_ACTOR,
     alongside?: Alongside,
   ): BuildResponse {
-    return this.firstTick(this.parts.starts.rerun(runId, taskId, startedBy, alongside));
+    return this.firstTick(() => this.parts.starts.rerun(runId, taskId, startedBy, alongside));
   }
 
-  /** A new run's first tick delegates its ready tasks; the answer says which. */
-  private firstTick(run: ActiveRun): BuildResponse {
-    this.tick();
+  /** A new run's first tick (with what its launch left of a tick's time) delegates its ready tasks; the answer says which. */
+  private firstTick(launch: () => ActiveRun): BuildResponse {
+    const t0 = performance.now();
+    const run = launch();
+    this.tick(performance.now() - t0);
     return buildResponse(run);
   }
 
@@ -447,11 +449,11 @@ export class Engine {
    * out of time (`TickBudget`) commits what it did and asks for the next tick at once: what it
    * had no time for waits in the inbox and the queue, and calls go in between.
    */
-  private tick(): void {
+  private tick(spentMs = 0): void {
     const { rt, budget } = this;
     if (rt.closed) return;
     const { flow, attempts, writer, questions } = this.parts;
-    budget.renew();
+    budget.renew(spentMs);
     const inputs = rt.inbox.take();
     const toStart: ToStart[] = [];
     let more = false;

@@ -1,6 +1,7 @@
 import type { Run } from '../../src-shared/schemas/run.ts';
 import { BackgroundWork } from '../base/background.ts';
 import type { ErrorLog } from '../base/log-line.ts';
+import { inTurn } from '../base/turns.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { AttemptMessages } from './attempt-messages.ts';
 import { AttemptTurns } from './attempt-turns.ts';
@@ -108,7 +109,7 @@ export class Runtime {
   schedule(): void {
     if (this.scheduled || this.closed) return;
     this.scheduled = true;
-    setImmediate(() => {
+    inTurn(() => {
       this.scheduled = false;
       this.loop.run(this.tick);
     });

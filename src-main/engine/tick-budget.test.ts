@@ -107,6 +107,33 @@ describe("a tick's budget", () => {
     expect(none.spent).toBe(true);
   });
 
+  it("gives a run's first tick what its launch left of the tick's time, never fewer than a small run's tasks", () => {
+    let now = 0;
+    const budget = new TickBudget(10, () => now);
+    // 0.01 ms a unit, learnt: a whole tick fits 1,000.
+    for (let i = 0; i < 40; i++) {
+      budget.renew();
+      for (let u = 0; u < budget.fits; u++) budget.use();
+      now += budget.fits * 0.01;
+      budget.end();
+    }
+    budget.renew();
+    expect(budget.fits).toBeGreaterThan(900);
+    // A launch took 8 ms of the 10: about a fifth is left.
+    budget.renew(8);
+    expect(budget.fits).toBeGreaterThan(150);
+    expect(budget.fits).toBeLessThan(250);
+    // The launch alone took longer than a tick: a small run still gets 16 units.
+    budget.renew(30);
+    expect(budget.fits).toBe(16);
+    // What a unit costs is learnt from the tick's own time, not the launch's.
+    now += 16 * 0.01;
+    for (let u = 0; u < 16; u++) budget.use();
+    budget.end();
+    budget.renew();
+    expect(budget.fits).toBeGreaterThan(900);
+  });
+
   it('puts back what a tick had no time for before what came since, each kind in its order', () => {
     const inbox = new Inbox();
     const ended = (taskId: string) => ({

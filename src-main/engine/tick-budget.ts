@@ -40,10 +40,18 @@ export class TickBudget {
     this.now = now;
   }
 
-  /** A new tick: the whole budget again. */
-  renew(): void {
+  /**
+   * A new tick: the whole budget again, less `spentMs` already taken on the same turn (a run's
+   * launch before its first tick: the two hold the thread as one). What is left never falls
+   * below `UNITS_TO_LEARN` units, so a small run's first tick still delegates all its ready
+   * tasks however slow the machine is.
+   */
+  renew(spentMs = 0): void {
     this.units = 0;
-    this.cap = Math.max(1, Math.floor(this.limitMs / this.msPerUnit));
+    const whole = Math.floor(this.limitMs / this.msPerUnit);
+    const left = Math.floor((this.limitMs - spentMs) / this.msPerUnit);
+    this.cap = Math.max(1, spentMs > 0 ? Math.max(left, Math.min(UNITS_TO_LEARN, whole)) : whole);
+    // What a unit costs is learnt from the tick's own time: a launch's is not its units'.
     this.startedAt = this.now();
   }
 

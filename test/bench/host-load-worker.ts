@@ -11,7 +11,10 @@
 //   [--idle-ms 2000] [--cpu-prof DIR] (the serve process writes a V8 CPU profile there)
 //   [--baton DIR] (another checkout's baton serve, for paired runs)
 //   [--serve-flags "--flag …"] (more Node flags for the serve process) [--serve-log] (its output on stderr)
-import { mkdtempSync, rmSync } from 'node:fs';
+//   [--slow-log FILE] (each cheap request over 30 ms under the load: its kind and monotonic start
+//   and end in µs, a JSON line each, for `cpu-callbacks.ts --windows FILE` to say what the serve
+//   process's thread did meanwhile)
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { layeredDag } from './dag.ts';
@@ -78,6 +81,9 @@ const size = argInt('size', 1000);
 const gapMs = argInt('gap-ms', 10);
 const idleMs = argInt('idle-ms', 2000);
 const profDir = argStr('cpu-prof', '');
+const slowLog = argStr('slow-log', '');
+/** A monotonic clock in µs, the one V8's CPU profile counts in. */
+const monoUs = () => Number(process.hrtime.bigint() / 1000n);
 const serveFlags = argStr('serve-flags', '').split(' ').filter(Boolean);
 /** `--serve-log`: what the serve process writes to stderr goes to this one's. */
 const showLog = process.argv.includes('--serve-log');
@@ -125,10 +131,13 @@ try {
       const ms: number[] = [];
       while (!stop()) {
         const t = performance.now();
+        const fromUs = monoUs();
         try {
           if (kind === 'health') await rest('/api/health');
           else await must(probe, kind, PROBE_INPUT[kind]);
           ms.push(performance.now() - t);
+          if (slowLog && performance.now() - t > 30)
+            appendFileSync(slowLog, `${JSON.stringify({ kind, fromUs, toUs: monoUs() })}\n`);
         } catch (err) {
           if (!(err instanceof Dropped)) throw err;
           dropped++;

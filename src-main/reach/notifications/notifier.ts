@@ -9,6 +9,7 @@ import { NOTIFICATION_KINDS } from '../../../src-shared/schemas/notification.ts'
 import type { TaskSpec } from '../../../src-shared/schemas/plan.ts';
 import { BackgroundWork } from '../../base/background.ts';
 import type { ErrorLog } from '../../base/log-line.ts';
+import { inTurn } from '../../base/turns.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 import type { Store } from '../../store/store.ts';
 import { createNotificationsRepo } from './repo.ts';
@@ -223,7 +224,7 @@ export function createNotifier(deps: { store: Store; bus: EventBus; log?: ErrorL
     if (draining || timer === null) return;
     if (!lookAt(BATCHES_PER_TURN).more) return;
     draining = true;
-    setImmediate(() => {
+    inTurn(() => {
       draining = false;
       background.run(drain);
     });
