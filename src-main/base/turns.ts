@@ -45,7 +45,11 @@ function step(): void {
   waiting.shift()?.();
 }
 
-/** Runs `slice` on a later turn of the event loop, sharing that turn's time with the other slices. */
+/**
+ * Runs `slice` on a later turn of the event loop, sharing that turn's time with the other slices.
+ * A slice must not throw (run it through `BackgroundWork.run`): like an immediate's, its throw
+ * would end the process.
+ */
 export function inTurn(slice: () => void): void {
   waiting.push(slice);
   setImmediate(step);
