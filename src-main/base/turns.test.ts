@@ -48,4 +48,18 @@ describe('turns shared by the slices of work', () => {
     await settled(order, 3);
     expect(order).toEqual(['continuation', 'timer', 'next slice']);
   });
+
+  it("runs a slice asked for under a test's fake timers, on the real loop", async () => {
+    const order: string[] = [];
+    vi.useFakeTimers();
+    try {
+      inTurn(() => order.push('slice'));
+    } finally {
+      // Fake immediates still pending are dropped here.
+      vi.useRealTimers();
+    }
+    await settled(order, 1);
+    inTurn(() => order.push('next'));
+    await settled(order, 2);
+  });
 });

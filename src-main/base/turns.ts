@@ -17,6 +17,19 @@
  */
 export const PHASE_MS = 4;
 
+/**
+ * Past this, a phase's start is taken to be stale (its `newPhase` never ran: a test's fake timers
+ * dropped it) and a new phase begins: a slice is never held back for good.
+ */
+const STALE_MS = 1_000;
+/**
+ * The real clock and scheduler, as they were when Baton loaded: a test's fake timers
+ * (`vi.useFakeTimers`) replace the globals, and slices asked for through them would wait on a fake
+ * clock, or be dropped with it.
+ */
+const immediate = globalThis.setImmediate;
+const now = globalThis.performance.now.bind(globalThis.performance);
+
 /** When the current check phase's first slice began; null when no slice has run in it. */
 let phaseStart: number | null = null;
 /** The slices waiting, oldest first: a slice that waited a phase goes before those asked for since. */
@@ -33,13 +46,13 @@ function newPhase(): void {
  * and its time counts against the phase like the slice's.
  */
 function step(): void {
-  const now = performance.now();
-  if (phaseStart === null) {
-    phaseStart = now;
-    setImmediate(newPhase);
-  } else if (now - phaseStart >= PHASE_MS) {
+  const at = now();
+  if (phaseStart === null || at - phaseStart > STALE_MS) {
+    phaseStart = at;
+    immediate(newPhase);
+  } else if (at - phaseStart >= PHASE_MS) {
     // Asked for from within this check phase: it runs in the next one, after the loop's I/O.
-    setImmediate(step);
+    immediate(step);
     return;
   }
   waiting.shift()?.();
@@ -52,7 +65,7 @@ function step(): void {
  */
 export function inTurn(slice: () => void): void {
   waiting.push(slice);
-  setImmediate(step);
+  immediate(step);
 }
 
 /** Resolves on a later turn (`inTurn`): what waits (a call, a tick) goes in before the rest. */

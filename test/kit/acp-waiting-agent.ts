@@ -24,7 +24,11 @@ agent()
     turns++;
     const text = params.prompt.map((p) => p.text).join('');
     appendFileSync(cwd + '/prompts.log', '--- turn ' + turns + '\\n' + text + '\\n');
-    cancelled = false;
+    // The SDK may hand over a cancel that came right behind the first prompt before the prompt
+    // itself: nothing came before it, so it is for this turn and is kept. A later turn starts clear
+    // (a cancel that came as the turn before ended was for that one).
+    if (turns > 1) cancelled = false;
+    // the turn's work
     if (turns === 1) while (!existsSync(cwd + '/go') && !cancelled) await new Promise((r) => setTimeout(r, 50));
     if (cancelled) { appendFileSync(cwd + '/prompts.log', '--- turn ' + turns + ' cancelled\\n'); return { stopReason: 'cancelled' }; }
     await client.notify('session/update', { sessionId: params.sessionId, update: { sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'turn ' + turns + ' done' } } });
@@ -38,9 +42,8 @@ agent()
  * prompts.log; a `cancelled` answer ends the turn `cancelled`.
  */
 export const askingAcpAgentScript = waitingAcpAgentScript.replace(
-  '    cancelled = false;',
-  `    cancelled = false;
-    if (turns === 1) {
+  "    // the turn's work",
+  `    if (turns === 1) {
       const answer = await client.request('session/request_permission', { sessionId: params.sessionId, toolCall: { toolCallId: 'w1', title: 'Write notes.txt', kind: 'edit', status: 'pending', rawInput: { path: 'notes.txt' } }, options: [{ optionId: 'allow', name: 'Allow', kind: 'allow_once' }, { optionId: 'reject', name: 'Reject', kind: 'reject_once' }] });
       appendFileSync(cwd + '/prompts.log', '--- permission ' + answer.outcome.outcome + '\\n');
       if (answer.outcome.outcome === 'cancelled') return { stopReason: 'cancelled' };
