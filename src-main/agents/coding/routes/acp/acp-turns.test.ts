@@ -132,4 +132,40 @@ describe('stopping and pausing an ACP agent’s turn', () => {
     const log = await finished(a, run, repo);
     expect(log).toMatch(/--- permission cancelled\n--- turn 2\nSkip the notes\.\n$/);
   }, 60_000);
+
+  it('a pause that reaches the agent together with its prompt still stops the turn: the cancel is sent again', async () => {
+    // As agents built on the ACP SDK do: a cancel that comes with no turn running is forgotten
+    // (the SDK hands it over before the prompt it came behind), and the agent is busy just after
+    // its session starts, so the prompt and the cancel reach it together.
+    const script = waitingAcpAgentScript
+      .replace('    if (turns > 1) cancelled = false;', '    cancelled = false;')
+      .replace(
+        "{ cwd = params.cwd; return { sessionId: 'said-1' }; }",
+        "{ cwd = params.cwd; setTimeout(() => { const until = Date.now() + 3000; while (Date.now() < until); }, 0); return { sessionId: 'said-1' }; }",
+      );
+    expect(script).not.toBe(waitingAcpAgentScript);
+    const repo = tempRepo();
+    const file = join(temp('baton-turns-acp-'), 'agent.mjs');
+    writeFileSync(file, script);
+    const a = tempApp('baton-turns-');
+    await call(a, 'workspaces.add', { id: 'app', path: repo.repo });
+    const run = await setup(a, [waitingAcpAgent(file)], {
+      plan_id: 'p',
+      workspace: 'app',
+      tasks: [{ task_id: 't', description: 'Wait, then go on.', required_skills: ['code'] }],
+    });
+    const ref = { run_id: run, task_id: 't' };
+    // Paused as soon as the prompt is on its way: the agent is still busy.
+    await eventually(async () => (await call<TurnState>(a, 'runs.turns', ref)).can_stop);
+    await call(a, 'runs.pause', { ...ref, actor: 'bo' });
+    const tree = (await call<{ task_id: string; dir: string }[]>(a, 'runs.sessions', { run_id: run }))[0]!
+      .dir;
+    await eventually(
+      () => existsSync(join(tree, 'prompts.log')) && prompts(tree).includes('--- turn 1 cancelled'),
+    );
+    expect(await call<TurnState>(a, 'runs.turns', ref)).toMatchObject({ held: 'paused', by: 'bo' });
+    await call(a, 'runs.resume', { ...ref, actor: 'bo' });
+    const log = await finished(a, run, repo.repo);
+    expect(log.endsWith(`--- turn 2\n${GO_ON}\n`)).toBe(true);
+  }, 60_000);
 });

@@ -26,6 +26,13 @@ const GO_ON_AFTER_EMPTY = 'Go on with the task.';
 const MAX_ANSWER_PROMPTS = 3;
 /** How long the agent may take to end its turn after `session/cancel` before its process tree is stopped. */
 const CANCEL_GRACE_MS = 3_000;
+/**
+ * How often a stopped turn's `session/cancel` is sent again while the turn has not ended. An agent
+ * built on the ACP SDK hands a cancel that reaches it together with the prompt to its handler
+ * before the prompt's (checked with the SDK): it finds no turn to stop and is lost, and the turn
+ * runs on while a person waits for it to end (a pause, the terminal's take-over).
+ */
+const CANCEL_AGAIN_MS = 1_000;
 
 /** How the conversation ended: the agent's last stop reason, or what went wrong. */
 export type Conversation = { stop: StopReason } | { failed: string };
@@ -54,6 +61,8 @@ export class AcpSession {
   private readonly abort = new AbortController();
   /** Aborted when a person stops the running turn; a new one for each turn. */
   private turn = new AbortController();
+  /** Sends the stopped turn's `session/cancel` again until the turn ends (`CANCEL_AGAIN_MS`). */
+  private cancelAgain: NodeJS.Timeout | null = null;
   private conn: ClientConnection | null = null;
   private sessionId: string | null = null;
   /** The agent's last words on stderr: said when the connection ends without an answer. */
@@ -92,6 +101,7 @@ export class AcpSession {
     });
     child.stdin!.on('error', () => {});
     a.atEnd(async () => {
+      this.turnEnded();
       this.abort.abort();
       await terminals.closeAll();
       this.conn?.close();
@@ -126,8 +136,16 @@ export class AcpSession {
     const conn = this.conn;
     if (!conn || this.stopping !== null) return false;
     this.turn.abort(TURN_STOPPED);
-    void conn.agent.notify('session/cancel', { sessionId }).catch(() => {});
+    const cancel = () => void conn.agent.notify('session/cancel', { sessionId }).catch(() => {});
+    cancel();
+    this.cancelAgain ??= setInterval(cancel, CANCEL_AGAIN_MS).unref();
     return true;
+  }
+
+  /** The turn ended: its cancel is not sent again. */
+  private turnEnded(): void {
+    if (this.cancelAgain) clearInterval(this.cancelAgain);
+    this.cancelAgain = null;
   }
 
   /**
@@ -239,6 +257,7 @@ export class AcpSession {
             res = await agentSide.request('session/prompt', { sessionId, prompt: [{ type: 'text', text }] });
           } finally {
             forget?.();
+            this.turnEnded();
           }
           // Claude's ACP adapter answers the first prompt after a stopped turn at once with that
           // turn's leftover end, and runs the prompt unseen; its updates come with the next prompt.
