@@ -21,7 +21,8 @@ import { GO_ON } from '../held.ts';
 // agent (the SDK's agent side) waits in its first turn for a file or a cancel, and logs each prompt.
 const { temp, repo: tempRepo, app: tempApp } = scratch();
 
-async function started(script = waitingAcpAgentScript, extra: Record<string, unknown> = {}) {
+/** The agent's run started (its attempt may not have begun yet). */
+async function launched(script: string, extra: Record<string, unknown> = {}) {
   const repo = tempRepo();
   const file = join(temp('baton-turns-acp-'), 'agent.mjs');
   writeFileSync(file, script);
@@ -32,7 +33,12 @@ async function started(script = waitingAcpAgentScript, extra: Record<string, unk
     workspace: 'app',
     tasks: [{ task_id: 't', description: 'Wait, then go on.', required_skills: ['code'] }],
   });
-  const ref = { run_id: run, task_id: 't' };
+  return { a, run, ref: { run_id: run, task_id: 't' }, repo: repo.repo };
+}
+
+/** The agent in its first turn, which it has logged. */
+async function started(script = waitingAcpAgentScript, extra: Record<string, unknown> = {}) {
+  const { a, run, ref, repo } = await launched(script, extra);
   let tree = '';
   await eventually(async () => {
     const state = await call<TurnState>(a, 'runs.turns', ref);
@@ -40,7 +46,7 @@ async function started(script = waitingAcpAgentScript, extra: Record<string, unk
     tree = sessions.find((x) => x.task_id === 't')?.dir ?? '';
     return state.can_stop && tree !== '' && existsSync(join(tree, 'prompts.log'));
   });
-  return { a, run, ref, tree, repo: repo.repo };
+  return { a, run, ref, tree, repo };
 }
 
 const prompts = (tree: string) => readFileSync(join(tree, 'prompts.log'), 'utf8');
@@ -144,17 +150,7 @@ describe('stopping and pausing an ACP agent’s turn', () => {
         "{ cwd = params.cwd; setTimeout(() => { const until = Date.now() + 3000; while (Date.now() < until); }, 0); return { sessionId: 'said-1' }; }",
       );
     expect(script).not.toBe(waitingAcpAgentScript);
-    const repo = tempRepo();
-    const file = join(temp('baton-turns-acp-'), 'agent.mjs');
-    writeFileSync(file, script);
-    const a = tempApp('baton-turns-');
-    await call(a, 'workspaces.add', { id: 'app', path: repo.repo });
-    const run = await setup(a, [waitingAcpAgent(file)], {
-      plan_id: 'p',
-      workspace: 'app',
-      tasks: [{ task_id: 't', description: 'Wait, then go on.', required_skills: ['code'] }],
-    });
-    const ref = { run_id: run, task_id: 't' };
+    const { a, run, ref, repo } = await launched(script);
     // Paused as soon as the prompt is on its way: the agent is still busy.
     await eventually(async () => (await call<TurnState>(a, 'runs.turns', ref)).can_stop);
     await call(a, 'runs.pause', { ...ref, actor: 'bo' });
@@ -165,7 +161,7 @@ describe('stopping and pausing an ACP agent’s turn', () => {
     );
     expect(await call<TurnState>(a, 'runs.turns', ref)).toMatchObject({ held: 'paused', by: 'bo' });
     await call(a, 'runs.resume', { ...ref, actor: 'bo' });
-    const log = await finished(a, run, repo.repo);
+    const log = await finished(a, run, repo);
     expect(log.endsWith(`--- turn 2\n${GO_ON}\n`)).toBe(true);
   }, 60_000);
 });
