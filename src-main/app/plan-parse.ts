@@ -22,8 +22,6 @@ const TASKS_PER_LOOK = 32;
 /** The plan's own fields with its tasks taken as they are: the tasks are read one by one beside it. */
 const planHead = planShape.extend({ tasks: z.array(z.unknown()) });
 
-export { nextTurn };
-
 /**
  * `parsePlan`, giving the thread back between slices of a large plan's tasks (`sliceMs` each). The answer is the
  * same as `parsePlan`'s, field for field: a plan that passes is read by the same schemas (the plan's

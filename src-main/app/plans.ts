@@ -7,9 +7,10 @@ import { countDiff, diffPlans } from '../../src-shared/schemas/plan-diff.ts';
 import { workspaceIssues } from '../agents/coding/index.ts';
 import { configChangeEntry } from '../base/config-audit.ts';
 import { AppError, invalidInput, toIssues } from '../base/errors.ts';
+import { nextTurn } from '../base/turns.ts';
 import type { PlanVersionRow } from '../store/plans-repo.ts';
 import type { AppContext } from './context.ts';
-import { nextTurn, parsePlanSliced, SLICED_PLAN_TASKS } from './plan-parse.ts';
+import { parsePlanSliced, SLICED_PLAN_TASKS } from './plan-parse.ts';
 
 export function planHandlers({ store, bus, now, patterns, coding }: AppContext): PlanHandlers {
   const changeCache = new Map<string, PlanDiffCounts>();

@@ -6,6 +6,7 @@ import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import type { TaskSession } from '../../src-shared/schemas/workspace.ts';
 import { BackgroundWork } from '../base/background.ts';
+import { nextTurn } from '../base/turns.ts';
 import { writeFreshFileSync } from '../files/fresh-file.ts';
 import type { SecretResolver } from '../secrets/secrets.ts';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../store/private-files.ts';
@@ -448,7 +449,6 @@ const CANCELLED_MESSAGE = CANCELLED.type === 'error' ? CANCELLED.message : 'canc
 
 /** Steps an executor that need not wait for them may put in the inbox before a tick takes them. */
 const STEPS_PER_TICK = 1_024;
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Most notes, and characters of each, a task's `inputs.memory_query` hands its agent. */
 const MEMORY_HITS = 10;
