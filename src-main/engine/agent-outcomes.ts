@@ -150,10 +150,21 @@ export function personWaitMs(approvals: readonly Approval[], startedAt: string, 
   return waited;
 }
 
+/** The last ISO time read, as ms: the tasks a tick ends mostly started together, at one time. */
+let lastIso = '';
+let lastMs = Number.NaN;
+function msOf(iso: string): number {
+  if (iso !== lastIso) {
+    lastIso = iso;
+    lastMs = Date.parse(iso);
+  }
+  return lastMs;
+}
+
 /** How long `agent` worked on the task's attempt ending at `now`: since it started, less a person's waits inside it. */
 export function workedMs(store: Store, task: TaskRun, kind: KindTraits | undefined, now: number): number {
   if (!task.started_at) return Number.NaN;
-  const whole = now - Date.parse(task.started_at);
+  const whole = now - msOf(task.started_at);
   // Only agents that think in turns ask a person inside an attempt (a tool call, a merge conflict).
   if (!kind?.thinksInTurns) return whole;
   return whole - personWaitMs(store.approvals.forTask(task.run_id, task.task_id), task.started_at, now);

@@ -216,7 +216,8 @@ export class Attempts {
         if (memory) ctx.memory = memory;
         // Steps whose notes no tick has taken yet, by seq: a newer version of one (a tool call that
         // ran, then answered) takes the place of the older in its note, so it is written once.
-        const waiting = new Map<number, ExecutorNote>();
+        // Made at its first step: most attempts (an echo, a command's result) report none.
+        let waiting: Map<number, ExecutorNote> | null = null;
         let waitingSince = -1;
         for await (const ev of executor.start(ctx, ac.signal)) {
           if (flight.settled) break;
@@ -248,6 +249,7 @@ export class Attempts {
           };
           if (ev.type === 'step' && !stored) {
             const inbox = this.rt.inbox;
+            if (waiting === null) waiting = new Map();
             if (inbox.taken !== waitingSince) {
               waiting.clear();
               waitingSince = inbox.taken;
@@ -265,7 +267,7 @@ export class Attempts {
           // stored (a CLI's burst of lines, read without a turn of the event loop between): past
           // a tick's worth, it lets the tick asked for store them first, so the burst is stored
           // as it goes (and heard on the bus) instead of all at once after it.
-          if (waiting.size >= STEPS_PER_TICK) await nextTurn();
+          if (waiting !== null && waiting.size >= STEPS_PER_TICK) await nextTurn();
           // A step (a session) is stored before the executor goes on (it is not asked for its next
           // event until then), but a step of an executor that need not wait (`awaitsSteps`).
           if (stored) await untilOrAborted(stored, ac.signal);

@@ -24,14 +24,18 @@ export function decideDependent(
   outputOf: (taskId: string) => unknown,
   budget?: MatchBudget,
 ): DependentVerdict {
-  const waiting: string[] = [];
+  let waiting: string[] | null = null;
+  const conditions = spec.condition?.dependencies;
   for (const dep of spec.depends_on) {
     const status = statusOf(dep);
     if (!isTerminalTaskStatus(status)) {
-      waiting.push(dep);
+      if (waiting === null) waiting = [dep];
+      else waiting.push(dep);
       continue;
     }
-    const named = ownValue(spec.condition?.dependencies, dep);
+    // Without a condition on it (the usual), a dependency is met when done.
+    if (status === 'done' && conditions === undefined) continue;
+    const named = ownValue(conditions, dep);
     const allowed: readonly TaskStatus[] = named ?? DONE_ONLY;
     if (!allowed.includes(status)) {
       return {
@@ -42,7 +46,7 @@ export function decideDependent(
       };
     }
   }
-  if (waiting.length > 0) return { kind: 'wait', reason: `waiting for ${waiting.join(', ')}` };
+  if (waiting !== null) return { kind: 'wait', reason: `waiting for ${waiting.join(', ')}` };
   const oc = spec.condition?.output;
   if (oc) {
     const unmet = unmetOutput(outputOf(oc.task_id), oc, budget);

@@ -158,6 +158,26 @@ describe('ready queue', () => {
   const everyGroup = () => true;
   const order = (q: ReadyQueue, now: number) => q.list(now, everyGroup, 100).map((t) => t.task.taskId);
 
+  it('keeps runs apart: one task id in two runs, a run dropped, skills grouped whatever their order', () => {
+    const q = new ReadyQueue();
+    q.push('r1', 't', ['b', 'a'], undefined, 'LOW', undefined);
+    q.push('r2', 't', ['a', 'b', 'a'], undefined, 'HIGH', undefined);
+    q.push('r2', 't', ['a'], undefined, 'CRITICAL', undefined); // already queued: ignored
+    q.push('r2', 'u', ['a'], undefined, 'LOW', undefined);
+    expect(q.size).toBe(3);
+    expect(q.groupsList().map((g) => [g.runId, g.skills])).toEqual([
+      ['r1', ['a', 'b']],
+      ['r2', ['a', 'b']],
+      ['r2', ['a']],
+    ]);
+    expect(q.best(start, everyGroup)?.task).toMatchObject({ runId: 'r2', taskId: 't', priority: 'HIGH' });
+    expect(q.remove('r2', 't')).toBe(true);
+    expect([q.has('r1', 't'), q.has('r2', 't'), q.remove('r2', 't')]).toEqual([true, false, false]);
+    q.removeRun('r1');
+    expect([q.size, q.has('r1', 't'), q.has('r2', 'u')]).toEqual([1, false, true]);
+    expect(order(q, start)).toEqual(['u']);
+  });
+
   it('serves equal scores first come, whatever their deadlines', () => {
     const now = start;
     const overdue = new ReadyQueue();

@@ -71,7 +71,9 @@ interface BandChange {
   entry: Entry;
 }
 
-const key = (runId: string, taskId: string) => `${runId}\u0000${taskId}`;
+/** A task's skills as its group has them: distinct and sorted (a task of one skill, the usual, keeps its own array). */
+const distinctSorted = (skills: readonly string[]): readonly string[] =>
+  skills.length < 2 ? skills : [...new Set(skills)].sort();
 
 /**
  * The ready queue. Order: priority weight × deadline boost, then first come.
@@ -86,7 +88,9 @@ const key = (runId: string, taskId: string) => `${runId}\u0000${taskId}`;
  */
 export class ReadyQueue {
   private groups = new Map<string, Group>();
-  private member = new Map<string, Entry>();
+  /** The queued tasks by run, then by task id (no key string made per push, has or remove). */
+  private member = new Map<string, Map<string, Entry>>();
+  private count = 0;
   private seq = 0;
   /** The time the bands are computed for: the last `now` seen, or -∞ before any. */
   private now = Number.NEGATIVE_INFINITY;
@@ -95,11 +99,11 @@ export class ReadyQueue {
   private staleChanges = 0;
 
   get size(): number {
-    return this.member.size;
+    return this.count;
   }
 
   has(runId: string, taskId: string): boolean {
-    return this.member.has(key(runId, taskId));
+    return this.member.get(runId)?.has(taskId) === true;
   }
 
   push(
@@ -110,10 +114,13 @@ export class ReadyQueue {
     priority: Priority,
     deadline: string | undefined,
   ): void {
-    const k = key(runId, taskId);
-    if (this.member.has(k)) return;
-    const sorted = [...new Set(skills)].sort();
-    const gk = `${runId}\u0000${pin ?? ''}\u0000${sorted.join(',')}`;
+    let ofRun = this.member.get(runId);
+    if (!ofRun) {
+      ofRun = new Map();
+      this.member.set(runId, ofRun);
+    } else if (ofRun.has(taskId)) return;
+    const sorted = distinctSorted(skills);
+    const gk = `${runId}\u0000${pin ?? ''}\u0000${sorted.length < 2 ? (sorted[0] ?? '') : sorted.join(',')}`;
     let group = this.groups.get(gk);
     if (!group) {
       group = { key: gk, runId, skills: sorted, pin, buckets: emptyBuckets(), size: 0 };
@@ -135,15 +142,18 @@ export class ReadyQueue {
     // Placed for the last time seen; the next best() or list() moves it up if time has passed.
     this.place(entry, entry.deadline === null ? 0 : bandForDue(entry.deadline, this.now));
     group.size++;
-    this.member.set(k, entry);
+    ofRun.set(taskId, entry);
+    this.count++;
   }
 
   /** Removes a task (lazily: it is skipped and dropped when it reaches a head). */
   remove(runId: string, taskId: string): boolean {
-    const k = key(runId, taskId);
-    const entry = this.member.get(k);
+    const ofRun = this.member.get(runId);
+    const entry = ofRun?.get(taskId);
     if (!entry) return false;
-    this.member.delete(k);
+    ofRun!.delete(taskId);
+    if (ofRun!.size === 0) this.member.delete(runId);
+    this.count--;
     this.unqueue(entry);
     const group = entry.group;
     group.size--;
@@ -154,10 +164,11 @@ export class ReadyQueue {
 
   /** Drops every task of a run. */
   removeRun(runId: string): void {
-    for (const [k, entry] of this.member) {
-      if (entry.runId !== runId) continue;
-      this.member.delete(k);
-      this.unqueue(entry);
+    const ofRun = this.member.get(runId);
+    if (ofRun) {
+      this.member.delete(runId);
+      this.count -= ofRun.size;
+      for (const entry of ofRun.values()) this.unqueue(entry);
     }
     for (const [gk, group] of this.groups) if (group.runId === runId) this.groups.delete(gk);
   }
@@ -259,16 +270,17 @@ export class ReadyQueue {
 
   /**
    * A clock that goes back (a fake one, or a system clock set back) can lower bands, which the
-   * band changes cannot express: every task is placed again for the new time. Tasks are
-   * visited in arrival order (the member map keeps insertion order), so the heaps stay cheap.
+   * band changes cannot express: every task is placed again for the new time. Each run's tasks
+   * are visited in arrival order (its member map keeps insertion order), so the heaps stay cheap.
    */
   private rebuild(now: number): void {
     this.now = now;
     this.changes = [];
     this.staleChanges = 0;
     for (const group of this.groups.values()) group.buckets = emptyBuckets();
-    for (const entry of this.member.values())
-      this.place(entry, entry.deadline === null ? 0 : bandForDue(entry.deadline, now));
+    for (const ofRun of this.member.values())
+      for (const entry of ofRun.values())
+        this.place(entry, entry.deadline === null ? 0 : bandForDue(entry.deadline, now));
   }
 
   private unqueue(entry: Entry): void {

@@ -90,7 +90,9 @@ export class RunHolds {
 
   /**
    * The run stops going on here (it ended, or another process took it over): everything it has
-   * going is stopped, and whoever waits for it gets its stored row once the transaction commits.
+   * going is stopped, and whoever waits for it gets its row once the transaction commits: a run
+   * that ended here, `fallback` (what that transaction stored: counting 100,000 task rows again
+   * would take milliseconds); one another process took over, its row as the store has it now.
    */
   drop(run: ActiveRun, fallback: Run): void {
     const rt = this.rt;
@@ -102,7 +104,8 @@ export class RunHolds {
       if (waiters.length > 0) {
         setImmediate(() =>
           this.telling.run(() => {
-            const settled = rt.store.runs.get(run.id) ?? fallback;
+            const stored = run.lost ? rt.store.runs.get(run.id) : undefined;
+            const settled = stored ?? { ...fallback, counts: { ...fallback.counts } };
             for (const w of waiters) w(settled);
           }),
         );

@@ -36,6 +36,27 @@ describe('RunWriter', () => {
     expect(updates).toEqual([{ name: 'task.updated', payload: expect.objectContaining({ status: 'done' }) }]);
   });
 
+  it("stamps a transaction's changes with the time it began, as PostgreSQL's now(); the next one reads the clock again", () => {
+    kit = partsKit({ now: Date.parse('2026-03-01T09:00:00.000Z') });
+    const run = kit.start({ plan_id: 'p', tasks: [task('a'), task('b')] });
+    const { writer } = kit.parts;
+    kit.advance(1_000);
+    kit.parts.loader.tx(() => {
+      writer.setStatus(run, kit.task(run, 'a'), 'in_progress', { agent_id: 'w', attempt: 1 });
+      kit.advance(5);
+      writer.setStatus(run, kit.task(run, 'b'), 'in_progress', { agent_id: 'w', attempt: 1 });
+    });
+    const began = '2026-03-01T09:00:01.000Z';
+    expect([kit.stored(run.id, 'a')!.updated_at, kit.stored(run.id, 'b')!.updated_at]).toEqual([began, began]);
+    const audit = kit.store.memory.listAudit(run.id, 100).filter((e) => e.to_status === 'in_progress');
+    expect(audit.map((e) => e.at)).toEqual([began, began]);
+    kit.parts.loader.tx(() => writer.setStatus(run, kit.task(run, 'a'), 'done', { output: 1 }));
+    expect(kit.stored(run.id, 'a')!.updated_at).toBe('2026-03-01T09:00:01.005Z');
+    // Outside a transaction the clock is read each time.
+    kit.advance(7);
+    expect(kit.rt.iso()).toBe('2026-03-01T09:00:01.012Z');
+  });
+
   it('a transaction that fails writes and tells nothing, stops what it meant to stop, and hands its runs to reload', async () => {
     kit = partsKit();
     const run = kit.start({ plan_id: 'p', tasks: [task('a'), task('b')] });

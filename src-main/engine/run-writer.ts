@@ -73,9 +73,11 @@ export class RunWriter {
     this.leases.ensureFresh();
     this.bus.hold();
     let result: T;
+    this.rt.txBegan();
     try {
       result = this.inTx(fn, true);
     } catch (err) {
+      this.rt.txEnded();
       this.bus.drop();
       // The store has none of it, but memory moved on (a task cancelled, its agent's flight
       // gone): the agents it meant to stop are stopped, and its runs are reloaded from the
@@ -86,6 +88,7 @@ export class RunWriter {
       if (runs.length > 0) reload(runs);
       throw err;
     }
+    this.rt.txEnded();
     this.touched.clear();
     this.bus.release();
     this.rt.effects.committed();
