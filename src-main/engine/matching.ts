@@ -249,6 +249,12 @@ function assess(
   return a;
 }
 
+/**
+ * The `rejected` of every explanation that rejected nobody (one agent could take the task, the
+ * usual): one array, frozen, rather than one per task (a run keeps each task's explanation).
+ */
+const NONE_REJECTED = Object.freeze([]) as unknown as RejectedCandidate[];
+
 const byScore = (a: Scored, b: Scored): number =>
   b.score.total - a.score.total || (a.agent.id < b.agent.id ? -1 : 1);
 
@@ -309,7 +315,8 @@ export function matchAgent(
   const a = assess(task, agents, loadOf, record, pulls, limitOf);
   // Candidates that lost come first, then the agents that were none.
   const lost: RejectedCandidate[] = [];
-  const rejected = (): RejectedCandidate[] => (lost.length === 0 ? a.excluded : lost.concat(a.excluded));
+  const rejected = (): RejectedCandidate[] =>
+    lost.length > 0 ? lost.concat(a.excluded) : a.excluded.length > 0 ? a.excluded : NONE_REJECTED;
   if (a.push.length > 0) {
     const sooner = soonerAtCapacity(a);
     if (sooner) {
