@@ -176,6 +176,17 @@ describe('ready queue', () => {
     q.removeRun('r1');
     expect([q.size, q.has('r1', 't'), q.has('r2', 'u')]).toEqual([1, false, true]);
     expect(order(q, start)).toEqual(['u']);
+    // One skills array shared by many tasks (a big plan's), across runs, groups emptied and dropped.
+    const shared = ['a'];
+    q.push('r1', 'v', shared, undefined, 'LOW', undefined);
+    q.removeRun('r1');
+    q.push('r1', 'w', shared, undefined, 'LOW', undefined);
+    q.push('r2', 'x', shared, undefined, 'LOW', undefined);
+    q.remove('r2', 'u');
+    q.remove('r2', 'x');
+    q.push('r2', 'y', shared, undefined, 'LOW', undefined);
+    expect(order(q, start)).toEqual(['w', 'y']);
+    expect(q.groupsList().map((g) => g.runId)).toEqual(['r1', 'r2']);
   });
 
   it('serves equal scores first come, whatever their deadlines', () => {

@@ -61,7 +61,10 @@ class Bucket {
 interface Group extends TaskGroup {
   /** Indexed by rank · BANDS + band; a bucket is made when a task first needs it. */
   buckets: (Bucket | undefined)[];
+  /** Its tasks; at 0 it has left `groups`. */
   size: number;
+  /** The skills array of the last task pushed to it, as given (`push` knows it again by identity). */
+  from: readonly string[];
 }
 
 /** When a task leaves its band (see bandEnd). */
@@ -88,6 +91,8 @@ const distinctSorted = (skills: readonly string[]): readonly string[] =>
  */
 export class ReadyQueue {
   private groups = new Map<string, Group>();
+  /** The group the last push went to (while it has tasks: an empty group has left `groups`). */
+  private last: Group | null = null;
   /** The queued tasks by run, then by task id (no key string made per push, has or remove). */
   private member = new Map<string, Map<string, Entry>>();
   private count = 0;
@@ -119,12 +124,27 @@ export class ReadyQueue {
       ofRun = new Map();
       this.member.set(runId, ofRun);
     } else if (ofRun.has(taskId)) return;
-    const sorted = distinctSorted(skills);
-    const gk = `${runId}\u0000${pin ?? ''}\u0000${sorted.length < 2 ? (sorted[0] ?? '') : sorted.join(',')}`;
-    let group = this.groups.get(gk);
-    if (!group) {
-      group = { key: gk, runId, skills: sorted, pin, buckets: emptyBuckets(), size: 0 };
-      this.groups.set(gk, group);
+    // A big plan's tasks come in runs of the same skills (shared arrays, `shareSkills`): the
+    // group of the last push is taken again without making and hashing its key.
+    let group = this.last;
+    if (
+      group === null ||
+      group.size === 0 ||
+      group.from !== skills ||
+      group.runId !== runId ||
+      group.pin !== pin
+    ) {
+      const sorted = distinctSorted(skills);
+      const gk = `${runId}\u0000${pin ?? ''}\u0000${sorted.length < 2 ? (sorted[0] ?? '') : sorted.join(',')}`;
+      const found = this.groups.get(gk);
+      if (found) {
+        found.from = skills;
+        group = found;
+      } else {
+        group = { key: gk, runId, skills: sorted, pin, buckets: emptyBuckets(), size: 0, from: skills };
+        this.groups.set(gk, group);
+      }
+      this.last = group;
     }
     // An unparsable deadline boosts nothing, as in deadlineBoost.
     const due = deadline ? Date.parse(deadline) : Number.NaN;
@@ -170,7 +190,11 @@ export class ReadyQueue {
       this.count -= ofRun.size;
       for (const entry of ofRun.values()) this.unqueue(entry);
     }
-    for (const [gk, group] of this.groups) if (group.runId === runId) this.groups.delete(gk);
+    for (const [gk, group] of this.groups)
+      if (group.runId === runId) {
+        group.size = 0;
+        this.groups.delete(gk);
+      }
   }
 
   /**
@@ -301,7 +325,8 @@ export class ReadyQueue {
   }
 }
 
-const emptyBuckets = (): (Bucket | undefined)[] => Array.from({ length: SCORES.length }, () => undefined);
+const emptyBuckets = (): (Bucket | undefined)[] =>
+  new Array<Bucket | undefined>(SCORES.length).fill(undefined);
 
 /** Whether an entry of `bucket.heap` is still in it (not removed, not moved up a band). */
 const isIn = (e: Entry, bucket: Bucket): boolean => e.queued && e.band === bucket.band;
