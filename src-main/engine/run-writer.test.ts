@@ -47,7 +47,10 @@ describe('RunWriter', () => {
       writer.setStatus(run, kit.task(run, 'b'), 'in_progress', { agent_id: 'w', attempt: 1 });
     });
     const began = '2026-03-01T09:00:01.000Z';
-    expect([kit.stored(run.id, 'a')!.updated_at, kit.stored(run.id, 'b')!.updated_at]).toEqual([began, began]);
+    expect([kit.stored(run.id, 'a')!.updated_at, kit.stored(run.id, 'b')!.updated_at]).toEqual([
+      began,
+      began,
+    ]);
     const audit = kit.store.memory.listAudit(run.id, 100).filter((e) => e.to_status === 'in_progress');
     expect(audit.map((e) => e.at)).toEqual([began, began]);
     kit.parts.loader.tx(() => writer.setStatus(run, kit.task(run, 'a'), 'done', { output: 1 }));
