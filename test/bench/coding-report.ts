@@ -27,7 +27,9 @@ export interface CodingGitResult {
 }
 
 const mark = (met: boolean) => (met ? 'met' : 'NOT met');
-const ms = (n: number) => (n < 10 ? fmt(n, 1) : fmt(n, 0));
+/** A figure in ms; one the worker could not measure (NaN, sent as null) is a dash. */
+const ms = (n: number | null) =>
+  n === null || !Number.isFinite(n) ? '—' : n < 10 ? fmt(n, 1) : fmt(n, 0);
 
 export function codingGitTable(g: CodingGitResult | null): void {
   if (!g) return void console.log('git part of an attempt: no figure (coding-git.ts failed)');
@@ -60,6 +62,11 @@ export function codingAttemptTable(a: { files: number; figures: AttemptFigures[]
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   console.log(line(head));
   for (const r of rows) console.log(line(r));
+  const unmeasured = a.figures.filter((f) => f.cliP50Ms === null || !Number.isFinite(f.cliP50Ms));
+  if (unmeasured.length > 0)
+    console.log(
+      `  — : ${unmeasured.map((f) => f.cli).join(', ')}: the wrapper that notes the CLI's start and end saw no end (opencode's own server is stopped by Baton as the attempt ends), so its own time and Baton's rest are not told apart`,
+    );
   const replay = a.figures.find((f) => f.cli === 'replay');
   if (!replay) return;
   const legs = (byLeg: Record<string, number>) =>
