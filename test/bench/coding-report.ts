@@ -28,8 +28,7 @@ export interface CodingGitResult {
 
 const mark = (met: boolean) => (met ? 'met' : 'NOT met');
 /** A figure in ms; one the worker could not measure (NaN, sent as null) is a dash. */
-const ms = (n: number | null) =>
-  n === null || !Number.isFinite(n) ? '—' : n < 10 ? fmt(n, 1) : fmt(n, 0);
+const ms = (n: number | null) => (n === null || !Number.isFinite(n) ? '—' : n < 10 ? fmt(n, 1) : fmt(n, 0));
 
 export function codingGitTable(g: CodingGitResult | null): void {
   if (!g) return void console.log('git part of an attempt: no figure (coding-git.ts failed)');
