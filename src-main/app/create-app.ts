@@ -76,6 +76,8 @@ export interface AppOptions {
   leaseTtlMs?: number;
   /** How long a remote worker holds a task without a heartbeat (8 s by default, four beats; `--worker-lease`). */
   workerLeaseMs?: number;
+  /** How often a run's build log is written again while it changes (250 ms by default; tests set it). */
+  buildLogIntervalMs?: number;
   /**
    * Export every attempt's steps as OpenTelemetry GenAI spans to this OTLP/HTTP traces endpoint
    * (`src-main/telemetry/`); default: `BATON_OTLP_TRACES_URL`, none when unset.
@@ -226,6 +228,7 @@ export function createApp(opts: AppOptions) {
     ...(opts.tickTimeMs !== undefined ? { tickTimeMs: opts.tickTimeMs } : {}),
     ...(opts.leaseTtlMs !== undefined ? { leaseTtlMs: opts.leaseTtlMs } : {}),
     ...(opts.workerLeaseMs !== undefined ? { workerLeaseMs: opts.workerLeaseMs } : {}),
+    ...(opts.buildLogIntervalMs !== undefined ? { buildLogIntervalMs: opts.buildLogIntervalMs } : {}),
     log,
   });
   const availability = createAvailability({ store, engine, bus, now, log });

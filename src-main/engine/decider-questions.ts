@@ -34,6 +34,11 @@ export class DeciderQuestions {
     this.decide = decide;
   }
 
+  /** Deciders asked and not yet called: the next tick calls them (`send`). */
+  get waiting(): boolean {
+    return this.asked.length > 0;
+  }
+
   /** Gathers the project context now (inside the transaction); the decider runs after commit. */
   ask(run: ActiveRun, task: TaskRun): void {
     const store = this.rt.store;

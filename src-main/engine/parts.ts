@@ -106,7 +106,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
     { agents, holds, writer, flow, loader },
     opts.workerLeaseMs ?? DEFAULT_WORKER_LEASE_MS,
   );
-  const claims = new WorkerClaims(rt, { agents, work, workers, loader, leases });
+  const claims = new WorkerClaims(rt, { agents, work, workers, loader, leases, writer });
   return {
     budget,
     outcomes,

@@ -107,6 +107,11 @@ export class ReadyQueue {
     return this.count;
   }
 
+  /** Tasks pushed since the queue was made: a caller compares two readings to see whether any came. */
+  get pushes(): number {
+    return this.seq;
+  }
+
   has(runId: string, taskId: string): boolean {
     return this.member.get(runId)?.has(taskId) === true;
   }

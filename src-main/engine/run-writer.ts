@@ -272,6 +272,17 @@ export class RunWriter {
   }
 
   /**
+   * Whether what was written leaves work only a tick does: a decider asked and not yet called, or
+   * a build log that changed with no timer set for the tick that writes it (`dueBuildLogs` writes
+   * it, or sets that timer).
+   */
+  waitsForTick(): boolean {
+    if (this.questions.waiting) return true;
+    for (const run of this.rt.active.values()) if (run.buildLog.dirty && !run.buildLog.timer) return true;
+    return false;
+  }
+
+  /**
    * The runs whose build log is due to be written again now (a tick writes them after its work);
    * a log that changed and is not due yet asks for a tick when it is.
    */

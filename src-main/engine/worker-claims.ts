@@ -7,6 +7,7 @@ import type { RunLeases } from './leases.ts';
 import type { PullApi } from './pull-api.ts';
 import type { RunLoader } from './run-loader.ts';
 import type { ActiveRun } from './run-state.ts';
+import type { RunWriter } from './run-writer.ts';
 import type { Runtime } from './runtime.ts';
 import type { WorkerLeases } from './worker-leases.ts';
 
@@ -42,6 +43,7 @@ export class WorkerClaims {
   private readonly leases: WorkerLeases;
   private readonly loader: RunLoader;
   private readonly runLeases: RunLeases;
+  private readonly writer: RunWriter;
   /** Workers whose last claim found less than they had room for: they wait for work (a hint wakes them). */
   private readonly waiting = new Map<string, boolean>();
   /** Each worker's agents, for the registry `byWorkerOf` (`agentsOfWorker`). */
@@ -56,6 +58,7 @@ export class WorkerClaims {
       workers: WorkerLeases;
       loader: RunLoader;
       leases: RunLeases;
+      writer: RunWriter;
     },
   ) {
     this.rt = rt;
@@ -64,6 +67,7 @@ export class WorkerClaims {
     this.leases = parts.workers;
     this.loader = parts.loader;
     this.runLeases = parts.leases;
+    this.writer = parts.writer;
   }
 
   /**
@@ -140,6 +144,7 @@ export class WorkerClaims {
     for (const a of asked) want += a.n;
     const claiming = want > 0 && this.rt.queue.size > 0;
     const claimed: { run: ActiveRun; task: TaskRun; entry: AgentEntry }[] = [];
+    const pushed = this.rt.queue.pushes;
     if (ending.length > 0 || claiming) {
       this.runLeases.ensureFresh();
       // A write that fails throws here, nothing of it kept: the worker hands its results in again.
@@ -152,8 +157,12 @@ export class WorkerClaims {
       });
     }
     if (ending.length > 0) {
-      // What the results unblocked for other agents, the deciders they asked: the loop's next tick.
-      this.rt.schedule();
+      // What the results unblocked (an agent here may take it), the deciders they asked, the build
+      // log they changed: the loop's next tick. Results that only freed the worker's own slots
+      // leave it nothing to do: the worker claims what waits for them. (A tick after each exchange
+      // was a second commit and the queue's head matched again, a third of the server's time per
+      // task through one worker.)
+      if (this.rt.queue.pushes !== pushed || this.writer.waitsForTick()) this.rt.schedule();
       for (const r of ending) {
         this.leases.release(r.result);
         taken(r);

@@ -5,6 +5,7 @@ import type { RunDetail, TaskAttempt } from '../../src-shared/schemas/run.ts';
 import { call, task } from '../../test/kit/engine-kit.ts';
 import type { BatonApp } from '../app/create-app.ts';
 import { createApp } from '../app/create-app.ts';
+import { nextTurn } from '../base/turns.ts';
 
 let app: BatonApp;
 afterEach(() => app?.close());
@@ -129,6 +130,52 @@ describe('workers.claim', () => {
     const c3 = await claim('w1', { a1: 2 }, [resultOf(c2.tasks[0]!, { status: 'failed', error: 'broke' })]);
     expect(c3.results[0]).toMatchObject({ taken: true, status: 'failed' });
     expect((await call<RunDetail>(app, 'runs.get', { run_id: run })).status).toBe('failed');
+  });
+
+  it('ticks after results only when a tick has work from them: a dependent an agent here takes, not the slots they freed', async () => {
+    app = createApp({
+      dataDir: ':memory:',
+      clock: { now: () => now },
+      buildLogIntervalMs: 3_600_000,
+      log: () => {},
+    });
+    await call(app, 'workers.register', {
+      worker_id: 'w1',
+      agents: [{ id: 'a1', kind: 'echo', skills: ['x'], max_concurrency: 4 }],
+    });
+    await call(app, 'agents.import', {
+      agents: [{ id: 'here', kind: 'echo', skills: ['y'], max_concurrency: 1 }],
+    });
+    const run = await start([
+      ...['t0', 't1', 't2', 't3'].map((id) => task(id)),
+      task('after', { depends_on: ['t0'], required_skills: ['y'] }),
+    ]);
+    const held = (await claim('w1', { a1: 4 })).tasks;
+    expect(held.map((t) => t.context.task.task_id)).toEqual(['t0', 't1', 't2', 't3']);
+    // The first results write the build log, then set its timer (an hour here): ticks of their own.
+    for (const t of held.slice(1, 3)) {
+      await claim('w1', {}, [resultOf(t)]);
+      await nextTurn();
+    }
+    let commits = 0;
+    const tx = app.store.tx;
+    app.store.tx = (fn) => {
+      commits++;
+      return tx(fn);
+    };
+    // A result that frees the worker's slot and unblocks nothing: its exchange's commit, no tick after it.
+    await claim('w1', {}, [resultOf(held[3]!)]);
+    await nextTurn();
+    expect(commits).toBe(1);
+    // One that unblocks a task only the agent here takes: the tick after it starts it.
+    await claim('w1', {}, [resultOf(held[0]!)]);
+    const settled = await app.engine.whenSettled(run);
+    expect(settled.status).toBe('completed');
+    const detail = await call<RunDetail>(app, 'runs.get', { run_id: run });
+    expect(detail.tasks.find((t) => t.task_id === 'after')).toMatchObject({
+      status: 'done',
+      agent_id: 'here',
+    });
   });
 
   it('refuses, saying why, a result under a lease given away; the task ends once, by the worker that holds it', async () => {
