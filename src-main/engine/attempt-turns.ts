@@ -63,6 +63,11 @@ export class AttemptTurns {
   private readonly waiters = new Map<string, Set<(why: Release) => void>>();
   /** Those waiting for a held agent's worktree to be quiet (`quiet`): woken when it waits between turns, or its attempt ends. */
   private readonly quieting = new Map<string, Set<() => void>>();
+  /**
+   * Pauses stored while no attempt ran (`holdBetween`), by task, with the task's attempt then: the
+   * late end of that attempt (its cleanup may still run) keeps them; the end of a later one does not.
+   */
+  private readonly between = new Map<string, number>();
 
   constructor(store: PausesStore) {
     this.store = store;
@@ -140,11 +145,18 @@ export class AttemptTurns {
     this.paused.set(keyOf(p.run_id, p.task_id), p);
   }
 
+  /** Pauses a task no attempt runs now, whose last attempt was `attempt`: its next one waits before it starts, until Resume. */
+  holdBetween(p: TaskPause, attempt: number): void {
+    this.hold(p);
+    this.between.set(keyOf(p.run_id, p.task_id), attempt);
+  }
+
   /** Resume: the pause is removed and a stopped turn let go; a waiting attempt goes on. False when it was neither. */
   resume(runId: string, taskId: string): boolean {
     const key = keyOf(runId, taskId);
     const paused = this.paused.delete(key);
     if (paused) this.store.pauses.remove(runId, taskId);
+    this.between.delete(key);
     const stopped = this.stopped.delete(key);
     if (paused || stopped) this.wake(key, 'resumed');
     return paused || stopped;
@@ -172,7 +184,9 @@ export class AttemptTurns {
     if (this.stops.get(key)?.attempt === attempt) this.stops.delete(key);
     if (this.hearing.get(key)?.attempt === attempt) this.hearing.delete(key);
     this.stopped.delete(key);
-    if (!closing && this.paused.delete(key)) this.store.pauses.remove(runId, taskId);
+    if (closing || attempt <= (this.between.get(key) ?? 0)) return;
+    this.between.delete(key);
+    if (this.paused.delete(key)) this.store.pauses.remove(runId, taskId);
   }
 
   /**

@@ -5,7 +5,7 @@ import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { BuildResponse, Run, RunDetail, SpendReport, TaskRun } from '../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
 import type { RunInputValues } from '../../src-shared/schemas/run-inputs.ts';
-import type { TurnControl, TurnControlled, TurnState } from '../../src-shared/steering.ts';
+import type { TurnControlled, TurnState } from '../../src-shared/steering.ts';
 import { BackgroundWork } from '../base/background.ts';
 import { AppError } from '../base/errors.ts';
 import { createSecretResolver } from '../secrets/secrets.ts';
@@ -35,7 +35,7 @@ import { TickBudget } from './tick-budget.ts';
 import { tickHandlers } from './tick-handlers.ts';
 import type { CallKind, ChangesRequest, TickHandlers, TickInputs } from './tick-inputs.ts';
 import { applyInput, applyWithin } from './tick-inputs.ts';
-import { controlTurn, turnState } from './turn-control.ts';
+import { controlTurn, type EngineTurnControl, turnState } from './turn-control.ts';
 import type { WorkerClaims } from './worker-claims.ts';
 import type { WorkerLeases } from './worker-leases.ts';
 
@@ -202,8 +202,8 @@ export class Engine {
   /** True once the task's held agent waits between turns or its attempt ended; false after `ms`. */
   quietTurns = (runId: string, taskId: string, ms: number) => this.rt.turns.quiet(runId, taskId, ms);
 
-  /** Stop this turn, Pause, Resume of a coding task's agent (turn-control.ts) by `actor` (a person, their terminal); audited. */
-  controlTurn(runId: string, taskId: string, control: TurnControl, actor: string): TurnControlled {
+  /** Stop this turn, Pause, Resume (a terminal's `between` too) of a coding task's agent (turn-control.ts) by `actor`; audited. */
+  controlTurn(runId: string, taskId: string, control: EngineTurnControl, actor: string): TurnControlled {
     const done = controlTurn(this.rt, runId, taskId, control, actor);
     this.auditTask(done.task, done.says, actor);
     return { run_id: runId, task_id: taskId, ...done.state, says: done.says };

@@ -16,9 +16,10 @@ export function controlTurn(
   rt: Runtime,
   runId: string,
   taskId: string,
-  control: TurnControl,
+  control: EngineTurnControl,
   by: string,
 ): { task: TaskRun; state: TurnState; says: string } {
+  if (control === 'between') return holdBetween(rt, runId, taskId, by);
   const turns = rt.turns;
   if (control === 'resume') {
     // A pause is lifted even where no attempt runs it (its run not taken up here yet).
@@ -69,6 +70,32 @@ export function controlTurn(
     control === 'pause'
       ? 'paused: its turn stopped, the agent gets no next turn until Resume'
       : 'turn stopped: the agent waits for your next message or Resume';
+  return { task, state: stateOf(rt, runId, taskId), says };
+}
+
+/**
+ * The engine's controls: a person's (`TurnControl`), and `between`, a terminal's: it pauses a task
+ * no attempt runs now (its diff waits for review, it failed with its worktree kept) while a person
+ * works in its worktree, so that a retry or a request for changes made meanwhile starts an attempt
+ * that waits, before its worktree is prepared, until Resume. Refused when nothing here would start
+ * one (its run does not execute here) or an attempt runs (`pause` holds that one).
+ */
+export type EngineTurnControl = TurnControl | 'between';
+
+function holdBetween(rt: Runtime, runId: string, taskId: string, by: string) {
+  const task = rt.active.get(runId)?.tasks.get(taskId);
+  if (!task || task.status === 'in_progress')
+    throw new AppError(
+      'conflict',
+      task
+        ? `task "${taskId}" is running: pause it`
+        : `task "${taskId}" of run "${runId}" is not executed here`,
+    );
+  const pause = rt.turns.pause(runId, taskId);
+  if (pause)
+    throw new AppError('conflict', `task "${taskId}" is already paused by ${pause.by} since ${pause.at}`);
+  rt.turns.holdBetween({ run_id: runId, task_id: taskId, by, at: rt.iso() }, task.attempt);
+  const says = `paused while ${by} works in its worktree: no attempt runs, and the next waits until Resume`;
   return { task, state: stateOf(rt, runId, taskId), says };
 }
 

@@ -3,7 +3,7 @@ import type { CodingContext, Executor, ExecutorEvent, TaskContext } from '../../
 import { cappedExecutor } from '../shared/output-caps.ts';
 import type { SandboxDeps } from '../shared/sandboxed.ts';
 import type { AttemptLinks } from './attempt/attempt-links.ts';
-import { runAttempt } from './attempt/lifecycle.ts';
+import { heldUntilResumed, runAttempt } from './attempt/lifecycle.ts';
 import type { AttemptDeps } from './attempt/prepare.ts';
 import { preparedAttempt } from './attempt/prepare.ts';
 import type { Ready } from './attempt/ready.ts';
@@ -64,7 +64,10 @@ async function* routedAttempt(
 ): AsyncGenerator<ExecutorEvent> {
   const routed = routeAgent(ctx.agent, await deps.facts());
   yield { type: 'log', stream: 'info', text: routed.line };
-  yield* codingAttempt({ ...ctx, agent: routed.agent }, signal, deps);
+  const routedCtx = { ...ctx, agent: routed.agent };
+  // Held by a person before anything of it starts (its worktree prepared included).
+  if (!(yield* heldUntilResumed(routedCtx, signal))) return;
+  yield* codingAttempt(routedCtx, signal, deps);
 }
 
 /**

@@ -21,6 +21,32 @@ const error = (message: string): ExecutorEvent => ({ type: 'error', message });
 const log = (text: string): ExecutorEvent => ({ type: 'log', stream: 'info', text });
 
 /**
+ * Paused by a person before the attempt starts: before this Baton took it up (a restart), or while
+ * no attempt ran (a person's terminal in its worktree, when a retry or a request for changes
+ * started this one). Held until Resume, before its worktree is prepared (a setup command, a clean
+ * start would write among the person's changes). False when the attempt was cancelled meanwhile.
+ */
+export async function* heldUntilResumed(
+  ctx: TaskContext<CodingAgent>,
+  signal: AbortSignal,
+): AsyncGenerator<ExecutorEvent, boolean> {
+  if (ctx.turns?.held() !== 'paused') return true;
+  yield log(`paused by a person: ${ctx.agent.cli} is not started again until Resume`);
+  let by = 'a person';
+  const unnote = ctx.turns.notes((n) => {
+    by = n.by;
+  });
+  const why = await ctx.turns.wait(signal);
+  unnote();
+  if (why === 'aborted') {
+    yield CANCELLED;
+    return false;
+  }
+  yield log(`resumed by ${by}: ${ctx.agent.cli} takes its session up again`);
+  return true;
+}
+
+/**
  * One run of a coding agent on its route, the same for every route: the prompt and Baton's
  * metering endpoint (`start.ts`), the program's launch, its environment, where the task's branch
  * was before a requested change, the program in its OS sandbox (`confine.ts`), then the route's
@@ -39,18 +65,6 @@ export async function* runAttempt(
 ): AsyncGenerator<ExecutorEvent> {
   const { agent } = ctx;
   if ('none' in route) return yield error(route.none);
-  // Paused by a person before this Baton took the attempt up (a restart): held until Resume.
-  if (ctx.turns?.held() === 'paused') {
-    yield log(`paused by a person: ${agent.cli} is not started again until Resume`);
-    let by = 'a person';
-    const unnote = ctx.turns.notes((n) => {
-      by = n.by;
-    });
-    const why = await ctx.turns.wait(signal);
-    unnote();
-    if (why === 'aborted') return yield CANCELLED;
-    yield log(`resumed by ${by}: ${agent.cli} takes its session up again`);
-  }
   const started = await startAttempt(ctx, coding, r, signal, now, route.definition);
   if (!started.ok) return yield started.event;
   const start = started.start;

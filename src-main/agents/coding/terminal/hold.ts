@@ -1,12 +1,15 @@
 import type { TaskRun } from '../../../../src-shared/schemas/run.ts';
-import type { TurnControl, TurnControlled, TurnState } from '../../../../src-shared/steering.ts';
+import type { TurnControlled, TurnState } from '../../../../src-shared/steering.ts';
 import { AppError } from '../../../base/errors.ts';
+import type { EngineTurnControl } from '../../../engine/turn-control.ts';
 
 /** How a terminal's agent stands once the terminal has tried to hold it, in the dialog's words. */
 export interface AgentHeld {
   held: boolean;
   /** The terminal paused it (false: a person's Pause held it already, which a terminal dropped unused leaves as it was). */
   paused: boolean;
+  /** No attempt ran: the terminal paused the task's next one (`between`), which ending the task does not end. */
+  between?: boolean;
   note: string;
 }
 
@@ -23,7 +26,7 @@ export interface AgentHold {
 
 /** The engine's part a hold needs (`Engine.controlTurn`, `turns`, `quietTurns`). */
 export interface TurnsOfEngine {
-  controlTurn(runId: string, taskId: string, control: TurnControl, actor: string): TurnControlled;
+  controlTurn(runId: string, taskId: string, control: EngineTurnControl, actor: string): TurnControlled;
   turns(runId: string, taskId: string): TurnState;
   quietTurns(runId: string, taskId: string, ms: number): Promise<boolean>;
 }
@@ -40,15 +43,39 @@ export function pauseHold(
   taskOf: (runId: string, taskId: string) => TaskRun | undefined,
   waitMs = 30_000,
 ): AgentHold {
+  /**
+   * A task no attempt runs: paused while the person types (`between`), so that a retry or a
+   * request for changes made meanwhile waits for them; not held when nothing here would start one.
+   */
+  const between = (runId: string, taskId: string, by: string, why: string): AgentHeld => {
+    const now = engine.turns(runId, taskId);
+    if (now.held === 'paused')
+      return {
+        held: true,
+        paused: false,
+        note: `No agent works in this task now (${why}), and it is paused (by ${now.by} since ${now.since}): a retry or a request for changes waits until it is resumed. ${GOES_ON}`,
+      };
+    try {
+      engine.controlTurn(runId, taskId, 'between', by);
+    } catch {
+      return {
+        held: false,
+        paused: false,
+        note: `No agent works in this task now (${why}): the worktree is yours while you type. ${GOES_ON}`,
+      };
+    }
+    return {
+      held: true,
+      paused: true,
+      between: true,
+      note: `No agent works in this task now (${why}): while you type, a retry or a request for changes waits until you close the terminal. ${GOES_ON}`,
+    };
+  };
   return {
     async holdAgent(runId, taskId, by) {
       const task = taskOf(runId, taskId);
       if (task?.status !== 'in_progress')
-        return {
-          held: false,
-          paused: false,
-          note: `No agent works in this task now (it is ${task?.status ?? 'gone'}): the worktree is yours while you type. ${GOES_ON}`,
-        };
+        return between(runId, taskId, by, `it is ${task?.status ?? 'gone'}`);
       const before = engine.turns(runId, taskId);
       if (before.held !== 'paused') {
         try {
@@ -76,11 +103,7 @@ export function pauseHold(
       }
       // Its attempt ended as it was stopped (the pause goes with it): nothing of it runs.
       if (engine.turns(runId, taskId).held === null)
-        return {
-          held: false,
-          paused: false,
-          note: `No agent works in this task now (its attempt ended as it was paused): the worktree is yours while you type. ${GOES_ON}`,
-        };
+        return between(runId, taskId, by, 'its attempt ended as it was paused');
       return {
         held: true,
         paused: before.held !== 'paused',

@@ -70,6 +70,8 @@ interface Terminal {
   held: boolean;
   /** The terminal paused the agent itself (not a person's Pause from before). */
   paused: boolean;
+  /** It paused the task's next attempt, no attempt running (`AgentHeld.between`). */
+  between: boolean;
   note: string;
   openedAt: string;
   shell: Shell | null;
@@ -245,6 +247,7 @@ export function createTerminals(deps: TerminalsDeps) {
         sandboxed: request.policy.mode !== 'off',
         held: held.held,
         paused: held.paused,
+        between: held.between === true,
         note: held.note,
         openedAt: deps.now(),
         shell: null,
@@ -400,7 +403,9 @@ export function createTerminals(deps: TerminalsDeps) {
           try {
             deps.cancelTask(session.run_id, session.task_id, who.name);
             said = `task "${session.task_id}" was ended`;
-            t.held = false;
+            // An attempt's pause goes with it; one made for the next attempt is lifted.
+            if (t.between) await release(t);
+            else t.held = false;
           } catch (err) {
             said = `the task was not ended: ${(err as Error).message}`;
             await release(t);
