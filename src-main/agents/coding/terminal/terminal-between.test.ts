@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { TerminalView } from '../../../../src-shared/contract/index.ts';
+import type { TerminalOutcome, TerminalView } from '../../../../src-shared/contract/index.ts';
 import type { RunDetail } from '../../../../src-shared/schemas/run.ts';
 import type { TurnState } from '../../../../src-shared/steering.ts';
 import { waitingAcpAgent, waitingAcpAgentScript } from '../../../../test/kit/acp-waiting-agent.ts';
@@ -107,6 +107,9 @@ describe.skipIf(!sandbox.available)('a terminal in a task between its attempts',
       { actor: 'Ana' },
     );
     expect(closed.ok, JSON.stringify(closed)).toBe(true);
+    expect((closed as { value: TerminalOutcome }).value.said).toContain(
+      'its agent did not run while you typed',
+    );
     expect(await call<TurnState>(app, 'runs.turns', ref)).toMatchObject({ held: null });
     await eventually(() => existsSync(join(dir, 'prompts.log')), 60_000, 'the agent started');
     writeFileSync(join(dir, 'go'), '');

@@ -390,11 +390,16 @@ export function createTerminals(deps: TerminalsDeps) {
             files.length === 0
               ? `${who.name} looked in the worktree in a terminal and changed nothing. Go on.`
               : `${who.name} took over in a terminal and changed ${files.length} file${files.length === 1 ? '' : 's'}: ${files.slice(0, 20).join(', ')}${files.length > 20 ? ', …' : ''}. ${done.commit ? `They committed it as ${done.commit.slice(0, 12)} on ${session.branch}.` : 'The changes are in the worktree, not committed.'} Look at them before you go on.`;
-          try {
-            said = deps.say(session.run_id, session.task_id, text, who.name).says;
-          } catch (err) {
-            said = `the agent was not told: ${(err as Error).message}`;
-          }
+          // Held between attempts, no agent of it ran to be told: its next attempt finds the worktree as left.
+          if (t.between)
+            said =
+              'its agent did not run while you typed: its next attempt starts from the worktree as you left it, not told what you changed';
+          else
+            try {
+              said = deps.say(session.run_id, session.task_id, text, who.name).says;
+            } catch (err) {
+              said = `the agent was not told: ${(err as Error).message}`;
+            }
           await release(t);
           break;
         }

@@ -128,7 +128,8 @@ function TakeOverPanel({ task }: { task: TaskRun }) {
                 Close terminal
               </button>
             </header>
-            {!isTerminalTaskStatus(task.status) && (
+            {/* An ended task's note is said only when it holds what comes next (its retry waits). */}
+            {(terminal.agent_held || !isTerminalTaskStatus(task.status)) && (
               <p className="notice terminal-held" role="note">
                 {terminal.agent_note}
               </p>
