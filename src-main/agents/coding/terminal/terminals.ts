@@ -403,12 +403,11 @@ export function createTerminals(deps: TerminalsDeps) {
           await release(t);
           break;
         }
-        // Ended, its attempt's pause goes with it; a task that could not be ended is let go.
+        // Ended, its attempt's pause goes with it (one made for its next attempt is lifted); a task that could not be ended is let go.
         case 'end_task':
           try {
             deps.cancelTask(session.run_id, session.task_id, who.name);
             said = `task "${session.task_id}" was ended`;
-            // An attempt's pause goes with it; one made for the next attempt is lifted.
             if (t.between) await release(t);
             else t.held = false;
           } catch (err) {
