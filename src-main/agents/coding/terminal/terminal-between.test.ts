@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TerminalOutcome, TerminalView } from '../../../../src-shared/contract/index.ts';
+import type { ApprovalView } from '../../../../src-shared/schemas/approval.ts';
 import type { RunDetail } from '../../../../src-shared/schemas/run.ts';
 import type { TurnState } from '../../../../src-shared/steering.ts';
 import { waitingAcpAgent, waitingAcpAgentScript } from '../../../../test/kit/acp-waiting-agent.ts';
@@ -118,5 +119,90 @@ describe.skipIf(!sandbox.available)('a terminal in a task between its attempts',
     const done = await task();
     expect(settled.status, done.error ?? '').toBe('completed');
     expect(readFileSync(join(dir, 'mine.md'), 'utf8')).toBe('typed by Ana\n');
+  }, 180_000);
+  it('holds a request for changes made while the terminal is open; ending the task from a terminal lifts its pause', async () => {
+    writeFileSync(join(scripts, 'keeper.mjs'), waitingAcpAgentScript);
+    const own = mkdtempSync(join(tmpdir(), 'baton-terminal-between-review-'));
+    const repo2 = makeRepo({ 'README.md': '# A sample workspace\n' });
+    const b = createApp({ dataDir: own, log: () => {} });
+    let tree = '';
+    try {
+      await call(b, 'workspaces.add', { id: 'app', path: repo2.repo });
+      await call(b, 'agents.import', { agents: [waitingAcpAgent(join(scripts, 'keeper.mjs'))] });
+      await call(b, 'plans.import', {
+        plan: {
+          plan_id: 'readme',
+          workspace: 'app',
+          tasks: [
+            { task_id: 'readme', description: 'Tidy the README.', required_skills: ['code'], review: 'diff' },
+          ],
+        },
+      });
+      const runId = (await call<{ run_id: string }>(b, 'runs.start', { plan_id: 'readme' })).run_id;
+      const ref = { run_id: runId, task_id: 'readme' };
+      await eventually(async () => (await call(b, 'runs.listening', ref)) !== null, 60_000, 'listening');
+      tree = (await call<{ dir: string }[]>(b, 'runs.sessions', { run_id: runId }))[0]!.dir;
+      const turns = () =>
+        (readFileSync(join(tree, 'prompts.log'), 'utf8').match(/--- turn \d+\n/g) ?? []).length;
+      await eventually(() => existsSync(join(tree, 'prompts.log')), 30_000, "the agent's first turn");
+      // Its turn ends (it wrote prompts.log: a change to review): the diff waits for a person.
+      writeFileSync(join(tree, 'go'), '');
+      const review = async () =>
+        (await call<ApprovalView[]>(b, 'approvals.list', { status: 'pending' })).find(
+          (a) => a.kind === 'diff_review',
+        );
+      await eventually(async () => (await review()) !== undefined, 60_000, 'the diff review');
+      const opened = await b.dispatch('terminals.open', ref, { actor: 'Ana' });
+      expect(opened.ok, JSON.stringify(opened)).toBe(true);
+      const view = (opened as { value: TerminalView }).value;
+      expect(view.agent_held).toBe(true);
+      const before = turns();
+      await call(b, 'approvals.decide', {
+        approval_id: (await review())!.id,
+        decision: 'request_changes',
+        actor: 'Bo',
+        comment: 'Say more.',
+      });
+      await eventually(
+        async () =>
+          (await call<{ text: string }[]>(b, 'runs.taskLogs', ref)).some((l) =>
+            l.text.includes('not started again until Resume'),
+          ),
+        60_000,
+        'the changes held',
+      );
+      expect(turns()).toBe(before);
+      // Let go on: the held attempt runs (its first turn's file is there: it ends at once), and its diff waits again.
+      const goOn = await b.dispatch(
+        'terminals.commit',
+        { terminal_id: view.terminal_id, commit: false, after: 'go_on' },
+        { actor: 'Ana' },
+      );
+      expect(goOn.ok, JSON.stringify(goOn)).toBe(true);
+      await eventually(
+        async () => turns() > before && (await review()) !== undefined,
+        60_000,
+        'the next review',
+      );
+      // A terminal on the task again, then the task ended from it, no attempt started since: the pause goes.
+      const again = await b.dispatch('terminals.open', ref, { actor: 'Ana' });
+      expect(again.ok, JSON.stringify(again)).toBe(true);
+      const second = (again as { value: TerminalView }).value;
+      expect(second.agent_held).toBe(true);
+      expect(b.store.pauses.list()).toHaveLength(1);
+      const ended = await b.dispatch(
+        'terminals.commit',
+        { terminal_id: second.terminal_id, commit: false, after: 'end_task' },
+        { actor: 'Ana' },
+      );
+      expect(ended.ok, JSON.stringify(ended)).toBe(true);
+      await b.engine.whenSettled(runId);
+      expect(await call<TurnState>(b, 'runs.turns', ref)).toMatchObject({ held: null });
+      expect(b.store.pauses.list()).toEqual([]);
+    } finally {
+      await b.close();
+      rmSync(own, { recursive: true, force: true });
+      repo2.cleanup();
+    }
   }, 180_000);
 });
