@@ -158,4 +158,22 @@ describe('an address applied to the store', () => {
     expect(useBaton.getState().draftIsNew).toBe(true);
     useBaton.getState().endEdit();
   });
+
+  it('leaves what an older navigation still waits to do once a newer one has begun', async () => {
+    // A reload at the designer's address whose loads are slow, and a run opened meanwhile: the
+    // person stays on the run (before: the designer opened over it when the loads ended).
+    let latest = 0;
+    const go = (address: string) => {
+      const mine = ++latest;
+      return applyRoute(parseRoute(address), () => mine === latest);
+    };
+    const reload = go('/plans/alpha/edit');
+    const click = go(`/runs/${runs[0]}`);
+    await Promise.all([reload, click]);
+    expect(useBaton.getState().draft).toBeNull();
+    expect(formatRoute(routeOf(useBaton.getState()))).toBe(`/runs/${runs[0]}`);
+    // The older one still does its part when nothing came after it.
+    expect(await open('/plans/alpha/edit')).toBe('/plans/alpha/edit');
+    useBaton.getState().endEdit();
+  });
 });

@@ -15,12 +15,20 @@ export const EMPTY_PLAN: PlanInput = {
 
 const get = (): BatonState => useBaton.getState();
 
+/** Whether the navigation that applies a route is still the latest (`applyRoute`'s `current`). */
+export type StillCurrent = () => boolean;
+const always: StillCurrent = () => true;
+
 /**
  * Makes the store show what `route` names (the inverse of `routeOf`, state-route.ts): the
  * screen, and the plan, run, task, version, approval, agent or search on it, loading what it
  * needs. An id that is not there shows what was not found in the screen's place.
+ *
+ * What waits for a load goes on only while `current()`: a person who opened another page
+ * meanwhile (a reload at the designer's address on a slow machine, then a click on the plan)
+ * stays there, rather than being taken to the designer when the load ends.
  */
-export async function applyRoute(route: Route): Promise<void> {
+export async function applyRoute(route: Route, current: StillCurrent = always): Promise<void> {
   const s = get();
   s.setMissing(null);
   switch (route.screen) {
@@ -31,13 +39,13 @@ export async function applyRoute(route: Route): Promise<void> {
       return s.setPlanListFilter(route.filter);
     case 'plan':
     case 'versions':
-      return openPlan(route);
+      return openPlan(route, current);
     case 'edit-plan':
     case 'new-plan':
-      return openDesigner(route);
+      return openDesigner(route, current);
     case 'run':
     case 'run-timeline':
-      return openRun(route);
+      return openRun(route, current);
     case 'runs':
       s.setView('runs');
       return s.setRunsFilter(route.filter);
@@ -59,7 +67,7 @@ export async function applyRoute(route: Route): Promise<void> {
     case 'projects':
       return s.setView(route.screen);
     case 'agents':
-      return openAgent(route.agentId);
+      return openAgent(route.agentId, current);
     case 'spend':
       s.setView('spend');
       s.setSpendTab('spend');
@@ -137,10 +145,15 @@ function leaveDesigner(): boolean {
 }
 
 /** A plan's page at its newest run, on a tab; or its version history. */
-async function openPlan(route: Extract<Route, { screen: 'plan' | 'versions' }>): Promise<void> {
+async function openPlan(
+  route: Extract<Route, { screen: 'plan' | 'versions' }>,
+  current: StillCurrent,
+): Promise<void> {
   const { planId } = route;
   if (!leaveDesigner()) return;
-  if (!(await planExists(planId))) return miss(noPlan(route, planId), 'plans');
+  const exists = await planExists(planId);
+  if (!current()) return;
+  if (!exists) return miss(noPlan(route, planId), 'plans');
   const s = get();
   s.setPlanTab(route.screen === 'versions' ? 'versions' : route.tab);
   if (route.screen === 'plan' && route.tab === 'compare') s.setComparedRuns(planId, route.runs ?? []);
@@ -149,9 +162,10 @@ async function openPlan(route: Extract<Route, { screen: 'plan' | 'versions' }>):
   const newest = s.runsByPlan[planId]?.[0]?.id;
   const open = newest ? s.selectRun(planId, newest, true) : undefined;
   await Promise.all([s.selectPlan(planId), open]);
-  if (route.screen !== 'versions') return;
+  if (route.screen !== 'versions' || !current()) return;
   if (route.version === null) return get().showVersion(planId, null);
   await get().loadVersions(planId);
+  if (!current()) return;
   if (get().planVersions[planId]?.some((v) => v.version === route.version)) {
     return get().showVersion(planId, route.version);
   }
@@ -164,7 +178,10 @@ async function openPlan(route: Extract<Route, { screen: 'plan' | 'versions' }>):
 }
 
 /** The designer on a saved plan, or on a new one; a draft open with changes stays as it is. */
-async function openDesigner(route: Extract<Route, { screen: 'edit-plan' | 'new-plan' }>): Promise<void> {
+async function openDesigner(
+  route: Extract<Route, { screen: 'edit-plan' | 'new-plan' }>,
+  current: StillCurrent,
+): Promise<void> {
   const s = get();
   const editing = route.screen === 'edit-plan' ? route.planId : null;
   if (s.draft && (editing === null ? s.draftIsNew : !s.draftIsNew && s.editedPlanId === editing)) {
@@ -172,8 +189,11 @@ async function openDesigner(route: Extract<Route, { screen: 'edit-plan' | 'new-p
   }
   if (!leaveDesigner()) return;
   if (editing === null) return s.beginEdit(EMPTY_PLAN, true);
-  if (!(await planExists(editing))) return miss(noPlan(route, editing), 'plans');
+  const exists = await planExists(editing);
+  if (!current()) return;
+  if (!exists) return miss(noPlan(route, editing), 'plans');
   await s.selectPlan(editing);
+  if (!current()) return;
   const stored = get().planDetails[editing];
   if (stored) get().beginEdit(stored.plan);
 }
@@ -198,10 +218,14 @@ async function planOfRun(runId: string): Promise<string | null | undefined> {
 }
 
 /** A run on its plan's page, and the task selected in it (or its timeline). */
-async function openRun(route: Extract<Route, { screen: 'run' | 'run-timeline' }>): Promise<void> {
+async function openRun(
+  route: Extract<Route, { screen: 'run' | 'run-timeline' }>,
+  current: StillCurrent,
+): Promise<void> {
   const { runId } = route;
   if (!leaveDesigner()) return;
   const planId = await planOfRun(runId);
+  if (!current()) return;
   const runs = { screen: 'runs', filter: {} } as const;
   if (planId === null) {
     return miss(
@@ -217,7 +241,7 @@ async function openRun(route: Extract<Route, { screen: 'run' | 'run-timeline' }>
   if (planId === undefined) return;
   get().setPlanTab(route.screen === 'run-timeline' ? 'timeline' : 'graph');
   await get().openRun(planId, runId);
-  if (route.screen === 'run-timeline') return;
+  if (route.screen === 'run-timeline' || !current()) return;
   if (route.taskId === null) return get().selectRunTask(runId, null);
   const s = get();
   const inRun =
@@ -234,13 +258,13 @@ async function openRun(route: Extract<Route, { screen: 'run' | 'run-timeline' }>
 }
 
 /** The Agents screen, with an agent's page open. */
-async function openAgent(agentId: string | null): Promise<void> {
+async function openAgent(agentId: string | null, current: StillCurrent): Promise<void> {
   const s = get();
   s.setView('agents');
   s.openAgent(agentId);
   if (agentId === null) return;
   await until((st) => st.agentsLoaded);
-  if (get().agents.some((a) => a.id === agentId)) return;
+  if (!current() || get().agents.some((a) => a.id === agentId)) return;
   get().openAgent(null);
   miss({
     route: { screen: 'agents', agentId },

@@ -52,7 +52,8 @@ async function follow(route: Route, how: 'push' | 'replace'): Promise<void> {
     const view = viewOf(route);
     // What the store shows on that screen already is only a change of screen (the sidebar).
     if (view && !s.missing && formatRoute(screenRoute(s, view)) === formatRoute(route)) s.setView(view);
-    else await applyRoute(route);
+    // A newer navigation (a click while this one loads) stops what this one still waits to do.
+    else await applyRoute(route, () => mine === navigation);
   } finally {
     if (mine === navigation) {
       applying = false;
