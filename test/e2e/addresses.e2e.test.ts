@@ -9,11 +9,6 @@ describe.skipIf(skipE2e)('more addresses', () => {
   let baton: Baton;
   let page: Page;
   let approvalId: string;
-  /** The page at `path` of the app, with the host's token. */
-  const at = (path: string) => {
-    const url = new URL(baton.server.url);
-    return `${url.origin}${path}?token=${url.searchParams.get('token') ?? ''}`;
-  };
   const path = () => new URL(page.url()).pathname;
 
   beforeAll(async () => {
@@ -46,7 +41,7 @@ describe.skipIf(skipE2e)('more addresses', () => {
   afterAll(() => baton?.close());
 
   it('opens an approval from its address, its card marked, and keeps it on a reload', async () => {
-    await page.goto(at(`/approvals/${approvalId}`));
+    await page.goto(baton.at(`/approvals/${approvalId}`));
     const card = page.getByRole('listitem', { name: 'Approval for ship' });
     await expect.poll(() => card.getAttribute('aria-current')).toBe('true');
     await page.reload();
@@ -55,7 +50,7 @@ describe.skipIf(skipE2e)('more addresses', () => {
   });
 
   it('opens a version of a plan from its address', async () => {
-    await page.goto(at('/plans/release/versions/1'));
+    await page.goto(baton.at('/plans/release/versions/1'));
     await page.getByRole('heading', { name: 'v1 of 2 — read-only' }).waitFor();
     await page.reload();
     await page.getByRole('heading', { name: 'v1 of 2 — read-only' }).waitFor();
@@ -63,7 +58,7 @@ describe.skipIf(skipE2e)('more addresses', () => {
   });
 
   it('keeps whose tasks My tasks lists in the address', async () => {
-    await page.goto(at('/my-tasks'));
+    await page.goto(baton.at('/my-tasks'));
     await page.getByRole('button', { name: "Everyone's" }).click();
     await expect.poll(path).toBe('/my-tasks/everyone');
     await page.reload();

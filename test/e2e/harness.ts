@@ -44,6 +44,8 @@ export interface Baton {
   rpc: Rpc;
   /** A plan's runs (`runs.list`), newest first. */
   runsOf(planId: string): Promise<ListedRun[]>;
+  /** The app's page at `path` (an address: `/plans/p/edit`), with the host's token. */
+  at(path: string): string;
   dataDir: string;
   /**
    * A path, not yet a file, in a folder outside the data directory (which an agent's sandbox hides
@@ -69,6 +71,10 @@ export async function launchBaton(name: string, viewport = { width: 1400, height
     page,
     rpc,
     runsOf: async (planId) => (await rpc('runs.list', { plan_id: planId })).value as unknown as ListedRun[],
+    at(path) {
+      const url = new URL(server.url);
+      return `${url.origin}${path}?token=${url.searchParams.get('token') ?? ''}`;
+    },
     dataDir,
     signalFile(file) {
       outside ??= mkdtempSync(join(tmpdir(), `baton-${name}-signals-`));

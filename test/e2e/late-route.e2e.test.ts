@@ -12,11 +12,6 @@ describe.skipIf(skipE2e)('an address that loads after a newer click', () => {
   let page: Page;
   let hold = false;
   const held: (() => void)[] = [];
-  /** The page at `path` of the app, with the host's token. */
-  const at = (path: string) => {
-    const url = new URL(baton.server.url);
-    return `${url.origin}${path}?token=${url.searchParams.get('token') ?? ''}`;
-  };
   const plans = () => page.getByRole('list', { name: 'Plans' });
 
   beforeAll(async () => {
@@ -56,7 +51,7 @@ describe.skipIf(skipE2e)('an address that loads after a newer click', () => {
 
   it('leaves the person on the plan they clicked, not in the designer its address named', async () => {
     hold = true;
-    await page.goto(at('/plans/report/edit'));
+    await page.goto(baton.at('/plans/report/edit'));
     await expect.poll(() => held.length).toBeGreaterThan(0);
     await plans()
       .getByRole('link', { name: /Weekly report/ })
@@ -78,7 +73,7 @@ describe.skipIf(skipE2e)('an address that loads after a newer click', () => {
     expect(await edit.isVisible()).toBe(true);
     expect(new URL(page.url()).pathname).toBe('/plans/report');
     // The designer's address on its own still opens the designer.
-    await page.goto(at('/plans/report/edit'));
+    await page.goto(baton.at('/plans/report/edit'));
     await designer.waitFor();
   });
 });

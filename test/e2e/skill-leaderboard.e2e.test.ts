@@ -77,13 +77,8 @@ describe.skipIf(skipE2e)('the leaderboard per skill', () => {
   });
   afterAll(() => baton?.close());
 
-  const at = (path: string) => {
-    const url = new URL(baton.server.url);
-    return `${url.origin}${path}?token=${url.searchParams.get('token') ?? ''}`;
-  };
-
   it('ranks the agents that worked on a skill, best-of wins first, with checks, fix rounds and attempts', async () => {
-    await page.goto(at('/agents'));
+    await page.goto(baton.at('/agents'));
     const board = page.getByRole('region', { name: 'Leaderboard by skill' });
     await board.waitFor();
     // The skills of the registered agents, in order; the first is shown.
@@ -140,7 +135,7 @@ describe.skipIf(skipE2e)('the leaderboard per skill', () => {
   it('shows in why this agent what the wins weighed in matching', async () => {
     await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize({ width: 1440, height: 900 });
-    await page.goto(at(`/runs/${runId}/tasks/types`));
+    await page.goto(baton.at(`/runs/${runId}/tasks/types`));
     const details = page.getByRole('region', { name: 'Task types details' });
     await details.getByRole('tab', { name: 'Why this agent' }).click();
     // Equal in all else (no recent attempts: success rate ½), b-win's wins weigh 1 + 0.4 × (¾ − ½).

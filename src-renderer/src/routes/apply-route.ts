@@ -121,6 +121,17 @@ async function planExists(planId: string): Promise<boolean> {
   return get().plans.some((p) => p.plan_id === planId);
 }
 
+/**
+ * Whether the route goes on to open the plan, once the plan list is loaded: not when a newer
+ * navigation began meanwhile, nor when there is no such plan (then said in its place).
+ */
+async function planToOpen(route: Route, planId: string, current: StillCurrent): Promise<boolean> {
+  const exists = await planExists(planId);
+  if (!current()) return false;
+  if (!exists) miss(noPlan(route, planId), 'plans');
+  return exists;
+}
+
 const noPlan = (route: Route, planId: string): Missing => ({
   route,
   title: `No plan ${planId}`,
@@ -151,9 +162,7 @@ async function openPlan(
 ): Promise<void> {
   const { planId } = route;
   if (!leaveDesigner()) return;
-  const exists = await planExists(planId);
-  if (!current()) return;
-  if (!exists) return miss(noPlan(route, planId), 'plans');
+  if (!(await planToOpen(route, planId, current))) return;
   const s = get();
   s.setPlanTab(route.screen === 'versions' ? 'versions' : route.tab);
   if (route.screen === 'plan' && route.tab === 'compare') s.setComparedRuns(planId, route.runs ?? []);
@@ -189,9 +198,7 @@ async function openDesigner(
   }
   if (!leaveDesigner()) return;
   if (editing === null) return s.beginEdit(EMPTY_PLAN, true);
-  const exists = await planExists(editing);
-  if (!current()) return;
-  if (!exists) return miss(noPlan(route, editing), 'plans');
+  if (!(await planToOpen(route, editing, current))) return;
   await s.selectPlan(editing);
   if (!current()) return;
   const stored = get().planDetails[editing];
