@@ -162,4 +162,26 @@ describe.skipIf(skipE2e)('forms and graphs that fit', () => {
       .toBe(true);
     await page.screenshot({ path: join(shots, 'versions-1024.png') });
   });
+
+  it('shows a plan’s graph over its side panel on a phone, and hides the panel', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(baton.at('/plans/report'));
+    const graph = page.getByRole('region', { name: 'Plan graph' });
+    await graph.getByRole('article', { name: /^Task publish/ }).waitFor();
+    // Before: the graph had 10 px beside a 380 px panel, and no task could be reached.
+    expect((await graph.boundingBox())!.width).toBeGreaterThan(300);
+    await expect
+      .poll(async () => {
+        const area = (await graph.boundingBox())!;
+        return (await boxes(graph.getByRole('article'))).every((c) => inside(c, area));
+      })
+      .toBe(true);
+    const toggle = page.getByRole('button', { name: 'Hide the side panel ›' });
+    expect(inside((await toggle.boundingBox())!, { x: 0, y: 0, width: 390, height: 844 })).toBe(true);
+    await page.screenshot({ path: join(shots, 'plan-graph-390.png') });
+    await toggle.click();
+    await expect.poll(() => page.getByRole('region', { name: 'Run result' }).count()).toBe(0);
+    await page.screenshot({ path: join(shots, 'plan-graph-390-no-panel.png') });
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
 });
