@@ -176,4 +176,22 @@ describe('an address applied to the store', () => {
     expect(await open('/plans/alpha/edit')).toBe('/plans/alpha/edit');
     useBaton.getState().endEdit();
   });
+
+  it('keeps a task the person opened while the run’s address still loaded', async () => {
+    // The run's tasks show (and can be clicked) before its memory has loaded: a click then
+    // stays open (before: the route closed the task panel when its last load ended).
+    await open('/plans/alpha');
+    const loading = open(`/runs/${runs[1]}`);
+    await new Promise<void>((shown) => {
+      const off = useBaton.subscribe((s) => {
+        if (s.runTasks[runs[1] ?? '']?.write === undefined) return;
+        off();
+        shown();
+      });
+    });
+    void useBaton.getState().selectRunTask(runs[1] ?? '', 'write');
+    expect(await loading).toBe(`/runs/${runs[1]}/tasks/write`);
+    // The run's address on its own still closes a task open before it.
+    expect(await open(`/runs/${runs[1]}`)).toBe(`/runs/${runs[1]}`);
+  });
 });

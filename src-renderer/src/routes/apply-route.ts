@@ -231,6 +231,8 @@ async function openRun(
 ): Promise<void> {
   const { runId } = route;
   if (!leaveDesigner()) return;
+  // A task the person opens while the run loads (its rows show before the run's last load ends) stays open.
+  const before = taskKey(get());
   const planId = await planOfRun(runId);
   if (!current()) return;
   const runs = { screen: 'runs', filter: {} } as const;
@@ -249,8 +251,9 @@ async function openRun(
   get().setPlanTab(route.screen === 'run-timeline' ? 'timeline' : 'graph');
   await get().openRun(planId, runId);
   if (route.screen === 'run-timeline' || !current()) return;
-  if (route.taskId === null) return get().selectRunTask(runId, null);
   const s = get();
+  if (taskKey(s) !== before) return;
+  if (route.taskId === null) return s.selectRunTask(runId, null);
   const inRun =
     s.runTasks[runId]?.[route.taskId] !== undefined ||
     s.planDetails[planId]?.plan.tasks.some((t) => t.task_id === route.taskId) ||
@@ -263,6 +266,10 @@ async function openRun(
     back: { route: { screen: 'run', runId, taskId: null }, label: `Open run ${runId}` },
   });
 }
+
+/** The task open in the store, as one string (the same task selected again is the same key). */
+const taskKey = (s: BatonState): string =>
+  s.selectedTask ? `${s.selectedTask.runId}/${s.selectedTask.taskId}` : '';
 
 /** The Agents screen, with an agent's page open. */
 async function openAgent(agentId: string | null, current: StillCurrent): Promise<void> {
