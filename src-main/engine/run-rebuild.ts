@@ -5,7 +5,7 @@ import { emptyCounts } from '../../src-shared/schemas/run.ts';
 import type { EngineStore } from './coding-records.ts';
 import type { NewRun } from './run-launch.ts';
 import type { ActiveRun } from './run-state.ts';
-import { addDependents, byTaskId, registerAdded } from './run-state.ts';
+import { byTaskId, dependentsOf, registerAdded } from './run-state.ts';
 
 /** Where a run loaded into memory comes from: the rows just written, or a run read back from the store. */
 export type RunSource = { fresh: NewRun } | { stored: Run; lastSeen: number | null };
@@ -50,7 +50,7 @@ export function rebuildRun(
     },
     specs: byTaskId(shareSkills(plan.tasks)),
     tasks: byTaskId(tasks),
-    dependents: new Map(),
+    dependents: dependentsOf(plan.tasks),
     inflight: new Map(),
     retryTimers: new Map(),
     approved: new Set(),
@@ -83,7 +83,6 @@ export function rebuildRun(
     for (const a of store.approvals.listForRun(runId))
       if (a.status === 'approved') run.approved.add(`${a.kind}:${a.task_id}`);
   }
-  for (const t of plan.tasks) addDependents(run.dependents, t);
   for (const t of run.tasks.values()) {
     if (t.agent_id && t.delegation_task_id) run.delegated.add(t);
     if (t.status === 'unassigned')
