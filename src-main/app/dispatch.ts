@@ -100,19 +100,33 @@ export function protoKeyIssues(input: unknown): { path: string; message: string 
     for (let p = place; p !== null; p = p.up) keys.push(p.key);
     return keys.reverse();
   };
-  const stack: [unknown, Place][] = [[input, null]];
-  while (stack.length > 0 && issues.length < 10) {
-    const [value, place] = stack.pop()!;
-    if (value === null || typeof value !== 'object') continue;
-    const list = Array.isArray(value);
-    if (!list && Object.hasOwn(value, '__proto__'))
+  // Objects still to look into, and where each sits (two stacks: no pair made per object).
+  const values: object[] = [];
+  const places: Place[] = [];
+  const look = (child: unknown, key: PropertyKey, up: Place) => {
+    if (child === null || typeof child !== 'object') return;
+    values.push(child);
+    places.push({ key, up });
+  };
+  if (input !== null && typeof input === 'object') {
+    values.push(input);
+    places.push(null);
+  }
+  while (values.length > 0 && issues.length < 10) {
+    const value = values.pop()!;
+    const place = places.pop()!;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) look(value[i], i, place);
+      continue;
+    }
+    if (Object.hasOwn(value, '__proto__'))
       issues.push({
         path: formatPath([...pathOf(place), '__proto__']),
         message: '"__proto__" is not a name Baton accepts anywhere in an input',
       });
-    for (const [key, child] of Object.entries(value))
-      if (child !== null && typeof child === 'object')
-        stack.push([child, { key: list ? Number(key) : key, up: place }]);
+    // An own `__proto__` key reads as its own value here (an own property hides the inherited one).
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) look(record[key], key, place);
   }
   return issues;
 }

@@ -79,6 +79,25 @@ describe('fieldChanges', () => {
     expect(r.more).toBe(50);
   });
 
+  it('counts every change past the most it lists, in keyed lists too (new items, and items gone)', () => {
+    const task = (i: number, d = `D${i}`) => ({ task_id: `t${i}`, description: d, depends_on: [] });
+    const before = { tasks: Array.from({ length: 80 }, (_, i) => task(i)) };
+    // t0…t49 kept with a new description, t50…t79 gone, t80…t149 new.
+    const after = {
+      tasks: [
+        ...Array.from({ length: 50 }, (_, i) => task(i, 'new')),
+        ...Array.from({ length: 70 }, (_, i) => task(80 + i)),
+      ],
+    };
+    const r = fieldChanges(before, after, { tasks: 'task_id' });
+    // 50 descriptions, 70 new tasks × 2 fields (an empty list says nothing), 30 gone × 2.
+    expect(r.changes.length + r.more).toBe(50 + 140 + 60);
+    expect(r.changes).toHaveLength(200);
+    expect(r.changes[0]).toEqual({ field: 'tasks.t0.description', from: 'D0', to: 'new' });
+    // 50 + 140 listed, then the first 5 tasks gone: the rest only counted.
+    expect(r.changes.at(-1)).toEqual({ field: 'tasks.t54.description', from: 'D54', to: null });
+  });
+
   it('finds nothing between equal values whatever their key order', () => {
     expect(fieldChanges({ a: 1, b: { c: [1, 2] } }, { b: { c: [1, 2] }, a: 1 }).changes).toEqual([]);
   });
