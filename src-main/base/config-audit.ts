@@ -125,7 +125,9 @@ export function fieldChanges(
       const now = byKey(b, key);
       if (was && now) {
         // forEach: no [id, item] pair made per item.
-        now.forEach((item, id) => walk(into(id), id, was.get(id), item));
+        now.forEach((item, id) => {
+          walk(into(id), id, was.get(id), item);
+        });
         was.forEach((item, id) => {
           if (!now.has(id)) walk(into(id), id, item, undefined);
         });
