@@ -37,6 +37,12 @@ export interface EdgeHandlers {
    * JSON 403 when absent. Must answer 403.
    */
   refuseHost?(req: IncomingMessage, res: ServerResponse, target: RequestTarget | null): void;
+  /**
+   * Answers a request whose target cannot be read (`message` says why: a path segment that is
+   * not valid percent-encoding; `path`: the target as sent, up to its query); JSON 400 when
+   * absent. Must answer 4xx.
+   */
+  unreadable?(req: IncomingMessage, res: ServerResponse, message: string, path: string): void | Promise<void>;
   request(req: IncomingMessage, res: ServerResponse, target: RequestTarget): void | Promise<void>;
   /** WebSocket upgrades; without it, every upgrade is refused with 404. */
   upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer, target: RequestTarget): void | Promise<void>;
@@ -69,8 +75,15 @@ export function createEdgeServer(handlers: EdgeHandlers): Server {
           () => answerUnexpected(res),
         );
       }
-      if (!parsed.ok)
-        return sendJson(res, 400, { error: { code: 'invalid_input', message: parsed.message } });
+      if (!parsed.ok) {
+        const { unreadable } = handlers;
+        if (!unreadable) return refuseUnreadable(res, parsed.message);
+        return guard(
+          `${handlers.name}: unreadable target`,
+          () => unreadable(req, res, parsed.message, (req.url ?? '').split('?')[0]!),
+          () => answerUnexpected(res),
+        );
+      }
       guard(
         `${handlers.name}: ${req.method} ${parsed.target.path}`,
         () => handlers.request(req, res, parsed.target),
@@ -170,4 +183,9 @@ export function refuseSocket(socket: Duplex, status: keyof typeof REASONS, reaso
     `HTTP/1.1 ${status} ${REASONS[status]}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
+}
+
+/** The JSON 400 for a request target that cannot be read (`unreadable`'s default). */
+export function refuseUnreadable(res: ServerResponse, message: string): void {
+  sendJson(res, 400, { error: { code: 'invalid_input', message } });
 }

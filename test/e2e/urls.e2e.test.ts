@@ -164,6 +164,10 @@ describe.skipIf(skipE2e)('addresses of screens and selections', () => {
     expect(
       await page.getByRole('main').getByRole('link', { name: 'See every run' }).getAttribute('href'),
     ).toBe('/runs');
+    // An address the host cannot read (a broken % escape): the app, saying so, not the host's JSON.
+    await page.goto(`${base}plans/%E0%A4%A`);
+    await page.getByRole('heading', { name: 'No page here' }).waitFor();
+    expect(await page.getByRole('main').textContent()).toContain('/plans/%E0%A4%A');
   });
 
   it('opens a link in a new tab of the same browser without the token in it', async () => {

@@ -74,6 +74,28 @@ describe('browser host edge: hostile input is refused, the host lives', () => {
     expect((await http(host.port, '/api/health?x=%zz', { headers: auth })).status).toBe(200);
   });
 
+  it('answers a page opened at such an address with the app (400), which says there is no page there', async () => {
+    const page = { Accept: 'text/html,application/xhtml+xml' };
+    for (const path of ['/plans/%E0%A4%A', '/runs/%zz/tasks/a', '/%C0%AF?tab=x']) {
+      const res = await http(host.port, path, { headers: page });
+      expect(res.status, path).toBe(400);
+      expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(res.body).toContain('<title>Baton test UI</title>');
+    }
+    // The API, /mcp, a script's request and a POST still get the JSON.
+    for (const [path, method, headers] of [
+      ['/api/rpc/%E0%A4%A', 'GET', page],
+      ['/mcp/%zz', 'GET', page],
+      ['/plans/%zz', 'GET', {}],
+      ['/plans/%zz', 'POST', page],
+    ] as const) {
+      const res = await http(host.port, path, { method, headers });
+      expect(res.status, `${method} ${path}`).toBe(400);
+      expect(JSON.parse(res.body).error.code).toBe('invalid_input');
+    }
+    await alive();
+  });
+
   it('refuses a request target that is not a path (400), and never throws on one that is', async () => {
     const bearer = `Authorization: Bearer ${host.token}`;
     const send = (target: string) =>

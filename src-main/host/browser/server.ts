@@ -392,6 +392,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     name: 'browser host',
     hosts,
     refuseHost,
+    unreadable: serveStatic.unreadable,
     request,
     upgrade,
     ...(opts.requestTimeoutMs !== undefined ? { requestTimeoutMs: opts.requestTimeoutMs } : {}),

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
-import { logUnexpected } from '../../http/edge.ts';
+import { logUnexpected, refuseUnreadable } from '../../http/edge.ts';
 import type { RequestTarget } from '../../http/request-target.ts';
 import { securityHeaders } from '../../http/respond.ts';
 
@@ -13,6 +13,11 @@ const REVALIDATE = 'no-cache';
 type StaticFiles = ((req: IncomingMessage, res: ServerResponse, target: RequestTarget) => Promise<void>) & {
   /** Loads serve-static now (the host does once it listens), not at the first page's request. */
   warm(): void;
+  /**
+   * Answers a page opened at an address the host cannot read (`%E0%A4%A`): the app, with 400,
+   * so the person reads the app's "No page here" rather than JSON; anything else gets the JSON.
+   */
+  unreadable(req: IncomingMessage, res: ServerResponse, message: string, path: string): Promise<void>;
 };
 
 /**
@@ -113,7 +118,22 @@ export function createStaticFiles(dir: string): StaticFiles {
       );
     });
   };
+  const unreadable = async (req: IncomingMessage, res: ServerResponse, message: string, path: string) => {
+    const app = !path.startsWith('/api/') && path !== '/mcp' && !path.startsWith('/mcp/');
+    if (!app || (req.method !== 'GET' && req.method !== 'HEAD') || !opensPage(req))
+      return refuseUnreadable(res, message);
+    let html: string;
+    try {
+      html = await readFile(join(dir, 'index.html'), 'utf8');
+    } catch {
+      return refuseUnreadable(res, message);
+    }
+    securityHeaders(res);
+    res.writeHead(400, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(req.method === 'HEAD' ? undefined : atRoot(html));
+  };
   return Object.assign(serve, {
     warm: () => void load().catch((err: unknown) => logUnexpected('browser host: loading serve-static', err)),
+    unreadable,
   });
 }
