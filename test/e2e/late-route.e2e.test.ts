@@ -97,4 +97,27 @@ describe.skipIf(skipE2e)('an address that loads after a newer click', () => {
     await page.getByRole('region', { name: 'Task write details' }).waitFor();
     expect(new URL(page.url()).pathname).toBe(`/runs/${run_id}/tasks/write`);
   });
+
+  it('opens in the run a task clicked after Run plan, before the run was there', async () => {
+    await baton.rpc('plans.import', {
+      plan: {
+        plan_id: 'fresh',
+        tasks: [{ task_id: 'draft', description: 'Draft it', required_skills: ['x'] }],
+      },
+    });
+    await page.goto(baton.at('/plans/fresh'));
+    hold = 'runs.start';
+    await page.getByRole('button', { name: 'Run plan' }).click();
+    await expect.poll(() => held.length).toBeGreaterThan(0);
+    // No run yet: the card shows the task's definition.
+    await page
+      .getByRole('region', { name: 'Plan graph' })
+      .getByRole('article', { name: /^Task draft/ })
+      .click();
+    await page.getByRole('region', { name: 'Task draft definition' }).waitFor();
+    await release('marker-3');
+    // The run there, the task is open in it (before: the panel closed, and nothing was selected).
+    await page.getByRole('region', { name: 'Task draft details' }).waitFor();
+    await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/runs\/run-[^/]+\/tasks\/draft$/);
+  });
 });

@@ -210,7 +210,8 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
             agent: 'tester',
             // Ten minutes: the details are looked at while the next attempt waits, however slow the
             // machine (a minute was not always enough beside busy loops); the run is cancelled after.
-            retry: { max_attempts: 3, backoff: { initial_ms: 600_000, jitter: 0 } },
+            // (max_ms too: the wait is capped at one minute by default.)
+            retry: { max_attempts: 3, backoff: { initial_ms: 600_000, max_ms: 600_000, jitter: 0 } },
           },
         ],
       },

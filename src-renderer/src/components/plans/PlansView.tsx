@@ -25,7 +25,13 @@ export function PlansView() {
   // stay while a new version of the plan loads.
   const tab = useBaton((s) => s.planTab);
   const setTab = useBaton((s) => s.setPlanTab);
-  const [specTaskId, setSpecTaskId] = useState<string | null>(null);
+  // The plan's task whose definition is shown, on that plan's page only.
+  const [spec, setSpec] = useState<{ planId: string; taskId: string } | null>(null);
+  const setSpecTaskId = useCallback(
+    (taskId: string | null) => setSpec(taskId && planId ? { planId, taskId } : null),
+    [planId],
+  );
+  const specTaskId = spec && spec.planId === planId ? spec.taskId : null;
   const [runFilter, setRunFilter] = useState<RunFilter>('');
   if (!planId) return plansLoaded ? <FirstSteps /> : <p className="muted centered">Loading…</p>;
   if (!stored) return <p className="muted centered">Loading plan {planId}…</p>;
@@ -92,6 +98,13 @@ function PlanPage({
     [runId, selectRunTask, setSpecTaskId],
   );
   const specTask = !runId && specTaskId ? stored.plan.tasks.find((t) => t.task_id === specTaskId) : undefined;
+  // A task looked at before the plan's first run (a click just after Run plan, before the run is
+  // there) stays open in that run once it is.
+  useEffect(() => {
+    if (!runId || !specTaskId) return;
+    setSpecTaskId(null);
+    void selectRunTask(runId, specTaskId);
+  }, [runId, specTaskId, selectRunTask, setSpecTaskId]);
   // In a narrow window the side panel can be hidden for the graph's sake; a task picked shows it again.
   const narrow = useNarrow();
   const [hidePanel, setHidePanel] = useState(false);
