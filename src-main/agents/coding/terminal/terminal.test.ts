@@ -76,6 +76,24 @@ describe.skipIf(!sandbox.available)('a terminal in a coding task’s worktree', 
   let runId: string;
   let tree: string;
   let terminal: TerminalView;
+  /** The environ files of the processes the terminal started (its marker is in their environment). */
+  const carrying = (): string[] => {
+    const marker = `BATON_ATTEMPT=terminal/${terminal.terminal_id}`;
+    return execFileSync('sh', ['-c', `grep -l -a -F '${marker}' /proc/[0-9]*/environ 2>/dev/null || true`], {
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter((line) => line !== '');
+  };
+  /** Whether one of them runs `argv` now. */
+  const running = (argv: string[]): boolean =>
+    carrying().some((environ) => {
+      try {
+        return readFileSync(environ.replace(/environ$/, 'cmdline'), 'utf8') === `${argv.join('\0')}\0`;
+      } catch {
+        return false; // It ended meanwhile.
+      }
+    });
   let hits = 0;
   const server = createServer((_req, res) => {
     hits++;
@@ -251,9 +269,11 @@ describe.skipIf(!sandbox.available)('a terminal in a coding task’s worktree', 
       30_000,
       'the new size',
     );
-    // Ctrl-C stops the command running, not the terminal.
+    // Ctrl-C stops the command running, not the terminal. Sent once `sleep` runs (the line's echo
+    // comes before the shell has started it: a Ctrl-C then, on a busy machine, reached the shell
+    // and the sleep ran its whole minute).
     t.type('sleep 60');
-    await eventually(() => t.output().includes('sleep 60\r\n'), 30_000, 'the sleep');
+    await eventually(() => running(['sleep', '60']), 30_000, 'the sleep');
     t.send('\x03');
     t.type('echo "after=$?"');
     await eventually(() => /after=\d+/.test(t.output()), 30_000, 'Ctrl-C');
@@ -270,12 +290,7 @@ describe.skipIf(!sandbox.available)('a terminal in a coding task’s worktree', 
   });
 
   it('ends the shell when its socket closes: no process carries its marker', async () => {
-    const marker = `BATON_ATTEMPT=terminal/${terminal.terminal_id}`;
-    const carrying = () =>
-      execFileSync('sh', ['-c', `grep -l -a -F '${marker}' /proc/[0-9]*/environ 2>/dev/null || true`], {
-        encoding: 'utf8',
-      }).trim();
-    await eventually(() => carrying() === '', 10_000, 'the shell gone');
+    await eventually(() => carrying().length === 0, 30_000, 'the shell gone');
   });
 
   it('says what changed, commits it as the person’s, and tells the agent', async () => {
