@@ -20,6 +20,7 @@ import { checkArguments, problemText } from '../../src-shared/tool-calls/check-a
 import type { CodingStore } from '../agents/coding/index.ts';
 import { DIFF_ARTIFACT, diffCommits } from '../agents/coding/index.ts';
 import { AppError, invalidInput } from '../base/errors.ts';
+import { dependentsOf } from '../engine/run-state.ts';
 import type { AppContext } from './context.ts';
 
 /** The changed files a reviewer is told are protected paths (the old name of a rename too), if any. */
@@ -53,18 +54,6 @@ type KindDetails = Pick<ApprovalView, 'diff' | 'tool_call' | 'merge_conflict' | 
 
 /** The most of the diff since an earlier review sent to a reviewer (as much as a diff artifact is read at once). */
 const INTERDIFF_BYTES = 1_048_576;
-
-/** Who depends on each task of a run, in the plan's order. */
-function dependentsOf(specs: ReadonlyMap<string, TaskSpec>): Map<string, string[]> {
-  const dependents = new Map<string, string[]>();
-  for (const spec of specs.values())
-    for (const dep of spec.depends_on) {
-      const list = dependents.get(dep);
-      if (list) list.push(spec.task_id);
-      else dependents.set(dep, [spec.task_id]);
-    }
-  return dependents;
-}
 
 /**
  * The tasks downstream of `taskId`, directly or through others, each once (a diamond counts its
@@ -122,7 +111,7 @@ export function approvalViews(store: CodingStore) {
         const t = store.runs.task(a.run_id, id);
         return t ? [{ task_id: id, status: t.status, output: t.output }] : [];
       });
-      if (r && a.status === 'pending') r.dependents ??= dependentsOf(r.specs);
+      if (r && a.status === 'pending') r.dependents ??= dependentsOf([...r.specs.values()]);
       return {
         ...a,
         plan_id: r?.plan_id ?? null,

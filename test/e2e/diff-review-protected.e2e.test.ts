@@ -24,9 +24,11 @@ describe.skipIf(skipE2e || !installed)('reviewing a diff that changes a protecte
   let inbox: InboxPage | undefined;
   let page: Page;
   let review: ApprovalView | undefined;
-  const scripts = mkdtempSync(join(tmpdir(), 'baton-e2e-acp-'));
+  // Made once the suite runs (not when it is collected: a skipped suite runs no afterAll).
+  let scripts = '';
 
   beforeAll(async () => {
+    scripts = mkdtempSync(join(tmpdir(), 'baton-e2e-acp-'));
     if ('missing' in chromiumFound) throw new Error(chromiumFound.missing);
     const sdk = pathToFileURL(createRequire(import.meta.url).resolve('@agentclientprotocol/sdk')).href;
     const script = join(scripts, 'agent.mjs');
@@ -89,7 +91,7 @@ agent()
     await baton?.app.close();
     if (baton) await removeDataDir(baton.dir);
     baton?.repo.cleanup();
-    rmSync(scripts, { recursive: true, force: true });
+    if (scripts) rmSync(scripts, { recursive: true, force: true });
   });
 
   it('says which changed files are protected, above the diff', async () => {

@@ -36,6 +36,12 @@ function statusOf(err: unknown): number {
  */
 export const atRoot = (html: string): string => html.replaceAll('="./assets/', '="/assets/');
 
+/** The app's page, answered with `status` (revalidated on each load, by its ETag). */
+function sendApp(req: IncomingMessage, res: ServerResponse, html: string, status: number): void {
+  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': REVALIDATE });
+  res.end(req.method === 'HEAD' ? undefined : atRoot(html));
+}
+
 /**
  * Whether a request is a page being opened (a link followed, an address typed, a reload), not
  * a script, a style or an image a page asks for: browsers ask for a page as text/html.
@@ -106,10 +112,7 @@ export function createStaticFiles(dir: string): StaticFiles {
             return end(404);
           }
           readFile(join(dir, 'index.html'), 'utf8').then(
-            safely((html: string) => {
-              res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': REVALIDATE });
-              res.end(req.method === 'HEAD' ? undefined : atRoot(html));
-            }),
+            safely((html: string) => sendApp(req, res, html, 200)),
             safely((again: unknown) =>
               end((again as { code?: string }).code === 'ENOENT' ? 404 : 500, again),
             ),
@@ -129,8 +132,7 @@ export function createStaticFiles(dir: string): StaticFiles {
       return refuseUnreadable(res, message);
     }
     securityHeaders(res);
-    res.writeHead(400, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-    res.end(req.method === 'HEAD' ? undefined : atRoot(html));
+    sendApp(req, res, html, 400);
   };
   return Object.assign(serve, {
     warm: () => void load().catch((err: unknown) => logUnexpected('browser host: loading serve-static', err)),
