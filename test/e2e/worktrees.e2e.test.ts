@@ -14,6 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import type { BrowserHost } from '../../src-main/host/browser/server.ts';
+import { freeBlock } from '../kit/free-ports.ts';
 import { serveApp } from './app-host.ts';
 import { launchChromium } from './browser-path.ts';
 import type { Rpc } from './harness.ts';
@@ -67,6 +68,14 @@ describe.skipIf(skipE2e)('worktrees in the browser', () => {
     );
     chmodSync(join(dir, 'codex'), 0o755);
     ({ app, host, rpc } = await serveApp(join(dir, 'data')));
+    // Two blocks of ports no other program on the machine holds now (every app's first is 42000
+    // by default): a test below says nothing listens on the first.
+    await rpc('worktrees.saveSettings', {
+      editor: null,
+      custom_command: null,
+      port_base: await freeBlock(20),
+      port_block: 10,
+    });
     // Its agents' ports forwarded into their sandboxes (off by default; a test below turns it off).
     await rpc('workspaces.add', { id: 'webapp', path: repo, forward_ports: true });
     await rpc('agents.import', {
