@@ -14,6 +14,7 @@ import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KeptWorktree, PortsNow, WorktreePlace } from '../../../../src-shared/schemas/worktrees.ts';
 import { call, setup } from '../../../../test/kit/engine-kit.ts';
+import { freeBlock } from '../../../../test/kit/free-ports.ts';
 import type { BatonApp } from '../../../app/create-app.ts';
 import { createApp } from '../../../app/create-app.ts';
 import { BATON_ROOT } from '../../../processes/user-env.ts';
@@ -63,6 +64,13 @@ async function keptWorktrees(): Promise<{ run: string; repo: TempRepo; data: str
   chmodSync(cli, 0o755);
   app = createApp({ dataDir: data, log: () => {} });
   await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
+  // Ports nobody on the machine listens on now (every app's first block is 42000): a test says none listens.
+  await call(app, 'worktrees.saveSettings', {
+    editor: null,
+    custom_command: null,
+    port_base: await freeBlock(20),
+    port_block: 10,
+  });
   const run = await setup(
     app,
     [
