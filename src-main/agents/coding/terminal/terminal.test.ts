@@ -11,7 +11,6 @@ import type {
   TerminalOutcome,
   TerminalView,
 } from '../../../../src-shared/contract/index.ts';
-import { socketProtocols } from '../../../../src-shared/contract/socket-auth.ts';
 import type { RunDetail } from '../../../../src-shared/schemas/run.ts';
 import {
   waitingAcpAgent,
@@ -26,38 +25,9 @@ import type { BrowserHost } from '../../../host/browser/server.ts';
 import { sandboxStatus } from '../../../sandbox/index.ts';
 import type { TempRepo } from '../workspaces/testing/temp-repo.ts';
 import { makeRepo } from '../workspaces/testing/temp-repo.ts';
+import { terminalSocket } from './testing/terminal-socket.ts';
 
 const sandbox = await sandboxStatus();
-
-/** A terminal's socket as a program opens it: the launch token as its subprotocol, or a cookie and the page's Origin. */
-function terminalSocket(port: number, path: string, auth: { token: string } | { cookie: string }) {
-  const ws =
-    'token' in auth
-      ? new WebSocket(`ws://127.0.0.1:${port}${path}?cols=100&rows=30`, socketProtocols(auth.token))
-      : new WebSocket(`ws://127.0.0.1:${port}${path}?cols=100&rows=30`, ['baton'], {
-          headers: { Cookie: auth.cookie, Origin: `http://127.0.0.1:${port}` },
-        });
-  let output = '';
-  ws.on('message', (d) => {
-    output += d.toString();
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
-  );
-  const opened = new Promise<void>((resolve, reject) => {
-    ws.on('open', () => resolve());
-    ws.on('unexpected-response', (_q, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
-    ws.on('error', reject);
-  });
-  return {
-    opened,
-    closed,
-    output: () => output,
-    type: (line: string) => ws.send(JSON.stringify({ type: 'input', data: `${line}\r` })),
-    send: (data: string, raw = false) => ws.send(raw ? data : JSON.stringify({ type: 'input', data })),
-    close: () => ws.close(),
-  };
-}
 
 /**
  * Take over in a terminal, with real parts: a real git worktree of a coding task whose ACP agent
