@@ -113,12 +113,14 @@ describe.skipIf(!sandbox.available)('a terminal in a task between its attempts',
     );
     expect(await call<TurnState>(app, 'runs.turns', ref)).toMatchObject({ held: null });
     await eventually(() => existsSync(join(dir, 'prompts.log')), 60_000, 'the agent started');
+    // Read while its agent works: once the task is done its worktree is parked (gone from here).
+    expect(readFileSync(join(dir, 'mine.md'), 'utf8')).toBe('typed by Ana\n');
     writeFileSync(join(dir, 'go'), '');
     writeFileSync(join(keeping, 'go'), '');
     const settled = await app.engine.whenSettled(runId);
     const done = await task();
     expect(settled.status, done.error ?? '').toBe('completed');
-    expect(readFileSync(join(dir, 'mine.md'), 'utf8')).toBe('typed by Ana\n');
+    expect(repo.git(['show', `baton/${runId}/readme:mine.md`])).toBe('typed by Ana');
   }, 180_000);
   it('holds a request for changes made while the terminal is open; ending the task from a terminal lifts its pause', async () => {
     writeFileSync(join(scripts, 'keeper.mjs'), waitingAcpAgentScript);
