@@ -13,8 +13,7 @@ function verdictOn(
 ) {
   return decideDependent(
     { depends_on: ['review'], condition: { output: { task_id: 'review', path: '', ...condition } } },
-    (): TaskStatus => 'done',
-    () => output,
+    new Map([['review', { status: 'done' as TaskStatus, output }]]),
   );
 }
 
@@ -186,24 +185,13 @@ describe('decideDependent: dependencies named like inherited properties', () => 
   it('a dependency called toString or constructor that the condition does not name must be done', () => {
     for (const dep of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
       const spec = { depends_on: ['a', dep], condition: { dependencies: { a: ['failed' as const] } } };
-      const statuses: Record<string, TaskStatus> = { a: 'failed', [dep]: 'done' };
-      expect(
-        decideDependent(
-          spec,
-          (d) => statuses[d]!,
-          () => null,
-        ),
-        dep,
-      ).toEqual({ kind: 'ready' });
-      statuses[dep] = 'failed';
-      expect(
-        decideDependent(
-          spec,
-          (d) => statuses[d]!,
-          () => null,
-        ),
-        dep,
-      ).toEqual({
+      const tasks = new Map<string, { status: TaskStatus; output: unknown }>([
+        ['a', { status: 'failed', output: null }],
+        [dep, { status: 'done', output: null }],
+      ]);
+      expect(decideDependent(spec, tasks), dep).toEqual({ kind: 'ready' });
+      tasks.get(dep)!.status = 'failed';
+      expect(decideDependent(spec, tasks), dep).toEqual({
         kind: 'skip',
         reason: `dependency "${dep}" ended failed`,
       });

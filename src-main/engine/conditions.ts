@@ -20,17 +20,17 @@ export type DependentVerdict =
  */
 export function decideDependent(
   spec: Pick<TaskSpec, 'depends_on' | 'condition'>,
-  statusOf: (taskId: string) => TaskStatus,
-  outputOf: (taskId: string) => unknown,
+  tasks: ReadonlyMap<string, { readonly status: TaskStatus; readonly output: unknown }>,
   budget?: MatchBudget,
 ): DependentVerdict {
-  let waiting: string[] | null = null;
+  // The reason's text built as it goes (no list joined at the end: this runs at every
+  // dependency's end, for each of its dependents).
+  let waiting: string | null = null;
   const conditions = spec.condition?.dependencies;
   for (const dep of spec.depends_on) {
-    const status = statusOf(dep);
+    const status = tasks.get(dep)!.status;
     if (!isTerminalTaskStatus(status)) {
-      if (waiting === null) waiting = [dep];
-      else waiting.push(dep);
+      waiting = waiting === null ? `waiting for ${dep}` : `${waiting}, ${dep}`;
       continue;
     }
     // Without a condition on it (the usual), a dependency is met when done.
@@ -46,10 +46,10 @@ export function decideDependent(
       };
     }
   }
-  if (waiting !== null) return { kind: 'wait', reason: `waiting for ${waiting.join(', ')}` };
+  if (waiting !== null) return { kind: 'wait', reason: waiting };
   const oc = spec.condition?.output;
   if (oc) {
-    const unmet = unmetOutput(outputOf(oc.task_id), oc, budget);
+    const unmet = unmetOutput(tasks.get(oc.task_id)!.output, oc, budget);
     if (unmet === DEFERRED) return { kind: 'deferred', reason: DEFERRED_REASON };
     if (unmet !== undefined) return { kind: 'skip', reason: `condition not met: ${unmet}` };
   }

@@ -2,6 +2,7 @@ import { retryDelay } from '../../src-shared/backoff.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { MatchExplanation, RunStatus, TaskRun } from '../../src-shared/schemas/run.ts';
+import { TERMINAL_TASK_STATUSES } from '../../src-shared/schemas/run.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { AgentOutcomes } from './agent-outcomes.ts';
 import { workedMs } from './agent-outcomes.ts';
@@ -88,6 +89,9 @@ export class TaskFlow {
     const runId = run.id;
     this.rt.active.set(runId, run);
     pinQuotaWaits(this.rt, run);
+    // A new run in which no task has ended yet (none reused): every blocked task waits for a
+    // dependency still going, as its row already says; deciding each again would only say so.
+    const decideBlocked = !('fresh' in from) || TERMINAL_TASK_STATUSES.some((s) => run.counts[s] > 0);
     for (const t of run.tasks.values()) {
       if (t.status === 'in_progress') {
         const agent = this.agents.of(t.agent_id);
@@ -112,7 +116,7 @@ export class TaskFlow {
       } else if (t.status === 'ready') {
         if (t.retry_at !== null && t.retry_at > this.rt.clock.now()) this.armRetry(run, t);
         else this.enqueueOrGate(run, t);
-      } else if (t.status === 'blocked') {
+      } else if (t.status === 'blocked' && decideBlocked) {
         const verdict = this.verdictOf(run, run.specs.get(t.task_id)!);
         if (verdict.kind === 'deferred') this.defer(run, t.task_id);
         else if (verdict.kind !== 'wait' && this.applyVerdict(run, t, verdict))
@@ -389,12 +393,7 @@ export class TaskFlow {
 
   /** What a task's dependencies allow now (`conditions.ts`). */
   verdictOf(run: ActiveRun, spec: TaskSpec): DependentVerdict {
-    return decideDependent(
-      spec,
-      (d) => run.tasks.get(d)!.status,
-      (d) => run.tasks.get(d)!.output,
-      this.matchBudget,
-    );
+    return decideDependent(spec, run.tasks, this.matchBudget);
   }
 
   /** Stops a task that has not ended (its agent, its retry, its place in the queue); `actor` asked for it. */
