@@ -24,6 +24,11 @@ export interface WorkerResult {
   spanMs: number | null;
   maxRssMB: number;
   note?: string;
+  /**
+   * The store's floor only: Baton's own run of the same DAG, measured alike in the same process
+   * (after the same recorded run, a fresh store each, in turn with the replays), median.
+   */
+  pairedWallMs?: number;
 }
 
 export const RESULT_PREFIX = 'BENCH_RESULT ';

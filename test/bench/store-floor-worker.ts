@@ -160,6 +160,53 @@ function opOf(repo: string, method: string, args: unknown[]): Op {
   };
 }
 
+/** The recording replayed into a fresh store, transaction by transaction: its wall and CPU time. */
+async function replay(txs: Op[][], rowsWritten: number): Promise<{ wallMs: number; cpuMs: number }> {
+  const { app, dir } = newApp();
+  try {
+    await prepare(app);
+    const map = new Map<object, object>();
+    const changes0 = totalChanges(app.store);
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (const ops of txs)
+      app.store.tx(() => {
+        for (const op of ops) op(app.store, map);
+      });
+    const measured = { wallMs: performance.now() - t0, cpuMs: cpuMsSince(cpu0) };
+    // The replay must write what the run wrote, or its time is not the run's floor.
+    const replayed = totalChanges(app.store) - changes0;
+    if (replayed !== rowsWritten)
+      throw new Error(
+        `the replay changed ${replayed} rows, the run ${rowsWritten}: a write was not recorded`,
+      );
+    return measured;
+  } finally {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Baton's run of the same DAG in a fresh store, from its start to its end (as baton-worker.ts measures one). */
+async function batonRun(): Promise<number> {
+  const { app, dir } = newApp();
+  try {
+    await prepare(app);
+    const t0 = performance.now();
+    const { run_id } = must(
+      await app.dispatch('runs.start', { plan_id: 'floor' }),
+      'runs.start',
+    ) as BuildResponse;
+    const settled = await app.engine.whenSettled(run_id);
+    const wallMs = performance.now() - t0;
+    if (settled.status !== 'completed') throw new Error(`Baton's run ended ${settled.status}`);
+    return wallMs;
+  } finally {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const first = newApp();
   const txs: Op[][] = [];
@@ -185,32 +232,17 @@ async function main(): Promise<void> {
   }
 
   const results: { wallMs: number; cpuMs: number }[] = [];
+  const batonMs: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const { app, dir } = newApp();
-    try {
-      await prepare(app);
-      const map = new Map<object, object>();
-      const changes0 = totalChanges(app.store);
-      const cpu0 = process.cpuUsage();
-      const t0 = performance.now();
-      for (const ops of txs)
-        app.store.tx(() => {
-          for (const op of ops) op(app.store, map);
-        });
-      results.push({ wallMs: performance.now() - t0, cpuMs: cpuMsSince(cpu0) });
-      // The replay must write what the run wrote, or its time is not the run's floor.
-      const replayed = totalChanges(app.store) - changes0;
-      if (replayed !== rowsWritten)
-        throw new Error(
-          `the replay changed ${replayed} rows, the run ${rowsWritten}: a write was not recorded`,
-        );
-    } finally {
-      await app.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    // Baton's own run of the same DAG, measured alike beside each replay (in turn first and
+    // second): in this process, after the recorded run, in a fresh store.
+    if (i % 2 === 1) results.push(await replay(txs, rowsWritten));
+    batonMs.push(await batonRun());
+    if (i % 2 === 0) results.push(await replay(txs, rowsWritten));
   }
   results.sort((a, b) => a.wallMs - b.wallMs);
   const median = results[(results.length - 1) >> 1]!;
+  batonMs.sort((a, b) => a - b);
   emit({
     system: 'store-floor',
     shape,
@@ -227,6 +259,7 @@ async function main(): Promise<void> {
     handoffP99Ms: null,
     spanMs: median.wallMs,
     maxRssMB: 0,
+    pairedWallMs: batonMs[(batonMs.length - 1) >> 1]!,
   });
 }
 
