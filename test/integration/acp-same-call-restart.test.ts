@@ -101,6 +101,16 @@ describe.runIf(process.platform === 'linux')(
       // The first card, then Baton is killed while it waits.
       const peek = createApp({ dataDir: dir, resume: false, log: () => {} });
       await eventually(async () => (await pending(peek)).length === 1, DEADLINE, 'the first card');
+      // Its step too: the card is asked for apart from the agent's stream, whose step a tick stores
+      // (on a busy machine a kill between the two left the card without its step).
+      await eventually(
+        async () =>
+          (await call<StoredStep[]>(peek, 'runs.steps', { run_id: run, task_id: 't' })).some(
+            (s) => s.kind === 'tool_call' && s.call_id === 'w-1-1',
+          ),
+        DEADLINE,
+        "the first call's step",
+      );
       const first = (await pending(peek))[0]!;
       expect(first.tool_call).toMatchObject({
         call_id: 'w-1-1',
