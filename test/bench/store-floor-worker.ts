@@ -160,11 +160,31 @@ function opOf(repo: string, method: string, args: unknown[]): Op {
   };
 }
 
-/** The recording replayed into a fresh store, transaction by transaction: its wall and CPU time. */
-async function replay(txs: Op[][], rowsWritten: number): Promise<{ wallMs: number; cpuMs: number }> {
+/** `fn` on a new app over a temp folder, the bench plan imported; the app closed and its folder removed after. */
+async function inFreshStore<T>(fn: (app: App) => Promise<T>): Promise<T> {
   const { app, dir } = newApp();
   try {
     await prepare(app);
+    return await fn(app);
+  } finally {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Starts a run of the bench plan and waits for its end; throws unless it completed (`what` names the run). */
+async function runToEnd(app: App, what: string): Promise<void> {
+  const { run_id } = must(
+    await app.dispatch('runs.start', { plan_id: 'floor' }),
+    'runs.start',
+  ) as BuildResponse;
+  const settled = await app.engine.whenSettled(run_id);
+  if (settled.status !== 'completed') throw new Error(`${what} ended ${settled.status}`);
+}
+
+/** The recording replayed into a fresh store, transaction by transaction: its wall and CPU time. */
+function replay(txs: Op[][], rowsWritten: number): Promise<{ wallMs: number; cpuMs: number }> {
+  return inFreshStore(async (app) => {
     const map = new Map<object, object>();
     const changes0 = totalChanges(app.store);
     const cpu0 = process.cpuUsage();
@@ -181,55 +201,32 @@ async function replay(txs: Op[][], rowsWritten: number): Promise<{ wallMs: numbe
         `the replay changed ${replayed} rows, the run ${rowsWritten}: a write was not recorded`,
       );
     return measured;
-  } finally {
-    await app.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** Baton's run of the same DAG in a fresh store, from its start to its end (as baton-worker.ts measures one). */
-async function batonRun(): Promise<number> {
-  const { app, dir } = newApp();
-  try {
-    await prepare(app);
+function batonRun(): Promise<number> {
+  return inFreshStore(async (app) => {
     const t0 = performance.now();
-    const { run_id } = must(
-      await app.dispatch('runs.start', { plan_id: 'floor' }),
-      'runs.start',
-    ) as BuildResponse;
-    const settled = await app.engine.whenSettled(run_id);
-    const wallMs = performance.now() - t0;
-    if (settled.status !== 'completed') throw new Error(`Baton's run ended ${settled.status}`);
-    return wallMs;
-  } finally {
-    await app.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+    await runToEnd(app, "Baton's run");
+    return performance.now() - t0;
+  });
 }
 
 async function main(): Promise<void> {
-  const first = newApp();
   const txs: Op[][] = [];
   const counts = new Map<string, number>();
-  let planTasks = 0;
-  let rowsWritten = 0;
-  try {
-    await prepare(first.app);
-    const changes0 = totalChanges(first.app.store);
-    const stop = record(first.app.store, txs, counts);
-    const { run_id } = must(
-      await first.app.dispatch('runs.start', { plan_id: 'floor' }),
-      'runs.start',
-    ) as BuildResponse;
-    const settled = await first.app.engine.whenSettled(run_id);
-    stop();
-    rowsWritten = totalChanges(first.app.store) - changes0;
-    if (settled.status !== 'completed') throw new Error(`the recorded run ended ${settled.status}`);
-    planTasks = size;
-  } finally {
-    await first.app.close();
-    rmSync(first.dir, { recursive: true, force: true });
-  }
+  const rowsWritten = await inFreshStore(async (app) => {
+    const changes0 = totalChanges(app.store);
+    const stop = record(app.store, txs, counts);
+    try {
+      await runToEnd(app, 'the recorded run');
+    } finally {
+      stop();
+    }
+    return totalChanges(app.store) - changes0;
+  });
+  const planTasks = size;
 
   const results: { wallMs: number; cpuMs: number }[] = [];
   const batonMs: number[] = [];

@@ -36,6 +36,15 @@ export async function rpc(
   return { status: r.status, result: JSON.parse(r.body) };
 }
 
+/** Resolves once the socket is open; rejects when the host refuses the upgrade (naming its status) or it fails. */
+export function socketOpened(ws: WebSocket): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    ws.on('open', () => resolve());
+    ws.on('unexpected-response', (_q, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+    ws.on('error', reject);
+  });
+}
+
 /** A socket opened as a page would (cookie + Origin), with calls and its close code. */
 export function pageSocket(port: number, headers: Record<string, string>) {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, ['baton'], { headers });
@@ -46,11 +55,7 @@ export function pageSocket(port: number, headers: Record<string, string>) {
     const msg = JSON.parse(String(data)) as { id?: number; result?: WireResult };
     if (typeof msg.id === 'number' && msg.result) waiting.get(msg.id)?.(msg.result);
   });
-  const open = new Promise<void>((resolve, reject) => {
-    ws.on('open', () => resolve());
-    ws.on('unexpected-response', (_q, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
-    ws.on('error', reject);
-  });
+  const open = socketOpened(ws);
   return {
     open,
     closed,

@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import { socketProtocols } from '../../../../../src-shared/contract/socket-auth.ts';
+import { socketOpened } from '../../../../../test/kit/people-kit.ts';
 
 /** A terminal's socket as a program opens it: the launch token as its subprotocol, or a cookie and the page's Origin. */
 export function terminalSocket(port: number, path: string, auth: { token: string } | { cookie: string }) {
@@ -16,11 +17,7 @@ export function terminalSocket(port: number, path: string, auth: { token: string
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
   );
-  const opened = new Promise<void>((resolve, reject) => {
-    ws.on('open', () => resolve());
-    ws.on('unexpected-response', (_q, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
-    ws.on('error', reject);
-  });
+  const opened = socketOpened(ws);
   return {
     opened,
     closed,
