@@ -35,6 +35,12 @@ export interface ToolCallRequest {
   input_schema?: Record<string, unknown> | null;
   /** The change an edit says it makes (an ACP tool call's `diff` content), for the inbox's preview. */
   diff?: ToolCallDiff | null;
+  /**
+   * The step the asker shows while the call waits (an ACP call's `awaiting_approval` step, also
+   * in its stream): stored in the transaction that stores the card, so a crash between the two
+   * cannot leave the card without the step. Absent: the asker stored its steps already.
+   */
+  shown?: Step;
 }
 
 /** A conflict a coding attempt asks a person to resolve in its worktree. */

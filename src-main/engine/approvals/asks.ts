@@ -1,6 +1,7 @@
 import type { Approval, AskKind, AskVerdict, AskVerdicts } from '../../../src-shared/schemas/approval.ts';
 import { isAskKind } from '../../../src-shared/schemas/approval.ts';
 import { AppError } from '../../base/errors.ts';
+import { stepRowProblem } from '../../store/steps-repo.ts';
 import type { AgentDirectory } from '../agent-directory.ts';
 import { TURN_STOPPED } from '../attempt-turns.ts';
 import type { RunLoader } from '../run-loader.ts';
@@ -66,7 +67,11 @@ export class AttemptAsks {
     const kind: AskHandler<K> = ASKS[q.kind];
     const store = this.rt.store;
     // In a transaction: a later attempt's call that takes an earlier one's approval is recorded.
-    const earlier = this.loader.tx(() => kind.earlier(store, at, q));
+    const earlier = this.loader.tx(() => {
+      const found = kind.earlier(store, at, q);
+      if (found) this.keepShown(at, q);
+      return found;
+    });
     if (earlier) {
       const a = store.approvals.get(earlier);
       return { approval_id: earlier, verdict: a ? kind.verdict(a, store) : null };
@@ -80,7 +85,11 @@ export class AttemptAsks {
     let question: Question<K> = q;
     const limit = kind.limit;
     if (limit && limit.openBy(store, at) >= limit.open) {
-      const beyond = this.loader.tx(() => limit.beyond(store, at, q));
+      const beyond = this.loader.tx(() => {
+        const past = limit.beyond(store, at, q);
+        if (!('answer' in past)) this.keepShown(at, q);
+        return past;
+      });
       if ('answer' in beyond) return { approval_id: '', verdict: beyond.answer };
       if ('joined' in beyond) {
         const joined = store.approvals.get(beyond.joined);
@@ -101,9 +110,23 @@ export class AttemptAsks {
       const reason = kind.reason(question, agent?.name ?? task.agent_id ?? 'an agent');
       const approval = this.approvals.askInsideAttempt(run, task, question.kind, { reason, cost: 0 });
       kind.keep(store, approval.id, { ...at, agent_id: task.agent_id }, question);
+      this.keepShown(at, q);
       return approval.id;
     });
     return { approval_id: approvalId, verdict: null };
+  }
+
+  /**
+   * The step the asker shows while its question waits (`ToolCallRequest.shown`), stored in the
+   * transaction that records the question: its stream's copy is stored by a later tick, and a
+   * crash between the two left the card without its step. The same row (by seq) either way.
+   */
+  private keepShown<K extends AskKind>(at: AttemptRef, q: Question<K>): void {
+    const shown = q.kind === 'tool_call' ? (q as Question<'tool_call'>).shown : undefined;
+    if (!shown || stepRowProblem(shown) !== null) return;
+    const task = this.rt.active.get(at.run_id)?.tasks.get(at.task_id);
+    if (!task || task.attempt !== at.attempt) return;
+    this.rt.store.steps.upsertOf({ ...at, agent_id: task.agent_id }, [shown]);
   }
 
   /** Waits up to `waitMs` for the decision on an approval asked inside an attempt: the verdict, or null. */

@@ -191,6 +191,11 @@ describe("Baton's ACP client side", () => {
       ['w1', 'Write', { content: 'yes' }],
       ['w2', 'Write', { content: 'no' }],
     ]);
+    // Each ask carries the step the stream shows while it waits, for the card's transaction to store.
+    for (const a of asked) {
+      expect(steps).toContain(a.shown);
+      expect(a.shown).toMatchObject({ kind: 'tool_call', call_id: a.call_id, status: 'awaiting_approval' });
+    }
     const last = new Map(steps.map((s) => [(s as { call_id: string }).call_id, s]));
     expect(last.get('b')).toMatchObject({ status: 'denied', error: expect.stringContaining('claude/Bash') });
     expect(last.get('w1')).toMatchObject({ status: 'running' });

@@ -112,7 +112,8 @@ export function clientSide(
       const text = 'Denied: this tool needs a person to approve it, and no one can be asked here.';
       return reject(text, text);
     }
-    emit(trace.tool(call, 'awaiting_approval'));
+    const shown = trace.tool(call, 'awaiting_approval');
+    emit(shown);
     const input = raw ?? inputOf(label, call.content);
     const turn = guard.turn?.() ?? signal;
     const verdict = await ctx
@@ -125,6 +126,8 @@ export function clientSide(
           agent_text: capText(trace.saidSoFar),
           reason: askReason(who, call, name, worktree),
           diff: editDiff(call),
+          // Stored with the card: the stream's copy comes with a later tick.
+          shown: shown[0],
         },
         turn,
       )

@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BatonApp } from '../../src-main/app/create-app.ts';
+import { createApp } from '../../src-main/app/create-app.ts';
+import type { ApprovalView } from '../../src-shared/schemas/approval.ts';
+import type { StepOf, StoredStep } from '../../src-shared/schemas/step.ts';
+import { call, controlledExecutor, eventually } from '../kit/engine-kit.ts';
+
+// An attempt that asks about a tool call shows a step for it while the card waits (an ACP
+// agent's call, `awaiting_approval`). Its stream's copy is stored by a later tick; the card's own
+// transaction stores it too, so a crash between the two cannot leave a card without its step.
+
+const dirs: string[] = [];
+let app: BatonApp | null = null;
+afterEach(async () => {
+  await app?.close();
+  app = null;
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const step = (status: StepOf<'tool_call'>['status'], seq = 0): StepOf<'tool_call'> => ({
+  kind: 'tool_call',
+  seq,
+  at: '2026-01-01T00:00:00.000Z',
+  call_id: 'c1',
+  name: 'write_file',
+  server: null,
+  input: { path: 'f' },
+  status,
+  output: null,
+  error: null,
+  ended_at: null,
+  duration_ms: null,
+});
+
+describe('the step a tool call shows while it waits', () => {
+  it('is stored with the card, before any tick stores the stream; the stream’s later copy replaces it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-shown-step-'));
+    dirs.push(dir);
+    const exec = controlledExecutor();
+    app = createApp({ dataDir: join(dir, 'data'), log: () => {}, executors: { echo: exec.executor } });
+    const a = app;
+    await call(a, 'agents.import', { agents: [{ id: 'busy', skills: ['x'] }] });
+    await call(a, 'plans.import', {
+      plan: { plan_id: 'p', tasks: [{ task_id: 't', description: 'call a tool', required_skills: ['x'] }] },
+    });
+    const { run_id } = await call<{ run_id: string }>(a, 'runs.start', { plan_id: 'p' });
+    await eventually(() => exec.running.has('t'), 10_000, 'the attempt');
+    const { ctx, signal } = exec.running.get('t')!;
+    const request = {
+      call_id: 'c1',
+      tool: 'write_file',
+      server: null,
+      input: { path: 'f' },
+      agent_text: '',
+      reason: 'busy wants to write f',
+    };
+    // Never in the stream: only the card's transaction can have stored it.
+    const verdict = ctx.askToolCall!({ ...request, shown: step('awaiting_approval') }, signal);
+    const pending = (await call<ApprovalView[]>(a, 'approvals.list', { status: 'pending' })).filter(
+      (x) => x.kind === 'tool_call',
+    );
+    expect(pending).toHaveLength(1);
+    const steps = () => call<StoredStep[]>(a, 'runs.steps', { run_id, task_id: 't' });
+    expect(await steps()).toMatchObject([
+      { kind: 'tool_call', seq: 0, call_id: 'c1', status: 'awaiting_approval', attempt: 1 },
+    ]);
+
+    // A step that cannot be a row is not stored with its card, and does not stop the card.
+    const bad = ctx.askToolCall!(
+      { ...request, call_id: 'c2', shown: { ...step('awaiting_approval'), seq: -1 } },
+      signal,
+    );
+    // Left waiting when the attempt ends: whatever becomes of it is not this test's.
+    bad.catch(() => {});
+    await eventually(
+      async () =>
+        (await call<ApprovalView[]>(a, 'approvals.list', { status: 'pending' })).some(
+          (x) => x.tool_call?.call_id === 'c2',
+        ),
+      10_000,
+      'the second card',
+    );
+    expect((await steps()).map((s) => s.seq)).toEqual([0]);
+
+    await call(a, 'approvals.decide', { approval_id: pending[0]!.id, decision: 'approve', actor: 'ada' });
+    expect(await verdict).toMatchObject({ approve: true });
+    // The stream's copy of the same step (by seq) replaces the card's.
+    exec.running.get('t')!.emit({ type: 'step', step: step('done') });
+    await eventually(
+      async () => (await steps()).some((s) => s.kind === 'tool_call' && s.status === 'done'),
+      10_000,
+      'the stream’s copy',
+    );
+    expect(await steps()).toHaveLength(1);
+    exec.running.get('t')!.finish();
+    await a.engine.whenSettled(run_id);
+  });
+});
