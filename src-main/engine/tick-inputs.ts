@@ -2,6 +2,7 @@ import type { Approval, GateKind, LineComment } from '../../src-shared/schemas/a
 import type { Decision, DecisionContext } from '../../src-shared/schemas/decision.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
+import type { Step } from '../../src-shared/schemas/step.ts';
 import type { UsageLimitSignal } from '../../src-shared/schemas/usage-limit.ts';
 import type { ExecutorEvent } from './executor.ts';
 import type { ActiveRun } from './run-state.ts';
@@ -159,6 +160,30 @@ export class Inbox {
     const list: TickInputs[K][] = this.lists[input.kind];
     list.push(input);
     this.waiting++;
+  }
+
+  /**
+   * The latest step an attempt reported that waits here (heard, not yet stored) and `pick`
+   * accepts, or undefined: what a question the attempt asks shows beside it (`AttemptAsks`).
+   */
+  waitingStep(
+    at: { run_id: string; task_id: string; attempt: number },
+    pick: (s: Step) => boolean,
+  ): Step | undefined {
+    const notes = this.lists['executor.note'];
+    for (let i = notes.length - 1; i >= 0; i--) {
+      const n = notes[i]!;
+      const ev = n.event;
+      if (
+        ev.type === 'step' &&
+        n.attempt === at.attempt &&
+        n.taskId === at.task_id &&
+        n.runId === at.run_id &&
+        pick(ev.step)
+      )
+        return ev.step;
+    }
+    return undefined;
   }
 
   /** Everything that waits, for a tick to apply; the inbox is empty after. */

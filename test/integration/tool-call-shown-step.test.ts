@@ -98,4 +98,42 @@ describe('the step a tool call shows while it waits', () => {
     exec.running.get('t')!.finish();
     await a.engine.whenSettled(run_id);
   });
+
+  it('a CLI asking over MCP: the call’s step its stream reported, not yet stored by a tick, is stored with the card', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-shown-step-'));
+    dirs.push(dir);
+    const exec = controlledExecutor();
+    app = createApp({ dataDir: join(dir, 'data'), log: () => {}, executors: { echo: exec.executor } });
+    const a = app;
+    await call(a, 'agents.import', { agents: [{ id: 'busy', skills: ['x'] }] });
+    await call(a, 'plans.import', {
+      plan: { plan_id: 'p', tasks: [{ task_id: 't', description: 'call a tool', required_skills: ['x'] }] },
+    });
+    const { run_id } = await call<{ run_id: string }>(a, 'runs.start', { plan_id: 'p' });
+    await eventually(() => exec.running.has('t'), 10_000, 'the attempt');
+    const running = exec.running.get('t')!;
+    running.emit({ type: 'step', step: step('running', 0) });
+    running.emit({ type: 'step', step: { ...step('running', 1), call_id: 'c9' } });
+    // Microtasks only: the attempt hands its steps to the engine's inbox, and no tick (a macrotask)
+    // has stored them yet when the CLI's question arrives.
+    for (let i = 0; i < 100; i++) await Promise.resolve();
+    expect(a.store.steps.list(run_id, 't')).toEqual([]);
+    const asked = a.engine.ask(
+      { run_id, task_id: 't', attempt: 1 },
+      {
+        kind: 'tool_call',
+        call_id: 'c1',
+        tool: 'write_file',
+        server: null,
+        input: { path: 'f' },
+        agent_text: '',
+      },
+    );
+    expect(asked.verdict).toBeNull();
+    // The card and the call's own step, in one transaction; the other call's step waits for its tick.
+    expect(a.store.steps.list(run_id, 't')).toMatchObject([{ seq: 0, call_id: 'c1', status: 'running' }]);
+    await eventually(async () => a.store.steps.list(run_id, 't').length === 2, 10_000, 'the tick');
+    running.finish();
+    await a.engine.whenSettled(run_id);
+  });
 });

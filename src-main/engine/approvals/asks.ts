@@ -117,12 +117,18 @@ export class AttemptAsks {
   }
 
   /**
-   * The step the asker shows while its question waits (`ToolCallRequest.shown`), stored in the
-   * transaction that records the question: its stream's copy is stored by a later tick, and a
-   * crash between the two left the card without its step. The same row (by seq) either way.
+   * The step a tool call shows while its question waits, stored in the transaction that records
+   * the question: its stream's copy is stored by a later tick, and a crash between the two left
+   * the card without its step. The same row (by seq) either way. The asker's own
+   * (`ToolCallRequest.shown`: an ACP agent's), or else the call's latest step its attempt's stream
+   * reported and no tick has stored yet (a coding CLI that asks over MCP: its line read before).
    */
   private keepShown<K extends AskKind>(at: AttemptRef, q: Question<K>): void {
-    const shown = q.kind === 'tool_call' ? (q as Question<'tool_call'>).shown : undefined;
+    if (q.kind !== 'tool_call') return;
+    const call = q as Question<'tool_call'>;
+    const shown =
+      call.shown ??
+      this.rt.inbox.waitingStep(at, (s) => s.kind === 'tool_call' && s.call_id === call.call_id);
     if (!shown || stepRowProblem(shown) !== null) return;
     const task = this.rt.active.get(at.run_id)?.tasks.get(at.task_id);
     if (!task || task.attempt !== at.attempt) return;
