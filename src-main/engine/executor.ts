@@ -38,7 +38,8 @@ export interface ToolCallRequest {
   /**
    * The step the asker shows while the call waits (an ACP call's `awaiting_approval` step, also
    * in its stream): stored in the transaction that stores the card, so a crash between the two
-   * cannot leave the card without the step. Absent: the asker stored its steps already.
+   * cannot leave the card without the step. Absent: the call's latest step the attempt's stream
+   * reported and no tick has stored yet, if any, is stored there instead.
    */
   shown?: Step;
 }
