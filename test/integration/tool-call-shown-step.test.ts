@@ -103,7 +103,9 @@ describe('the step a tool call shows while it waits', () => {
     const dir = mkdtempSync(join(tmpdir(), 'baton-shown-step-'));
     dirs.push(dir);
     const exec = controlledExecutor();
-    app = createApp({ dataDir: join(dir, 'data'), log: () => {}, executors: { echo: exec.executor } });
+    // As a coding CLI's executor: its steps are not waited for one by one (they are what it did).
+    const executor = { ...exec.executor, awaitsSteps: false };
+    app = createApp({ dataDir: join(dir, 'data'), log: () => {}, executors: { echo: executor } });
     const a = app;
     await call(a, 'agents.import', { agents: [{ id: 'busy', skills: ['x'] }] });
     await call(a, 'plans.import', {
@@ -112,6 +114,8 @@ describe('the step a tool call shows while it waits', () => {
     const { run_id } = await call<{ run_id: string }>(a, 'runs.start', { plan_id: 'p' });
     await eventually(() => exec.running.has('t'), 10_000, 'the attempt');
     const running = exec.running.get('t')!;
+    // Two versions of c1's step (the second takes the first's place in its note), and another call's.
+    running.emit({ type: 'step', step: { ...step('running', 0), input: { path: 'draft' } } });
     running.emit({ type: 'step', step: step('running', 0) });
     running.emit({ type: 'step', step: { ...step('running', 1), call_id: 'c9' } });
     // Microtasks only: the attempt hands its steps to the engine's inbox, and no tick (a macrotask)
@@ -130,9 +134,15 @@ describe('the step a tool call shows while it waits', () => {
       },
     );
     expect(asked.verdict).toBeNull();
-    // The card and the call's own step, in one transaction; the other call's step waits for its tick.
-    expect(a.store.steps.list(run_id, 't')).toMatchObject([{ seq: 0, call_id: 'c1', status: 'running' }]);
+    // The card and the call's own step, its latest version, in one transaction; c9's waits for its tick.
+    expect(a.store.steps.list(run_id, 't')).toMatchObject([
+      { seq: 0, call_id: 'c1', status: 'running', input: { path: 'f' } },
+    ]);
     await eventually(async () => a.store.steps.list(run_id, 't').length === 2, 10_000, 'the tick');
+    expect(a.store.steps.list(run_id, 't')).toMatchObject([
+      { seq: 0, call_id: 'c1', input: { path: 'f' } },
+      { seq: 1, call_id: 'c9' },
+    ]);
     running.finish();
     await a.engine.whenSettled(run_id);
   });

@@ -85,11 +85,7 @@ export class AttemptAsks {
     let question: Question<K> = q;
     const limit = kind.limit;
     if (limit && limit.openBy(store, at) >= limit.open) {
-      const beyond = this.loader.tx(() => {
-        const past = limit.beyond(store, at, q);
-        if (!('answer' in past)) this.keepShown(at, q);
-        return past;
-      });
+      const beyond = this.loader.tx(() => limit.beyond(store, at, q));
       if ('answer' in beyond) return { approval_id: '', verdict: beyond.answer };
       if ('joined' in beyond) {
         const joined = store.approvals.get(beyond.joined);
@@ -118,7 +114,8 @@ export class AttemptAsks {
 
   /**
    * The step a tool call shows while its question waits, stored in the transaction that records
-   * the question: its stream's copy is stored by a later tick, and a crash between the two left
+   * the question (a new card, or an earlier attempt's taken; a tool call past the open ones is
+   * answered at once, no card): its stream's copy is stored by a later tick, and a crash between the two left
    * the card without its step. The same row (by seq) either way. The asker's own
    * (`ToolCallRequest.shown`: an ACP agent's), or else the call's latest step its attempt's stream
    * reported and no tick has stored yet (a coding CLI that asks over MCP: its line read before).
@@ -130,8 +127,9 @@ export class AttemptAsks {
       call.shown ??
       this.rt.inbox.waitingStep(at, (s) => s.kind === 'tool_call' && s.call_id === call.call_id);
     if (!shown || stepRowProblem(shown) !== null) return;
+    // As a tick's note: dropped unless the attempt is still the task's running one.
     const task = this.rt.active.get(at.run_id)?.tasks.get(at.task_id);
-    if (!task || task.attempt !== at.attempt) return;
+    if (task?.status !== 'in_progress' || task.attempt !== at.attempt) return;
     this.rt.store.steps.upsertOf({ ...at, agent_id: task.agent_id }, [shown]);
   }
 
