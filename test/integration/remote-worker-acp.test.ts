@@ -145,6 +145,12 @@ describe('an ACP coding agent on a remote worker', () => {
         diff: { path: expect.stringMatching(/hello\.txt$/), old_text: null, new_text: 'hello\n' },
       },
     });
+    // The call's step reached the server before its question: stored with the card at the latest.
+    expect(
+      (await call<StoredStep[]>(a, 'runs.steps', { run_id: run, task_id: 't' })).filter(
+        (s) => s.kind === 'tool_call',
+      ),
+    ).toMatchObject([{ call_id: 'w1', status: 'awaiting_approval' }]);
     await call(a, 'approvals.decide', { approval_id: asked!.id, decision: 'approve', actor: 'ana' });
     await eventually(
       async () => (await call<RunDetail>(a, 'runs.get', { run_id: run })).status !== 'executing',

@@ -151,7 +151,14 @@ export class WorkerAttempt {
       say: deps.say,
       name: this.name(),
     };
-    taskCtx.askToolCall = (req, signal) => askToolCall(asker, req, signal);
+    // The call's step (and what the agent reported before it) reaches the server before the
+    // question: the card's transaction there stores it at the latest, so a crash of the server
+    // cannot keep the card without the step.
+    taskCtx.askToolCall = async (req, signal) => {
+      if (req.shown) this.note({ type: 'step', step: req.shown });
+      await this.sendWaiting();
+      return askToolCall(asker, req, signal);
+    };
     // The network policy `ask`: the hosts allowed for the task's workspace (or agent) on the
     // server, and a refused one asked about there.
     const hosts = ctx.sandbox_hosts;
@@ -281,6 +288,15 @@ export class WorkerAttempt {
         this.flushing = null;
       });
     return this.flushing;
+  }
+
+  /** Sends what waits now, one try: what the server could not take goes with a later report. */
+  private async sendWaiting(): Promise<void> {
+    while (this.pending.length > 0 && !this.stopped) {
+      const before = this.pending.length;
+      await this.flush();
+      if (this.pending.length >= before) return;
+    }
   }
 
   /** Sends everything that waits before the completion (so the log is whole), until the server has it. */
