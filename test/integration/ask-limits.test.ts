@@ -12,7 +12,7 @@ import {
 import type { ApprovalView, ToolCallVerdict } from '../../src-shared/schemas/approval.ts';
 import type { RunDetail } from '../../src-shared/schemas/run.ts';
 import type { StoredStep } from '../../src-shared/schemas/step.ts';
-import { call, controlledExecutor, eventually } from '../kit/engine-kit.ts';
+import { call, controlledExecutor, eventually, setup, task } from '../kit/engine-kit.ts';
 
 // One attempt cannot fill the inbox: it keeps at most a few questions of a kind open at once.
 // Past them, the hosts its sandbox was refused go into one summary question, and a tool call is
@@ -96,11 +96,10 @@ describe.runIf(process.platform === 'linux')("an attempt's open questions", () =
     const exec = controlledExecutor();
     app = createApp({ dataDir: join(dir, 'data'), log: () => {}, executors: { echo: exec.executor } });
     const a = app;
-    await call(a, 'agents.import', { agents: [{ id: 'busy', skills: ['x'] }] });
-    await call(a, 'plans.import', {
-      plan: { plan_id: 'p', tasks: [{ task_id: 't', description: 'call tools', required_skills: ['x'] }] },
+    const run_id = await setup(a, [{ id: 'busy', skills: ['x'] }], {
+      plan_id: 'p',
+      tasks: [task('t', { description: 'call tools' })],
     });
-    const { run_id } = await call<{ run_id: string }>(a, 'runs.start', { plan_id: 'p' });
     await eventually(() => exec.running.has('t'), 10_000, 'the attempt');
     const { ctx, signal } = exec.running.get('t')!;
     const ask = (n: number): Promise<ToolCallVerdict> =>

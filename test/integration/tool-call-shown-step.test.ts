@@ -6,7 +6,7 @@ import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
 import type { ApprovalView } from '../../src-shared/schemas/approval.ts';
 import type { StepOf, StoredStep } from '../../src-shared/schemas/step.ts';
-import { call, controlledExecutor, eventually } from '../kit/engine-kit.ts';
+import { call, controlledExecutor, eventually, setup, task } from '../kit/engine-kit.ts';
 
 // An attempt that asks about a tool call shows a step for it while the card waits (an ACP
 // agent's call, `awaiting_approval`). Its stream's copy is stored by a later tick; the card's own
@@ -35,20 +35,26 @@ const step = (status: StepOf<'tool_call'>['status'], seq = 0): StepOf<'tool_call
   duration_ms: null,
 });
 
+/** An app whose one task `t` runs on a controlled executor (`awaitsSteps` as given), its attempt under way. */
+async function attemptUnderWay(awaitsSteps?: false) {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-shown-step-'));
+  dirs.push(dir);
+  const exec = controlledExecutor();
+  const executor = awaitsSteps === false ? { ...exec.executor, awaitsSteps } : exec.executor;
+  const a = createApp({ dataDir: join(dir, 'data'), log: () => {}, executors: { echo: executor } });
+  app = a;
+  const run_id = await setup(a, [{ id: 'busy', skills: ['x'] }], {
+    plan_id: 'p',
+    tasks: [task('t', { description: 'call a tool' })],
+  });
+  await eventually(() => exec.running.has('t'), 10_000, 'the attempt');
+  return { a, run_id, running: exec.running.get('t')! };
+}
+
 describe('the step a tool call shows while it waits', () => {
   it('is stored with the card, before any tick stores the stream; the stream’s later copy replaces it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'baton-shown-step-'));
-    dirs.push(dir);
-    const exec = controlledExecutor();
-    app = createApp({ dataDir: join(dir, 'data'), log: () => {}, executors: { echo: exec.executor } });
-    const a = app;
-    await call(a, 'agents.import', { agents: [{ id: 'busy', skills: ['x'] }] });
-    await call(a, 'plans.import', {
-      plan: { plan_id: 'p', tasks: [{ task_id: 't', description: 'call a tool', required_skills: ['x'] }] },
-    });
-    const { run_id } = await call<{ run_id: string }>(a, 'runs.start', { plan_id: 'p' });
-    await eventually(() => exec.running.has('t'), 10_000, 'the attempt');
-    const { ctx, signal } = exec.running.get('t')!;
+    const { a, run_id, running } = await attemptUnderWay();
+    const { ctx, signal } = running;
     const request = {
       call_id: 'c1',
       tool: 'write_file',
@@ -88,32 +94,20 @@ describe('the step a tool call shows while it waits', () => {
     await call(a, 'approvals.decide', { approval_id: pending[0]!.id, decision: 'approve', actor: 'ada' });
     expect(await verdict).toMatchObject({ approve: true });
     // The stream's copy of the same step (by seq) replaces the card's.
-    exec.running.get('t')!.emit({ type: 'step', step: step('done') });
+    running.emit({ type: 'step', step: step('done') });
     await eventually(
       async () => (await steps()).some((s) => s.kind === 'tool_call' && s.status === 'done'),
       10_000,
       'the stream’s copy',
     );
     expect(await steps()).toHaveLength(1);
-    exec.running.get('t')!.finish();
+    running.finish();
     await a.engine.whenSettled(run_id);
   });
 
   it('a CLI asking over MCP: the call’s step its stream reported, not yet stored by a tick, is stored with the card', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'baton-shown-step-'));
-    dirs.push(dir);
-    const exec = controlledExecutor();
     // As a coding CLI's executor: its steps are not waited for one by one (they are what it did).
-    const executor = { ...exec.executor, awaitsSteps: false };
-    app = createApp({ dataDir: join(dir, 'data'), log: () => {}, executors: { echo: executor } });
-    const a = app;
-    await call(a, 'agents.import', { agents: [{ id: 'busy', skills: ['x'] }] });
-    await call(a, 'plans.import', {
-      plan: { plan_id: 'p', tasks: [{ task_id: 't', description: 'call a tool', required_skills: ['x'] }] },
-    });
-    const { run_id } = await call<{ run_id: string }>(a, 'runs.start', { plan_id: 'p' });
-    await eventually(() => exec.running.has('t'), 10_000, 'the attempt');
-    const running = exec.running.get('t')!;
+    const { a, run_id, running } = await attemptUnderWay(false);
     // Two versions of c1's step (the second takes the first's place in its note), and another call's.
     running.emit({ type: 'step', step: { ...step('running', 0), input: { path: 'draft' } } });
     running.emit({ type: 'step', step: step('running', 0) });

@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { socketOpened } from '../../src-main/http/testing/socket-opened.ts';
 import type { WireResult } from '../../src-shared/contract/errors.ts';
 import { CSRF_HEADER } from '../../src-shared/contract/socket-auth.ts';
 import type { Reply } from './host-kit.ts';
@@ -34,15 +35,6 @@ export async function rpc(
 ): Promise<{ status: number; result: WireResult | { error: { code: string; message: string } } }> {
   const r = await post(port, `/api/rpc/${method}`, input, headers);
   return { status: r.status, result: JSON.parse(r.body) };
-}
-
-/** Resolves once the socket is open; rejects when the host refuses the upgrade (naming its status) or it fails. */
-export function socketOpened(ws: WebSocket): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    ws.on('open', () => resolve());
-    ws.on('unexpected-response', (_q, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
-    ws.on('error', reject);
-  });
 }
 
 /** A socket opened as a page would (cookie + Origin), with calls and its close code. */

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { socketProtocols } from '../../../../../src-shared/contract/socket-auth.ts';
-import { socketOpened } from '../../../../../test/kit/people-kit.ts';
+import { socketOpened } from '../../../../http/testing/socket-opened.ts';
 
 /** A terminal's socket as a program opens it: the launch token as its subprotocol, or a cookie and the page's Origin. */
 export function terminalSocket(port: number, path: string, auth: { token: string } | { cookie: string }) {
