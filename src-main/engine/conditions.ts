@@ -57,6 +57,25 @@ export function decideDependent(
 }
 
 /**
+ * True when a dependent without conditions still waits: one or more of its dependencies still
+ * going, and every one that ended done. False: decide it in full (`decideDependent`).
+ */
+export function stillWaiting(
+  spec: Pick<TaskSpec, 'depends_on' | 'condition'>,
+  tasks: ReadonlyMap<string, { readonly status: TaskStatus }>,
+): boolean {
+  if (spec.condition !== undefined) return false;
+  let going = false;
+  for (const dep of spec.depends_on) {
+    const status = tasks.get(dep)!.status;
+    if (status === 'done') continue;
+    if (isTerminalTaskStatus(status)) return false;
+    going = true;
+  }
+  return going;
+}
+
+/**
  * Time every `matches` of one engine tick may take together (the engine renews it as each tick
  * begins). Each match is limited to MATCH_TIME_LIMIT_MS, but a thousand dependents with distinct
  * patterns that each run out of time held the engine, and every API call with it, for 41 s.

@@ -166,7 +166,7 @@ export class DeciderRunner {
    * blocked or skipped as its dependencies stand; `why` and `actor` go in its audit entry.
    */
   add(run: ActiveRun, spec: TaskSpec, why: string, actor = ACTOR): void {
-    const verdict = this.flow.verdictOf(run, spec);
+    const verdict = this.flow.dependents.verdictOf(run, spec);
     const status: TaskStatus =
       verdict.kind === 'ready' ? 'ready' : verdict.kind === 'skip' ? 'skipped' : 'blocked';
     const reason = verdict.kind === 'ready' ? null : verdict.reason;
@@ -181,6 +181,6 @@ export class DeciderRunner {
     this.writer.audit('task', spec.task_id, run.id, null, status, why, actor);
     this.rt.bus.emit('task.updated', { ...task });
     if (status === 'ready') this.flow.enqueueOrGate(run, task);
-    if (verdict.kind === 'deferred') this.flow.defer(run, spec.task_id);
+    if (verdict.kind === 'deferred') this.flow.dependents.defer(run, spec.task_id);
   }
 }

@@ -457,11 +457,11 @@ export class Engine {
     const inputs = rt.inbox.take();
     const toStart: ToStart[] = [];
     let more = false;
-    flow.newTick();
+    flow.dependents.newTick();
     if (
       !this.tryTx(() => {
         // Conditions an earlier tick had no time left for come first (`MatchBudget`).
-        flow.settleDeferred();
+        flow.dependents.settleDeferred();
         const rest = applyWithin(this.handlers, inputs, budget);
         if (rest) rt.inbox.putBack(rest);
         more = this.parts.dispatcher.fill(toStart, budget) || rest !== null;

@@ -183,6 +183,9 @@ export class RunWriter {
     });
   }
 
+  /** Called before the task rows are written: what they still owe is settled (`Dependents`' waiting reasons). */
+  beforeFlush: (() => void) | null = null;
+
   /** Marks a task row to be written at commit. */
   save(task: TaskRun): void {
     this.touched.add(task.run_id);
@@ -198,6 +201,7 @@ export class RunWriter {
 
   /** Writes what the transaction changed so far: task rows, then audit entries, then memory entries. */
   flushDirty(): void {
+    this.beforeFlush?.();
     if (this.dirty.size > 0) {
       this.store.runs.saveTasks(this.dirty, this.dirtyJson);
       if (this.bus.wants('task.updated'))

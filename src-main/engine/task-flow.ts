@@ -1,6 +1,6 @@
 import { retryDelay } from '../../src-shared/backoff.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
-import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
+import type { Plan } from '../../src-shared/schemas/plan.ts';
 import type { MatchExplanation, RunStatus, TaskRun } from '../../src-shared/schemas/run.ts';
 import { TERMINAL_TASK_STATUSES } from '../../src-shared/schemas/run.ts';
 import type { AgentDirectory } from './agent-directory.ts';
@@ -10,8 +10,7 @@ import type { Approvals } from './approvals/approvals.ts';
 import type { TaskAnswer } from './approvals/kinds.ts';
 import type { BudgetLedger } from './budget.ts';
 import type { EngineStore } from './coding-records.ts';
-import type { DependentVerdict } from './conditions.ts';
-import { decideDependent, MatchBudget } from './conditions.ts';
+import { Dependents } from './dependents.ts';
 import type { InterruptedAttempts } from './interrupted-attempts.ts';
 import type { KindHooks } from './kind-hooks.ts';
 import type { RunLeases } from './leases.ts';
@@ -59,10 +58,8 @@ export class TaskFlow {
   private readonly indexing: SearchIndexing;
   private readonly hooks: KindHooks;
   private readonly interrupted: InterruptedAttempts;
-  /** The time `matches` conditions may still take this tick (`newTick` renews it). */
-  private readonly matchBudget = new MatchBudget();
-  /** Run id → its blocked tasks whose condition waits for a tick with time left (`settleDeferred`). */
-  private readonly deferred = new Map<string, Set<string>>();
+  /** Blocked tasks decided as their dependencies end (and the conditions' time per tick). */
+  readonly dependents: Dependents;
 
   constructor(rt: Runtime, parts: TaskFlowParts) {
     this.rt = rt;
@@ -77,6 +74,11 @@ export class TaskFlow {
     this.indexing = parts.indexing;
     this.hooks = parts.hooks;
     this.interrupted = parts.interrupted;
+    this.dependents = new Dependents(rt, {
+      writer: this.writer,
+      enqueueOrGate: (run, task) => this.enqueueOrGate(run, task),
+      maybeFinish: (run) => this.maybeFinish(run),
+    });
   }
 
   /**
@@ -117,9 +119,9 @@ export class TaskFlow {
         if (t.retry_at !== null && t.retry_at > this.rt.clock.now()) this.armRetry(run, t);
         else this.enqueueOrGate(run, t);
       } else if (t.status === 'blocked' && decideBlocked) {
-        const verdict = this.verdictOf(run, run.specs.get(t.task_id)!);
-        if (verdict.kind === 'deferred') this.defer(run, t.task_id);
-        else if (verdict.kind !== 'wait' && this.applyVerdict(run, t, verdict))
+        const verdict = this.dependents.verdictOf(run, run.specs.get(t.task_id)!);
+        if (verdict.kind === 'deferred') this.dependents.defer(run, t.task_id);
+        else if (verdict.kind !== 'wait' && this.dependents.applyVerdict(run, t, verdict))
           this.settleDependents(run, t.task_id);
       }
     }
@@ -310,90 +312,9 @@ export class TaskFlow {
     this.holds.hold(run, task, agent);
   }
 
-  /** Re-decides every dependent of a task that just changed. Iterative: chains may be long. */
+  /** Re-decides every dependent of a task that just changed (`Dependents`). */
   settleDependents(run: ActiveRun, taskId: string): void {
-    const work = [taskId];
-    while (work.length > 0) {
-      const id = work.pop()!;
-      for (const depId of run.dependents.get(id) ?? []) {
-        const dep = run.tasks.get(depId)!;
-        if (dep.status === 'blocked' && this.settle(run, dep)) work.push(depId);
-      }
-    }
-  }
-
-  /** Decides a waiting task again; true when it was skipped (its own dependents are next). */
-  private settle(run: ActiveRun, task: TaskRun): boolean {
-    const verdict = this.verdictOf(run, run.specs.get(task.task_id)!);
-    switch (verdict.kind) {
-      case 'wait':
-        if (task.reason !== verdict.reason) {
-          task.reason = verdict.reason;
-          this.writer.save(task);
-        }
-        return false;
-      case 'deferred':
-        this.defer(run, task.task_id);
-        return false;
-      case 'ready':
-      case 'skip':
-        return this.applyVerdict(run, task, verdict);
-    }
-  }
-
-  /** A new tick: conditions have their whole time budget again (`MatchBudget`). */
-  newTick(): void {
-    this.matchBudget.renew();
-  }
-
-  /** Remembers a task whose condition this tick had no time left for, and asks for the next tick. */
-  defer(run: ActiveRun, taskId: string): void {
-    const tasks = this.deferred.get(run.id);
-    if (tasks) tasks.add(taskId);
-    else this.deferred.set(run.id, new Set([taskId]));
-    this.rt.schedule();
-  }
-
-  /**
-   * Decides the tasks deferred by earlier ticks, oldest first, as far as this tick's budget
-   * goes: the rest are deferred again (and another tick asked for).
-   */
-  settleDeferred(): void {
-    if (this.deferred.size === 0) return;
-    const deferred = [...this.deferred];
-    this.deferred.clear();
-    for (const [runId, taskIds] of deferred) {
-      const run = this.rt.active.get(runId);
-      if (!run) continue;
-      for (const taskId of taskIds) {
-        const task = run.tasks.get(taskId);
-        if (task?.status === 'blocked' && this.settle(run, task)) this.settleDependents(run, taskId);
-      }
-      this.maybeFinish(run);
-    }
-  }
-
-  /**
-   * Moves a waiting task as its dependencies now allow: ready (then queued or gated), or
-   * skipped. True when skipped: its own dependents are to be settled next.
-   */
-  private applyVerdict(
-    run: ActiveRun,
-    task: TaskRun,
-    verdict: Extract<DependentVerdict, { kind: 'ready' | 'skip' }>,
-  ): boolean {
-    if (verdict.kind === 'ready') {
-      this.writer.setStatus(run, task, 'ready', { reason: null });
-      this.enqueueOrGate(run, task);
-      return false;
-    }
-    this.writer.setStatus(run, task, 'skipped', { reason: verdict.reason, finished_at: this.rt.iso() });
-    return true;
-  }
-
-  /** What a task's dependencies allow now (`conditions.ts`). */
-  verdictOf(run: ActiveRun, spec: TaskSpec): DependentVerdict {
-    return decideDependent(spec, run.tasks, this.matchBudget);
+    this.dependents.settleAll(run, taskId);
   }
 
   /** Stops a task that has not ended (its agent, its retry, its place in the queue); `actor` asked for it. */
