@@ -458,19 +458,19 @@ export class Engine {
     const toStart: ToStart[] = [];
     let more = false;
     flow.dependents.newTick();
-    if (
-      !this.tryTx(() => {
-        // Conditions an earlier tick had no time left for come first (`MatchBudget`).
-        flow.dependents.settleDeferred();
-        const rest = applyWithin(this.handlers, inputs, budget);
-        if (rest) rt.inbox.putBack(rest);
-        more = this.parts.dispatcher.fill(toStart, budget) || rest !== null;
-      })
-    )
-      return;
-    for (const [run, task, agent, executor] of toStart) void attempts.start(run, task, agent, executor);
-    // Build logs are summaries: written after the work this tick started, not on its way, and
-    // those the tick has no time for in the next.
+    const stored = this.tryTx(() => {
+      // Conditions an earlier tick had no time left for come first (`MatchBudget`).
+      flow.dependents.settleDeferred();
+      const rest = applyWithin(this.handlers, inputs, budget);
+      if (rest) rt.inbox.putBack(rest);
+      more = this.parts.dispatcher.fill(toStart, budget) || rest !== null;
+    });
+    // What a tick that failed assigned never starts: the places it took are given back.
+    for (const [run, task, agent, executor] of toStart)
+      if (stored) void attempts.start(run, task, agent, executor);
+      else this.parts.holds.release(run, task, true);
+    if (!stored) return;
+    // Build logs are summaries: written after the work this tick started, the rest next tick.
     const logs = writer.dueBuildLogs();
     if (logs.length > 0)
       this.tryTx(() => {
