@@ -13,7 +13,11 @@ const msg = (seq: number, attempt = 1): StoredStep => ({
   role: 'assistant',
   text: `m${seq}`,
 });
-const call = (seq: number, status: 'running' | 'done' | 'failed', end?: number): StoredStep => ({
+const call = (
+  seq: number,
+  status: 'running' | 'awaiting_approval' | 'done' | 'failed',
+  end?: number,
+): StoredStep => ({
   ...ref,
   attempt: 1,
   seq,
@@ -24,7 +28,7 @@ const call = (seq: number, status: 'running' | 'done' | 'failed', end?: number):
   server: null,
   input: { file_path: 'a.ts' },
   status,
-  output: status === 'running' ? null : 'ok',
+  output: status === 'running' || status === 'awaiting_approval' ? null : 'ok',
   error: status === 'failed' ? 'disk full' : null,
   ended_at: end === undefined ? null : at(end),
   duration_ms: end === undefined ? null : (end - seq) * 1000,
@@ -62,9 +66,15 @@ describe('a task’s steps as the detail holds them', () => {
     );
     expect(book[1]!.map((s) => s.seq)).toEqual(Array.from({ length: 5_000 }, (_, i) => i));
   });
-  it('adds up tokens, money, tool calls, errors and sandbox refusals; a step without a price, or of unknown cost, is counted apart', () => {
+  it('adds up tokens, money, tool calls (running apart from awaiting approval), errors and sandbox refusals; a step without a price, or of unknown cost, is counted apart', () => {
     const steps: Step[] = [
-      ...mergeSteps({}, [msg(0), call(1, 'done', 4), call(2, 'failed', 3), call(5, 'running')])[1]!,
+      ...mergeSteps({}, [
+        msg(0),
+        call(1, 'done', 4),
+        call(2, 'failed', 3),
+        call(5, 'running'),
+        call(3, 'awaiting_approval'),
+      ])[1]!,
       {
         seq: 6,
         at: at(6),
@@ -114,16 +124,17 @@ describe('a task’s steps as the detail holds them', () => {
       },
     ];
     expect(stepTotals(steps)).toEqual({
-      steps: 9,
+      steps: 10,
       input_tokens: 1210,
       output_tokens: 305,
       cached_input_tokens: 50,
       cost_usd: 0.012,
       unpriced: 1,
       unknown: 1,
-      tool_calls: 3,
+      tool_calls: 4,
       tool_failed: 1,
       running: 1,
+      awaiting: 1,
       errors: 1,
       blocked: 1,
       blocked_by_candidate: new Map(),

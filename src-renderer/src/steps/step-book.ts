@@ -66,6 +66,8 @@ export interface StepTotals {
   tool_calls: number;
   tool_failed: number;
   running: number;
+  /** Tool calls waiting for a person's answer (an approval card): not running yet. */
+  awaiting: number;
   errors: number;
   /** What the OS sandbox refused the attempt's processes (connections, writes, reads). */
   blocked: number;
@@ -89,6 +91,7 @@ export function stepTotals(steps: readonly Step[]): StepTotals {
     tool_calls: 0,
     tool_failed: 0,
     running: 0,
+    awaiting: 0,
     errors: 0,
     blocked: 0,
     blocked_by_candidate: new Map(),
@@ -113,7 +116,8 @@ export function stepTotals(steps: readonly Step[]): StepTotals {
       case 'tool_call': {
         t.tool_calls++;
         if (s.status === 'failed' || s.status === 'denied') t.tool_failed++;
-        if (s.status === 'running' || s.status === 'awaiting_approval') t.running++;
+        if (s.status === 'running') t.running++;
+        else if (s.status === 'awaiting_approval') t.awaiting++;
         const end = s.ended_at ? Date.parse(s.ended_at) : Number.NaN;
         if (end > last) last = end;
         break;

@@ -67,8 +67,9 @@ export function StepTrace({ task, always }: { task: TaskRun; always: boolean }) 
             <output className="step-totals small" aria-label="Step totals">
               {plural(totals.steps, 'step')} · {plural(totals.tool_calls, 'tool call')}
               {totals.tool_failed > 0 && `, ${totals.tool_failed} failed`}
-              {totals.running > 0 && `, ${totals.running} running`} · {tokens(totals.input_tokens)} in /{' '}
-              {tokens(totals.output_tokens)} out
+              {totals.running > 0 && `, ${totals.running} running`}
+              {totals.awaiting > 0 && `, ${totals.awaiting} awaiting approval`} ·{' '}
+              {tokens(totals.input_tokens)} in / {tokens(totals.output_tokens)} out
               {totals.cached_input_tokens > 0 && ` (${tokens(totals.cached_input_tokens)} cached)`} ·{' '}
               {spendText(totals.cost_usd, totals.unknown > 0, '$')}
               {totals.unknown > 0 && ` (${plural(totals.unknown, 'model call')} Baton could not see)`}
