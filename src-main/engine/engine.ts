@@ -465,11 +465,9 @@ export class Engine {
       if (rest) rt.inbox.putBack(rest);
       more = this.parts.dispatcher.fill(toStart, budget) || rest !== null;
     });
-    // What a tick that failed assigned never starts: the places it took are given back.
-    for (const [run, task, agent, executor] of toStart)
-      if (stored) void attempts.start(run, task, agent, executor);
-      else this.parts.holds.release(run, task, true);
+    // What a tick that failed assigned never starts (its runs, reloaded, gave back their places).
     if (!stored) return;
+    for (const [run, task, agent, executor] of toStart) void attempts.start(run, task, agent, executor);
     // Build logs are summaries: written after the work this tick started, the rest next tick.
     const logs = writer.dueBuildLogs();
     if (logs.length > 0)

@@ -131,6 +131,14 @@ export class RunHolds {
       const task = run.tasks.get(taskId);
       if (task?.status === 'in_progress') this.release(run, task, flight.ac !== null);
     }
+    // Held with no flight: assigned in a tick whose attempts never started (its write failed), or
+    // ended with its end still waiting for a tick, which will find the run gone or reloaded.
+    if (run.counts.in_progress > 0)
+      for (const task of run.tasks.values())
+        if (task.status === 'in_progress' && !run.inflight.has(task.task_id)) {
+          const agent = this.agents.of(task.agent_id);
+          this.release(run, task, agent !== undefined && this.agents.executorOf(agent) !== undefined);
+        }
     run.inflight.clear();
     for (const t of run.retryTimers.values()) clearTimeout(t);
     run.retryTimers.clear();

@@ -1,15 +1,23 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import { call, controlledExecutor, eventually, setup, task } from '../../test/kit/engine-kit.ts';
+import type { PartsKit } from '../../test/kit/parts-kit.ts';
+import { partsKit } from '../../test/kit/parts-kit.ts';
 import type { BatonApp } from '../app/create-app.ts';
 import { createApp } from '../app/create-app.ts';
+import type { ToStart } from './dispatcher.ts';
 
 let app: BatonApp | undefined;
+let kit: PartsKit | undefined;
 afterEach(async () => {
   await app?.close();
   app = undefined;
+  kit?.close();
+  kit = undefined;
 });
 
+// The places an attempt holds (its agent's, the global limit's) while its task is in progress are
+// given back however the task stops going on here.
 describe('a tick whose write fails', () => {
   it('gives back the places of the attempts it assigned and never started: the agent and the global limit', async () => {
     const exec = controlledExecutor(() => 'hold');
@@ -37,5 +45,20 @@ describe('a tick whose write fails', () => {
     // Nothing is held once the run is over: w takes work again.
     const agents = await call<Agent[]>(app, 'agents.list', {});
     expect(agents.find((a) => a.id === 'w')).toMatchObject({ status: 'ONLINE' });
+  });
+});
+
+describe('a run that stops going on here', () => {
+  it('gives back the places of attempts it assigned that hold no flight (not started, or their end still waiting)', () => {
+    kit = partsKit();
+    kit.agents([{ id: 'w', kind: 'echo', skills: ['x'], max_concurrency: 3 }]);
+    const run = kit.start({ plan_id: 'p', tasks: [task('a'), task('b')] });
+    const toStart: ToStart[] = [];
+    kit.parts.loader.tx(() => kit!.parts.dispatcher.fill(toStart, { spent: false, use() {} }));
+    expect(toStart.map(([, t]) => t.task_id)).toEqual(['a', 'b']);
+    expect([kit.rt.loadOf('w'), kit.rt.inFlight]).toEqual([2, 2]);
+    // Another process took the run over before its attempts started here.
+    kit.parts.holds.lose(run);
+    expect([kit.rt.loadOf('w'), kit.rt.inFlight]).toEqual([0, 0]);
   });
 });
