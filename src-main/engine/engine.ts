@@ -330,8 +330,9 @@ export class Engine {
    * over MCP, a remote worker's tool loop or merge, `inbox.ask`): the approval's id, and its
    * decision if one was made already (the same question asked again finds the same approval).
    */
-  ask(at: AttemptRef, q: Question): { approval_id: string; verdict: AskVerdict | null } {
+  async ask(at: AttemptRef, q: Question): Promise<{ approval_id: string; verdict: AskVerdict | null }> {
     taskOf(this.parts.leases.activeRun(at.run_id), at.task_id);
+    await this.parts.asks.whenShown(at, q);
     return this.parts.asks.open(at, q);
   }
 

@@ -160,6 +160,38 @@ export class Inbox {
     const list: TickInputs[K][] = this.lists[input.kind];
     list.push(input);
     this.waiting++;
+    if (this.heard.size > 0 && input.kind === 'executor.note') this.hear(input as ExecutorNote);
+  }
+
+  /** Who waits for an attempt's tool call to be reported (`whenCallHeard`), by attempt and call. */
+  private readonly heard = new Map<string, (() => void)[]>();
+
+  /** Resolves once attempt `at` reports a step of tool call `callId`, or after `ms`. */
+  whenCallHeard(
+    at: { run_id: string; task_id: string; attempt: number },
+    callId: string,
+    ms: number,
+  ): Promise<void> {
+    const key = JSON.stringify([at.run_id, at.task_id, at.attempt, callId]);
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        const left = this.heard.get(key)?.filter((d) => d !== done) ?? [];
+        if (left.length > 0) this.heard.set(key, left);
+        else this.heard.delete(key);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      this.heard.set(key, [...(this.heard.get(key) ?? []), done]);
+    });
+  }
+
+  private hear(n: ExecutorNote): void {
+    const ev = n.event;
+    if (ev.type !== 'step' || ev.step.kind !== 'tool_call') return;
+    const waiting = this.heard.get(JSON.stringify([n.runId, n.taskId, n.attempt, ev.step.call_id]));
+    if (waiting) for (const done of [...waiting]) done();
   }
 
   /**

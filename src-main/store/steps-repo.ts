@@ -162,6 +162,11 @@ export function createStepsRepo(db: Db) {
   const ofAttempt = db.prepare<[string, string, number], StepDbRow>(
     'SELECT id, run_id, task_id, attempt, body FROM attempt_steps WHERE run_id = ? AND task_id = ? AND attempt = ? ORDER BY seq',
   );
+  const callShown = db
+    .prepare<[string, string, number, string], number>(
+      "SELECT 1 FROM attempt_steps WHERE run_id = ? AND task_id = ? AND attempt = ? AND kind = 'tool_call' AND json_extract(body, '$.call_id') = ? LIMIT 1",
+    )
+    .pluck();
   const byId = db.prepare<
     [number],
     StepDbRow & { agent_id: string | null; plan_id: string; project_id: string | null }
@@ -241,6 +246,11 @@ export function createStepsRepo(db: Db) {
       return (attempt === undefined ? ofTask.all(runId, taskId) : ofAttempt.all(runId, taskId, attempt)).map(
         toStored,
       );
+    },
+    /** Whether the attempt's steps stored so far show the tool call `callId`. */
+    hasCall: (runId: string, taskId: string, attempt: number, callId: string): boolean => {
+      flush();
+      return callShown.get(runId, taskId, attempt, callId) !== undefined;
     },
     /** One stored step by its row id (a search hit's `step:<id>`), with its run's plan and project. */
     byId(id: number) {

@@ -160,7 +160,7 @@ describe.skipIf(skipE2e)('a tool call allowed for the rest of the task or always
     const run = (await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'seat' })).run_id;
     await call(app, 'work.execute', { agent_id: 'seat', run_id: run, task_id: 'edit' });
     // Asked as the ACP client asks (its request carries the edit's diff content).
-    app.engine.ask(
+    await app.engine.ask(
       { run_id: run, task_id: 'edit', attempt: 1 },
       {
         kind: 'tool_call',

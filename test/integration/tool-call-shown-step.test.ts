@@ -116,7 +116,7 @@ describe('the step a tool call shows while it waits', () => {
     // has stored them yet when the CLI's question arrives.
     for (let i = 0; i < 100; i++) await Promise.resolve();
     expect(a.store.steps.list(run_id, 't')).toEqual([]);
-    const asked = a.engine.ask(
+    const asked = await a.engine.ask(
       { run_id, task_id: 't', attempt: 1 },
       {
         kind: 'tool_call',
@@ -137,6 +137,40 @@ describe('the step a tool call shows while it waits', () => {
       { seq: 0, call_id: 'c1', input: { path: 'f' } },
       { seq: 1, call_id: 'c9' },
     ]);
+    running.finish();
+    await a.engine.whenSettled(run_id);
+  });
+
+  it('a CLI whose line is read after its MCP question arrives: the question waits for the call’s step, stored with the card', async () => {
+    const { a, run_id, running } = await attemptUnderWay(false);
+    const at = { run_id, task_id: 't', attempt: 1 };
+    const question = (call_id: string) => ({
+      kind: 'tool_call' as const,
+      call_id,
+      tool: 'write_file',
+      server: null,
+      input: { path: 'f' },
+      agent_text: '',
+    });
+    const asked = a.engine.ask(at, question('c1'));
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+    // No card yet: it waits for the line that shows the call.
+    expect(a.store.approvals.listForRun(run_id)).toEqual([]);
+    running.emit({ type: 'step', step: { ...step('running', 1), call_id: 'c9' } });
+    running.emit({ type: 'step', step: step('running', 0) });
+    expect((await asked).verdict).toBeNull();
+    // The card and c1's step in one transaction, before any tick (c9's step waits for its tick).
+    expect(a.store.approvals.listForRun(run_id)).toHaveLength(1);
+    expect(a.store.steps.list(run_id, 't')).toMatchObject([{ seq: 0, call_id: 'c1' }]);
+    // A call the stream never shows is asked all the same, after a short wait (SHOWN_WAIT_MS).
+    expect((await a.engine.ask(at, question('c5'))).verdict).toBeNull();
+    expect(a.store.approvals.listForRun(run_id)).toHaveLength(2);
+    // One its stream showed before, stored by a tick since, is asked at once.
+    await eventually(async () => a.store.steps.list(run_id, 't').length === 2, 10_000, 'the tick');
+    const again = a.engine.ask(at, { ...question('c9'), input: { path: 'g' } });
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+    expect(a.store.approvals.listForRun(run_id)).toHaveLength(3);
+    await again;
     running.finish();
     await a.engine.whenSettled(run_id);
   });

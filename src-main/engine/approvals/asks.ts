@@ -10,6 +10,9 @@ import type { Approvals } from './approvals.ts';
 import type { AskHandler, AttemptRef, Question } from './kinds.ts';
 import { ASKS } from './kinds.ts';
 
+/** How long a question from outside an attempt waits for its call's step from the attempt's stream (`whenShown`). */
+export const SHOWN_WAIT_MS = 1_000;
+
 /**
  * Where attempts wait for people: the one desk for every kind asked inside an attempt (`ASKS` in
  * kinds.ts: a tool call, a merge conflict), whoever asks — an attempt of this process (`ask`,
@@ -54,6 +57,25 @@ export class AttemptAsks {
         }
       throw err;
     }
+  }
+
+  /**
+   * A tool call asked from outside its attempt's loop (a coding CLI's permission prompt over MCP)
+   * while that attempt runs here: resolves once its stream has shown the call (heard, or stored),
+   * or after `SHOWN_WAIT_MS`. The CLI prints the call before it asks, but Baton may not have read
+   * that line yet; the card's transaction then stores the step it shows (`keepShown`).
+   */
+  whenShown(at: AttemptRef, q: Question<AskKind>): Promise<void> | undefined {
+    if (q.kind !== 'tool_call' || (q as Question<'tool_call'>).shown) return undefined;
+    const callId = (q as Question<'tool_call'>).call_id;
+    const run = this.rt.active.get(at.run_id);
+    const task = run?.tasks.get(at.task_id);
+    // Only an attempt whose stream is read here (a worker elsewhere sends its steps first).
+    if (!task || task.attempt !== at.attempt || !run!.inflight.get(at.task_id)?.ac) return undefined;
+    const shown = (s: { kind: string; call_id?: string }) => s.kind === 'tool_call' && s.call_id === callId;
+    if (this.rt.inbox.waitingStep(at, shown)) return undefined;
+    if (this.rt.store.steps.hasCall(at.run_id, at.task_id, at.attempt, callId)) return undefined;
+    return this.rt.inbox.whenCallHeard(at, callId, SHOWN_WAIT_MS);
   }
 
   /**

@@ -157,7 +157,7 @@ describe('a coding attempt is told', () => {
     });
     await eventually(() => exec.running.has('t'));
     // Claude Code asks over MCP (--permission-prompt-tool), as engine.ask hears it.
-    const { approval_id } = first.engine.ask(
+    const { approval_id } = await first.engine.ask(
       { run_id: run, task_id: 't', attempt: 1 },
       {
         kind: 'tool_call',
