@@ -41,6 +41,8 @@ export class Dependents {
     this.rt = rt;
     this.parts = parts;
     parts.writer.beforeFlush = () => this.settleWaiting();
+    // Its runs are reloaded from the store, which decides their tasks again.
+    parts.writer.rolledBack = () => this.waiting.clear();
   }
 
   /** Re-decides every dependent of a task that just changed. Iterative: chains may be long. */
@@ -59,8 +61,8 @@ export class Dependents {
 
   /**
    * The reasons of the tasks left waiting, decided in full now, before the transaction writes its
-   * rows. A task whose run was reloaded since (a transaction that failed) is another object now,
-   * and is left alone: the reloaded run decided its own.
+   * rows (a failed transaction forgets them: `RunWriter.rolledBack`). A task whose run was
+   * reloaded since is another object now, and is left alone.
    */
   private settleWaiting(): void {
     while (this.waiting.size > 0) {

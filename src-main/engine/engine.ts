@@ -326,13 +326,14 @@ export class Engine {
   }
 
   /**
-   * An attempt this process's loop does not run asks a person (a coding CLI's permission prompt
-   * over MCP, a remote worker's tool loop or merge, `inbox.ask`): the approval's id, and its
-   * decision if one was made already (the same question asked again finds the same approval).
+   * An attempt this process's loop does not run asks a person (a CLI's permission prompt over MCP,
+   * a remote worker's tool loop or merge, `inbox.ask`): the approval's id, and its decision if one
+   * was made already (the same question asked again finds the same approval).
    */
   async ask(at: AttemptRef, q: Question): Promise<{ approval_id: string; verdict: AskVerdict | null }> {
     taskOf(this.parts.leases.activeRun(at.run_id), at.task_id);
-    await this.parts.asks.whenShown(at, q);
+    const shown = this.parts.asks.whenShown(at, q);
+    if (shown) await shown.then(() => taskOf(this.parts.leases.activeRun(at.run_id), at.task_id));
     return this.parts.asks.open(at, q);
   }
 

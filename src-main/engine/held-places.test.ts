@@ -60,5 +60,8 @@ describe('a run that stops going on here', () => {
     // Another process took the run over before its attempts started here.
     kit.parts.holds.lose(run);
     expect([kit.rt.loadOf('w'), kit.rt.inFlight]).toEqual([0, 0]);
+    // A handler that still holds the run (lost as its own transaction began) gives nothing back twice.
+    kit.parts.holds.release(run, kit.task(run, 'a'), true);
+    expect([kit.rt.loadOf('w'), kit.rt.inFlight]).toEqual([0, 0]);
   });
 });

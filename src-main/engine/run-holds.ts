@@ -38,6 +38,8 @@ export class RunHolds {
 
   /** The attempt no longer holds its agent (and, if run here, a place under the global limit). */
   release(run: ActiveRun, task: TaskRun, local: boolean): void {
+    // A handler holding a run that stopped going on here meanwhile (lost as its transaction began).
+    if (run.released) return;
     const load = this.rt.load;
     if (local) this.rt.inFlight--;
     if (task.agent_id) load.set(task.agent_id, Math.max(0, (load.get(task.agent_id) ?? 1) - 1));
@@ -139,6 +141,7 @@ export class RunHolds {
           const agent = this.agents.of(task.agent_id);
           this.release(run, task, agent !== undefined && this.agents.executorOf(agent) !== undefined);
         }
+    run.released = true;
     run.inflight.clear();
     for (const t of run.retryTimers.values()) clearTimeout(t);
     run.retryTimers.clear();

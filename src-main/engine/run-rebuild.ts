@@ -71,6 +71,7 @@ export function rebuildRun(
       : null,
     gates: new Set(),
     lost: false,
+    released: false,
     resumed: 'stored' in from,
     resumeNext: new Map(),
     startCleanNext: new Set(),

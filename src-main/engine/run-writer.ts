@@ -111,6 +111,7 @@ export class RunWriter {
         this.dirtyJson.clear();
         this.auditBuffer.length = 0;
         this.resultBuffer.length = 0;
+        this.rolledBack?.();
         throw err;
       }
     });
@@ -185,6 +186,8 @@ export class RunWriter {
 
   /** Called before the task rows are written: what they still owe is settled (`Dependents`' waiting reasons). */
   beforeFlush: (() => void) | null = null;
+  /** Called when a transaction fails: what `beforeFlush` would have settled is forgotten with it. */
+  rolledBack: (() => void) | null = null;
 
   /** Marks a task row to be written at commit. */
   save(task: TaskRun): void {
