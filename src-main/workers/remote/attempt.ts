@@ -290,12 +290,21 @@ export class WorkerAttempt {
     return this.flushing;
   }
 
-  /** Sends what waits now, one try: what the server could not take goes with a later report. */
+  /**
+   * Sends what was noted until now, as far as the server takes it: what it could not take goes
+   * with a later report. A report on its way already (the timer's) holds only older notes, and
+   * notes that come meanwhile wait behind these: what counts is that the last one noted now left.
+   */
   private async sendWaiting(): Promise<void> {
-    while (this.pending.length > 0 && !this.stopped) {
-      const before = this.pending.length;
+    const last = this.pending[this.pending.length - 1];
+    if (last === undefined) return;
+    let at = this.pending.lastIndexOf(last);
+    while (at >= 0 && !this.stopped) {
       await this.flush();
-      if (this.pending.length >= before) return;
+      const now = this.pending.lastIndexOf(last);
+      // Nothing left the queue (the server cannot be reached): a later report sends it.
+      if (now >= at) return;
+      at = now;
     }
   }
 
