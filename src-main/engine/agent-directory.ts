@@ -111,6 +111,11 @@ export class AgentDirectory {
     return isExecutingKind(agent.kind) ? this.executors[agent.kind] : undefined;
   }
 
+  /** Whether the agent's attempts run in this process (it has an executor here): they count under the global limit. */
+  runsHere(agent: Agent | undefined): boolean {
+    return agent !== undefined && this.executorOf(agent) !== undefined;
+  }
+
   /** What the core reads of the agent's kind instead of its name (`kind-traits.ts`), whoever runs its work. */
   traitsOf(agent: Agent): KindTraits {
     return this.traits[agent.kind];

@@ -38,8 +38,9 @@ export class RunHolds {
 
   /** The attempt no longer holds its agent (and, if run here, a place under the global limit). */
   release(run: ActiveRun, task: TaskRun, local: boolean): void {
-    // A handler holding a run that stopped going on here meanwhile (lost as its transaction began).
-    if (run.released) return;
+    // A run no longer active here gave back what it held as it stopped (`deactivate`): a handler
+    // holding it still (lost as its transaction began) gives nothing back twice.
+    if (this.rt.active.get(run.id) !== run) return;
     const load = this.rt.load;
     if (local) this.rt.inFlight--;
     if (task.agent_id) load.set(task.agent_id, Math.max(0, (load.get(task.agent_id) ?? 1) - 1));
@@ -137,11 +138,8 @@ export class RunHolds {
     // ended with its end still waiting for a tick, which will find the run gone or reloaded.
     if (run.counts.in_progress > 0)
       for (const task of run.tasks.values())
-        if (task.status === 'in_progress' && !run.inflight.has(task.task_id)) {
-          const agent = this.agents.of(task.agent_id);
-          this.release(run, task, agent !== undefined && this.agents.executorOf(agent) !== undefined);
-        }
-    run.released = true;
+        if (task.status === 'in_progress' && !run.inflight.has(task.task_id))
+          this.release(run, task, this.agents.runsHere(this.agents.of(task.agent_id)));
     run.inflight.clear();
     for (const t of run.retryTimers.values()) clearTimeout(t);
     run.retryTimers.clear();

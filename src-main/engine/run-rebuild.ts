@@ -71,7 +71,6 @@ export function rebuildRun(
       : null,
     gates: new Set(),
     lost: false,
-    released: false,
     resumed: 'stored' in from,
     resumeNext: new Map(),
     startCleanNext: new Set(),

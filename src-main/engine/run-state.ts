@@ -113,8 +113,6 @@ export interface ActiveRun {
   gates: Set<string>;
   /** Another process took the run over (its lease was lost): nothing here may change it. */
   lost: boolean;
-  /** What it held is given back (`RunHolds.deactivate`): a release after that gives nothing back twice. */
-  released: boolean;
   /** Taken up from the store (a restart, a takeover): not begun by this process. */
   resumed: boolean;
   /**

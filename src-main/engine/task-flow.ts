@@ -145,8 +145,7 @@ export class TaskFlow {
     if (task.status !== 'in_progress' || task.attempt !== c.attempt) return;
     const spec = run.specs.get(task.task_id)!;
     const agent = this.agents.of(task.agent_id);
-    const local = agent !== undefined && this.agents.executorOf(agent) !== undefined;
-    this.holds.release(run, task, local);
+    this.holds.release(run, task, this.agents.runsHere(agent));
     // What an attempt a restart interrupted asked and this one did not ask again waits for nobody now.
     for (let n = 1; n < task.attempt; n++)
       for (const expired of this.approvals.expireAskedBy(

@@ -13,6 +13,12 @@ import { ASKS } from './kinds.ts';
 /** How long a question from outside an attempt waits for its call's step from the attempt's stream (`whenShown`). */
 export const SHOWN_WAIT_MS = 1_000;
 
+/** Whether a step is tool call `callId`'s. */
+const stepOfCall =
+  (callId: string) =>
+  (s: { kind: string; call_id?: string }): boolean =>
+    s.kind === 'tool_call' && s.call_id === callId;
+
 /**
  * Where attempts wait for people: the one desk for every kind asked inside an attempt (`ASKS` in
  * kinds.ts: a tool call, a merge conflict), whoever asks — an attempt of this process (`ask`,
@@ -72,8 +78,7 @@ export class AttemptAsks {
     const task = run?.tasks.get(at.task_id);
     // Only an attempt whose stream is read here (a worker elsewhere sends its steps first).
     if (!task || task.attempt !== at.attempt || !run!.inflight.get(at.task_id)?.ac) return undefined;
-    const shown = (s: { kind: string; call_id?: string }) => s.kind === 'tool_call' && s.call_id === callId;
-    if (this.rt.inbox.waitingStep(at, shown)) return undefined;
+    if (this.rt.inbox.waitingStep(at, stepOfCall(callId))) return undefined;
     if (this.rt.store.steps.hasCall(at.run_id, at.task_id, at.attempt, callId)) return undefined;
     return this.rt.inbox.whenCallHeard(at, callId, SHOWN_WAIT_MS);
   }
@@ -145,9 +150,7 @@ export class AttemptAsks {
   private keepShown<K extends AskKind>(at: AttemptRef, q: Question<K>): void {
     if (q.kind !== 'tool_call') return;
     const call = q as Question<'tool_call'>;
-    const shown =
-      call.shown ??
-      this.rt.inbox.waitingStep(at, (s) => s.kind === 'tool_call' && s.call_id === call.call_id);
+    const shown = call.shown ?? this.rt.inbox.waitingStep(at, stepOfCall(call.call_id));
     if (!shown || stepRowProblem(shown) !== null) return;
     // As a tick's note: dropped unless the attempt is still the task's running one.
     const task = this.rt.active.get(at.run_id)?.tasks.get(at.task_id);
