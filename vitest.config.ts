@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import TakingTurns from './test/kit/sequencer.ts';
 
 /**
  * How long `expect.poll` waits for the state a test needs before it fails, by project. A cap, not
@@ -23,6 +24,8 @@ const WORKERS = Number(process.env.BATON_TEST_WORKERS) || Math.max(3, availableP
 export default defineConfig({
   test: {
     maxWorkers: WORKERS,
+    // The projects' files take turns in the pool (test/kit/sequencer.ts says why).
+    sequence: { sequencer: TakingTurns },
     globalSetup: ['test/kit/global-teardown.ts'],
     projects: [
       {
