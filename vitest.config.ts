@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
-import TakingTurns from './test/kit/sequencer.ts';
 
 /**
  * How long `expect.poll` waits for the state a test needs before it fails, by project. A cap, not
@@ -24,8 +23,6 @@ const WORKERS = Number(process.env.BATON_TEST_WORKERS) || Math.max(3, availableP
 export default defineConfig({
   test: {
     maxWorkers: WORKERS,
-    // The projects' files take turns in the pool (test/kit/sequencer.ts says why).
-    sequence: { sequencer: TakingTurns },
     globalSetup: ['test/kit/global-teardown.ts'],
     projects: [
       {
