@@ -50,6 +50,7 @@ export async function stepTraceLatency(
     writeFileSync(head, `${recorded[0]}\n`);
     writeFileSync(tail, `${recorded.filter(Boolean).at(-1)}\n`);
     const go = join(dir, 'go');
+    const end = join(dir, 'end');
     // The CLI runs in the OS sandbox: the one folder outside the worktree it writes is the clock's.
     const clock = join(dir, 'clock');
     mkdirSync(clock);
@@ -67,6 +68,9 @@ export async function stepTraceLatency(
         '  date +%s%N >> "$BENCH_TIMES"',
         '  printf \'%s\\n\' "$line"',
         'done < "$BENCH_STREAM"',
+        // Its result only once the page has shown the last line: the task's panel turns to the
+        // task's changes when it ends, and would hide a line that had not been drawn yet.
+        'while [ ! -f "$BENCH_END" ]; do sleep 0.05; done',
         'cat "$BENCH_TAIL"',
         '',
       ].join('\n'),
@@ -81,7 +85,14 @@ export async function stepTraceLatency(
           cli: 'qwen',
           skills: ['ui-steps'],
           executable: cli,
-          env: { BENCH_GO: go, BENCH_TIMES: times, BENCH_STREAM: stream, BENCH_HEAD: head, BENCH_TAIL: tail },
+          env: {
+            BENCH_GO: go,
+            BENCH_END: end,
+            BENCH_TIMES: times,
+            BENCH_STREAM: stream,
+            BENCH_HEAD: head,
+            BENCH_TAIL: tail,
+          },
           sandbox: { write_allow: [clock] },
         },
       ],
@@ -127,6 +138,7 @@ export async function stepTraceLatency(
     });
     writeFileSync(go, '');
     await trace.getByText(`bench-line-${LINES - 1}`).waitFor({ timeout: 60_000 });
+    writeFileSync(end, '');
     const shown = await page.evaluate(() => (window as unknown as { shown_: Record<string, number> }).shown_);
     const printed = readFileSync(times, 'utf8')
       .trim()
@@ -137,6 +149,8 @@ export async function stepTraceLatency(
       .sort((a, b) => a - b);
     return { p50: delays[Math.floor(delays.length / 2)]!, max: delays.at(-1)!, lines: delays.length };
   } finally {
+    // A CLI still waiting for the page (a failure above) ends.
+    writeFileSync(join(dir, 'end'), '');
     rmSync(dir, { recursive: true, force: true });
   }
 }
