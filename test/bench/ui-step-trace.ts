@@ -69,8 +69,9 @@ export async function stepTraceLatency(
         '  printf \'%s\\n\' "$line"',
         'done < "$BENCH_STREAM"',
         // Its result only once the page has shown the last line: the task's panel turns to the
-        // task's changes when it ends, and would hide a line that had not been drawn yet.
-        'while [ ! -f "$BENCH_END" ]; do sleep 0.05; done',
+        // task's changes when it ends, and would hide a line that had not been drawn yet. (The go
+        // file gone: the bench failed and removed its folder.)
+        'while [ ! -f "$BENCH_END" ] && [ -f "$BENCH_GO" ]; do sleep 0.05; done',
         'cat "$BENCH_TAIL"',
         '',
       ].join('\n'),
@@ -149,8 +150,6 @@ export async function stepTraceLatency(
       .sort((a, b) => a - b);
     return { p50: delays[Math.floor(delays.length / 2)]!, max: delays.at(-1)!, lines: delays.length };
   } finally {
-    // A CLI still waiting for the page (a failure above) ends.
-    writeFileSync(join(dir, 'end'), '');
     rmSync(dir, { recursive: true, force: true });
   }
 }
