@@ -4,81 +4,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ENGINE_V8_FLAGS } from '../../src-main/cli/v8-flags.ts';
+import { LAZY_PACKAGES, loadedBeforeReady } from '../kit/loaded-modules.ts';
 
 const root = join(import.meta.dirname, '..', '..');
+
 let dataDir: string | null = null;
 afterEach(() => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   dataDir = null;
 });
 
-/** Every module `baton serve` loads before it prints where it serves (its token line). */
-function loadedBeforeReady(dir: string): Promise<string[]> {
-  const child = spawn(
-    process.execPath,
-    [
-      ...ENGINE_V8_FLAGS,
-      '--import',
-      join(root, 'test', 'kit', 'loaded-modules-hook.mjs'),
-      join(root, 'src-main', 'cli', 'baton.js'),
-      'serve',
-      '--port',
-      '0',
-      '--data-dir',
-      dir,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += d));
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      out += d;
-      const at = out.search(/^Baton is serving http:\/\/\S+\?token=/m);
-      if (at < 0) return;
-      child.kill('SIGKILL');
-      resolve(
-        out
-          .slice(0, at)
-          .split('\n')
-          .flatMap((l) => (l.startsWith('LOADED ') ? [l.slice('LOADED '.length)] : [])),
-      );
-    });
-    child.once('exit', (code, signal) => {
-      if (signal !== 'SIGKILL') reject(new Error(`baton serve exited (${code}) before it served:\n${err}`));
-    });
-  });
-}
-
 describe('baton serve at start', () => {
   it('loads no forge client, agent protocol SDK, sandbox library, telemetry, passkey library, static-file or WebSocket server, nor the code only some requests and tasks use, before it says where it serves', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'baton-serve-start-'));
-    const loaded = await loadedBeforeReady(dataDir);
+    // Its sources, one module each (a current build's bundle is checked in test/e2e/).
+    const loaded = await loadedBeforeReady(dataDir, { BATON_FROM_SOURCE: '1' });
     // What it did load: its own CLI and the store (the hook works).
     expect(loaded.some((u) => u.endsWith('/src-main/cli/cli.ts'))).toBe(true);
     expect(loaded.some((u) => u.includes('/node_modules/better-sqlite3/'))).toBe(true);
-    // Each of these is loaded at its first use (a landing, an ACP agent's attempt, a sandboxed
-    // program or the sandbox's check after the start, a trace export, an MCP call, a passkey's
-    // ceremony, a terminal), or a turn
-    // after the host said where it serves (the page's files, its WebSocket).
-    const packages = [
-      '@octokit/',
-      '@gitbeaker/',
-      'gitea-js',
-      '@agentclientprotocol/',
-      '@anthropic-ai/sandbox-runtime',
-      '@opentelemetry/',
-      '@modelcontextprotocol/server',
-      'serve-static',
-      'ws/',
-      '@simplewebauthn/',
-      '@peculiar/',
-      '@lydell/node-pty',
-      // A signed webhook's delivery.
-      'standardwebhooks',
-    ];
-    const early = loaded.filter((u) => packages.some((p) => u.includes(`/node_modules/${p}`)));
+    const early = loaded.filter((u) => LAZY_PACKAGES.some((p) => u.includes(`/node_modules/${p}`)));
     expect(early).toEqual([]);
     // Baton's own code a request or a task loads at its first use: an llm agent's executor (its
     // completion, tool loop and tools), the handlers of the workspaces, worktrees, tool calls' and
@@ -92,5 +36,31 @@ describe('baton serve at start', () => {
       'src-main/agents/coding/best-of/pick.ts',
     ];
     expect(own.filter((file) => loaded.some((u) => u.endsWith(`/${file}`)))).toEqual([]);
+  }, 60_000);
+
+  it('stops as asked (SIGTERM) the moment it says where it serves: closes the host and exits 0, not ended by the signal', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'baton-serve-stop-'));
+    const child = spawn(
+      process.execPath,
+      [
+        ...ENGINE_V8_FLAGS,
+        join(root, 'src-main', 'cli', 'baton.js'),
+        'serve',
+        '--port',
+        '0',
+        '--data-dir',
+        dataDir,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d;
+      if (/^Baton is serving http:\/\/\S+\?token=/m.test(out)) child.kill('SIGTERM');
+    });
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+      child.once('exit', (c, s) => resolve([c, s])),
+    );
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
   }, 60_000);
 });

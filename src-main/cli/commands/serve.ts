@@ -94,6 +94,13 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
       token,
       ...(opts.callbackUrl ? { callbackUrl: opts.callbackUrl } : {}),
     });
+  // Asked to stop from here on, before the URL line: a stop sent as soon as that line shows
+  // (a supervisor, a test) closes the host and the app instead of ending the process mid-way.
+  const stopped = new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
   let host: Awaited<ReturnType<typeof start>>;
   try {
     host = await start(opts.port ?? DEFAULT_PORT);
@@ -130,11 +137,7 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
     `MCP clients: ${host.url}mcp with Authorization: Bearer <the token>, or baton mcp over stdio\n`,
   );
   process.stderr.write(`Data: ${opts.dataDir}  ·  Press Ctrl+C to stop.\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stopped;
   app.reach.servePeopleAt(null);
   await host.close();
   return 0;
