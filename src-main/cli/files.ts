@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { BATON_ROOT } from '../base/root.ts';
 
 export class CliError extends Error {
   override name = 'CliError';
@@ -29,8 +29,8 @@ export function readJsonFile(path: string, what: string): unknown {
   }
 }
 
-/** The project root (where package.json and out/ live), from this file's place in src-main/cli. */
-export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The project root (where package.json and out/ live). */
+export const projectRoot = BATON_ROOT;
 export const rendererDir = join(projectRoot, 'out', 'renderer');
 
 /** Baton's version, from its package.json. */

@@ -1,5 +1,7 @@
 import { basename, delimiter, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { BATON_ROOT } from '../base/root.ts';
+
+export { BATON_ROOT };
 
 /**
  * The environment of the person who started Baton, as it was before Baton (and whatever started
@@ -8,12 +10,6 @@ import { fileURLToPath } from 'node:url';
  * command and checks), and where Baton looks for the person's programs (the coding CLIs, npm).
  * See README.md beside this file.
  */
-
-/**
- * Baton's install folder (its package.json, its node_modules): two folders above this file, as
- * the build's out/main/index.js is.
- */
-export const BATON_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 type Env = Readonly<Record<string, string | undefined>>;
 

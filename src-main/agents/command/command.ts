@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { BATON_ROOT } from '../../base/root.ts';
 import { markerOf } from '../../engine/attempt-leftovers.ts';
 import type { Executor, ExecutorEvent } from '../../engine/executor.ts';
 import { CANCELLED } from '../../engine/executor.ts';
@@ -27,7 +27,7 @@ export interface CommandExecutorOptions extends SandboxDeps {
   resourcesDir?: string;
 }
 
-export const DEFAULT_RESOURCES = fileURLToPath(new URL('../../../resources', import.meta.url));
+export const DEFAULT_RESOURCES = join(BATON_ROOT, 'resources');
 
 /**
  * `command` agents: a local program run without a shell in the task's workspace, talking the
