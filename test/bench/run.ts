@@ -12,6 +12,7 @@ import type { AcpFigures } from './acp-worker.ts';
 import { benchAgainst } from './against.ts';
 import { bestOfGoals, bestOfTable } from './best-of-report.ts';
 import type { BestOfFigures } from './best-of-worker.ts';
+import { buildUi, builtCommand } from './build.ts';
 import type { AttemptFigures } from './coding-attempt-worker.ts';
 import type { CodingGitResult } from './coding-report.ts';
 import {
@@ -244,6 +245,7 @@ function measureHost(): {
   load: HostLoadFigures | null;
   steer: SteerFigures | null;
 } {
+  builtCommand();
   console.log('[host] `baton serve` started 5 times to its URL line …');
   const start = resultOf<ServeStartFigures>('serve-start-worker.ts', [], 'SERVE_START_RESULT', 180_000);
   console.log('[host] cheap requests while two clients start 1,000-task plans back to back …');
@@ -260,20 +262,13 @@ function measureSteer(): SteerFigures | null {
 
 /** Remote workers as `baton worker` processes against a server in the measuring process (worker-scale.ts). */
 function measureWorkers(): WorkerScaleFigures | null {
+  builtCommand();
   console.log(
     '[workers] 1, 2 and 4 `baton worker` processes beside the agent on the server, a chain, a SIGKILLed worker …',
   );
   return resultOf<WorkerScaleFigures>('worker-scale.ts', [], 'WORKER_SCALE_RESULT', 600_000, true, [
     ...ENGINE_V8_FLAGS,
   ]);
-}
-
-/** The UI the Chromium parts serve: what `npm run build` makes. */
-function buildUi(): void {
-  console.log('\n[ui] building the app (the UI bench serves what `npm run build` made) …');
-  const build = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8', timeout: 300_000 });
-  if (build.status !== 0)
-    console.log(`      build failed: ${build.stderr.trim().split('\n').slice(-3).join(' ')}`);
 }
 
 /** The Spend screen at 100,000 priced steps: its store query and its first render (spend-worker.ts). */
