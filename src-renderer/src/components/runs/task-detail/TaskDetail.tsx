@@ -26,12 +26,13 @@ import { TaskActions } from './TaskActions.tsx';
 import { TaskArtifacts } from './TaskArtifacts.tsx';
 import { TaskFacts } from './TaskFacts.tsx';
 import { TaskHistory } from './TaskHistory.tsx';
-import { TaskTurns } from './TaskTurns.tsx';
 import { TurnControls } from './TurnControls.tsx';
 import { WhyThisAgent } from './WhyThisAgent.tsx';
 
 // The changes' diff viewer is loaded on first use, as the diff review's is.
 const TaskChanges = lazy(() => import('./TaskChanges.tsx').then((m) => ({ default: m.TaskChanges })));
+// Both show diffs: the diff view and its syntax highlighting (highlight.js, ~850 kB) load with them.
+const TaskTurns = lazy(() => import('./TaskTurns.tsx').then((m) => ({ default: m.TaskTurns })));
 
 /** The task panel's tabs, in the order they are shown. */
 type Section = 'changes' | 'turns' | 'output' | 'steps' | 'log' | 'attempts' | 'why' | 'history';
@@ -164,7 +165,15 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
           )}
         </div>
       )}
-      {codingAgent && <div {...panel('turns')}>{shown === 'turns' && <TaskTurns task={task} />}</div>}
+      {codingAgent && (
+        <div {...panel('turns')}>
+          {shown === 'turns' && (
+            <Suspense fallback={<p className="muted small">Loading…</p>}>
+              <TaskTurns task={task} />
+            </Suspense>
+          )}
+        </div>
+      )}
       {(hasOutput || files > 0) && (
         <div {...panel('output')}>
           {hasOutput && <OutputView value={task.output} taskId={task.task_id} />}
