@@ -29,12 +29,13 @@ export interface ServeOptions {
   newToken?: boolean | undefined;
 }
 
-/** Builds the renderer when it is missing (a fresh checkout). */
+/** Builds the renderer (and the `baton` command's bundle with it) when it is missing (a fresh checkout). */
 export function ensureRendererBuilt(): void {
   if (existsSync(join(rendererDir, 'index.html'))) return;
-  process.stderr.write('Building the Baton UI (first run)…\n');
+  process.stderr.write('Building the Baton UI and the `baton` command (first run)…\n');
   const bin = join(projectRoot, 'node_modules', '.bin', 'electron-vite');
-  const r = spawnSync(bin, ['build'], { cwd: projectRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+  // Its list of every file built is not for the person; its warnings and errors are.
+  const r = spawnSync(bin, ['build'], { cwd: projectRoot, stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0 || !existsSync(join(rendererDir, 'index.html'))) {
     throw new CliError('building the UI failed; run `npm run build` to see why', 1);
   }
