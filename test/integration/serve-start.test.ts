@@ -1,12 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ENGINE_V8_FLAGS } from '../../src-main/cli/v8-flags.ts';
+import { startServe } from '../e2e/serve-process.ts';
 import { LAZY_PACKAGES, loadedBeforeReady } from '../kit/loaded-modules.ts';
-
-const root = join(import.meta.dirname, '..', '..');
 
 let dataDir: string | null = null;
 afterEach(() => {
@@ -40,24 +37,9 @@ describe('baton serve at start', () => {
 
   it('stops as asked (SIGTERM) the moment it says where it serves: closes the host and exits 0, not ended by the signal', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'baton-serve-stop-'));
-    const child = spawn(
-      process.execPath,
-      [
-        ...ENGINE_V8_FLAGS,
-        join(root, 'src-main', 'cli', 'baton.js'),
-        'serve',
-        '--port',
-        '0',
-        '--data-dir',
-        dataDir,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d;
-      if (/^Baton is serving http:\/\/\S+\?token=/m.test(out)) child.kill('SIGTERM');
-    });
+    // Sent as soon as the line is read: before, the process's handlers were set after its line.
+    const { child } = await startServe(dataDir);
+    child.kill('SIGTERM');
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
       child.once('exit', (c, s) => resolve([c, s])),
     );
