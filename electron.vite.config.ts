@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
@@ -15,7 +15,8 @@ function sourcesManifest(): Plugin {
     generateBundle() {
       const files: [string, number, number][] = [];
       for (const id of this.getModuleIds()) {
-        if (!id.startsWith('/') || id.includes('\0')) continue;
+        // Files only: not the build's own virtual modules (ids starting with \0).
+        if (!isAbsolute(id) || id.includes('\0')) continue;
         const s = statSync(id, { throwIfNoEntry: false });
         if (s?.isFile()) files.push([relative(import.meta.dirname, id), s.size, s.mtimeMs]);
       }

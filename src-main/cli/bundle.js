@@ -5,6 +5,7 @@
 // the time of the ~600 modules it replaces, loaded one by one; an edited or updated checkout never
 // runs a bundle older than its code. JavaScript, as baton.js is: Node strips no types for it.
 import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -22,7 +23,8 @@ export function currentBundle(root, env = process.env) {
   let files;
   try {
     files = JSON.parse(readFileSync(new URL('out/main/cli-sources.json', root), 'utf8')).files;
-    if (!Array.isArray(files) || !statSync(bundle).isFile()) return null;
+    // An empty list proves nothing: the build lists every file it read.
+    if (!Array.isArray(files) || files.length === 0 || !statSync(bundle).isFile()) return null;
   } catch {
     return null;
   }
@@ -30,8 +32,8 @@ export function currentBundle(root, env = process.env) {
   for (const entry of files) {
     if (!Array.isArray(entry)) return null;
     const [path, size, mtimeMs] = entry;
-    if (typeof path !== 'string' || path.startsWith('/') || path.includes('..')) return null;
-    const s = statSync(base + path, { throwIfNoEntry: false });
+    if (typeof path !== 'string') return null;
+    const s = statSync(resolve(base, path), { throwIfNoEntry: false });
     if (s === undefined || s.size !== size || s.mtimeMs !== mtimeMs) return null;
   }
   return bundle.href;

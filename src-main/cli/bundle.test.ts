@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { currentBundle } from './bundle.js';
@@ -32,6 +32,22 @@ describe('which code the baton command runs', () => {
     expect(currentBundle(root, {})).toBe(pathToFileURL(join(dir, 'out', 'main', 'cli.js')).href);
   });
 
+  it('the bundle when a source lies outside the project (a linked package), unchanged', () => {
+    const outside = mkdtempSync(join(tmpdir(), 'baton-bundle-linked-'));
+    try {
+      writeFileSync(join(outside, 'index.js'), 'export {};\n');
+      const s = statSync(join(outside, 'index.js'));
+      const c = statSync(join(dir, 'src-main', 'cli', 'cli.ts'));
+      writeManifest([
+        ['src-main/cli/cli.ts', c.size, c.mtimeMs],
+        [relative(dir, join(outside, 'index.js')), s.size, s.mtimeMs],
+      ]);
+      expect(currentBundle(root, {})).not.toBeNull();
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   it('the sources once one was edited (a new time or size) or removed, or when BATON_FROM_SOURCE=1 asks', () => {
     expect(currentBundle(root, { BATON_FROM_SOURCE: '1' })).toBeNull();
     const file = join(dir, 'src-main', 'cli', 'cli.ts');
@@ -52,7 +68,14 @@ describe('which code the baton command runs', () => {
     rmSync(join(dir, 'out', 'main', 'cli.js'));
     expect(currentBundle(root, {})).toBeNull();
     writeFileSync(join(dir, 'out', 'main', 'cli.js'), 'export {};\n');
-    for (const files of ['nope', [['../outside.ts', 1, 1]], [['/etc/passwd', 1, 1]], [42]]) {
+    for (const files of [
+      'nope',
+      [],
+      [['../outside.ts', 1, 1]],
+      [['/etc/hostname', 1, 1]],
+      [42],
+      [[7, 1, 1]],
+    ]) {
       writeManifest(files);
       expect(currentBundle(root, {})).toBeNull();
     }
