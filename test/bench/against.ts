@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { currentBundle } from '../../src-main/cli/bundle.js';
 import { ENGINE_V8_FLAGS } from '../../src-main/cli/v8-flags.ts';
+import { buildIfStale } from './build.ts';
 import { RESULT_PREFIX, type WorkerResult } from './measure.ts';
 import { fmt } from './report.ts';
 import { batonEntry } from './serve-spawn.ts';
@@ -228,22 +228,6 @@ function missingPackages(root: string, commit: string): string[] {
   return missing;
 }
 
-/**
- * Builds a tree whose `baton` command runs a bundle when current (src-main/cli/bundle.js) but
- * whose bundle is missing or older than its sources: a tree runs as its user would run it, after
- * `npm run build`. (A commit from before the bundle runs its sources, as it always did.)
- */
-function buildIfStale(tree: Tree): void {
-  if (!existsSync(join(tree.dir, 'src-main', 'cli', 'bundle.js'))) return;
-  if (currentBundle(pathToFileURL(join(tree.dir, '/')), {}) !== null) return;
-  console.log(`${tree.label}: its \`baton\` bundle is missing or older than its sources; building it …`);
-  const r = spawnSync(join(tree.dir, 'node_modules', '.bin', 'electron-vite'), ['build'], {
-    cwd: tree.dir,
-    stdio: 'ignore',
-  });
-  if (r.status !== 0) throw new Error(`npm run build in ${tree.dir} failed (exit ${r.status})`);
-}
-
 /** Checks the commit out beside the working tree, with its node_modules; what removes it. */
 function checkout(root: string, commit: string): { dir: string; remove(): void } {
   const parent = mkdtempSync(join(tmpdir(), 'baton-against-'));
@@ -309,7 +293,7 @@ export async function benchAgainst(root: string, commit: string, rounds: number)
     console.log(
       `load average ${load()}; ${rounds} rounds, the two trees alternating (order swapped each round)\n`,
     );
-    for (const tree of trees) buildIfStale(tree);
+    for (const tree of trees) buildIfStale(tree.dir, tree.label);
     await warmServeStarts(trees[0], trees[1]);
     // Each tree's value of each figure, round by round (null: that measurement failed).
     const values = trees.map(() => FIGURES.map((): (number | null)[] => []));

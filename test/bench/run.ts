@@ -12,7 +12,7 @@ import type { AcpFigures } from './acp-worker.ts';
 import { benchAgainst } from './against.ts';
 import { bestOfGoals, bestOfTable } from './best-of-report.ts';
 import type { BestOfFigures } from './best-of-worker.ts';
-import { buildUi, builtCommand } from './build.ts';
+import { buildIfStale, buildUi } from './build.ts';
 import type { AttemptFigures } from './coding-attempt-worker.ts';
 import type { CodingGitResult } from './coding-report.ts';
 import {
@@ -245,7 +245,7 @@ function measureHost(): {
   load: HostLoadFigures | null;
   steer: SteerFigures | null;
 } {
-  builtCommand();
+  buildIfStale();
   console.log('[host] `baton serve` started 5 times to its URL line …');
   const start = resultOf<ServeStartFigures>('serve-start-worker.ts', [], 'SERVE_START_RESULT', 180_000);
   console.log('[host] cheap requests while two clients start 1,000-task plans back to back …');
@@ -262,7 +262,7 @@ function measureSteer(): SteerFigures | null {
 
 /** Remote workers as `baton worker` processes against a server in the measuring process (worker-scale.ts). */
 function measureWorkers(): WorkerScaleFigures | null {
-  builtCommand();
+  buildIfStale();
   console.log(
     '[workers] 1, 2 and 4 `baton worker` processes beside the agent on the server, a chain, a SIGKILLed worker …',
   );

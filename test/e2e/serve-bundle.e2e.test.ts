@@ -1,25 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { currentBundle } from '../../src-main/cli/bundle.js';
 import { LAZY_PACKAGES, loadedBeforeReady } from '../kit/loaded-modules.ts';
 
 const root = pathToFileURL(join(import.meta.dirname, '..', '..', '/'));
-let dataDir: string | null = null;
-afterEach(() => {
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  dataDir = null;
-});
 
 describe('the baton command after a build', () => {
   it('runs the build’s bundle, which loads none of Baton’s sources and none of the packages loaded at first use before it says where it serves', async () => {
     const bundle = currentBundle(root, {});
     // The suite builds first (test/run-all.ts); run `npm run build` before this file alone.
     expect(bundle, 'out/main/cli.js is missing or older than its sources').not.toBeNull();
-    dataDir = mkdtempSync(join(tmpdir(), 'baton-serve-bundle-'));
-    const loaded = await loadedBeforeReady(dataDir);
+    const loaded = await loadedBeforeReady();
     expect(loaded).toContain(bundle);
     expect(
       loaded.filter(

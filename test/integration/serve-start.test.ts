@@ -13,9 +13,8 @@ afterEach(() => {
 
 describe('baton serve at start', () => {
   it('loads no forge client, agent protocol SDK, sandbox library, telemetry, passkey library, static-file or WebSocket server, nor the code only some requests and tasks use, before it says where it serves', async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'baton-serve-start-'));
     // Its sources, one module each (a current build's bundle is checked in test/e2e/).
-    const loaded = await loadedBeforeReady(dataDir, { BATON_FROM_SOURCE: '1' });
+    const loaded = await loadedBeforeReady({ BATON_FROM_SOURCE: '1' });
     // What it did load: its own CLI and the store (the hook works).
     expect(loaded.some((u) => u.endsWith('/src-main/cli/cli.ts'))).toBe(true);
     expect(loaded.some((u) => u.includes('/node_modules/better-sqlite3/'))).toBe(true);

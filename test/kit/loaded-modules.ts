@@ -1,6 +1,8 @@
 // What `baton serve` loads before it says where it serves (test/integration/serve-start.test.ts
 // for its sources, test/e2e/serve-bundle.e2e.test.ts for the build's bundle).
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENGINE_V8_FLAGS } from '../../src-main/cli/v8-flags.ts';
 
@@ -29,7 +31,16 @@ export const LAZY_PACKAGES = [
 ];
 
 /** Every module `baton serve` loads before it prints where it serves (its token line). */
-export function loadedBeforeReady(dir: string, env: Record<string, string> = {}): Promise<string[]> {
+export async function loadedBeforeReady(env: Record<string, string> = {}): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-serve-start-'));
+  try {
+    return await loadedBy(dir, env);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function loadedBy(dir: string, env: Record<string, string>): Promise<string[]> {
   const child = spawn(
     process.execPath,
     [
