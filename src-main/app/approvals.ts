@@ -2,20 +2,21 @@ import type { CallContext } from '../../src-shared/contract/caller.ts';
 import type { ApprovalHandlers } from '../../src-shared/contract/domains/approvals.ts';
 import type {
   Approval,
-  ApprovalKind,
   ApprovalView,
   BlockedWork,
   DiffReviewView,
   EarlierReview,
   PreviousReview,
 } from '../../src-shared/schemas/approval.ts';
-import { BLOCKED_COUNT_LIMIT, BLOCKED_NAMED, isDecided } from '../../src-shared/schemas/approval.ts';
+import { BLOCKED_COUNT_LIMIT, BLOCKED_NAMED } from '../../src-shared/schemas/approval.ts';
 import type { Deciders } from '../../src-shared/schemas/people.ts';
 import { DEFAULT_DECIDERS, mayDecide } from '../../src-shared/schemas/people.ts';
+import type { ApprovalKind } from '../../src-shared/schemas/plain/approval.ts';
+import { isDecided } from '../../src-shared/schemas/plain/approval.ts';
+import { isCodingOutput } from '../../src-shared/schemas/plain/workspace.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { protectedNameOf } from '../../src-shared/schemas/protected-paths.ts';
 import type { ChangedFile } from '../../src-shared/schemas/workspace.ts';
-import { isCodingOutput } from '../../src-shared/schemas/workspace.ts';
 import { checkArguments, problemText } from '../../src-shared/tool-calls/check-arguments.ts';
 import type { CodingStore } from '../agents/coding/index.ts';
 import { DIFF_ARTIFACT, diffCommits } from '../agents/coding/index.ts';

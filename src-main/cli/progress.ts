@@ -1,7 +1,7 @@
 import type { BatonClient } from '../../src-shared/contract/client.ts';
 import type { EventBatch } from '../../src-shared/contract/events.ts';
-import type { TaskStatus } from '../../src-shared/schemas/run.ts';
-import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
+import type { TaskStatus } from '../../src-shared/schemas/plain/run.ts';
+import { isTerminalTaskStatus } from '../../src-shared/schemas/plain/run.ts';
 
 const SYMBOL: Partial<Record<TaskStatus, string>> = {
   done: '✔',

@@ -1,7 +1,7 @@
 import { Script } from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { TaskStatus } from '../../src-shared/schemas/plain/run.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
-import type { TaskStatus } from '../../src-shared/schemas/run.ts';
 import { decideDependent, MATCH_TIME_LIMIT_MS } from './conditions.ts';
 
 type OutputCondition = NonNullable<NonNullable<TaskSpec['condition']>['output']>;

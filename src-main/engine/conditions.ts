@@ -1,7 +1,7 @@
 import { type Context, createContext, Script } from 'node:vm';
+import type { TaskStatus } from '../../src-shared/schemas/plain/run.ts';
+import { isTerminalTaskStatus } from '../../src-shared/schemas/plain/run.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
-import type { TaskStatus } from '../../src-shared/schemas/run.ts';
-import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
 
 const DONE_ONLY: readonly TaskStatus[] = ['done'];
 

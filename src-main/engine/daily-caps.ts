@@ -1,9 +1,9 @@
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { DailyCap } from '../../src-shared/schemas/daily-cap.ts';
+import { QUOTA_WAIT_PREFIX } from '../../src-shared/schemas/plain/usage-limit.ts';
 import type { Plan } from '../../src-shared/schemas/plan.ts';
 import type { StepOf } from '../../src-shared/schemas/step.ts';
 import type { AgentLimit } from '../../src-shared/schemas/usage-limit.ts';
-import { QUOTA_WAIT_PREFIX } from '../../src-shared/schemas/usage-limit.ts';
 import type { Runtime } from './runtime.ts';
 
 /** What an agent, or a plan's runs, spent today, as their usage steps say. */

@@ -1,8 +1,8 @@
 import { deciderSpecSchema } from '../../src-shared/schemas/decision.ts';
+import type { TaskStatus } from '../../src-shared/schemas/plain/run.ts';
+import { isTerminalTaskStatus } from '../../src-shared/schemas/plain/run.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { taskSpecSchema } from '../../src-shared/schemas/plan.ts';
-import type { TaskStatus } from '../../src-shared/schemas/run.ts';
-import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
 import { AppError, invalidInput } from '../base/errors.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { AddedSoFar } from './decisions.ts';

@@ -1,5 +1,5 @@
 import type { Decision } from '../../src-shared/schemas/decision.ts';
-import type { TaskStatus } from '../../src-shared/schemas/run.ts';
+import type { TaskStatus } from '../../src-shared/schemas/plain/run.ts';
 
 /** How two task descriptions are compared for the loop check. */
 export const descriptionKey = (text: string) => text.trim().toLowerCase().replace(/\s+/g, ' ');

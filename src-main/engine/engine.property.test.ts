@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src-shared/schemas/memory.ts';
-import type { RunDetail, TaskStatus } from '../../src-shared/schemas/run.ts';
-import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
+import type { TaskStatus } from '../../src-shared/schemas/plain/run.ts';
+import { isTerminalTaskStatus } from '../../src-shared/schemas/plain/run.ts';
+import type { RunDetail } from '../../src-shared/schemas/run.ts';
 import { call, controlledExecutor, setup } from '../../test/kit/engine-kit.ts';
 import { createApp } from '../app/create-app.ts';
 import { canTransition } from './task-state.ts';

@@ -1,9 +1,9 @@
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Approval, AskVerdict, ToolCallScope } from '../../src-shared/schemas/approval.ts';
 import { isAskKind } from '../../src-shared/schemas/approval.ts';
+import { isTerminalTaskStatus } from '../../src-shared/schemas/plain/run.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { BuildResponse, Run, RunDetail, SpendReport, TaskRun } from '../../src-shared/schemas/run.ts';
-import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
 import type { RunInputValues } from '../../src-shared/schemas/run-inputs.ts';
 import type { TurnControlled, TurnState } from '../../src-shared/steering.ts';
 import { BackgroundWork } from '../base/background.ts';

@@ -6,8 +6,9 @@ import type {
   ToolCallVerdict,
 } from '../../src-shared/schemas/approval.ts';
 import type { BestOfSummary } from '../../src-shared/schemas/best-of.ts';
+import type { RunStatus, TaskStatus } from '../../src-shared/schemas/plain/run.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
-import type { LogStream, RunStatus, TaskRun, TaskStatus } from '../../src-shared/schemas/run.ts';
+import type { LogStream, TaskRun } from '../../src-shared/schemas/run.ts';
 import type { SandboxNarrowing } from '../../src-shared/schemas/sandbox.ts';
 import type { PriceTable } from '../../src-shared/schemas/spend.ts';
 import type { Step, StoredStep } from '../../src-shared/schemas/step.ts';

@@ -1,6 +1,7 @@
 import type { Agent } from '../../src-shared/schemas/agent.ts';
+import type { RunStatus, TaskStatus } from '../../src-shared/schemas/plain/run.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
-import type { RunStatus, TaskRun, TaskStatus } from '../../src-shared/schemas/run.ts';
+import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { Executor, PreparedAttempt, TaskEnded } from './executor.ts';
 import type { ActiveRun } from './run-state.ts';

@@ -1,8 +1,9 @@
 import type { Agent } from '../../src-shared/schemas/agent.ts';
+import { QUOTA_WAIT_PREFIX } from '../../src-shared/schemas/plain/usage-limit.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import type { UsageLimitSignal } from '../../src-shared/schemas/usage-limit.ts';
-import { onLimitOf, QUOTA_WAIT_PREFIX } from '../../src-shared/schemas/usage-limit.ts';
+import { onLimitOf } from '../../src-shared/schemas/usage-limit.ts';
 import type { AgentLimits } from './agent-limits.ts';
 import type { Approvals } from './approvals/approvals.ts';
 import type { ActiveRun } from './run-state.ts';

@@ -1,4 +1,5 @@
 import type { Agent } from '../../src-shared/schemas/agent.ts';
+import { QUOTA_WAIT_PREFIX } from '../../src-shared/schemas/plain/usage-limit.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type {
   MatchExplanation,
@@ -8,7 +9,7 @@ import type {
 } from '../../src-shared/schemas/run.ts';
 import { smoothedRate } from '../../src-shared/schemas/skill-record.ts';
 import type { AgentLimit } from '../../src-shared/schemas/usage-limit.ts';
-import { limitedReason, QUOTA_WAIT_PREFIX } from '../../src-shared/schemas/usage-limit.ts';
+import { limitedReason } from '../../src-shared/schemas/usage-limit.ts';
 
 /**
  * verify_task, the build endpoint's matching of a task to its best-fit agent. A candidate has

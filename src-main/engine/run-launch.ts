@@ -1,7 +1,8 @@
 import type { MemoryEntry } from '../../src-shared/schemas/memory.ts';
+import type { TaskStatus } from '../../src-shared/schemas/plain/run.ts';
+import { REUSED_REASON_PREFIX } from '../../src-shared/schemas/plain/run.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
-import type { BuildLogContent, Run, TaskRun, TaskStatus } from '../../src-shared/schemas/run.ts';
-import { REUSED_REASON_PREFIX } from '../../src-shared/schemas/run.ts';
+import type { BuildLogContent, Run, TaskRun } from '../../src-shared/schemas/run.ts';
 import { addDependents } from './run-state.ts';
 
 /** Where a re-run comes from: the run and the task it runs again from. */

@@ -1,7 +1,8 @@
 import type { MemoryEntry } from '../../src-shared/schemas/memory.ts';
+import type { TaskCounts } from '../../src-shared/schemas/plain/run.ts';
+import { emptyCounts } from '../../src-shared/schemas/plain/run.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
-import type { Run, TaskCounts, TaskRun } from '../../src-shared/schemas/run.ts';
-import { emptyCounts } from '../../src-shared/schemas/run.ts';
+import type { Run, TaskRun } from '../../src-shared/schemas/run.ts';
 import type { EngineStore } from './coding-records.ts';
 import type { NewRun } from './run-launch.ts';
 import type { ActiveRun } from './run-state.ts';

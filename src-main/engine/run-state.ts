@@ -1,16 +1,9 @@
 import type { DeciderSpec } from '../../src-shared/schemas/decision.ts';
 import type { MemoryEntry } from '../../src-shared/schemas/memory.ts';
+import type { RunStatus, TaskCounts } from '../../src-shared/schemas/plain/run.ts';
+import { isTerminalTaskStatus, TASK_STATUSES } from '../../src-shared/schemas/plain/run.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
-import type {
-  DelegatedTask,
-  Run,
-  RunDetail,
-  RunStatus,
-  TaskCounts,
-  TaskRun,
-  UnassignedTask,
-} from '../../src-shared/schemas/run.ts';
-import { isTerminalTaskStatus, TASK_STATUSES } from '../../src-shared/schemas/run.ts';
+import type { DelegatedTask, Run, RunDetail, TaskRun, UnassignedTask } from '../../src-shared/schemas/run.ts';
 import { AppError } from '../base/errors.ts';
 import type { Store } from '../store/store.ts';
 import { descriptionKey } from './decisions.ts';

@@ -1,6 +1,7 @@
 import type { AuditEntry, MemoryEntry } from '../../src-shared/schemas/memory.ts';
-import type { BuildLogContent, RunStatus, TaskRun, TaskStatus } from '../../src-shared/schemas/run.ts';
-import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
+import type { RunStatus, TaskStatus } from '../../src-shared/schemas/plain/run.ts';
+import { isTerminalTaskStatus } from '../../src-shared/schemas/plain/run.ts';
+import type { BuildLogContent, TaskRun } from '../../src-shared/schemas/run.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Store } from '../store/store.ts';
 import type { AgentDirectory } from './agent-directory.ts';

@@ -1,8 +1,9 @@
 import { retryDelay } from '../../src-shared/backoff.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
+import type { RunStatus } from '../../src-shared/schemas/plain/run.ts';
+import { TERMINAL_TASK_STATUSES } from '../../src-shared/schemas/plain/run.ts';
 import type { Plan } from '../../src-shared/schemas/plan.ts';
-import type { MatchExplanation, RunStatus, TaskRun } from '../../src-shared/schemas/run.ts';
-import { TERMINAL_TASK_STATUSES } from '../../src-shared/schemas/run.ts';
+import type { MatchExplanation, TaskRun } from '../../src-shared/schemas/run.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { AgentOutcomes } from './agent-outcomes.ts';
 import { workedMs } from './agent-outcomes.ts';

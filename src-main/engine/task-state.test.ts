@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { TaskStatus } from '../../src-shared/schemas/run.ts';
-import { isTerminalTaskStatus, TASK_STATUSES, TERMINAL_TASK_STATUSES } from '../../src-shared/schemas/run.ts';
+import type { TaskStatus } from '../../src-shared/schemas/plain/run.ts';
+import {
+  isTerminalTaskStatus,
+  TASK_STATUSES,
+  TERMINAL_TASK_STATUSES,
+} from '../../src-shared/schemas/plain/run.ts';
 import {
   assertTransition,
   canTransition,

@@ -1,4 +1,4 @@
-import type { TaskStatus } from '../../src-shared/schemas/run.ts';
+import type { TaskStatus } from '../../src-shared/schemas/plain/run.ts';
 
 /**
  * The statuses a task row is created in: `ready` when no dependency is left to wait for, else

@@ -1,4 +1,4 @@
-import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
+import { isTerminalTaskStatus } from '../../src-shared/schemas/plain/run.ts';
 import type { EngineParts } from './parts.ts';
 import { retryInRun } from './task-retry.ts';
 import type { TickHandlers } from './tick-inputs.ts';

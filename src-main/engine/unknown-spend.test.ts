@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import type { PlanSpend } from '../../src-shared/contract/domains/plans.ts';
+import { costWords } from '../../src-shared/schemas/plain/run.ts';
 import type { RunDetail, SpendReport } from '../../src-shared/schemas/run.ts';
-import { costWords } from '../../src-shared/schemas/run.ts';
 import type { Step } from '../../src-shared/schemas/step.ts';
 import { call, setup, task } from '../../test/kit/engine-kit.ts';
 import type { BatonApp } from '../app/create-app.ts';

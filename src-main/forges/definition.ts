@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ForgeKind } from '../../src-shared/schemas/forge.ts';
+import type { ForgeKind } from '../../src-shared/schemas/plain/forge.ts';
 import type { Workspace } from '../../src-shared/schemas/workspace.ts';
 import type { RequestTarget } from '../http/request-target.ts';
 

@@ -1,4 +1,5 @@
-import { FORGE_KINDS, type ForgeKind, type WorkspaceRemote } from '../../src-shared/schemas/forge.ts';
+import type { WorkspaceRemote } from '../../src-shared/schemas/forge.ts';
+import { FORGE_KINDS, type ForgeKind } from '../../src-shared/schemas/plain/forge.ts';
 import { sendJson } from '../http/respond.ts';
 import type { ForgeClient, ForgeDefinition, HookDesk, HookRoute } from './definition.ts';
 import { gitea } from './gitea/index.ts';

@@ -1,8 +1,9 @@
 import { randomInt } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { Person, Role } from '../../src-shared/schemas/people.ts';
-import { lesserRole } from '../../src-shared/schemas/people.ts';
+import type { Person } from '../../src-shared/schemas/people.ts';
+import type { Role } from '../../src-shared/schemas/plain/people.ts';
+import { lesserRole } from '../../src-shared/schemas/plain/people.ts';
 import { readJsonBody, sendJson } from '../http/respond.ts';
 import type { People } from './people.ts';
 import type { Principal } from './principal.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PeopleHandlers } from '../../src-shared/contract/domains/people.ts';
-import { roleAtLeast } from '../../src-shared/schemas/people.ts';
+import { roleAtLeast } from '../../src-shared/schemas/plain/people.ts';
 import { AppError } from '../base/errors.ts';
 import type { People } from './people.ts';
 

@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { CallContext } from '../../src-shared/contract/caller.ts';
 import { LOCAL_CALL } from '../../src-shared/contract/caller.ts';
-import type { Invite, Person, Role } from '../../src-shared/schemas/people.ts';
-import { roleAtLeast } from '../../src-shared/schemas/people.ts';
+import type { Invite, Person } from '../../src-shared/schemas/people.ts';
+import type { Role } from '../../src-shared/schemas/plain/people.ts';
+import { roleAtLeast } from '../../src-shared/schemas/plain/people.ts';
 import { AppError, invalidInput } from '../base/errors.ts';
 import type { Db } from '../store/db.ts';
 import type { SignInLimitOptions } from './limits.ts';

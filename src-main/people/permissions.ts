@@ -1,7 +1,7 @@
 import type { CallContext } from '../../src-shared/contract/caller.ts';
 import type { MethodName } from '../../src-shared/contract/index.ts';
-import type { Role } from '../../src-shared/schemas/people.ts';
-import { roleAtLeast } from '../../src-shared/schemas/people.ts';
+import type { Role } from '../../src-shared/schemas/plain/people.ts';
+import { roleAtLeast } from '../../src-shared/schemas/plain/people.ts';
 import { AppError } from '../base/errors.ts';
 
 /**

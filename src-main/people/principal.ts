@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Person, Role } from '../../src-shared/schemas/people.ts';
+import type { Person } from '../../src-shared/schemas/people.ts';
+import type { Role } from '../../src-shared/schemas/plain/people.ts';
 
 /**
  * Who a call comes from, as the host proved it once per request or socket message (never from the

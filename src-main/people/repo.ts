@@ -1,4 +1,5 @@
-import type { Invite, Passkey, PersonalToken, Role } from '../../src-shared/schemas/people.ts';
+import type { Invite, Passkey, PersonalToken } from '../../src-shared/schemas/people.ts';
+import type { Role } from '../../src-shared/schemas/plain/people.ts';
 import type { Db } from '../store/db.ts';
 
 /** A person as stored. */

@@ -1,5 +1,6 @@
-import type { Person, PersonalToken, Role } from '../../src-shared/schemas/people.ts';
-import { lesserRole } from '../../src-shared/schemas/people.ts';
+import type { Person, PersonalToken } from '../../src-shared/schemas/people.ts';
+import type { Role } from '../../src-shared/schemas/plain/people.ts';
+import { lesserRole } from '../../src-shared/schemas/plain/people.ts';
 import type { PeopleRepo, PersonRow } from './repo.ts';
 import { hashSecret, looksLike, mintSecret } from './secrets.ts';
 

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
+import type { SandboxBlock } from '../../src-shared/schemas/plain/step.ts';
 import { pathCovers } from '../../src-shared/schemas/sandbox.ts';
-import type { SANDBOX_SOURCES, SandboxBlock } from '../../src-shared/schemas/step.ts';
+import type { SANDBOX_SOURCES } from '../../src-shared/schemas/step.ts';
 
 /** One thing the sandbox refused a program, as its attempt's trace shows it (a `sandbox` step). */
 export interface Blocked {

@@ -1,10 +1,6 @@
-import type {
-  Approval,
-  ApprovalKind,
-  ApprovalStatus,
-  LineComment,
-} from '../../src-shared/schemas/approval.ts';
-import { DECIDED_STATUSES } from '../../src-shared/schemas/approval.ts';
+import type { Approval, LineComment } from '../../src-shared/schemas/approval.ts';
+import type { ApprovalKind, ApprovalStatus } from '../../src-shared/schemas/plain/approval.ts';
+import { DECIDED_STATUSES } from '../../src-shared/schemas/plain/approval.ts';
 import type { Db } from './db.ts';
 
 export function createApprovalsRepo(db: Db) {

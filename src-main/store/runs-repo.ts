@@ -1,15 +1,12 @@
 import type { Statement } from 'better-sqlite3';
+import type { RunStatus, TaskCounts, TaskStatus } from '../../src-shared/schemas/plain/run.ts';
+import {
+  emptyCounts,
+  isTerminalTaskStatus,
+  REUSED_REASON_PREFIX,
+} from '../../src-shared/schemas/plain/run.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
-import type {
-  AgentExecutionStats,
-  MatchExplanation,
-  Run,
-  RunStatus,
-  TaskCounts,
-  TaskRun,
-  TaskStatus,
-} from '../../src-shared/schemas/run.ts';
-import { emptyCounts, isTerminalTaskStatus, REUSED_REASON_PREFIX } from '../../src-shared/schemas/run.ts';
+import type { AgentExecutionStats, MatchExplanation, Run, TaskRun } from '../../src-shared/schemas/run.ts';
 import { createBatchWriter } from './batch.ts';
 import type { Db } from './db.ts';
 

@@ -1,4 +1,5 @@
-import type { Person, Role, Via } from '../schemas/people.ts';
+import type { Person, Via } from '../schemas/people.ts';
+import type { Role } from '../schemas/plain/people.ts';
 import { actorField } from './fields.ts';
 
 /**

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from './common.ts';
+import type { CheckStatus } from './plain/checks.ts';
+import { CHECK_STATUSES } from './plain/checks.ts';
 
 /** How long a check may run when its workspace names no timeout: 10 minutes. */
 export const DEFAULT_CHECK_TIMEOUT_S = 600;
@@ -53,9 +55,6 @@ export const workspaceChecksSchema = z
     });
   });
 
-export const CHECK_STATUSES = ['running', 'passed', 'failed', 'timed_out'] as const;
-export type CheckStatus = (typeof CHECK_STATUSES)[number];
-
 /** The tests a check's output (TAP) or JUnit file counted. */
 export const checkTestsSchema = z.strictObject({
   passed: z.number().int().nonnegative(),
@@ -87,12 +86,6 @@ export type CheckOutcome = z.infer<typeof checkOutcomeSchema>;
 /** Whether every check passed. */
 export const allPassed = (checks: readonly { status: CheckStatus }[]): boolean =>
   checks.every((c) => c.status === 'passed');
-
-/** "test ✓ lint ✗": checks at a glance. */
-export function checksLine(checks: readonly { name: string; status: CheckStatus }[]): string {
-  const mark = { passed: '✓', failed: '✗', timed_out: '⏱', running: '…' } as const;
-  return checks.map((c) => `${c.name} ${mark[c.status]}`).join(' ');
-}
 
 /** How one check ended, in a few words: "failed (exit code 1): 1 of 3 tests failing". */
 export function checkVerdict(c: CheckOutcome): string {

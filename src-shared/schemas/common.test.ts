@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rangeEdgeSchema } from './common.ts';
+import { idSchema, rangeEdgeSchema } from './common.ts';
+import { idProblem } from './plain/id.ts';
 
 describe('time range edges', () => {
   it('read any ISO 8601 instant as the stored form, so ranges compare as text correctly', () => {
@@ -20,5 +21,26 @@ describe('time range edges', () => {
       expect(r.success).toBe(false);
       expect(r.error?.issues[0]?.message).toMatch(/ISO 8601 date-time .* or a date/);
     }
+  });
+});
+
+describe('the id rule', () => {
+  it('says what idSchema says, with or without zod', () => {
+    const cases = [
+      'task-1',
+      'a.b_c:d@e',
+      '',
+      'x'.repeat(128),
+      'x'.repeat(129),
+      '-lead',
+      'has space',
+      'é',
+      '7',
+    ];
+    for (const id of cases) {
+      const parsed = idSchema.safeParse(id);
+      expect(idProblem(id)).toBe(parsed.success ? null : parsed.error.issues[0]!.message);
+    }
+    expect(idProblem('has space')).toBe('may contain only letters, digits and . _ : @ -');
   });
 });

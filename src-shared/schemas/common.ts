@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { ID_MAX, ID_PATTERN, ID_WORDS } from './plain/id.ts';
 
 /** Identifiers of plans, tasks, agents and projects: readable, bounded, path- and shell-safe. */
 export const idSchema = z
   .string()
-  .min(1, 'must not be empty')
-  .max(128, 'must be at most 128 characters')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]*$/, 'may contain only letters, digits and . _ : @ -');
+  .min(1, ID_WORDS.empty)
+  .max(ID_MAX, ID_WORDS.long)
+  .regex(ID_PATTERN, ID_WORDS.chars);
 
 export const skillSchema = z
   .string()

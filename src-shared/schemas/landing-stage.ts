@@ -1,5 +1,5 @@
-import { FORGE_LABELS } from './forge.ts';
 import type { Landing } from './landing.ts';
+import { FORGE_LABELS } from './plain/forge.ts';
 
 /**
  * Where a run's (or a task's) work stands once it is done and lands, read from its landings; the

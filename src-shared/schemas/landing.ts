@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ForgeKind } from './forge.ts';
+import type { ForgeKind } from './plain/forge.ts';
 
 /**
  * How a plan's work lands once its run is done (the plan's `land`): `none` (it stays on local

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema, rangeEdgeSchema } from './common.ts';
+import type { AUDIT_ENTITIES } from './plain/memory.ts';
 import type { LogStream } from './run.ts';
 
 /** A memory entry: the build module's memory structure (as its build_log has it), with an id and times. */
@@ -110,28 +111,6 @@ export interface MemorySearchHit {
   log?: { run_id: string; task_id: string; attempt: number; stream: LogStream };
 }
 
-/** What an audit entry is about. */
-export const AUDIT_ENTITIES = [
-  'run',
-  'task',
-  'plan',
-  'agent',
-  'approval',
-  'project',
-  'webhook',
-  'schedule',
-  'trigger',
-  'worker_token',
-  'workspace',
-  /** A secret, by name: set or deleted (its value is never in the log). */
-  'secret',
-  /** A setting of Baton's own (which notifications a person wants, a model's price). */
-  'setting',
-  /** A person of this Baton: invited, joined, given a role, removed. */
-  'person',
-  /** A plan's, run's or project's budget (`plan:p1`, `run:r1`, `project:x`), reached by what was charged to it. */
-  'budget',
-] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
 /**

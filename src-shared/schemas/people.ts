@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Role } from './plain/people.ts';
+import { decidersText, roleAtLeast } from './plain/people.ts';
 
 /**
  * People on a Baton and what each may do. A role is held on the whole Baton: `viewer` sees,
@@ -6,14 +8,6 @@ import { z } from 'zod';
  * secrets, reach and people, `owner` is the machine's owner (the first account; the desktop window
  * and the loopback launch token are the owner).
  */
-export const ROLES = ['viewer', 'member', 'admin', 'owner'] as const;
-export type Role = (typeof ROLES)[number];
-
-const RANK: { [R in Role]: number } = { viewer: 0, member: 1, admin: 2, owner: 3 };
-/** Whether `held` is at least `least`. */
-export const roleAtLeast = (held: Role, least: Role): boolean => RANK[held] >= RANK[least];
-/** The lesser of two roles (a token's scope and its person's role). */
-export const lesserRole = (a: Role, b: Role): Role => (RANK[a] <= RANK[b] ? a : b);
 
 /** A person's name: how they sign in and how every decision and audit entry names them. */
 export const personNameSchema = z
@@ -120,12 +114,4 @@ export function mayDecide(
   if (who.name !== null && deciders.people?.includes(who.name)) return { ok: true };
   if (deciders.role !== undefined && roleAtLeast(who.role, deciders.role)) return { ok: true };
   return { ok: false, why: `only ${decidersText(deciders)} may decide this` };
-}
-
-/** "an admin", "Ada or Grace", "Ada or a member": who may decide, in words. */
-export function decidersText(d: Approvers): string {
-  const parts = [...(d.people ?? [])];
-  if (d.role !== undefined) parts.push(`${d.role === 'admin' ? 'an' : 'a'} ${d.role}`);
-  if (parts.length <= 1) return parts[0] ?? 'the owner';
-  return `${parts.slice(0, -1).join(', ')} or ${parts.at(-1)}`;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkOutcomeSchema } from './checks.ts';
+import { SANDBOX_BLOCKS } from './plain/step.ts';
 
 /**
  * Steps: what an agent that thinks in turns did during one attempt, in order — the coding CLIs
@@ -121,14 +122,6 @@ export const resultStepSchema = z.strictObject({
   text: z.string(),
   is_error: z.boolean(),
 });
-
-/**
- * What the OS sandbox (or Baton's own check around it) kept a process from doing: connecting to a
- * host or a Unix socket, writing, reading, running a command (an ACP agent's terminal outside its
- * worktree).
- */
-export const SANDBOX_BLOCKS = ['network', 'write', 'read', 'run'] as const;
-export type SandboxBlock = (typeof SANDBOX_BLOCKS)[number];
 
 /**
  * How Baton learned of it: the sandbox's network filter (every refused connection), its write

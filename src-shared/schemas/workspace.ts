@@ -123,19 +123,6 @@ export interface Workspace {
 }
 
 /**
- * Whether a task of a plan may go to a coding agent: it is pinned to one, or a registered
- * coding agent has every skill it needs. Such a task needs its workspace on disk.
- */
-export function mayGoToCodingAgent(
-  task: { agent?: string | undefined; required_skills?: readonly string[] | undefined },
-  agents: readonly { id: string; kind: string; skills: readonly string[] }[],
-): boolean {
-  if (task.agent !== undefined) return agents.find((a) => a.id === task.agent)?.kind === 'coding';
-  const need = task.required_skills ?? [];
-  return agents.some((a) => a.kind === 'coding' && need.every((s) => a.skills.includes(s)));
-}
-
-/**
  * What a coding task's branch holds that nobody reviewed, recorded when its worktree was let go
  * (its run ended) without the task done: a failed, timed-out, budget-stopped, cancelled or
  * interrupted attempt's work. What the attempt left uncommitted is committed on the branch as a
@@ -233,18 +220,6 @@ export interface CodingOutput {
   fix_rounds?: number;
   /** A best-of attempt's candidates, ranked, and the winner whose work this is (docs/best-of.md). */
   best_of?: BestOfSummary;
-}
-
-/** Whether an output is a coding task's (a dependency's output handed on). */
-export function isCodingOutput(v: unknown): v is CodingOutput {
-  if (typeof v !== 'object' || v === null) return false;
-  const o = v as Record<string, unknown>;
-  return (
-    typeof o.workspace_id === 'string' &&
-    typeof o.branch === 'string' &&
-    typeof o.commit === 'string' &&
-    Array.isArray(o.files)
-  );
 }
 
 /** A coding CLI found on this machine (`workspaces.detectClis`). */

@@ -1,4 +1,5 @@
-import type { SpendBreakdown, SpendGroup } from '../schemas/spend.ts';
+import type { SpendGroup } from '../schemas/plain/spend.ts';
+import type { SpendBreakdown } from '../schemas/spend.ts';
 import { spendText } from './words.ts';
 
 /** The first column's head: what the rows are. */

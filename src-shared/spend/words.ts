@@ -1,4 +1,4 @@
-import { costWords } from '../schemas/run.ts';
+import { costWords } from '../schemas/plain/run.ts';
 
 /**
  * A cost as a person reads it, without float dust: 0.0012000000000000001 → "0.0012",

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { createApp } from '../../src-main/app/create-app.ts';
-import { SPEND_GROUPS } from '../../src-shared/schemas/spend.ts';
+import { SPEND_GROUPS } from '../../src-shared/schemas/plain/spend.ts';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/browser-path.ts';
 import { startServe } from '../e2e/serve-process.ts';
 import { seedSpend } from '../kit/spend-seed.ts';

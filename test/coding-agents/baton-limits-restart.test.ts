@@ -6,8 +6,8 @@ import type { TempRepo } from '../../src-main/agents/coding/workspaces/testing/t
 import { makeRepo } from '../../src-main/agents/coding/workspaces/testing/temp-repo.ts';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
+import { quotaWaitUntil } from '../../src-shared/schemas/plain/usage-limit.ts';
 import type { RunDetail, TaskRun } from '../../src-shared/schemas/run.ts';
-import { quotaWaitUntil } from '../../src-shared/schemas/usage-limit.ts';
 import { call } from '../kit/engine-kit.ts';
 import type { Servers } from './baton-kit.ts';
 import { codingAgent, gitWorktrees, installed, startServers, waitFor, writeTurn } from './baton-kit.ts';

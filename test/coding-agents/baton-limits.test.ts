@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentInput } from '../../src-shared/schemas/agent.ts';
+import { quotaWaitUntil } from '../../src-shared/schemas/plain/usage-limit.ts';
 import type { RunDetail, TaskRun } from '../../src-shared/schemas/run.ts';
 import type { AgentLimit } from '../../src-shared/schemas/usage-limit.ts';
-import { quotaWaitUntil } from '../../src-shared/schemas/usage-limit.ts';
 import { call } from '../kit/engine-kit.ts';
 import type { Servers } from './baton-kit.ts';
 import {

@@ -1,6 +1,6 @@
 import type { CodingStore } from '../../src-main/agents/coding/repos/coding-store.ts';
 import type { BestOfCandidate } from '../../src-shared/schemas/best-of.ts';
-import type { CheckStatus } from '../../src-shared/schemas/checks.ts';
+import type { CheckStatus } from '../../src-shared/schemas/plain/checks.ts';
 import { planSchema } from '../../src-shared/schemas/plan.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import type { Step } from '../../src-shared/schemas/step.ts';

@@ -1,5 +1,5 @@
+import { isCodingOutput } from '../../../src-shared/schemas/plain/workspace.ts';
 import type { TaskRun } from '../../../src-shared/schemas/run.ts';
-import { isCodingOutput } from '../../../src-shared/schemas/workspace.ts';
 import type { CodingStore } from './repos/coding-store.ts';
 import { fileHeads } from './workspaces/index.ts';
 

@@ -1,7 +1,7 @@
 import type { BatonClient } from '../../../src-shared/contract/client.ts';
 import { ContractError } from '../../../src-shared/contract/errors.ts';
 import type { Approval, ToolCallScope } from '../../../src-shared/schemas/approval.ts';
-import { taskTotal } from '../../../src-shared/schemas/run.ts';
+import { taskTotal } from '../../../src-shared/schemas/plain/run.ts';
 import { spendText } from '../../../src-shared/spend/words.ts';
 import { CliError } from '../files.ts';
 import { printJson } from '../output.ts';

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { BatonClient } from '../../../src-shared/contract/client.ts';
-import type { Person, Role } from '../../../src-shared/schemas/people.ts';
+import type { Person } from '../../../src-shared/schemas/people.ts';
+import type { Role } from '../../../src-shared/schemas/plain/people.ts';
 import { connectRemote } from '../connection.ts';
 import { CliError } from '../files.ts';
 import { parseBatonUrl, readSignIns, writeSignIns } from '../login/sign-ins.ts';

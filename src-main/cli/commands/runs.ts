@@ -1,7 +1,7 @@
 import type { BatonClient } from '../../../src-shared/contract/client.ts';
 import type { Landing } from '../../../src-shared/schemas/landing.ts';
 import { stageSentence, stageWordsOf } from '../../../src-shared/schemas/landing-stage.ts';
-import { taskTotal } from '../../../src-shared/schemas/run.ts';
+import { taskTotal } from '../../../src-shared/schemas/plain/run.ts';
 import { printJson, printTable } from '../output.ts';
 import { printTasks } from './run.ts';
 

@@ -1,6 +1,6 @@
 import type { BatonClient } from '../../../src-shared/contract/client.ts';
+import { SPEND_GROUPS } from '../../../src-shared/schemas/plain/spend.ts';
 import type { SpendQuery } from '../../../src-shared/schemas/spend.ts';
-import { SPEND_GROUPS } from '../../../src-shared/schemas/spend.ts';
 import { spendCsv } from '../../../src-shared/spend/csv.ts';
 import { spendText } from '../../../src-shared/spend/words.ts';
 import { CliError } from '../files.ts';

@@ -6,7 +6,8 @@ import type {
   WorkspaceBranches,
 } from '../../../src-shared/contract/domains/workspaces.ts';
 import { BRANCH_KIND_LABEL, deletableKinds } from '../../../src-shared/contract/domains/workspaces.ts';
-import type { ForgeKind, WorkspaceRemoteInput } from '../../../src-shared/schemas/forge.ts';
+import type { WorkspaceRemoteInput } from '../../../src-shared/schemas/forge.ts';
+import type { ForgeKind } from '../../../src-shared/schemas/plain/forge.ts';
 import { CliError } from '../files.ts';
 import { printJson, printTable } from '../output.ts';
 import { sandboxColumn } from './sandbox-column.ts';

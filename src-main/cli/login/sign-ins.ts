@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync }
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ROLES } from '../../../src-shared/schemas/people.ts';
+import { ROLES } from '../../../src-shared/schemas/plain/people.ts';
 import { isLoopback } from '../../http/host-names.ts';
 import { CliError } from '../files.ts';
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Approval } from '../../../src-shared/schemas/approval.ts';
-import { APPROVAL_KINDS, isAskKind } from '../../../src-shared/schemas/approval.ts';
+import { isAskKind } from '../../../src-shared/schemas/approval.ts';
+import { APPROVAL_KINDS } from '../../../src-shared/schemas/plain/approval.ts';
 import type { PartsKit } from '../../../test/kit/parts-kit.ts';
 import { partsKit, task } from '../../../test/kit/parts-kit.ts';
 import type { Store } from '../../store/store.ts';

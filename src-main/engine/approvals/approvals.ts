@@ -1,9 +1,10 @@
 import type { Agent } from '../../../src-shared/schemas/agent.ts';
-import type { Approval, ApprovalKind, AskKind, GateKind } from '../../../src-shared/schemas/approval.ts';
+import type { Approval, AskKind, GateKind } from '../../../src-shared/schemas/approval.ts';
 import { isAskKind } from '../../../src-shared/schemas/approval.ts';
+import type { ApprovalKind } from '../../../src-shared/schemas/plain/approval.ts';
+import { isCodingOutput } from '../../../src-shared/schemas/plain/workspace.ts';
 import type { TaskSpec } from '../../../src-shared/schemas/plan.ts';
 import type { TaskRun } from '../../../src-shared/schemas/run.ts';
-import { isCodingOutput } from '../../../src-shared/schemas/workspace.ts';
 import { AppError } from '../../base/errors.ts';
 import type { AgentDirectory } from '../agent-directory.ts';
 import type { BudgetLedger } from '../budget.ts';

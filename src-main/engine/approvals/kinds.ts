@@ -1,14 +1,14 @@
 import type { Agent } from '../../../src-shared/schemas/agent.ts';
 import type {
   Approval,
-  ApprovalKind,
   AskKind,
   AskVerdicts,
   GateKind,
   ToolCallScope,
 } from '../../../src-shared/schemas/approval.ts';
+import type { ApprovalKind } from '../../../src-shared/schemas/plain/approval.ts';
+import { isCodingOutput } from '../../../src-shared/schemas/plain/workspace.ts';
 import type { TaskSpec } from '../../../src-shared/schemas/plan.ts';
-import { isCodingOutput } from '../../../src-shared/schemas/workspace.ts';
 import type { Store } from '../../store/store.ts';
 import type { AgentDirectory } from '../agent-directory.ts';
 import type { BudgetLedger } from '../budget.ts';

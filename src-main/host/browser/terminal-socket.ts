@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { CallContext } from '../../../src-shared/contract/caller.ts';
 import { terminalInputSchema } from '../../../src-shared/contract/domains/terminals.ts';
-import { roleAtLeast } from '../../../src-shared/schemas/people.ts';
+import { roleAtLeast } from '../../../src-shared/schemas/plain/people.ts';
 import type { Terminals } from '../../agents/coding/terminal/index.ts';
 import { openerOf } from '../../agents/coding/terminal/index.ts';
 import { LEAST_ROLE } from '../../people/permissions.ts';

@@ -8,8 +8,9 @@ import { ContractError } from '../../../src-shared/contract/errors.ts';
 import type { MethodInput, MethodName } from '../../../src-shared/contract/index.ts';
 import { contract } from '../../../src-shared/contract/index.ts';
 import type { AskKind } from '../../../src-shared/schemas/approval.ts';
+import type { RunStatus } from '../../../src-shared/schemas/plain/run.ts';
 import { planJsonSchema } from '../../../src-shared/schemas/plan-json-schema.ts';
-import type { RunDetail, RunStatus } from '../../../src-shared/schemas/run.ts';
+import type { RunDetail } from '../../../src-shared/schemas/run.ts';
 import { bodyJsonSchema, invalidBody } from './request-body.ts';
 
 export interface RouteArgs {

@@ -1,5 +1,5 @@
 import type { AuditEntry } from '../../../src-shared/schemas/memory.ts';
-import type { Role } from '../../../src-shared/schemas/people.ts';
+import type { Role } from '../../../src-shared/schemas/plain/people.ts';
 import type { PushSubscriptionInfo } from '../../../src-shared/schemas/push.ts';
 import type { Db } from '../../store/db.ts';
 

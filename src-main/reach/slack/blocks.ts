@@ -1,6 +1,7 @@
-import type { ApprovalKind, ApprovalStatus, ApprovalView } from '../../../src-shared/schemas/approval.ts';
-import { checksLine } from '../../../src-shared/schemas/checks.ts';
-import { decidersText } from '../../../src-shared/schemas/people.ts';
+import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
+import type { ApprovalKind, ApprovalStatus } from '../../../src-shared/schemas/plain/approval.ts';
+import { checksLine } from '../../../src-shared/schemas/plain/checks.ts';
+import { decidersText } from '../../../src-shared/schemas/plain/people.ts';
 
 /** The buttons' action ids: what a click asks for. */
 export const ACTIONS = {

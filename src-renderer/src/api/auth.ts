@@ -1,7 +1,8 @@
 import { startAuthentication, startRegistration } from '@simplewebauthn/browser';
 import { CSRF_HEADER } from '../../../src-shared/contract/socket-auth.ts';
 import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
-import type { Person, Role } from '../../../src-shared/schemas/people.ts';
+import type { Person } from '../../../src-shared/schemas/people.ts';
+import type { Role } from '../../../src-shared/schemas/plain/people.ts';
 import { TOKEN_KEY } from './access.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Role } from '../../../src-shared/schemas/people.ts';
+import type { Role } from '../../../src-shared/schemas/plain/people.ts';
 import { client$ } from './client.ts';
 
 /** The `people.*` calls: who acts is the host's proven caller, never a name sent from here. */

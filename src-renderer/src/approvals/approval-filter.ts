@@ -1,5 +1,6 @@
-import type { ApprovalKind, ApprovalView } from '../../../src-shared/schemas/approval.ts';
-import { APPROVAL_KINDS } from '../../../src-shared/schemas/approval.ts';
+import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
+import type { ApprovalKind } from '../../../src-shared/schemas/plain/approval.ts';
+import { APPROVAL_KINDS } from '../../../src-shared/schemas/plain/approval.ts';
 
 /** What the Approvals inbox is narrowed to, as a review queue's filters: a plan, a kind. */
 export interface ApprovalFilter {

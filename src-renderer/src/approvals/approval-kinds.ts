@@ -1,4 +1,5 @@
-import type { ApprovalKind, ApprovalView } from '../../../src-shared/schemas/approval.ts';
+import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
+import type { ApprovalKind } from '../../../src-shared/schemas/plain/approval.ts';
 
 /**
  * What a person sees of one kind of approval and what each answer does, in words: the inbox's

@@ -1,7 +1,7 @@
 import type { Agent } from '../../../src-shared/schemas/agent.ts';
+import { mayGoToCodingAgent } from '../../../src-shared/schemas/plain/workspace.ts';
 import type { PlanInput } from '../../../src-shared/schemas/plan.ts';
 import type { Workspace } from '../../../src-shared/schemas/workspace.ts';
-import { mayGoToCodingAgent } from '../../../src-shared/schemas/workspace.ts';
 import { conditionSummary } from './panel-fields.ts';
 import type { TaskDraft } from './plan-edit.ts';
 

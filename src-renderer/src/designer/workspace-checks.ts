@@ -1,6 +1,6 @@
 import type { Agent } from '../../../src-shared/schemas/agent.ts';
+import { mayGoToCodingAgent } from '../../../src-shared/schemas/plain/workspace.ts';
 import type { Workspace } from '../../../src-shared/schemas/workspace.ts';
-import { mayGoToCodingAgent } from '../../../src-shared/schemas/workspace.ts';
 import type { Check } from './plan-edit.ts';
 
 /**

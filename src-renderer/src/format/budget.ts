@@ -1,5 +1,5 @@
 /** How much of a budget is spent, in words and as a `<meter>` that turns red when over. */
-import { costWords } from '../../../src-shared/schemas/run.ts';
+import { costWords } from '../../../src-shared/schemas/plain/run.ts';
 import { cost } from '../../../src-shared/spend/words.ts';
 
 /** A sum of costs as a person reads it: at most two decimals, no float dust (0.1 + 0.2 → 0.3). */

@@ -1,4 +1,4 @@
-import { QUOTA_WAIT_PREFIX, quotaWaitUntil } from '../../../src-shared/schemas/usage-limit.ts';
+import { QUOTA_WAIT_PREFIX, quotaWaitUntil } from '../../../src-shared/schemas/plain/usage-limit.ts';
 
 /** How long until a reset, as the countdown says it: `1 h 12 m`, `12 m`, `2 d 3 h`, `under a minute`. */
 export function resetsIn(ms: number): string {

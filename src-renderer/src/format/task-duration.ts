@@ -1,4 +1,5 @@
-import { REUSED_REASON_PREFIX, type TaskRun } from '../../../src-shared/schemas/run.ts';
+import { REUSED_REASON_PREFIX } from '../../../src-shared/schemas/plain/run.ts';
+import type { TaskRun } from '../../../src-shared/schemas/run.ts';
 import { formatDuration } from './duration.ts';
 
 /**

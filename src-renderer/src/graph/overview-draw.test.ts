@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TaskStatus } from '../../../src-shared/schemas/run.ts';
+import type { TaskStatus } from '../../../src-shared/schemas/plain/run.ts';
 import type { OverviewPalette, OverviewScene } from './overview-draw.ts';
 import { boxAt, drawOverview, inkOn } from './overview-draw.ts';
 

@@ -1,4 +1,4 @@
-import type { TaskStatus } from '../../../src-shared/schemas/run.ts';
+import type { TaskStatus } from '../../../src-shared/schemas/plain/run.ts';
 
 /** One task as the overview draws it: its box in flow coordinates. */
 export interface OverviewBox {

@@ -1,11 +1,11 @@
-import type { ApprovalKind } from '../../../src-shared/schemas/approval.ts';
-import { APPROVAL_KINDS } from '../../../src-shared/schemas/approval.ts';
 import type { AuditEntry } from '../../../src-shared/schemas/memory.ts';
-import { AUDIT_ENTITIES } from '../../../src-shared/schemas/memory.ts';
-import type { RunStatus } from '../../../src-shared/schemas/run.ts';
-import { RUN_STATUSES } from '../../../src-shared/schemas/run.ts';
-import type { SpendGroup } from '../../../src-shared/schemas/spend.ts';
-import { SPEND_GROUPS } from '../../../src-shared/schemas/spend.ts';
+import type { ApprovalKind } from '../../../src-shared/schemas/plain/approval.ts';
+import { APPROVAL_KINDS } from '../../../src-shared/schemas/plain/approval.ts';
+import { AUDIT_ENTITIES } from '../../../src-shared/schemas/plain/memory.ts';
+import type { RunStatus } from '../../../src-shared/schemas/plain/run.ts';
+import { RUN_STATUSES } from '../../../src-shared/schemas/plain/run.ts';
+import type { SpendGroup } from '../../../src-shared/schemas/plain/spend.ts';
+import { SPEND_GROUPS } from '../../../src-shared/schemas/plain/spend.ts';
 
 /** The tabs of a plan's page; the graph and the timeline show its open run. */
 export const PLAN_TABS = [

@@ -1,5 +1,6 @@
-import type { SandboxBlock, Step } from '../../../src-shared/schemas/step.ts';
-import { SANDBOX_BLOCKS } from '../../../src-shared/schemas/step.ts';
+import type { SandboxBlock } from '../../../src-shared/schemas/plain/step.ts';
+import { SANDBOX_BLOCKS } from '../../../src-shared/schemas/plain/step.ts';
+import type { Step } from '../../../src-shared/schemas/step.ts';
 import { plural } from '../format/plural.ts';
 import { isCacheWrite } from './cache-writes.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { emptyCounts } from '../../../src-shared/schemas/plain/run.ts';
 import type { Run } from '../../../src-shared/schemas/run.ts';
-import { emptyCounts } from '../../../src-shared/schemas/run.ts';
 import { lastRuns, withRun } from './all-runs.ts';
 
 const run = (id: string, plan: string, at: string, status: Run['status'] = 'completed'): Run => ({

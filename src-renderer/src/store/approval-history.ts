@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
-import { isDecided } from '../../../src-shared/schemas/approval.ts';
+import { isDecided } from '../../../src-shared/schemas/plain/approval.ts';
 import { api } from '../api/client.ts';
 import { errorText } from '../api/errors.ts';
 import type { BatonState } from './index.ts';

@@ -80,7 +80,7 @@ export const createPlansSlice: StateCreator<BatonState, [], [], PlansSlice> = (s
         get().notify('info', planImported(summary));
         await get().selectPlan(summary.plan_id);
       } catch (err) {
-        const hint = planImportHint(parsed.value);
+        const hint = await planImportHint(parsed.value);
         if (hint) get().notify('error', `Could not import ${fileName}`, [hint]);
         else get().fail(`Could not import ${fileName}`, err);
       }

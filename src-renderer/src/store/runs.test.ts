@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
-import type { TaskStatus } from '../../../src-shared/schemas/run.ts';
-import { emptyCounts } from '../../../src-shared/schemas/run.ts';
+import type { TaskStatus } from '../../../src-shared/schemas/plain/run.ts';
+import { emptyCounts } from '../../../src-shared/schemas/plain/run.ts';
 import { task } from '../components/runs/task-run.fixture.ts';
 import type { BatonState } from './index.ts';
 import { createRunsSlice } from './runs.ts';

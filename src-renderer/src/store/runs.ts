@@ -1,15 +1,15 @@
 import type { StateCreator } from 'zustand';
+import type { TaskCounts } from '../../../src-shared/schemas/plain/run.ts';
+import { emptyCounts } from '../../../src-shared/schemas/plain/run.ts';
 import type { TaskSpec } from '../../../src-shared/schemas/plan.ts';
 import type {
   Artifact,
   ProgressEntry,
   Run,
   StartedRun,
-  TaskCounts,
   TaskLogLine,
   TaskRun,
 } from '../../../src-shared/schemas/run.ts';
-import { emptyCounts } from '../../../src-shared/schemas/run.ts';
 import { api } from '../api/client.ts';
 import { withAutoRun, withRun } from './all-runs.ts';
 import type { BatonState } from './index.ts';

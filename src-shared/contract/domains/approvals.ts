@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Approval, ApprovalView, ReviewInterdiff } from '../../schemas/approval.ts';
-import { APPROVAL_STATUSES, decideApprovalInputSchema } from '../../schemas/approval.ts';
+import { decideApprovalInputSchema } from '../../schemas/approval.ts';
+import { APPROVAL_STATUSES } from '../../schemas/plain/approval.ts';
 import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { rangeEdgeSchema } from '../../schemas/common.ts';
 import type { AuditEntry } from '../../schemas/memory.ts';
-import { AUDIT_ENTITIES } from '../../schemas/memory.ts';
+import { AUDIT_ENTITIES } from '../../schemas/plain/memory.ts';
 import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
 

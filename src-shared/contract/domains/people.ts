@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Invite, Me, Passkey, Person, PersonalToken } from '../../schemas/people.ts';
-import { passwordSchema, personNameSchema, ROLES } from '../../schemas/people.ts';
+import { passwordSchema, personNameSchema } from '../../schemas/people.ts';
+import { ROLES } from '../../schemas/plain/people.ts';
 import { none } from '../fields.ts';
 import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { Agent, AgentStatus } from '../../schemas/agent.ts';
 import { rangeEdgeSchema, skillSchema } from '../../schemas/common.ts';
+import type { TaskStatus } from '../../schemas/plain/run.ts';
 import type { TaskSpec } from '../../schemas/plan.ts';
 import { PRIORITIES } from '../../schemas/plan.ts';
-import type { AgentExecutionStats, TaskRun, TaskStatus } from '../../schemas/run.ts';
+import type { AgentExecutionStats, TaskRun } from '../../schemas/run.ts';
 import { taskRefSchema } from '../../schemas/run.ts';
 import type { SandboxNarrowing } from '../../schemas/sandbox.ts';
 import { actorField } from '../fields.ts';

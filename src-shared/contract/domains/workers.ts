@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Agent } from '../../schemas/agent.ts';
 import { idSchema } from '../../schemas/common.ts';
-import type { TaskStatus } from '../../schemas/run.ts';
+import type { TaskStatus } from '../../schemas/plain/run.ts';
 import { LOG_STREAMS } from '../../schemas/run.ts';
 import { stepSchema } from '../../schemas/step.ts';
 import type { WorkerToken, WorkerTokenCreated } from '../../schemas/worker-token.ts';

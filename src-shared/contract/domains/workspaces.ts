@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { CheckEnvironment } from '../../schemas/checks.ts';
 import { workspaceChecksSchema } from '../../schemas/checks.ts';
-import type { ForgeKind } from '../../schemas/forge.ts';
 import { workspaceRemoteSchema } from '../../schemas/forge.ts';
 import { approversSchema } from '../../schemas/people.ts';
+import type { ForgeKind } from '../../schemas/plain/forge.ts';
 import { allowProtectedWritesSchema } from '../../schemas/protected-paths.ts';
 import type { AllowedSandboxHost } from '../../schemas/sandbox.ts';
 import { sandboxHostSchema, sandboxPolicySchema } from '../../schemas/sandbox.ts';

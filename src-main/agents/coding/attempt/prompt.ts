@@ -1,6 +1,6 @@
 import { checkVerdict } from '../../../../src-shared/schemas/checks.ts';
+import { isCodingOutput } from '../../../../src-shared/schemas/plain/workspace.ts';
 import type { CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
-import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import type { CodingContext, ResumeRequest, TaskContext } from '../../../engine/executor.ts';
 import { truncateText } from '../../shared/line-splitter.ts';
 import type { FileHead } from '../workspaces/index.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { isCodingOutput } from '../../../../src-shared/schemas/plain/workspace.ts';
 import type { ChangedFile, CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
-import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import type { CodingContext, ExecutorEvent, TaskContext } from '../../../engine/executor.ts';
 import { ConfinedFolder } from '../../../files/confined-folder.ts';
 import type { DependencyBranch, FileHead, PreparedWorktree } from '../workspaces/index.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { CheckOutcome } from '../../../../src-shared/schemas/checks.ts';
+import { isCodingOutput } from '../../../../src-shared/schemas/plain/workspace.ts';
 import type { ChangedFile, CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
-import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import { splitUnifiedDiff } from '../../../../src-shared/unified-diff.ts';
 import { AppError, invalidInput } from '../../../base/errors.ts';
 import type { CodingStore } from '../repos/coding-store.ts';

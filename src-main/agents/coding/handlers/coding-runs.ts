@@ -1,7 +1,7 @@
 import type { MergeReport, RunHandlers } from '../../../../src-shared/contract/domains/runs.ts';
+import { isCodingOutput } from '../../../../src-shared/schemas/plain/workspace.ts';
 import type { TaskSpec } from '../../../../src-shared/schemas/plan.ts';
 import type { CodingOutput, TaskSession } from '../../../../src-shared/schemas/workspace.ts';
-import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import { AppError } from '../../../base/errors.ts';
 import { discardWorktree } from '../sessions/cleanup.ts';
 import { mergeBranches } from '../workspaces/index.ts';

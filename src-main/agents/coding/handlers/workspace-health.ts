@@ -1,5 +1,5 @@
+import { mayGoToCodingAgent } from '../../../../src-shared/schemas/plain/workspace.ts';
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
-import { mayGoToCodingAgent } from '../../../../src-shared/schemas/workspace.ts';
 import type { CodingStore } from '../repos/coding-store.ts';
 import { repositoryMissing } from '../workspaces/index.ts';
 

@@ -1,7 +1,7 @@
 import type { LandMode, LandRequest } from '../../../../src-shared/schemas/landing.ts';
+import { isCodingOutput } from '../../../../src-shared/schemas/plain/workspace.ts';
 import type { Plan, TaskSpec } from '../../../../src-shared/schemas/plan.ts';
 import type { CodingOutput, Workspace } from '../../../../src-shared/schemas/workspace.ts';
-import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import { forgeClient, gitUserOf, LandingError } from '../../../forges/index.ts';
 import type { LandingAsked, StoredLanding } from '../repos/landings-repo.ts';
 import { branchTip, mergeBranches } from '../workspaces/index.ts';

@@ -1,5 +1,5 @@
-import { FORGE_LABELS } from '../../../../src-shared/schemas/forge.ts';
 import type { PrFix } from '../../../../src-shared/schemas/landing.ts';
+import { FORGE_LABELS } from '../../../../src-shared/schemas/plain/forge.ts';
 import type { PullState } from '../../../forges/index.ts';
 import { FORGES, gitUserOf, LandingError } from '../../../forges/index.ts';
 import type { StoredLanding } from '../repos/landings-repo.ts';

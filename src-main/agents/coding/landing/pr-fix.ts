@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
+import { isCodingOutput } from '../../../../src-shared/schemas/plain/workspace.ts';
 import type { ChecksSeen, ForgeClient, PullState, ReviewSeen } from '../../../forges/index.ts';
 import { gitUserOf, LandingError } from '../../../forges/index.ts';
 import type { StoredLanding } from '../repos/landings-repo.ts';

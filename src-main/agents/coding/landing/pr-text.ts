@@ -1,4 +1,4 @@
-import { costWords } from '../../../../src-shared/schemas/run.ts';
+import { costWords } from '../../../../src-shared/schemas/plain/run.ts';
 
 /** One task a pull request carries, as its body lists it. */
 export interface PrTask {

@@ -1,5 +1,5 @@
-import type { ForgeKind } from '../../../../src-shared/schemas/forge.ts';
 import type { Landing, LandingState, PrFix, PrSeen } from '../../../../src-shared/schemas/landing.ts';
+import type { ForgeKind } from '../../../../src-shared/schemas/plain/forge.ts';
 import type { Db } from '../../../store/db.ts';
 
 interface LandingRow {

@@ -1,4 +1,4 @@
-import { REUSED_REASON_PREFIX } from '../../../../src-shared/schemas/run.ts';
+import { REUSED_REASON_PREFIX } from '../../../../src-shared/schemas/plain/run.ts';
 import type { SkillRecord } from '../../../../src-shared/schemas/skill-record.ts';
 import type { Db } from '../../../store/db.ts';
 

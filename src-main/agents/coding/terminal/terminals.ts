@@ -12,7 +12,7 @@ import type {
   TerminalView,
 } from '../../../../src-shared/contract/domains/terminals.ts';
 import { TERMINAL_SOCKET_PATH } from '../../../../src-shared/contract/domains/terminals.ts';
-import { isTerminalTaskStatus } from '../../../../src-shared/schemas/run.ts';
+import { isTerminalTaskStatus } from '../../../../src-shared/schemas/plain/run.ts';
 import { AppError } from '../../../base/errors.ts';
 import type { EventBus } from '../../../events/event-bus.ts';
 import type { AgentHold } from './hold.ts';

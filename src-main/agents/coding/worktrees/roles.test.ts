@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CallContext } from '../../../../src-shared/contract/caller.ts';
-import type { Role } from '../../../../src-shared/schemas/people.ts';
+import type { Role } from '../../../../src-shared/schemas/plain/people.ts';
 import { authorize } from '../../../people/permissions.ts';
 
 const as = (role: Role): CallContext => ({ person: null, role, via: 'session', actor: null });

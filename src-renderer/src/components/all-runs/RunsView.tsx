@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { Run, RunStatus, TaskCounts } from '../../../../src-shared/schemas/run.ts';
-import { RUN_STATUSES } from '../../../../src-shared/schemas/run.ts';
+import type { RunStatus, TaskCounts } from '../../../../src-shared/schemas/plain/run.ts';
+import { RUN_STATUSES } from '../../../../src-shared/schemas/plain/run.ts';
+import type { Run } from '../../../../src-shared/schemas/run.ts';
 import { formatDuration } from '../../format/duration.ts';
 import { startedByShort } from '../../format/started-by.ts';
 import { navigate } from '../../routes/history-sync.ts';

@@ -39,7 +39,7 @@ export function FileDrop() {
       if (!file) return;
       const text = await file.text();
       const s = useBaton.getState();
-      if (agentsFile(text)) {
+      if (await agentsFile(text)) {
         s.setView('agents');
         await s.importAgents(text, file.name);
       } else await s.importPlan(text, file.name);
@@ -64,10 +64,12 @@ export function FileDrop() {
 }
 
 /** Whether the text is an agents file rather than a plan. */
-function agentsFile(text: string): boolean {
+async function agentsFile(text: string): Promise<boolean> {
+  let value: unknown;
   try {
-    return planImportHint(JSON.parse(text)) !== null;
+    value = JSON.parse(text);
   } catch {
     return false;
   }
+  return (await planImportHint(value)) !== null;
 }

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { RunStatus } from '../../../../src-shared/schemas/run.ts';
+import type { RunStatus } from '../../../../src-shared/schemas/plain/run.ts';
 import { formatRoute, parseRoute } from '../../routes/routes.ts';
 import { routeOf, screenRoute, sidebarViewOf } from '../../routes/state-route.ts';
 import { lastRuns } from '../../store/all-runs.ts';

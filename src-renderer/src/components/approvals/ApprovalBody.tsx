@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
-import type { ApprovalKind, ApprovalView } from '../../../../src-shared/schemas/approval.ts';
+import type { ApprovalView } from '../../../../src-shared/schemas/approval.ts';
+import type { ApprovalKind } from '../../../../src-shared/schemas/plain/approval.ts';
 import { APPROVAL_KINDS } from '../../approvals/approval-kinds.ts';
 import { prettyArguments } from '../../approvals/tool-call-input.ts';
 import { MergeConflictFacts } from './merge-conflict/MergeConflictFacts.tsx';

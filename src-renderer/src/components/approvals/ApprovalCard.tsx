@@ -1,7 +1,9 @@
 import type { ReactElement } from 'react';
 import { lazy, Suspense } from 'react';
-import type { ApprovalKind, ApprovalView, BlockedWork } from '../../../../src-shared/schemas/approval.ts';
-import { decidersText, mayDecide } from '../../../../src-shared/schemas/people.ts';
+import type { ApprovalView, BlockedWork } from '../../../../src-shared/schemas/approval.ts';
+import { mayDecide } from '../../../../src-shared/schemas/people.ts';
+import type { ApprovalKind } from '../../../../src-shared/schemas/plain/approval.ts';
+import { decidersText } from '../../../../src-shared/schemas/plain/people.ts';
 import { spendText } from '../../format/cost.ts';
 import { plural } from '../../format/plural.ts';
 import { startedByText } from '../../format/started-by.ts';

@@ -1,4 +1,4 @@
-import type { TaskStatus } from '../../../../src-shared/schemas/run.ts';
+import type { TaskStatus } from '../../../../src-shared/schemas/plain/run.ts';
 import { dependencyFacts } from './dependency-facts.ts';
 
 /** Files of a coding dependency listed before the rest are counted. */

@@ -1,5 +1,5 @@
+import { isCodingOutput } from '../../../../src-shared/schemas/plain/workspace.ts';
 import type { ChangedFile } from '../../../../src-shared/schemas/workspace.ts';
-import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import { cut } from '../../format/cut.ts';
 
 /** One field of a dependency's output, its value in words. */

@@ -1,6 +1,6 @@
 import type { CheckOutcome } from '../../../../src-shared/schemas/checks.ts';
+import { isCodingOutput } from '../../../../src-shared/schemas/plain/workspace.ts';
 import type { Step } from '../../../../src-shared/schemas/step.ts';
-import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 
 /** The checks of an attempt's last round, from its steps (in seq order). */
 export function lastRoundChecks(steps: readonly Step[]): CheckOutcome[] {

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import type { ZodType } from 'zod';
+import { mayGoToCodingAgent } from '../../../../src-shared/schemas/plain/workspace.ts';
 import { PRIORITIES, retryPolicySchema, taskSpecSchema } from '../../../../src-shared/schemas/plan.ts';
-import { mayGoToCodingAgent } from '../../../../src-shared/schemas/workspace.ts';
 import { codingSummary } from '../../designer/coding-fields.ts';
 import type { RetryField } from '../../designer/panel-fields.ts';
 import {

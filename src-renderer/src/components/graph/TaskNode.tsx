@@ -1,8 +1,8 @@
 import type { Node, NodeHandle, NodeProps, ReactFlowState } from '@xyflow/react';
 import { Handle, Position, useStore } from '@xyflow/react';
 import { memo } from 'react';
+import type { TaskStatus } from '../../../../src-shared/schemas/plain/run.ts';
 import type { Priority } from '../../../../src-shared/schemas/plan.ts';
-import type { TaskStatus } from '../../../../src-shared/schemas/run.ts';
 import type { CardBadge } from '../../designer/card-badges.ts';
 import { FOR_PERSON_LABEL, STATUS_LABEL } from '../shared/status-label.ts';
 

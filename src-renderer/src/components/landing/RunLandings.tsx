@@ -1,8 +1,8 @@
 import { useEffect, useMemo } from 'react';
 import type { Landing } from '../../../../src-shared/schemas/landing.ts';
 import { stageSentence } from '../../../../src-shared/schemas/landing-stage.ts';
+import { isCodingOutput } from '../../../../src-shared/schemas/plain/workspace.ts';
 import type { Run, TaskRun } from '../../../../src-shared/schemas/run.ts';
-import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import { useBaton, useSelectedTaskId } from '../../store/index.ts';
 import { taskSpecOf } from '../../store/task-spec.ts';
 import { LandingLine } from './LandingLine.tsx';

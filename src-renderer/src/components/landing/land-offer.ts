@@ -1,5 +1,5 @@
-import { FORGE_LABELS } from '../../../../src-shared/schemas/forge.ts';
 import type { Landing } from '../../../../src-shared/schemas/landing.ts';
+import { FORGE_LABELS } from '../../../../src-shared/schemas/plain/forge.ts';
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 
 /**

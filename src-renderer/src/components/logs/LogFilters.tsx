@@ -1,4 +1,4 @@
-import { AUDIT_ENTITIES } from '../../../../src-shared/schemas/memory.ts';
+import { AUDIT_ENTITIES } from '../../../../src-shared/schemas/plain/memory.ts';
 import type { AuditFilter } from '../../store/audit-filter.ts';
 import { useBaton } from '../../store/index.ts';
 import type { MemoryFilter } from '../../store/memory.ts';

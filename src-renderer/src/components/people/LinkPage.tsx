@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ApprovalView } from '../../../../src-shared/schemas/approval.ts';
-import { checksLine } from '../../../../src-shared/schemas/checks.ts';
-import { decidersText } from '../../../../src-shared/schemas/people.ts';
+import { checksLine } from '../../../../src-shared/schemas/plain/checks.ts';
+import { decidersText } from '../../../../src-shared/schemas/plain/people.ts';
 import type { OpenedLink } from '../../api/auth.ts';
 import { AuthError, openLink } from '../../api/auth.ts';
 import { APPROVAL_KINDS } from '../../approvals/approval-kinds.ts';

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { Invite, Passkey, Person, PersonalToken, Role } from '../../../../src-shared/schemas/people.ts';
-import { ROLES, roleAtLeast } from '../../../../src-shared/schemas/people.ts';
+import type { Invite, Passkey, Person, PersonalToken } from '../../../../src-shared/schemas/people.ts';
+import type { Role } from '../../../../src-shared/schemas/plain/people.ts';
+import { ROLES, roleAtLeast } from '../../../../src-shared/schemas/plain/people.ts';
 import { addPasskey, passkeysHere, signOut } from '../../api/auth.ts';
 import { peopleApi } from '../../api/people.ts';
 import { useBaton } from '../../store/index.ts';

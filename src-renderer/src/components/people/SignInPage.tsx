@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Role } from '../../../../src-shared/schemas/people.ts';
+import type { Role } from '../../../../src-shared/schemas/plain/people.ts';
 import {
   AuthError,
   invitation,

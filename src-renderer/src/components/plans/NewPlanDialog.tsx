@@ -6,7 +6,7 @@ import { api } from '../../api/client.ts';
 import { errorText } from '../../api/errors.ts';
 import { useBaton } from '../../store/index.ts';
 import { Modal, useModal } from '../shared/Modal.tsx';
-import { planIdProblem } from './draft-review.ts';
+import { planIdProblem } from './plan-id.ts';
 
 /** The draft's review, with its graph (React Flow) and checks (zod): fetched when a draft is made, not with the app. */
 const DraftReview = lazy(() => import('./DraftReview.tsx').then((m) => ({ default: m.DraftReview })));

@@ -4,8 +4,7 @@ import type { Plan, StoredPlan } from '../../../../src-shared/schemas/plan.ts';
 import type { Run } from '../../../../src-shared/schemas/run.ts';
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import { api } from '../../api/client.ts';
-import type { Check } from '../../designer/plan-edit.ts';
-import { checkPlan } from '../../designer/plan-edit.ts';
+import type { Check, checkPlan } from '../../designer/plan-edit.ts';
 import { missingWorkspaceChecks } from '../../designer/workspace-checks.ts';
 import { useBaton } from '../../store/index.ts';
 
@@ -127,9 +126,10 @@ function useRunProblems(
   workspaces: readonly Workspace[],
   executing: boolean,
 ) {
+  const check = usePlanChecks();
   return useMemo(() => {
-    if (agents.length === 0 || executing) return NO_PROBLEMS;
-    const found = checkPlan(plan, agents).filter(
+    if (check === null || agents.length === 0 || executing) return NO_PROBLEMS;
+    const found = check(plan, agents).filter(
       (c) => c.severity === 'error' && (c.task_id !== null || c.path?.startsWith('decider')),
     );
     // A coding task's repository gone from disk: the host refuses the whole run. Said first.
@@ -139,7 +139,26 @@ function useRunProblems(
     const stuckIds = new Set(stuck.map((c) => c.task_id));
     const blocksOthers = plan.tasks.some((t) => t.depends_on.some((d) => stuckIds.has(d)));
     return { problems, stuck, blocksOthers, refused: missing.length };
-  }, [plan, agents, workspaces, executing]);
+  }, [check, plan, agents, workspaces, executing]);
+}
+
+/**
+ * The designer's checks, loaded when a plan is first shown: they parse the plan with its schema,
+ * and zod is not part of the first screen. Null until loaded.
+ */
+function usePlanChecks(): typeof checkPlan | null {
+  const [check, setCheck] = useState<typeof checkPlan | null>(null);
+  useEffect(() => {
+    let live = true;
+    import('../../designer/plan-edit.ts').then(
+      (m) => live && setCheck(() => m.checkPlan),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  return check;
 }
 
 const NO_WORKSPACES: Workspace[] = [];

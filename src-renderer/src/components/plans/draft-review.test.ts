@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SkillMatch } from '../../../../src-shared/contract/domains/scope.ts';
-import { planIdProblem, skillNote, withSkill } from './draft-review.ts';
+import { skillNote, withSkill } from './draft-review.ts';
+import { planIdProblem } from './plan-id.ts';
 
 const match = (more: Partial<SkillMatch>): SkillMatch => ({
   task_id: 't',

@@ -1,16 +1,6 @@
 import type { SkillMatch } from '../../../../src-shared/contract/domains/scope.ts';
 import { skillMatchText } from '../../../../src-shared/contract/domains/scope.ts';
-import { idSchema } from '../../../../src-shared/schemas/common.ts';
 import type { PlanInput } from '../../../../src-shared/schemas/plan.ts';
-
-/** What is wrong with a plan id typed for a new plan, in words, or null when it is fine. */
-export function planIdProblem(id: string, taken: (id: string) => boolean): string | null {
-  if (id.trim() === '') return 'Give the plan an id.';
-  const valid = idSchema.safeParse(id);
-  if (!valid.success) return `Plan id ${valid.error.issues[0]?.message ?? 'is not valid'}.`;
-  if (taken(id)) return `A plan with the id ${id} exists already: choose another.`;
-  return null;
-}
 
 /** How a task's skill reads in the review: the draft's match, or the person's choice, or a warning. */
 export interface SkillNote {

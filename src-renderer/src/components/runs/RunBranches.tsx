@@ -1,7 +1,7 @@
 import { useEffect, useMemo } from 'react';
+import { isCodingOutput } from '../../../../src-shared/schemas/plain/workspace.ts';
 import type { Run, TaskRun } from '../../../../src-shared/schemas/run.ts';
 import type { CodingOutput, TaskSession } from '../../../../src-shared/schemas/workspace.ts';
-import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import { useBaton } from '../../store/index.ts';
 import { MergeBranches } from './MergeBranches.tsx';
 

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { REUSED_REASON_PREFIX, type Run, type TaskRun } from '../../../../src-shared/schemas/run.ts';
+import { REUSED_REASON_PREFIX } from '../../../../src-shared/schemas/plain/run.ts';
+import type { Run, TaskRun } from '../../../../src-shared/schemas/run.ts';
 import { spendText } from '../../format/cost.ts';
 import { durationBetween } from '../../format/duration.ts';
 import { plural } from '../../format/plural.ts';

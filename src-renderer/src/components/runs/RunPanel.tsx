@@ -1,8 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { CSSProperties } from 'react';
 import { useMemo, useRef, useState } from 'react';
-import type { Run, TaskCounts, TaskRun, TaskStatus } from '../../../../src-shared/schemas/run.ts';
-import { TASK_STATUSES } from '../../../../src-shared/schemas/run.ts';
+import type { TaskCounts, TaskStatus } from '../../../../src-shared/schemas/plain/run.ts';
+import { TASK_STATUSES } from '../../../../src-shared/schemas/plain/run.ts';
+import type { Run, TaskRun } from '../../../../src-shared/schemas/run.ts';
 import { durationBetween } from '../../format/duration.ts';
 import { withCountdown } from '../../format/limits.ts';
 import { durationIsLive, taskDuration } from '../../format/task-duration.ts';

@@ -1,5 +1,6 @@
 import { type ReactNode, useMemo } from 'react';
-import { REUSED_REASON_PREFIX, type TaskRun } from '../../../../src-shared/schemas/run.ts';
+import { REUSED_REASON_PREFIX } from '../../../../src-shared/schemas/plain/run.ts';
+import type { TaskRun } from '../../../../src-shared/schemas/run.ts';
 
 /** A kind of mark on the timeline: its swatch, its word in the legend, and what it means in full. */
 type MarkKind =

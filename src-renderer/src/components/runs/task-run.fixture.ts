@@ -1,4 +1,5 @@
-import type { TaskRun, TaskStatus } from '../../../../src-shared/schemas/run.ts';
+import type { TaskStatus } from '../../../../src-shared/schemas/plain/run.ts';
+import type { TaskRun } from '../../../../src-shared/schemas/run.ts';
 
 /** A task run for tests: run `r`, first attempt, done by `writer` with output `{ ok: true }`, unless `more` says otherwise. */
 export const task = (task_id: string, status: TaskStatus, more: Partial<TaskRun> = {}): TaskRun => ({

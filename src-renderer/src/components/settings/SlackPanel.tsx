@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Person } from '../../../../src-shared/schemas/people.ts';
-import { roleAtLeast } from '../../../../src-shared/schemas/people.ts';
+import { roleAtLeast } from '../../../../src-shared/schemas/plain/people.ts';
 import type { SlackPerson, SlackSettings } from '../../../../src-shared/schemas/slack.ts';
 import { slackApi } from '../../api/off-desk.ts';
 import { peopleApi } from '../../api/people.ts';

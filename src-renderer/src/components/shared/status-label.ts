@@ -1,4 +1,5 @@
-import type { TaskRun, TaskStatus } from '../../../../src-shared/schemas/run.ts';
+import type { TaskStatus } from '../../../../src-shared/schemas/plain/run.ts';
+import type { TaskRun } from '../../../../src-shared/schemas/run.ts';
 
 /** A task status in words. */
 export const STATUS_LABEL: Record<TaskStatus, string> = {

@@ -1,5 +1,5 @@
+import { SPEND_GROUPS } from '../../../../src-shared/schemas/plain/spend.ts';
 import type { SpendFacets } from '../../../../src-shared/schemas/spend.ts';
-import { SPEND_GROUPS } from '../../../../src-shared/schemas/spend.ts';
 import type { SpendFilter, SpendRange } from '../../routes/routes.ts';
 import { SPEND_RANGES } from '../../routes/routes.ts';
 import { DEFAULT_RANGE, rangeDays } from '../../spend/spend-query.ts';

@@ -1,5 +1,6 @@
 import { useEffect, useMemo } from 'react';
-import type { SpendBreakdown, SpendGroup, SpendRow } from '../../../../src-shared/schemas/spend.ts';
+import type { SpendGroup } from '../../../../src-shared/schemas/plain/spend.ts';
+import type { SpendBreakdown, SpendRow } from '../../../../src-shared/schemas/spend.ts';
 import { spendCsv } from '../../../../src-shared/spend/csv.ts';
 import { downloadText } from '../../designer/download.ts';
 import { spendText } from '../../format/cost.ts';

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import type { SpendBreakdown, SpendGroup, SpendRow } from '../../../../src-shared/schemas/spend.ts';
+import type { SpendGroup } from '../../../../src-shared/schemas/plain/spend.ts';
+import type { SpendBreakdown, SpendRow } from '../../../../src-shared/schemas/spend.ts';
 import { spendText } from '../../format/cost.ts';
 import type { SpendFilter, SpendSort } from '../../routes/routes.ts';
 import { sortedRows } from '../../spend/spend-query.ts';

@@ -1,4 +1,4 @@
-import type { SpendGroup } from '../../../../src-shared/schemas/spend.ts';
+import type { SpendGroup } from '../../../../src-shared/schemas/plain/spend.ts';
 
 /** A count of tokens or calls, grouped by thousands: 1,234,567. */
 export const tokens = (n: number): string => n.toLocaleString('en');

@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import type { RepositoryFacts } from '../../../../src-shared/contract/domains/workspaces.ts';
 import { ContractError } from '../../../../src-shared/contract/errors.ts';
-import { FORGE_LABELS } from '../../../../src-shared/schemas/forge.ts';
+import { FORGE_LABELS } from '../../../../src-shared/schemas/plain/forge.ts';
 import { api } from '../../api/client.ts';
 import { contractIssues } from '../../api/errors.ts';
 import { useBaton } from '../../store/index.ts';

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { BUILT_FORGES, FORGE_KINDS, FORGE_LABELS } from '../../../../src-shared/schemas/forge.ts';
+import { BUILT_FORGES, FORGE_KINDS, FORGE_LABELS } from '../../../../src-shared/schemas/plain/forge.ts';
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import { api } from '../../api/client.ts';
 import { contractIssues } from '../../api/errors.ts';

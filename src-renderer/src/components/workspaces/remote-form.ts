@@ -1,9 +1,6 @@
-import type {
-  ForgeKind,
-  WorkspaceRemote,
-  WorkspaceRemoteInput,
-} from '../../../../src-shared/schemas/forge.ts';
-import { defaultApiUrl, FORGE_LABELS } from '../../../../src-shared/schemas/forge.ts';
+import type { WorkspaceRemote, WorkspaceRemoteInput } from '../../../../src-shared/schemas/forge.ts';
+import type { ForgeKind } from '../../../../src-shared/schemas/plain/forge.ts';
+import { defaultApiUrl, FORGE_LABELS } from '../../../../src-shared/schemas/plain/forge.ts';
 
 /** The remote form's fields, as typed. */
 export interface RemoteDraft {

@@ -1,5 +1,6 @@
 import type { ValidationIssue } from '../../../../src-shared/contract/errors.ts';
-import type { ForgeKind, WorkspaceRemoteInput } from '../../../../src-shared/schemas/forge.ts';
+import type { WorkspaceRemoteInput } from '../../../../src-shared/schemas/forge.ts';
+import type { ForgeKind } from '../../../../src-shared/schemas/plain/forge.ts';
 import type { WorkspaceInput } from '../../../../src-shared/schemas/workspace.ts';
 import { joinArgs, parseEnv, shellSyntax, splitArgs } from '../../format/argv.ts';
 import { fieldMessage } from '../../format/field-message.ts';

@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { Run, TaskStatus } from '../../../../../src-shared/schemas/run.ts';
-import { TASK_STATUSES } from '../../../../../src-shared/schemas/run.ts';
+import type { TaskStatus } from '../../../../../src-shared/schemas/plain/run.ts';
+import { TASK_STATUSES } from '../../../../../src-shared/schemas/plain/run.ts';
+import type { Run } from '../../../../../src-shared/schemas/run.ts';
 import { useBaton } from '../../../store/index.ts';
 import { RouteLink } from '../../shared/RouteLink.tsx';
 import { STATUS_LABEL } from '../../shared/status-label.ts';

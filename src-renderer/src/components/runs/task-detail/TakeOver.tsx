@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import type { TerminalChanges, TerminalView } from '../../../../../src-shared/contract/domains/terminals.ts';
+import { isTerminalTaskStatus } from '../../../../../src-shared/schemas/plain/run.ts';
 import type { TaskRun } from '../../../../../src-shared/schemas/run.ts';
-import { isTerminalTaskStatus } from '../../../../../src-shared/schemas/run.ts';
 import { api } from '../../../api/client.ts';
 import { useBaton } from '../../../store/index.ts';
 import { TakeOverChoice } from './TakeOverChoice.tsx';

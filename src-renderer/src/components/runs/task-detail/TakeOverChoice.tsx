@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { TerminalAfter, TerminalChanges } from '../../../../../src-shared/contract/domains/terminals.ts';
+import { isTerminalTaskStatus } from '../../../../../src-shared/schemas/plain/run.ts';
 import type { TaskRun } from '../../../../../src-shared/schemas/run.ts';
-import { isTerminalTaskStatus } from '../../../../../src-shared/schemas/run.ts';
 import { api } from '../../../api/client.ts';
 import { errorText } from '../../../api/errors.ts';
 import { plural } from '../../../format/plural.ts';

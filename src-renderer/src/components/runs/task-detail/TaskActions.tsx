@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { isTerminalTaskStatus } from '../../../../../src-shared/schemas/plain/run.ts';
 import type { Run, TaskRun } from '../../../../../src-shared/schemas/run.ts';
-import { isTerminalTaskStatus } from '../../../../../src-shared/schemas/run.ts';
 import { isDiffReview } from '../../../approvals/diff-review.ts';
 import { actorOf } from '../../../store/identity.ts';
 import { useBaton } from '../../../store/index.ts';

@@ -1,9 +1,9 @@
 import type { RefObject } from 'react';
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import { isTerminalTaskStatus } from '../../../../../src-shared/schemas/plain/run.ts';
+import { quotaWaitUntil } from '../../../../../src-shared/schemas/plain/usage-limit.ts';
+import { isCodingOutput } from '../../../../../src-shared/schemas/plain/workspace.ts';
 import type { Run, TaskRun } from '../../../../../src-shared/schemas/run.ts';
-import { isTerminalTaskStatus } from '../../../../../src-shared/schemas/run.ts';
-import { quotaWaitUntil } from '../../../../../src-shared/schemas/usage-limit.ts';
-import { isCodingOutput } from '../../../../../src-shared/schemas/workspace.ts';
 import { withCountdown } from '../../../format/limits.ts';
 import { plural } from '../../../format/plural.ts';
 import { useBaton } from '../../../store/index.ts';

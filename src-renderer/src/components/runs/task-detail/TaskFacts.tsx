@@ -1,6 +1,6 @@
+import { isCodingOutput } from '../../../../../src-shared/schemas/plain/workspace.ts';
 import type { TaskSpec } from '../../../../../src-shared/schemas/plan.ts';
 import type { TaskRun } from '../../../../../src-shared/schemas/run.ts';
-import { isCodingOutput } from '../../../../../src-shared/schemas/workspace.ts';
 import { candidateCosts, candidateLine, whichCandidate, winnerOf } from '../../../coding/best-of-facts.ts';
 import { spendText } from '../../../format/cost.ts';
 import { durationIsLive, taskDuration } from '../../../format/task-duration.ts';

@@ -1,0 +1,21 @@
+/**
+ * Roles and who may decide, in words, without zod: the first screen (a link's page, the settings)
+ * reads them, and zod loads only with a form or a check.
+ */
+
+export const ROLES = ['viewer', 'member', 'admin', 'owner'] as const;
+export type Role = (typeof ROLES)[number];
+
+const RANK: { [R in Role]: number } = { viewer: 0, member: 1, admin: 2, owner: 3 };
+/** Whether `held` is at least `least`. */
+export const roleAtLeast = (held: Role, least: Role): boolean => RANK[held] >= RANK[least];
+/** The lesser of two roles (a token's scope and its person's role). */
+export const lesserRole = (a: Role, b: Role): Role => (RANK[a] <= RANK[b] ? a : b);
+
+/** "an admin", "Ada or Grace", "Ada or a member": who may decide, in words. */
+export function decidersText(d: { people?: readonly string[] | undefined; role?: Role | undefined }): string {
+  const parts = [...(d.people ?? [])];
+  if (d.role !== undefined) parts.push(`${d.role === 'admin' ? 'an' : 'a'} ${d.role}`);
+  if (parts.length <= 1) return parts[0] ?? 'the owner';
+  return `${parts.slice(0, -1).join(', ')} or ${parts.at(-1)}`;
+}
