@@ -17,6 +17,12 @@ export interface AgentsSlice {
   /** What a coding agent's default route hangs on here (`agents.routeFacts`); null until known. */
   routeFacts: RouteFacts | null;
   loadAgents(): Promise<void>;
+  /**
+   * Asks for `sandboxStatus` and `routeFacts` once a screen that shows them is opened (the agents,
+   * an agent, the workspaces), not with the first screen: the host's first answer tries a real
+   * sandbox and loads the sandbox library. Once asked, every `loadAgents` asks again.
+   */
+  wantAgentFacts(): void;
   importAgents(text: string, fileName: string): Promise<void>;
   upsertAgent(agent: Agent): void;
   /** An agent removed, here or in another window: it leaves the list. */
@@ -51,6 +57,14 @@ async function loadLimits(set: (p: Partial<BatonState>) => void): Promise<void> 
   }
 }
 
+/** Whether a screen showing the sandbox's status and the route's facts was opened in this window. */
+let factsWanted = false;
+
+async function loadFacts(set: (p: Partial<BatonState>) => void): Promise<void> {
+  const [sandboxStatus, route] = await Promise.all([api.sandboxStatus(), api.routeFacts()]);
+  set({ sandboxStatus, routeFacts: { claudeAcp: route.claude_acp } });
+}
+
 /** Agents added, changed or removed in this window so far: a list asked before the last one is stale. */
 let agentChanges = 0;
 
@@ -75,8 +89,8 @@ export const createAgentsSlice: StateCreator<BatonState, [], [], AgentsSlice> = 
       // The list is set as soon as it comes: the sandbox's status and the default route's facts
       // can take seconds (a real sandbox tried, npm asked), and a list held back that long would
       // undo agents added meanwhile (the first open's example, loaded at once).
-      const facts = Promise.all([api.sandboxStatus(), api.routeFacts()]);
-      facts.catch(() => undefined);
+      const facts = factsWanted ? loadFacts(set) : null;
+      facts?.catch(() => undefined);
       // A list asked before an agent reached this window (an import answered first) may not hold
       // it: asked again, so a late answer never undoes it.
       let agents: Agent[];
@@ -88,11 +102,15 @@ export const createAgentsSlice: StateCreator<BatonState, [], [], AgentsSlice> = 
       set({ agents, agentsLoaded: true });
       forgetRemovedHuman(get, agents);
       void loadLimits(set);
-      const [sandboxStatus, route] = await facts;
-      set({ sandboxStatus, routeFacts: { claudeAcp: route.claude_acp } });
+      await facts;
     } catch (err) {
       get().fail('Could not load agents', err);
     }
+  },
+  wantAgentFacts() {
+    if (factsWanted) return;
+    factsWanted = true;
+    loadFacts(set).catch((err: unknown) => get().fail('Could not read what this host can run', err));
   },
   async importAgents(text, fileName) {
     const parsed = parseJsonFile(text, fileName);

@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { isStreamCli } from '../../../../src-shared/schemas/agent.ts';
-import { useBaton } from '../../store/index.ts';
+import { useRouteFacts } from '../../store/agent-facts.ts';
 import { InputField } from '../shared/InputField.tsx';
 import { MoreInput } from './AgentMoreFields.tsx';
 import { defaultOption, TOOL_POLICY_KEY } from './acp-fields.ts';
@@ -25,7 +25,7 @@ export function ProtocolField({
   set: SetField;
 }) {
   const message = useId();
-  const facts = useBaton((s) => s.routeFacts);
+  const facts = useRouteFacts();
   return (
     <label>
       Protocol

@@ -4,6 +4,7 @@ import type { Agent, AgentKind } from '../../../../src-shared/schemas/agent.ts';
 import { AGENT_KINDS } from '../../../../src-shared/schemas/agent.ts';
 import { api } from '../../api/client.ts';
 import { contractIssues } from '../../api/errors.ts';
+import { useRouteFacts } from '../../store/agent-facts.ts';
 import { useBaton } from '../../store/index.ts';
 import { AllowedHosts } from '../sandbox/AllowedHosts.tsx';
 import { SandboxFields } from '../sandbox/SandboxFields.tsx';
@@ -74,7 +75,7 @@ export function AgentForm({
   const loadAgents = useBaton((s) => s.loadAgents);
   const notify = useBaton((s) => s.notify);
   const fail = useBaton((s) => s.fail);
-  const facts = useBaton((s) => s.routeFacts);
+  const facts = useRouteFacts();
   const [errors, setErrors] = useState<AgentFieldErrors>({});
   const [busy, setBusy] = useState(false);
   const set =

@@ -4,6 +4,7 @@ import type { MemoryEntry } from '../../../../src-shared/schemas/memory.ts';
 import type { AgentExecutionStats } from '../../../../src-shared/schemas/run.ts';
 import { api } from '../../api/client.ts';
 import { spendText } from '../../format/cost.ts';
+import { useRouteFacts, useSandboxStatus } from '../../store/agent-facts.ts';
 import { useBaton } from '../../store/index.ts';
 import { EntryLinks } from '../logs/EntryView.tsx';
 import { memoryRefs } from '../logs/entry-refs.ts';
@@ -35,8 +36,8 @@ export function AgentPage({
   onClose(): void;
 }) {
   const fail = useBaton((s) => s.fail);
-  const sandboxStatus = useBaton((s) => s.sandboxStatus);
-  const facts = useBaton((s) => s.routeFacts);
+  const sandboxStatus = useSandboxStatus();
+  const facts = useRouteFacts();
   const [recent, setRecent] = useState<MemoryEntry[] | null>(null);
   useEffect(() => {
     let live = true;

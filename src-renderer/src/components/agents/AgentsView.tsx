@@ -3,6 +3,7 @@ import type { Agent, AgentStatus } from '../../../../src-shared/schemas/agent.ts
 import type { AgentExecutionStats } from '../../../../src-shared/schemas/run.ts';
 import { api } from '../../api/client.ts';
 import { limitedUntil } from '../../format/limits.ts';
+import { useRouteFacts, useSandboxStatus } from '../../store/agent-facts.ts';
 import { useBaton } from '../../store/index.ts';
 import { SandboxBadge } from '../sandbox/SandboxBadge.tsx';
 import { DataTable, headerColumns } from '../shared/DataTable.tsx';
@@ -223,8 +224,8 @@ function AgentRow({
   const loadAgents = useBaton((s) => s.loadAgents);
   const fail = useBaton((s) => s.fail);
   const testing = useBaton((s) => s.agentTests[a.id]?.state === 'running');
-  const sandboxStatus = useBaton((s) => s.sandboxStatus);
-  const routeFacts = useBaton((s) => s.routeFacts);
+  const sandboxStatus = useSandboxStatus();
+  const routeFacts = useRouteFacts();
   const limit = useBaton((s) => s.agentLimits[a.id]);
   const now = useNowWhile(limit !== undefined, limit?.until);
   const setStatus = async (status: AgentStatus) => {

@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import type { AnyCodingCli } from '../../../../src-shared/schemas/agent.ts';
-import { useBaton } from '../../store/index.ts';
+import { useRouteFacts } from '../../store/agent-facts.ts';
 import { InputField } from '../shared/InputField.tsx';
 import { MoreFields } from '../shared/MoreFields.tsx';
 import { asksToolCalls, clisFor, overAcp } from './acp-fields.ts';
@@ -89,7 +89,7 @@ function toolCallsHint(d: AgentDraft, acp: boolean): string {
  */
 export function CodingFields({ d, errors, set }: { d: AgentDraft; errors: AgentFieldErrors; set: SetField }) {
   const reviewHint = useId();
-  const facts = useBaton((s) => s.routeFacts);
+  const facts = useRouteFacts();
   const toolsHint = useId();
   return (
     <>

@@ -3,6 +3,7 @@ import type { PruneReport } from '../../../../src-shared/contract/domains/worksp
 import { ContractError } from '../../../../src-shared/contract/errors.ts';
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import { api } from '../../api/client.ts';
+import { useSandboxStatus } from '../../store/agent-facts.ts';
 import { useBaton } from '../../store/index.ts';
 import { SandboxBadge } from '../sandbox/SandboxBadge.tsx';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
@@ -138,7 +139,7 @@ function WorkspaceRow({ w }: { w: Workspace }) {
   };
   const checks = w.checks ?? [];
   const remote = remoteSummary(w.remote);
-  const sandboxStatus = useBaton((s) => s.sandboxStatus);
+  const sandboxStatus = useSandboxStatus();
   const envNames = Object.keys(w.env);
   const setup = w.setup_command;
   const script = setup && setup[0] === 'sh' && setup[1] === '-c' ? setupTextOf(setup) : null;
