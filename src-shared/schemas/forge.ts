@@ -3,6 +3,12 @@ import type { ForgeKind } from './plain/forge.ts';
 import { BUILT_FORGES, defaultApiUrl, FORGE_KINDS, FORGE_LABELS } from './plain/forge.ts';
 import { secretNameSchema } from './secret-refs.ts';
 
+/**
+ * Where a workspace's work lands: its remote (a git URL Baton pushes task and run branches to)
+ * and, optionally, the forge that hosts it (where Baton opens and follows pull requests). The
+ * forge's token is named as a secret (src-main/secrets), never stored.
+ */
+
 const httpUrl = (what: string) =>
   z
     .string()

@@ -2,13 +2,6 @@ import { z } from 'zod';
 import type { Role } from './plain/people.ts';
 import { decidersText, roleAtLeast } from './plain/people.ts';
 
-/**
- * People on a Baton and what each may do. A role is held on the whole Baton: `viewer` sees,
- * `member` runs plans and decides what it may (below), `admin` also changes agents, workspaces,
- * secrets, reach and people, `owner` is the machine's owner (the first account; the desktop window
- * and the loopback launch token are the owner).
- */
-
 /** A person's name: how they sign in and how every decision and audit entry names them. */
 export const personNameSchema = z
   .string({ error: 'a name of 1 to 100 characters' })

@@ -2,6 +2,13 @@ import { z } from 'zod';
 import type { SpendGroup } from './plain/spend.ts';
 import { SPEND_GROUPS } from './plain/spend.ts';
 
+/**
+ * Spend: what agents' model calls used (tokens: input, output, read from a cache) and cost (USD),
+ * from their usage steps, summed by one of these: the day the calls were made (in the viewer's
+ * time zone), the plan or run they were for, the agent that made them, the model, or the agent's
+ * CLI (`claude`, `codex`, …; an agent of another kind by its kind, `llm`).
+ */
+
 /** What a set of model calls used and cost. */
 export interface SpendFigures {
   input_tokens: number;

@@ -110,7 +110,11 @@ export const createAgentsSlice: StateCreator<BatonState, [], [], AgentsSlice> = 
   wantAgentFacts() {
     if (factsWanted) return;
     factsWanted = true;
-    loadFacts(set).catch((err: unknown) => get().fail('Could not read what this host can run', err));
+    loadFacts(set).catch((err: unknown) => {
+      // Asked again by the next screen that shows them.
+      factsWanted = false;
+      get().fail('Could not read what this host can run', err);
+    });
   },
   async importAgents(text, fileName) {
     const parsed = parseJsonFile(text, fileName);

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { planImportHint } from './import-hint.ts';
 
-describe('planImportHint', async () => {
+describe('planImportHint', () => {
   it('sends an agents file to the Agents screen', async () => {
     const hint = 'This looks like an agents file (it has agents, no tasks) — import it on the Agents screen.';
     expect(await planImportHint({ agents: [{ id: 'writer', skills: ['write'] }] })).toBe(hint);
@@ -14,5 +14,17 @@ describe('planImportHint', async () => {
     expect(await planImportHint({ plan_id: 'p' })).toBeNull();
     expect(await planImportHint(42)).toBeNull();
     expect(await planImportHint(null)).toBeNull();
+  });
+});
+
+describe('planImportHint when the agents schema cannot load', () => {
+  it('gives no hint, so the plain error stands', async () => {
+    vi.resetModules();
+    vi.doMock('../../../src-shared/schemas/agent.ts', () => {
+      throw new Error('chunk gone');
+    });
+    const { planImportHint: hint } = await import('./import-hint.ts');
+    expect(await hint({ agents: [{ id: 'writer', skills: ['write'] }] })).toBeNull();
+    vi.doUnmock('../../../src-shared/schemas/agent.ts');
   });
 });

@@ -6,7 +6,13 @@
 export async function planImportHint(value: unknown): Promise<string | null> {
   const hasTasks = value !== null && typeof value === 'object' && !Array.isArray(value) && 'tasks' in value;
   if (hasTasks) return null;
-  const { agentsFileSchema } = await import('../../../src-shared/schemas/agent.ts');
-  if (!agentsFileSchema.safeParse(value).success) return null;
+  let schemas: typeof import('../../../src-shared/schemas/agent.ts');
+  try {
+    schemas = await import('../../../src-shared/schemas/agent.ts');
+  } catch {
+    // Not loaded (an update replaced the build, the host went away): no hint, the plain error stands.
+    return null;
+  }
+  if (!schemas.agentsFileSchema.safeParse(value).success) return null;
   return 'This looks like an agents file (it has agents, no tasks) — import it on the Agents screen.';
 }

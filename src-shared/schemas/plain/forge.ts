@@ -3,11 +3,7 @@
  * with a form or a check.
  */
 
-/**
- * Where a workspace's work lands: its remote (a git URL Baton pushes task and run branches to)
- * and, optionally, the forge that hosts it (where Baton opens and follows pull requests). The
- * forge's token is named as a secret (src-main/secrets), never stored.
- */
+/** The forges Baton knows by name. */
 export const FORGE_KINDS = ['github', 'gitlab', 'gitea'] as const;
 export type ForgeKind = (typeof FORGE_KINDS)[number];
 

@@ -3,6 +3,12 @@
  * reads them, and zod loads only with a form or a check.
  */
 
+/**
+ * People on a Baton and what each may do. A role is held on the whole Baton: `viewer` sees,
+ * `member` runs plans and decides what it may (below), `admin` also changes agents, workspaces,
+ * secrets, reach and people, `owner` is the machine's owner (the first account; the desktop window
+ * and the loopback launch token are the owner).
+ */
 export const ROLES = ['viewer', 'member', 'admin', 'owner'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -13,7 +19,10 @@ export const roleAtLeast = (held: Role, least: Role): boolean => RANK[held] >= R
 export const lesserRole = (a: Role, b: Role): Role => (RANK[a] <= RANK[b] ? a : b);
 
 /** "an admin", "Ada or Grace", "Ada or a member": who may decide, in words. */
-export function decidersText(d: { people?: readonly string[] | undefined; role?: Role | undefined }): string {
+export function decidersText(d: {
+  people?: readonly string[] | undefined;
+  role?: Exclude<Role, 'viewer'> | undefined;
+}): string {
   const parts = [...(d.people ?? [])];
   if (d.role !== undefined) parts.push(`${d.role === 'admin' ? 'an' : 'a'} ${d.role}`);
   if (parts.length <= 1) return parts[0] ?? 'the owner';

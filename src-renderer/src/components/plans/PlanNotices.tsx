@@ -128,12 +128,13 @@ function useRunProblems(
 ) {
   const check = usePlanChecks();
   return useMemo(() => {
-    if (check === null || agents.length === 0 || executing) return NO_PROBLEMS;
-    const found = check(plan, agents).filter(
+    if (agents.length === 0 || executing) return NO_PROBLEMS;
+    // A coding task's repository gone from disk: the host refuses the whole run. Said first, and
+    // without waiting for the checks to load.
+    const missing = missingWorkspaceChecks(plan, agents, workspaces);
+    const found = (check?.(plan, agents) ?? []).filter(
       (c) => c.severity === 'error' && (c.task_id !== null || c.path?.startsWith('decider')),
     );
-    // A coding task's repository gone from disk: the host refuses the whole run. Said first.
-    const missing = missingWorkspaceChecks(plan, agents, workspaces);
     const problems = [...missing, ...found];
     const stuck = found.filter((c) => c.task_id !== null);
     const stuckIds = new Set(stuck.map((c) => c.task_id));
@@ -152,7 +153,7 @@ function usePlanChecks(): typeof checkPlan | null {
     let live = true;
     import('../../designer/plan-edit.ts').then(
       (m) => live && setCheck(() => m.checkPlan),
-      () => {},
+      (err: unknown) => live && useBaton.getState().fail('Could not load the plan’s checks', err),
     );
     return () => {
       live = false;
