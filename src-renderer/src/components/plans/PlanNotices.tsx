@@ -143,22 +143,29 @@ function useRunProblems(
   }, [check, plan, agents, workspaces, executing]);
 }
 
+/** The designer's checks once loaded in this window: a plan shown later has them at once. */
+let loadedChecks: typeof checkPlan | null = null;
+
 /**
  * The designer's checks, loaded when a plan is first shown: they parse the plan with its schema,
  * and zod is not part of the first screen. Null until loaded.
  */
 function usePlanChecks(): typeof checkPlan | null {
-  const [check, setCheck] = useState<typeof checkPlan | null>(null);
+  const [check, setCheck] = useState<typeof checkPlan | null>(() => loadedChecks);
   useEffect(() => {
+    if (check) return;
     let live = true;
     import('../../designer/plan-edit.ts').then(
-      (m) => live && setCheck(() => m.checkPlan),
+      (m) => {
+        loadedChecks = m.checkPlan;
+        if (live) setCheck(() => m.checkPlan);
+      },
       (err: unknown) => live && useBaton.getState().fail('Could not load the plan’s checks', err),
     );
     return () => {
       live = false;
     };
-  }, []);
+  }, [check]);
   return check;
 }
 
