@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { Transport } from '../../src-shared/contract/client.ts';
 import type { EventBatch } from '../../src-shared/contract/events.ts';
-import { checkAccess, shareAccess } from './api/access.ts';
+import { checkAccess, shareAccess, takeToken } from './api/access.ts';
 import { session } from './api/auth.ts';
 import { connect } from './api/client.ts';
 import type { ConnectionStatus } from './api/transport.ts';
@@ -93,12 +93,26 @@ if (window.baton) {
   registerServiceWorker();
   // An invitation's address is for joining, whatever else this browser holds.
   const invite = inviteInAddress();
-  void (invite ? Promise.resolve(null) : checkAccess()).then(async (access) => {
+  const held = invite ? null : takeToken();
+  // A token this tab holds: its socket opens while the host is asked whether the token is this
+  // launch's, so the first screen's calls go out on an open socket once it says yes. When it
+  // says no, that socket is dropped, unheard.
+  let dropped = false;
+  const early = held?.token
+    ? socketTransport(
+        held.token,
+        (s) => !dropped && setConnection(s),
+        () => !dropped && resync(),
+      )
+    : null;
+  void (held ? checkAccess(undefined, held) : Promise.resolve(null)).then(async (access) => {
     if (access?.ok) {
       shareAccess(access.token);
-      start(socketTransport(access.token, setConnection, resync));
+      start(early ?? socketTransport(access.token, setConnection, resync));
       return;
     }
+    dropped = true;
+    early?.close?.();
     // No launch token: a person signed in on this browser (their session cookie), or signing in
     // where anyone can (else only the machine's owner uses this Baton: its access link).
     const here = invite ? null : await session();

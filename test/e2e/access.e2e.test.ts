@@ -57,6 +57,29 @@ describe.skipIf(skipE2e)('browser mode: the access token stays in its tab', () =
     expect(await page.getByRole('img', { name: 'Connection open' }).isVisible()).toBe(true);
   });
 
+  it('opens its socket while the host is asked about the token, not after', async () => {
+    // The host's answer about the token is held until the page has opened its socket: a page
+    // that opened it only after the answer would wait here for ever.
+    let socketOpened!: () => void;
+    const opened = new Promise<void>((resolve) => (socketOpened = resolve));
+    const onSocket = (ws: { url(): string }) => {
+      if (new URL(ws.url()).pathname === '/ws') socketOpened();
+    };
+    page.on('websocket', onSocket);
+    await page.route('**/api/health', async (route) => {
+      await opened;
+      await route.continue();
+    });
+    try {
+      await page.reload();
+      await expect.poll(() => page.getByRole('heading', { name: 'No plans yet' }).isVisible()).toBe(true);
+      expect(await page.getByRole('img', { name: 'Connection open' }).isVisible()).toBe(true);
+    } finally {
+      page.off('websocket', onSocket);
+      await page.unroute('**/api/health');
+    }
+  });
+
   it('never hands the token to another server on 127.0.0.1', async () => {
     const seen: { url: string; headers: IncomingHttpHeaders }[] = [];
     const other = createServer((req, res) => {

@@ -38,29 +38,46 @@ const CHANNEL = 'baton.access';
 /** Long enough for a busy tab to answer; a tab nobody answers then asks for the link. */
 const ASK_MS = 1500;
 
+/** The token this tab holds before asking anyone, and whether it came with the link. */
+export interface HeldToken {
+  token: string | null;
+  fromLink: boolean;
+}
+
 /**
- * The token this tab uses, after asking the host whether it is this launch's. A token from
- * the link that the host refuses is a bad link (not kept); a kept token it refuses belongs to
- * an earlier launch. When the host cannot be reached the token is used anyway: the connection
- * notice says Baton is away and the socket retries.
+ * Takes the token from the link (out of the address bar, so it is not bookmarked or shared) or
+ * from this tab's storage. Once per load: the link's token is gone from the address after it.
  */
-export async function checkAccess(env: AccessEnv = browserEnv()): Promise<Access> {
+export function takeToken(env: AccessEnv = browserEnv()): HeldToken {
   const url = new URL(env.location.href);
   const fromLink = url.searchParams.get('token');
   if (fromLink !== null) {
     url.searchParams.delete('token');
     env.history.replaceState(env.history.state, '', url.pathname + url.search + url.hash);
   }
-  const token = fromLink || env.storage.getItem(TOKEN_KEY);
+  return { token: fromLink || env.storage.getItem(TOKEN_KEY), fromLink: !!fromLink };
+}
+
+/**
+ * The token this tab uses, after asking the host whether it is this launch's. A token from
+ * the link that the host refuses is a bad link (not kept); a kept token it refuses belongs to
+ * an earlier launch. When the host cannot be reached the token is used anyway: the connection
+ * notice says Baton is away and the socket retries. `held`: what takeToken took already.
+ */
+export async function checkAccess(
+  env: AccessEnv = browserEnv(),
+  held: HeldToken = takeToken(env),
+): Promise<Access> {
+  const { token, fromLink } = held;
   if (!token) {
-    const shared = await askOpenTabs(url, env);
+    const shared = await askOpenTabs(new URL(env.location.href), env);
     if (!shared) return { ok: false, why: 'no_token' };
     env.storage.setItem(TOKEN_KEY, shared);
     return { ok: true, token: shared };
   }
-  if (await refused(token, url, env.fetch))
+  if (await refused(token, env.location.href, env.fetch))
     return { ok: false, why: fromLink ? 'bad_link' : 'session_ended' };
-  if (fromLink) env.storage.setItem(TOKEN_KEY, fromLink);
+  if (fromLink) env.storage.setItem(TOKEN_KEY, token);
   return { ok: true, token };
 }
 
