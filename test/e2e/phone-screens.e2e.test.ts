@@ -37,7 +37,9 @@ function controlsOffScreen(page: Page): Promise<string[]> {
       for (let up = el.parentElement; up && !scroller; up = up.parentElement) {
         const x = getComputedStyle(up).overflowX;
         scroller =
-          !up.classList.contains('page') && (x === 'auto' || x === 'scroll') && up.scrollWidth > up.clientWidth;
+          !up.classList.contains('page') &&
+          (x === 'auto' || x === 'scroll') &&
+          up.scrollWidth > up.clientWidth;
       }
       if (scroller) continue;
       if (box.left < -0.5 || box.right > width + 0.5) {
