@@ -96,23 +96,25 @@ if (window.baton) {
   const held = invite ? null : takeToken();
   // A token this tab holds: its socket opens while the host is asked whether the token is this
   // launch's, so the first screen's calls go out on an open socket once it says yes. When it
-  // says no, that socket is dropped, unheard.
-  let dropped = false;
-  const early = held?.token
+  // says no, that socket is dropped, unheard. A resync before the start is not needed: the start
+  // loads everything.
+  let early: 'asking' | 'started' | 'dropped' = 'asking';
+  const socket = held?.token
     ? socketTransport(
         held.token,
-        (s) => !dropped && setConnection(s),
-        () => !dropped && resync(),
+        (s) => early !== 'dropped' && setConnection(s),
+        () => early === 'started' && resync(),
       )
     : null;
   void (held ? checkAccess(undefined, held) : Promise.resolve(null)).then(async (access) => {
     if (access?.ok) {
       shareAccess(access.token);
-      start(early ?? socketTransport(access.token, setConnection, resync));
+      early = 'started';
+      start(socket ?? socketTransport(access.token, setConnection, resync));
       return;
     }
-    dropped = true;
-    early?.close?.();
+    early = 'dropped';
+    socket?.close?.();
     // No launch token: a person signed in on this browser (their session cookie), or signing in
     // where anyone can (else only the machine's owner uses this Baton: its access link).
     const here = invite ? null : await session();

@@ -85,6 +85,16 @@ describe('socket transport: reconnecting, and knowing when to stop', () => {
     expect(sockets).toHaveLength(2);
   });
 
+  it('opens no socket once closed, even when a retry was already set', async () => {
+    const { transport, sockets, last } = harness(async () => false);
+    last().drop();
+    // The check answered "not ended", so a retry is set; the page then drops this transport.
+    await vi.advanceTimersByTimeAsync(0);
+    transport.close?.();
+    await vi.runAllTimersAsync();
+    expect(sockets).toHaveLength(1);
+  });
+
   it('does not send, after a reconnect, a call it already reported as failed', async () => {
     const { transport, last } = harness(async () => false);
     last().open();

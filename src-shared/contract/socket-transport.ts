@@ -61,8 +61,10 @@ export function createSocketTransport(opts: SocketTransportOptions): Transport {
   let delay = 200;
   let socket: SocketLike;
   let opened = false;
+  let retrying: ReturnType<typeof setTimeout> | undefined;
 
   function open(): void {
+    if (closed) return;
     opts.onStatus?.('connecting');
     socket = opts.connect();
     socket.onopen = () => {
@@ -112,7 +114,7 @@ export function createSocketTransport(opts: SocketTransportOptions): Transport {
     };
   }
   function retry(): void {
-    setTimeout(open, delay);
+    retrying = setTimeout(open, delay);
     delay = Math.min(delay * 2, opts.maxDelayMs ?? 5_000);
   }
   open();
@@ -139,6 +141,7 @@ export function createSocketTransport(opts: SocketTransportOptions): Transport {
     },
     close() {
       closed = true;
+      clearTimeout(retrying);
       socket.close();
     },
   };

@@ -62,8 +62,11 @@ describe.skipIf(skipE2e)('browser mode: the access token stays in its tab', () =
     // that opened it only after the answer would wait here for ever.
     let socketOpened!: () => void;
     const opened = new Promise<void>((resolve) => (socketOpened = resolve));
+    let sockets = 0;
     const onSocket = (ws: { url(): string }) => {
-      if (new URL(ws.url()).pathname === '/ws') socketOpened();
+      if (new URL(ws.url()).pathname !== '/ws') return;
+      sockets++;
+      socketOpened();
     };
     page.on('websocket', onSocket);
     await page.route('**/api/health', async (route) => {
@@ -74,7 +77,10 @@ describe.skipIf(skipE2e)('browser mode: the access token stays in its tab', () =
       await page.reload();
       await expect.poll(() => page.getByRole('heading', { name: 'No plans yet' }).isVisible()).toBe(true);
       expect(await page.getByRole('img', { name: 'Connection open' }).isVisible()).toBe(true);
+      // That socket is the page's socket: no second one was opened after the answer.
+      expect(sockets).toBe(1);
     } finally {
+      socketOpened();
       page.off('websocket', onSocket);
       await page.unroute('**/api/health');
     }

@@ -7,7 +7,7 @@ import { launchBaton, shots, skipE2e } from './harness.ts';
 /**
  * Each screen of a new Baton on a 390 × 844 phone: nothing scrolls the page sideways, and every
  * control (a field, a button, a tab) is on the screen, none cut at its right edge, except in a
- * part that scrolls sideways by itself (a wide table).
+ * part that scrolls sideways by itself (a wide table, a row of tabs: its open tab is shown).
  */
 const SCREENS: [path: string, drawn: (page: Page) => ReturnType<Page['getByText']>][] = [
   ['/runs', (p) => p.getByText('No runs yet')],
@@ -22,6 +22,8 @@ const SCREENS: [path: string, drawn: (page: Page) => ReturnType<Page['getByText'
   ['/logs/audit', (p) => p.getByRole('tab', { name: 'Audit log', selected: true })],
   ['/settings/people', (p) => p.getByRole('button', { name: 'Make the owner account' })],
   ['/settings/notifications', (p) => p.getByRole('heading', { name: 'Push to your phone' })],
+  // The last of Settings' tabs: its row scrolls to show it.
+  ['/settings/worktrees', (p) => p.getByText('No worktree is kept on disk.')],
 ];
 
 /** The controls past the screen's edges, outside any part that scrolls sideways by itself. */
@@ -41,7 +43,11 @@ function controlsOffScreen(page: Page): Promise<string[]> {
           (x === 'auto' || x === 'scroll') &&
           up.scrollWidth > up.clientWidth;
       }
-      if (scroller) continue;
+      // A row of tabs may scroll sideways, but the open tab is shown, and the row is as tall as it.
+      const row = el.closest('[role="tablist"]');
+      if (row && row.getBoundingClientRect().height + 0.5 < box.height)
+        off.push(`${el.textContent} (row cut)`);
+      if (scroller && el.getAttribute('aria-selected') !== 'true') continue;
       if (box.left < -0.5 || box.right > width + 0.5) {
         const name = el.getAttribute('aria-label') || el.textContent?.trim() || el.tagName;
         off.push(`${name.slice(0, 40)} (${Math.round(box.left)}–${Math.round(box.right)})`);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AccessChannel, AccessEnv } from './access.ts';
-import { checkAccess, shareAccess, TOKEN_KEY } from './access.ts';
+import { checkAccess, shareAccess, TOKEN_KEY, takeToken } from './access.ts';
 
 const GOOD = 'this-launch-token-0123456789abcdef';
 const OLD = 'an-earlier-launch-token-0123456789';
@@ -69,5 +69,28 @@ describe('a tab opened without the token', () => {
     };
     expect(await checkAccess(fromLink)).toEqual({ ok: true, token: GOOD });
     expect(replaced).toEqual(['/runs/r1']);
+  });
+});
+
+describe('a tab holding a token', () => {
+  it('takes it from the link, and keeps it once the host accepts it', async () => {
+    const env = tab(`http://127.0.0.1:4800/?token=${GOOD}`);
+    const held = takeToken(env);
+    expect(held).toEqual({ token: GOOD, fromLink: true });
+    expect(await checkAccess(env, held)).toEqual({ ok: true, token: GOOD });
+    expect(env.kept.get(TOKEN_KEY)).toBe(GOOD);
+  });
+
+  it('says a refused link is not valid, and keeps nothing of it', async () => {
+    const env = tab(`http://127.0.0.1:4800/?token=${OLD}`);
+    expect(await checkAccess(env, takeToken(env))).toEqual({ ok: false, why: 'bad_link' });
+    expect(env.kept.size).toBe(0);
+  });
+
+  it('says a kept token the host refuses belongs to a session that ended', async () => {
+    const env = tab('http://127.0.0.1:4800/agents');
+    env.kept.set(TOKEN_KEY, OLD);
+    expect(takeToken(env)).toEqual({ token: OLD, fromLink: false });
+    expect(await checkAccess(env, takeToken(env))).toEqual({ ok: false, why: 'session_ended' });
   });
 });

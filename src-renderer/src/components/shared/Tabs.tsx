@@ -1,9 +1,11 @@
 import type { KeyboardEvent } from 'react';
+import { useLayoutEffect, useRef } from 'react';
 
 /**
  * A row of tabs; `value` is the selected one. The ARIA tabs pattern: only the selected tab is
  * in the Tab order, Left/Right move to the previous/next tab (wrapping), Home/End to the first
- * and last, and moving selects.
+ * and last, and moving selects. A row wider than the screen (a phone) scrolls sideways, the
+ * selected tab kept in view.
  */
 export function Tabs<T extends string>(props: {
   label: string;
@@ -26,8 +28,15 @@ export function Tabs<T extends string>(props: {
     props.onChange(tab.id);
     e.currentTarget.querySelectorAll<HTMLElement>('[role="tab"]')[to]?.focus();
   };
+  const row = useRef<HTMLDivElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a newly selected tab is the one to show
+  useLayoutEffect(() => {
+    const list = row.current;
+    if (list) showSelected(list);
+  }, [props.value]);
   return (
     <div
+      ref={row}
       className={`tabs ${props.className ?? ''}`}
       role="tablist"
       aria-label={props.label}
@@ -51,6 +60,17 @@ export function Tabs<T extends string>(props: {
       })}
     </div>
   );
+}
+
+/** Scrolls the row (never the page) so that its selected tab is in view, when the row overflows. */
+function showSelected(list: HTMLElement): void {
+  if (list.scrollWidth <= list.clientWidth) return;
+  const tab = list.querySelector<HTMLElement>('[aria-selected="true"]');
+  if (!tab) return;
+  const shown = list.getBoundingClientRect();
+  const box = tab.getBoundingClientRect();
+  if (box.left < shown.left) list.scrollLeft -= shown.left - box.left + 8;
+  else if (box.right > shown.right) list.scrollLeft += box.right - shown.right + 8;
 }
 
 function nextIndex(key: string, at: number, count: number): number | null {
