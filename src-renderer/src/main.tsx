@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { Transport } from '../../src-shared/contract/client.ts';
 import type { EventBatch } from '../../src-shared/contract/events.ts';
+import { offerable } from '../../src-shared/contract/socket-auth.ts';
 import { checkAccess, shareAccess, takeToken } from './api/access.ts';
 import { session } from './api/auth.ts';
 import { connect } from './api/client.ts';
@@ -97,15 +98,16 @@ if (window.baton) {
   // A token this tab holds: its socket opens while the host is asked whether the token is this
   // launch's, so the first screen's calls go out on an open socket once it says yes. When it
   // says no, that socket is dropped, unheard. A resync before the start is not needed: the start
-  // loads everything.
+  // loads everything. A token no token could be (a mistyped link) is only asked about.
   let early: 'asking' | 'started' | 'dropped' = 'asking';
-  const socket = held?.token
-    ? socketTransport(
-        held.token,
-        (s) => early !== 'dropped' && setConnection(s),
-        () => early === 'started' && resync(),
-      )
-    : null;
+  const socket =
+    held?.token && offerable(held.token)
+      ? socketTransport(
+          held.token,
+          (s) => early !== 'dropped' && setConnection(s),
+          () => early === 'started' && resync(),
+        )
+      : null;
   void (held ? checkAccess(undefined, held) : Promise.resolve(null)).then(async (access) => {
     if (access?.ok) {
       shareAccess(access.token);

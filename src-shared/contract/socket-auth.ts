@@ -7,6 +7,12 @@
 export const SOCKET_PROTOCOL = 'baton';
 export const TOKEN_PROTOCOL_PREFIX = 'baton.token.';
 
+/**
+ * Whether `token` can be offered as a subprotocol at all: a browser's WebSocket throws on a name
+ * with a space, a quote or a letter outside ASCII, which a mistyped link can hold.
+ */
+export const offerable = (token: string): boolean => /^[A-Za-z0-9_-]+$/.test(token);
+
 /** The subprotocols a tab offers: the one the host picks, then the one carrying the token. */
 export function socketProtocols(token: string): string[] {
   return [SOCKET_PROTOCOL, `${TOKEN_PROTOCOL_PREFIX}${token}`];

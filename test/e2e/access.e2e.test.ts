@@ -46,6 +46,15 @@ describe.skipIf(skipE2e)('browser mode: the access token stays in its tab', () =
     expect(new URL(page.url()).searchParams.has('token')).toBe(false);
   });
 
+  it('says so too of a link whose token no token could be (a space, a letter outside ASCII)', async () => {
+    for (const bad of ['not%20a%20token', '%E2%9C%93', 'a%22b']) {
+      await page.goto(`${base}?token=${bad}`);
+      await expect
+        .poll(() => page.getByRole('heading', { name: 'This Baton link is not valid' }).isVisible())
+        .toBe(true);
+    }
+  });
+
   it('opens with the printed link, keeps the token out of cookies and the address bar, and keeps it across a reload', async () => {
     await page.goto(baton.server.url);
     await expect.poll(() => page.getByRole('heading', { name: 'No plans yet' }).isVisible()).toBe(true);

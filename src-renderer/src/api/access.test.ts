@@ -87,6 +87,14 @@ describe('a tab holding a token', () => {
     expect(env.kept.size).toBe(0);
   });
 
+  it('refuses a link whose token no token could be without asking the host, even one that is down', async () => {
+    const env = {
+      ...tab('http://127.0.0.1:4800/?token=not%20a%20token'),
+      fetch: () => Promise.reject(new Error('down')),
+    };
+    expect(await checkAccess(env, takeToken(env))).toEqual({ ok: false, why: 'bad_link' });
+  });
+
   it('says a kept token the host refuses belongs to a session that ended', async () => {
     const env = tab('http://127.0.0.1:4800/agents');
     env.kept.set(TOKEN_KEY, OLD);

@@ -11,6 +11,8 @@
  * tabs (localStorage would keep it on disk for whatever serves this port next).
  */
 
+import { offerable } from '../../../src-shared/contract/socket-auth.ts';
+
 /** Why this tab cannot use Baton: the wording of each is in AccessPage. */
 export type AccessRefused = 'no_token' | 'bad_link' | 'session_ended';
 export type Access = { ok: true; token: string } | { ok: false; why: AccessRefused };
@@ -75,7 +77,8 @@ export async function checkAccess(
     env.storage.setItem(TOKEN_KEY, shared);
     return { ok: true, token: shared };
   }
-  if (await refused(token, env.location.href, env.fetch))
+  // A token no token could be (a mistyped link) is refused here: the socket could not offer it.
+  if (!offerable(token) || (await refused(token, env.location.href, env.fetch)))
     return { ok: false, why: fromLink ? 'bad_link' : 'session_ended' };
   if (fromLink) env.storage.setItem(TOKEN_KEY, token);
   return { ok: true, token };
