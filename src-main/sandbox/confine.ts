@@ -119,6 +119,27 @@ let running = 0;
 let endWhenIdle = false;
 
 /**
+ * Counts a program from before it asks for the session until it is released (or its set-up
+ * failed): a session that is to end once idle never ends between a program's getting it and its
+ * wrap. The returned `leave` is called once the program no longer needs the session (again: nothing).
+ */
+function enter(): (manager: Manager | null) => Promise<void> {
+  running++;
+  endWhenIdle = false;
+  let left = false;
+  return async (manager) => {
+    if (left) return;
+    left = true;
+    if (--running > 0) return;
+    manager?.cleanupAfterCommand();
+    if (endWhenIdle) {
+      endWhenIdle = false;
+      await endSandboxSession();
+    }
+  };
+}
+
+/**
  * Ends the sandbox's session once no confined program runs (now, if none does), so that it keeps
  * no process alive after its work: called when an app closes.
  */
@@ -153,16 +174,19 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
   // Inside the sandbox a shell starts it: one that is missing is told as spawning it would tell it.
   const unstartable = programProblem(req.command, req.env.PATH ?? userEnv().PATH ?? '', req.cwd);
   if (unstartable) return { ok: false, error: unstartable, unstartable: true };
+  const leave = enter();
   let manager: Manager;
   try {
     manager = await sandboxSession();
   } catch (err) {
+    await leave(null);
     return { ok: false, error: `the OS sandbox could not start: ${(err as Error).message}` };
   }
   let wrap: Wrap;
   try {
-    wrap = await makeWrap(manager, req, [req.command, ...req.args].join(' '), forwards(req));
+    wrap = await makeWrap(manager, req, [req.command, ...req.args].join(' '), forwards(req), leave);
   } catch (err) {
+    await leave(manager);
     const message = (err as Error).message;
     return {
       ok: false,
@@ -268,6 +292,7 @@ async function makeWrap(
   req: ConfineRequest,
   commandText: string,
   relay: boolean,
+  leave: (manager: Manager) => Promise<void>,
 ): Promise<Wrap> {
   const id = randomBytes(16).toString('base64url');
   const key = Buffer.from(id).toString('base64'); // how the library names the program in its reports
@@ -290,8 +315,6 @@ async function makeWrap(
     // A second deny below it makes the library's stand-in an empty folder (a file's is a device).
     g.standIn === 'folder' && !existsSync(g.path) ? [g.path, join(g.path, STAND_IN_CHILD)] : [g.path],
   );
-  running++;
-  endWhenIdle = false;
   let ended = false;
   const end = async () => {
     if (ended) return;
@@ -299,13 +322,7 @@ async function makeWrap(
     manager.unregisterCommandNetworkLists(id);
     rmSync(temp, { recursive: true, force: true });
     releaseStandIns();
-    if (--running === 0) {
-      manager.cleanupAfterCommand();
-      if (endWhenIdle) {
-        endWhenIdle = false;
-        await endSandboxSession();
-      }
-    }
+    await leave(manager);
   };
   const literal = (path: string) => ({ path, literal: true as const });
   try {

@@ -183,7 +183,9 @@ const listeners = new Set<(v: SandboxViolationEvent) => void>();
  * apply-seccomp tells each write outside the writable folders). Rejects where the sandbox cannot run.
  */
 export function sandboxSession(): Promise<Manager> {
-  session ??= start().catch((err: unknown) => {
+  // The library is one per process: a session ending (its `reset`, which clears the library's
+  // state as it finishes) must be over before the next one initializes, or it clears that one.
+  session ??= (ending ?? Promise.resolve()).then(start).catch((err: unknown) => {
     session = null; // a later program tries again (a package installed meanwhile)
     throw err;
   });
@@ -229,12 +231,21 @@ export function onViolation(listener: (v: SandboxViolationEvent) => void): () =>
  * process alive after its work (`baton run` ends when nothing is left to do). A later program
  * starts a new one.
  */
-export async function endSandboxSession(): Promise<void> {
+export function endSandboxSession(): Promise<void> {
   const current = session;
-  if (!current) return;
+  if (!current) return ending ?? Promise.resolve();
   session = null;
-  const manager = await current.catch(() => null);
-  unsubscribe?.();
-  unsubscribe = null;
-  await manager?.reset();
+  const end: Promise<void> = (async () => {
+    const manager = await current.catch(() => null);
+    unsubscribe?.();
+    unsubscribe = null;
+    await manager?.reset();
+  })().finally(() => {
+    if (ending === end) ending = null;
+  });
+  ending = end;
+  return end;
 }
+
+/** The session's end while it is under way (`endSandboxSession`): the next session starts after it. */
+let ending: Promise<void> | null = null;

@@ -255,7 +255,12 @@ describe.skipIf(!fixtureInstalled('mcp'))('tool calls approved from the inbox', 
         ),
       60_000,
       'attempt 2 waiting',
-    );
+    ).catch(async (err: Error) => {
+      // What the task and its attempt did instead, to read in a failed run's log.
+      const { status, attempt, reason } = (await detail(second, run)).tasks[0]!;
+      const steps = stepsOf(second, run).filter((s) => s.attempt >= 2);
+      throw new Error(`${err.message}: ${JSON.stringify({ status, attempt, reason, steps })}`);
+    });
     const pending = await pendingApprovals(second);
     expect(pending.map((a) => a.id)).toEqual([asked.id]);
     expect(existsSync(path)).toBe(false);
