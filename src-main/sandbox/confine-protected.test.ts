@@ -16,9 +16,9 @@ import {
 } from '@anthropic-ai/sandbox-runtime/dist/sandbox/sandbox-utils.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SANDBOX, pathCovers } from '../../src-shared/schemas/sandbox.ts';
-import { spawnTree } from '../processes/process-tree.ts';
 import type { ConfineRequest } from './confine.ts';
 import { confine } from './confine.ts';
+import { runConfined } from './testing/run-confined.ts';
 
 // The sandbox library's list of what stays read-only in a program's folder, planted there by a
 // program in the sandbox: the library keeps it only under its own process's working folder, so
@@ -55,25 +55,10 @@ try {
 process.stdout.write(JSON.stringify(tried));
 `;
 
-/** Runs a confined program to its end, as Baton does (its process tree), and releases it. */
+/** Runs a confined program to its end, and what it tried (its stdout, one JSON object). */
 async function run(req: ConfineRequest) {
-  const made = await confine(req);
-  if (!made.ok) throw new Error(made.error);
-  const p = made.program;
-  const tree = spawnTree(p.command, p.args, {
-    cwd: req.cwd,
-    env: p.env,
-    graceMs: 1_000,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  tree.child.stdout!.on('data', (c: Buffer) => {
-    out += c;
-  });
-  await new Promise((r) => tree.child.on('close', r));
-  await tree.stop();
-  await p.release();
-  return { tried: JSON.parse(out) as Record<string, string>, blocked: p.take() };
+  const r = await runConfined(req);
+  return { tried: JSON.parse(r.out) as Record<string, string>, blocked: r.blocked };
 }
 
 describe.runIf(process.platform === 'linux')('a program in its folder, in the sandbox', () => {

@@ -7,43 +7,21 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { SandboxPolicy } from '../../src-shared/schemas/sandbox.ts';
 import { DEFAULT_SANDBOX } from '../../src-shared/schemas/sandbox.ts';
 import { localServers } from '../agents/testing/local-server.ts';
-import { spawnTree } from '../processes/process-tree.ts';
-import type { Blocked } from './blocked.ts';
 import type { ConfineRequest } from './confine.ts';
 import { confine } from './confine.ts';
 import { sandboxStatus } from './runtime.ts';
+import { runConfined } from './testing/run-confined.ts';
 
 const TRESPASS = fileURLToPath(new URL('./testing/trespass.mjs', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'baton-confine-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const servers = localServers();
 
-/** Runs a confined program to its end as Baton does: a process tree, its stderr told line by line. */
+/** Runs a confined program to its end, and what it tried (its `::result` line). */
 async function run(req: ConfineRequest) {
-  const made = await confine(req);
-  if (!made.ok) throw new Error(made.error);
-  const p = made.program;
-  const tree = spawnTree(p.command, p.args, {
-    cwd: req.cwd,
-    env: p.env,
-    graceMs: 1_000,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  tree.child.stdout!.on('data', (c: Buffer) => {
-    out += c;
-  });
-  tree.child.stderr!.on('data', (c: Buffer) => {
-    err += c;
-  });
-  const code = await new Promise<number | null>((r) => tree.child.on('close', r));
-  await tree.stop();
-  for (const line of err.split('\n')) p.stderr(line);
-  await p.release();
-  const blocked: Blocked[] = p.take();
-  const result = /::result (.*)/.exec(out)?.[1];
-  return { code, out, err, blocked, tried: result ? (JSON.parse(result) as Record<string, string>) : null };
+  const r = await runConfined(req);
+  const result = /::result (.*)/.exec(r.out)?.[1];
+  return { ...r, tried: result ? (JSON.parse(result) as Record<string, string>) : null };
 }
 
 const policy = (p: Partial<SandboxPolicy>): SandboxPolicy => ({ ...DEFAULT_SANDBOX, ...p });

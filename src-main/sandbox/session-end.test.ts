@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SANDBOX } from '../../src-shared/schemas/sandbox.ts';
 import { localServers } from '../agents/testing/local-server.ts';
-import { spawnTree } from '../processes/process-tree.ts';
 import { confine, endSandboxWhenIdle } from './confine.ts';
 import { endSandboxSession, sandboxSession } from './runtime.ts';
+import { runConfined } from './testing/run-confined.ts';
 
 const TRESPASS = fileURLToPath(new URL('./testing/trespass.mjs', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'baton-session-end-'));
@@ -19,7 +19,7 @@ afterAll(async () => {
 
 /** Fetches `url` from inside the sandbox, where only its host is allowed: what the program got. */
 async function fetchInside(url: string): Promise<string> {
-  const made = await confine({
+  const { out } = await runConfined({
     policy: {
       ...DEFAULT_SANDBOX,
       network: { allow: [url.replace(/^http:\/\/|\/.*$/g, '')], unlisted: 'deny' },
@@ -31,22 +31,6 @@ async function fetchInside(url: string): Promise<string> {
     folders: [root],
     owner: 'agent "test"',
   });
-  if (!made.ok) throw new Error(made.error);
-  const p = made.program;
-  const tree = spawnTree(p.command, p.args, {
-    cwd: root,
-    env: p.env,
-    graceMs: 1_000,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  tree.child.stdout!.on('data', (c: Buffer) => {
-    out += c;
-  });
-  tree.child.stderr!.resume();
-  await new Promise((r) => tree.child.on('close', r));
-  await tree.stop();
-  await p.release();
   const result = /::result (.*)/.exec(out)?.[1];
   return result ? (JSON.parse(result) as { allowed: string }).allowed : `no result: ${out}`;
 }
