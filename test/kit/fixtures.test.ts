@@ -39,17 +39,24 @@ function fixtureOnlyPackages(): Map<string, string> {
   return only;
 }
 
+/** Each module's imports, read once: every test file's walk goes through the same modules. */
+const importsRead = new Map<string, { static: string[]; dynamic: string[] }>();
+
 /** A module's imports that run (not `import type`), static and dynamic, as written. */
 function importsOf(file: string): { static: string[]; dynamic: string[] } {
+  const known = importsRead.get(file);
+  if (known) return known;
   const text = readFileSync(file, 'utf8');
   const statics = [
     ...text.matchAll(/^(?:import|export)(?!\s+type\b)[^;]*?\sfrom\s+'([^']+)'|^import\s+'([^']+)'/gm),
   ];
   const dynamics = [...text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)];
-  return {
+  const found = {
     static: statics.map((m) => (m[1] ?? m[2])!),
     dynamic: dynamics.map((m) => m[1]!),
   };
+  importsRead.set(file, found);
+  return found;
 }
 
 const packageOf = (spec: string) =>
