@@ -185,7 +185,9 @@ const listeners = new Set<(v: SandboxViolationEvent) => void>();
 export function sandboxSession(): Promise<Manager> {
   // The library is one per process: a session ending (its `reset`, which clears the library's
   // state as it finishes) must be over before the next one initializes, or it clears that one.
-  session ??= (ending ?? Promise.resolve()).then(start).catch((err: unknown) => {
+  // (An end that failed is over all the same: the new session starts.)
+  const after = ending?.catch(() => {}) ?? Promise.resolve();
+  session ??= after.then(start).catch((err: unknown) => {
     session = null; // a later program tries again (a package installed meanwhile)
     throw err;
   });
