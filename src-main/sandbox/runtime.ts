@@ -174,6 +174,8 @@ function describe(errors: string[], platform: string): string {
 const RIPGREP = { command: 'rg', args: ['--one-file-system'] };
 
 let session: Promise<Manager> | null = null;
+/** The session's end while it is under way (`endSandboxSession`): the next session starts after it. */
+let ending: Promise<void> | null = null;
 let unsubscribe: (() => void) | null = null;
 const listeners = new Set<(v: SandboxViolationEvent) => void>();
 
@@ -248,6 +250,3 @@ export function endSandboxSession(): Promise<void> {
   ending = end;
   return end;
 }
-
-/** The session's end while it is under way (`endSandboxSession`): the next session starts after it. */
-let ending: Promise<void> | null = null;

@@ -1,10 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SANDBOX } from '../../src-shared/schemas/sandbox.ts';
 import { localServers } from '../agents/testing/local-server.ts';
+import { readProcTable } from '../processes/proc-table.ts';
 import { confine, endSandboxWhenIdle } from './confine.ts';
 import { endSandboxSession, sandboxSession } from './runtime.ts';
 import { runConfined } from './testing/run-confined.ts';
@@ -36,18 +37,16 @@ async function fetchInside(url: string): Promise<string> {
 }
 
 /** This process's children running `socat`: the library's network bridges (Linux: /proc). */
-function socatChildren(): number[] {
-  const found: number[] = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+async function socatChildren(): Promise<number[]> {
+  const children = (await readProcTable(0)).filter((e) => e.ppid === process.pid && !e.zombie);
+  const socat = (pid: number) => {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').trim();
-      const [, comm, rest] = /^\d+ \((.*)\) (.*)$/.exec(stat) ?? [];
-      if (comm === 'socat' && Number(rest?.split(' ')[1]) === process.pid) found.push(Number(pid));
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'socat';
     } catch {
-      // gone meanwhile
+      return false; // gone meanwhile
     }
-  }
-  return found;
+  };
+  return children.map((e) => e.pid).filter(socat);
 }
 
 describe.runIf(process.platform === 'linux')("the sandbox's session", () => {
@@ -61,7 +60,7 @@ describe.runIf(process.platform === 'linux')("the sandbox's session", () => {
     // SIGKILL): stopped, they hold it under way while the next session is asked for, as a
     // program of a Baton opened right after another closed asks for it (the app's close ends
     // the session once its last program is gone).
-    const bridges = socatChildren();
+    const bridges = await socatChildren();
     expect(bridges.length).toBeGreaterThan(0);
     for (const pid of bridges) process.kill(pid, 'SIGSTOP');
     const order: string[] = [];
