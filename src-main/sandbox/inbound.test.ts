@@ -7,7 +7,7 @@ import { DEFAULT_SANDBOX } from '../../src-shared/schemas/sandbox.ts';
 import { freeBlock } from '../../test/kit/free-ports.ts';
 import { spawnTree } from '../processes/process-tree.ts';
 import { confine } from './confine.ts';
-import { lookInto } from './inbound.ts';
+import { listensHere, lookInto, throughInbound } from './inbound.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -135,6 +135,56 @@ describe.runIf(process.platform === 'linux')("a sandboxed program's ports", () =
     expect(await reach(first)).toBe('ECONNREFUSED');
     expect(await reach(first + 2)).toBe('ECONNREFUSED');
     expect(existsSync(dirname(program.inbound!.status))).toBe(false);
+  });
+
+  it('hands a connection the host side accepted before the handover to the sandbox side, not dropping it', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'baton-inbound-'));
+    cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+    const first = await freeBlock(3);
+    // Stands in for the sandbox: it blocks (so it reads nothing from the channel, and the host side
+    // is the only one that can accept) until \`go\` appears, then answers every connection it is
+    // handed, or accepts, with \`relayed <port>\`.
+    const SIDE = `
+const fs = require('node:fs');
+const folder = process.argv[1];
+const nap = new Int32Array(new SharedArrayBuffer(4));
+while (!fs.existsSync(folder + '/go')) Atomics.wait(nap, 0, 0, 10);
+process.on('message', (m, h) => {
+  if (m.conn) return h.end('relayed ' + m.port);
+  h.on('connection', (c) => c.end('relayed ' + m.port));
+});
+process.on('disconnect', () => {});
+setInterval(() => { if (fs.existsSync(folder + '/stop')) process.exit(0); }, 20);
+`;
+    const side = throughInbound(
+      [process.execPath, '-e', SIDE, folder],
+      { PATH: process.env.PATH ?? '' },
+      {
+        first,
+        count: 3,
+      },
+    );
+    cleanups.push(() => side.inbound.end());
+    const tree = spawnTree(side.command, side.args, {
+      cwd: folder,
+      env: side.env,
+      graceMs: 500,
+      stdio: 'ignore',
+    });
+    cleanups.push(() => tree.stop());
+    const exited = new Promise<number | null>((r) => tree.child.once('exit', (code) => r(code)));
+    // The host side listens on every port (its status is written then), and nobody else can accept.
+    await expect.poll(() => existsSync(side.inbound.status), { timeout: 30_000 }).toBe(true);
+    const early = [reach(first), reach(first + 2)];
+    // Each connection is made (the kernel's accept queue), so the host side takes it before the go.
+    await expect.poll(() => listensHere(first + 1), { timeout: 30_000 }).toBe(true);
+    writeFileSync(join(folder, 'go'), '');
+    expect(await Promise.all(early)).toEqual([`relayed ${first}`, `relayed ${first + 2}`]);
+    // Once handed over, the sandbox's side accepts on the sockets itself.
+    await expect.poll(() => reach(first + 1), { timeout: 30_000 }).toBe(`relayed ${first + 1}`);
+    writeFileSync(join(folder, 'stop'), '');
+    expect(await exited).toBe(0);
+    expect(await reach(first)).toBe('ECONNREFUSED');
   });
 
   it('passes a program killed by a signal back as that signal, its ports closed', async () => {

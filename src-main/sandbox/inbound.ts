@@ -14,7 +14,9 @@ import { makeTempFolder } from './temp-folders.ts';
  * - On this machine, a small Node program (`HOST`) stands between Baton and bubblewrap: it
  *   listens on 127.0.0.1 on each port of the block, starts the sandbox with a Node IPC channel
  *   (fd 3), hands each listening socket down that channel (Node's documented handle passing,
- *   SCM_RIGHTS), closes its own copies and the channel, and waits for the sandbox to end.
+ *   SCM_RIGHTS), closes its own copies and the channel, and waits for the sandbox to end. A
+ *   connection it accepts itself before its copy is closed goes down the channel too (paused,
+ *   unread), so none made while the sockets are handed over is lost.
  * - In the sandbox, before the agent's program, the sandbox's shell starts `RELAY` (the same Node,
  *   an empty environment): it accepts on the sockets it was handed (they stay in this machine's
  *   network) and connects each connection to the same port in the sandbox's network. The
@@ -58,10 +60,11 @@ export const RELAY_CODE_VAR = 'BATON_INBOUND_RELAY';
  */
 const RELAY = `
 const net = require('node:net');
-process.on('message', (m, server) => {
-  if (!server || !m || typeof m.port !== 'number') return;
-  server.on('error', () => {});
-  server.on('connection', (client) => pass(client, m.port, ['127.0.0.1', '::1']));
+process.on('message', (m, handle) => {
+  if (!handle || !m || typeof m.port !== 'number') return;
+  if (m.conn) return pass(handle, m.port, ['127.0.0.1', '::1']);
+  handle.on('error', () => {});
+  handle.on('connection', (client) => pass(client, m.port, ['127.0.0.1', '::1']));
 });
 process.on('disconnect', () => {});
 function pass(client, port, hosts) {
@@ -103,9 +106,14 @@ const refused = [];
 const servers = [];
 let left = cfg.count;
 for (let port = cfg.first; port < cfg.first + cfg.count; port++) {
-  const server = net.createServer({ pauseOnConnect: true }, (c) => c.destroy());
+  const server = net.createServer({ pauseOnConnect: true }, (c) => passOn(port, c));
   server.once('error', (e) => { refused.push({ port, code: e.code || 'error' }); if (--left === 0) handOver(); });
   server.listen(port, '127.0.0.1', () => { held.push(port); servers.push([port, server]); if (--left === 0) handOver(); });
+}
+function passOn(port, c) {
+  c.on('error', () => {});
+  try { if (child.connected) return void child.send({ port, conn: true }, c, (e) => { if (e) c.destroy(); }); } catch {}
+  c.destroy();
 }
 function handOver() {
   const status = JSON.stringify({ pid: child.pid, held, refused });
@@ -116,12 +124,12 @@ function handOver() {
   let sent = 0;
   const done = () => {
     if (++sent < servers.length) return;
-    for (const [, s] of servers) s.close();
     if (child.connected) child.disconnect();
   };
   if (servers.length === 0) return done();
   for (const [port, server] of servers) {
-    try { child.send({ port }, server, done); } catch { done(); }
+    const closed = () => { server.close(); done(); };
+    try { child.send({ port }, server, closed); } catch { closed(); }
   }
 }
 `;
