@@ -70,6 +70,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
+          // A failed test prints what its pages showed (test/e2e/on-failure.ts).
+          setupFiles: ['test/e2e/on-failure.ts'],
           testTimeout: 240_000,
           hookTimeout: 240_000,
           expect: { poll: { timeout: WAIT.browser } },

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { chromium } from 'playwright-core';
+import { readOnClose, watchBrowser } from './page-record.ts';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -42,11 +43,13 @@ export async function launchChromium(): Promise<Browser> {
   const found = findChromium();
   if ('missing' in found) throw new Error(found.missing);
   const browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
+  watchBrowser(browser);
   const newContext = browser.newContext.bind(browser);
   const newPage = browser.newPage.bind(browser);
   browser.newContext = async (options) => {
     const context = await newContext(options);
     context.setDefaultTimeout(BROWSER_STEP_TIMEOUT_MS);
+    readOnClose(context);
     return context;
   };
   browser.newPage = async (options) => {
