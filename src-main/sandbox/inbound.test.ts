@@ -187,6 +187,49 @@ setInterval(() => { if (fs.existsSync(folder + '/stop')) process.exit(0); }, 20)
     expect(await reach(first)).toBe('ECONNREFUSED');
   });
 
+  it('holds at most 64 connections for a sandbox side that never reads its channel, and refuses the rest', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'baton-inbound-'));
+    cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+    const first = await freeBlock(3);
+    const DEAF = `
+const fs = require('node:fs');
+const nap = new Int32Array(new SharedArrayBuffer(4));
+while (!fs.existsSync(process.argv[1] + '/stop')) Atomics.wait(nap, 0, 0, 10);
+`;
+    const side = throughInbound(
+      [process.execPath, '-e', DEAF, folder],
+      { PATH: process.env.PATH ?? '' },
+      {
+        first,
+        count: 3,
+      },
+    );
+    cleanups.push(() => side.inbound.end());
+    const tree = spawnTree(side.command, side.args, {
+      cwd: folder,
+      env: side.env,
+      graceMs: 500,
+      stdio: 'ignore',
+    });
+    cleanups.push(() => tree.stop());
+    const exited = new Promise<number | null>((r) => tree.child.once('exit', (code) => r(code)));
+    await expect.poll(() => existsSync(side.inbound.status), { timeout: 30_000 }).toBe(true);
+    // The first socket is written to the channel (its copy here closed); the others wait for the
+    // sandbox side to take it, and this side accepts on them meanwhile.
+    let closed = 0;
+    const all = Array.from({ length: 70 }, () =>
+      reach(first + 2).then((r) => {
+        if (r === 'closed') closed++;
+        return r;
+      }),
+    );
+    await expect.poll(() => closed, { timeout: 30_000 }).toBe(6);
+    writeFileSync(join(folder, 'stop'), '');
+    expect(await exited).toBe(0);
+    // The ones it held end with it (reached nothing).
+    expect((await Promise.all(all)).filter((r) => r.startsWith('hi'))).toEqual([]);
+  });
+
   it('passes a program killed by a signal back as that signal, its ports closed', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'baton-inbound-'));
     cleanups.push(() => rmSync(folder, { recursive: true, force: true }));

@@ -16,7 +16,8 @@ import { makeTempFolder } from './temp-folders.ts';
  *   (fd 3), hands each listening socket down that channel (Node's documented handle passing,
  *   SCM_RIGHTS), closes its own copies and the channel, and waits for the sandbox to end. A
  *   connection it accepts itself before its copy is closed goes down the channel too (paused,
- *   unread), so none made while the sockets are handed over is lost.
+ *   unread), so none made while the sockets are handed over is lost; at most 64 wait to go at
+ *   once (a sandbox side that never reads its channel does not make it hold every one).
  * - In the sandbox, before the agent's program, the sandbox's shell starts `RELAY` (the same Node,
  *   an empty environment): it accepts on the sockets it was handed (they stay in this machine's
  *   network) and connects each connection to the same port in the sandbox's network. The
@@ -110,9 +111,16 @@ for (let port = cfg.first; port < cfg.first + cfg.count; port++) {
   server.once('error', (e) => { refused.push({ port, code: e.code || 'error' }); if (--left === 0) handOver(); });
   server.listen(port, '127.0.0.1', () => { held.push(port); servers.push([port, server]); if (--left === 0) handOver(); });
 }
+let passing = 0;
 function passOn(port, c) {
   c.on('error', () => {});
-  try { if (child.connected) return void child.send({ port, conn: true }, c, (e) => { if (e) c.destroy(); }); } catch {}
+  // A sandbox that never reads its channel does not make this side hold every connection made meanwhile.
+  if (passing < 64 && child.connected) {
+    try {
+      passing++;
+      return void child.send({ port, conn: true }, c, (e) => { passing--; if (e) c.destroy(); });
+    } catch { passing--; }
+  }
   c.destroy();
 }
 function handOver() {
