@@ -184,4 +184,23 @@ describe.skipIf(skipE2e)('forms and graphs that fit', () => {
     await page.screenshot({ path: join(shots, 'plan-graph-390-no-panel.png') });
     await page.setViewportSize({ width: 1440, height: 900 });
   });
+
+  it('keeps a run graph’s legend clear of the button that hides the side panel, on a phone and at 1024', async () => {
+    await baton.rpc('runs.start', { plan_id: 'report' });
+    for (const [width, height] of [
+      [390, 844],
+      [1024, 700],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await page.goto(baton.at('/plans/report'));
+      const legend = page.getByRole('list', { name: 'What the colours mean' });
+      await legend.waitFor();
+      const toggle = page.getByRole('button', { name: 'Hide the side panel ›' });
+      await expect
+        .poll(async () => overlaps((await legend.boundingBox())!, (await toggle.boundingBox())!))
+        .toBe(false);
+      await page.screenshot({ path: join(shots, `run-graph-legend-${width}.png`) });
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
 });
