@@ -32,6 +32,31 @@ function reach(port: number, host = '127.0.0.1'): Promise<string> {
 }
 
 /**
+ * The host side alone (no sandbox): `code` runs as its child, with the channel the relay would
+ * get, for a block of three ports from `first`. Stopped after the test.
+ */
+function startHostSide(code: string, folder: string, first: number) {
+  const side = throughInbound(
+    [process.execPath, '-e', code, folder],
+    { PATH: process.env.PATH ?? '' },
+    {
+      first,
+      count: 3,
+    },
+  );
+  cleanups.push(() => side.inbound.end());
+  const tree = spawnTree(side.command, side.args, {
+    cwd: folder,
+    env: side.env,
+    graceMs: 500,
+    stdio: 'ignore',
+  });
+  cleanups.push(() => tree.stop());
+  const exited = new Promise<number | null>((r) => tree.child.once('exit', (code) => r(code)));
+  return { side, exited };
+}
+
+/**
  * A server program for the sandbox: it answers `hi <port>` on each port it is given (127.0.0.1,
  * or ::1 for a port given as `v6:<port>`), tries what an agent might (its open sockets, its environment,
  * a server on this machine's loopback), writes what it found to `found.json`, and runs until
@@ -156,23 +181,7 @@ process.on('message', (m, h) => {
 process.on('disconnect', () => {});
 setInterval(() => { if (fs.existsSync(folder + '/stop')) process.exit(0); }, 20);
 `;
-    const side = throughInbound(
-      [process.execPath, '-e', SIDE, folder],
-      { PATH: process.env.PATH ?? '' },
-      {
-        first,
-        count: 3,
-      },
-    );
-    cleanups.push(() => side.inbound.end());
-    const tree = spawnTree(side.command, side.args, {
-      cwd: folder,
-      env: side.env,
-      graceMs: 500,
-      stdio: 'ignore',
-    });
-    cleanups.push(() => tree.stop());
-    const exited = new Promise<number | null>((r) => tree.child.once('exit', (code) => r(code)));
+    const { side, exited } = startHostSide(SIDE, folder, first);
     // The host side listens on every port (its status is written then), and nobody else can accept.
     await expect.poll(() => existsSync(side.inbound.status), { timeout: 30_000 }).toBe(true);
     const early = [reach(first), reach(first + 2)];
@@ -196,23 +205,7 @@ const fs = require('node:fs');
 const nap = new Int32Array(new SharedArrayBuffer(4));
 while (!fs.existsSync(process.argv[1] + '/stop')) Atomics.wait(nap, 0, 0, 10);
 `;
-    const side = throughInbound(
-      [process.execPath, '-e', DEAF, folder],
-      { PATH: process.env.PATH ?? '' },
-      {
-        first,
-        count: 3,
-      },
-    );
-    cleanups.push(() => side.inbound.end());
-    const tree = spawnTree(side.command, side.args, {
-      cwd: folder,
-      env: side.env,
-      graceMs: 500,
-      stdio: 'ignore',
-    });
-    cleanups.push(() => tree.stop());
-    const exited = new Promise<number | null>((r) => tree.child.once('exit', (code) => r(code)));
+    const { side, exited } = startHostSide(DEAF, folder, first);
     await expect.poll(() => existsSync(side.inbound.status), { timeout: 30_000 }).toBe(true);
     // The first socket is written to the channel (its copy here closed); the others wait for the
     // sandbox side to take it, and this side accepts on them meanwhile.

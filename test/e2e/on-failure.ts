@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach } from 'vitest';
-import { browsers, closedPages, describe, startRecording } from './page-record.ts';
+import { shots } from './harness.ts';
+import { browsers, closedPages, readPage, startRecording } from './page-record.ts';
 
 /**
  * The e2e project's setup file: a failed test prints what its pages showed (page-record.ts), with
@@ -17,15 +17,13 @@ const slug = (name: string) =>
 beforeEach(({ task, onTestFailed }) => {
   startRecording();
   onTestFailed(async () => {
-    const dir = join(process.cwd(), 'test-results');
-    mkdirSync(dir, { recursive: true });
     const said = closedPages();
     let n = 0;
     for (const browser of browsers)
       for (const context of browser.contexts())
         for (const page of context.pages())
           if (!page.isClosed())
-            said.push(await describe(page, 'open', join(dir, `failed-${slug(task.name)}-${++n}.png`)));
+            said.push(await readPage(page, 'open', join(shots, `failed-${slug(task.name)}-${++n}.png`)));
     console.error(
       `What the pages showed when "${task.name}" failed:\n${said.join('\n') || '(no page open)'}`,
     );

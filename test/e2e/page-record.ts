@@ -36,12 +36,12 @@ export function readOnClose(context: BrowserContext): void {
   const close = context.close.bind(context);
   context.close = async (options) => {
     if (closedDuring)
-      for (const page of context.pages()) closedDuring.push(await describe(page, 'closed by the test'));
+      for (const page of context.pages()) closedDuring.push(await readPage(page, 'closed by the test'));
     return close(options);
   };
 }
 
-export async function describe(page: Page, how: string, shot?: string): Promise<string> {
+export async function readPage(page: Page, how: string, shot?: string): Promise<string> {
   // The address without its query (a host's token rides there).
   const at = page.url().replace(/[?#].*$/, '');
   let tree: string;
