@@ -2,9 +2,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { call } from '../../test/kit/engine-kit.ts';
+import { running, sleepTags } from '../processes/testing/processes.ts';
 import { createApp } from './create-app.ts';
 
 const dirs: string[] = [];
+const tags = sleepTags();
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
@@ -44,5 +47,35 @@ describe.skipIf(process.platform !== 'linux')('app.close()', () => {
     expect(app.close()).toBe(closing);
     await closing;
     expect(readdirSync(dir)).toEqual(['baton.db']);
+  });
+
+  it("settles once the agents' programs have stopped: none is left to outlive it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-close-'));
+    dirs.push(dir);
+    const app = createApp({ dataDir: dir, log: () => {} });
+    // A program that ignores SIGTERM: only the SIGKILL after its grace (2 s) ends it. Before
+    // close waited for it, close settled while it still ran, and the app's next owner (a test,
+    // the next app in the same process) found it going.
+    const tag = tags.next();
+    await call(app, 'agents.import', {
+      agents: [
+        {
+          id: 'stubborn',
+          kind: 'command',
+          command: 'sh',
+          args: ['-c', `trap '' TERM; exec sleep ${tag}`],
+          skills: ['x'],
+          // Out of the sandbox: in it, the program ends with the sandbox's own process at once.
+          sandbox: { mode: 'off' },
+        },
+      ],
+    });
+    await call(app, 'plans.import', {
+      plan: { plan_id: 'p', tasks: [{ task_id: 't', description: 'Keep running', required_skills: ['x'] }] },
+    });
+    await call(app, 'runs.start', { plan_id: 'p' });
+    await expect.poll(() => running(tag).length).toBe(1);
+    await app.close();
+    expect(running(tag)).toEqual([]);
   });
 });

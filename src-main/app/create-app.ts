@@ -449,10 +449,13 @@ export function createApp(opts: AppOptions) {
       traces?.shutdown().catch((err: unknown) => log(err, 'shutting down the trace export'));
       availability.stop();
       patterns.close();
-      engine.close();
+      // The agents' programs end (SIGKILL once their grace is over) before the database closes:
+      // none outlives the app, and no attempt still stopping finds its database closed.
+      const attempts = stoppedWithin(engine.close(), ATTEMPTS_STOP_CAP_MS, log);
       // People's terminals' shells end before the sandbox's session does.
       const shells = terminals.closeAll().catch((err: unknown) => log(err, 'closing terminals'));
-      closing = Promise.all([coding.worktreesSettled(), landing.settled(), shells]).then(async () => {
+      const ends = [coding.worktreesSettled(), landing.settled(), shells, attempts];
+      closing = Promise.all(ends).then(async () => {
         // The sandbox's proxies would keep the process alive (`baton run` ends by itself).
         await endSandboxWhenIdle().catch((err: unknown) => log(err, "ending the sandbox's session"));
         if (scratch) removeScratch(scratch, log);
@@ -465,6 +468,21 @@ export function createApp(opts: AppOptions) {
   };
 }
 export type BatonApp = ReturnType<typeof createApp>;
+
+/** How long close waits for the attempts' programs: past their grace (2 s) and SIGKILL's wait. */
+const ATTEMPTS_STOP_CAP_MS = 10_000;
+
+/** `stopping`, or `capMs` (logged): an executor that ignored its abort (a bug) must not hold close for ever. */
+function stoppedWithin(stopping: Promise<void>, capMs: number, log: ErrorLog): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const cap = new Promise<void>((done) => {
+    timer = setTimeout(() => {
+      log(new Error(`attempts still running ${capMs / 1000} s after close began`), 'stopping the agents');
+      done();
+    }, capMs);
+  });
+  return Promise.race([stopping, cap]).finally(() => clearTimeout(timer));
+}
 
 /**
  * Removes an in-memory app's temp folder. Best effort: an agent process being stopped may still

@@ -15,6 +15,8 @@ interface RunAttempts {
  */
 export class AttemptsRunning {
   private readonly runs = new Map<string, RunAttempts>();
+  /** Who waits for no attempt at all to run here (`allStopped`). */
+  private idleWaiters: (() => void)[] = [];
 
   /** An attempt's executor starts. */
   began(runId: string, taskId: string): void {
@@ -44,6 +46,10 @@ export class AttemptsRunning {
     if (run.tasks.size > 0) return;
     this.runs.delete(runId);
     for (const wake of run.runWaiters ?? []) wake();
+    if (this.runs.size > 0 || this.idleWaiters.length === 0) return;
+    const idle = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const wake of idle) wake();
   }
 
   /** Resolves once no attempt of the task runs here (one that began meanwhile is waited for too). */
@@ -66,5 +72,10 @@ export class AttemptsRunning {
       const waiters = run.runWaiters;
       await new Promise<void>((wake) => waiters.push(wake));
     }
+  }
+
+  /** Resolves once no attempt of any run runs here (the engine's close waits for it). */
+  async allStopped(): Promise<void> {
+    while (this.runs.size > 0) await new Promise<void>((wake) => this.idleWaiters.push(wake));
   }
 }

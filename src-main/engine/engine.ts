@@ -424,8 +424,8 @@ export class Engine {
     return spendReport(this.rt.store, scope, id);
   }
 
-  /** Stops work without changing any state: unfinished runs resume in the next process. */
-  close(): void {
+  /** Stops work, state unchanged (runs resume later); resolves once every attempt's programs are gone. */
+  close(): Promise<void> {
     this.rt.closed = true;
     this.parts.leases.stop();
     this.parts.workers.stop();
@@ -434,14 +434,12 @@ export class Engine {
     this.parts.agents.daily.stop();
     for (const run of this.rt.active.values()) this.parts.holds.deactivate(run);
     this.rt.active.clear();
+    return this.rt.attempts.allStopped();
   }
 
   // ---- the loop -----------------------------------------------------------------------
 
-  /**
-   * A call's input (a cancel, an approval's decision, a task added) applied at once, in a transaction of its
-   * own: the call answers once its change is stored, as a tick's inputs are.
-   */
+  /** A call's input (a cancel, a decision) applied at once in a transaction: it answers once stored. */
   private applyNow(input: TickInputs[CallKind]): void {
     this.parts.loader.tx(() => applyInput(this.handlers, input));
   }
