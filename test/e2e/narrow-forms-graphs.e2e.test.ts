@@ -185,7 +185,7 @@ describe.skipIf(skipE2e)('forms and graphs that fit', () => {
     await page.setViewportSize({ width: 1440, height: 900 });
   });
 
-  it('keeps a run graph’s legend clear of the button that hides the side panel, on a phone and at 1024', async () => {
+  it('keeps a run graph’s legend clear of the button that hides the side panel and of the cards, on a phone and at 1024', async () => {
     await baton.rpc('runs.start', { plan_id: 'report' });
     for (const [width, height] of [
       [390, 844],
@@ -199,7 +199,18 @@ describe.skipIf(skipE2e)('forms and graphs that fit', () => {
       await expect
         .poll(async () => overlaps((await legend.boundingBox())!, (await toggle.boundingBox())!))
         .toBe(false);
+      // The plan is fitted below the legend, as first shown and after Fit View.
+      const graph = page.getByRole('region', { name: 'Plan graph' });
+      const cards = graph.locator('.react-flow__node');
+      const clear = async () => {
+        const l = (await legend.boundingBox())!;
+        return (await boxes(cards)).filter((c) => overlaps(c, l)).length;
+      };
+      await expect.poll(async () => (await cards.count()) > 0 && (await clear())).toBe(0);
       await page.screenshot({ path: join(shots, `run-graph-legend-${width}.png`) });
+      await graph.getByRole('button', { name: 'Fit View' }).click();
+      await expect.poll(clear).toBe(0);
+      await page.screenshot({ path: join(shots, `run-graph-legend-${width}-fit.png`) });
     }
     await page.setViewportSize({ width: 1440, height: 900 });
   });

@@ -12,7 +12,7 @@ import { useHumanIds } from '../shared/use-human-ids.ts';
 import {
   dependencyEdges,
   EDGE_OPTIONS,
-  FIT,
+  fitBelowLegend,
   fittedViewport,
   fitZoom,
   keyPicked,
@@ -82,6 +82,7 @@ export function PlanGraph({
   );
   const box = useRef<HTMLElement>(null);
   const flow = useRef<ReactFlowInstance<PlanTaskNodeType> | null>(null);
+  const fit = useMemo(() => fitBelowLegend(box), []);
   const [layout, setLayout] = useState<{
     positions: Positions;
     routes: Routes;
@@ -189,6 +190,7 @@ export function PlanGraph({
         if (id) onSelectTask?.(id);
       }}
     >
+      {runId && !compact && <StatusLegend />}
       {layout ? (
         <ShownRun.Provider value={runId}>
           <HumanAgents.Provider value={humans}>
@@ -202,7 +204,7 @@ export function PlanGraph({
                 flow.current = instance;
               }}
               {...(layout.viewport ? { defaultViewport: layout.viewport } : { fitView: true })}
-              fitViewOptions={FIT}
+              fitViewOptions={fit}
               nodesConnectable={false}
               // Nothing can be done with an edge here: Tab goes from task to task, not through every edge first.
               edgesFocusable={false}
@@ -226,8 +228,7 @@ export function PlanGraph({
               {plan.tasks.length <= MINIMAP_MAX_TASKS && !overview && !compact && !fitWhole && (
                 <MiniMap pannable zoomable ariaLabel="Plan overview" nodeComponent={MiniMapTask} />
               )}
-              {!compact && <Controls fitViewOptions={FIT} />}
-              {runId && !compact && <StatusLegend />}
+              {!compact && <Controls fitViewOptions={fit} />}
             </ReactFlow>
           </HumanAgents.Provider>
         </ShownRun.Provider>

@@ -1,5 +1,3 @@
-import { Panel } from '@xyflow/react';
-
 /** The run graph's colours in words; what waits for a person first, apart from other waiting. */
 const KEYS = [
   { tone: 'you', words: 'Waits for a person', more: 'Awaiting approval, or ready for a person to take' },
@@ -9,10 +7,16 @@ const KEYS = [
   { tone: 'failed', words: 'Failed', more: 'Failed, or no agent can do it' },
 ] as const;
 
-/** What the colours of a run's task cards mean, over the graph's top left corner. */
+/** The legend's class: the plan is fitted below it (`roomAbove`). */
+export const LEGEND_CLASS = 'status-legend';
+
+/**
+ * What the colours of a run's task cards mean, over the graph's top left corner. Outside React
+ * Flow (not one of its panels): it is on screen, and measured, when the plan is first fitted.
+ */
 export function StatusLegend() {
   return (
-    <Panel position="top-left" className="status-legend">
+    <div className={LEGEND_CLASS}>
       <ul aria-label="What the colours mean">
         {KEYS.map((k) => (
           <li key={k.tone} title={k.more}>
@@ -21,6 +25,17 @@ export function StatusLegend() {
           </li>
         ))}
       </ul>
-    </Panel>
+    </div>
   );
+}
+
+/**
+ * How far the legend reaches down over `box` (px from its top; 0 without one, or when it would
+ * leave the plan no room): a fitted plan starts below it, not under it.
+ */
+export function roomAbove(box: HTMLElement | null, rect = box?.getBoundingClientRect()): number {
+  const legend = box?.querySelector(`.${LEGEND_CLASS}`);
+  if (!legend || !rect) return 0;
+  const room = legend.getBoundingClientRect().bottom - rect.top;
+  return room > 0 && room < rect.height / 2 ? room : 0;
 }

@@ -1,10 +1,18 @@
-import type { DefaultEdgeOptions, Edge, Node, ReactFlowInstance, Viewport } from '@xyflow/react';
+import type {
+  DefaultEdgeOptions,
+  Edge,
+  FitViewOptions,
+  Node,
+  ReactFlowInstance,
+  Viewport,
+} from '@xyflow/react';
 import { getViewportForBounds, MarkerType, useStore } from '@xyflow/react';
-import type { KeyboardEvent } from 'react';
+import type { KeyboardEvent, RefObject } from 'react';
 import { useLayoutEffect, useMemo } from 'react';
 import type { Positions } from '../../graph/layout.ts';
 import type { OverviewBox, OverviewScene } from '../../graph/overview-draw.ts';
 import { boxAt } from '../../graph/overview-draw.ts';
+import { roomAbove } from './StatusLegend.tsx';
 import { NODE_HEIGHT, NODE_WIDTH } from './TaskNode.tsx';
 
 // What the plan graph and the designer share to draw a large plan, zoomed out, as one canvas
@@ -18,6 +26,25 @@ const OVERVIEW_ZOOM = 0.3;
 export const MINIMAP_MAX_TASKS = 1_000;
 export const MIN_ZOOM = 0.05;
 export const FIT = { maxZoom: 1, padding: 0.2, includeHiddenNodes: true };
+
+/**
+ * FIT for React Flow's own fits (its Fit View button) over `box`: the room the run's legend takes
+ * at the top is added to the top padding, measured as each fit runs.
+ */
+export function fitBelowLegend(box: RefObject<HTMLElement | null>): FitViewOptions {
+  return {
+    ...FIT,
+    get padding(): FitViewOptions['padding'] {
+      const el = box.current;
+      const top = roomAbove(el);
+      if (!el || top === 0) return FIT.padding;
+      const height = el.getBoundingClientRect().height - top;
+      // React Flow's padding of a side, in px, for the room below the legend (its parsePadding).
+      const side = Math.floor((height - height / (1 + FIT.padding)) * 0.5);
+      return { x: FIT.padding, bottom: FIT.padding, top: `${top + side}px` };
+    },
+  };
+}
 export const NO_EDGES: Edge[] = [];
 /** Every dependency is drawn as an arrow into the task that waits for it. */
 export const EDGE_OPTIONS: DefaultEdgeOptions = {
@@ -156,14 +183,18 @@ export function fittedViewport(
   }
   const bounds = { x, y, width: right + NODE_WIDTH - x, height: bottom + NODE_HEIGHT - y };
   const small = all.length <= READABLE.tasks;
-  const fit = getViewportForBounds(
+  // A run's legend over the top edge: the plan is fitted in the room below it.
+  const top = roomAbove(box, rect);
+  const height = rect.height - top;
+  const fitted = getViewportForBounds(
     bounds,
     rect.width,
-    rect.height,
+    height,
     MIN_ZOOM,
     FIT.maxZoom,
     small ? READABLE.padding : FIT.padding,
   );
+  const fit = { ...fitted, y: fitted.y + top };
   // Whole at a zoom still read (a small plan in a narrow window, 1024 px with the designer's
   // panel): fitted whole rather than cut at the right edge at READABLE.zoom.
   if (whole || !small || fit.zoom >= READABLE.least) return fit;
@@ -175,7 +206,7 @@ export function fittedViewport(
       : READABLE.margin - start * zoom;
   return {
     x: place(bounds.x, bounds.width, rect.width),
-    y: place(bounds.y, bounds.height, rect.height),
+    y: top + place(bounds.y, bounds.height, height),
     zoom,
   };
 }
