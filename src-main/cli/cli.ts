@@ -14,6 +14,7 @@ import {
   parsePort,
   parseWorkerLease,
 } from './flags.ts';
+import { closeOnSignal } from './interrupt.ts';
 
 /**
  * Each command's module, loaded when that command runs: `baton serve` does not load what
@@ -87,13 +88,16 @@ async function main(argv: string[]): Promise<number> {
     // Long-lived hosts keep endpoint agents' statuses current, and take over unfinished runs.
     // A command that ends when its own work does leaves other runs alone: it would start their
     // agents only to stop them as it exits (and each restart costs an in-flight task an attempt).
-    app ??= createApp({
+    if (app) return app;
+    app = createApp({
       dataDir,
       probeAgents: hosts,
       resume: hosts,
       ...(limit !== undefined ? { maxInFlight: limit } : {}),
       ...(workerLeaseMs !== undefined ? { workerLeaseMs } : {}),
     });
+    // The hosts and `baton mcp` stop on a signal their own way; the rest close the app first.
+    if (!hosts && command !== 'mcp') closeOnSignal(app, (line) => process.stderr.write(`\n${line}\n`));
     return app;
   };
   // Who the commands' changes are recorded as: --as, else the login name.

@@ -8,6 +8,7 @@ import { stageLine } from '../../../src-shared/schemas/landing-stage.ts';
 import type { PlanSummary } from '../../../src-shared/schemas/plan.ts';
 import type { RunDetail, TaskRun } from '../../../src-shared/schemas/run.ts';
 import { CliError, readJsonFile } from '../files.ts';
+import { stoppedBySignal } from '../interrupt.ts';
 import { printJson } from '../output.ts';
 import { watchProgress } from '../progress.ts';
 
@@ -72,13 +73,17 @@ export async function followRun(
   await new Promise((r) => setImmediate(r));
   const run = await client.invoke('runs.get', { run_id: runId });
   opts.watch.stop();
+  const stopped = stoppedBySignal();
   if (!waiting && run.status === 'executing') {
-    // Not ended, not waiting: another Baton process took it over (this one was suspended
-    // past its lease), and the run goes on there.
-    const note = `Run ${run.id} is now executed by another Baton process (this one was paused too long); it goes on there.`;
+    // Not ended, not waiting: stopped here by Ctrl+C, or another Baton process took it over
+    // (this one was suspended past its lease), and the run goes on there.
+    const note =
+      stopped !== null
+        ? `Run ${run.id} stopped here unfinished; it goes on when \`baton serve\` or the app opens this data directory.`
+        : `Run ${run.id} is now executed by another Baton process (this one was paused too long); it goes on there.`;
     if (opts.json) printJson({ ...runHeader(run), note });
     else process.stdout.write(`${note}\n`);
-    return EXIT_TAKEN_OVER;
+    return stopped ?? EXIT_TAKEN_OVER;
   }
   if (waiting) {
     const pending = (await client.invoke('approvals.list', { status: 'pending' })).filter(
