@@ -56,7 +56,8 @@ describe.skipIf(skipE2e)('worktrees in the browser', () => {
     editorOut = join(dir, 'editor.json');
     writeFileSync(
       join(bin, 'code'),
-      `#!${process.execPath}\nrequire('node:fs').writeFileSync(${JSON.stringify(editorOut)}, JSON.stringify({ argv: process.argv.slice(2), path: process.env.PATH }));\n`,
+      // Written beside, then moved into place: the test, waiting for the file, never reads half of it.
+      `#!${process.execPath}\nconst fs = require('node:fs');\nfs.writeFileSync(${JSON.stringify(`${editorOut}.part`)}, JSON.stringify({ argv: process.argv.slice(2), path: process.env.PATH }));\nfs.renameSync(${JSON.stringify(`${editorOut}.part`)}, ${JSON.stringify(editorOut)});\n`,
     );
     chmodSync(join(bin, 'code'), 0o755);
     process.env.PATH = [bin, pathBefore].join(delimiter);

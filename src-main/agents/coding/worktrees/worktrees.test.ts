@@ -111,7 +111,8 @@ function fakeEditor(name: string): { bin: string; out: string } {
   const program = join(bin, name);
   writeFileSync(
     program,
-    `#!${process.execPath}\nrequire('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd(), env: process.env }));\n`,
+    // Written beside, then moved into place: a test waiting for the file never reads half of it.
+    `#!${process.execPath}\nconst fs = require('node:fs');\nfs.writeFileSync(${JSON.stringify(`${out}.part`)}, JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd(), env: process.env }));\nfs.renameSync(${JSON.stringify(`${out}.part`)}, ${JSON.stringify(out)});\n`,
   );
   chmodSync(program, 0o755);
   return { bin, out };
