@@ -16,10 +16,9 @@ export function stoppedBySignal(): number | null {
  * the app closes as it should (its agents' programs stopped, its runs' leases given back, the
  * store closed) before the process exits 130 (143 for SIGTERM). Before, the process ended at the
  * signal: its programs were left to the parent watch, and its runs to the end of their leases
- * (30 s) before `baton serve` or the app took them up. A second Ctrl+C exits at once. Returns
- * what takes the handlers off again.
+ * (30 s) before `baton serve` or the app took them up. A second Ctrl+C exits at once.
  */
-export function closeOnSignal(app: BatonApp, say: (line: string) => void): () => void {
+export function closeOnSignal(app: BatonApp, say: (line: string) => void): void {
   const stop = (signal: keyof typeof EXIT_CODE) => {
     const code = EXIT_CODE[signal];
     if (stoppingFor) process.exit(code);
@@ -27,12 +26,6 @@ export function closeOnSignal(app: BatonApp, say: (line: string) => void): () =>
     say('baton: stopping the agents (Ctrl+C again quits at once)');
     void app.close().finally(() => process.exit(code));
   };
-  const onInt = () => stop('SIGINT');
-  const onTerm = () => stop('SIGTERM');
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
-  return () => {
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
-  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }
