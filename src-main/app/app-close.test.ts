@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../../test/kit/engine-kit.ts';
-import { running, sleepTags } from '../processes/testing/processes.ts';
+import { running, sleepTags, stubbornAgent } from '../processes/testing/processes.ts';
 import { createApp } from './create-app.ts';
 
 const dirs: string[] = [];
@@ -57,19 +57,7 @@ describe.skipIf(process.platform !== 'linux')('app.close()', () => {
     // close waited for it, close settled while it still ran, and the app's next owner (a test,
     // the next app in the same process) found it going.
     const tag = tags.next();
-    await call(app, 'agents.import', {
-      agents: [
-        {
-          id: 'stubborn',
-          kind: 'command',
-          command: 'sh',
-          args: ['-c', `trap '' TERM; exec sleep ${tag}`],
-          skills: ['x'],
-          // Out of the sandbox: in it, the program ends with the sandbox's own process at once.
-          sandbox: { mode: 'off' },
-        },
-      ],
-    });
+    await call(app, 'agents.import', { agents: [stubbornAgent(tag)] });
     await call(app, 'plans.import', {
       plan: { plan_id: 'p', tasks: [{ task_id: 't', description: 'Keep running', required_skills: ['x'] }] },
     });

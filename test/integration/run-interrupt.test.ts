@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
-import { running, sleepTags } from '../../src-main/processes/testing/processes.ts';
+import { running, sleepTags, stubbornAgent } from '../../src-main/processes/testing/processes.ts';
 import { CLI } from '../kit/worker-process.ts';
 
 // Ctrl+C on `baton run` while its agent works: the agent's program is stopped (SIGKILL once its
@@ -30,20 +30,7 @@ describe('baton run, interrupted', () => {
         tasks: [{ task_id: 't', description: 'Keep running', required_skills: ['x'] }],
       }),
     );
-    writeFileSync(
-      agents,
-      JSON.stringify([
-        {
-          id: 'stubborn',
-          kind: 'command',
-          command: 'sh',
-          args: ['-c', `trap '' TERM; exec sleep ${tag}`],
-          skills: ['x'],
-          // Out of the sandbox: in it, the program ends with the sandbox's own process at once.
-          sandbox: { mode: 'off' },
-        },
-      ]),
-    );
+    writeFileSync(agents, JSON.stringify([stubbornAgent(tag)]));
     const child = spawn(process.execPath, [CLI, 'run', plan, '--agents', agents, '--data-dir', dir], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -38,3 +38,18 @@ export function running(tag: string): number[] {
   }
   return pids;
 }
+
+/**
+ * A command agent whose program ignores SIGTERM (`sleep <tag>`): only the SIGKILL after its grace
+ * ends it. Out of the sandbox: in it, the program ends with the sandbox's own process at once.
+ */
+export function stubbornAgent(tag: string) {
+  return {
+    id: 'stubborn',
+    kind: 'command',
+    command: 'sh',
+    args: ['-c', `trap '' TERM; exec sleep ${tag}`],
+    skills: ['x'],
+    sandbox: { mode: 'off' },
+  };
+}
