@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../../test/kit/engine-kit.ts';
+import type { Executor } from '../engine/executor.ts';
 import { running, sleepTags, stubbornAgent } from '../processes/testing/processes.ts';
 import { createApp } from './create-app.ts';
 
@@ -65,5 +66,36 @@ describe.skipIf(process.platform !== 'linux')('app.close()', () => {
     await expect.poll(() => running(tag).length).toBe(1);
     await app.close();
     expect(running(tag)).toEqual([]);
+  });
+
+  it('goes on past its wait when an executor ignores its abort (a bug), saying so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-close-'));
+    dirs.push(dir);
+    const logged: string[] = [];
+    let started = false;
+    // An executor that never looks at its signal and never ends: without the cap, close() never settled.
+    const deaf: Executor = {
+      usesWorkspace: false,
+      async *start() {
+        started = true;
+        await new Promise(() => {});
+      },
+    };
+    const app = createApp({
+      dataDir: dir,
+      executors: { echo: deaf },
+      closeWaitMs: 200,
+      log: (err, where) => logged.push(`${where}: ${(err as Error).message}`),
+    });
+    await call(app, 'agents.import', { agents: [{ id: 'deaf', kind: 'echo', skills: ['x'] }] });
+    await call(app, 'plans.import', {
+      plan: { plan_id: 'p', tasks: [{ task_id: 't', description: 'Never ends', required_skills: ['x'] }] },
+    });
+    await call(app, 'runs.start', { plan_id: 'p' });
+    await expect.poll(() => started).toBe(true);
+    await app.close();
+    expect(logged).toEqual(['stopping the agents: attempts still running 0.2 s after close began']);
+    // The store was closed all the same: the WAL copied in and removed.
+    expect(readdirSync(dir)).toEqual(['baton.db']);
   });
 });

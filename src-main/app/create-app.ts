@@ -88,6 +88,8 @@ export interface AppOptions {
    * one line on stderr by default (`logToStderr`).
    */
   log?: ErrorLog;
+  /** How long `close()` waits for the attempts' executors to stop (10 s); past it, logged, it goes on. */
+  closeWaitMs?: number;
   /**
    * Landing runs' work: how often open pull requests are polled (first after `follow.firstMs`,
    * doubling to `follow.maxMs`; default 30 s to 30 min), how often the due ones are looked for
@@ -451,7 +453,7 @@ export function createApp(opts: AppOptions) {
       patterns.close();
       // The agents' programs end (SIGKILL once their grace is over) before the database closes:
       // none outlives the app, and no attempt still stopping finds its database closed.
-      const attempts = stoppedWithin(engine.close(), ATTEMPTS_STOP_CAP_MS, log);
+      const attempts = stoppedWithin(engine.close(), opts.closeWaitMs ?? ATTEMPTS_STOP_CAP_MS, log);
       // People's terminals' shells end before the sandbox's session does.
       const shells = terminals.closeAll().catch((err: unknown) => log(err, 'closing terminals'));
       const ends = [coding.worktreesSettled(), landing.settled(), shells, attempts];
