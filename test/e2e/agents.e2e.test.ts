@@ -222,6 +222,46 @@ describe.skipIf(skipE2e)('the agents screen', () => {
     expect(ids).not.toContain('ash');
   });
 
+  it('opens with its table where it stays: nothing above it comes or grows once it shows', async () => {
+    // No coding agent yet: the CLIs on this machine are listed above the table (a newcomer's
+    // screen). The table was drawn first, then moved 130 px down as that list was put above it,
+    // and 77 px more as the list came: a click aimed at a row landed elsewhere (a loaded CI run
+    // lost the click on "Edit frank" in the test after this one).
+    await baton.rpc('agents.create', { id: 'ivy', skills: ['eva'] });
+    const context = await baton.browser.newContext({ viewport: { width: 1400, height: 900 } });
+    try {
+      await context.addInitScript(() => {
+        const moved: string[] = [];
+        (window as unknown as { tableMoved: string[] }).tableMoved = moved;
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries() as unknown as { sources?: { node?: Node }[] }[])
+            for (const src of e.sources ?? [])
+              if (src.node instanceof Element && src.node.closest('table[aria-label="Agents"]'))
+                moved.push(src.node.outerHTML.slice(0, 80));
+        }).observe({ type: 'layout-shift', buffered: true });
+      });
+      const fresh = await context.newPage();
+      await fresh.goto(baton.server.url);
+      await fresh.getByRole('link', { name: 'Agents', exact: true }).click();
+      const clis = fresh.getByRole('region', { name: 'Coding CLIs on this machine' });
+      // Above the table, and done looking (each CLI found or not).
+      await expect.poll(() => clis.locator('[aria-busy]').count()).toBe(0);
+      await expect.poll(() => clis.getByRole('listitem').count()).toBeGreaterThan(0);
+      const [list, table] = [
+        await clis.boundingBox(),
+        await fresh.getByRole('table', { name: 'Agents' }).boundingBox(),
+      ];
+      expect(list!.y).toBeLessThan(table!.y);
+      // The shifts the browser saw are reported in the frame after them.
+      await fresh.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      const moved = await fresh.evaluate(() => (window as unknown as { tableMoved: string[] }).tableMoved);
+      expect(moved).toEqual([]);
+    } finally {
+      await context.close();
+      await baton.rpc('agents.remove', { agent_id: 'ivy' });
+    }
+  });
+
   it('takes a removed agent off every other open tab, with no reload', async () => {
     await baton.rpc('agents.create', { id: 'frank', skills: ['eva'] });
     // Two tabs of one browser on the same host, each with its own connection to it.

@@ -90,11 +90,15 @@ export function AgentsView() {
 
   // The coding CLIs found here come first when the screen opens with no coding agent registered:
   // adding one is what a newcomer comes here for (and they stay there once one is added).
+  // Decided in the render that first has the agents (kept by the effect after it), not by the
+  // effect alone: a render with the table on top, then one with the CLIs above it, moved the table
+  // 130 px down under the pointer just as the screen looked ready.
   const loaded = useBaton((s) => s.agentsLoaded);
-  const [newcomer, setNewcomer] = useState<boolean | null>(null);
+  const [decided, setDecided] = useState<boolean | null>(null);
   const noCoding = !agents.some((a) => a.kind === 'coding');
+  const newcomer = decided ?? (loaded ? noCoding : null);
   useEffect(() => {
-    if (loaded) setNewcomer((n) => n ?? noCoding);
+    if (loaded) setDecided((n) => n ?? noCoding);
   }, [loaded, noCoding]);
   const detected = (
     <DetectedClis
@@ -321,7 +325,7 @@ function StatsChart({ agents, stats }: { agents: Agent[]; stats: Record<string, 
   const max = Math.max(1, ...agents.map((a) => ended(stats[a.id])));
   const row = 26;
   return (
-    <figure className="chart">
+    <figure className="chart agents-chart">
       <figcaption className="small muted">
         Attempts per agent, each retry counted (green done, red failed, grey cancelled or interrupted by a
         restart; a task reused by a re-run is not counted again)

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { CODING_CLIS } from '../../../../src-shared/schemas/coding-clis.ts';
 import type { DetectedCli } from '../../../../src-shared/schemas/workspace.ts';
 import { api } from '../../api/client.ts';
 import { useBaton } from '../../store/index.ts';
@@ -70,7 +71,17 @@ export function DetectedClis({ onRegister }: { onRegister(draft: AgentDraft): vo
         </button>
       </div>
       {clis === null ? (
-        <p className="muted small">Looking on PATH…</p>
+        // A row per CLI while they are looked for, as tall as a row of one not found: on a
+        // newcomer's screen, where this list is above the agents' table, the table stays put.
+        <ul className="cli-list" aria-busy="true">
+          {CODING_CLIS.map((cli) => (
+            <li key={cli} aria-label={CLI_NAMES[cli]} className="missing">
+              <div>
+                <strong>{CLI_NAMES[cli]}</strong> <span className="muted small">looking on PATH…</span>
+              </div>
+            </li>
+          ))}
+        </ul>
       ) : (
         <ul className="cli-list">
           {clis.map((c) => {
