@@ -233,11 +233,17 @@ describe.skipIf(skipE2e)('the agents screen', () => {
       await context.addInitScript(() => {
         const moved: string[] = [];
         (window as unknown as { tableMoved: string[] }).tableMoved = moved;
+        type Source = { node?: Node; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly };
+        // Moved up or down (a column widening as the statistics come moves cells sideways only).
         new PerformanceObserver((list) => {
-          for (const e of list.getEntries() as unknown as { sources?: { node?: Node }[] }[])
+          for (const e of list.getEntries() as unknown as { sources?: Source[] }[])
             for (const src of e.sources ?? [])
-              if (src.node instanceof Element && src.node.closest('table[aria-label="Agents"]'))
-                moved.push(src.node.outerHTML.slice(0, 80));
+              if (
+                src.node instanceof Element &&
+                src.node.closest('table[aria-label="Agents"]') &&
+                src.previousRect.y !== src.currentRect.y
+              )
+                moved.push(`${src.node.outerHTML.slice(0, 80)} ${src.previousRect.y} → ${src.currentRect.y}`);
         }).observe({ type: 'layout-shift', buffered: true });
       });
       const fresh = await context.newPage();
