@@ -225,8 +225,8 @@ describe.skipIf(skipE2e)('the agents screen', () => {
   it('opens with its table where it stays: nothing above it comes or grows once it shows', async () => {
     // No coding agent yet: the CLIs on this machine are listed above the table (a newcomer's
     // screen). The table was drawn first, then moved 130 px down as that list was put above it,
-    // and 77 px more as the list came: a click aimed at a row landed elsewhere (a loaded CI run
-    // lost the click on "Edit frank" in the test after this one).
+    // and 77 px more as the list came: a click aimed at a row could land elsewhere (likely how a
+    // loaded CI run lost its click on "Edit frank" in the test after this one).
     await baton.rpc('agents.create', { id: 'ivy', skills: ['eva'] });
     const context = await baton.browser.newContext({ viewport: { width: 1400, height: 900 } });
     try {
