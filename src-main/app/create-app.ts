@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TerminalOutput } from '../../src-shared/contract/domains/terminals.ts';
@@ -40,6 +40,7 @@ import { createTraceExport } from '../telemetry/trace-export.ts';
 import { createWorkers } from '../workers/index.ts';
 import { approvalViews } from './approvals.ts';
 import { createAvailability } from './availability.ts';
+import { ATTEMPTS_STOP_CAP_MS, removeScratch, stoppedWithin } from './closing.ts';
 import { createDispatch } from './dispatch.ts';
 import { createPatternSafety } from './pattern-safety.ts';
 import { refuseUnsafeRun } from './runs.ts';
@@ -470,31 +471,3 @@ export function createApp(opts: AppOptions) {
   };
 }
 export type BatonApp = ReturnType<typeof createApp>;
-
-/** How long close waits for the attempts' programs: past their grace (2 s) and SIGKILL's wait. */
-const ATTEMPTS_STOP_CAP_MS = 10_000;
-
-/** `stopping`, or `capMs` (logged): an executor that ignored its abort (a bug) must not hold close for ever. */
-function stoppedWithin(stopping: Promise<void>, capMs: number, log: ErrorLog): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const cap = new Promise<void>((done) => {
-    timer = setTimeout(() => {
-      log(new Error(`attempts still running ${capMs / 1000} s after close began`), 'stopping the agents');
-      done();
-    }, capMs);
-  });
-  return Promise.race([stopping, cap]).finally(() => clearTimeout(timer));
-}
-
-/**
- * Removes an in-memory app's temp folder. Best effort: an agent process being stopped may still
- * write into its attempt folder while it goes, which makes the removal fail; that is logged, and
- * the folder is left to the system's temp cleaning.
- */
-function removeScratch(dir: string, log: ErrorLog): void {
-  try {
-    rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
-  } catch (err) {
-    log(err, `removing ${dir}`);
-  }
-}
