@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { writeStandInEditor } from '../../src-main/agents/coding/worktrees/testing/stand-in-editor.ts';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import type { BrowserHost } from '../../src-main/host/browser/server.ts';
 import { freeBlock } from '../kit/free-ports.ts';
@@ -54,12 +55,11 @@ describe.skipIf(skipE2e)('worktrees in the browser', () => {
     const bin = join(dir, 'bin');
     mkdirSync(bin);
     editorOut = join(dir, 'editor.json');
-    writeFileSync(
+    writeStandInEditor(
       join(bin, 'code'),
-      // Written beside, then moved into place: the test, waiting for the file, never reads half of it.
-      `#!${process.execPath}\nconst fs = require('node:fs');\nfs.writeFileSync(${JSON.stringify(`${editorOut}.part`)}, JSON.stringify({ argv: process.argv.slice(2), path: process.env.PATH }));\nfs.renameSync(${JSON.stringify(`${editorOut}.part`)}, ${JSON.stringify(editorOut)});\n`,
+      editorOut,
+      '{ argv: process.argv.slice(2), path: process.env.PATH }',
     );
-    chmodSync(join(bin, 'code'), 0o755);
     process.env.PATH = [bin, pathBefore].join(delimiter);
     // A codex that waits until its worktree is kept, then writes a file and prints a turn.
     const gate = join(dir, 'gate');

@@ -20,6 +20,7 @@ import { createApp } from '../../../app/create-app.ts';
 import { BATON_ROOT } from '../../../processes/user-env.ts';
 import type { TempRepo } from '../workspaces/testing/temp-repo.ts';
 import { makeRepo } from '../workspaces/testing/temp-repo.ts';
+import { writeStandInEditor } from './testing/stand-in-editor.ts';
 
 const STREAM = join(import.meta.dirname, '../../../../test/coding-agents/streams/codex-shell.jsonl');
 let app: BatonApp | undefined;
@@ -108,13 +109,11 @@ async function keptWorktrees(): Promise<{ run: string; repo: TempRepo; data: str
 function fakeEditor(name: string): { bin: string; out: string } {
   const bin = tempDir('baton-wt-bin-');
   const out = join(bin, 'seen.json');
-  const program = join(bin, name);
-  writeFileSync(
-    program,
-    // Written beside, then moved into place: a test waiting for the file never reads half of it.
-    `#!${process.execPath}\nconst fs = require('node:fs');\nfs.writeFileSync(${JSON.stringify(`${out}.part`)}, JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd(), env: process.env }));\nfs.renameSync(${JSON.stringify(`${out}.part`)}, ${JSON.stringify(out)});\n`,
+  writeStandInEditor(
+    join(bin, name),
+    out,
+    '{ argv: process.argv.slice(2), cwd: process.cwd(), env: process.env }',
   );
-  chmodSync(program, 0o755);
   return { bin, out };
 }
 
