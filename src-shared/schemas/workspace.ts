@@ -231,6 +231,8 @@ export interface DetectedCli {
   /** What `<cli> --version` printed (first line), or why it could not be asked. */
   version: string | null;
   error: string | null;
+  /** The command that installs it (`npm install -g …`), said when it is not found. */
+  install: string;
   /** A coding agent to register for it (a person fills in skills and the rest). */
   suggested_agent: { id: string; kind: 'coding'; cli: CodingCli; skills: string[] };
   /**

@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Baton } from './harness.ts';
 import { launchBaton, shots as SHOTS_ROOT, skipE2e } from './harness.ts';
+import { tableMoves, watchTableMoves } from './table-moves.ts';
 
 /** Where this file's screenshots go, to be looked at. */
 const shots = join(SHOTS_ROOT, 'quick-add');
@@ -49,6 +50,29 @@ describe.skipIf(skipE2e)('adding a coding CLI found on this machine in one click
     process.env.PATH = path;
     await baton?.close();
     rmSync(bin, { recursive: true, force: true });
+  });
+
+  it('keeps the table where it shows while the CLIs found come, and says how to install the others', async () => {
+    // A newcomer's screen (no coding agent yet): the list is above the table. A CLI found has
+    // two lines (what it is; what Add registers) where the list, looking, had one a CLI: the
+    // table moved down 16 px a found CLI as the answer came. Now every row has two lines, alike.
+    const context = await baton.browser.newContext({ viewport: { width: 1440, height: 900 } });
+    try {
+      await watchTableMoves(context, 'Agents');
+      const fresh = await context.newPage();
+      await fresh.goto(baton.at('/agents'));
+      const clis = fresh.getByRole('region', { name: 'Coding CLIs on this machine' });
+      await clis.getByRole('listitem', { name: 'qwen-code' }).getByText('0.9.1').waitFor();
+      const table = fresh.getByRole('table', { name: 'Agents' });
+      expect((await clis.boundingBox())!.y).toBeLessThan((await table.boundingBox())!.y);
+      expect(await tableMoves(fresh)).toEqual([]);
+      // Not found: its npm package, to install it with.
+      expect(await clis.getByRole('listitem', { name: 'Codex' }).textContent()).toContain(
+        'Install it with npm install -g @openai/codex, then Look again.',
+      );
+    } finally {
+      await context.close();
+    }
   });
 
   it('offers Add beside Register… for each CLI found, saying what Add registers', async () => {

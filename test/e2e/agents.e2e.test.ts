@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Baton } from './harness.ts';
 import { launchBaton, shots, skipE2e } from './harness.ts';
+import { tableMoves, watchTableMoves } from './table-moves.ts';
 
 describe.skipIf(skipE2e)('the agents screen', () => {
   let baton: Baton;
@@ -230,22 +231,7 @@ describe.skipIf(skipE2e)('the agents screen', () => {
     await baton.rpc('agents.create', { id: 'ivy', skills: ['eva'] });
     const context = await baton.browser.newContext({ viewport: { width: 1400, height: 900 } });
     try {
-      await context.addInitScript(() => {
-        const moved: string[] = [];
-        (window as unknown as { tableMoved: string[] }).tableMoved = moved;
-        type Source = { node?: Node; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly };
-        // Moved up or down (a column widening as the statistics come moves cells sideways only).
-        new PerformanceObserver((list) => {
-          for (const e of list.getEntries() as unknown as { sources?: Source[] }[])
-            for (const src of e.sources ?? [])
-              if (
-                src.node instanceof Element &&
-                src.node.closest('table[aria-label="Agents"]') &&
-                src.previousRect.y !== src.currentRect.y
-              )
-                moved.push(`${src.node.outerHTML.slice(0, 80)} ${src.previousRect.y} → ${src.currentRect.y}`);
-        }).observe({ type: 'layout-shift', buffered: true });
-      });
+      await watchTableMoves(context, 'Agents');
       const fresh = await context.newPage();
       await fresh.goto(baton.server.url);
       await fresh.getByRole('link', { name: 'Agents', exact: true }).click();
@@ -258,10 +244,7 @@ describe.skipIf(skipE2e)('the agents screen', () => {
         await fresh.getByRole('table', { name: 'Agents' }).boundingBox(),
       ];
       expect(list!.y).toBeLessThan(table!.y);
-      // The shifts the browser saw are reported in the frame after them.
-      await fresh.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-      const moved = await fresh.evaluate(() => (window as unknown as { tableMoved: string[] }).tableMoved);
-      expect(moved).toEqual([]);
+      expect(await tableMoves(fresh)).toEqual([]);
     } finally {
       await context.close();
       await baton.rpc('agents.remove', { agent_id: 'ivy' });

@@ -144,6 +144,8 @@ export interface OwnLogin {
 export interface StreamPart {
   /** The program's name on PATH: what `workspaces.detectClis` looks for, the command unless the agent names its `executable`. */
   program: string;
+  /** The npm package that installs the program (`npm install -g` it): what a person is told when it is not found. */
+  npmPackage: string;
   /** Its command line for a first run and a resume, its environment, the config it writes with a provider. */
   launch: Launch;
   /** Its events into the recorder's calls (../streams/parser.ts runs it, one per attempt). */

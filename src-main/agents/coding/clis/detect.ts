@@ -60,7 +60,9 @@ export async function detectClis(
   };
   return Promise.all(
     CODING_CLIS.map(async (cli): Promise<DetectedCli> => {
-      const path = findOnPath(CODING_CLI_DEFINITIONS[cli].stream.program, env.PATH);
+      const { program, npmPackage } = CODING_CLI_DEFINITIONS[cli].stream;
+      const path = findOnPath(program, env.PATH);
+      const install = `npm install -g ${npmPackage}`;
       const suggested_agent = { id: `${cli}-coder`, kind: 'coding' as const, cli, skills: ['coding'] };
       const programs = agents.flatMap((a) =>
         a.cli === cli && a.executable !== undefined
@@ -68,9 +70,18 @@ export async function detectClis(
           : [],
       );
       if (path === null)
-        return { cli, found: false, path: null, version: null, error: null, suggested_agent, programs };
+        return {
+          cli,
+          found: false,
+          path: null,
+          version: null,
+          error: null,
+          install,
+          suggested_agent,
+          programs,
+        };
       const { version, error } = await versionOf(path, clean);
-      return { cli, found: true, path, version, error, suggested_agent, programs };
+      return { cli, found: true, path, version, error, install, suggested_agent, programs };
     }),
   );
 }

@@ -335,6 +335,13 @@ describe('detectClis', () => {
       ['qwen', false, null],
     ]);
     expect(found[1]!.error).toContain('oops');
+    // A CLI not found says how it is installed: its own npm package.
+    expect(found.map((c) => c.install)).toEqual([
+      'npm install -g @anthropic-ai/claude-code',
+      'npm install -g @openai/codex',
+      'npm install -g opencode-ai',
+      'npm install -g @qwen-code/qwen-code',
+    ]);
     expect(found[0]!.suggested_agent).toEqual({
       id: 'claude-coder',
       kind: 'coding',

@@ -71,13 +71,17 @@ export function DetectedClis({ onRegister }: { onRegister(draft: AgentDraft): vo
         </button>
       </div>
       {clis === null ? (
-        // A row per CLI while they are looked for, as tall as a row of one not found: on a
-        // newcomer's screen, where this list is above the agents' table, the table stays put.
+        // A row per CLI while they are looked for, two lines as every row has (what it is, then
+        // what to do): on a newcomer's screen, where this list is above the agents' table, the
+        // table stays put when the answer comes.
         <ul className="cli-list" aria-busy="true">
           {CODING_CLIS.map((cli) => (
             <li key={cli} aria-label={CLI_NAMES[cli]} className="missing">
-              <div>
-                <strong>{CLI_NAMES[cli]}</strong> <span className="muted small">looking on PATH…</span>
+              <div className="cli-info">
+                <div className="cli-head">
+                  <strong>{CLI_NAMES[cli]}</strong> <span className="muted small">looking on PATH…</span>
+                </div>
+                <p className="muted small cli-next">&nbsp;</p>
               </div>
             </li>
           ))}
@@ -94,24 +98,35 @@ export function DetectedClis({ onRegister }: { onRegister(draft: AgentDraft): vo
             const onPath = registered.filter((id) => !own.has(id));
             return (
               <li key={c.cli} aria-label={CLI_NAMES[c.cli]} className={c.found ? 'found' : 'missing'}>
-                <div>
-                  <strong>{CLI_NAMES[c.cli]}</strong>{' '}
-                  {c.found ? (
-                    <span className="small">{c.version ?? 'version unknown'}</span>
-                  ) : (
-                    <span className="muted small">
-                      {registered.length > 0 && onPath.length === 0 ? 'not on PATH' : 'not found on PATH'}
-                    </span>
-                  )}
-                  {c.path && <code className="muted small cli-path">{c.path}</code>}
-                  {c.error && <span className="field-error small">{c.error}</span>}
-                  {registered.length > 0 && (
-                    <span className="muted small"> · registered as {registered.join(', ')}</span>
-                  )}
+                <div className="cli-info">
+                  <div className="cli-head">
+                    <strong>{CLI_NAMES[c.cli]}</strong>{' '}
+                    {c.found ? (
+                      <span className="small">{c.version ?? 'version unknown'}</span>
+                    ) : (
+                      <span className="muted small">
+                        {registered.length > 0 && onPath.length === 0 ? 'not on PATH' : 'not found on PATH'}
+                      </span>
+                    )}
+                    {c.path && (
+                      <code className="muted small cli-path" title={c.path}>
+                        {c.path}
+                      </code>
+                    )}
+                    {registered.length > 0 && (
+                      <span className="muted small"> · registered as {registered.join(', ')}</span>
+                    )}
+                  </div>
+                  {c.error && <p className="field-error small cli-next">{c.error}</p>}
                   {c.found && registered.length === 0 && (
-                    <p className="muted small cli-defaults">
+                    <p className="muted small cli-next">
                       Add registers it in one click: on your own login (no key to give), the skill{' '}
                       <code>coding</code>, each diff reviewed by you.
+                    </p>
+                  )}
+                  {!c.found && (
+                    <p className="muted small cli-next">
+                      Install it with <code>{c.install}</code>, then Look again.
                     </p>
                   )}
                   {c.programs.length > 0 && (

@@ -11,6 +11,7 @@ describe('a coding agent in the agent form', () => {
       path: '/usr/local/bin/qwen',
       version: '0.9.1',
       error: null,
+      install: 'npm install -g @qwen-code/qwen-code',
       suggested_agent: { id: 'qwen', kind: 'coding', cli: 'qwen', skills: ['coding'] },
       programs: [],
     });
@@ -104,6 +105,7 @@ describe('a coding agent in the agent form', () => {
       path: '/usr/local/bin/claude',
       version: '2.1.49',
       error: null,
+      install: 'npm install -g @anthropic-ai/claude-code',
       suggested_agent: {
         id: 'claude-coder',
         kind: 'coding' as const,

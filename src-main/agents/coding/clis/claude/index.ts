@@ -45,6 +45,7 @@ export const claude: CodingCliDefinition<'claude'> = {
   },
   stream: {
     program: 'claude',
+    npmPackage: '@anthropic-ai/claude-code',
     launch: claudeLaunch,
     parser: createClaudeStream,
     fileChangeTools: ['Write', 'Edit', 'MultiEdit', 'NotebookEdit'],

@@ -34,6 +34,7 @@ export const codex: CodingCliDefinition<'codex'> = {
   },
   stream: {
     program: 'codex',
+    npmPackage: '@openai/codex',
     launch: codexLaunch,
     parser: createCodexStream,
     // `file_change` is an item type: its model's `apply_patch` call is not printed.

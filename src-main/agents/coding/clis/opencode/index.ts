@@ -32,6 +32,7 @@ export const opencode: CodingCliDefinition<'opencode'> = {
   },
   stream: {
     program: 'opencode',
+    npmPackage: 'opencode-ai',
     launch: opencodeLaunch,
     parser: createOpencodeStream,
     fileChangeTools: ['write', 'edit', 'multiedit', 'patch', 'apply_patch'],

@@ -38,6 +38,7 @@ export const qwen: CodingCliDefinition<'qwen'> = {
   },
   stream: {
     program: 'qwen',
+    npmPackage: '@qwen-code/qwen-code',
     launch: qwenLaunch,
     parser: createQwenStream,
     fileChangeTools: ['write_file', 'edit', 'replace', 'notebook_edit'],
