@@ -108,11 +108,13 @@ export const LEAST_ROLE: { readonly [M in MethodName]: Role } = {
   'work.reassign': 'member',
   'work.giveBack': 'member',
   'work.stats': 'viewer',
-  'workers.register': 'member',
-  'workers.heartbeat': 'member',
-  'workers.report': 'member',
-  'workers.leave': 'member',
-  'workers.claim': 'member',
+  // The worker protocol (WORKER_PROTOCOL below): a remote worker's own calls, which its worker token
+  // makes. A person making them registers agents and acts as a worker: an admin's right.
+  'workers.register': 'admin',
+  'workers.heartbeat': 'admin',
+  'workers.report': 'admin',
+  'workers.leave': 'admin',
+  'workers.claim': 'admin',
   'workers.list': 'viewer',
   'workers.tokens.create': 'admin',
   'workers.tokens.list': 'admin',
@@ -193,8 +195,22 @@ export const LEAST_ROLE: { readonly [M in MethodName]: Role } = {
   'worktrees.archive': 'member',
 };
 
+/**
+ * The calls a remote worker makes as itself. A worker token reaches them (and nothing else but its
+ * agents' pull routes), each held by the host to the one worker the token is bound to
+ * (`host/rest/worker-scope.ts`); anyone else needs their least role above.
+ */
+const WORKER_PROTOCOL: ReadonlySet<MethodName> = new Set([
+  'workers.register',
+  'workers.heartbeat',
+  'workers.report',
+  'workers.leave',
+  'workers.claim',
+]);
+
 /** Refuses a call the caller's role does not reach, saying which role it needs. */
 export function authorize(method: MethodName, call: CallContext): void {
+  if (call.via === 'worker' && WORKER_PROTOCOL.has(method)) return;
   const least = LEAST_ROLE[method];
   if (roleAtLeast(call.role, least)) return;
   const who = call.person ? `${call.person.name} is a ${call.role}` : `this caller is a ${call.role}`;

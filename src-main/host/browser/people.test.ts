@@ -239,6 +239,24 @@ describe('people on the browser host', () => {
     expect((await rpc(port, 'runs.list', {}, bearer)).status).toBe(401);
   });
 
+  it('refuses the worker protocol to a member: registering a worker makes agents, an admin right', async () => {
+    // A member could register agents (a command agent running /bin/sh) through workers.register,
+    // and claim the tasks of a worker bound to its own token: the worker token's binding is held
+    // by the host for worker tokens only.
+    const cookie = await join('Wes', 'member');
+    for (const [method, input] of [
+      ['workers.register', { worker_id: 'wx', agents: [{ id: 'evil', kind: 'echo', skills: ['x'] }] }],
+      ['workers.claim', { worker_id: 'w1', slots: { wa: 1 } }],
+      ['workers.heartbeat', { worker_id: 'w1' }],
+      ['workers.leave', { worker_id: 'w1' }],
+    ] as const) {
+      const r = await rpc(port, method, input, page(cookie));
+      expect(r.status, method).toBe(403);
+      expect(JSON.stringify(r.result)).toContain(`${method} needs the admin role; Wes is a member`);
+    }
+    expect((await local<{ id: string }[]>(app, 'agents.list', {})).map((a) => a.id)).not.toContain('evil');
+  });
+
   it("closes a removed person's open socket at once, and refuses their cookie and tokens", async () => {
     const cookie = await join('Rex', 'member');
     const made = await rpc(port, 'people.createToken', { name: 'cli' }, page(cookie));
