@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BatonApp } from './create-app.ts';
 import { createApp } from './create-app.ts';
-import { protoKeyIssues } from './dispatch.ts';
+import { inputShapeIssues, MAX_INPUT_DEPTH } from './dispatch.ts';
 
 let app: BatonApp | undefined;
 let dir: string | undefined;
@@ -36,14 +36,66 @@ describe('a __proto__ key in any input', () => {
     expect(JSON.stringify(await a.dispatch('memory.write', note))).toContain('__proto__');
   });
 
-  it('is found in arrays and at any depth, without recursion', () => {
-    expect(protoKeyIssues(JSON.parse('[{"ok":1},{"__proto__":1}]'))).toEqual([
+  it('is found in arrays and at any depth an input may have, without recursion', () => {
+    expect(inputShapeIssues(JSON.parse('[{"ok":1},{"__proto__":1}]'))).toEqual([
       { path: '[1].__proto__', message: '"__proto__" is not a name Baton accepts anywhere in an input' },
     ]);
     let deep = '{"__proto__":1}';
-    for (let i = 0; i < 100_000; i++) deep = `[${deep}]`;
-    expect(protoKeyIssues(JSON.parse(deep))).toHaveLength(1);
+    for (let i = 1; i < MAX_INPUT_DEPTH; i++) deep = `[${deep}]`;
+    expect(inputShapeIssues(JSON.parse(deep))).toEqual([
+      expect.objectContaining({ message: '"__proto__" is not a name Baton accepts anywhere in an input' }),
+    ]);
     // Keys that only look like it are plain keys.
-    expect(protoKeyIssues({ constructor: {}, prototype: {}, proto: 1, '__proto__ ': 1 })).toEqual([]);
+    expect(inputShapeIssues({ constructor: {}, prototype: {}, proto: 1, '__proto__ ': 1 })).toEqual([]);
+  });
+});
+
+describe('an input nested deeper than any field of Baton reads', () => {
+  it('is refused naming the field that holds it, once, without recursion', () => {
+    let deep = '1';
+    for (let i = 0; i < 100_000; i++) deep = `[${deep}]`;
+    expect(inputShapeIssues(JSON.parse(`{"metadata":{"x":${deep}}}`))).toEqual([
+      { path: 'metadata.x[0]', message: `must not nest more than ${MAX_INPUT_DEPTH} levels deep` },
+    ]);
+    let edge = '1';
+    for (let i = 1; i < MAX_INPUT_DEPTH; i++) edge = `[${edge}]`;
+    expect(inputShapeIssues(JSON.parse(`{"x":${edge}}`))).toEqual([]);
+    expect(inputShapeIssues(JSON.parse(`{"x":[${edge}]}`))).toHaveLength(1);
+  });
+});
+
+describe('a free-form value an input hands Baton to keep', () => {
+  it('is refused at its field when it nests deeper than the store reads, before anything runs', async () => {
+    const a = open();
+    // 5,000 levels: the store's JSON.stringify ran out of stack on it (a 500, a connection closed
+    // with no answer, or a worker's events answered "accepted" and then lost).
+    const deep = JSON.parse(`${'['.repeat(5000)}${']'.repeat(5000)}`);
+    const held = { agent_id: 'pat', run_id: 'r1', task_id: 't1', attempt: 1 };
+    const cases: [string, unknown, string][] = [
+      ['work.progress', { ...held, progress: 5, metadata: { x: deep } }, 'metadata'],
+      ['work.complete', { ...held, status: 'completed', output: deep }, 'output'],
+      [
+        'workers.claim',
+        { worker_id: 'w1', slots: {}, results: [{ ...held, lease: 1, status: 'completed', output: deep }] },
+        'results[0].output',
+      ],
+      ['memory.write', { agent_id: 'pat', content: { x: deep } }, 'content'],
+      [
+        'inbox.ask',
+        { ...held, question: { kind: 'tool_call', call_id: 'c', tool: 't', input: { x: deep } } },
+        'question.input',
+      ],
+    ];
+    for (const [method, input, field] of cases) {
+      const r = await a.dispatch(method, input);
+      expect(r.ok, method).toBe(false);
+      const said = JSON.stringify(r);
+      expect(said, method).toContain('must not nest more than');
+      expect(said, method).toContain(field);
+    }
+    // The edge: a value of 64 levels is a value like any other.
+    const edge = JSON.parse(`${'['.repeat(64)}${']'.repeat(64)}`);
+    const r = await a.dispatch('memory.write', { agent_id: 'pat', content: { x: edge.flat() } });
+    expect(r, JSON.stringify(r)).toMatchObject({ ok: true });
   });
 });

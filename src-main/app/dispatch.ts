@@ -5,6 +5,7 @@ import type { WireError, WireResult } from '../../src-shared/contract/errors.ts'
 import { formatPath } from '../../src-shared/contract/errors.ts';
 import type { BatonHandlers, MethodName } from '../../src-shared/contract/index.ts';
 import { contract, isMethodName } from '../../src-shared/contract/index.ts';
+import { MAX_JSON_DEPTH } from '../../src-shared/schemas/common.ts';
 import { AppError, invalidInput, toIssues } from '../base/errors.ts';
 import type { ErrorLog } from '../base/log-line.ts';
 import { logToStderr } from '../base/log-line.ts';
@@ -60,7 +61,7 @@ export function createDispatch(
         ? { ...input, actor: proven.person.name }
         : input;
     const parsed = contract[method].input.safeParse(named ?? {});
-    const issues = parsed.success ? protoKeyIssues(input) : toIssues(parsed.error.issues);
+    const issues = parsed.success ? inputShapeIssues(input) : toIssues(parsed.error.issues);
     if (!said.ok) issues.push({ path: 'actor', message: `who calls: ${said.message}` });
     if (!parsed.success || !said.ok || issues.length > 0) {
       const err = invalidInput(`${method} input is invalid`, issues);
@@ -85,16 +86,25 @@ const ACTOR_METHODS: ReadonlySet<MethodName> = new Set(
 );
 
 /**
- * Every own `__proto__` key in a call's input, anywhere in it, as an issue naming its path.
- * JSON.parse keeps such a key as the object's own; a schema drops it without a word (a zod
- * record or object skips it), and code that copied it with Object.assign would change an
- * object's prototype. No input of Baton's needs the name, so a call holding one is refused.
+ * How deep any part of a call's input may nest: twice what a stored free-form value may
+ * (`MAX_JSON_DEPTH`, which the fields that store one say at their own path), for the envelope
+ * around it. A value past it reached the store, whose JSON.stringify ran out of stack.
+ */
+export const MAX_INPUT_DEPTH = 2 * MAX_JSON_DEPTH;
+
+/**
+ * What no input of Baton's may hold, anywhere in it, each as an issue naming its path:
+ * - an own `__proto__` key. JSON.parse keeps such a key as the object's own; a schema drops it
+ *   without a word (a zod record or object skips it), and code that copied it with Object.assign
+ *   would change an object's prototype. No input needs the name.
+ * - objects or arrays nested more than `MAX_INPUT_DEPTH` deep (named by the first keys of the
+ *   path: the field that holds them).
  * Walked without recursion: an input may nest as deep as its transport allows.
  */
-export function protoKeyIssues(input: unknown): { path: string; message: string }[] {
+export function inputShapeIssues(input: unknown): { path: string; message: string }[] {
   const issues: { path: string; message: string }[] = [];
-  // Each value with where it sits (its key and its parent's place), so a path is built only for an issue.
-  type Place = { key: PropertyKey; up: Place } | null;
+  // Each value with where it sits (its key, its parent's place, its depth), so a path is built only for an issue.
+  type Place = { key: PropertyKey; up: Place; depth: number } | null;
   const pathOf = (place: Place): PropertyKey[] => {
     const keys: PropertyKey[] = [];
     for (let p = place; p !== null; p = p.up) keys.push(p.key);
@@ -103,10 +113,21 @@ export function protoKeyIssues(input: unknown): { path: string; message: string 
   // Objects still to look into, and where each sits (two stacks: no pair made per object).
   const values: object[] = [];
   const places: Place[] = [];
+  let tooDeep = false;
   const look = (child: unknown, key: PropertyKey, up: Place) => {
     if (child === null || typeof child !== 'object') return;
+    const depth = (up?.depth ?? 1) + 1;
+    if (depth > MAX_INPUT_DEPTH) {
+      if (!tooDeep)
+        issues.push({
+          path: formatPath(pathOf({ key, up, depth }).slice(0, 3)),
+          message: `must not nest more than ${MAX_INPUT_DEPTH} levels deep`,
+        });
+      tooDeep = true;
+      return;
+    }
     values.push(child);
-    places.push({ key, up });
+    places.push({ key, up, depth });
   };
   if (input !== null && typeof input === 'object') {
     values.push(input);

@@ -25,9 +25,21 @@ export function securityHeaders(res: ServerResponse): void {
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  // Made before the head is sent: a body JSON cannot hold (too deep, a BigInt) is a 500 the
+  // client reads, not a connection closed with nothing said.
+  let text: string;
+  try {
+    text = JSON.stringify(body);
+  } catch (err) {
+    status = 500;
+    const why = err instanceof Error ? err.message : String(err);
+    text = JSON.stringify({
+      error: { code: 'internal', message: `the answer could not be written as JSON: ${why}` },
+    });
+  }
   securityHeaders(res);
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-  res.end(JSON.stringify(body));
+  res.end(text);
 }
 
 /** A host's base URL (`http://127.0.0.1:8080/`), with an IPv6 address in brackets. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { BestOfSummary } from './best-of.ts';
 import type { CheckOutcome } from './checks.ts';
+import { boundedRecordSchema } from './free-json.ts';
 import type { Deciders } from './people.ts';
 import type { ApprovalKind, ApprovalStatus } from './plain/approval.ts';
 import type { TaskStatus } from './plain/run.ts';
@@ -334,7 +335,7 @@ export const decideApprovalInputSchema = z.strictObject({
   /** With `request_changes`: comments on lines of the diff. */
   line_comments: z.array(lineCommentSchema).max(500).optional(),
   /** A `tool_call` approved with other arguments than the agent asked with (what the tool then runs with). */
-  input: z.record(z.string(), z.unknown()).optional(),
+  input: boundedRecordSchema.optional(),
   /**
    * An approved `tool_call`: this call only (default), or also every later call of the same tool
    * in this task (`task`), or by this agent (`agent`), which then run without asking.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema, rangeEdgeSchema } from './common.ts';
+import { boundedRecordSchema } from './free-json.ts';
 import type { AUDIT_ENTITIES } from './plain/memory.ts';
 import type { LogStream } from './run.ts';
 
@@ -66,7 +67,7 @@ export const memoryWriteInputSchema = z.strictObject({
     .default('note'),
   /** Text, or a JSON object. */
   content: z
-    .union([z.string().min(1, 'must not be empty'), z.record(z.string(), z.unknown())], {
+    .union([z.string().min(1, 'must not be empty'), boundedRecordSchema], {
       message: 'must be text or a JSON object',
     })
     .superRefine((c, ctx) => {

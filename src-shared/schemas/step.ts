@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkOutcomeSchema } from './checks.ts';
+import { boundedJsonSchema } from './common.ts';
 import { SANDBOX_BLOCKS } from './plain/step.ts';
 
 /**
@@ -82,7 +83,7 @@ export const toolCallStepSchema = z.strictObject({
   name: z.string().min(1).max(512),
   /** The MCP server it belongs to, or null for a CLI's or Baton's own tool. */
   server: z.string().max(200).nullable(),
-  input: z.unknown(),
+  input: boundedJsonSchema,
   status: z.enum(TOOL_CALL_STATUSES),
   /** What the tool answered (text; structured answers as JSON text), null while running. */
   output: z.string().nullable(),

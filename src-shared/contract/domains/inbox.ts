@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Approval, AskKind, AskVerdict } from '../../schemas/approval.ts';
 import { CONFLICT_KINDS } from '../../schemas/approval.ts';
 import { idSchema } from '../../schemas/common.ts';
+import { boundedRecordSchema } from '../../schemas/free-json.ts';
 import { sandboxHostSchema } from '../../schemas/sandbox.ts';
 import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
@@ -23,11 +24,11 @@ export const QUESTION_SCHEMAS = {
     tool: z.string().min(1).max(512),
     /** The tool's source (an MCP server, the workspace tools), or null for the agent's own tool. */
     server: z.string().max(200).nullable().default(null),
-    input: z.record(z.string(), z.unknown()),
+    input: boundedRecordSchema,
     /** What the agent said so far, for the person deciding. */
     agent_text: z.string().max(100_000).default(''),
     /** The JSON Schema of the tool's arguments: arguments a person edits are checked against it. */
-    input_schema: z.record(z.string(), z.unknown()).nullable().default(null),
+    input_schema: boundedRecordSchema.nullable().default(null),
     /** Shown as the approval's reason (`hal wants to Write hello.txt`); absent: who calls which tool. */
     reason: z.string().min(1).max(2_000).optional(),
     /** The change an edit says it makes (an ACP agent's `diff`), for the inbox's preview. */

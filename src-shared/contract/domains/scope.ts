@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema } from '../../schemas/common.ts';
+import { boundedRecordSchema } from '../../schemas/free-json.ts';
 import type { PlanInput } from '../../schemas/plan.ts';
 import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
@@ -75,7 +76,7 @@ export const scopeMethods = {
        * What the request knows besides the sentence: a task gets the inputs its agents declare
        * from here by name first, then from its step of the goal.
        */
-      context: z.record(z.string(), z.unknown()).optional(),
+      context: boundedRecordSchema.optional(),
     }),
   ).returns<ScopeDraft>(),
 };

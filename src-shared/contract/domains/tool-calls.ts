@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { WritePreview } from '../../schemas/approval.ts';
+import { boundedRecordSchema } from '../../schemas/free-json.ts';
 import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
 
@@ -13,7 +14,7 @@ export const toolCallMethods = {
   'toolCalls.preview': method(
     z.strictObject({
       approval_id: z.string().min(1).max(200),
-      input: z.record(z.string(), z.unknown()).optional(),
+      input: boundedRecordSchema.optional(),
     }),
   ).returns<{ preview: WritePreview | null }>(),
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Agent, AgentStatus } from '../../schemas/agent.ts';
-import { rangeEdgeSchema, skillSchema } from '../../schemas/common.ts';
+import { boundedJsonSchema, rangeEdgeSchema, skillSchema } from '../../schemas/common.ts';
+import { boundedRecordSchema } from '../../schemas/free-json.ts';
 import type { TaskStatus } from '../../schemas/plain/run.ts';
 import type { TaskSpec } from '../../schemas/plan.ts';
 import { PRIORITIES } from '../../schemas/plan.ts';
@@ -73,7 +74,7 @@ export const workMethods = {
         .min(0, 'Progress must be between 0 and 100')
         .max(100, 'Progress must be between 0 and 100'),
       message: z.string().max(2_000).optional(),
-      metadata: z.record(z.string(), z.unknown()).optional(),
+      metadata: boundedRecordSchema.optional(),
       attempt: attemptRef,
       lease: leaseRef,
     }),
@@ -83,7 +84,7 @@ export const workMethods = {
       status: z.enum(['completed', 'failed']),
       attempt: attemptRef,
       lease: leaseRef,
-      output: z.unknown().optional(),
+      output: boundedJsonSchema.optional(),
       error: z.string().max(20_000).optional(),
       /** Files the agent (or person) produced; they become the task's artifacts. */
       files: handedFilesSchema.optional(),

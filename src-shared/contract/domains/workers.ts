@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Agent } from '../../schemas/agent.ts';
-import { idSchema } from '../../schemas/common.ts';
+import { boundedJsonSchema, idSchema } from '../../schemas/common.ts';
 import type { TaskStatus } from '../../schemas/plain/run.ts';
 import { LOG_STREAMS } from '../../schemas/run.ts';
 import { stepSchema } from '../../schemas/step.ts';
@@ -55,7 +55,7 @@ export const workerResultSchema = z.strictObject({
   ...heldAttemptSchema.shape,
   lease: z.number().int().min(1),
   status: z.enum(['completed', 'failed']),
-  output: z.unknown().optional(),
+  output: boundedJsonSchema.optional(),
   error: z.string().max(20_000).optional(),
   /** Files the agent left; they become the task's artifacts. */
   files: handedFilesSchema.optional(),
