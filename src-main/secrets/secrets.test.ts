@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createSecretResolver, createStreamRedactor, redact, redactValue, secretEnvName } from './secrets.ts';
+import {
+  createSecretResolver,
+  createStreamRedactor,
+  redact,
+  redactValue,
+  secretEnvName,
+  secretEnvVar,
+} from './secrets.ts';
 
 describe('createSecretResolver', () => {
   it('prefers the store, then BATON_SECRET_<NAME>, then the variable as named', () => {
@@ -20,6 +27,19 @@ describe('createSecretResolver', () => {
     const secrets = createSecretResolver({ BATON_SECRET_X: '', X: 'plain' }, { get: () => '' });
     expect(secrets.get('X')).toBe('plain');
     expect(createSecretResolver({ Y: '' }).get('Y')).toBeUndefined();
+  });
+});
+
+describe('a secret named as an object member', () => {
+  it('is unset, not what the environment inherits (constructor, __proto__, toString)', () => {
+    // process.env itself: what an agent's `{secret:constructor}` was looked up in.
+    const r = createSecretResolver(process.env);
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(r.get(name), name).toBeUndefined();
+      expect(secretEnvVar(name, process.env), name).toBeNull();
+    }
+    expect(r.get('PATH')).toBe(process.env.PATH);
+    expect(secretEnvVar('PATH', process.env)).toBe('PATH');
   });
 });
 

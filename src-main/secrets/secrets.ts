@@ -18,6 +18,16 @@ export function secretEnvName(name: string): string {
 }
 
 /**
+ * The environment's own variable `name`, or undefined: never what an object inherits (a secret
+ * named `constructor` read `process.env.constructor`, a function, and handed it to an agent).
+ */
+function envValue(env: Record<string, string | undefined>, name: string): string | undefined {
+  if (!Object.hasOwn(env, name)) return undefined;
+  const value = env[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
  * Resolves a secret from the store, else from `BATON_SECRET_<NAME>`, else from the
  * environment variable `NAME` as given. Empty values count as unset. The store is asked on
  * every look-up, so a secret set while Baton runs is used at once.
@@ -28,7 +38,7 @@ export function createSecretResolver(
 ): SecretResolver {
   return {
     get(name) {
-      const value = store?.get(name) || env[secretEnvName(name)] || env[name];
+      const value = store?.get(name) || envValue(env, secretEnvName(name)) || envValue(env, name);
       return value || undefined;
     },
   };
@@ -37,8 +47,8 @@ export function createSecretResolver(
 /** The environment variable that holds a value for `name` (`BATON_SECRET_<NAME>` first), or null. */
 export function secretEnvVar(name: string, env: Record<string, string | undefined>): string | null {
   const prefixed = secretEnvName(name);
-  if (env[prefixed]) return prefixed;
-  return env[name] ? name : null;
+  if (envValue(env, prefixed)) return prefixed;
+  return envValue(env, name) ? name : null;
 }
 
 /** `BATON_SECRET_*` variables set in `env`, by the name they stand for (`BATON_SECRET_OPENAI_KEY` → `OPENAI_KEY`). */
