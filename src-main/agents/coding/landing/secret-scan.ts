@@ -112,10 +112,12 @@ export async function scanForSecrets(input: SecretScanInput): Promise<SecretHit[
   const enough = new AbortController();
 
   const hit = (name: string) => {
-    const key = `${name}\0${file}`;
+    // A file whose name holds a secret is not named: the refusal would print the secret.
+    const where = any?.test(file) ? 'a file whose name holds it' : file;
+    const key = `${name}\0${where}`;
     if (seen.has(key)) return;
     seen.add(key);
-    hits.push({ name, file, commit });
+    hits.push({ name, file: where, commit });
     if (hits.length >= MAX_HITS) enough.abort();
   };
   const look = (text: string) => {
@@ -208,6 +210,54 @@ export async function scanForSecrets(input: SecretScanInput): Promise<SecretHit[
   if (!enough.signal.aborted) {
     if (carry) take(carry, true);
     else if (!atStart) take('', true);
+  }
+
+  const range = [input.commit, ...(known.length > 0 ? ['--not', ...known] : []), '--'];
+  /** git's NUL-separated output (`-z`), each record handed to `each` as it comes (a long one in pieces). */
+  const records = async (args: string[], each: (text: string) => void) => {
+    let rest = '';
+    try {
+      await git(args, {
+        cwd: input.repo,
+        signal: enough.signal,
+        timeoutMs: input.timeoutMs ?? 300_000,
+        onStdout: (chunk) => {
+          if (enough.signal.aborted) return;
+          const parts = (rest + chunk.toString('latin1')).split('\0');
+          rest = parts.pop()!;
+          for (const part of parts) each(part);
+          if (rest.length >= MAX_PIECE) {
+            each(rest);
+            rest = rest.slice(-overlap);
+          }
+        },
+      });
+    } catch (err) {
+      if (!(err instanceof GitError && err.failure === 'aborted' && hits.length >= MAX_HITS)) throw err;
+    }
+    if (rest && !enough.signal.aborted) each(rest);
+  };
+  /** A record that starts a commit (`\x01` and its hash): the commit hits are said to be in. */
+  const commitOf = (text: string) => {
+    if (text.charCodeAt(0) === 1 && /^[0-9a-f]{12}/.test(text.slice(1, 13))) commit = text.slice(1, 13);
+  };
+  // The names the commits give files (a new one's, a rename's or copy's new one): a push publishes
+  // them too, and no line of the diff above holds them (an empty new file has none). Every record
+  // is read, the commits' too (a name may start as they do).
+  if (!enough.signal.aborted) {
+    file = 'a file name';
+    await records(['log', '-z', '--format=%x01%H', '--name-only', '--diff-filter=ACR', ...range], (text) => {
+      commitOf(text);
+      look(text);
+    });
+  }
+  // Each commit's message, author and committer (an agent that commits names them).
+  if (!enough.signal.aborted) {
+    file = 'its commit message, author or committer';
+    await records(['log', '-z', '--format=%x01%H%n%an <%ae>%n%cn <%ce>%n%B', ...range], (text) => {
+      commitOf(text);
+      look(text);
+    });
   }
   return hits;
 }
