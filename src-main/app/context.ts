@@ -19,6 +19,8 @@ export interface AppContext {
   coding: CodingKind;
   bus: EventBus;
   now: () => string;
+  /** Baton's own folders no agent reads (its data directory, the registered workspaces). */
+  hiddenFolders: () => string[];
   /** Refuses `matches` patterns that can take super-linear time (plans saved, validated, run). */
   patterns: PatternSafety;
   /** For handlers that ask a model directly (the LLM planner). */

@@ -366,6 +366,7 @@ export function createApp(opts: AppOptions) {
   });
   const handlers = createHandlers({
     terminals,
+    hiddenFolders,
     people,
     workers,
     availability,

@@ -8,6 +8,7 @@ import {
   recordCheckpoint,
   snapshotTree,
 } from '../workspaces/checkpoints.ts';
+import type { GitJail } from '../workspaces/git.ts';
 import type { RouteEnd } from './route.ts';
 
 /**
@@ -39,6 +40,8 @@ export interface CheckpointsInput {
   /** Says the run and task in each checkpoint's message. */
   label: string;
   now: () => number;
+  /** Baton's git reading the worktree runs in the agent's view (`git-jail.ts`): the agent runs meanwhile. */
+  jail?: ((writable: string[]) => GitJail) | undefined;
 }
 
 const log = (text: string): ExecutorEvent => ({ type: 'log', stream: 'info', text });
@@ -78,7 +81,11 @@ export async function startCheckpoints(input: CheckpointsInput): Promise<TurnChe
   const keep = async (): Promise<void> => {
     if (off) return;
     try {
-      const { tree, head, repaired } = await snapshotTree({ repo: input.repo, dir: input.dir });
+      const { tree, head, repaired } = await snapshotTree({
+        repo: input.repo,
+        dir: input.dir,
+        jail: input.jail,
+      });
       // The agent rewrote its `.git` (or planted a config of its own): set right, and said, as at its commit.
       if (repaired !== null) said.push(log(repaired));
       if (last !== null && tree === last.tree) return;

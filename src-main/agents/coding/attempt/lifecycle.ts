@@ -10,6 +10,7 @@ import { forwardedInto } from '../worktrees/ports.ts';
 import { checkpointed, startCheckpoints } from './checkpoints.ts';
 import { confineCli } from './confine.ts';
 import { baseEnv, cliEnv } from './env.ts';
+import { gitJail } from './git-jail.ts';
 import type { Ready } from './ready.ts';
 import type { NoRoute, Route } from './route.ts';
 import type { AttemptStart } from './start.ts';
@@ -96,6 +97,7 @@ export async function* runAttempt(
       attempt: ctx.attempt,
       label: `task ${ctx.task.task_id} of run ${ctx.run_id}`,
       now,
+      jail: (writable) => gitJail({ ...r.sandbox, owner: `agent "${agent.id}"` }, writable),
     });
     ends.push(() => turns.settled());
     yield* turns.take();

@@ -5,6 +5,8 @@ import { REVERT_NOTE_PREFIX } from '../../../../src-shared/schemas/checkpoint.ts
 import type { StepOf } from '../../../../src-shared/schemas/step.ts';
 import { AppError } from '../../../base/errors.ts';
 import { onWorktree } from '../attempt/checkpoints.ts';
+import { gitJail } from '../attempt/git-jail.ts';
+import { agentView, placeOf } from '../terminal/place.ts';
 import type { CheckpointRecord } from '../workspaces/index.ts';
 import { diffCommits, listCheckpoints, restoreTree } from '../workspaces/index.ts';
 import type { CodingHandlersContext } from './context.ts';
@@ -25,6 +27,7 @@ export function checkpointHandlers({
   bus,
   now,
   engine,
+  hiddenFolders,
 }: CodingHandlersContext): CheckpointHandlers {
   const sessionOf = (runId: string, taskId: string) => {
     if (!store.runs.get(runId)) throw new AppError('not_found', `run "${runId}" not found`);
@@ -127,8 +130,12 @@ export function checkpointHandlers({
           `the worktree of task "${task_id}" was removed already (its branch ${session.branch} is still there): there is nothing to revert`,
         );
       const { at, all } = await checkpointOf(repo, session.branch, input);
+      // Its agent is held, but what it started may still run: git reads and writes the worktree in
+      // the agent's own view of the machine (../attempt/git-jail.ts).
+      const view = agentView({ store, hiddenFolders }, placeOf({ store }, run_id, task_id));
+      const jail = (writable: string[]) => gitJail(view, writable);
       const files = await onWorktree(session.dir, () =>
-        restoreTree({ repo, dir: session.dir, tree: at.tree }),
+        restoreTree({ repo, dir: session.dir, tree: at.tree, jail }),
       );
       const later = all.filter((c) => c.turn > at.turn).map((c) => c.turn);
       const undone =

@@ -6,6 +6,8 @@ import type { CodingKind } from '../kind.ts';
 export interface CodingHandlersContext {
   bus: EventBus;
   now: () => string;
+  /** Baton's own folders no agent reads: hidden from Baton's git in a worktree whose agent may run. */
+  hiddenFolders: () => string[];
   /** The store with the wing's own tables, and where the coding kind keeps its worktrees and parked ones. */
   coding: Pick<CodingKind, 'store' | 'worktreeRoot' | 'parkedFolder'>;
   /** A re-run from a task (resuming kept work); a held agent's turns, and words for its next one (a revert while held). */

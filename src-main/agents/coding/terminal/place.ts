@@ -7,6 +7,7 @@ import type { SecretResolver } from '../../../secrets/secrets.ts';
 import { attemptSandbox } from '../../shared/sandboxed.ts';
 import { cliSandbox } from '../attempt/confine.ts';
 import { checkEnvOf, resolveEnv } from '../attempt/env.ts';
+import type { AgentView } from '../attempt/git-jail.ts';
 import type { CodingStore } from '../repos/coding-store.ts';
 
 /** What finding a task's worktree and its agent's sandbox reads. */
@@ -24,7 +25,7 @@ export interface Place {
 }
 
 /** The task's worktree, or a clear refusal: not a coding task, not started, its worktree gone. */
-export function placeOf(deps: PlaceDeps, runId: string, taskId: string): Place {
+export function placeOf(deps: Pick<PlaceDeps, 'store'>, runId: string, taskId: string): Place {
   const { store } = deps;
   if (!store.runs.get(runId))
     throw new AppError('not_found', `run "${runId}" not found`, { field: 'run_id' });
@@ -50,19 +51,12 @@ export function placeOf(deps: PlaceDeps, runId: string, taskId: string): Place {
 }
 
 /**
- * The shell's sandbox, built as the task's agent's is (`attemptSandbox`: the agent's policy
- * narrowed by the plan, with the hosts people allowed; `cliSandbox`: the hosts and folders a CLI
- * gets), but a person's: no model endpoint, no MCP link, none of the CLI's own state folders in
- * the home. It writes the worktree (its protected paths but those the workspace opens stay
- * read-only) and its own temp folder, with the policy's own `write_allow`; Baton's folders and
- * the policy's hidden paths are hidden. Its environment is what the workspace's checks get: the
- * person's (without Baton's Node and folders on PATH, Baton's token), the workspace's `env`.
+ * The sandbox of the task's agent as its attempts get it (`attemptSandbox`: its policy narrowed by
+ * the plan, with the hosts people allowed), Baton's folders it hides and the protected names its
+ * workspace opens: what a terminal in its worktree starts from, and the view Baton's own git reads
+ * the worktree in while the agent may still run (`../attempt/git-jail.ts`).
  */
-export function shellRequest(
-  deps: PlaceDeps,
-  place: Place,
-  tmp: string,
-): Omit<ConfineRequest, 'command' | 'args'> & { where: string } {
+export function agentView(deps: Pick<PlaceDeps, 'store' | 'hiddenFolders'>, place: Place): AgentView {
   const { store } = deps;
   const { session, workspace } = place;
   const run = store.runs.get(session.run_id);
@@ -80,8 +74,32 @@ export function shellRequest(
     sandboxHosts: hosts,
   });
   if (!narrowed.ok) throw new AppError('conflict', narrowed.error, { field: 'task_id' });
-  const box = cliSandbox({
+  return {
     policy: narrowed.policy,
+    hide: deps.hiddenFolders().filter((p) => p !== workspace.path),
+    mayWrite: workspace.allow_protected_writes ?? [],
+    owner: `agent "${agent.id}"`,
+  };
+}
+
+/**
+ * The shell's sandbox, built as the task's agent's is (`attemptSandbox`: the agent's policy
+ * narrowed by the plan, with the hosts people allowed; `cliSandbox`: the hosts and folders a CLI
+ * gets), but a person's: no model endpoint, no MCP link, none of the CLI's own state folders in
+ * the home. It writes the worktree (its protected paths but those the workspace opens stay
+ * read-only) and its own temp folder, with the policy's own `write_allow`; Baton's folders and
+ * the policy's hidden paths are hidden. Its environment is what the workspace's checks get: the
+ * person's (without Baton's Node and folders on PATH, Baton's token), the workspace's `env`.
+ */
+export function shellRequest(
+  deps: PlaceDeps,
+  place: Place,
+  tmp: string,
+): Omit<ConfineRequest, 'command' | 'args'> & { where: string } {
+  const { session, workspace } = place;
+  const view = agentView(deps, place);
+  const box = cliSandbox({
+    policy: view.policy,
     ownLogin: { state: [], config: [], hosts: [] },
     endpoint: null,
     mcp: null,
@@ -100,13 +118,13 @@ export function shellRequest(
     cwd: session.dir,
     env: { ...env, TERM: 'xterm-256color', COLORTERM: 'truecolor' },
     folders: box.folders,
-    hide: deps.hiddenFolders().filter((p) => p !== workspace.path),
-    mayWrite: workspace.allow_protected_writes ?? [],
+    hide: view.hide,
+    mayWrite: view.mayWrite,
     owner: `a terminal in task "${session.task_id}"`,
     where:
       box.policy.mode === 'off'
-        ? `without the OS sandbox (agent "${agent.id}" has it off): with the full rights of the person who started Baton`
-        : `in agent "${agent.id}"'s sandbox: it writes only ${box.folders.join(', ')}${
+        ? `without the OS sandbox (${view.owner} has it off): with the full rights of the person who started Baton`
+        : `in ${view.owner}'s sandbox: it writes only ${box.folders.join(', ')}${
             box.policy.write_allow.length > 0 ? ` and ${box.policy.write_allow.join(', ')}` : ''
           } and reaches only ${hosts_.join(', ') || 'no host'}`,
   };

@@ -228,7 +228,7 @@ export function createTerminals(deps: TerminalsDeps) {
       try {
         tmp = await mkdtemp(join(tmpdir(), `baton-tmp-${process.pid}-terminal-`));
         request = shellRequest(deps, place, tmp);
-        before = await snapshot(place.workspace.path, place.session.dir);
+        before = await snapshot(place.workspace.path, place.session.dir, request);
       } catch (err) {
         if (tmp) await rm(tmp, { recursive: true, force: true });
         if (held.paused) await letGo(runId, taskId, who.name);

@@ -1,17 +1,31 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AgentView } from '../attempt/git-jail.ts';
+import { gitJail } from '../attempt/git-jail.ts';
 import { commitLeftovers } from '../workspaces/commits.ts';
+import type { GitJail } from '../workspaces/git.ts';
 import { git, gitText } from '../workspaces/git.ts';
 import { rememberCommit } from '../workspaces/refs.ts';
 import { openRepository } from '../workspaces/repository.ts';
 import { inWorktree, openWorktree } from '../workspaces/worktree-open.ts';
 
-/** A worktree as it stood when the person took over: its HEAD, and the tree of all its files (tracked and new, ignored ones out). */
+/**
+ * A worktree as it stood when the person took over: its HEAD, and the tree of all its files
+ * (tracked and new, ignored ones out); `jail`, the sandbox the git that reads its files runs in
+ * (the agent is held, but what it started may still run: `../attempt/git-jail.ts`).
+ */
 export interface Snapshot {
   head: string;
   tree: string;
+  jail: Jail;
 }
+
+/** The sandbox Baton's git reads a worktree in, writing only the folders given; null: as Baton. */
+export type Jail = ((writable: string[]) => GitJail) | null;
+
+/** A terminal's sandbox (`shellRequest`: the agent's) as the sandbox of Baton's git in its worktree. */
+type Sandboxed = Omit<AgentView, 'hide'> & { hide?: readonly string[] | undefined };
 
 async function at(repo: string, dir: string) {
   const r = await openRepository(repo);
@@ -22,22 +36,26 @@ async function at(repo: string, dir: string) {
  * The worktree's files as a tree, written through an index of its own (a temp file): the
  * worktree's index and files are not touched, so an agent held mid-turn finds them as it left them.
  */
-async function treeOf(repo: string, dir: string): Promise<Snapshot> {
+async function treeOf(repo: string, dir: string, jail: Jail): Promise<Snapshot> {
   const { at: opts } = await at(repo, dir);
   const folder = await mkdtemp(join(tmpdir(), 'baton-terminal-index-'));
   try {
     const env = { GIT_INDEX_FILE: join(folder, 'index') };
     const head = await gitText(['rev-parse', '--verify', 'HEAD^{commit}'], opts);
     await git(['read-tree', head], { ...opts, env });
-    await git(['add', '--all', '--', '.'], { ...opts, env });
+    const { worktree } = opts;
+    const writable = worktree ? [worktree.dir, worktree.commonDir, folder] : [dir, folder];
+    await git(['add', '--all', '--', '.'], { ...opts, env, jail: jail?.(writable) });
     const tree = await gitText(['write-tree'], { ...opts, env });
-    return { head, tree };
+    return { head, tree, jail };
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
 }
 
-export const snapshot = treeOf;
+/** The worktree as the person finds it, read by git in the agent's sandbox (`view`, the terminal's). */
+export const snapshot = (repo: string, dir: string, view: Sandboxed): Promise<Snapshot> =>
+  treeOf(repo, dir, (writable) => gitJail({ ...view, hide: view.hide ?? [] }, writable));
 
 /** The files that differ between two trees (`git diff-tree`), by path. */
 async function changedBetween(repo: string, dir: string, from: string, to: string): Promise<string[]> {
@@ -49,7 +67,7 @@ async function changedBetween(repo: string, dir: string, from: string, to: strin
 
 /** What the person changed since `before`: the worktree's files now against the tree they found. */
 export async function changedSince(repo: string, dir: string, before: Snapshot): Promise<string[]> {
-  const now = await treeOf(repo, dir);
+  const now = await treeOf(repo, dir, before.jail);
   return changedBetween(repo, dir, before.tree, now.tree);
 }
 
@@ -91,6 +109,7 @@ export async function commitTakeOver(o: {
     branch: o.branch,
     message: o.message,
     author: o.author,
+    jail: o.before.jail ?? undefined,
   });
   return { commit: done.committed ? done.head : null, agentCommit };
 }

@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GitOptions } from './git.ts';
+import type { GitJail, GitOptions, WorktreeAt } from './git.ts';
 import { git, gitText } from './git.ts';
 import { rememberCommit } from './refs.ts';
 import { withRepoLock } from './repo-lock.ts';
@@ -36,12 +36,21 @@ export interface SnapshotInput extends Cancellable {
   repo: string;
   /** The worktree. */
   dir: string;
+  /**
+   * The sandbox that the commands reading the worktree's files run in, writing only the folders
+   * given (`../attempt/git-jail.ts`): its agent may still be running. Absent: they run as Baton.
+   */
+  jail?: ((writable: string[]) => GitJail) | undefined;
 }
 
 /** How Baton's git runs in the worktree with its private index, and what the worktree's HEAD is. */
-async function privateIndex(
-  input: SnapshotInput,
-): Promise<{ at: GitOptions; head: string | null; repaired: string | null }> {
+async function privateIndex(input: SnapshotInput): Promise<{
+  at: GitOptions;
+  jail: GitJail | undefined;
+  worktree: WorktreeAt;
+  head: string | null;
+  repaired: string | null;
+}> {
   const c = cancellable(input);
   const repo = await openRepository(input.repo, c);
   const { at: worktree, repaired } = openWorktree(repo, input.dir);
@@ -54,7 +63,9 @@ async function privateIndex(
     ...at,
     okExitCodes: [1],
   });
-  return { at, head: head === '' ? null : head, repaired };
+  // Reading files writes the repository's objects and the private index, nothing else.
+  const jail = input.jail?.([worktree.dir, worktree.commonDir]);
+  return { at, jail, worktree, head: head === '' ? null : head, repaired };
 }
 
 /**
@@ -65,11 +76,12 @@ async function privateIndex(
 export async function snapshotTree(
   input: SnapshotInput,
 ): Promise<{ tree: string; head: string | null; repaired: string | null }> {
-  const { at, head, repaired } = await privateIndex(input);
-  return { tree: await stageAll(at), head, repaired };
+  const { at, jail, head, repaired } = await privateIndex(input);
+  return { tree: await stageAll(at, jail), head, repaired };
 }
 
-async function stageAll(at: GitOptions): Promise<string> {
+/** The worktree's files into the private index, and its tree; what reads the files runs in `jail`. */
+async function stageAll(at: GitOptions, jail: GitJail | undefined): Promise<string> {
   const entries = await gitText(['ls-files', '--stage', '-z'], { ...at, maxOutputBytes: 1024 * 1024 * 1024 });
   const gitlinks: string[] = [];
   let unmerged = false;
@@ -85,9 +97,11 @@ async function stageAll(at: GitOptions): Promise<string> {
   // As `commitLeftovers`: a nested repository is staged by its HEAD, never looked into (its config is the agent's).
   await git(['add', '--all', '--', '.', ...gitlinks.map((p) => `:(exclude,literal)${p}`)], {
     ...at,
+    jail,
     retryOnLock: true,
   });
-  if (gitlinks.length > 0) await git(['update-index', '--add', '--remove', '--', ...gitlinks], at);
+  if (gitlinks.length > 0)
+    await git(['update-index', '--add', '--remove', '--', ...gitlinks], { ...at, jail });
   return gitText(['write-tree'], { ...at, retryOnLock: true });
 }
 
@@ -222,11 +236,17 @@ export interface RestoreInput extends SnapshotInput {
  * attempt's work records it). Answers the paths that changed.
  */
 export async function restoreTree(input: RestoreInput): Promise<string[]> {
-  const { at } = await privateIndex(input);
-  const now = await stageAll(at);
+  const { at, jail, worktree } = await privateIndex(input);
+  const now = await stageAll(at, jail);
   const changed = await gitText(['diff', '--name-only', '-z', '--no-renames', now, input.tree, '--'], at);
   // The private index holds every file of the worktree now: a reset to the checkpoint's tree with
-  // -u writes back what differs and deletes what the index has and the tree does not.
-  await git(['read-tree', '--reset', '-u', input.tree], { ...at, retryOnLock: true });
+  // -u writes back what differs and deletes what the index has and the tree does not. Writing
+  // files, it may write the worktree and its own git folder only: a folder swapped for a link
+  // into the repository (its hooks) leads nowhere it can write.
+  await git(['read-tree', '--reset', '-u', input.tree], {
+    ...at,
+    jail: input.jail?.([worktree.dir, worktree.gitDir]),
+    retryOnLock: true,
+  });
   return changed.split('\0').filter(Boolean);
 }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { WorkspaceError } from './errors.ts';
+import type { GitJail } from './git.ts';
 import { git, gitText } from './git.ts';
 import { rememberCommit } from './refs.ts';
 import type { Cancellable } from './repository.ts';
@@ -22,6 +23,11 @@ export interface CommitLeftoversInput extends Cancellable {
   author?: Author;
   /** The branch the worktree must be on; refused if the agent switched away. */
   branch?: string;
+  /**
+   * The sandbox the commands reading the worktree's files run in, writing only the folders given
+   * (`../attempt/git-jail.ts`): for a worktree whose agent still runs. Absent: as Baton.
+   */
+  jail?: ((writable: string[]) => GitJail) | undefined;
 }
 
 export interface LeftoversCommitted {
@@ -94,12 +100,14 @@ export async function commitLeftovers(input: CommitLeftoversInput): Promise<Left
   // A submodule (a repository the agent nested in its worktree and Baton committed, or a real
   // one it checked out) is left out of `add`, which would run `git status` inside it, whose config
   // the agent wrote (its filters would run); its commit is staged from its HEAD without looking in.
+  const jail = input.jail?.([worktree.dir, worktree.commonDir]);
   await git(['add', '--all', '--', '.', ...gitlinks.map((p) => `:(exclude,literal)${p}`)], {
     ...at,
+    jail,
     retryOnLock: true,
   });
   if (gitlinks.length > 0)
-    await git(['update-index', '--add', '--remove', '--', ...gitlinks], { ...at, retryOnLock: true });
+    await git(['update-index', '--add', '--remove', '--', ...gitlinks], { ...at, jail, retryOnLock: true });
   const env: Record<string, string> = author
     ? { GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email }
     : {};

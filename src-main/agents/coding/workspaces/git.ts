@@ -58,12 +58,31 @@ export interface GitOptions {
   /** Added to the environment (`GIT_AUTHOR_NAME`…). */
   env?: Record<string, string>;
   /**
+   * Runs git inside a sandbox (`GitJail`): for commands that read a worktree a live agent can still
+   * change. Absent: git runs as Baton.
+   */
+  jail?: GitJail;
+  /**
    * When git fails because another process holds one of its lock files (`index.lock`,
    * `packed-refs.lock`, a ref's lock), try again a few times (~3 s). Only for commands that
    * do nothing before they take the lock.
    */
   retryOnLock?: boolean;
 }
+
+/**
+ * Wraps a git command in a sandbox: its program, arguments and environment as they are to be
+ * spawned, and `release` once it has ended. A worktree's files can be swapped under a git command
+ * by a process of the agent's still running (a folder for a link to a place its sandbox hides,
+ * between git's look at a path and its read of it): in a sandbox with the agent's own view, such a
+ * link reaches no more than the agent could itself (`../attempt/git-jail.ts`).
+ */
+export type GitJail = (
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+) => Promise<{ command: string; args: string[]; env: Record<string, string>; release(): Promise<void> }>;
 
 export interface GitResult {
   stdout: Buffer;
@@ -177,9 +196,6 @@ export function traceWork(command: string, started: number): void {
 
 async function gitOnce(args: readonly string[], opts: GitOptions): Promise<GitResult> {
   const command = formatCommand(args);
-  const started = performance.now();
-  const max = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (opts.signal?.aborted)
     throw new GitError('aborted', command, null, '', 'was cancelled before it started');
   const cwd = opts.worktree?.dir ?? opts.cwd;
@@ -191,22 +207,43 @@ async function gitOnce(args: readonly string[], opts: GitOptions): Promise<GitRe
       opts.worktree,
     );
   } catch (e) {
-    throw new GitError(
-      'failed',
-      command,
-      null,
-      '',
-      `could not run: ${e instanceof Error ? e.message : String(e)}`,
-    );
+    throw couldNotRun(command, '', e);
   }
+  let program = { command: 'git', args: [...CONFIG_ARGS, ...subcommandGuards(args)], env };
+  let release: (() => Promise<void>) | null = null;
+  if (opts.jail) {
+    try {
+      const jailed = await opts.jail(program.command, program.args, env, cwd);
+      program = jailed;
+      release = () => jailed.release();
+    } catch (e) {
+      throw couldNotRun(command, ' in the sandbox', e);
+    }
+  }
+  try {
+    return await spawnGit(command, program, cwd, opts);
+  } finally {
+    await release?.().catch(() => {});
+  }
+}
+
+function spawnGit(
+  command: string,
+  program: { command: string; args: string[]; env: Record<string, string> },
+  cwd: string,
+  opts: GitOptions,
+): Promise<GitResult> {
+  const started = performance.now();
+  const max = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return new Promise<GitResult>((resolve, reject) => {
     if (opts.signal?.aborted) {
       reject(new GitError('aborted', command, null, '', 'was cancelled before it started'));
       return;
     }
-    const child = spawn('git', [...CONFIG_ARGS, ...subcommandGuards(args)], {
+    const child = spawn(program.command, program.args, {
       cwd,
-      env,
+      env: program.env,
       shell: false,
       windowsHide: true,
       stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
@@ -288,6 +325,12 @@ async function gitOnce(args: readonly string[], opts: GitOptions): Promise<GitRe
       }
     });
   });
+}
+
+/** A command that did not start: why, as the error said it. */
+function couldNotRun(command: string, where: string, e: unknown): GitError {
+  const why = e instanceof Error ? e.message : String(e);
+  return new GitError('failed', command, null, '', `could not run${where}: ${why}`);
 }
 
 function worktreeEnv(at: WorktreeAt | undefined): Record<string, string> {
