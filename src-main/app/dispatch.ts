@@ -5,7 +5,6 @@ import type { WireError, WireResult } from '../../src-shared/contract/errors.ts'
 import { formatPath } from '../../src-shared/contract/errors.ts';
 import type { BatonHandlers, MethodName } from '../../src-shared/contract/index.ts';
 import { contract, isMethodName } from '../../src-shared/contract/index.ts';
-import { MAX_JSON_DEPTH } from '../../src-shared/schemas/common.ts';
 import { AppError, invalidInput, toIssues } from '../base/errors.ts';
 import type { ErrorLog } from '../base/log-line.ts';
 import { logToStderr } from '../base/log-line.ts';
@@ -86,11 +85,12 @@ const ACTOR_METHODS: ReadonlySet<MethodName> = new Set(
 );
 
 /**
- * How deep any part of a call's input may nest: twice what a stored free-form value may
- * (`MAX_JSON_DEPTH`, which the fields that store one say at their own path), for the envelope
- * around it. A value past it reached the store, whose JSON.stringify ran out of stack.
+ * How deep any part of a call's input may nest, whatever its schema says: a backstop under the
+ * fields that keep free-form values (`MAX_JSON_DEPTH`, said at their own path). Values 5,000 levels
+ * deep reached the store, whose JSON.stringify ran out of stack; at this depth it does not, and a
+ * plan's schema still names its own deep field (a plan's inputs 1,000 levels deep).
  */
-export const MAX_INPUT_DEPTH = 2 * MAX_JSON_DEPTH;
+export const MAX_INPUT_DEPTH = 2_000;
 
 /**
  * What no input of Baton's may hold, anywhere in it, each as an issue naming its path:

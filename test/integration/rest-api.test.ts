@@ -106,9 +106,42 @@ describe('the REST API', () => {
     expect((await api('POST', '/api/v1/tasks', { user_message: 42 })).body.error.message).toMatch(
       /^user_message: /,
     );
+    // A context too deep is named as the request's own field, not as the tasks' inputs it becomes.
+    let deep: unknown = 1;
+    for (let i = 0; i < 100; i++) deep = [deep];
+    const context = await api('POST', '/api/v1/tasks', {
+      user_message: 'sum up the notes',
+      context: { deep },
+    });
+    expect([context.status, context.body.error.message]).toEqual([
+      400,
+      `context: must not nest more than ${MAX_JSON_DEPTH} levels deep`,
+    ]);
     expect((await api('GET', '/api/modules/memory/read')).body.error.message).toContain('memory_id');
     expect((await api('GET', '/api/modules/memory/read?memory_id=nope')).status).toBe(404);
     expect((await api('GET', '/api/modules/memory/read?memory_id=x', undefined, null)).status).toBe(401);
+  });
+
+  it('build writes nothing when the run cannot start: no plan kept, no version added', async () => {
+    const plan = (description: string, extra: Record<string, unknown> = {}) => ({
+      plan_id: 'half-written',
+      tasks: [{ task_id: 'a', description, required_skills: ['summarization'] }],
+      ...extra,
+    });
+    // A plan that needs a run input the route cannot give: refused naming it, before any write.
+    const needs = { run_inputs: { repo: { type: 'string', required: true } } };
+    const refused = await api('POST', '/api/modules/orchestrator/build', plan('sum up', needs));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toMatch(/^run_inputs\.repo: is required/);
+    expect((await api('GET', '/api/rpc/plans.get?plan_id=half-written')).status).not.toBe(200);
+    expect((await app.dispatch('plans.get', { plan_id: 'half-written' })).ok).toBe(false);
+    // A run that cannot start for another reason (an llm decider with no llm agent): the plan the
+    // call made is taken away again.
+    const decider = { decider: { kind: 'llm', agent_id: 'nobody' } };
+    const cannot = await api('POST', '/api/modules/orchestrator/build', plan('sum up', decider));
+    expect(cannot.status).toBe(400);
+    expect(cannot.body.error.message).toContain('decider.agent_id');
+    expect((await app.dispatch('plans.get', { plan_id: 'half-written' })).ok).toBe(false);
   });
 
   it('refuses a plan whose inputs nest 1,000 levels deep with 400 and the field, on validate and import alike', async () => {

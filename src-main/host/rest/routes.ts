@@ -8,9 +8,11 @@ import { ContractError } from '../../../src-shared/contract/errors.ts';
 import type { MethodInput, MethodName } from '../../../src-shared/contract/index.ts';
 import { contract } from '../../../src-shared/contract/index.ts';
 import type { AskKind } from '../../../src-shared/schemas/approval.ts';
+import { taskInputsSchema } from '../../../src-shared/schemas/free-json.ts';
 import type { RunStatus } from '../../../src-shared/schemas/plain/run.ts';
 import { planJsonSchema } from '../../../src-shared/schemas/plan-json-schema.ts';
 import type { RunDetail } from '../../../src-shared/schemas/run.ts';
+import { importAndStart } from './import-and-start.ts';
 import { bodyJsonSchema, invalidBody } from './request-body.ts';
 
 export interface RouteArgs {
@@ -125,7 +127,7 @@ const seedTaskSchema = z.strictObject({
   title: z.string().max(200).optional(),
   command: z.string().max(100).optional(),
   user_message: z.string().min(3, 'describe the task in a few words').max(5_000),
-  context: z.record(z.string(), z.unknown()).optional(),
+  context: taskInputsSchema.optional(),
 });
 
 /** The REST API, served by the browser-mode host with the same token. */
@@ -139,12 +141,8 @@ export const routes: Route[] = [
     body: planJsonSchema,
     handle: ({ body }, client) =>
       answer(async () => {
-        const imported = await client.invoke('plans.import', { plan: body });
         // The build response: the delegations and ids, not the run screen's extras.
-        const { status, delegated_tasks, memory_id, run_id } = await client.invoke('runs.start', {
-          plan_id: imported.plan_id,
-          actor: 'api',
-        });
+        const { status, delegated_tasks, memory_id, run_id } = await importAndStart(client, body, 'api');
         return { status, delegated_tasks, memory_id, run_id };
       }),
   },
@@ -179,8 +177,7 @@ export const routes: Route[] = [
         if (title) plan.name = title;
         if (context)
           for (const t of plan.tasks) t.inputs = { ...t.inputs, context, ...(command ? { command } : {}) };
-        await client.invoke('plans.import', { plan });
-        const { run } = await client.invoke('runs.start', { plan_id: plan.plan_id, actor: 'api' });
+        const { run } = await importAndStart(client, plan, 'api');
         return seedTask(run, plan.tasks, title, command);
       }, 201);
     },
