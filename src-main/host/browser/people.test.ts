@@ -257,6 +257,39 @@ describe('people on the browser host', () => {
     expect((await local<{ id: string }[]>(app, 'agents.list', {})).map((a) => a.id)).not.toContain('evil');
   });
 
+  it('never lets a personal token change how its person signs in: no password, passkey, token or sign-out everywhere', async () => {
+    // A viewer token of an admin set the admin's password, signed in with it (the whole admin
+    // role), and locked the admin out.
+    const cookie = await join('Ali', 'admin');
+    const made = await rpc(port, 'people.createToken', { name: 'read only', role: 'viewer' }, page(cookie));
+    const { secret, token } = (made.result as { value: { secret: string; token: { id: string } } }).value;
+    const bearer = { Authorization: `Bearer ${secret}`, 'Content-Type': 'application/json' };
+    for (const [method, input] of [
+      ['people.setPassword', { password: 'token-holder-chose-this' }],
+      ['people.signOutEverywhere', {}],
+      ['people.removePasskey', { passkey_id: 'pk' }],
+      ['people.createToken', { name: 'another', role: 'viewer' }],
+    ] as const) {
+      const r = await rpc(port, method, input, bearer);
+      expect(r.status, method).toBe(403);
+      expect(JSON.stringify(r.result), method).toContain('not with a personal token');
+    }
+    const signIn = await post(
+      port,
+      '/auth/sign-in',
+      { name: 'Ali', password: 'token-holder-chose-this' },
+      page(),
+    );
+    expect(signIn.status).toBe(401);
+    expect((await rpc(port, 'runs.list', {}, page(cookie))).status).toBe(200);
+    // It may end itself (`baton logout`), and is refused from then on.
+    expect((await rpc(port, 'people.revokeToken', { token_id: token.id }, bearer)).result).toMatchObject({
+      ok: true,
+      value: { revoked: true },
+    });
+    expect((await rpc(port, 'runs.list', {}, bearer)).status).toBe(401);
+  });
+
   it("closes a removed person's open socket at once, and refuses their cookie and tokens", async () => {
     const cookie = await join('Rex', 'member');
     const made = await rpc(port, 'people.createToken', { name: 'cli' }, page(cookie));
