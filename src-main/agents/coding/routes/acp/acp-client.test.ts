@@ -1,4 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentContext, PermissionOption, RequestPermissionResponse } from '@agentclientprotocol/sdk';
@@ -157,6 +165,33 @@ describe("Baton's ACP client side", () => {
         `sandbox: write through a symbolic link refused: ${join(worktree, 'link.txt')}`,
       ],
     ]);
+    close();
+  });
+
+  it("refuses a protected path named through the worktree's real path, as through its own", async () => {
+    // The worktree reached through a link (macOS's /tmp, a linked home or data folder): an
+    // absolute path through its real path was not judged protected, and Baton wrote it.
+    const alias = join(dir, 'alias');
+    symlinkSync(dir, alias);
+    const real = worktree;
+    worktree = join(alias, 'tree');
+    const { client, refusals, close } = connect({});
+    for (const name of ['.bashrc', '.vscode/tasks.json', '.claude/commands/x.md', '.mcp.json']) {
+      for (const path of [join(worktree, name), join(real, name)])
+        await expect(
+          client.request('fs/write_text_file', { sessionId: 's', path, content: 'x\n' }),
+          path,
+        ).rejects.toThrow(/is a protected path of the task's worktree/);
+      expect(existsSync(join(real, name)), name).toBe(false);
+    }
+    expect(refusals).toHaveLength(8);
+    // An ordinary file through the real path is written.
+    await client.request('fs/write_text_file', {
+      sessionId: 's',
+      path: join(real, 'ok.txt'),
+      content: 'ok\n',
+    });
+    expect(readFileSync(join(real, 'ok.txt'), 'utf8')).toBe('ok\n');
     close();
   });
 

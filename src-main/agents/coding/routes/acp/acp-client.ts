@@ -192,7 +192,12 @@ export function clientSide(
       };
     })
     .onRequest('fs/write_text_file', async ({ params }: { params: WriteTextFileRequest }) => {
-      const name = protectedIn(worktree, params.path, guard.mayWrite);
+      // Judged by the parts the folder writes (a path through the worktree's real path too).
+      const parts = await confined(
+        () => folder.parts(params.path),
+        (err) => refusal('write', params.path, err),
+      );
+      const name = protectedIn(parts, guard.mayWrite);
       if (name !== null) {
         const path = resolve(worktree, params.path);
         guard.refused([protectedWrite(path, 'tool')], `${agent.cli} fs/write_text_file`);
@@ -224,14 +229,12 @@ export function editDiff(call: Pick<ToolCallUpdate, 'content'>): ToolCallDiff | 
 }
 
 /**
- * The protected name (`protected-paths.ts`) a path the agent gave lies under in `worktree`, unless
- * the workspace opens it (`mayWrite`; git's own never); null for any other path (one outside the
- * worktree is `ConfinedFolder`'s to refuse).
+ * The protected name (`protected-paths.ts`) a path lies under, by its parts from the worktree as
+ * `ConfinedFolder` finds them (an absolute path through the worktree's real path included), unless
+ * the workspace opens it (`mayWrite`; git's own never); null for any other path.
  */
-function protectedIn(worktree: string, path: string, mayWrite: readonly string[]): string | null {
-  const rel = relative(worktree, resolve(worktree, path));
-  if (rel.startsWith('..') || isAbsolute(rel)) return null;
-  const name = protectedNameOf(rel.split('\\').join('/'));
+function protectedIn(parts: readonly string[], mayWrite: readonly string[]): string | null {
+  const name = protectedNameOf(parts.join('/'));
   return name !== null && (name === '.git' || !mayWrite.includes(name)) ? name : null;
 }
 
