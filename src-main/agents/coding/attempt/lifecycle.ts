@@ -158,14 +158,23 @@ export async function* runAttempt(
         ? error(end.outcome.error)
         : usageLimited({ ...limit, message: r.clean(limit.message) });
     }
+    // The agent's program and all it started stopped before its work is read and committed: an
+    // ACP agent answers its last turn and lives on, and git run as Baton on a worktree a process of
+    // the agent's still changes could be led through a swapped link (git-jail.ts).
+    await endAll(ends);
     yield* recorded(ctx, coding, r, end.outcome, signal, (output) =>
       unchangedVerdict(output, tipBefore, tally.counts, diffReviewed(ctx.task, agent)),
     );
   } finally {
-    for (const cleanup of ends.reverse()) await cleanup();
+    await endAll(ends);
     await program?.release();
     await meter?.close();
   }
+}
+
+/** Runs what an attempt's end waits for, last added first, each once. */
+async function endAll(ends: (() => unknown)[]): Promise<void> {
+  for (const cleanup of ends.splice(0).reverse()) await cleanup();
 }
 
 /**

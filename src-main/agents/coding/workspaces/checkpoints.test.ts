@@ -126,6 +126,32 @@ it("runs no filter driver an agent's .gitattributes names while it takes or rest
   expect(existsSync(ran)).toBe(false);
 });
 
+it("restores with what its jail may write: the worktree and a folder of its own, never the repository's git folders", async () => {
+  writeFileSync(join(dir, 'a.txt'), 'one\n');
+  const first = await take(1, null);
+  writeFileSync(join(dir, 'a.txt'), 'two\n');
+  await take(2, first);
+  const [one] = await listCheckpoints({ repo: t.repo, branch, attempt: 1 });
+  // A jail that runs git as it is and says what it was asked to let it write.
+  const asked: { command: string; writable: string[] }[] = [];
+  const jail =
+    (writable: string[]) => async (command: string, args: string[], env: Record<string, string>) => {
+      asked.push({ command: args.find((a) => a === 'add' || a === 'read-tree') ?? command, writable });
+      return { command, args, env, release: async () => {} };
+    };
+  await restoreTree({ repo: t.repo, dir, tree: one!.tree, jail });
+  expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('one\n');
+  const gitFolder = join(t.repo, '.git');
+  const reset = asked.find((a) => a.command === 'read-tree')!;
+  // The worktree, and the index's own folder (gone once the revert is over).
+  expect(reset.writable[0]).toBe(dir);
+  expect(reset.writable).toHaveLength(2);
+  expect(reset.writable.some((w) => w === gitFolder || w.startsWith(`${gitFolder}/`))).toBe(false);
+  expect(existsSync(reset.writable[1]!)).toBe(false);
+  // Reading the files writes objects: the repository's git folder, as a checkpoint's add does.
+  expect(asked.find((a) => a.command === 'add')!.writable).toContain(gitFolder);
+});
+
 it('goes with its branch: a worktree removed with its branch, or the branch deleted, leaves no checkpoint', async () => {
   writeFileSync(join(dir, 'a.txt'), 'one\n');
   await take(1, null);

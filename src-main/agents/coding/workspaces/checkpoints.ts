@@ -1,4 +1,6 @@
 import { copyFileSync, existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GitJail, GitOptions, WorktreeAt } from './git.ts';
 import { git, gitText } from './git.ts';
@@ -236,17 +238,28 @@ export interface RestoreInput extends SnapshotInput {
  * attempt's work records it). Answers the paths that changed.
  */
 export async function restoreTree(input: RestoreInput): Promise<string[]> {
-  const { at, jail, worktree } = await privateIndex(input);
-  const now = await stageAll(at, jail);
-  const changed = await gitText(['diff', '--name-only', '-z', '--no-renames', now, input.tree, '--'], at);
-  // The private index holds every file of the worktree now: a reset to the checkpoint's tree with
-  // -u writes back what differs and deletes what the index has and the tree does not. Writing
-  // files, it may write the worktree and its own git folder only: a folder swapped for a link
-  // into the repository (its hooks) leads nowhere it can write.
-  await git(['read-tree', '--reset', '-u', input.tree], {
-    ...at,
-    jail: input.jail?.([worktree.dir, worktree.gitDir]),
-    retryOnLock: true,
-  });
-  return changed.split('\0').filter(Boolean);
+  const { at: kept, worktree } = await privateIndex(input);
+  // An index of its own, in a folder of its own (a copy of the checkpoints' one, for its stat
+  // data): the commands that write files may then write the worktree and that folder only. With
+  // the worktree's git folder writable, a folder swapped for a link into it led the reset to
+  // rewrite the worktree's records there (its `commondir`), which the person's own git follows.
+  const folder = await mkdtemp(join(tmpdir(), 'baton-revert-index-'));
+  try {
+    const index = join(folder, 'index');
+    const from = kept.env?.GIT_INDEX_FILE;
+    if (from && existsSync(from)) copyFileSync(from, index);
+    const at = { ...kept, env: { GIT_INDEX_FILE: index } };
+    const now = await stageAll(at, input.jail?.([worktree.dir, worktree.commonDir, folder]));
+    const changed = await gitText(['diff', '--name-only', '-z', '--no-renames', now, input.tree, '--'], at);
+    // The index holds every file of the worktree now: a reset to the checkpoint's tree with -u
+    // writes back what differs and deletes what the index has and the tree does not.
+    await git(['read-tree', '--reset', '-u', input.tree], {
+      ...at,
+      jail: input.jail?.([worktree.dir, folder]),
+      retryOnLock: true,
+    });
+    return changed.split('\0').filter(Boolean);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
 }
