@@ -42,10 +42,6 @@ export function createToolCallsRepo(db: Db) {
     agent_id, tool, server, input, agent_text, edited_input, input_schema, diff) VALUES (@approval_id, @run_id,
     @task_id, @attempt, @call_id, @agent_id, @tool, @server, @input, @agent_text, NULL, @input_schema, @diff)`);
   const get = db.prepare<[string], Row>('SELECT * FROM tool_call_approvals WHERE approval_id = ?');
-  const byCall = db.prepare<[string, string, string], Row>(
-    `SELECT t.* FROM tool_call_approvals t JOIN approvals a ON a.id = t.approval_id
-     WHERE t.run_id = ? AND t.task_id = ? AND t.call_id = ? ORDER BY a.requested_at DESC, a.rowid DESC LIMIT 1`,
-  );
   const ofTask = db.prepare<[string, string], Row>(
     'SELECT * FROM tool_call_approvals WHERE run_id = ? AND task_id = ? ORDER BY attempt, rowid',
   );
@@ -78,11 +74,6 @@ export function createToolCallsRepo(db: Db) {
     },
     get: (approvalId: string): ToolCallRecord | undefined => {
       const r = get.get(approvalId);
-      return r && toRecord(r);
-    },
-    /** The latest approval asked for this call of the task, whichever attempt asked. */
-    forCall: (runId: string, taskId: string, callId: string): ToolCallRecord | undefined => {
-      const r = byCall.get(runId, taskId, callId);
       return r && toRecord(r);
     },
     /** Every call the task's attempts asked about, oldest attempt first. */

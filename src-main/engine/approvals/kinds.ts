@@ -17,7 +17,7 @@ import type { MergeConflictRequest, SandboxHostRequest, ToolCallRequest } from '
 import type { ActiveRun } from '../run-state.ts';
 import type { ChangesRequest } from '../tick-inputs.ts';
 import { conflictReason, mergeConflictVerdict, unheardRejection } from './merge-conflicts.ts';
-import { takeUnheardSameCall } from './same-call.ts';
+import { sameCall, takeUnheardSameCall } from './same-call.ts';
 import { sandboxHostEarlier, sandboxHostReason, sandboxHostVerdict } from './sandbox-hosts.ts';
 import { toolCallVerdict } from './tool-calls.ts';
 import { grantedVerdict, rememberGrant } from './tool-grants.ts';
@@ -329,10 +329,23 @@ export const ASKS: { [K in AskKind]: AskHandler<K> } = {
   tool_call: {
     noun: 'tool call',
     editableInput: true,
-    earlier: (store, at, q) =>
-      store.toolCalls.forCall(at.run_id, at.task_id, q.call_id)?.approval_id ??
-      store.toolCalls.takenFor(at.run_id, at.task_id, q.call_id) ??
-      takeUnheardSameCall(store, at, q),
+    // By its id only when it is the same call (tool, server, arguments): ids repeat across attempts.
+    earlier: (store, at, q) => {
+      // The latest asked under this id that is this call (or the call with the arguments a person
+      // approved instead, asked again with them).
+      const asked = store.toolCalls
+        .forTask(at.run_id, at.task_id)
+        .filter((c) => c.call_id === q.call_id)
+        .reverse()
+        .find(
+          (c) => sameCall(c, q) || (c.edited_input !== null && sameCall({ ...c, input: c.edited_input }, q)),
+        );
+      if (asked) return asked.approval_id;
+      const taken = store.toolCalls.takenFor(at.run_id, at.task_id, q.call_id);
+      const record = taken === undefined ? undefined : store.toolCalls.get(taken);
+      if (record && sameCall(record, q)) return record.approval_id;
+      return takeUnheardSameCall(store, at, q);
+    },
     reason: (q, who) => q.reason ?? `${who} wants to call ${q.server ? `${q.server}/` : ''}${q.tool}`,
     keep: (store, approval_id, at, q) =>
       store.toolCalls.insert({

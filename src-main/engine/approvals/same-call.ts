@@ -71,6 +71,22 @@ export function takeUnheardSameCall(
   return found;
 }
 
+/**
+ * Whether a recorded call is the call `q` asks: the same tool of the same server with the same
+ * arguments. A call id alone says nothing: a model server that gives none leaves the loop to make
+ * one (`call_1_0`), and a later attempt makes the same ids again for other calls.
+ */
+export function sameCall(
+  c: Pick<ToolCallRecord, 'tool' | 'server' | 'input'>,
+  q: Pick<ToolCallRequest, 'tool' | 'server' | 'input'>,
+): boolean {
+  return (
+    c.tool === q.tool &&
+    (c.server ?? null) === (q.server ?? null) &&
+    canonical(c.input) === canonical(q.input)
+  );
+}
+
 /** JSON with object keys sorted: two inputs are the same call when theirs is equal. */
 function canonical(v: unknown): string {
   const norm = (x: unknown): unknown =>
