@@ -13,6 +13,7 @@ import type { Deciders } from '../../src-shared/schemas/people.ts';
 import { DEFAULT_DECIDERS, mayDecide } from '../../src-shared/schemas/people.ts';
 import type { ApprovalKind } from '../../src-shared/schemas/plain/approval.ts';
 import { isDecided } from '../../src-shared/schemas/plain/approval.ts';
+import { roleAtLeast } from '../../src-shared/schemas/plain/people.ts';
 import { isCodingOutput } from '../../src-shared/schemas/plain/workspace.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { protectedNameOf } from '../../src-shared/schemas/protected-paths.ts';
@@ -364,7 +365,31 @@ export function approvalHandlers({ store, engine, coding }: AppContext): Approva
             { path: 'line_comments', message: 'only with decision "request_changes"' },
           ]);
         if (input !== undefined) checkEditedArguments(store, approval_id, input);
-        return engine.decideApproval(approval_id, decision === 'approve', actor, comment, null, input, scope);
+        // "Always for this agent" sets the agent's policy, in every task (an admin's right, as the
+        // agent's own settings are); what it answers now is only what this person may decide.
+        if (scope === 'agent' && decision === 'approve' && !roleAtLeast(call.role, 'admin'))
+          throw new AppError(
+            'forbidden',
+            `allowing a tool always for an agent changes that agent's policy, in every task: an admin's right, and ${call.person?.name ?? 'you'} ${call.person ? 'is' : 'are'} a ${call.role}; allow it for this task instead`,
+            { field: 'scope' },
+          );
+        const mayAlso = (id: string) => {
+          const other = store.approvals.get(id);
+          return (
+            other !== undefined &&
+            mayDecide(decidersFor(other), { name: call.person?.name ?? null, role: call.role }).ok
+          );
+        };
+        return engine.decideApproval(
+          approval_id,
+          decision === 'approve',
+          actor,
+          comment,
+          null,
+          input,
+          scope,
+          mayAlso,
+        );
       }
       if (scope !== undefined)
         throw invalidInput('a scope goes with an approval', [

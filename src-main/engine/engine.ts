@@ -248,10 +248,10 @@ export class Engine {
   }
 
   /**
-   * Records an approval decision and resumes (or skips) only the task that waited on it
-   * (`Approvals`). A decision on what an attempt asked (a tool call, with `input` when the person
-   * approved other arguments; a merge conflict) goes straight to the attempt that waits on it
-   * (`AttemptAsks`): the task does not move, and no tick is asked for.
+   * Records an approval decision and resumes (or skips) only the task that waited on it. A
+   * decision on what an attempt asked (a tool call, `input` the arguments approved instead; a merge
+   * conflict) goes to the attempt that waits on it (`AttemptAsks`): the task does not move, no tick
+   * is asked; a wider `scope` answers the tool's other waiting calls that `mayAlso` lets it.
    */
   decideApproval(
     approvalId: string,
@@ -261,6 +261,7 @@ export class Engine {
     changes: ChangesRequest | null = null,
     input?: Record<string, unknown>,
     scope?: ToolCallScope,
+    mayAlso: (approvalId: string) => boolean = () => true,
   ): Approval {
     const { approvals, loader, asks } = this.parts;
     const approval = approvals.pending(approvalId);
@@ -281,7 +282,7 @@ export class Engine {
       asks.decided(approvalId);
       const decided = approvals.decided(approvalId);
       // The same tool's calls already waiting are answered by the grant too.
-      for (const id of approve && scope ? pendingAlike(this.rt.store, approvalId, scope) : [])
+      for (const id of approve && scope ? pendingAlike(this.rt.store, approvalId, scope).filter(mayAlso) : [])
         try {
           this.decideApproval(id, true, actor, `allowed with ${approvalId}`);
         } catch {

@@ -1,4 +1,6 @@
 import type { ToolCallScope } from '../../../../../src-shared/schemas/approval.ts';
+import { roleAtLeast } from '../../../../../src-shared/schemas/plain/people.ts';
+import { useBaton } from '../../../store/index.ts';
 
 /**
  * The wider answers to a tool call: allow it, and every later call of the same tool, for the rest
@@ -16,6 +18,9 @@ export function ToolCallScopes({
   disabled: boolean;
   onAllow: (scope: Exclude<ToolCallScope, 'once'>) => void;
 }) {
+  // Always for the agent sets its policy in every task: an admin's (the host refuses it to others).
+  const me = useBaton((s) => s.me);
+  const admin = me === null || roleAtLeast(me.role, 'admin');
   return (
     <fieldset className="tool-call-scopes actions">
       <legend className="muted small">
@@ -24,7 +29,12 @@ export function ToolCallScopes({
       <button type="button" disabled={disabled} onClick={() => onAllow('task')}>
         Allow for the rest of this task
       </button>
-      <button type="button" disabled={disabled} onClick={() => onAllow('agent')}>
+      <button
+        type="button"
+        disabled={disabled || !admin}
+        onClick={() => onAllow('agent')}
+        title={admin ? undefined : "It sets the agent's policy in every task: an admin's right"}
+      >
         Always allow for this agent
       </button>
     </fieldset>
