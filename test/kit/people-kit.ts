@@ -43,14 +43,18 @@ export function pageSocket(port: number, headers: Record<string, string>) {
   let next = 0;
   const waiting = new Map<number, (r: WireResult) => void>();
   const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  /** The names of the events pushed to it, in order. */
+  const events: string[] = [];
   ws.on('message', (data) => {
-    const msg = JSON.parse(String(data)) as { id?: number; result?: WireResult };
+    const msg = JSON.parse(String(data)) as { id?: number; result?: WireResult; events?: { name: string }[] };
     if (typeof msg.id === 'number' && msg.result) waiting.get(msg.id)?.(msg.result);
+    for (const e of msg.events ?? []) events.push(e.name);
   });
   const open = socketOpened(ws);
   return {
     open,
     closed,
+    events,
     call(method: string, input: unknown): Promise<WireResult> {
       const id = ++next;
       return new Promise((resolve) => {

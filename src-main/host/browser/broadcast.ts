@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import type { EventBatch } from '../../../src-shared/contract/events.ts';
+import type { EventBatch, EventName } from '../../../src-shared/contract/events.ts';
 import type { SocketEvents, SocketResync } from '../../../src-shared/contract/socket-frames.ts';
 import { BackgroundWork } from '../../base/background.ts';
 import type { EventBus } from '../../events/event-bus.ts';
@@ -31,7 +31,23 @@ export const TOO_FAR_BEHIND = 1013;
 
 interface Client {
   behind: boolean;
+  /** Whether the client's caller, as proven now, may read admin-only events (null: nobody is proven now). */
+  admin: () => boolean | null;
 }
+
+/**
+ * Events only an admin reads, as the methods that list them are an admin's (`LEAST_ROLE`): a
+ * webhook's URL is its secret, triggers and deliveries say what a webhook is sent, a worker token
+ * whom it opens Baton to. Sent to a client whose caller is an admin (or the machine's owner) only.
+ */
+const ADMIN_EVENTS: ReadonlySet<EventName> = new Set<EventName>([
+  'webhook.updated',
+  'webhook.removed',
+  'delivery.updated',
+  'trigger.updated',
+  'trigger.removed',
+  'workerToken.updated',
+]);
 
 /**
  * Pushes event batches to every WebSocket client, each serialised once. A client whose
@@ -50,9 +66,24 @@ export function createBroadcast(bus: EventBus, limits: Backpressure = DEFAULT_BA
   let off: (() => void) | null = null;
   const send = (batch: EventBatch) => {
     if (clients.size === 0) return;
-    const frame = JSON.stringify({ events: batch } satisfies SocketEvents);
+    const all = JSON.stringify({ events: batch } satisfies SocketEvents);
+    // Who may read what is asked only of a batch that holds an admin's event (seldom).
+    let others: string | null | undefined = batch.some((e) => ADMIN_EVENTS.has(e.name)) ? undefined : all;
     for (const [ws, client] of clients) {
       if (client.behind || ws.readyState !== ws.OPEN) continue;
+      let frame = all;
+      if (others !== all) {
+        const admin = client.admin();
+        if (admin === null) continue;
+        if (!admin) {
+          if (others === undefined) {
+            const kept = batch.filter((e) => !ADMIN_EVENTS.has(e.name));
+            others = kept.length > 0 ? JSON.stringify({ events: kept } satisfies SocketEvents) : null;
+          }
+          if (others === null) continue;
+          frame = others;
+        }
+      }
       if (ws.bufferedAmount >= limits.behindAt) {
         client.behind = true;
         watch();
@@ -94,8 +125,9 @@ export function createBroadcast(bus: EventBus, limits: Backpressure = DEFAULT_BA
   }
 
   return {
-    add(ws: WebSocket): void {
-      clients.set(ws, { behind: false });
+    /** `admin`: whether the client's caller, proven now, may read an admin's events (default: yes). */
+    add(ws: WebSocket, admin: () => boolean | null = () => true): void {
+      clients.set(ws, { behind: false, admin });
       off ??= bus.subscribe(send);
       ws.once('close', () => {
         clients.delete(ws);

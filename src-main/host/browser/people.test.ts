@@ -290,6 +290,40 @@ describe('people on the browser host', () => {
     expect((await rpc(port, 'runs.list', {}, bearer)).status).toBe(401);
   });
 
+  it("pushes an admin's events (a webhook's secret URL) to admins' sockets only; the rest to everyone", async () => {
+    const vic = await join('Val', 'viewer');
+    const ann = await join('Abe', 'admin');
+    const origin = { Origin: `http://127.0.0.1:${port}` };
+    const viewer = pageSocket(port, { Cookie: vic, ...origin });
+    const admin = pageSocket(port, { Cookie: ann, ...origin });
+    await Promise.all([viewer.open, admin.open]);
+    expect((await viewer.call('webhooks.list', {})).ok).toBe(false);
+    const hook = await rpc(
+      port,
+      'webhooks.add',
+      {
+        url: 'https://hooks.slack.com/services/T000/B000/SECRETPATH',
+        events: ['run.ended'],
+        format: 'slack',
+      },
+      owner(),
+    );
+    expect(hook.status, JSON.stringify(hook.result)).toBe(200);
+    await local(app, 'plans.import', {
+      plan: { plan_id: 'after-hook', tasks: [{ task_id: 'a', description: 'd', required_skills: ['x'] }] },
+    });
+    // The plan came to both, after the webhook (events go out in order): the webhook to the admin only.
+    await eventually(
+      async () => viewer.events.includes('plan.updated') && admin.events.includes('plan.updated'),
+      10_000,
+      'the plan',
+    );
+    expect(admin.events).toContain('webhook.updated');
+    expect(viewer.events).not.toContain('webhook.updated');
+    viewer.close();
+    admin.close();
+  });
+
   it("closes a removed person's open socket at once, and refuses their cookie and tokens", async () => {
     const cookie = await join('Rex', 'member');
     const made = await rpc(port, 'people.createToken', { name: 'cli' }, page(cookie));

@@ -8,6 +8,7 @@ import { LOCAL_CALL } from '../../../src-shared/contract/caller.ts';
 import { TERMINAL_SOCKET_PATH } from '../../../src-shared/contract/domains/terminals.ts';
 import { SOCKET_PROTOCOL } from '../../../src-shared/contract/socket-auth.ts';
 import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
+import { roleAtLeast } from '../../../src-shared/schemas/plain/people.ts';
 import type { AttemptIdentity, AttemptLinks } from '../../agents/coding/index.ts';
 import type { Terminals } from '../../agents/coding/terminal/index.ts';
 import type { AgentCallbacks } from '../../agents/index.ts';
@@ -376,7 +377,11 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       void serveTerminal(opts.terminals, ws, terminalId, target.query, call);
       return;
     }
-    broadcast.add(ws);
+    broadcast.add(ws, () => {
+      const principal = callers ? callers.now(ws, proven.principal) : proven.principal;
+      if (principal === null) return null;
+      return roleAtLeast(opts.people ? opts.people.callOf(principal).role : 'owner', 'admin');
+    });
     callers?.track(ws, proven);
     // A malformed frame or a broken socket: `ws` closes that socket itself (with a status
     // code when it can); without a listener the 'error' would end the host.
