@@ -20,7 +20,18 @@ describe('Host names Baton answers to', () => {
     expect(hostName('[::1]')).toBe('[::1]');
     expect(hostName('LocalHost.:4800')).toBe('localhost');
     expect(hostName('[FD00::7]:80')).toBe('[fd00::7]');
-    for (const bad of [undefined, '', 'a:b:c', '[::1', 'x:port', '::1'])
+    expect(hostName('127.0.0.1:65535')).toBe('127.0.0.1');
+    // A port no URL can have: the sign-in pages' URL made of it threw (a 500).
+    for (const bad of [
+      undefined,
+      '',
+      'a:b:c',
+      '[::1',
+      'x:port',
+      '::1',
+      '127.0.0.1:99999',
+      '127.0.0.1:0065536',
+    ])
       expect(hostName(bad)).toBeUndefined();
     expect(normalizeHostName('::')).toBe('[::]');
     expect(normalizeHostName('0:0::0')).toBe('[0:0::0]');

@@ -14,11 +14,15 @@ export function normalizeHostName(name: string): string {
   return isIP(bare) === 6 ? `[${bare}]` : bare;
 }
 
-/** The host name of a Host header, without the port (`[::1]:8080` → `[::1]`); undefined if malformed. */
+/**
+ * The host name of a Host header, without the port (`[::1]:8080` → `[::1]`); undefined if malformed
+ * (a port past 65535 too: a URL made of it, as the sign-in pages make one, would throw).
+ */
 export function hostName(hostHeader: string | undefined): string | undefined {
   if (!hostHeader) return undefined;
-  const m = /^(\[[^\]]+\]|[^:[\]]+)(?::\d+)?$/.exec(hostHeader.trim());
-  return m ? normalizeHostName(m[1]!) : undefined;
+  const m = /^(\[[^\]]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(hostHeader.trim());
+  if (!m || (m[2] !== undefined && Number(m[2]) > 65_535)) return undefined;
+  return normalizeHostName(m[1]!);
 }
 
 export function isLoopback(bindHost: string): boolean {

@@ -79,6 +79,12 @@ describe('one-time links to an approval', () => {
     const forged = await open(`${forgedBody}${link.slice(dot)}`);
     expect(forged.status).toBe(404);
     expect((await open(`${link.slice(0, -3)}abc`)).status).toBe(404);
+    // Changed in any character, or with more after it: refused (base64url's decoder had skipped
+    // what is not its alphabet, and the last character's spare bits).
+    const last = link.at(-1)!;
+    const sibling = 'AEIMQUYcgkosw048'.includes(last) ? String.fromCharCode(last.charCodeAt(0) + 1) : 'A';
+    for (const changed of [`${link}!!`, `${link}=`, `${link} `, `${link.slice(0, -1)}${sibling}`])
+      expect((await open(changed)).status, changed.slice(-4)).toBe(404);
     expect((await open('bpl_nonsense')).status).toBe(404);
     // The real one still opens: the forgeries used nothing up.
     expect((await open(link)).status).toBe(200);
