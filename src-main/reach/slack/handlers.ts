@@ -2,6 +2,7 @@ import { actorOfCall } from '../../../src-shared/contract/caller.ts';
 import type { SlackHandlers } from '../../../src-shared/contract/domains/slack.ts';
 import type { AuditChange } from '../../../src-shared/schemas/memory.ts';
 import type { Person } from '../../../src-shared/schemas/people.ts';
+import { roleAtLeast } from '../../../src-shared/schemas/plain/people.ts';
 import { AppError, invalidInput } from '../../base/errors.ts';
 import type { Slack } from './slack.ts';
 
@@ -53,6 +54,16 @@ export function slackHandlers(
     'slack.linkPerson': ({ person_id, slack_user_id }, call) => {
       const person = deps.person(person_id);
       if (!person) throw new AppError('not_found', `no person "${person_id}"`);
+      // A Slack member decides as the person it is linked to: only they, the owner, or someone
+      // ranked above them links it (an admin linked their own member to the owner, and decided as
+      // the owner where only the owner may).
+      const self = call.person?.id === person.id;
+      if (!self && call.role !== 'owner' && roleAtLeast(person.role, call.role))
+        throw new AppError(
+          'forbidden',
+          `${person.name} is ${/^[aeiou]/.test(person.role) ? 'an' : 'a'} ${person.role}: only they or someone ranked above them links their Slack member`,
+          { field: 'person_id' },
+        );
       const was = slack.repo.people().find((p) => p.person_id === person_id)?.slack_user_id ?? null;
       slack.repo.link(person_id, slack_user_id);
       if (was !== slack_user_id)

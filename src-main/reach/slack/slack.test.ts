@@ -319,4 +319,24 @@ describe('Slack as a view of the inbox', () => {
     }
     await updated(ts, winner.actor === 'Mia' ? 'Approved' : 'Rejected');
   });
+
+  it("links a person's Slack member only for them, the owner, or someone ranked above them", async () => {
+    // An admin linked their own member to the owner, and decided as the owner where only she may.
+    const ada = await b.join('Ada', 'admin');
+    const bo = await b.join('Bo', 'member');
+    const olive = (await call<{ id: string; name: string }[]>(b.app, 'people.list', {})).find(
+      (p) => p.name === 'Olive',
+    )!;
+    const asAda = (person_id: string, slack_user_id: string) =>
+      b.rpc('slack.linkPerson', { person_id, slack_user_id }, b.page(ada.cookie));
+    const owner = await asAda(olive.id, 'UADA');
+    expect(owner.status).toBe(403);
+    expect(JSON.stringify(owner.result)).toContain(
+      'Olive is an owner: only they or someone ranked above them',
+    );
+    expect((await asAda(ada.id, 'UADA')).status).toBe(200);
+    expect((await asAda(bo.id, 'UBO')).status).toBe(200);
+    const linked = await call<{ person_id: string; slack_user_id: string }[]>(b.app, 'slack.people', {});
+    expect(linked.find((p) => p.person_id === olive.id)?.slack_user_id ?? null).not.toBe('UADA');
+  });
 });
