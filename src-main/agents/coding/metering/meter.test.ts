@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAnthropicServer } from '../../../../test/kit/model-servers/anthropic.ts';
@@ -392,6 +392,48 @@ describe('the metering endpoint', () => {
       404,
     );
     expect(server.requests).toHaveLength(2);
+    expect(m.spent.calls).toBe(0);
+  });
+
+  it('forwards plain paths only, and past the budget sends nothing more with the key', async () => {
+    // A path a server reads loosely (a trailing slash, another case) was no model call to the
+    // endpoint: sent unmetered, past the budget, with the key; `..` climbed out of the base path.
+    const server = await upstream('anthropic', []);
+    const m = await meter(`${server.url}/tenant/anthropic`, { gate: () => 'budget exceeded' });
+    const url = new URL(m.url);
+    /** A POST sent with its path as written (fetch would resolve `..` itself). */
+    const raw = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(
+          {
+            host: url.hostname,
+            port: url.port,
+            method: 'POST',
+            path: `${url.pathname}${path}`,
+            headers: { 'content-type': 'application/json', 'x-api-key': m.token },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify(WIRES.anthropic.body(false)));
+      });
+    for (const loose of ['/v1/messages/', '/v1/Messages', '/v1/MESSAGES//'])
+      expect(await raw(loose), loose).toBe(402);
+    for (const odd of [
+      '/v1/messages;x',
+      '/v1/messages%2f',
+      '/v1/messages%2F.',
+      '/../../other/v1/messages',
+      '/v1/./messages',
+      '/v1\\messages',
+    ])
+      expect(await raw(odd), odd).toBe(400);
+    // Refused once: a POST it does not know is refused too.
+    expect(await raw('/v1/messages/count_tokens')).toBe(402);
+    expect(server.requests).toEqual([]);
     expect(m.spent.calls).toBe(0);
   });
 

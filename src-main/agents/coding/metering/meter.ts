@@ -9,6 +9,7 @@ import {
   createUsageTap,
   errorBody,
   modelOfPath,
+  pathRefusal,
   REFUSED_STATUS,
   refusalBody,
   wireOf,
@@ -195,6 +196,18 @@ export async function startMeter(opts: MeterOptions): Promise<Meter> {
     let rest = url.slice(prefix.length);
     const path = rest.split('?')[0] || '/';
     const wire = wireOf(req.method ?? '', path);
+    const odd = pathRefusal(path);
+    if (odd !== null) {
+      req.resume();
+      fail(
+        res,
+        wire,
+        400,
+        'invalid_request_error',
+        `Baton's model endpoint forwards plain paths only: ${odd}`,
+      );
+      return;
+    }
     if (closed) {
       req.resume();
       fail(res, wire, 503, 'api_error', 'Baton ended this attempt');
@@ -213,6 +226,13 @@ export async function startMeter(opts: MeterOptions): Promise<Meter> {
     }
     const target = `${basePath}${rest.startsWith('/') || rest === '' ? rest : `/${rest}`}`;
     if (wire === null) {
+      // Past the budget nothing more is sent with the key: a request it does not know is no model
+      // call only as far as its path says.
+      if (refused !== null && req.method === 'POST') {
+        req.resume();
+        res.writeHead(REFUSED_STATUS, { 'content-type': 'application/json' }).end(refusalBody(null, refused));
+        return;
+      }
       forward(req, res, target, headers, null, null);
       return;
     }

@@ -12,18 +12,32 @@ import type { TokenCounts } from '../streams/prices.ts';
 export type Wire = 'anthropic' | 'responses' | 'chat' | 'gemini';
 
 /** A Gemini API model call: `/v1beta/models/{model}:generateContent` or `:streamGenerateContent`. */
-const GEMINI_CALL = /\/models\/([^/:]+):(?:generateContent|streamGenerateContent)$/;
+const GEMINI_CALL = /\/models\/([^/:]+):(?:generateContent|streamGenerateContent)$/i;
 
 /**
  * The wire a request is a model call of, by its method and path (without the query), or null:
  * not a model call (a model list, a token count, a connectivity probe), forwarded unmetered.
  */
-export function wireOf(method: string, path: string): Wire | null {
+export function wireOf(method: string, given: string): Wire | null {
   if (method !== 'POST') return null;
+  // As a server that reads paths loosely would: any case, a trailing slash.
+  const path = given.toLowerCase().replace(/\/+$/, '');
   if (path.endsWith('/messages')) return 'anthropic';
   if (path.endsWith('/responses')) return 'responses';
   if (path.endsWith('/chat/completions')) return 'chat';
   if (GEMINI_CALL.test(path)) return 'gemini';
+  return null;
+}
+
+/**
+ * Why a request's path is not forwarded, or null: a `.` or `..` segment (it would climb out of the
+ * provider's base path), an encoded `/`, `\\` or `.` (read as one by some servers), `\\`, `;` or `#`.
+ * The endpoint meters the model calls it knows by their paths; a path a server would read as
+ * another than it looks passed unmetered, past the budget, with the provider's key.
+ */
+export function pathRefusal(path: string): string | null {
+  if (/%(2f|5c|2e)|[\\;#]/i.test(path)) return 'no encoded "/", "\\" or ".", and no "\\", ";" or "#"';
+  if (path.split('/').some((s) => s === '.' || s === '..')) return 'no "." or ".." segment';
   return null;
 }
 
