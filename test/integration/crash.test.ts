@@ -174,7 +174,7 @@ function expectKept(before: Snapshot, after: Snapshot, mayApprove: (taskId: stri
   for (const a of before.approvals.values()) {
     const now = after.approvals.get(a.id)!;
     if (a.status === 'pending' && now.status !== 'pending') {
-      expect(mayApprove(a.task_id)).toBe(true);
+      expect(mayApprove(a.task_id), `approval of ${a.task_id} went ${JSON.stringify(now)}`).toBe(true);
       expect(now).toMatchObject({ status: 'approved', actor: 'crash-test' });
     } else expect(now).toEqual(a);
   }
