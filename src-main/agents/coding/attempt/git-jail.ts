@@ -41,12 +41,6 @@ export function gitJail(view: AgentView, writable: readonly string[]): GitJail {
       owner: `Baton's git in the worktree of ${view.owner}`,
     });
     if (!made.ok) throw new Error(made.error);
-    const { program } = made;
-    return {
-      command: program.command,
-      args: program.args,
-      env: program.env,
-      release: () => program.release(),
-    };
+    return made.program;
   };
 }

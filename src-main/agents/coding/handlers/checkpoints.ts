@@ -6,7 +6,7 @@ import type { StepOf } from '../../../../src-shared/schemas/step.ts';
 import { AppError } from '../../../base/errors.ts';
 import { onWorktree } from '../attempt/checkpoints.ts';
 import { gitJail } from '../attempt/git-jail.ts';
-import { agentView, placeOf } from '../terminal/place.ts';
+import { agentView } from '../terminal/place.ts';
 import type { CheckpointRecord } from '../workspaces/index.ts';
 import { diffCommits, listCheckpoints, restoreTree } from '../workspaces/index.ts';
 import type { CodingHandlersContext } from './context.ts';
@@ -40,7 +40,7 @@ export function checkpointHandlers({
     const workspace = store.workspaces.get(session.workspace_id);
     if (!workspace)
       throw new AppError('not_found', `workspace "${session.workspace_id}" is not registered (any more)`);
-    return { session, repo: workspace.path };
+    return { session, workspace, repo: workspace.path };
   };
   const checkpointOf = async (
     repo: string,
@@ -103,7 +103,7 @@ export function checkpointHandlers({
     'runs.revertToTurn': async (input, call) => {
       const actor = input.actor ?? call.actor ?? DEFAULT_ACTOR;
       const { run_id, task_id } = input;
-      const { session, repo } = sessionOf(run_id, task_id);
+      const { session, workspace, repo } = sessionOf(run_id, task_id);
       const task = store.runs.tasks(run_id).find((t) => t.task_id === task_id);
       if (!task) throw new AppError('not_found', `task "${task_id}" not found in run "${run_id}"`);
       // A turn may be writing: the agent's files are not changed under it. Held between its
@@ -132,7 +132,7 @@ export function checkpointHandlers({
       const { at, all } = await checkpointOf(repo, session.branch, input);
       // Its agent is held, but what it started may still run: git reads and writes the worktree in
       // the agent's own view of the machine (../attempt/git-jail.ts).
-      const view = agentView({ store, hiddenFolders }, placeOf({ store }, run_id, task_id));
+      const view = agentView({ store, hiddenFolders }, { session, workspace });
       const jail = (writable: string[]) => gitJail(view, writable);
       const files = await onWorktree(session.dir, () =>
         restoreTree({ repo, dir: session.dir, tree: at.tree, jail }),

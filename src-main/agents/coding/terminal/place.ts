@@ -25,7 +25,7 @@ export interface Place {
 }
 
 /** The task's worktree, or a clear refusal: not a coding task, not started, its worktree gone. */
-export function placeOf(deps: Pick<PlaceDeps, 'store'>, runId: string, taskId: string): Place {
+export function placeOf(deps: PlaceDeps, runId: string, taskId: string): Place {
   const { store } = deps;
   if (!store.runs.get(runId))
     throw new AppError('not_found', `run "${runId}" not found`, { field: 'run_id' });
