@@ -50,8 +50,13 @@ export function peopleHandlers(people: People): PeopleHandlers {
     'people.revokeInvite': ({ invite_id }) => ({ revoked: people.revokeInvite(invite_id) }),
     'people.setRole': ({ person_id, role }, call) => people.setRole(call, person_id, role),
     'people.remove': ({ person_id }, call) => ({ removed: people.remove(call, person_id) }),
-    'people.setPassword': ({ password }, call) =>
-      people.setPassword(signedInPerson(people, call, 'setting a password'), password),
+    'people.setPassword': ({ password, current_password }, call) => {
+      const p = currentPrincipal();
+      return people.setPassword(signedInPerson(people, call, 'setting a password'), password, {
+        ...(p.kind === 'session' ? { session_id: p.session_id } : {}),
+        ...(current_password !== undefined ? { current_password } : {}),
+      });
+    },
     'people.signOutEverywhere': (_, call) => ({
       ended: people.sessions.endAll(signedInPerson(people, call, 'signing out everywhere').id),
     }),

@@ -18,6 +18,9 @@ import { hashSecret, looksLike, mintSecret } from './secrets.ts';
 import type { SessionLimits } from './sessions.ts';
 import { createSessions } from './sessions.ts';
 
+/** How recent a sign-in must be for a first password set over a browser session. */
+const RECENT_SIGN_IN_MS = 15 * 60_000;
+
 export interface PeopleOptions {
   db: Db;
   now: () => number;
@@ -119,6 +122,32 @@ export function createPeople(opts: PeopleOptions) {
     return row;
   }
 
+  /** That a session's holder is `person` now, not only whoever holds a copy of its cookie. */
+  const provePerson = async (person: Person, sessionId: string, current: string | undefined) => {
+    const row = repo.get(person.id);
+    if (!row) throw new AppError('not_found', `no person "${person.id}"`);
+    if (row.password_hash === null) {
+      const s = repo.sessions.of(person.id).find((x) => x.id === sessionId);
+      if (!s || Date.parse(s.created_at) + RECENT_SIGN_IN_MS < opts.now())
+        throw new AppError(
+          'forbidden',
+          'a first password is set within 15 minutes of signing in: sign out, sign in again, then set it',
+        );
+      return;
+    }
+    if (current === undefined)
+      throw new AppError('invalid_input', 'current_password: your current password is needed to change it', {
+        issues: [{ path: 'current_password', message: 'your current password is needed to change it' }],
+      });
+    const where = `session:${sessionId}`;
+    const wait = limits.blocked(row.name, where);
+    if (wait !== null)
+      throw new AppError('forbidden', `current_password: too many wrong tries; try again in ${wait} s`);
+    if (!(await verifyPassword(current, row.password_hash))) {
+      limits.failed(row.name, where);
+      throw new AppError('forbidden', 'current_password: not your current password');
+    }
+  };
   const get = (id: string): Person | null => {
     const row = repo.get(id);
     return row ? shown(row) : null;
@@ -265,12 +294,22 @@ export function createPeople(opts: PeopleOptions) {
       return { ok: true, person: shown(row) };
     },
 
-    async setPassword(person: Person, password: string): Promise<Person> {
+    /**
+     * Sets `person`'s password. Over a browser session (a cookie that may have been copied) the
+     * change needs the current password when there is one, checked under the sign-in limits, and a
+     * first password needs a session signed in within `RECENT_SIGN_IN_MS`; at this machine neither.
+     */
+    async setPassword(
+      person: Person,
+      password: string,
+      proof: { session_id?: string; current_password?: string } = {},
+    ): Promise<Person> {
       if (!passwordsAvailable)
         throw new AppError(
           'unavailable',
           'this runtime cannot hash passwords (Node 24.7 or later): set it from `baton serve`',
         );
+      if (proof.session_id !== undefined) await provePerson(person, proof.session_id, proof.current_password);
       repo.setPassword(person.id, await hashPassword(password));
       changed();
       opts.audit({

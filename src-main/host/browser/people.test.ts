@@ -290,6 +290,23 @@ describe('people on the browser host', () => {
     expect((await rpc(port, 'runs.list', {}, bearer)).status).toBe(401);
   });
 
+  it('changes a password over a session only with the current one (a copied cookie cannot take the account)', async () => {
+    const cookie = await join('Cy', 'member');
+    const bare = await rpc(port, 'people.setPassword', { password: 'copied-cookie-chose' }, page(cookie));
+    expect(bare.status).toBe(400);
+    expect(JSON.stringify(bare.result)).toContain('current_password');
+    const right = await rpc(
+      port,
+      'people.setPassword',
+      { password: 'Cy-second-password', current_password: 'Cy-long-password' },
+      page(cookie),
+    );
+    expect(right.status, JSON.stringify(right.result)).toBe(200);
+    expect(
+      (await post(port, '/auth/sign-in', { name: 'Cy', password: 'Cy-second-password' }, page())).status,
+    ).toBe(200);
+  });
+
   it("pushes an admin's events (a webhook's secret URL) to admins' sockets only; the rest to everyone", async () => {
     const vic = await join('Val', 'viewer');
     const ann = await join('Abe', 'admin');

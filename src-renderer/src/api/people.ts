@@ -11,7 +11,11 @@ export const peopleApi = {
   revokeInvite: (invite_id: string) => client$().invoke('people.revokeInvite', { invite_id }),
   setRole: (person_id: string, role: Role) => client$().invoke('people.setRole', { person_id, role }),
   remove: (person_id: string) => client$().invoke('people.remove', { person_id }),
-  setPassword: (password: string) => client$().invoke('people.setPassword', { password }),
+  setPassword: (password: string, current_password?: string) =>
+    client$().invoke('people.setPassword', {
+      password,
+      ...(current_password ? { current_password } : {}),
+    }),
   signOutEverywhere: () => client$().invoke('people.signOutEverywhere', {}),
   passkeys: () => client$().invoke('people.passkeys', {}),
   removePasskey: (passkey_id: string) => client$().invoke('people.removePasskey', { passkey_id }),

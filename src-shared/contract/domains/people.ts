@@ -41,8 +41,13 @@ export const peopleMethods = {
   'people.setRole': method(personRef.extend({ role: roleField })).returns<Person>(),
   /** Removes a person: their sessions, tokens, passkeys end at once (open sockets closed). The owner cannot be removed. */
   'people.remove': method(personRef).returns<{ removed: boolean }>(),
-  /** Sets (or replaces) the caller's own password. */
-  'people.setPassword': method(z.strictObject({ password: passwordSchema })).returns<Person>(),
+  /**
+   * Sets (or replaces) the caller's own password. Signed in through a browser, a change needs
+   * `current_password`, and a first password a sign-in within the last 15 minutes.
+   */
+  'people.setPassword': method(
+    z.strictObject({ password: passwordSchema, current_password: z.string().max(1024).optional() }),
+  ).returns<Person>(),
   /** Ends every session of the caller (this one too) and closes their open sockets. */
   'people.signOutEverywhere': method(none).returns<{ ended: number }>(),
   /** The caller's passkeys. */

@@ -220,7 +220,10 @@ function You() {
   const [secret, setSecret] = useState<{ name: string; secret: string } | null>(null);
   const [tokenName, setTokenName] = useState('');
   const [password, setPassword] = useState('');
+  const [current, setCurrent] = useState('');
   const person = me.person;
+  // A browser's cookie may be a copy: changing a password there asks for the current one.
+  const askCurrent = !!person?.has_password && me.via === 'session';
   const reload = useCallback(async () => {
     if (!person) return;
     setKeys(await peopleApi.passkeys());
@@ -271,11 +274,23 @@ function You() {
         className="people-row"
         onSubmit={(e) => {
           e.preventDefault();
-          void act('The password was not set', () => peopleApi.setPassword(password)).then(() =>
-            setPassword(''),
-          );
+          void act('The password was not set', () => peopleApi.setPassword(password, current)).then(() => {
+            setPassword('');
+            setCurrent('');
+          });
         }}
       >
+        {askCurrent && (
+          <label>
+            Current password{' '}
+            <input
+              type="password"
+              autoComplete="current-password"
+              value={current}
+              onChange={(e) => setCurrent(e.target.value)}
+            />
+          </label>
+        )}
         <label>
           {person.has_password ? 'New password' : 'A password'}{' '}
           <input
