@@ -127,11 +127,13 @@ export function approvalViews(store: CodingStore) {
     });
   };
   /** Who may decide: the task's approvers, else the plan's, else its workspace's, else any member. */
+  // A plan's or task's approvers narrow its workspace's (an admin's rule), never widen them.
   const decidersOf = (spec: TaskSpec | undefined, plan: Plan | undefined): Deciders => {
-    if (spec?.approvers) return { ...spec.approvers, from: 'task' };
-    if (plan?.approvers) return { ...plan.approvers, from: 'plan' };
     const ws = spec?.workspace ?? plan?.workspace;
     const named = ws === undefined ? undefined : store.workspaces.get(ws)?.approvers;
+    const within = named ? { workspace: named } : {};
+    if (spec?.approvers) return { ...spec.approvers, from: 'task', ...within };
+    if (plan?.approvers) return { ...plan.approvers, from: 'plan', ...within };
     return named ? { ...named, from: 'workspace' } : DEFAULT_DECIDERS;
   };
   /**

@@ -112,6 +112,11 @@ export function createPeople(opts: PeopleOptions) {
   function nameFree(name: string, path = 'name'): void {
     if (repo.byName(name))
       throw invalidInput('that name is taken', [{ path, message: `"${name}" is taken` }]);
+    // Approvers are named by name: a newcomer must not become a removed approver.
+    if (repo.retired(name))
+      throw invalidInput('that name is taken', [
+        { path, message: `"${name}" was a removed person's name; plans may still name them: choose another` },
+      ]);
   }
 
   /** A live invitation by its secret, or null (used, expired, revoked, never made). */
@@ -349,7 +354,7 @@ export function createPeople(opts: PeopleOptions) {
       if (row.role === 'owner') throw new AppError('forbidden', 'the owner cannot be removed');
       if (!roleAtLeast(by.role, row.role))
         throw new AppError('forbidden', `a ${by.role} cannot remove a ${row.role}`);
-      const done = repo.remove(personId);
+      const done = repo.remove(personId, iso());
       if (done) {
         opts.audit({
           actor: by.actor ?? 'owner',

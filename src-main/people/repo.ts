@@ -59,6 +59,12 @@ export function createPeopleRepo(db: Db) {
     setRole: db.prepare('UPDATE people SET role = ? WHERE id = ?'),
     setPassword: db.prepare('UPDATE people SET password_hash = ? WHERE id = ?'),
     remove: db.prepare('DELETE FROM people WHERE id = ?'),
+    retire: db.prepare(
+      'INSERT OR IGNORE INTO retired_names (name, person_id, retired_at) SELECT name, id, ? FROM people WHERE id = ?',
+    ),
+    retired: db.prepare<[string], { name: string }>(
+      'SELECT name FROM retired_names WHERE name = ? COLLATE NOCASE',
+    ),
     passkeyCount: db.prepare<[string], { n: number }>(
       'SELECT count(*) AS n FROM passkeys WHERE person_id = ?',
     ),
@@ -114,9 +120,11 @@ export function createPeopleRepo(db: Db) {
     get: (id: string): PersonRow | undefined => q.one.get(id),
     byName: (name: string): PersonRow | undefined => q.byName.get(name),
     owner: (): PersonRow | undefined => q.owner.get(),
-    /** False when the name is taken (whatever its case). */
+    /** Whether a removed person had this name (whatever its case): nobody may take it again. */
+    retired: (name: string): boolean => q.retired.get(name) !== undefined,
+    /** False when the name is taken or retired (whatever its case). */
     insert(p: PersonRow): boolean {
-      if (q.byName.get(p.name)) return false;
+      if (q.byName.get(p.name) || q.retired.get(p.name)) return false;
       q.insert.run(p);
       return true;
     },
@@ -125,7 +133,11 @@ export function createPeopleRepo(db: Db) {
       q.insertFirst.run(p).changes > 0,
     setRole: (id: string, role: Role): void => void q.setRole.run(role, id),
     setPassword: (id: string, hash: string | null): void => void q.setPassword.run(hash, id),
-    remove: (id: string): boolean => q.remove.run(id).changes > 0,
+    /** Removes a person and retires their name, in one transaction. */
+    remove: db.transaction((id: string, at: string): boolean => {
+      q.retire.run(at, id);
+      return q.remove.run(id).changes > 0;
+    }),
     passkeyCount: (personId: string): number => q.passkeyCount.get(personId)!.n,
     sessions: {
       insert: (s: SessionRow): void => void q.sessionInsert.run(s),

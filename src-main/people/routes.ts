@@ -207,6 +207,13 @@ export function createAuthRoutes(
             );
           if (people.repo.byName(b.name))
             return refuse(res, 400, 'invalid_input', `name: "${b.name}" is taken`);
+          if (people.repo.retired(b.name))
+            return refuse(
+              res,
+              400,
+              'invalid_input',
+              `name: "${b.name}" was a removed person's name; choose another`,
+            );
           const userId = crypto.randomUUID();
           return sendJson(
             res,

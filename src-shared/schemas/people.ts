@@ -90,6 +90,11 @@ export type Approvers = z.infer<typeof approversSchema>;
 /** Who may decide an approval, and where that was said (`default`: nothing named, any member). */
 export interface Deciders extends Approvers {
   from: 'task' | 'plan' | 'workspace' | 'default';
+  /**
+   * The workspace's own approvers, when a task or plan names others: a plan (any member may
+   * write one) narrows its workspace's rule, never widens it; a decider passes both.
+   */
+  workspace?: Approvers;
 }
 
 export const DEFAULT_DECIDERS: Deciders = { role: 'member', from: 'default' };
@@ -99,12 +104,14 @@ export const DEFAULT_DECIDERS: Deciders = { role: 'member', from: 'default' };
  * view (the inbox, a phone, a link, Slack): the host enforces it, the UI shows it.
  */
 export function mayDecide(
-  deciders: Approvers,
+  deciders: Approvers & { workspace?: Approvers | undefined },
   who: { name: string | null; role: Role },
 ): { ok: true } | { ok: false; why: string } {
   if (who.role === 'viewer') return { ok: false, why: 'a viewer sees approvals but does not decide them' };
   if (who.role === 'owner') return { ok: true };
-  if (who.name !== null && deciders.people?.includes(who.name)) return { ok: true };
-  if (deciders.role !== undefined && roleAtLeast(who.role, deciders.role)) return { ok: true };
+  const named = (d: Approvers) =>
+    (who.name !== null && d.people?.includes(who.name) === true) ||
+    (d.role !== undefined && roleAtLeast(who.role, d.role));
+  if (named(deciders) && (deciders.workspace === undefined || named(deciders.workspace))) return { ok: true };
   return { ok: false, why: `only ${decidersText(deciders)} may decide this` };
 }

@@ -45,6 +45,7 @@ import * as m044 from './044_project_daily_cap.ts';
 import * as m045 from './045_worktree_ports.ts';
 import * as m046 from './046_task_pauses.ts';
 import * as m047 from './047_forward_ports.ts';
+import * as m048 from './048_retired_names.ts';
 
 export interface Migration {
   version: number;
@@ -101,4 +102,5 @@ export const migrations: readonly Migration[] = [
   { version: 45, name: 'worktree_ports', up: m045.up },
   { version: 46, name: 'task_pauses', up: m046.up },
   { version: 47, name: 'forward_ports', up: m047.up },
+  { version: 48, name: 'retired_names', up: m048.up },
 ];

@@ -19,12 +19,16 @@ export const roleAtLeast = (held: Role, least: Role): boolean => RANK[held] >= R
 export const lesserRole = (a: Role, b: Role): Role => (RANK[a] <= RANK[b] ? a : b);
 
 /** "an admin", "Ada or Grace", "Ada or a member": who may decide, in words. */
-export function decidersText(d: {
+interface Named {
   people?: readonly string[] | undefined;
   role?: Exclude<Role, 'viewer'> | undefined;
-}): string {
+}
+export function decidersText(d: Named & { workspace?: Named | undefined }): string {
   const parts = [...(d.people ?? [])];
   if (d.role !== undefined) parts.push(`${d.role === 'admin' ? 'an' : 'a'} ${d.role}`);
-  if (parts.length <= 1) return parts[0] ?? 'the owner';
-  return `${parts.slice(0, -1).join(', ')} or ${parts.at(-1)}`;
+  const own =
+    parts.length <= 1 ? (parts[0] ?? 'the owner') : `${parts.slice(0, -1).join(', ')} or ${parts.at(-1)}`;
+  return d.workspace === undefined
+    ? own
+    : `${own}, who is also ${decidersText(d.workspace)} (the workspace's rule)`;
 }
