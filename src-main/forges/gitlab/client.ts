@@ -36,6 +36,8 @@ interface MergeRequest {
   draft?: boolean;
   sha: string;
   target_branch: string;
+  source_project_id?: number;
+  target_project_id?: number;
   merge_commit_sha?: string | null;
   squash_commit_sha?: string | null;
   has_conflicts?: boolean;
@@ -168,7 +170,12 @@ export function gitlabForge(opts: {
           sourceBranch: head,
           state: 'opened',
         })) as unknown as MergeRequest[];
-        return open[0] ? show(open[0].iid) : null;
+        // The list holds forks' merge requests too: one from a fork whose branch has this name
+        // is someone else's work (GitHub's client asks for `owner:branch`, Gitea's compares repos).
+        const ours = open.find(
+          (m) => m.source_project_id !== undefined && m.source_project_id === m.target_project_id,
+        );
+        return ours ? show(ours.iid) : null;
       }),
     open: (p) =>
       said(`Opening a merge request from ${p.head}`, async () => {
