@@ -215,7 +215,7 @@ export function createPeople(opts: PeopleOptions) {
         to: 'invited',
         why: `invited a ${role}`,
       });
-      return { invite, secret, path: `/join?invite=${secret}` };
+      return { invite, secret, path: `/join#invite=${secret}` };
     },
     invites: (): Invite[] =>
       repo.invites.open(iso()).map(({ id, role, created_by, created_at, expires_at }) => ({

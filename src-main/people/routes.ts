@@ -38,6 +38,7 @@ const joinSchema = z.strictObject({
   name: personNameSchema,
   password: passwordSchema,
 });
+const inviteSchema = z.strictObject({ invite: z.string().max(200) });
 const joinPasskeySchema = z.strictObject({ invite: z.string().max(200), name: personNameSchema });
 const addPasskeySchema = ceremonySchema.extend({ name: z.string().trim().min(1).max(100).optional() });
 const linkSchema = z.strictObject({ link: z.string().max(1_000) });
@@ -121,18 +122,6 @@ export function createAuthRoutes(
           sign_in: people.repo.canSignIn(),
         });
       }
-      if (route === 'GET /auth/invite') {
-        const secret = new URL(req.url ?? '/', 'http://x').searchParams.get('invite') ?? undefined;
-        const invite = people.inviteOf(secret);
-        if (!invite)
-          return refuse(
-            res,
-            404,
-            'not_found',
-            'this invitation was used, revoked or has expired; ask for a new one',
-          );
-        return sendJson(res, 200, invite);
-      }
       if (path === '/auth/device' || path.startsWith('/auth/device/'))
         return await device(req, res, path, {
           principal: r.principal,
@@ -143,6 +132,20 @@ export function createAuthRoutes(
       if (r.site === null) return refuse(res, 403, 'forbidden', 'sign in from a page of this Baton');
       const site = r.site;
       switch (path) {
+        // What an invitation offers, its secret in the body (never in an address a log keeps).
+        case '/auth/invite': {
+          const b = await parsed(req, res, inviteSchema);
+          if (!b) return;
+          const invite = people.inviteOf(b.invite);
+          if (!invite)
+            return refuse(
+              res,
+              404,
+              'not_found',
+              'this invitation was used, revoked or has expired; ask for a new one',
+            );
+          return sendJson(res, 200, invite);
+        }
         case '/auth/sign-in': {
           const b = await parsed(req, res, signInSchema);
           if (!b) return;

@@ -81,7 +81,7 @@ describe.skipIf(skipE2e)('people: invited, signed in with a passkey, deciding fr
     await owner.getByRole('button', { name: 'Invite', exact: true }).click();
     const shown = owner.getByRole('region', { name: `Invitation for a ${role}` });
     const text = await shown.getByRole('textbox', { name: 'Link' }).inputValue();
-    expect(text).toMatch(/\/join\?invite=bpi_/);
+    expect(text).toMatch(/\/join#invite=bpi_/);
     await shown.getByRole('button', { name: 'I have copied it' }).click();
     return text.replace('127.0.0.1', 'localhost');
   }

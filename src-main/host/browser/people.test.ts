@@ -307,6 +307,19 @@ describe('people on the browser host', () => {
     ).toBe(200);
   });
 
+  it("keeps an invitation's secret out of addresses: a fragment in the link, a body to the host", async () => {
+    const { result } = await rpc(port, 'people.invite', { role: 'member' }, owner());
+    const made = (result as { value: { secret: string; path: string } }).value;
+    expect(made.path).toBe(`/join#invite=${made.secret}`);
+    const asked = await post(port, '/auth/invite', { invite: made.secret }, page());
+    expect(asked.status, asked.body).toBe(200);
+    expect(JSON.parse(asked.body)).toMatchObject({ role: 'member' });
+    // The old address, with the secret in its query (kept by proxies' logs), answers nothing.
+    const old = await http(port, `/auth/invite?invite=${made.secret}`, { headers: page() });
+    expect(old.status).toBe(404);
+    expect(old.body).not.toContain('member');
+  });
+
   it("pushes an admin's events (a webhook's secret URL) to admins' sockets only; the rest to everyone", async () => {
     const vic = await join('Val', 'viewer');
     const ann = await join('Abe', 'admin');

@@ -70,7 +70,7 @@ export async function signInWithPasskey(): Promise<Person> {
 /** What an invitation offers, or null when it is used, revoked or expired. */
 export async function invitation(secret: string): Promise<{ role: Role } | null> {
   try {
-    return await send<{ role: Role }>(`/auth/invite?invite=${encodeURIComponent(secret)}`, undefined, 'GET');
+    return await send<{ role: Role }>('/auth/invite', { invite: secret });
   } catch {
     return null;
   }

@@ -10,10 +10,16 @@ import {
   signInWithPasskey,
 } from '../../api/auth.ts';
 
-/** The invitation this address carries (`/join?invite=…`), taken out of the address bar at once. */
+/**
+ * The invitation this address carries (`/join#invite=…`: a fragment never reaches a server, a
+ * proxy's log or a Referer), taken out of the address bar at once. A link made before the
+ * fragment (`/join?invite=…`) still opens.
+ */
 export function inviteInAddress(): string | null {
   const url = new URL(location.href);
-  const secret = url.pathname === '/join' ? url.searchParams.get('invite') : null;
+  if (url.pathname !== '/join') return null;
+  const secret =
+    new URLSearchParams(url.hash.slice(1)).get('invite') ?? url.searchParams.get('invite') ?? null;
   if (secret) history.replaceState(null, '', '/join');
   return secret;
 }
@@ -27,7 +33,7 @@ const said = (e: unknown) =>
 
 /**
  * A browser with no session and no launch token: sign in (a passkey, or a name and password), or
- * join with an invitation (`/join?invite=…`). Done, the page loads again as that person.
+ * join with an invitation (`/join#invite=…`). Done, the page loads again as that person.
  */
 export function SignInPage({ invite }: { invite: string | null }) {
   useEffect(() => {
