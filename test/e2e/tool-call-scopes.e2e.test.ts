@@ -111,6 +111,16 @@ describe.skipIf(skipE2e)('a tool call allowed for the rest of the task or always
     await shoot(page, 'tool-call-scopes', () =>
       c.getByRole('region', { name: 'Preview of the write to a.txt' }).getByText('a new file').waitFor(),
     );
+    // Edited arguments answer their call only: the wider answers wait until the edit is undone.
+    const args = c.getByLabel('Arguments of write_file');
+    const asWritten = await args.inputValue();
+    await args.fill(asWritten.replace('a.txt', 'b.txt'));
+    for (const name of ['Allow for the rest of this task', 'Always allow for this agent'])
+      await expect.poll(() => wider.getByRole('button', { name, exact: true }).isDisabled()).toBe(true);
+    await args.fill(asWritten);
+    await expect
+      .poll(() => wider.getByRole('button', { name: 'Allow for the rest of this task' }).isDisabled())
+      .toBe(false);
     await c.getByRole('button', { name: 'Allow for the rest of this task' }).click();
     expect(await done(run)).toBe('done');
     const asked = (await call<ApprovalView[]>(app, 'approvals.list', {})).filter((a) => a.run_id === run);

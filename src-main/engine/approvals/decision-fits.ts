@@ -5,8 +5,8 @@ import { ASKS } from './kinds.ts';
 
 /**
  * Refuses a decision that does not fit its approval, naming the field: a scope past "once" on
- * anything but an approved tool call, edited arguments on a kind whose input cannot be edited or
- * with a rejection.
+ * anything but an approved tool call, edited arguments on a kind whose input cannot be edited, with
+ * a rejection, or with a scope past "once".
  */
 export function assertDecisionFits(
   approval: Approval,
@@ -36,5 +36,14 @@ export function assertDecisionFits(
   if (input !== undefined && !approve)
     throw invalidInput('decision', [
       { path: 'input', message: 'edited arguments go with an approval, not a rejection' },
+    ]);
+  // A grant allows the tool's later calls as the agent makes them; an ACP agent's call approved
+  // with other arguments is refused and made again, so with a grant its own arguments ran too.
+  if (input !== undefined && scope !== undefined && scope !== 'once')
+    throw invalidInput('decision', [
+      {
+        path: 'scope',
+        message: `edited arguments answer this call only; "${scope}" allows the tool's calls as the agent makes them: allow it without edits, or approve the edited call once`,
+      },
     ]);
 }

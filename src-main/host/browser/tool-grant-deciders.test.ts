@@ -11,7 +11,7 @@ describe('a grant wider than one call', () => {
   let b: Awaited<ReturnType<typeof offDeskBaton>>;
 
   /** A Bash call waiting for a person in a fresh run of `planId`: its approval's id. */
-  async function waiting(planId: string): Promise<string> {
+  async function waiting(planId: string, tool = 'Bash'): Promise<string> {
     const { run_id } = await local<{ run_id: string }>(b.app, 'runs.start', { plan_id: planId });
     await local(b.app, 'work.execute', { agent_id: 'seat', run_id, task_id: 'edit' });
     const { approval_id } = await local<{ approval_id: string }>(b.app, 'inbox.ask', {
@@ -20,8 +20,8 @@ describe('a grant wider than one call', () => {
       attempt: 1,
       question: {
         kind: 'tool_call',
-        call_id: `toolu_${planId}`,
-        tool: 'Bash',
+        call_id: `toolu_${planId}_${tool}`,
+        tool,
         input: { command: 'rm -rf /prod' },
       },
     });
@@ -66,5 +66,30 @@ describe('a grant wider than one call', () => {
     expect((await always(ada.cookie)).status).toBe(200);
     expect(await status(open)).toBe('approved');
     expect(await status(guarded)).toBe('pending');
+  });
+  it("refuses edited arguments with a grant past this call: the grant would run the agent's own arguments", async () => {
+    // An ACP agent's call approved with other arguments is refused and made again; a grant for
+    // the task or the agent, given with the edits, then allowed the original call unasked.
+    const ada = await b.join('Alba', 'admin');
+    const id = await waiting('open', 'Shell');
+    for (const scope of ['task', 'agent'] as const) {
+      const r = await b.rpc(
+        'approvals.decide',
+        { approval_id: id, decision: 'approve', input: { command: 'ls /tmp' }, scope },
+        b.page(ada.cookie),
+      );
+      expect(r.status, scope).toBe(400);
+      expect(JSON.stringify(r.result), scope).toContain('scope: edited arguments answer this call only');
+      expect(await status(id)).toBe('pending');
+    }
+    const once = await b.rpc(
+      'approvals.decide',
+      { approval_id: id, decision: 'approve', input: { command: 'ls /tmp' } },
+      b.page(ada.cookie),
+    );
+    expect(once.status, JSON.stringify(once.result)).toBe(200);
+    expect(await status(id)).toBe('approved');
+    const grants = await local<{ tool: string }[]>(b.app, 'agents.toolGrants', { agent_id: 'seat' });
+    expect(grants.map((g) => g.tool)).not.toContain('Shell');
   });
 });

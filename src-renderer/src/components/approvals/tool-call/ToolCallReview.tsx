@@ -54,12 +54,11 @@ export default function ToolCallReview({
     onDeciding?.(a.id);
     void decide(a.id, approve, approve ? '' : message.trim(), input, scope);
   };
-  /** Allowed further than this call: with the edited arguments, if a person edited them. */
+  /** Allowed further than this call: as asked (edited arguments answer their call only). */
   const widen = (scope: ToolCallScope) => {
-    if (edited && (!parsed.ok || problem)) return;
-    answer(true, edited && parsed.ok ? parsed.value : undefined, scope);
+    if (edited || !parsed.ok) return;
+    answer(true, undefined, scope);
   };
-  const blocked = edited && (!parsed.ok || problem !== null);
   const rows = Math.min(16, Math.max(3, text.split('\n').length));
   return (
     <div className="diff-review tool-call-review">
@@ -141,7 +140,7 @@ export default function ToolCallReview({
       </div>
       <ToolCallScopes
         tool={call.server ? `${call.server}/${call.tool}` : call.tool}
-        disabled={blocked}
+        disabled={edited || !parsed.ok}
         onAllow={widen}
       />
     </div>
