@@ -1,6 +1,6 @@
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { AgentLimit, UsageLimitSignal } from '../../src-shared/schemas/usage-limit.ts';
-import { accountKeyOf, UNKNOWN_RESET_MS } from '../../src-shared/schemas/usage-limit.ts';
+import { accountKeyOf, LONGEST_RESET_MS, UNKNOWN_RESET_MS } from '../../src-shared/schemas/usage-limit.ts';
 import type { Runtime } from './runtime.ts';
 
 /** What a limit reaching or leaving an account is told as (bus events `agent.limited`, `agent.available`). */
@@ -82,13 +82,17 @@ export class AgentLimits {
    */
   mark(agent: Agent, signal: UsageLimitSignal, runId: string | null): AgentLimit {
     const now = this.rt.clock.now();
-    const said = signal.reset_at !== undefined ? Date.parse(signal.reset_at) : Number.NaN;
-    const resetKnown = !Number.isNaN(said) || signal.reset_in_ms !== undefined;
-    const until = !Number.isNaN(said)
-      ? Math.max(now, said)
-      : signal.reset_in_ms !== undefined
-        ? now + Math.max(0, signal.reset_in_ms)
-        : now + UNKNOWN_RESET_MS;
+    // A reset is the vendor's (or an agent's) word: past `LONGEST_RESET_MS`, or not a number, it
+    // is not believed (`1e300` seconds made an invalid date that lost the attempt's end).
+    const saidAt = signal.reset_at !== undefined ? Date.parse(signal.reset_at) : Number.NaN;
+    const inMs = signal.reset_in_ms;
+    const said = Number.isFinite(saidAt)
+      ? Math.max(now, saidAt)
+      : inMs !== undefined && Number.isFinite(inMs)
+        ? now + Math.max(0, inMs)
+        : Number.NaN;
+    const resetKnown = Number.isFinite(said) && said - now <= LONGEST_RESET_MS;
+    const until = resetKnown ? said : now + (Number.isFinite(said) ? LONGEST_RESET_MS : UNKNOWN_RESET_MS);
     const limit: AgentLimit = {
       account: signal.account ?? this.accountOf(agent),
       until: new Date(until).toISOString(),

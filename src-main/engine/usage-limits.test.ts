@@ -146,10 +146,11 @@ describe('an attempt that hits a usage limit', () => {
     const { run_id: run } = await call<{ run_id: string }>(app!, 'runs.start', { plan_id: 'p' });
     await eventually(() => exec.running.has('t'));
     expect(exec.running.get('t')!.ctx.agent.id).toBe('ana');
+    const resetAt = new Date(Date.now() + 5 * 24 * 3600_000).toISOString();
     exec.running.get('t')!.emit(
       usageLimited({
         message: 'weekly limit reached',
-        reset_at: '2099-01-05T00:00:00.000Z',
+        reset_at: resetAt,
         window: 'weekly',
       }),
     );
@@ -160,7 +161,7 @@ describe('an attempt that hits a usage limit', () => {
     expect(t.match?.rejected).toEqual([
       {
         agent_id: 'ana',
-        reason: 'limited until 2099-01-05T00:00:00.000Z: weekly limit reached',
+        reason: `limited until ${resetAt}: weekly limit reached`,
       },
     ]);
   });
@@ -250,5 +251,40 @@ describe('a restart during the wait', () => {
     await eventually(async () => (await agentAudit()).length === 4);
     expect(await agentAudit()).toEqual(['ana limited', 'bea limited', 'ana available', 'bea available']);
     expect(await call(app!, 'agents.limits', {})).toEqual([]);
+  });
+});
+
+describe("a reset past what can be believed (the vendor's or an agent's word)", () => {
+  it('waits at most the longest reset, and never loses the attempt: `retry-after: 1e300`, a year 275760, NaN', async () => {
+    // `1e300` seconds made an invalid date inside the transaction ending the attempt: its end was
+    // lost, and the task stayed in progress until a person cancelled its run.
+    const now = Date.parse('2026-11-29T10:00:00Z');
+    for (const [i, signal] of [
+      { message: 'HTTP 429', reset_in_ms: 1e303 },
+      { message: 'HTTP 429', reset_at: '+275760-09-13T00:00:00.000Z' },
+      { message: 'HTTP 429', reset_in_ms: Number.NaN },
+    ].entries()) {
+      const exec = controlledExecutor(() => 'hold');
+      open(exec, { now: () => now });
+      await call(app!, 'agents.import', { agents: [httpAgent('ana', ['x'], `key_${i}`)] });
+      await call(app!, 'plans.import', { plan: { plan_id: `p${i}`, tasks: [task('first')] } });
+      const { run_id: run } = await call<{ run_id: string }>(app!, 'runs.start', { plan_id: `p${i}` });
+      await eventually(() => exec.running.has('first'));
+      exec.running.get('first')!.emit(usageLimited(signal));
+      await eventually(async () => (await taskOf(run, 'first')).status === 'ready', 10_000, `signal ${i}`);
+      const [limited] = await call<{ limit: { until: string; reset_known: boolean } }[]>(
+        app!,
+        'agents.limits',
+        {},
+      );
+      const wait = Date.parse(limited!.limit.until) - now;
+      expect(wait, `signal ${i}`).toBeGreaterThan(0);
+      expect(wait, `signal ${i}`).toBeLessThanOrEqual(366 * 24 * 3600_000);
+      expect(limited!.limit.reset_known, `signal ${i}`).toBe(false);
+      await app!.close();
+      app = undefined;
+      rmSync(dir, { recursive: true, force: true });
+      dir = mkdtempSync(join(tmpdir(), 'baton-usage-limits-'));
+    }
   });
 });

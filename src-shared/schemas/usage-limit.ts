@@ -69,6 +69,8 @@ export interface AgentLimit {
 
 /** How long an account stays limited when the vendor did not say when it resets. */
 export const UNKNOWN_RESET_MS = 30 * 60_000;
+/** The furthest reset believed (a year); a later one (or not a date) waits this long, then tries. */
+export const LONGEST_RESET_MS = 366 * 24 * 3600_000;
 
 /**
  * Whose quota an agent spends: agents that share it are limited together. An API key is an
@@ -113,5 +115,5 @@ const KEY_VARIABLES = [
 
 /** The reason a limited agent is no candidate (matching's "why not"), with the vendor's words. */
 export function limitedReason(limit: AgentLimit): string {
-  return `limited until ${limit.until}${limit.reset_known ? '' : ' (reset not said: tried again then)'}: ${limit.message}`;
+  return `limited until ${limit.until}${limit.reset_known ? '' : ' (reset not said, or past a year: tried again then)'}: ${limit.message}`;
 }
