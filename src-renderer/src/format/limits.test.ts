@@ -32,7 +32,9 @@ describe('the countdown to a limit’s reset', () => {
     ).toBe(
       'Waiting for quota until 14:05 (resets in 1 h 12 m): rate_limit_error: slow down; it resets at 14:05',
     );
-    expect(withCountdown(`limited until ${iso} (reset not said, or past a year: tried again then): 429`, now)).toBe(
+    expect(
+      withCountdown(`limited until ${iso} (reset not said, or past a year: tried again then): 429`, now),
+    ).toBe(
       'limited until 14:05 (resets in 1 h 12 m) (reset not said, or past a year: tried again then): 429',
     );
     expect(withCountdown('no skill "x"', now)).toBe('no skill "x"');
