@@ -16,7 +16,7 @@ import { CALLBACK_PATH } from '../../agents/index.ts';
 import type { Dispatch } from '../../app/dispatch.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 import { authenticate, bearer, sameOrigin, tokenPresented } from '../../http/auth.ts';
-import { createEdgeServer, refuseSocket } from '../../http/edge.ts';
+import { createEdgeServer, logUnexpected, refuseSocket } from '../../http/edge.ts';
 import type { HostRule } from '../../http/host-names.ts';
 import { allowedHostNames, callbackHostName, hostName } from '../../http/host-names.ts';
 import type { RequestTarget } from '../../http/request-target.ts';
@@ -374,7 +374,11 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
         if (principal === null) return null;
         return people ? people.callOf(principal) : LOCAL_CALL;
       };
-      void serveTerminal(opts.terminals, ws, terminalId, target.query, call);
+      // Nothing a socket does may end the process: an unexpected failure is logged, the socket dropped.
+      serveTerminal(opts.terminals, ws, terminalId, target.query, call).catch((err: unknown) => {
+        logUnexpected('browser host: terminal socket', err);
+        ws.terminate();
+      });
       return;
     }
     broadcast.add(ws, () => {

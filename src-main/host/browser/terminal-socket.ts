@@ -10,6 +10,32 @@ import { LEAST_ROLE } from '../../people/permissions.ts';
 export const TERMINAL_EXITED = 4000;
 export const TERMINAL_REFUSED = 4403;
 
+/**
+ * A close frame's reason holds at most 123 bytes (RFC 6455 §5.5), and `ws` throws past it: a
+ * reason naming a person (a name of 40 CJK characters is 120 bytes and more) is cut at a whole
+ * character within the bytes.
+ */
+export function closeReason(why: string): string {
+  if (Buffer.byteLength(why) <= 123) return why;
+  let out = '';
+  let bytes = 0;
+  for (const ch of why) {
+    bytes += Buffer.byteLength(ch);
+    if (bytes > 120) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
+
+/** Closes a socket, whatever state it is in (a socket closing already throws nothing further). */
+function close(ws: WebSocket, code: number, why: string): void {
+  try {
+    ws.close(code, closeReason(why));
+  } catch {
+    ws.terminate();
+  }
+}
+
 const sizeOf = (v: string | null, fallback: number) => {
   const n = Number(v);
   return Number.isInteger(n) && n >= 2 && n <= 1000 ? n : fallback;
@@ -29,7 +55,7 @@ export async function serveTerminal(
   query: URLSearchParams,
   call: () => CallContext | null,
 ): Promise<void> {
-  const refuse = (why: string) => ws.close(TERMINAL_REFUSED, why.slice(0, 120));
+  const refuse = (why: string) => close(ws, TERMINAL_REFUSED, why);
   const first = call();
   if (!first) return refuse('your session ended: sign in again');
   if (!roleAtLeast(first.role, LEAST_ROLE['terminals.open']))
@@ -62,7 +88,7 @@ export async function serveTerminal(
         send: (data, written) => {
           if (ws.readyState === ws.OPEN) ws.send(data, () => written());
         },
-        exit: (why) => ws.close(TERMINAL_EXITED, why.slice(0, 120)),
+        exit: (why) => close(ws, TERMINAL_EXITED, why),
       },
     );
   } catch (err) {
@@ -72,8 +98,16 @@ export async function serveTerminal(
   if (closed) return detach();
   ws.on('close', detach);
   take = (raw: string) => {
-    // Proven again at each frame: a session that ended closes the terminal.
-    if (call() === null) return ws.close(TERMINAL_REFUSED, 'your session ended');
+    // Proven again at each frame: a session that ended, or a person no longer a member (their
+    // role lowered while the terminal was open), closes it.
+    const now = call();
+    if (now === null) return close(ws, TERMINAL_REFUSED, 'your session ended');
+    if (!roleAtLeast(now.role, LEAST_ROLE['terminals.open']))
+      return close(
+        ws,
+        TERMINAL_REFUSED,
+        `a terminal needs the role ${LEAST_ROLE['terminals.open']}; yours is now ${now.role}`,
+      );
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);

@@ -1,6 +1,7 @@
 import type { CallContext } from '../../../../src-shared/contract/caller.ts';
 import { UNNAMED_ACTOR } from '../../../../src-shared/contract/caller.ts';
 import type { TerminalHandlers } from '../../../../src-shared/contract/domains/terminals.ts';
+import { roleAtLeast } from '../../../../src-shared/schemas/plain/people.ts';
 import { AppError } from '../../../base/errors.ts';
 import type { Opener, Terminals } from './terminals.ts';
 
@@ -10,10 +11,11 @@ import type { Opener, Terminals } from './terminals.ts';
  * agent's attempt) has no terminal.
  */
 export function openerOf(call: CallContext): Opener {
-  if (call.person) return { personId: call.person.id, name: call.person.name };
+  const admin = roleAtLeast(call.role, 'admin');
+  if (call.person) return { personId: call.person.id, name: call.person.name, admin };
   if (call.via !== 'local')
     throw new AppError('forbidden', 'only a person, or the owner at this machine, opens a terminal');
-  return { personId: null, name: call.actor ?? UNNAMED_ACTOR };
+  return { personId: null, name: call.actor ?? UNNAMED_ACTOR, admin };
 }
 
 /** The `terminals.*` methods (src-shared/contract/domains/terminals.ts) over the app's terminals. */

@@ -172,7 +172,7 @@ describe.skipIf(!sandbox.available)('a terminal in a coding task’s worktree', 
     const closed = await otto.closed;
     expect(closed).toEqual({
       code: 4403,
-      reason: `terminal "${terminal.terminal_id}" is Ana Lima's: only they can use or close it`,
+      reason: `terminal "${terminal.terminal_id}" is Ana Lima's: only they can use it (an admin may close and decide it)`,
     });
     // A viewer may not even open one.
     const viewerInvite = await rpc(port, 'people.invite', { role: 'viewer' }, owner());

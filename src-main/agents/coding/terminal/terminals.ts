@@ -21,7 +21,7 @@ import { placeOf, shellRequest } from './place.ts';
 import type { Shell } from './shell.ts';
 import { rcText, startShell } from './shell.ts';
 import type { Snapshot } from './work.ts';
-import { changedSince, commitTakeOver, snapshot } from './work.ts';
+import { authorEmail, changedSince, commitTakeOver, snapshot } from './work.ts';
 
 /** Holds nothing: what a Baton without an engine to hold agents has (the agent goes on beside the person). */
 export const NO_HOLD: AgentHold = {
@@ -37,6 +37,8 @@ export const NO_HOLD: AgentHold = {
 export interface Opener {
   personId: string | null;
   name: string;
+  /** An admin (or the owner): closes and decides another's terminal (its opener removed or away). */
+  admin?: boolean;
 }
 
 export interface TerminalsDeps extends PlaceDeps {
@@ -127,15 +129,15 @@ export function createTerminals(deps: TerminalsDeps) {
     socket_path: `${TERMINAL_SOCKET_PATH}${t.id}`,
   });
 
-  /** The terminal, its opener's: another person is told it is not theirs. */
-  const mine = (id: string, who: Opener): Terminal => {
+  /** The terminal, its opener's (to close and decide, an admin's too): another is told whose it is. */
+  const mine = (id: string, who: Opener, orAdmin = false): Terminal => {
     const t = byId.get(id);
     if (!t)
       throw new AppError('not_found', `terminal "${id}" not found (closed and decided, or never opened)`);
-    if (t.opener.personId !== who.personId)
+    if (t.opener.personId !== who.personId && !(orAdmin && who.admin))
       throw new AppError(
         'forbidden',
-        `terminal "${id}" is ${t.opener.name}'s: only they can use or close it`,
+        `terminal "${id}" is ${t.opener.name}'s: only they can use it (an admin may close and decide it)`,
       );
     return t;
   };
@@ -344,7 +346,7 @@ export function createTerminals(deps: TerminalsDeps) {
     },
 
     async close(id: string, who: Opener): Promise<TerminalChanges> {
-      const t = mine(id, who);
+      const t = mine(id, who, true);
       await endShell(t);
       const gone = goneOf(t);
       if (gone) return { terminal: view(t), files: [], gone };
@@ -357,7 +359,7 @@ export function createTerminals(deps: TerminalsDeps) {
       who: Opener,
       o: { commit: boolean; message?: string | undefined; after: TerminalAfter },
     ): Promise<TerminalOutcome> {
-      const t = mine(id, who);
+      const t = mine(id, who, true);
       if (t.state === 'done') throw new AppError('conflict', `terminal "${id}" was decided already`);
       await endShell(t);
       const { session } = t.place;
@@ -488,12 +490,3 @@ export function createTerminals(deps: TerminalsDeps) {
 export type Terminals = ReturnType<typeof createTerminals>;
 
 const plural = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
-
-/** A commit author's address for a person (Baton keeps no e-mail address): their name, made an address on `baton.local`. */
-function authorEmail(who: Opener): string {
-  const local = who.name
-    .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '.')
-    .replace(/^\.+|\.+$/g, '');
-  return `${local || 'person'}@baton.local`;
-}

@@ -113,3 +113,12 @@ export async function commitTakeOver(o: {
   });
   return { commit: done.committed ? done.head : null, agentCommit };
 }
+
+/** A commit author's address for a person (Baton keeps no e-mail address): their name, made an address on `baton.local`. */
+export function authorEmail(who: { name: string }): string {
+  const local = who.name
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '.')
+    .replace(/^\.+|\.+$/g, '');
+  return `${local || 'person'}@baton.local`;
+}
