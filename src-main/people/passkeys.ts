@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type {
   AuthenticationResponseJSON,
   PublicKeyCredentialCreationOptionsJSON,
@@ -17,11 +17,13 @@ const webauthn = () => (library ??= import('@simplewebauthn/server'));
 /**
  * Passkeys (WebAuthn) through @simplewebauthn/server: registration (a new person joining by an
  * invitation, or a signed-in person adding one) and sign-in with a discoverable credential (no
- * name is asked first, so nothing says who exists). Each ceremony's challenge is kept here for
- * `CHALLENGE_MS`, used once, and bound to the page's origin and host name it was asked from.
+ * name is asked first, so nothing says who exists). Each ceremony is a token handed to the page:
+ * its challenge, the page's origin and host name, its expiry (`CHALLENGE_MS`) and its data, signed
+ * with a key this process made. Nothing is kept while a ceremony is pending, so however many
+ * option requests anyone sends, no one else's ceremony can be pushed out; only a challenge that
+ * verified is remembered, until it expires, so it is used once.
  */
 const CHALLENGE_MS = 5 * 60_000;
-const MAX_CHALLENGES = 2_000;
 
 /** Where a ceremony happens: the page's origin and its host name (the relying party's id). */
 export interface Site {
@@ -36,21 +38,43 @@ interface Pending<T> {
   data: T;
 }
 
+/** The longest ceremony token a request may carry (its data is an invitation and a name at most). */
+export const MAX_CEREMONY = 4_000;
+
 export function createPasskeys(repo: PeopleRepo, now: () => number, rpName = 'Baton') {
-  const pending = new Map<string, Pending<unknown>>();
+  // A restart makes a new key: ceremonies begun before it fail, as they did when kept in memory.
+  const key = randomBytes(32);
+  const mac = (payload: string) => createHmac('sha256', key).update(payload).digest();
+  /** Challenges that verified (or are being verified), until they expire: each is used once. */
+  const used = new Map<string, number>();
   const keep = <T>(challenge: string, site: Site, data: T): string => {
-    const id = randomUUID();
-    for (const [k, p] of pending) if (p.expires <= now()) pending.delete(k);
-    if (pending.size >= MAX_CHALLENGES) pending.delete(pending.keys().next().value!);
-    pending.set(id, { challenge, site, expires: now() + CHALLENGE_MS, data });
-    return id;
+    const p: Pending<T> = { challenge, site, expires: now() + CHALLENGE_MS, data };
+    const payload = Buffer.from(JSON.stringify(p)).toString('base64url');
+    return `${payload}.${mac(payload).toString('base64url')}`;
   };
-  /** The ceremony's challenge, once: gone after this whether it verifies or not. */
-  const take = <T>(id: string, site: Site): Pending<T> | null => {
-    const p = pending.get(id);
-    pending.delete(id);
-    if (!p || p.expires <= now() || p.site.origin !== site.origin || p.site.rpId !== site.rpId) return null;
-    return p as Pending<T>;
+  /**
+   * The ceremony's challenge if its token is ours, unexpired, from this site and not used; it is
+   * marked used until `done` says it did not verify (a failed try is counted by the caller, and
+   * marking failures would let anyone fill this map with tokens they asked for).
+   */
+  const take = <T>(token: string, site: Site): { p: Pending<T>; done: (ok: boolean) => void } | null => {
+    const t = now();
+    for (const [c, expires] of used) if (expires <= t) used.delete(c);
+    const [payload, sig, extra] = token.split('.');
+    if (!payload || !sig || extra !== undefined) return null;
+    const given = Buffer.from(sig, 'base64url');
+    const expected = mac(payload);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+    const p = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Pending<T>;
+    if (p.expires <= t || p.site.origin !== site.origin || p.site.rpId !== site.rpId) return null;
+    if (used.has(p.challenge)) return null;
+    used.set(p.challenge, p.expires);
+    return {
+      p,
+      done: (ok) => {
+        if (!ok) used.delete(p.challenge);
+      },
+    };
   };
   return {
     /** Options to make a passkey for `user` (a new person's or a signed-in one's), and the ceremony's id. */
@@ -80,8 +104,9 @@ export function createPasskeys(repo: PeopleRepo, now: () => number, rpName = 'Ba
       data: T;
       key: { id: string; public_key: Buffer; counter: number; transports: string };
     } | null> {
-      const p = take<T>(ceremony, site);
-      if (!p) return null;
+      const taken = take<T>(ceremony, site);
+      if (!taken) return null;
+      const { p, done } = taken;
       const { verifyRegistrationResponse } = await webauthn();
       const v = await verifyRegistrationResponse({
         response,
@@ -90,6 +115,7 @@ export function createPasskeys(repo: PeopleRepo, now: () => number, rpName = 'Ba
         expectedRPID: site.rpId,
         requireUserVerification: false,
       }).catch(() => null);
+      done(v?.verified === true);
       if (!v?.verified) return null;
       const c = v.registrationInfo.credential;
       return {
@@ -116,10 +142,14 @@ export function createPasskeys(repo: PeopleRepo, now: () => number, rpName = 'Ba
       ceremony: string,
       response: AuthenticationResponseJSON,
     ): Promise<string | null> {
-      const p = take<null>(ceremony, site);
-      if (!p || typeof response?.id !== 'string') return null;
-      const key = repo.passkeys.get(response.id);
-      if (!key) return null;
+      const taken = take<null>(ceremony, site);
+      if (!taken) return null;
+      const { p, done } = taken;
+      const key = typeof response?.id === 'string' ? repo.passkeys.get(response.id) : undefined;
+      if (!key) {
+        done(false);
+        return null;
+      }
       const { verifyAuthenticationResponse } = await webauthn();
       const v = await verifyAuthenticationResponse({
         response,
@@ -134,6 +164,7 @@ export function createPasskeys(repo: PeopleRepo, now: () => number, rpName = 'Ba
         },
         requireUserVerification: false,
       }).catch(() => null);
+      done(v?.verified === true);
       if (!v?.verified) return null;
       repo.passkeys.used(key.id, v.authenticationInfo.newCounter, new Date(now()).toISOString());
       return key.person_id;

@@ -9,6 +9,7 @@ import { readJsonBody, sendJson } from '../http/respond.ts';
 import { createDeviceRoutes } from './device.ts';
 import type { LinkRefusal } from './links.ts';
 import type { Site } from './passkeys.ts';
+import { MAX_CEREMONY } from './passkeys.ts';
 import { passwordsAvailable } from './passwords.ts';
 import type { People } from './people.ts';
 import type { Principal } from './principal.ts';
@@ -30,7 +31,7 @@ export interface AuthRequest {
 const body = (req: IncomingMessage) => readJsonBody(req, 256 * 1024, { object: true });
 const signInSchema = z.strictObject({ name: z.string().max(200), password: z.string().max(1_000) });
 const ceremonySchema = z.strictObject({
-  ceremony: z.string().max(100),
+  ceremony: z.string().max(MAX_CEREMONY),
   response: z.record(z.string(), z.unknown()),
 });
 const joinSchema = z.strictObject({
