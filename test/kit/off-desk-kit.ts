@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
+import type { Clock } from '../../src-main/engine/clock.ts';
 import type { BrowserHost, BrowserHostOptions } from '../../src-main/host/browser/server.ts';
 import { startBrowserHost } from '../../src-main/host/browser/server.ts';
 import type { ReachOptions } from '../../src-main/reach/index.ts';
@@ -16,10 +17,15 @@ import { cookieOf, fromPage, post, rpc } from './people-kit.ts';
  * invitation with a password.
  */
 export async function offDeskBaton(
-  opts: { reach?: Partial<ReachOptions>; host?: Partial<BrowserHostOptions> } = {},
+  opts: { reach?: Partial<ReachOptions>; host?: Partial<BrowserHostOptions>; clock?: Clock } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'baton-off-desk-'));
-  const app: BatonApp = createApp({ dataDir: dir, log: () => {}, reach: { pollMs: 20, ...opts.reach } });
+  const app: BatonApp = createApp({
+    dataDir: dir,
+    log: () => {},
+    reach: { pollMs: 20, ...opts.reach },
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
   const host: BrowserHost = await startBrowserHost({
     dispatch: app.dispatch,
     bus: app.bus,

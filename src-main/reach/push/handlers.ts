@@ -36,6 +36,15 @@ export function pushHandlers(push: Push): PushHandlers {
       return { removed: push.repo.remove(personOf(call).id, { id, endpoint }) };
     },
     'push.list': (_, call) => push.repo.of(personOf(call).id).map(shownSubscription),
-    'push.test': (_, call) => ({ queued: push.test(personOf(call).id) }),
+    'push.test': (_, call) => {
+      const sent = push.test(personOf(call).id);
+      if ('retry_after_s' in sent)
+        throw new AppError(
+          'unavailable',
+          `push.test: a test was just sent to your browsers; try again in ${sent.retry_after_s} s`,
+          { retry_after_s: sent.retry_after_s },
+        );
+      return sent;
+    },
   };
 }

@@ -46,6 +46,8 @@ const FIRST_RETRY_MS = 5_000;
 /** How long a push service keeps a message for a browser that is offline. */
 const TTL_S = 24 * 3600;
 const BATCH = 500;
+/** How often one person may send a test: each is a POST to every browser they subscribed. */
+export const TEST_EVERY_MS = 10_000;
 
 export interface PushOptions {
   store: Store;
@@ -82,6 +84,8 @@ export function createPush(o: PushOptions) {
   // web-push (CommonJS, with its ASN.1 and JWS helpers) is loaded at the first send, not at start.
   let lib: typeof import('web-push') | null = null;
   const load = () => (lib ??= createRequire(import.meta.url)('web-push') as typeof import('web-push'));
+  /** When each person last sent a test (in memory: a restart lets one more through, no harm). */
+  const tested = new Map<string, number>();
 
   /** What each audit entry is sent as, to whom: an approval to those who may decide it. */
   function messagesOf(
@@ -224,8 +228,16 @@ export function createPush(o: PushOptions) {
         created_at: new Date(o.now()).toISOString(),
       });
     },
-    /** Queues a test notification to a person's browsers; how many. */
-    test(personId: string): number {
+    /**
+     * Queues a test notification to a person's browsers: how many, or how many seconds until they
+     * may send another (one per TEST_EVERY_MS, so a click cannot be repeated into a flood of POSTs).
+     */
+    test(personId: string): { queued: number } | { retry_after_s: number } {
+      const t = o.now();
+      for (const [who, at] of tested) if (at + TEST_EVERY_MS <= t) tested.delete(who);
+      const last = tested.get(personId);
+      if (last !== undefined) return { retry_after_s: Math.ceil((last + TEST_EVERY_MS - t) / 1000) };
+      tested.set(personId, t);
       const subs = repo.of(personId);
       const message: PushMessage = {
         kind: 'show',
@@ -237,7 +249,7 @@ export function createPush(o: PushOptions) {
       };
       for (const s of subs) repo.enqueue(s.id, JSON.stringify(message), o.now());
       loop.wake();
-      return subs.length;
+      return { queued: subs.length };
     },
     publicKey: () => o.vapid().publicKey,
   };

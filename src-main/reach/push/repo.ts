@@ -30,6 +30,14 @@ export interface DueMessage {
 
 const CURSOR = 'push';
 
+/**
+ * The most browsers one person keeps subscribed. Each run's end and each test is a POST per
+ * subscription, signed with Baton's VAPID key: without a bound, one person could make Baton post
+ * thousands of times to a push service. A new one past it replaces their oldest (a browser that
+ * subscribes again gets a new endpoint, and the old one is what is left behind).
+ */
+export const MOST_PER_PERSON = 10;
+
 /** The push tables' SQL (migration 040): subscriptions, the outbox, the cursor into the audit log. */
 export function createPushRepo(db: Db) {
   const q = {
@@ -38,6 +46,11 @@ export function createPushRepo(db: Db) {
        VALUES (@id, @person_id, @endpoint, @p256dh, @auth, @label, @created_at)
        ON CONFLICT (endpoint) DO UPDATE SET person_id = excluded.person_id, p256dh = excluded.p256dh,
          auth = excluded.auth, label = excluded.label, last_error = NULL`,
+    ),
+    trim: db.prepare(
+      `DELETE FROM push_subscriptions WHERE person_id = @person_id AND id NOT IN (
+         SELECT id FROM push_subscriptions WHERE person_id = @person_id
+         ORDER BY endpoint = @endpoint DESC, created_at DESC, rowid DESC LIMIT @most)`,
     ),
     byEndpoint: db.prepare<[string], SubscriptionRow>('SELECT * FROM push_subscriptions WHERE endpoint = ?'),
     one: db.prepare<[string], SubscriptionRow>('SELECT * FROM push_subscriptions WHERE id = ?'),
@@ -76,13 +89,16 @@ export function createPushRepo(db: Db) {
   return {
     /**
      * Subscribes a browser for a person; the same endpoint again replaces its keys (and its person).
-     * The first subscription moves the cursor to the log's end: it hears what happens from now on.
+     * Past MOST_PER_PERSON, that person's oldest go (never this one, never another person's), with
+     * what waited for them. The first subscription moves the cursor to the log's end: it hears what
+     * happens from now on.
      */
     subscribe(row: Omit<SubscriptionRow, 'last_sent_at' | 'last_error'>): SubscriptionRow {
       return db
         .transaction(() => {
           if (q.recipients.all().length === 0) q.moveCursor.run(q.lastAudit.get() ?? 0, CURSOR);
           q.upsert.run(row);
+          q.trim.run({ person_id: row.person_id, endpoint: row.endpoint, most: MOST_PER_PERSON });
           return q.byEndpoint.get(row.endpoint)!;
         })
         .immediate();
