@@ -3,6 +3,7 @@ import { Client, SdkError, SdkErrorCode, StreamableHTTPClientTransport } from '@
 import type { ToolSourceOf } from '../../../../src-shared/schemas/agent-tools.ts';
 import { passedOn } from '../../../processes/user-env.ts';
 import type { SecretResolver } from '../../../secrets/secrets.ts';
+import { cappedFetch } from './capped-fetch.ts';
 import type { ToolSandbox } from './refusals.ts';
 import { TreeStdioTransport } from './stdio-transport.ts';
 import type { OpenResult, ToolInfo, ToolOutcome, ToolSourceHandle } from './tool-source.ts';
@@ -148,7 +149,10 @@ function makeTransport(source: McpSource, ctx: McpOpenContext) {
     else headers.authorization = `Bearer ${value}`;
   }
   return {
-    transport: new StreamableHTTPClientTransport(new URL(source.url), { requestInit: { headers } }),
+    transport: new StreamableHTTPClientTransport(new URL(source.url), {
+      requestInit: { headers },
+      fetch: cappedFetch(),
+    }),
     stdio: null,
   };
 }
