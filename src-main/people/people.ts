@@ -152,6 +152,7 @@ export function createPeople(opts: PeopleOptions) {
       limits.failed(row.name, where);
       throw new AppError('forbidden', 'current_password: not your current password');
     }
+    limits.succeeded(row.name);
   };
   const get = (id: string): Person | null => {
     const row = repo.get(id);
