@@ -76,11 +76,14 @@ export function createDispatch(
   };
 }
 
+/** Methods whose `actor` is a filter over what others did (who made a change), not who acts. */
+const ACTOR_FILTERS: ReadonlySet<MethodName> = new Set<MethodName>(['audit.list']);
+
 /** The methods whose input names who acts (`actor`): a proven person's name replaces it. */
 const ACTOR_METHODS: ReadonlySet<MethodName> = new Set(
   (Object.keys(contract) as MethodName[]).filter((m) => {
     const schema: unknown = contract[m].input;
-    return schema instanceof z.ZodObject && Object.hasOwn(schema.shape, 'actor');
+    return schema instanceof z.ZodObject && Object.hasOwn(schema.shape, 'actor') && !ACTOR_FILTERS.has(m);
   }),
 );
 

@@ -156,7 +156,9 @@ export const LEAST_ROLE: { readonly [M in MethodName]: Role } = {
   'triggers.issues': 'viewer',
   'triggers.remove': 'admin',
   'notifications.settings': 'viewer',
-  'notifications.configure': 'member',
+  // One setting for everyone (every window, every person's push): a member's choice turned an
+  // admin's approvals off too.
+  'notifications.configure': 'admin',
   // Each person's own browsers: a viewer hears how runs end too.
   'push.key': 'viewer',
   'push.subscribe': 'viewer',

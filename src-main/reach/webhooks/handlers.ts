@@ -1,16 +1,32 @@
+import { createHash } from 'node:crypto';
 import { actorOfCall } from '../../../src-shared/contract/caller.ts';
 import type { WebhookHandlers } from '../../../src-shared/contract/domains/webhooks.ts';
 import type { AuditChange } from '../../../src-shared/schemas/memory.ts';
 import type { Webhook } from '../../../src-shared/schemas/webhook.ts';
-import { fieldChanges } from '../../base/config-audit.ts';
+import { fieldChanges, HIDDEN } from '../../base/config-audit.ts';
 import { AppError, invalidInput } from '../../base/errors.ts';
 import { randomIds } from '../../engine/clock.ts';
 import type { SecretResolver } from '../../secrets/secrets.ts';
 import type { WebhookService } from './service.ts';
 
 /** What people set of a webhook (its secret by name), as its audit entries compare it. */
+/**
+ * A webhook's URL as the audit log keeps it: its origin, and a short hash of the whole (a change of
+ * path still shows). Its path is often the secret itself (a Slack or Discord webhook's), and the
+ * audit log is read by viewers, to whom `webhooks.list` is refused.
+ */
+export function urlShown(url: string): string {
+  let origin: string;
+  try {
+    origin = new URL(url).origin;
+  } catch {
+    return HIDDEN;
+  }
+  return `${origin}/… (#${createHash('sha256').update(url).digest('hex').slice(0, 8)})`;
+}
+
 const settingsOf = (w: Omit<Webhook, 'enabled' | 'created_at'>) => ({
-  url: w.url,
+  url: urlShown(w.url),
   events: w.events,
   project_id: w.project_id,
   secret_name: w.secret_name,
@@ -65,7 +81,7 @@ export function webhookHandlers(deps: {
         entity_id: id,
         from: null,
         to: 'active',
-        why: `webhook to ${hook.url} for ${hook.events.join(', ')}`,
+        why: `webhook to ${urlShown(hook.url)} for ${hook.events.join(', ')}`,
         actor: actorOfCall(null, call),
         changes: fieldChanges(undefined, settingsOf(hook)).changes,
       });
@@ -89,7 +105,7 @@ export function webhookHandlers(deps: {
         entity_id: hook.id,
         from: 'active',
         to: 'active',
-        why: `webhook changed: to ${hook.url} for ${hook.events.join(', ')}`,
+        why: `webhook changed: to ${urlShown(hook.url)} for ${hook.events.join(', ')}`,
         actor: actorOfCall(null, call),
         changes: fieldChanges(settingsOf(before), settingsOf(hook)).changes,
       });

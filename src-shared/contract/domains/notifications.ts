@@ -6,7 +6,8 @@ import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
 
 /**
- * Which notifications a person wants (per kind, on by default). The notifications themselves
+ * Which notifications this Baton sends (per kind, on by default), for everyone: every window and
+ * every person's push, so an admin's to change. The notifications themselves
  * are the `notification` push event; the window shows them (Electron's Notification, or the
  * browser's after asking permission once).
  */

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { NotificationKind, NotificationSettings } from '../../../../src-shared/schemas/notification.ts';
 import { NOTIFICATION_KINDS } from '../../../../src-shared/schemas/notification.ts';
+import { roleAtLeast } from '../../../../src-shared/schemas/plain/people.ts';
 import { api } from '../../api/client.ts';
 import type { BrowserPermission } from '../../notify/notifications.ts';
 import { askPermission, browserPermission, inBrowser } from '../../notify/notifications.ts';
@@ -33,6 +34,9 @@ export const KIND_LABELS: Record<NotificationKind, { label: string; hint: string
  */
 export function NotificationsPanel() {
   const fail = useBaton((s) => s.fail);
+  const me = useBaton((s) => s.me);
+  // One setting for everyone: an admin's to change (the host refuses others).
+  const admin = me === null || roleAtLeast(me.role, 'admin');
   const [settings, setSettings] = useState<NotificationSettings | null>(null);
   useEffect(() => {
     api
@@ -59,10 +63,12 @@ export function NotificationsPanel() {
       ) : (
         <fieldset className="form-panel notification-kinds">
           <legend>Tell me when</legend>
+          {!admin && <p className="muted small">Set by an admin, for everyone in this Baton.</p>}
           {NOTIFICATION_KINDS.map((k) => (
             <label key={k} className="check">
               <input
                 type="checkbox"
+                disabled={!admin}
                 checked={settings[k]}
                 onChange={(e) => void configure(k, e.target.checked)}
               />
