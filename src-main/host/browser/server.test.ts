@@ -263,6 +263,10 @@ describe('browser host: the built UI changing under it', () => {
     expect(task.status).toBe(200);
     expect(task.headers['content-type']).toMatch(/^text\/html/);
     expect((await get('/runs/run-1/tasks/notes.md')).status).toBe(404);
+    // `//evil.example/x` is another site's address to a page: no app there (signed in at it, the
+    // page went to that site).
+    expect((await get('//evil.example/x', html)).status).toBe(404);
+    expect((await get('/\\evil.example/x', html)).status).toBe(404);
     // Served at a deep address, the page names its assets from the root, not from below it.
     writeFileSync(join(ui, 'index.html'), '<script type="module" src="./assets/index-abc.js"></script>');
     expect((await get('/runs/run-1/tasks/notes.md', html)).body).toBe(

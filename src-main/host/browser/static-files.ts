@@ -104,7 +104,10 @@ export function createStaticFiles(dir: string): StaticFiles {
           const path = target.path;
           // A file (with an extension, or under /assets/) or a dotfile that is not there is a 404,
           // not the app, unless a page is opened at that address.
+          // `//host/x` is no address of the app: a page there takes it for another site's.
           if (
+            path.startsWith('//') ||
+            path.startsWith('/\\') ||
             path.startsWith('/assets/') ||
             path.includes('/.') ||
             (extname(path) !== '' && !opensPage(req))

@@ -9,6 +9,7 @@ import {
   signIn,
   signInWithPasskey,
 } from '../../api/auth.ts';
+import { afterSignIn } from './after-sign-in.ts';
 
 /**
  * The invitation this address carries (`/join#invite=…`: a fragment never reaches a server, a
@@ -51,13 +52,7 @@ export function SignInPage({ invite }: { invite: string | null }) {
   );
 }
 
-/** Signed in: the address the page was opened at (an approval a link pointed to), else the inbox. */
-const done = () =>
-  location.replace(
-    location.pathname === '/join' || location.pathname === '/'
-      ? '/approvals'
-      : location.pathname + location.search,
-  );
+const done = () => location.replace(afterSignIn(location));
 
 function SignIn() {
   const [name, setName] = useState('');
