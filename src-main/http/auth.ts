@@ -16,16 +16,20 @@ export function bearer(req: IncomingMessage): string | undefined {
   return m?.[1];
 }
 
-/** The token offered as a WebSocket subprotocol (`baton.token.<token>`), if any. */
-export function protocolToken(req: IncomingMessage): string | undefined {
+/** What a WebSocket offered as the subprotocol named `<prefix><value>`, if any. */
+export function protocolValue(req: IncomingMessage, prefix: string): string | undefined {
   const header = req.headers['sec-websocket-protocol'];
   if (typeof header !== 'string') return undefined;
   for (const part of header.split(',')) {
     const p = part.trim();
-    if (p.startsWith(TOKEN_PROTOCOL_PREFIX)) return p.slice(TOKEN_PROTOCOL_PREFIX.length);
+    if (p.startsWith(prefix)) return p.slice(prefix.length);
   }
   return undefined;
 }
+
+/** The token offered as a WebSocket subprotocol (`baton.token.<token>`), if any. */
+export const protocolToken = (req: IncomingMessage): string | undefined =>
+  protocolValue(req, TOKEN_PROTOCOL_PREFIX);
 
 /** A plain request: only `Authorization: Bearer`. An upgrade: that, or the subprotocol. */
 export function authenticate(req: IncomingMessage, token: string, upgrade = false): AuthMethod | null {

@@ -18,6 +18,8 @@ export interface SessionRow {
   created_at: string;
   last_seen_at: string;
   expires_at: string;
+  /** The hash of the key the signed-in page keeps (migration 049); null: made before, not usable. */
+  page_hash: string | null;
 }
 export interface TokenRow extends PersonalToken {
   person_id: string;
@@ -69,8 +71,8 @@ export function createPeopleRepo(db: Db) {
       'SELECT count(*) AS n FROM passkeys WHERE person_id = ?',
     ),
     sessionInsert: db.prepare(
-      `INSERT INTO person_sessions (id, person_id, secret_hash, created_at, last_seen_at, expires_at)
-       VALUES (@id, @person_id, @secret_hash, @created_at, @last_seen_at, @expires_at)`,
+      `INSERT INTO person_sessions (id, person_id, secret_hash, created_at, last_seen_at, expires_at, page_hash)
+       VALUES (@id, @person_id, @secret_hash, @created_at, @last_seen_at, @expires_at, @page_hash)`,
     ),
     sessionByHash: db.prepare<[string], SessionRow>('SELECT * FROM person_sessions WHERE secret_hash = ?'),
     sessionSeen: db.prepare('UPDATE person_sessions SET last_seen_at = ? WHERE id = ?'),

@@ -74,7 +74,8 @@ export function createAuthRoutes(
   const startSession = (res: ServerResponse, person: Person, status = 200) => {
     const s = people.sessions.start(person.id, crypto.randomUUID());
     res.setHeader('Set-Cookie', sessionCookie(cookie, s.secret, s.max_age_s));
-    sendJson(res, status, { person, expires_at: s.expires_at });
+    // The page keeps its key in its own storage and sends it with the cookie (callers.ts).
+    sendJson(res, status, { person, expires_at: s.expires_at, page_key: s.page_key });
   };
   const refuse = (res: ServerResponse, status: number, code: string, message: string, extra = {}) =>
     sendJson(res, status, { error: { code, message, ...extra } });

@@ -5,7 +5,13 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
  * random bytes, base64url, behind a prefix that says what each is. Only the SHA-256 is stored:
  * a 256-bit random secret needs no slow hash.
  */
-export const SECRET_PREFIX = { session: 'bps_', token: 'bpt_', invite: 'bpi_', device: 'bpd_' } as const;
+export const SECRET_PREFIX = {
+  session: 'bps_',
+  page: 'bpk_',
+  token: 'bpt_',
+  invite: 'bpi_',
+  device: 'bpd_',
+} as const;
 
 export function mintSecret(kind: keyof typeof SECRET_PREFIX): string {
   return `${SECRET_PREFIX[kind]}${randomBytes(32).toString('base64url')}`;

@@ -2,7 +2,7 @@ import type { Person, PersonalToken } from '../../src-shared/schemas/people.ts';
 import type { Role } from '../../src-shared/schemas/plain/people.ts';
 import { lesserRole } from '../../src-shared/schemas/plain/people.ts';
 import type { PeopleRepo, PersonRow } from './repo.ts';
-import { hashSecret, looksLike, mintSecret } from './secrets.ts';
+import { hashSecret, looksLike, mintSecret, sameBytes } from './secrets.ts';
 
 /** How long a session lasts: unused for `idleMs`, or at most `maxMs` after sign-in. */
 export interface SessionLimits {
@@ -43,9 +43,16 @@ export function createSessions(
       return () => listeners.delete(listener);
     },
     tell,
-    /** A new session for a person: its secret (the cookie's value) and when it ends at the latest. */
-    start(personId: string, id: string): { secret: string; expires_at: string; max_age_s: number } {
+    /**
+     * A new session for a person: its secret (the cookie's value), the key its page keeps in its
+     * own storage (`pageHolds`), and when it ends at the latest.
+     */
+    start(
+      personId: string,
+      id: string,
+    ): { secret: string; page_key: string; expires_at: string; max_age_s: number } {
       const secret = mintSecret('session');
+      const page_key = mintSecret('page');
       const t = now();
       const expires_at = iso(t + limits.maxMs);
       repo.sessions.insert({
@@ -55,8 +62,24 @@ export function createSessions(
         created_at: iso(t),
         last_seen_at: iso(t),
         expires_at,
+        page_hash: hashSecret(page_key),
       });
-      return { secret, expires_at, max_age_s: Math.floor(limits.maxMs / 1000) };
+      return { secret, page_key, expires_at, max_age_s: Math.floor(limits.maxMs / 1000) };
+    },
+    /**
+     * Whether a request with the session cookie `secret` comes from the page that signed in: it
+     * sends the key that page keeps (`localStorage`, kept per origin, port included). Cookies ignore
+     * ports: another server on the same host name (an agent's dev server) receives the cookie, never
+     * the page's storage.
+     */
+    pageHolds(secret: string, pageKey: string | undefined): boolean {
+      if (!looksLike('session', secret) || !looksLike('page', pageKey)) return false;
+      const s = repo.sessions.byHash(hashSecret(secret));
+      return (
+        s !== undefined &&
+        s.page_hash !== null &&
+        sameBytes(Buffer.from(s.page_hash), Buffer.from(hashSecret(pageKey)))
+      );
     },
     /** The person a session cookie is, if it is live; an expired one is removed as it is seen. */
     verify(secret: string | undefined): { person: Person; session_id: string } | null {

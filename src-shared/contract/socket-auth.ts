@@ -24,3 +24,19 @@ export function socketProtocols(token: string): string[] {
  * Baton never grants (src-main/people/session-cookie.ts).
  */
 export const CSRF_HEADER = 'X-Baton-Request';
+
+/**
+ * A page signed in with a session keeps its session's page key (`bpk_…`, in `localStorage`, which
+ * is kept per origin, port included) and sends it as the CSRF header's value, and on its sockets as
+ * a subprotocol beside `baton`: the cookie alone proves nothing, as any server on the same host
+ * name receives it (cookies ignore ports).
+ */
+export const PAGE_KEY_STORAGE = 'baton.page_key';
+export const PAGE_PROTOCOL_PREFIX = 'baton.page.';
+
+/** The subprotocols a page signed in with a session offers: `baton`, then its page key if it has one. */
+export function sessionProtocols(pageKey: string | null): string[] {
+  return pageKey && offerable(pageKey)
+    ? [SOCKET_PROTOCOL, `${PAGE_PROTOCOL_PREFIX}${pageKey}`]
+    : [SOCKET_PROTOCOL];
+}

@@ -75,6 +75,12 @@ describe.skipIf(skipE2e)('people: invited, signed in with a passkey, deciding fr
     await baton?.close();
   });
 
+  /** `GET /auth/me` as the page asks it: with the key its session keeps in this origin's storage. */
+  const meAsThePage = () =>
+    fetch('/auth/me', { headers: { 'X-Baton-Request': localStorage.getItem('baton.page_key') ?? '' } }).then(
+      (r) => r.json(),
+    );
+
   /** The owner invites someone with `role`: the one-time link the page shows. */
   async function invite(role: 'member' | 'viewer'): Promise<string> {
     await owner.getByLabel('Role of the invited person').selectOption(role);
@@ -107,11 +113,15 @@ describe.skipIf(skipE2e)('people: invited, signed in with a passkey, deciding fr
     await member.getByRole('button', { name: 'Join with a passkey' }).click();
     await member.waitForURL(/\/approvals/);
     await expect
-      .poll(() => member.evaluate(() => fetch('/auth/me').then((r) => r.json())))
+      .poll(() => member.evaluate(meAsThePage))
       .toMatchObject({
         person: { name: 'Mia', role: 'member', passkeys: 1 },
         via: 'session',
       });
+    // The cookie alone (what a server on another port of this host receives) is nobody.
+    expect(await member.evaluate(() => fetch('/auth/me').then((r) => r.json()))).toMatchObject({
+      person: null,
+    });
     // Signed out, the cookie is gone; the passkey signs her in again (no name asked first).
     await member.evaluate(() =>
       fetch('/auth/sign-out', { method: 'POST', headers: { 'X-Baton-Request': '1' } }),
@@ -122,7 +132,7 @@ describe.skipIf(skipE2e)('people: invited, signed in with a passkey, deciding fr
     await member.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await member.waitForURL(/\/approvals/);
     await expect
-      .poll(() => member.evaluate(() => fetch('/auth/me').then((r) => r.json())))
+      .poll(() => member.evaluate(meAsThePage))
       .toMatchObject({
         person: { name: 'Mia' },
         via: 'session',

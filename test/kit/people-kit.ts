@@ -1,24 +1,37 @@
 import WebSocket from 'ws';
 import { socketOpened } from '../../src-main/http/testing/socket-opened.ts';
 import type { WireResult } from '../../src-shared/contract/errors.ts';
-import { CSRF_HEADER } from '../../src-shared/contract/socket-auth.ts';
+import { CSRF_HEADER, sessionProtocols } from '../../src-shared/contract/socket-auth.ts';
 import type { Reply } from './host-kit.ts';
 import { http } from './host-kit.ts';
 
-/** What a page of the host at `port` sends: its own Origin and the CSRF header. */
+/** The page key each session cookie's sign-in answered with, as the page keeps it (`localStorage`). */
+const pageKeys = new Map<string, string>();
+/** The page key a page signed in with `cookie` holds (undefined: a cookie without its page). */
+export const pageKeyOf = (cookie: string | undefined): string | undefined =>
+  cookie === undefined ? undefined : pageKeys.get(cookie);
+
+/** What a page of the host at `port` sends: its own Origin and the CSRF header (its page key, if signed in). */
 export const fromPage = (port: number, cookie?: string): Record<string, string> => ({
   Origin: `http://127.0.0.1:${port}`,
-  [CSRF_HEADER]: '1',
+  [CSRF_HEADER]: pageKeyOf(cookie) ?? '1',
   'Content-Type': 'application/json',
   ...(cookie ? { Cookie: cookie } : {}),
 });
 
-/** The `name=value` of the session cookie an answer set. */
+/** The `name=value` of the session cookie an answer set (its page key kept, as the page keeps it). */
 export function cookieOf(reply: Reply): string {
   const set = reply.headers['set-cookie'];
   const first = Array.isArray(set) ? set[0] : set;
   if (!first) throw new Error(`no cookie was set (${reply.status} ${reply.body})`);
-  return first.split(';')[0]!;
+  const cookie = first.split(';')[0]!;
+  try {
+    const key = (JSON.parse(reply.body) as { page_key?: unknown }).page_key;
+    if (typeof key === 'string') pageKeys.set(cookie, key);
+  } catch {
+    // Not a sign-in's answer: no key.
+  }
+  return cookie;
 }
 
 /** POSTs JSON to the host as a page of it would. */
@@ -39,7 +52,9 @@ export async function rpc(
 
 /** A socket opened as a page would (cookie + Origin), with calls and its close code. */
 export function pageSocket(port: number, headers: Record<string, string>) {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, ['baton'], { headers });
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, sessionProtocols(pageKeyOf(headers.Cookie) ?? null), {
+    headers,
+  });
   let next = 0;
   const waiting = new Map<number, (r: WireResult) => void>();
   const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));

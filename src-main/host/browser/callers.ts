@@ -1,11 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebSocket } from 'ws';
-import { CSRF_HEADER } from '../../../src-shared/contract/socket-auth.ts';
-import { bearer, sameOrigin } from '../../http/auth.ts';
+import { CSRF_HEADER, PAGE_PROTOCOL_PREFIX } from '../../../src-shared/contract/socket-auth.ts';
+import { bearer, protocolValue, sameOrigin } from '../../http/auth.ts';
 import { sendJson } from '../../http/respond.ts';
 import type { Ended, People, Principal } from '../../people/index.ts';
 import type { CookieRule } from '../../people/session-cookie.ts';
 import { sessionSecret } from '../../people/session-cookie.ts';
+
+const headerValue = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 
 /** Why a request proves nobody: the status, code and message it is refused with. */
 export interface Refusal {
@@ -83,6 +85,20 @@ export function createCallers(people: People, cookie: CookieRule, publicOrigins:
     const principal = recheck();
     if (!principal)
       return { status: 401, code: 'session_ended', message: 'your session ended: sign in again' };
+    // The cookie alone is no proof: the page that signed in also sends the key it keeps.
+    const key =
+      check === 'origin'
+        ? protocolValue(req, PAGE_PROTOCOL_PREFIX)
+        : headerValue(req.headers[CSRF_HEADER.toLowerCase()]);
+    if (!people.sessions.pageHolds(secret, key)) {
+      if (check === 'read') return null;
+      return {
+        status: 401,
+        code: 'session_ended',
+        message:
+          "this page does not hold your session's key (signed in on another page, or before an update): sign in again",
+      };
+    }
     return { principal, recheck };
   }
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sessionProtocols } from '../../../src-shared/contract/socket-auth.ts';
 import { eventually, call as local } from '../../../test/kit/engine-kit.ts';
 import { http, startOnTempDir, tryUpgrade } from '../../../test/kit/host-kit.ts';
-import { cookieOf, fromPage, pageSocket, post, rpc } from '../../../test/kit/people-kit.ts';
+import { cookieOf, fromPage, pageKeyOf, pageSocket, post, rpc } from '../../../test/kit/people-kit.ts';
 import type { BatonApp } from '../../app/create-app.ts';
 import type { BrowserHost } from './server.ts';
 
@@ -138,7 +139,41 @@ describe('people on the browser host', () => {
     ).toBe(403);
     // The socket: a page of another origin cannot open it with the cookie.
     expect(await tryUpgrade(port, { Cookie: cookie, Origin: 'http://evil.example' })).toBe(403);
-    expect(await tryUpgrade(port, { Cookie: cookie, Origin: `http://127.0.0.1:${port}` })).toBe('open');
+    expect(
+      await tryUpgrade(
+        port,
+        { Cookie: cookie, Origin: `http://127.0.0.1:${port}` },
+        { protocols: sessionProtocols(pageKeyOf(cookie)!) },
+      ),
+    ).toBe('open');
+  });
+
+  it('takes the cookie only with the key its page keeps: a server on another port of this host gets the cookie alone', async () => {
+    // Cookies ignore ports: over plain http, an agent's dev server on 127.0.0.1 that a signed-in
+    // person opened received the session cookie, and called Baton as them (it can send any Origin
+    // and CSRF header; it never sees the page's storage, which is kept per port).
+    const cookie = await join('Tia', 'member');
+    const stolen = { Cookie: cookie, Origin: `http://127.0.0.1:${port}`, 'Content-Type': 'application/json' };
+    for (const csrf of ['1', 'bpk_guessed'])
+      expect((await rpc(port, 'runs.list', {}, { ...stolen, 'X-Baton-Request': csrf })).status).toBe(401);
+    const planted = await rpc(
+      port,
+      'plans.import',
+      { plan: { plan_id: 'planted', tasks: [{ task_id: 't', description: 'x', required_skills: ['x'] }] } },
+      { ...stolen, 'X-Baton-Request': '1' },
+    );
+    expect(planted.status).toBe(401);
+    expect(JSON.stringify(planted.result)).toContain("does not hold your session's key");
+    expect(await tryUpgrade(port, stolen, { protocols: ['baton'] })).toBe(401);
+    expect(await tryUpgrade(port, stolen, { protocols: sessionProtocols('bpk_guessed') })).toBe(401);
+    // GET /auth/me with the cookie alone says nobody is signed in (the page then asks to sign in).
+    const me = await http(port, '/auth/me', { headers: { Cookie: cookie } });
+    expect(JSON.parse(me.body)).toMatchObject({ person: null });
+    // The page that signed in, with its key: as before.
+    expect((await rpc(port, 'runs.list', {}, page(cookie))).status).toBe(200);
+    expect(await local<{ plan_id: string }[]>(app, 'plans.list', {})).not.toContainEqual(
+      expect.objectContaining({ plan_id: 'planted' }),
+    );
   });
 
   it("refuses a viewer's decision with a clear error; the viewer still sees the approval", async () => {

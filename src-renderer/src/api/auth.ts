@@ -1,5 +1,5 @@
 import { startAuthentication, startRegistration } from '@simplewebauthn/browser';
-import { CSRF_HEADER } from '../../../src-shared/contract/socket-auth.ts';
+import { CSRF_HEADER, PAGE_KEY_STORAGE } from '../../../src-shared/contract/socket-auth.ts';
 import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
 import type { Person } from '../../../src-shared/schemas/people.ts';
 import type { Role } from '../../../src-shared/schemas/plain/people.ts';
@@ -20,22 +20,33 @@ export class AuthError extends Error {
   }
 }
 
+/**
+ * The key this origin's pages keep for their session (the host gives it at sign-in): sent with the
+ * cookie, which alone proves nothing (any server on this host name receives it; cookies ignore ports).
+ */
+export const pageKey = (): string | null => localStorage.getItem(PAGE_KEY_STORAGE);
+
 async function send<T>(path: string, body?: unknown, method: 'GET' | 'POST' = 'POST'): Promise<T> {
   const token = sessionStorage.getItem(TOKEN_KEY);
   const res = await fetch(path, {
     method,
     credentials: 'same-origin',
     headers: {
-      [CSRF_HEADER]: '1',
+      [CSRF_HEADER]: pageKey() ?? '1',
       ...(method === 'POST' ? { 'Content-Type': 'application/json' } : {}),
       // At this machine, the launch token is the owner (adding the owner's passkey).
       ...(token ? { Authorization: `Bearer ${token}` } : {}),
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  const json = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string } } & T;
+  const json = (await res.json().catch(() => ({}))) as {
+    error?: { code: string; message: string };
+    page_key?: unknown;
+  } & T;
   if (!res.ok)
     throw new AuthError(json.error?.code ?? String(res.status), json.error?.message ?? res.statusText);
+  // Signed in (or joined): this page's key of the session, kept for this origin's tabs.
+  if (typeof json.page_key === 'string') localStorage.setItem(PAGE_KEY_STORAGE, json.page_key);
   return json;
 }
 
@@ -98,7 +109,8 @@ export async function addPasskey(name: string): Promise<void> {
   await send('/auth/passkey/add', { ceremony, response, name });
 }
 
-export const signOut = () => send('/auth/sign-out', {});
+export const signOut = () =>
+  send('/auth/sign-out', {}).finally(() => localStorage.removeItem(PAGE_KEY_STORAGE));
 
 /** Whether this browser can make and use passkeys. */
 export const passkeysHere = (): boolean => typeof window.PublicKeyCredential === 'function';

@@ -1,6 +1,7 @@
 import type { TerminalInput, TerminalOutput } from '../../../src-shared/contract/domains/terminals.ts';
-import { SOCKET_PROTOCOL, socketProtocols } from '../../../src-shared/contract/socket-auth.ts';
+import { sessionProtocols, socketProtocols } from '../../../src-shared/contract/socket-auth.ts';
 import { TOKEN_KEY } from './access.ts';
+import { pageKey } from './auth.ts';
 import { api } from './client.ts';
 import { errorText } from './errors.ts';
 
@@ -48,7 +49,7 @@ export function openTerminalSocket(
 function socketChannel(path: string, size: { cols: number; rows: number }, on: Listener): TerminalSocket {
   const token = sessionStorage.getItem(TOKEN_KEY);
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}?cols=${size.cols}&rows=${size.rows}`;
-  const ws = new WebSocket(url, token ? socketProtocols(token) : [SOCKET_PROTOCOL]);
+  const ws = new WebSocket(url, token ? socketProtocols(token) : sessionProtocols(pageKey()));
   const waiting: string[] = [];
   ws.onopen = () => {
     for (const m of waiting.splice(0)) ws.send(m);

@@ -1,10 +1,10 @@
 import type { BatonBridge } from '../../../src-shared/contract/bridge.ts';
 import type { Transport } from '../../../src-shared/contract/client.ts';
-import { SOCKET_PROTOCOL, socketProtocols } from '../../../src-shared/contract/socket-auth.ts';
+import { sessionProtocols, socketProtocols } from '../../../src-shared/contract/socket-auth.ts';
 import type { SocketStatus } from '../../../src-shared/contract/socket-transport.ts';
 import { createSocketTransport } from '../../../src-shared/contract/socket-transport.ts';
 import { refused } from './access.ts';
-import { signedIn } from './auth.ts';
+import { pageKey, signedIn } from './auth.ts';
 
 declare global {
   interface Window {
@@ -48,7 +48,7 @@ export function socketTransport(
 export function sessionTransport(onStatus: (s: ConnectionStatus) => void, onResync: () => void): Transport {
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
   return createSocketTransport({
-    connect: () => new WebSocket(url, [SOCKET_PROTOCOL]),
+    connect: () => new WebSocket(url, sessionProtocols(pageKey())),
     onStatus,
     onResync,
     sessionEnded: async () => (await signedIn()) === null,

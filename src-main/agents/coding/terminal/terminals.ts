@@ -21,7 +21,7 @@ import { placeOf, shellRequest } from './place.ts';
 import type { Shell } from './shell.ts';
 import { rcText, startShell } from './shell.ts';
 import type { Snapshot } from './work.ts';
-import { authorEmail, changedSince, commitTakeOver, snapshot } from './work.ts';
+import { authorEmail, changedSince, commitTakeOver, plural, snapshot } from './work.ts';
 
 /** Holds nothing: what a Baton without an engine to hold agents has (the agent goes on beside the person). */
 export const NO_HOLD: AgentHold = {
@@ -111,6 +111,17 @@ export function createTerminals(deps: TerminalsDeps) {
     if (now && now.state !== 'removed' && existsSync(dir)) return null;
     const task = deps.store.runs.tasks(run_id).find((x) => x.task_id === task_id);
     return `the worktree of task "${task_id}" was removed after the terminal opened (${task ? `the task is ${task.status}` : 'its run is gone'}; its branch ${branch} keeps what was committed): what was changed there is gone, and nothing can be committed`;
+  };
+
+  /** What changed since the terminal opened; none when the worktree went, even as this read it (its run ending). */
+  const changesOf = async (t: Terminal): Promise<Omit<TerminalChanges, 'terminal'>> => {
+    const before = goneOf(t);
+    if (before) return { files: [], gone: before };
+    try {
+      return { files: await changedSince(t.place.workspace.path, t.place.session.dir, t.before), gone: null };
+    } catch (err) {
+      return goneOf(t) === null ? Promise.reject(err) : { files: [], gone: goneOf(t) };
+    }
   };
 
   const view = (t: Terminal): TerminalView => ({
@@ -348,10 +359,7 @@ export function createTerminals(deps: TerminalsDeps) {
     async close(id: string, who: Opener): Promise<TerminalChanges> {
       const t = mine(id, who, true);
       await endShell(t);
-      const gone = goneOf(t);
-      if (gone) return { terminal: view(t), files: [], gone };
-      const files = await changedSince(t.place.workspace.path, t.place.session.dir, t.before);
-      return { terminal: view(t), files, gone: null };
+      return { terminal: view(t), ...(await changesOf(t)) };
     },
 
     async commit(
@@ -370,7 +378,7 @@ export function createTerminals(deps: TerminalsDeps) {
         throw new AppError('conflict', `${gone}: choose again without committing`, {
           field: 'commit',
         });
-      const files = gone ? [] : await changedSince(t.place.workspace.path, session.dir, t.before);
+      const { files } = gone ? { files: [] } : await changesOf(t);
       let done = { commit: null as string | null, agentCommit: null as string | null };
       if (o.commit && files.length > 0) {
         done = await commitTakeOver({
@@ -488,5 +496,3 @@ export function createTerminals(deps: TerminalsDeps) {
 }
 
 export type Terminals = ReturnType<typeof createTerminals>;
-
-const plural = (n: number) => `${n} file${n === 1 ? '' : 's'}`;

@@ -122,3 +122,6 @@ export function authorEmail(who: { name: string }): string {
     .replace(/^\.+|\.+$/g, '');
   return `${local || 'person'}@baton.local`;
 }
+
+/** `1 file`, `3 files`. */
+export const plural = (n: number) => `${n} file${n === 1 ? '' : 's'}`;

@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
-import { socketProtocols } from '../../../../../src-shared/contract/socket-auth.ts';
+import { sessionProtocols, socketProtocols } from '../../../../../src-shared/contract/socket-auth.ts';
+import { pageKeyOf } from '../../../../../test/kit/people-kit.ts';
 import { socketOpened } from '../../../../http/testing/socket-opened.ts';
 
 /** A terminal's socket as a program opens it: the launch token as its subprotocol, or a cookie and the page's Origin. */
@@ -7,9 +8,11 @@ export function terminalSocket(port: number, path: string, auth: { token: string
   const ws =
     'token' in auth
       ? new WebSocket(`ws://127.0.0.1:${port}${path}?cols=100&rows=30`, socketProtocols(auth.token))
-      : new WebSocket(`ws://127.0.0.1:${port}${path}?cols=100&rows=30`, ['baton'], {
-          headers: { Cookie: auth.cookie, Origin: `http://127.0.0.1:${port}` },
-        });
+      : new WebSocket(
+          `ws://127.0.0.1:${port}${path}?cols=100&rows=30`,
+          sessionProtocols(pageKeyOf(auth.cookie) ?? null),
+          { headers: { Cookie: auth.cookie, Origin: `http://127.0.0.1:${port}` } },
+        );
   let output = '';
   ws.on('message', (d) => {
     output += d.toString();
