@@ -17,6 +17,7 @@ import type { AttemptAsks } from './approvals/asks.ts';
 import { AttemptHosts } from './approvals/sandbox-hosts.ts';
 import { attemptWorkspace } from './attempt-leftovers.ts';
 import type { BudgetLedger } from './budget.ts';
+import { believedUsd, withBelievedCost } from './budget.ts';
 import { budgetRule } from './budget-rule.ts';
 import type { Executor, MemoryFindings, TaskContext } from './executor.ts';
 import { CANCELLED, UsageLimited } from './executor.ts';
@@ -315,19 +316,22 @@ export class Attempts {
       case 'artifact':
         this.recordArtifact(run, task, { name: ev.name, path: ev.path, size: ev.size, sha256: ev.sha256 });
         break;
-      case 'usage':
-        run.usage.set(task.task_id, (run.usage.get(task.task_id) ?? 0) + ev.cost);
+      case 'usage': {
+        const cost = believedUsd(ev.cost);
+        if (cost === null) unseenCall(run, task.task_id);
+        else run.usage.set(task.task_id, (run.usage.get(task.task_id) ?? 0) + cost);
         this.rt.store.execution.addLog({
           run_id: run.id,
           task_id: task.task_id,
           attempt: task.attempt,
           stream: 'info',
-          text: `usage: ${ev.prompt_tokens} prompt + ${ev.completion_tokens} completion tokens on ${ev.model}, cost ${ev.cost}`,
+          text: `usage: ${ev.prompt_tokens} prompt + ${ev.completion_tokens} completion tokens on ${ev.model}, cost ${cost ?? `not known (${ev.cost} said)`}`,
           at: this.rt.iso(),
         });
         break;
+      }
       case 'step': {
-        const step = ev.step;
+        const step = withBelievedCost(ev.step);
         // An executor's malformed step is dropped and said; stored, it would have failed the
         // tick's write and lost every task's notes in it.
         const problem = stepRowProblem(step);

@@ -2,6 +2,7 @@ import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { budgetScopeOf } from '../../src-shared/schemas/plan.ts';
 import type { SpendReport, TaskRun } from '../../src-shared/schemas/run.ts';
+import type { Step } from '../../src-shared/schemas/step.ts';
 import type { Store } from '../store/store.ts';
 
 type Scope = 'run' | 'plan' | 'project';
@@ -27,6 +28,21 @@ const WHOSE: Record<Scope, (id: string, run: Payer) => string> = {
 };
 
 const round = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * An amount an agent says it spent, if it can be believed: a finite number ≥ 0, else null (not
+ * known). Infinity (a model's made-up usage priced) would stay in every sum it joined: the
+ * task's cost and its budgets' spend read back as null, and a budget stayed `over` for good.
+ */
+export function believedUsd(usd: unknown): number | null {
+  return typeof usd === 'number' && Number.isFinite(usd) && usd >= 0 ? usd : null;
+}
+
+/** A usage step whose cost cannot be believed, kept with its cost unknown; any other step as it is. */
+export function withBelievedCost(step: Step): Step {
+  if (step.kind !== 'usage' || step.cost_usd === null || believedUsd(step.cost_usd) !== null) return step;
+  return { ...step, cost_usd: null, cost_source: 'unknown' };
+}
 /** How long a scope's spend read from the store is used before it is read again. */
 const SPENT_FRESH_MS = 1_000;
 

@@ -39,12 +39,17 @@ export interface TurnAnswer {
   model: string;
   finish_reason: string | null;
   usage: TurnUsage | null;
+  /** The server reported usage Baton could not believe (not whole token counts): what it used is unknown. */
+  usage_unread?: boolean;
 }
 
+// Token counts are safe whole numbers, as llm-completion.ts takes them: a server's 1e308 would
+// price to Infinity, which no spend or budget can hold (it reads back as null, `over` for good).
+const tokens = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const usageSchema = z.object({
-  prompt_tokens: z.number().nonnegative().default(0),
-  completion_tokens: z.number().nonnegative().default(0),
-  prompt_tokens_details: z.object({ cached_tokens: z.number().nonnegative().nullish() }).nullish(),
+  prompt_tokens: tokens.default(0),
+  completion_tokens: tokens.default(0),
+  prompt_tokens_details: z.object({ cached_tokens: tokens.nullish() }).nullish(),
 });
 const toolCallDelta = z.object({
   index: z.number().int().nonnegative().default(0),
@@ -53,7 +58,9 @@ const toolCallDelta = z.object({
 });
 const chunkSchema = z.object({
   model: z.string().optional(),
-  usage: usageSchema.nullish(),
+  // Read on its own (readUsage): usage that cannot be believed makes the turn's cost unknown, not
+  // the whole chunk (its text and tool calls) unreadable.
+  usage: z.unknown().optional(),
   error: z.union([z.string(), z.object({ message: z.string() })]).optional(),
   choices: z
     .array(
@@ -80,11 +87,23 @@ const chunkSchema = z.object({
 /** Longest answer text or tool arguments taken from one turn. */
 const TURN_CAP = 1_000_000;
 
-const usageOf = (u: z.infer<typeof usageSchema>): TurnUsage => ({
-  prompt_tokens: u.prompt_tokens,
-  completion_tokens: u.completion_tokens,
-  cached_tokens: u.prompt_tokens_details?.cached_tokens ?? 0,
-});
+/**
+ * Puts a chunk's usage on the answer: the figures when they are whole token counts; else no
+ * usage, marked unread (the step says `unknown`). Answers whether there was usage to read.
+ */
+function readUsage(answer: TurnAnswer, raw: unknown): boolean {
+  if (raw === undefined || raw === null) return false;
+  const u = usageSchema.safeParse(raw);
+  answer.usage = u.success
+    ? {
+        prompt_tokens: u.data.prompt_tokens,
+        completion_tokens: u.data.completion_tokens,
+        cached_tokens: u.data.prompt_tokens_details?.cached_tokens ?? 0,
+      }
+    : null;
+  answer.usage_unread = !u.success;
+  return true;
+}
 
 /**
  * One model turn: `POST /chat/completions` with the tools, streamed; tool calls arrive as
@@ -156,7 +175,7 @@ export async function* chatTurn(
     }));
     answer.finish_reason = choice?.finish_reason ?? null;
     answer.model = parsed.data.model ?? answer.model;
-    answer.usage = parsed.data.usage ? usageOf(parsed.data.usage) : null;
+    readUsage(answer, parsed.data.usage);
     if (answer.usage && !onUsage(answer.usage, answer.model)) return { ok: true, answer, stopped: true };
     return { ok: true, answer, stopped: false };
   }
@@ -201,8 +220,7 @@ export async function* chatTurn(
           return { ok: false, error: `unexpected chunk in the stream: ${payload.slice(0, 200)}` };
         if (chunk.data.error !== undefined) return { ok: false, error: errorText(chunk.data.error) };
         if (chunk.data.model) answer.model = chunk.data.model;
-        if (chunk.data.usage) {
-          answer.usage = usageOf(chunk.data.usage);
+        if (readUsage(answer, chunk.data.usage) && answer.usage) {
           if (!onUsage(answer.usage, answer.model)) {
             answer.calls = [...byIndex.values()];
             return { ok: true, answer, stopped: true };

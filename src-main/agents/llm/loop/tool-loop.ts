@@ -251,7 +251,13 @@ export async function* runToolLoop(
         output_tokens: a.usage?.completion_tokens ?? 0,
         cached_input_tokens: a.usage?.cached_tokens ?? 0,
         cost_usd: cost,
-        cost_source: cost === null ? 'unpriced' : 'priced',
+        // Null is unknown when usage could not be read or priced finite, unpriced when no price is set.
+        cost_source:
+          cost !== null
+            ? 'priced'
+            : a.usage_unread || (a.usage && priceOf(a.model, agent))
+              ? 'unknown'
+              : 'unpriced',
         duration_ms: now() - started,
       });
       // Ids the model gave that are missing or taken are made unique: they key the stored calls.
@@ -326,13 +332,20 @@ export function answerOf(s: StepOf<'tool_call'>): string | null {
   }
 }
 
-/** USD a turn's usage costs by the agent's prices (per 1,000 tokens), or null for a model without a price. */
+/** The agent's price for the model the server named, else for its configured model. */
+const priceOf = (model: string, agent: LlmAgent) => agent.prices?.[model] ?? agent.prices?.[agent.model];
+
+/**
+ * USD a turn's usage costs by the agent's prices (per 1,000 tokens), or null for a model without
+ * a price, or a cost too large to hold (Infinity would stay in every sum it joined).
+ */
 function priced(u: TurnUsage, model: string, agent: LlmAgent): number | null {
-  const price = agent.prices?.[model] ?? agent.prices?.[agent.model];
+  const price = priceOf(model, agent);
   if (!price) return null;
   const cost =
     (u.prompt_tokens / 1000) * price.prompt_per_1k + (u.completion_tokens / 1000) * price.completion_per_1k;
-  return Math.round(cost * 1e9) / 1e9;
+  const rounded = Math.round(cost * 1e9) / 1e9;
+  return Number.isFinite(rounded) ? rounded : null;
 }
 
 /**
