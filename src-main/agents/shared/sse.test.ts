@@ -15,6 +15,15 @@ describe('createSseReader', () => {
     expect(r.end()).toEqual(['one\ntwo']);
   });
 
+  it('refuses an event past its cap counting the newlines that join its lines, empty ones too', () => {
+    const r = createSseReader(1_000);
+    // 1,001 empty data lines are an event of 1,000 newlines: at the cap, taken.
+    expect(r.push(`${'data:\n'.repeat(1_001)}\n`)).toEqual(['\n'.repeat(1_000)]);
+    expect(r.push(`data: ${'x'.repeat(1_000)}\n\n`)).toEqual(['x'.repeat(1_000)]);
+    // One more is past it (before, empty lines counted nothing: 100,000 made an event of 99,999).
+    expect(() => r.push('data:\n'.repeat(1_002))).toThrow('a stream event is larger than 1000 characters');
+  });
+
   it('refuses an event that grows without bound', () => {
     const r = createSseReader(10);
     expect(() => r.push(`data: ${'x'.repeat(20)}`)).toThrow('a stream line is longer than 10 characters');

@@ -20,7 +20,9 @@ export function createSseReader(maxEventChars = 1024 * 1024) {
     if (field !== 'data') return;
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.startsWith(' ')) value = value.slice(1);
-    dataChars += value.length;
+    // The event is its lines joined by newlines: each line after the first adds one, so many
+    // empty `data:` lines (nothing of their own) still grow it, and are counted toward the cap.
+    dataChars += value.length + (data.length > 0 ? 1 : 0);
     if (dataChars > maxEventChars)
       throw new Error(`a stream event is larger than ${maxEventChars} characters`);
     data.push(value);
