@@ -78,6 +78,56 @@ describe('memory.write', () => {
       'task_id: name the task with its run_id',
     );
     await refused({ agent_id: 'scout', content: 'x', status: 'done' }, 'invalid_input', 'status');
+    await refused(
+      { agent_id: 'scout', content: 'x', project_id: 'no-such-project' },
+      'not_found',
+      'project_id: project "no-such-project" not found',
+    );
     expect(await call(app, 'memory.search', { agent: 'scout' })).toEqual([]);
+  });
+
+  it("files a note under its run's or plan's own project: another one named is refused, naming project_id", async () => {
+    const exec = controlledExecutor();
+    app = createApp({ dataDir: ':memory:', executors: { echo: exec.executor }, log: () => {} });
+    await call(app, 'projects.save', { id: 'other', name: 'Other' });
+    const run = await setup(app, [{ id: 'w', skills: ['x'] }], {
+      plan_id: 'p',
+      project_id: 'proj',
+      tasks: [task('a')],
+    });
+    await call(app, 'plans.import', { plan: { plan_id: 'loose', tasks: [task('b')] } });
+    await eventually(() => exec.running.has('a'));
+    const refused = async (input: Record<string, unknown>, text: string) => {
+      const r = await write({ agent_id: 'scout', content: 'x', ...input });
+      expect(r).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+      expect(r.ok ? '' : r.error.message).toContain(text);
+    };
+    // Before, the given project replaced the run's own: the note was found by another project's searches.
+    await refused(
+      { run_id: run, project_id: 'other' },
+      `project_id: run "${run}" is of project "proj", not "other"`,
+    );
+    await refused(
+      { plan_id: 'p', project_id: 'other' },
+      'project_id: plan "p" is of project "proj", not "other"',
+    );
+    await refused(
+      { plan_id: 'loose', project_id: 'other' },
+      'project_id: plan "loose" is of no project, not "other"',
+    );
+    // Its own project, named or not, is taken (saved or only named by its plan), and so is a saved one alone.
+    const own = await call<MemoryEntry>(app, 'memory.write', {
+      agent_id: 'scout',
+      content: 'x',
+      run_id: run,
+      project_id: 'proj',
+    });
+    const alone = await call<MemoryEntry>(app, 'memory.write', {
+      agent_id: 'scout',
+      content: 'y',
+      project_id: 'other',
+    });
+    expect([own.project_id, alone.project_id]).toEqual(['proj', 'other']);
+    expect((await call<MemorySearchHit[]>(app, 'memory.search', { agent: 'scout' })).length).toBe(2);
   });
 });

@@ -8,7 +8,25 @@ import type { AppContext } from './context.ts';
 import { searchIndexCaughtUp } from './search-catch-up.ts';
 
 export function memoryHandlers({ store, bus, now }: AppContext): MemoryHandlers {
-  /** The plan and project an entry is about: the run's when it names one, else as given. */
+  /**
+   * The project an entry is about: the run's or plan's own when one is named (a note filed under
+   * another project would be found by that project's searches, about work it never had), else
+   * as given, which must be a saved project.
+   */
+  const projectOf = (given: string | undefined, own: { of: string; project: string | null } | null) => {
+    if (given === undefined || given === own?.project) return own?.project ?? given ?? null;
+    if (!store.projects.get(given))
+      throw new AppError('not_found', `project_id: project "${given}" not found`, { field: 'project_id' });
+    if (own)
+      throw invalidInput('memory.write input is invalid', [
+        {
+          path: 'project_id',
+          message: `${own.of} is ${own.project === null ? 'of no project' : `of project "${own.project}"`}, not "${given}"`,
+        },
+      ]);
+    return given;
+  };
+  /** The plan and project an entry is about: the run's when it names one, else the plan's, else as given. */
   const about = (input: { run_id?: string; task_id?: string; plan_id?: string; project_id?: string }) => {
     if (input.task_id !== undefined && input.run_id === undefined)
       throw invalidInput('memory.write input is invalid', [
@@ -23,14 +41,16 @@ export function memoryHandlers({ store, bus, now }: AppContext): MemoryHandlers 
         ]);
       if (input.task_id !== undefined && !store.runs.task(run.id, input.task_id))
         throw new AppError('not_found', `task "${input.task_id}" is not in run "${run.id}"`);
-      return { plan_id: run.plan_id, project_id: input.project_id ?? run.project_id };
+      const project_id = projectOf(input.project_id, { of: `run "${run.id}"`, project: run.project_id });
+      return { plan_id: run.plan_id, project_id };
     }
     if (input.plan_id !== undefined) {
       const plan = store.plans.get(input.plan_id);
       if (!plan) throw new AppError('not_found', `plan "${input.plan_id}" not found`);
-      return { plan_id: plan.plan_id, project_id: input.project_id ?? plan.plan.project_id ?? null };
+      const own = { of: `plan "${plan.plan_id}"`, project: plan.plan.project_id ?? null };
+      return { plan_id: plan.plan_id, project_id: projectOf(input.project_id, own) };
     }
-    return { plan_id: null, project_id: input.project_id ?? null };
+    return { plan_id: null, project_id: projectOf(input.project_id, null) };
   };
   return {
     'memory.read': ({ memory_id }) => {

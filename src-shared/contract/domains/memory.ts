@@ -11,7 +11,7 @@ export const memoryMethods = {
   /**
    * An agent writes a note (never one of Baton's own records): tagged with its type and `by:<agent>`,
    * and with the plan and run it is about (`plan:<id>`, `run:<id>`). A run, plan or project named
-   * must exist; a task is named with its run.
+   * must exist; a task is named with its run; with a run or plan, a project named must be its own.
    */
   'memory.write': method(memoryWriteInputSchema).returns<MemoryEntry>(),
 };
