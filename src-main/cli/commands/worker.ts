@@ -1,7 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { formatPath } from '../../../src-shared/contract/errors.ts';
 import type { Agent } from '../../../src-shared/schemas/agent.ts';
 import { agentsFileSchema } from '../../../src-shared/schemas/agent.ts';
@@ -12,6 +10,7 @@ import { resolveDataDir } from '../../host/data-dir.ts';
 import { endSandboxWhenIdle, sandboxStatus } from '../../sandbox/index.ts';
 import { createSecretResolver } from '../../secrets/secrets.ts';
 import { linkTo, readWorkspaces, Worker, WorkSignal } from '../../workers/remote/index.ts';
+import { defaultWorkDir, privateFolderProblem } from '../../workers/remote/work-dir.ts';
 import { CliError, packageVersion, readJsonFile } from '../files.ts';
 
 /** The kinds a worker runs (the app's executors); coding agents work in the repositories `--workspaces` names. */
@@ -92,7 +91,7 @@ export function workerSetup(flags: WorkerFlags, env: NodeJS.ProcessEnv = process
         `--poll-ms must be a whole number of milliseconds from 50 to 600000, got "${flags.pollMs}"`,
       );
   }
-  const workDir = flags.dataDir ?? join(tmpdir(), `baton-worker-${id}`);
+  const workDir = flags.dataDir ?? defaultWorkDir(id);
   return { server, token, agents, workspaces, id, pollMs, workDir };
 }
 
@@ -130,11 +129,9 @@ export async function workerCommand(setup: WorkerSetup): Promise<number> {
       throw new CliError((err as Error).message);
     }
   }
-  try {
-    mkdirSync(setup.workDir, { recursive: true, mode: 0o700 });
-  } catch (err) {
-    throw new CliError(`--data-dir ${setup.workDir}: ${(err as Error).message}`);
-  }
+  // Its attempts' folders and worktrees, swept of earlier sessions' at start: this user's alone.
+  const problem = privateFolderProblem(setup.workDir);
+  if (problem) throw new CliError(`--data-dir ${setup.workDir}: ${problem}`);
   // A server on this machine keeps its data (its database, server.json with the UI's token, its
   // secrets) where a Baton does by default: hidden from the agents from the start; the data
   // directory the server says it has is hidden too once it registers the worker.

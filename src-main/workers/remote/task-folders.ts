@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { seg } from './server-link.ts';
 
@@ -78,9 +87,12 @@ export class TaskFolders {
   private sweepEarlier(tasks: string, session: string): void {
     let names: string[];
     try {
+      // A link in place of the folder would have this sweep empty wherever it leads.
+      if (lstatSync(tasks).isSymbolicLink()) throw new Error(`${tasks} is a symbolic link: remove it`);
       names = readdirSync(tasks);
-    } catch {
-      return; // no tasks folder yet
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // no tasks folder yet
+      throw err;
     }
     let removed = 0;
     for (const name of names) {
