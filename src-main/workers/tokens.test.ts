@@ -23,7 +23,7 @@ describe('WorkerTokens: a token speaks for one worker', () => {
     const created = tokens.create('wtk-2', 'build box', 'http://127.0.0.1:4800', 'build-1');
     expect(created.token.worker_id).toBe('build-1');
     expect(created.command).toBe(
-      `baton worker --server http://127.0.0.1:4800/ --token ${created.secret} --agents agents.json --id build-1`,
+      `BATON_TOKEN=${created.secret} baton worker --server http://127.0.0.1:4800/ --agents agents.json --id build-1`,
     );
     expect(tokens.bind('wtk-2', 'someone-else', true)).toEqual({ ok: false, bound: 'build-1' });
     expect(tokens.bind('wtk-2', 'build-1', true)).toEqual({ ok: true });

@@ -107,7 +107,9 @@ export class WorkerTokens {
     return {
       token,
       secret,
-      command: `baton worker --server ${server} --token ${secret} --agents agents.json${
+      // The token in the environment, not an argument: every user of the machine reads a process's
+      // arguments (`ps`), its environment only its own user.
+      command: `BATON_TOKEN=${secret} baton worker --server ${server} --agents agents.json${
         workerId === undefined ? '' : ` --id ${workerId}`
       }`,
     };

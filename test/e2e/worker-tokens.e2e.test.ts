@@ -48,7 +48,7 @@ describe.skipIf(skipE2e)('Settings → Worker tokens', () => {
     expect(token).toMatch(/^bwk_[A-Za-z0-9_-]{40,}$/);
     const command = await shown.getByRole('textbox', { name: /Command/ }).inputValue();
     // The worker reaches Baton where this page does.
-    expect(command).toBe(`baton worker --server ${base.href} --token ${token} --agents agents.json`);
+    expect(command).toBe(`BATON_TOKEN=${token} baton worker --server ${base.href} --agents agents.json`);
 
     // The token opens the worker API, and only it; the page's own token goes on working. The
     // first registration binds it to its worker; before that it acts as no worker.
