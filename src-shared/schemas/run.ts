@@ -183,6 +183,16 @@ export const addedTaskSchema = taskSpecSchema
       .trim()
       .min(1, 'say what the task is to do')
       .max(20_000, 'must be at most 20000 characters'),
+  })
+  // `baton_gate` marks the engine's own escalations (a person's decision, no agent's, outside the
+  // cap on added tasks and the loop check): a caller that set it had its tasks pass both.
+  .superRefine((t, ctx) => {
+    if (t.inputs !== undefined && Object.hasOwn(t.inputs, 'baton_gate'))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['inputs', 'baton_gate'],
+        message: "is Baton's own (it marks a decider's escalation): name the input otherwise",
+      });
   });
 
 export const taskRefSchema = z.strictObject({
