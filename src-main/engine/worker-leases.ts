@@ -1,4 +1,5 @@
 import type { DroppedAttempt, HeldAttempt, WorkerEvent } from '../../src-shared/contract/domains/workers.ts';
+import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import { BackgroundWork } from '../base/background.ts';
 import type { AgentDirectory } from './agent-directory.ts';
@@ -15,6 +16,25 @@ export const DEFAULT_WORKER_LEASE_MS = 8_000;
 /** A worker beats this many times per lease: its lease lapses after that many missed beats. */
 const BEATS_PER_LEASE = 4;
 
+/**
+ * Bytes a worker's reports of one attempt brought so far, by what they became: log lines and
+ * progress, steps, and spend (usage steps and notes). The workers' handlers hold each report to
+ * the attempt's caps with it (`src-main/workers/report-caps.ts`). It lives with the attempt's
+ * lease, so it goes when the attempt does.
+ */
+export interface ReportTally {
+  log: number;
+  steps: number;
+  usage: number;
+}
+
+/** Holds a report's events to what the attempt may still store, counting them in its tally. */
+export type ReportCap = (
+  events: readonly WorkerEvent[],
+  agent: Agent | undefined,
+  tally: ReportTally,
+) => readonly WorkerEvent[];
+
 interface Lease {
   runId: string;
   taskId: string;
@@ -28,6 +48,7 @@ interface Lease {
    * through the pull API before it was leased): the first heartbeat naming a number fixes it.
    */
   lease: number | null;
+  tally: ReportTally;
 }
 
 /**
@@ -143,7 +164,9 @@ export class WorkerLeases {
   /** A new lease of the task's current attempt to the worker (it took the task now): its number. */
   grant(workerId: string, run: ActiveRun, task: TaskRun): number {
     this.lastLease = Math.max(this.lastLease + 1, this.rt.clock.now());
-    this.leases.set(keyOf(run.id, task.task_id), {
+    const key = keyOf(run.id, task.task_id);
+    const before = this.leases.get(key);
+    this.leases.set(key, {
       runId: run.id,
       taskId: task.task_id,
       attempt: task.attempt,
@@ -151,6 +174,8 @@ export class WorkerLeases {
       workerId,
       expiresAt: this.rt.clock.now() + this.leaseMs,
       lease: this.lastLease,
+      // The same attempt renumbered keeps what its reports stored: its caps are the attempt's.
+      tally: before?.attempt === task.attempt ? before.tally : freshTally(),
     });
     return this.lastLease;
   }
@@ -188,12 +213,15 @@ export class WorkerLeases {
   /**
    * What a worker reports of an attempt it holds: queued as that attempt's notes (stored in the
    * next tick, as an executor's are), and its lease renewed. Refused with the reason to drop it
-   * when the attempt is no longer the worker's.
+   * when the attempt is no longer the worker's. `cap` holds the events to what the attempt may
+   * still store (the events of an attempt refused are not counted).
    */
-  report(workerId: string, h: HeldAttempt, events: readonly WorkerEvent[]): string | null {
+  report(workerId: string, h: HeldAttempt, events: readonly WorkerEvent[], cap?: ReportCap): string | null {
     this.heard(workerId);
     const why = this.renew(workerId, h);
     if (why !== null) return why;
+    const lease = this.leases.get(keyOf(h.run_id, h.task_id));
+    if (cap && lease) events = cap(events, this.agents.of(lease.agentId), lease.tally);
     for (const event of events)
       this.rt.inbox.push({
         kind: 'executor.note',
@@ -301,6 +329,7 @@ export class WorkerLeases {
       workerId,
       expiresAt: now + this.leaseMs,
       lease: h.lease ?? null,
+      tally: freshTally(),
     });
     return null;
   }
@@ -373,6 +402,7 @@ export class WorkerLeases {
             workerId,
             expiresAt: now + this.leaseMs,
             lease: null,
+            tally: freshTally(),
           });
       }
     }
@@ -397,6 +427,10 @@ export class WorkerLeases {
     this.leases.delete(keyOf(run.id, task.task_id));
     this.rt.schedule();
   }
+}
+
+function freshTally(): ReportTally {
+  return { log: 0, steps: 0, usage: 0 };
 }
 
 function keyOf(runId: string, taskId: string): string {

@@ -11,6 +11,7 @@ import { randomIds } from '../engine/clock.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { longPoll } from '../events/long-poll.ts';
+import { capReport } from './report-caps.ts';
 import type { WorkerTokens } from './tokens.ts';
 
 /** What the workers' handlers are built from (the app's store, engine and bus). */
@@ -113,7 +114,8 @@ export function workerHandlers({
     },
     'workers.heartbeat': ({ worker_id, held }) => ({ drop: leases.heartbeat(worker_id, held), ...terms() }),
     'workers.report': ({ worker_id, run_id, task_id, attempt, events }) => {
-      const drop = leases.report(worker_id, { run_id, task_id, attempt }, events);
+      // Held to the attempt's caps: a worker's token is not to store more than the app's own executors would.
+      const drop = leases.report(worker_id, { run_id, task_id, attempt }, events, capReport);
       return drop === null
         ? { accepted: events.length }
         : { accepted: 0, drop: { run_id, task_id, attempt, reason: drop } };

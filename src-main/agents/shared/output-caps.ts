@@ -68,11 +68,7 @@ export async function* capOutput(
       logged += 16 + (capped.type === 'log' ? utf8Bytes(capped.text) : utf8Bytes(capped.message ?? ''));
       if (logged > cap) {
         dropping = true;
-        yield {
-          type: 'log',
-          stream: 'info',
-          text: `the log passed the ${formatBytes(cap)} log cap of ${kind} agents: the rest is dropped`,
-        };
+        yield { type: 'log', stream: 'info', text: logCapNotice(kind, cap) };
         continue;
       }
       yield capped;
@@ -84,11 +80,18 @@ export async function* capOutput(
   }
 }
 
+/** The last line of a log cut at its cap: `the log passed the 8 MB log cap of command agents: the rest is dropped`. */
+export function logCapNotice(kind: string, cap: number): string {
+  return `the log passed the ${formatBytes(cap)} log cap of ${kind} agents: the rest is dropped`;
+}
+
 type LogLike = Extract<ExecutorEvent, { type: 'log' | 'progress' }>;
 
 const tooLong = (text: string) => text.length > MAX_LOG_LINE + MARKER_ROOM;
 
-function cutLine(ev: LogLike): LogLike {
+/** A log line or progress message cut at MAX_LOG_LINE, with a marker (one cut already is left as is). */
+export function cutLine<E extends LogLike>(ev: E): E;
+export function cutLine(ev: LogLike): LogLike {
   if (ev.type === 'log') return tooLong(ev.text) ? { ...ev, text: truncateText(ev.text, MAX_LOG_LINE) } : ev;
   return ev.message !== undefined && tooLong(ev.message)
     ? { ...ev, message: truncateText(ev.message, MAX_LOG_LINE) }
