@@ -21,6 +21,13 @@ function signedInPerson(people: People, call: CallContext, what: string) {
   return people.mustBePerson(call);
 }
 
+/** The caller's person for a change of how they sign in, over a session signed in lately only. */
+function lately(people: People, call: CallContext, what: string) {
+  const person = signedInPerson(people, call, what);
+  people.signedInLately(currentPrincipal(), what);
+  return person;
+}
+
 /** Whether the call comes with the personal token `tokenId` itself. */
 function ownToken(tokenId: string): boolean {
   const p = currentPrincipal();
@@ -65,11 +72,11 @@ export function peopleHandlers(people: People): PeopleHandlers {
         .of(people.mustBePerson(call).id)
         .map(({ id, name, created_at, last_used_at }) => ({ id, name, created_at, last_used_at })),
     'people.removePasskey': ({ passkey_id }, call) => ({
-      removed: people.repo.passkeys.remove(passkey_id, signedInPerson(people, call, 'removing a passkey').id),
+      removed: people.repo.passkeys.remove(passkey_id, lately(people, call, 'removing a passkey').id),
     }),
     'people.tokens': (_, call) => people.sessions.tokensOf(people.mustBePerson(call).id),
     'people.createToken': ({ name, role }, call) => {
-      const person = signedInPerson(people, call, 'making a token');
+      const person = lately(people, call, 'making a token');
       const scope = role ?? call.role;
       if (!roleAtLeast(call.role, scope))
         throw new AppError('forbidden', `a token may do at most what you may: ${call.role}, not ${scope}`);

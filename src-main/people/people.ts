@@ -127,19 +127,25 @@ export function createPeople(opts: PeopleOptions) {
     return row;
   }
 
+  /**
+   * That a session was signed in within RECENT_SIGN_IN_MS, for a change of how its person signs in
+   * (a first password, a passkey added or removed, a token made): a copy of an older cookie, and
+   * its page's key, cannot make the account its holder's.
+   */
+  const signedInLately = (personId: string, sessionId: string, what: string): void => {
+    const s = repo.sessions.of(personId).find((x) => x.id === sessionId);
+    if (!s || Date.parse(s.created_at) + RECENT_SIGN_IN_MS < opts.now())
+      throw new AppError(
+        'forbidden',
+        `${what} is done within 15 minutes of signing in: sign out, sign in again, then do it`,
+      );
+  };
+
   /** That a session's holder is `person` now, not only whoever holds a copy of its cookie. */
   const provePerson = async (person: Person, sessionId: string, current: string | undefined) => {
     const row = repo.get(person.id);
     if (!row) throw new AppError('not_found', `no person "${person.id}"`);
-    if (row.password_hash === null) {
-      const s = repo.sessions.of(person.id).find((x) => x.id === sessionId);
-      if (!s || Date.parse(s.created_at) + RECENT_SIGN_IN_MS < opts.now())
-        throw new AppError(
-          'forbidden',
-          'a first password is set within 15 minutes of signing in: sign out, sign in again, then set it',
-        );
-      return;
-    }
+    if (row.password_hash === null) return signedInLately(person.id, sessionId, 'setting a first password');
     if (current === undefined)
       throw new AppError('invalid_input', 'current_password: your current password is needed to change it', {
         issues: [{ path: 'current_password', message: 'your current password is needed to change it' }],
@@ -305,6 +311,11 @@ export function createPeople(opts: PeopleOptions) {
      * change needs the current password when there is one, checked under the sign-in limits, and a
      * first password needs a session signed in within `RECENT_SIGN_IN_MS`; at this machine neither.
      */
+    /** Over a browser session, that it was signed in lately (`signedInLately`); at the machine, or a token's call (refused elsewhere), nothing. */
+    signedInLately(principal: Principal | null, what: string): void {
+      if (principal?.kind === 'session') signedInLately(principal.person.id, principal.session_id, what);
+    },
+
     async setPassword(
       person: Person,
       password: string,

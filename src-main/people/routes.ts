@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { z } from 'zod';
+import { CSRF_HEADER } from '../../src-shared/contract/socket-auth.ts';
 import type { ApprovalView } from '../../src-shared/schemas/approval.ts';
 import type { Person } from '../../src-shared/schemas/people.ts';
 import { passwordSchema, personNameSchema } from '../../src-shared/schemas/people.ts';
@@ -242,6 +243,7 @@ export function createAuthRoutes(
           const person = personOf(r.principal);
           if (!person || r.principal?.kind === 'token')
             return refuse(res, 401, 'unauthorized', 'sign in first');
+          people.signedInLately(r.principal, 'adding a passkey');
           return sendJson(
             res,
             200,
@@ -256,7 +258,9 @@ export function createAuthRoutes(
           const b = await parsed(req, res, addPasskeySchema);
           if (!b) return;
           const person = personOf(r.principal);
-          if (!person) return refuse(res, 401, 'unauthorized', 'sign in first');
+          if (!person || r.principal?.kind === 'token')
+            return refuse(res, 401, 'unauthorized', 'sign in first');
+          people.signedInLately(r.principal, 'adding a passkey');
           const v = await people.passkeys.verifyRegistration<{ person_id: string }>(
             site,
             b.ceremony,
@@ -300,7 +304,12 @@ export function createAuthRoutes(
           });
         }
         case '/auth/sign-out': {
-          people.sessions.end(sessionSecret(req, cookie));
+          // The session ends only for its page (its key): a program that got the cookie alone (a
+          // server on another port of this host) could otherwise sign the person out at will.
+          const secret = sessionSecret(req, cookie);
+          const key = req.headers[CSRF_HEADER.toLowerCase()];
+          if (secret && people.sessions.pageHolds(secret, Array.isArray(key) ? key[0] : key))
+            people.sessions.end(secret);
           res.setHeader('Set-Cookie', clearedCookie(cookie));
           return sendJson(res, 200, { signed_out: true });
         }

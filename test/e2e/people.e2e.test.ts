@@ -124,7 +124,10 @@ describe.skipIf(skipE2e)('people: invited, signed in with a passkey, deciding fr
     });
     // Signed out, the cookie is gone; the passkey signs her in again (no name asked first).
     await member.evaluate(() =>
-      fetch('/auth/sign-out', { method: 'POST', headers: { 'X-Baton-Request': '1' } }),
+      fetch('/auth/sign-out', {
+        method: 'POST',
+        headers: { 'X-Baton-Request': localStorage.getItem('baton.page_key') ?? '' },
+      }),
     );
     await member.goto(base);
     await member.getByRole('heading', { name: 'Sign in to Baton' }).waitFor();

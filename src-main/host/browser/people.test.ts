@@ -169,6 +169,8 @@ describe('people on the browser host', () => {
     // GET /auth/me with the cookie alone says nobody is signed in (the page then asks to sign in).
     const me = await http(port, '/auth/me', { headers: { Cookie: cookie } });
     expect(JSON.parse(me.body)).toMatchObject({ person: null });
+    // Nor can it sign the person out at will.
+    await post(port, '/auth/sign-out', {}, { ...stolen, 'X-Baton-Request': '1' });
     // The page that signed in, with its key: as before.
     expect((await rpc(port, 'runs.list', {}, page(cookie))).status).toBe(200);
     expect(await local<{ plan_id: string }[]>(app, 'plans.list', {})).not.toContainEqual(

@@ -1,0 +1,168 @@
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OffDeskBaton } from '../../test/kit/off-desk-kit.ts';
+import { offDeskBaton } from '../../test/kit/off-desk-kit.ts';
+import { cookieOf, post, rpc } from '../../test/kit/people-kit.ts';
+
+/** A software passkey that can register (attestation "none") and assert. */
+function softPasskey(name: string) {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = publicKey.export({ format: 'jwk' });
+  const cose = Buffer.concat([
+    Buffer.from([0xa5, 0x01, 0x02, 0x03, 0x26, 0x20, 0x01, 0x21, 0x58, 0x20]),
+    Buffer.from(jwk.x!, 'base64url'),
+    Buffer.from([0x22, 0x58, 0x20]),
+    Buffer.from(jwk.y!, 'base64url'),
+  ]);
+  const rawId = Buffer.from(name.padEnd(16, '.').slice(0, 16));
+  const id = rawId.toString('base64url');
+  let counter = 0;
+  return {
+    id,
+    register(challenge: string, origin: string, rpId: string) {
+      const clientDataJSON = Buffer.from(
+        JSON.stringify({ type: 'webauthn.create', challenge, origin, crossOrigin: false }),
+      );
+      const len = Buffer.alloc(2);
+      len.writeUInt16BE(rawId.length);
+      const authData = Buffer.concat([
+        createHash('sha256').update(rpId).digest(),
+        Buffer.from([0x45]),
+        Buffer.alloc(4),
+        Buffer.alloc(16),
+        len,
+        rawId,
+        cose,
+      ]);
+      const attestationObject = Buffer.concat([
+        Buffer.from([0xa3, 0x63]),
+        Buffer.from('fmt'),
+        Buffer.from([0x64]),
+        Buffer.from('none'),
+        Buffer.from([0x67]),
+        Buffer.from('attStmt'),
+        Buffer.from([0xa0, 0x68]),
+        Buffer.from('authData'),
+        Buffer.from([0x58, authData.length]),
+        authData,
+      ]);
+      return {
+        id,
+        rawId: id,
+        type: 'public-key',
+        clientExtensionResults: {},
+        response: {
+          clientDataJSON: clientDataJSON.toString('base64url'),
+          attestationObject: attestationObject.toString('base64url'),
+          transports: ['internal'],
+        },
+      };
+    },
+    assert(challenge: string, origin: string, rpId: string) {
+      const clientDataJSON = Buffer.from(
+        JSON.stringify({ type: 'webauthn.get', challenge, origin, crossOrigin: false }),
+      );
+      const count = Buffer.alloc(4);
+      count.writeUInt32BE(++counter);
+      const authData = Buffer.concat([
+        createHash('sha256').update(rpId).digest(),
+        Buffer.from([0x05]),
+        count,
+      ]);
+      const signature = sign(
+        'sha256',
+        Buffer.concat([authData, createHash('sha256').update(clientDataJSON).digest()]),
+        privateKey,
+      );
+      return {
+        id,
+        rawId: id,
+        type: 'public-key',
+        clientExtensionResults: {},
+        response: {
+          clientDataJSON: clientDataJSON.toString('base64url'),
+          authenticatorData: authData.toString('base64url'),
+          signature: signature.toString('base64url'),
+        },
+      };
+    },
+  };
+}
+
+/**
+ * A copied session (its cookie and its page's key) must not make a passkey person's account its
+ * holder's: adding a passkey, removing one and making a token are done within 15 minutes of
+ * signing in, as a first password is. A copy of an older session added its own passkey, removed
+ * the person's, and the person was locked out.
+ */
+describe('changing how a passkey person signs in, over a session', () => {
+  let b: OffDeskBaton;
+  let t = Date.now();
+  const pats = softPasskey('pat-own-key');
+  const thiefs = softPasskey('thief-key');
+  beforeAll(async () => {
+    b = await offDeskBaton({ clock: { now: () => t } });
+  });
+  afterAll(async () => {
+    await b?.host.close();
+    await b?.app.close();
+  });
+  const origin = () => `http://127.0.0.1:${b.port}`;
+
+  it('is refused past 15 minutes after signing in: no passkey added or removed, no token made', async () => {
+    const { result } = await rpc(b.port, 'people.invite', { role: 'member' }, b.owner);
+    const invite = (result as { value: { secret: string } }).value.secret;
+    const o = await post(b.port, '/auth/join/passkey/options', { invite, name: 'Pat' }, b.page());
+    expect(o.status).toBe(200);
+    const { ceremony, options } = JSON.parse(o.body) as { ceremony: string; options: { challenge: string } };
+    const joined = await post(
+      b.port,
+      '/auth/join/passkey',
+      { ceremony, response: pats.register(options.challenge, origin(), '127.0.0.1') },
+      b.page(),
+    );
+    expect(joined.status, joined.body).toBe(201);
+    const copied = cookieOf(joined); // the thief's copy (its cookie and its page's key)
+    // Begun while the session is fresh, a passkey's ceremony is still refused at its end.
+    const begun = await post(b.port, '/auth/passkey/add/options', {}, b.page(copied));
+    expect(begun.status, begun.body).toBe(200);
+
+    t += 16 * 60_000;
+    expect(
+      (await rpc(b.port, 'people.setPassword', { password: 'thief-long-password' }, b.page(copied))).status,
+    ).toBe(403);
+    const ao = await post(b.port, '/auth/passkey/add/options', {}, b.page(copied));
+    expect(ao.status).toBe(403);
+    expect(ao.body).toContain('adding a passkey is done within 15 minutes of signing in');
+    const add = JSON.parse(begun.body) as { ceremony: string; options: { challenge: string } };
+    const added = await post(
+      b.port,
+      '/auth/passkey/add',
+      { ceremony: add.ceremony, response: thiefs.register(add.options.challenge, origin(), '127.0.0.1') },
+      b.page(copied),
+    );
+    const removed = await rpc(b.port, 'people.removePasskey', { passkey_id: pats.id }, b.page(copied));
+    const token = await rpc(b.port, 'people.createToken', { name: 'mine now' }, b.page(copied));
+    const signIn = async (key: ReturnType<typeof softPasskey>) => {
+      const so = await post(b.port, '/auth/passkey/options', {}, b.page());
+      const s = JSON.parse(so.body) as { ceremony: string; options: { challenge: string } };
+      return (
+        await post(
+          b.port,
+          '/auth/passkey/sign-in',
+          { ceremony: s.ceremony, response: key.assert(s.options.challenge, origin(), '127.0.0.1') },
+          b.page(),
+        )
+      ).status;
+    };
+    const patCan = await signIn(pats);
+    const thiefCan = await signIn(thiefs);
+    expect({ added: added.status, removed: removed.status, token: token.status, patCan, thiefCan }).toEqual({
+      added: 403,
+      removed: 403,
+      token: 403,
+      patCan: 200,
+      thiefCan: 401,
+    });
+  });
+});
