@@ -35,8 +35,14 @@ const round = (n: number) => Math.round(n * 100) / 100;
  * task's cost and its budgets' spend read back as null, and a budget stayed `over` for good.
  */
 export function believedUsd(usd: unknown): number | null {
-  return typeof usd === 'number' && Number.isFinite(usd) && usd >= 0 ? usd : null;
+  return typeof usd === 'number' && Number.isFinite(usd) && usd >= 0 && usd <= MOST_BELIEVED_USD ? usd : null;
 }
+
+/**
+ * The most one call or step is believed to cost: past it, unknown. Finite amounts near the largest
+ * number added up to Infinity in a task's sum all the same.
+ */
+export const MOST_BELIEVED_USD = 1_000_000;
 
 /** A usage step whose cost cannot be believed, kept with its cost unknown; any other step as it is. */
 export function withBelievedCost(step: Step): Step {
