@@ -235,8 +235,11 @@ export function createAuthRoutes(
             b.ceremony,
             b.response as unknown as RegistrationResponseJSON,
           );
-          if (!v) return refuse(res, 400, 'invalid_input', 'the passkey could not be verified; try again');
-          const person = people.join(v.data.invite, v.data.name, { passkey: v.key });
+          // A ceremony begun for another purpose (a sign-in's, an added passkey's) carries other data.
+          const joining = v ? joinPasskeySchema.safeParse(v.data) : null;
+          if (!v || !joining?.success)
+            return refuse(res, 400, 'invalid_input', 'the passkey could not be verified; try again');
+          const person = people.join(joining.data.invite, joining.data.name, { passkey: v.key });
           return startSession(res, person, 201);
         }
         case '/auth/passkey/add/options': {
@@ -266,7 +269,7 @@ export function createAuthRoutes(
             b.ceremony,
             b.response as unknown as RegistrationResponseJSON,
           );
-          if (!v || v.data.person_id !== person.id)
+          if (!v || (v.data as { person_id?: unknown } | null)?.person_id !== person.id)
             return refuse(res, 400, 'invalid_input', 'the passkey could not be verified; try again');
           people.repo.passkeys.insert({
             ...v.key,

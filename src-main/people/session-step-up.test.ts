@@ -165,4 +165,18 @@ describe('changing how a passkey person signs in, over a session', () => {
       thiefCan: 401,
     });
   });
+
+  it('refuses a ceremony begun for a sign-in at a join, as a bad passkey, not a 500', async () => {
+    const so = await post(b.port, '/auth/passkey/options', {}, b.page());
+    const s = JSON.parse(so.body) as { ceremony: string; options: { challenge: string } };
+    const other = softPasskey('someone-else');
+    const joined = await post(
+      b.port,
+      '/auth/join/passkey',
+      { ceremony: s.ceremony, response: other.register(s.options.challenge, origin(), '127.0.0.1') },
+      b.page(),
+    );
+    expect(joined.status, joined.body).toBe(400);
+    expect(joined.body).toContain('the passkey could not be verified');
+  });
 });
