@@ -81,6 +81,32 @@ describe('DeciderRunner', () => {
     );
   });
 
+  it('turns a task the plan task schema refuses into an escalation naming the field, not a failed tick', async () => {
+    // A decider other than the llm one (the engine's `decide` option) is not held to the decision
+    // schema: here its key information nests deeper than a task's inputs may.
+    let deep: unknown = 'x';
+    for (let i = 0; i < 80; i++) deep = { deep };
+    withDecisions([
+      {
+        action: 'create_task',
+        task_description: 'Use it',
+        context_to_pass: { files_to_reference: [], key_information: deep as string },
+        reasoning,
+        urgency: 'normal',
+      },
+    ]);
+    const run = kit.start({ plan_id: 'p', decider: { kind: 'rules' }, tasks: [task('a')] });
+    await endAndApply(run, 'a');
+    expect(run.decider?.pending).toBe(0);
+    expect(kit.stored(run.id, 'decided-1')).toBeUndefined();
+    expect(kit.stored(run.id, 'escalation-1')).toMatchObject({ status: 'awaiting_approval' });
+    expect(kit.store.approvals.listForRun(run.id)[0]!.reason).toMatch(
+      /overruled: the task to add is not valid \(inputs: /,
+    );
+    const [entry] = kit.store.memory.search({ type: 'decision', limit: 10 });
+    expect(entry!.entry).toMatchObject({ status: 'escalate_to_human', task_id: 'a' });
+  });
+
   it('closes the run when the decider says the project is complete: open tasks skipped, running ones cancelled', async () => {
     withDecisions([{ action: 'project_complete', reasoning: 'enough', urgency: 'normal' }]);
     const run = kit.start({

@@ -6,7 +6,14 @@ import { taskSpecSchema } from '../../src-shared/schemas/plan.ts';
 import { AppError, invalidInput } from '../base/errors.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { AddedSoFar } from './decisions.ts';
-import { decidedTask, descriptionKey, escalationTask, guardDecision, refusedAddition } from './decisions.ts';
+import {
+  decidedSpec,
+  descriptionKey,
+  escalationTask,
+  guardDecision,
+  overruled,
+  refusedAddition,
+} from './decisions.ts';
 import type { ActiveRun } from './run-state.ts';
 import { ACTOR, registerAdded } from './run-state.ts';
 import type { RunWriter } from './run-writer.ts';
@@ -42,7 +49,17 @@ export class DeciderRunner {
     if (!run) return;
     const decider = run.decider!;
     decider.pending--;
-    const decision = guardDecision(d.decision, this.addedSoFar(run));
+    let decision = guardDecision(d.decision, this.addedSoFar(run));
+    // The task to add is built and checked before anything is written: a spec the plan task
+    // schema refuses would throw inside the tick's transaction, roll back the whole tick and
+    // reload every run it touched. It becomes an escalation naming the field instead.
+    let spec: TaskSpec | null = null;
+    if (decision.action === 'create_task') {
+      const isAgent = (id: string) => this.agents.all().has(id);
+      const built = decidedSpec(this.nextAddedId(run, 'decided'), d.taskId, decision, isAgent);
+      if (built.ok) spec = built.spec;
+      else decision = overruled(decision, built.why);
+    }
     const now = this.rt.iso();
     this.writer.remember({
       id: this.rt.ids.next('mem'),
@@ -76,15 +93,7 @@ export class DeciderRunner {
     switch (decision.action) {
       case 'create_task':
         decider.addedDescriptions.add(descriptionKey(decision.task_description ?? ''));
-        this.add(
-          run,
-          taskSpecSchema.parse(
-            decidedTask(this.nextAddedId(run, 'decided'), d.taskId, decision, (id) =>
-              this.agents.all().has(id),
-            ),
-          ),
-          `added by the decider after "${d.taskId}"`,
-        );
+        this.add(run, spec!, `added by the decider after "${d.taskId}"`);
         break;
       case 'escalate_to_human': {
         const id = this.nextAddedId(run, 'escalation');
