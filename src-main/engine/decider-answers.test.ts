@@ -140,4 +140,34 @@ describe('a decider answer that meets the decision schema', () => {
     expect(exec.started).not.toContain('z#2');
     expect(exec.started).not.toContain('y#2');
   });
+
+  it('is asked for after a task whose description is long (within the plan schema)', async () => {
+    const exec = controlledExecutor();
+    let asked = 0;
+    const model = {
+      async *start() {
+        asked++;
+        yield { type: 'result', output: WAIT };
+      },
+    };
+    app = createApp({
+      dataDir: ':memory:',
+      executors: { echo: exec.executor, llm: model as never },
+      log: () => {},
+    });
+    const run = await setup(app, [WORKER, DECIDER as never], {
+      plan_id: 'p',
+      decider: { kind: 'llm', agent_id: 'dec' },
+      tasks: [task('a', { description: 'd'.repeat(19_500) }), task('b', { depends_on: ['a'] })],
+    });
+    await eventually(() => exec.running.has('a'), 5_000, 'a running');
+    exec.running.get('a')!.finish('A');
+    await eventually(() => exec.running.has('b'), 5_000, 'b running');
+    exec.running.get('b')!.finish('B');
+    // Before, the prompt with a's description passed a task description's limit: the model was
+    // never asked, and "The decider failed" escalation held the run open.
+    await eventually(async () => (await detail(run)).status === 'completed', 5_000, 'the run completed');
+    expect((await detail(run)).added_tasks).toEqual([]);
+    expect(asked).toBe(2);
+  });
 });

@@ -53,7 +53,13 @@ export async function askLlmStructured(
   schema: Record<string, unknown>,
   deps: { executor: QuestionExecutor; secrets: SecretResolver; signal?: AbortSignal },
 ): Promise<StructuredAnswer> {
-  const task = taskSpecSchema.parse({ task_id: 'question', description: question, output_schema: schema });
+  // The question is no plan task: it is checked as one (its output_schema bounded, defaults
+  // filled in) but for the description's limit, which a decision prompt holding a long task's
+  // own description (up to 20,000 characters) and its outputs may pass.
+  const task = {
+    ...taskSpecSchema.parse({ task_id: 'question', description: '', output_schema: schema }),
+    description: question,
+  };
   const asked = await ask({ ...agent, tools: [], tool_policy: [] }, task, deps);
   if (!asked.ok)
     return {
