@@ -63,7 +63,7 @@ describe('worker tokens (baton serve and baton worker, two processes)', () => {
     const created = await rpc<WorkerTokenCreated>('workers.tokens.create', { name: 'lab box' });
     const token = created.secret;
     expect(created.command).toBe(
-      `baton worker --server http://127.0.0.1:${port}/ --token ${token} --agents agents.json`,
+      `BATON_TOKEN=${token} baton worker --server http://127.0.0.1:${port}/ --agents agents.json`,
     );
     expect(created.token).toMatchObject({ name: 'lab box', last_used_at: null, revoked_at: null });
     // Only a hash is kept: the token is nowhere in the database.
