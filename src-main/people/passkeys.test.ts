@@ -69,10 +69,7 @@ describe('passkey sign-in, with ceremonies from anyone at the same time', () => 
       created_at: new Date().toISOString(),
     });
   });
-  afterAll(async () => {
-    await b?.host.close();
-    await b?.app.close();
-  });
+  afterAll(() => b?.stop());
 
   const origin = () => `http://127.0.0.1:${b.port}`;
   async function options() {

@@ -103,10 +103,7 @@ describe('changing how a passkey person signs in, over a session', () => {
   beforeAll(async () => {
     b = await offDeskBaton({ clock: { now: () => t } });
   });
-  afterAll(async () => {
-    await b?.host.close();
-    await b?.app.close();
-  });
+  afterAll(() => b?.stop());
   const origin = () => `http://127.0.0.1:${b.port}`;
 
   it('is refused past 15 minutes after signing in: no passkey added or removed, no token made', async () => {
