@@ -1,61 +1,12 @@
-import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OffDeskBaton } from '../../test/kit/off-desk-kit.ts';
 import { offDeskBaton } from '../../test/kit/off-desk-kit.ts';
 import { post } from '../../test/kit/people-kit.ts';
-
-/** A software passkey: a P-256 key stored for Olive as a registered passkey, and its assertions. */
-function softPasskey() {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwk = publicKey.export({ format: 'jwk' });
-  const x = Buffer.from(jwk.x!, 'base64url');
-  const y = Buffer.from(jwk.y!, 'base64url');
-  // COSE_Key {1: 2 (EC2), 3: -7 (ES256), -1: 1 (P-256), -2: x, -3: y}, CBOR by hand.
-  const cose = Buffer.concat([
-    Buffer.from([0xa5, 0x01, 0x02, 0x03, 0x26, 0x20, 0x01, 0x21, 0x58, 0x20]),
-    x,
-    Buffer.from([0x22, 0x58, 0x20]),
-    y,
-  ]);
-  const id = Buffer.from('review-passkey-1').toString('base64url');
-  let counter = 0;
-  return {
-    id,
-    cose,
-    assert(challenge: string, origin: string, rpId: string) {
-      const clientDataJSON = Buffer.from(
-        JSON.stringify({ type: 'webauthn.get', challenge, origin, crossOrigin: false }),
-      );
-      const count = Buffer.alloc(4);
-      count.writeUInt32BE(++counter);
-      const authData = Buffer.concat([
-        createHash('sha256').update(rpId).digest(),
-        Buffer.from([0x05]),
-        count,
-      ]);
-      const signature = sign(
-        'sha256',
-        Buffer.concat([authData, createHash('sha256').update(clientDataJSON).digest()]),
-        privateKey,
-      );
-      return {
-        id,
-        rawId: id,
-        type: 'public-key',
-        clientExtensionResults: {},
-        response: {
-          clientDataJSON: clientDataJSON.toString('base64url'),
-          authenticatorData: authData.toString('base64url'),
-          signature: signature.toString('base64url'),
-        },
-      };
-    },
-  };
-}
+import { softPasskey } from '../../test/kit/soft-passkey.ts';
 
 describe('passkey sign-in, with ceremonies from anyone at the same time', () => {
   let b: OffDeskBaton;
-  const key = softPasskey();
+  const key = softPasskey('review-passkey-1');
   beforeAll(async () => {
     b = await offDeskBaton();
     const olive = b.app.people.owner()!;
