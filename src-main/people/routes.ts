@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { z } from 'zod';
-import { CSRF_HEADER } from '../../src-shared/contract/socket-auth.ts';
 import type { ApprovalView } from '../../src-shared/schemas/approval.ts';
 import type { Person } from '../../src-shared/schemas/people.ts';
 import { passwordSchema, personNameSchema } from '../../src-shared/schemas/people.ts';
@@ -15,7 +14,7 @@ import { passwordsAvailable } from './passwords.ts';
 import type { People } from './people.ts';
 import type { Principal } from './principal.ts';
 import type { CookieRule } from './session-cookie.ts';
-import { clearedCookie, sessionCookie, sessionSecret } from './session-cookie.ts';
+import { clearedCookie, pageKeyHeader, sessionCookie, sessionSecret } from './session-cookie.ts';
 
 export const AUTH_PATH = '/auth/';
 
@@ -310,9 +309,7 @@ export function createAuthRoutes(
           // The session ends only for its page (its key): a program that got the cookie alone (a
           // server on another port of this host) could otherwise sign the person out at will.
           const secret = sessionSecret(req, cookie);
-          const key = req.headers[CSRF_HEADER.toLowerCase()];
-          if (secret && people.sessions.pageHolds(secret, Array.isArray(key) ? key[0] : key))
-            people.sessions.end(secret);
+          if (secret && people.sessions.pageHolds(secret, pageKeyHeader(req))) people.sessions.end(secret);
           res.setHeader('Set-Cookie', clearedCookie(cookie));
           return sendJson(res, 200, { signed_out: true });
         }

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { CSRF_HEADER } from '../../src-shared/contract/socket-auth.ts';
 
 /**
  * The session cookie: HttpOnly (no script reads it), SameSite=Strict (no other site's page sends
@@ -46,4 +47,10 @@ export function sessionSecret(req: IncomingMessage, rule: CookieRule): string | 
     if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
   }
   return undefined;
+}
+
+/** The page key a page's request carries (the CSRF header's value: socket-auth.ts), if any. */
+export function pageKeyHeader(req: IncomingMessage): string | undefined {
+  const v = req.headers[CSRF_HEADER.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
 }

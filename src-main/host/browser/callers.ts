@@ -5,9 +5,7 @@ import { bearer, protocolValue, sameOrigin } from '../../http/auth.ts';
 import { sendJson } from '../../http/respond.ts';
 import type { Ended, People, Principal } from '../../people/index.ts';
 import type { CookieRule } from '../../people/session-cookie.ts';
-import { sessionSecret } from '../../people/session-cookie.ts';
-
-const headerValue = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+import { pageKeyHeader, sessionSecret } from '../../people/session-cookie.ts';
 
 /** Why a request proves nobody: the status, code and message it is refused with. */
 export interface Refusal {
@@ -86,10 +84,7 @@ export function createCallers(people: People, cookie: CookieRule, publicOrigins:
     if (!principal)
       return { status: 401, code: 'session_ended', message: 'your session ended: sign in again' };
     // The cookie alone is no proof: the page that signed in also sends the key it keeps.
-    const key =
-      check === 'origin'
-        ? protocolValue(req, PAGE_PROTOCOL_PREFIX)
-        : headerValue(req.headers[CSRF_HEADER.toLowerCase()]);
+    const key = check === 'origin' ? protocolValue(req, PAGE_PROTOCOL_PREFIX) : pageKeyHeader(req);
     if (!people.sessions.pageHolds(secret, key)) {
       if (check === 'read') return null;
       return {
