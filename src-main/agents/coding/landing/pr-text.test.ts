@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { prText } from './pr-text.ts';
+import { PR_BODY_MAX, prText } from './pr-text.ts';
 
 const task = {
   task_id: 'api',
@@ -80,5 +80,26 @@ describe("a pull request's title and body", () => {
     const other = prText({ ...base, closes: issue, repo: 'acme/web' });
     expect(other.body).toMatch(/^Closes acme\/app#12 /);
     expect(prText(base).body).not.toContain('Closes');
+  });
+
+  it("keeps a run of many tasks' body under GitHub's limit, saying how many more tasks the run holds", () => {
+    const tasks = Array.from({ length: 400 }, (_, i) => ({
+      ...task,
+      task_id: `task-${i}`,
+      description: `Refactor module number ${i} so that it uses the new logging facade and drops the legacy console calls`,
+    }));
+    const t = prText({
+      plan: { plan_id: 'big', name: 'Big', goal: 'g'.repeat(5000) },
+      run_id: 'r9',
+      tasks,
+      run_cost: 49.3,
+      run_cost_unknown: 0,
+      run_url: null,
+    });
+    expect(t.body.length).toBeLessThanOrEqual(PR_BODY_MAX);
+    const listed = t.body.split('\n').filter((l) => l.startsWith('| `task-')).length;
+    expect(listed).toBeGreaterThan(100);
+    expect(t.body).toContain(`| … and ${400 - listed} more tasks: see run \`r9\` | | | |`);
+    expect(t.body.endsWith('Made by Baton: plan `big`, run `r9`.')).toBe(true);
   });
 });

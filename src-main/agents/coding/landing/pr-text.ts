@@ -29,6 +29,12 @@ export interface PrTextInput {
   repo?: string;
 }
 
+/**
+ * The most a body may hold: GitHub refuses one over 65,536 characters (422 "body is too long"),
+ * and every retry would build the same. Kept under it with room for what a forge adds.
+ */
+export const PR_BODY_MAX = 60_000;
+
 const firstLine = (text: string, max: number) => {
   const line =
     text
@@ -60,12 +66,26 @@ export function prText(input: PrTextInput): { title: string; body: string } {
   }
   if (input.plan.goal?.trim()) lines.push(`**Goal:** ${input.plan.goal.trim()}`, '');
   lines.push('| Task | Agent | Change | Cost |', '| --- | --- | --- | --- |');
-  for (const t of input.tasks)
-    lines.push(
-      `| \`${t.task_id}\`: ${cell(firstLine(t.description, 120))} | ${t.agent_id ?? '-'} | ${t.files} file${t.files === 1 ? '' : 's'}, +${t.additions} -${t.deletions} | ${costWords(t.cost, t.cost_unknown, usd)} |`,
-    );
-  lines.push('', `Run cost: ${costWords(input.run_cost, input.run_cost_unknown, usd)}.`);
   const run = input.run_url ? `[run ${input.run_id}](${input.run_url})` : `run \`${input.run_id}\``;
-  lines.push(`Made by Baton: plan \`${input.plan.plan_id}\`, ${run}.`);
+  const tail = [
+    '',
+    `Run cost: ${costWords(input.run_cost, input.run_cost_unknown, usd)}.`,
+    `Made by Baton: plan \`${input.plan.plan_id}\`, ${run}.`,
+  ];
+  // A run of many tasks lists as many as fit, and says how many more its run holds.
+  const more = (n: number) => `| … and ${n} more task${n === 1 ? '' : 's'}: see ${run} | | | |`;
+  let size =
+    [...lines, ...tail].reduce((sum, l) => sum + l.length + 1, 0) + more(input.tasks.length).length + 1;
+  for (let i = 0; i < input.tasks.length; i++) {
+    const t = input.tasks[i]!;
+    const row = `| \`${t.task_id}\`: ${cell(firstLine(t.description, 120))} | ${t.agent_id ?? '-'} | ${t.files} file${t.files === 1 ? '' : 's'}, +${t.additions} -${t.deletions} | ${costWords(t.cost, t.cost_unknown, usd)} |`;
+    if (size + row.length + 1 > PR_BODY_MAX) {
+      lines.push(more(input.tasks.length - i));
+      break;
+    }
+    lines.push(row);
+    size += row.length + 1;
+  }
+  lines.push(...tail);
   return { title: title.slice(0, 256), body: lines.join('\n') };
 }
