@@ -173,9 +173,11 @@ export function githubForge(opts: {
       }),
     reviews: (number) =>
       said(`Reading the reviews of pull request #${number}`, async () => {
-        const [{ data: reviews }, { data: lines }] = await Promise.all([
-          gh.pulls.listReviews({ ...where, pull_number: number, per_page: 100 }),
-          gh.pulls.listReviewComments({ ...where, pull_number: number, per_page: 100 }),
+        // Every page: GitHub lists reviews oldest first, so a pull request with bots' reviews has
+        // the newest (the one asking for changes) past the first hundred.
+        const [reviews, lines] = await Promise.all([
+          gh.paginate(gh.pulls.listReviews, { ...where, pull_number: number, per_page: 100 }),
+          gh.paginate(gh.pulls.listReviewComments, { ...where, pull_number: number, per_page: 100 }),
         ]);
         return reviews.map((r) => ({
           id: r.id,
@@ -190,7 +192,12 @@ export function githubForge(opts: {
       }),
     comments: (number) =>
       said(`Reading the comments of pull request #${number}`, async () => {
-        const { data } = await gh.issues.listComments({ ...where, issue_number: number, per_page: 100 });
+        // Every page: Baton's marker of a review it answered may be past the first hundred.
+        const data = await gh.paginate(gh.issues.listComments, {
+          ...where,
+          issue_number: number,
+          per_page: 100,
+        });
         return data.map((c) => c.body ?? '');
       }),
     comment: (number, body) =>

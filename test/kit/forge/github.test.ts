@@ -91,6 +91,36 @@ describe('the scripted GitHub REST server, through @octokit/rest', () => {
     });
   });
 
+  it("pages reviews, review comments and issue comments as GitHub does, and Baton's client reads every page", async () => {
+    const s = await start();
+    const gh = client(s, 'good');
+    const { data: pr } = await gh.pulls.create({ ...repo, title: 'T', head: 'x', base: 'main' });
+    // Bots' reviews and comments first: the one asking for changes, and Baton's marker, come after.
+    for (let i = 0; i < 149; i++) s.review(pr.number, 'COMMENTED', `bot ${i}`);
+    s.review(pr.number, 'CHANGES_REQUESTED', 'please rename', [{ path: 'a.ts', line: 3, body: 'call it b' }]);
+    for (let i = 0; i < 119; i++)
+      await gh.issues.createComment({ ...repo, issue_number: pr.number, body: `ci ${i}` });
+    await gh.issues.createComment({
+      ...repo,
+      issue_number: pr.number,
+      body: 'fixed <!-- baton:review:77 -->',
+    });
+    const { data: first, headers } = await gh.pulls.listReviews({ ...repo, pull_number: pr.number });
+    expect(first).toHaveLength(30);
+    expect(headers.link).toMatch(/rel="next"/);
+    const forge = githubForge({ apiUrl: s.url, repo: 'acme/app', token: 'good', tokenName: 'gh' });
+    const reviews = await forge.reviews(pr.number);
+    expect(reviews).toHaveLength(150);
+    expect(reviews.at(-1)).toMatchObject({
+      state: 'CHANGES_REQUESTED',
+      body: 'please rename',
+      comments: [{ path: 'a.ts', line: 3, body: 'call it b' }],
+    });
+    const comments = await forge.comments(pr.number);
+    expect(comments).toHaveLength(120);
+    expect(comments.at(-1)).toContain('<!-- baton:review:77 -->');
+  });
+
   it('answers check runs, reviews, review comments, issues and issue comments', async () => {
     const s = await start();
     const gh = client(s, 'good');

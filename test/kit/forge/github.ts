@@ -165,7 +165,20 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     m: RegExpMatchArray,
     body: Record<string, unknown>,
     q: URLSearchParams,
-  ) => Promise<[number, unknown]>;
+  ) => Promise<[number, unknown] | [number, unknown, Record<string, string>]>;
+  /** One page of a list, as GitHub pages one: `per_page` (30, at most 100) and `page`, with a `Link` header to the next and last. */
+  const paged = (
+    path: string,
+    all: unknown[],
+    q: URLSearchParams,
+  ): [number, unknown, Record<string, string>] => {
+    const perPage = Math.min(100, Math.max(1, Number(q.get('per_page') ?? 30)));
+    const page = Math.max(1, Number(q.get('page') ?? 1));
+    const last = Math.max(1, Math.ceil(all.length / perPage));
+    const at = (n: number) => `${origin}/repos/${owner}/${name}${path}?per_page=${perPage}&page=${n}`;
+    const link = page < last ? { link: `<${at(page + 1)}>; rel="next", <${at(last)}>; rel="last"` } : {};
+    return [200, all.slice((page - 1) * perPage, page * perPage), link];
+  };
   const routes: [string, RegExp, boolean, Handler][] = [];
   const route = (method: string, path: string, writes: boolean, h: Handler) =>
     routes.push([method, new RegExp(`^/repos/${owner}/${name}${path}$`), writes, h]);
@@ -258,15 +271,17 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     p.requested_reviewers = [...new Set([...p.requested_reviewers, ...add])];
     return [201, await pull(p)];
   });
-  route('GET', '/pulls/(\\d+)/reviews', false, async (m) => {
+  route('GET', '/pulls/(\\d+)/reviews', false, async (m, _b, q) => {
     const n = Number(m[1]);
     pullOr404(n);
-    return [200, (reviews.get(n) ?? []).map((r) => reviewPayload(origin, owner, name, n, r))];
+    const all = (reviews.get(n) ?? []).map((r) => reviewPayload(origin, owner, name, n, r));
+    return paged(`/pulls/${n}/reviews`, all, q);
   });
-  route('GET', '/pulls/(\\d+)/comments', false, async (m) => {
+  route('GET', '/pulls/(\\d+)/comments', false, async (m, _b, q) => {
     const n = Number(m[1]);
     pullOr404(n);
-    return [200, (reviewComments.get(n) ?? []).map((c) => reviewCommentPayload(origin, owner, name, n, c))];
+    const all = (reviewComments.get(n) ?? []).map((c) => reviewCommentPayload(origin, owner, name, n, c));
+    return paged(`/pulls/${n}/comments`, all, q);
   });
   route('GET', '/commits/([^/]+)/check-runs', false, async (m) => {
     let ref = decodeURIComponent(m[1] ?? '');
@@ -303,12 +318,12 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     if (!i) throw new HttpError(404, 'Not Found');
     return [200, issuePayload(origin, owner, name, i)];
   });
-  route('GET', '/issues/(\\d+)/comments', false, async (m) => [
-    200,
-    issueComments
+  route('GET', '/issues/(\\d+)/comments', false, async (m, _b, q) => {
+    const all = issueComments
       .filter((c) => c.issue === Number(m[1]))
-      .map((c) => issueCommentPayload(origin, owner, name, c)),
-  ]);
+      .map((c) => issueCommentPayload(origin, owner, name, c));
+    return paged(`/issues/${m[1]}/comments`, all, q);
+  });
   route('POST', '/issues/(\\d+)/comments', true, async (m, b) => {
     const n = Number(m[1]);
     if (!issues.has(n) && !pulls.has(n)) throw new HttpError(404, 'Not Found');
@@ -398,9 +413,10 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
             return [err.status, errorPayload(err.status, err.message, err.errors)] as const;
           return [500, errorPayload(500, err instanceof Error ? err.message : String(err))] as const;
         })
-        .then(([status, payload]) => {
+        .then(([status, payload, headers]) => {
           entry.status = status;
           res.writeHead(status, {
+            ...headers,
             'content-type': 'application/json; charset=utf-8',
             'x-github-media-type': 'github.v3; format=json',
             'x-ratelimit-limit': '5000',
