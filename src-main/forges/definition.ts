@@ -70,13 +70,23 @@ export interface OpenPull {
   reviewers: readonly string[];
 }
 
+/** A pull request just opened, and what was asked with it and not done, in words (empty: all was). */
+export interface OpenedPull extends PullState {
+  unmet: string[];
+}
+
 /** What Baton asks of a forge (GitHub, GitLab, Gitea/Forgejo) about one repository. */
 export interface ForgeClient {
   /** The forge's name as Baton says it in messages (`GitHub`, `GitLab`…). */
   readonly label: string;
   /** The open pull request from `head`, if there is one (so a landing started again opens none twice). */
   openFrom(head: string): Promise<PullState | null>;
-  open(p: OpenPull): Promise<PullState>;
+  /**
+   * Opens a pull request. Labels and reviewers are asked for after it exists where the forge
+   * asks so (GitHub, Gitea): one refused (a reviewer who is no collaborator) leaves it open, said
+   * in `unmet`, rather than failing a landing whose pull request exists.
+   */
+  open(p: OpenPull): Promise<OpenedPull>;
   /** The pull request, or null when GitHub answers 404 (deleted, or the repository moved). */
   get(number: number): Promise<PullState | null>;
   readyForReview(p: PullState): Promise<void>;

@@ -1,6 +1,6 @@
 import { giteaApi, type PullRequest } from 'gitea-js';
 import type { ChecksSeen, ForgeClient, PullState, ReviewSeen } from '../definition.ts';
-import { LandingError } from '../errors.ts';
+import { LandingError, unmetIf } from '../errors.ts';
 
 /** Most of a failed status's words the agent is told. */
 const CHECK_OUTPUT_CHARS = 4_000;
@@ -168,15 +168,21 @@ export function giteaForge(opts: {
           ...(labels.length > 0 ? { labels } : {}),
         });
         const number = data.number ?? 0;
+        // The pull request exists now: a reviewer refused is said, not a failed landing.
+        const unmet: string[] = [];
         if (p.reviewers.length > 0)
-          await api.repos.repoCreatePullReviewRequests(
-            owner,
-            repo,
-            number,
-            { reviewers: [...p.reviewers] },
-            json,
+          await unmetIf(unmet, () =>
+            said(`Asking ${p.reviewers.join(', ')} to review pull request #${number}`, () =>
+              api.repos.repoCreatePullReviewRequests(
+                owner,
+                repo,
+                number,
+                { reviewers: [...p.reviewers] },
+                json,
+              ),
+            ),
           );
-        return pullOf(data);
+        return { ...pullOf(data), unmet };
       }),
     get: async (number) => {
       try {

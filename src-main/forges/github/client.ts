@@ -1,5 +1,5 @@
 import type { ForgeClient, PullState } from '../definition.ts';
-import { LandingError } from '../errors.ts';
+import { LandingError, unmetIf } from '../errors.ts';
 import { githubClient } from './octokit.ts';
 
 /** Most of a failed check's output the agent is told. */
@@ -107,15 +107,21 @@ export function githubForge(opts: {
           base: p.base,
           draft: p.draft,
         });
+        // The pull request exists now: what is refused after is said, not a failed landing.
+        const unmet: string[] = [];
         if (p.labels.length > 0)
-          await gh.issues.addLabels({ ...where, issue_number: data.number, labels: [...p.labels] });
+          await unmetIf(unmet, () =>
+            said(`Labelling pull request #${data.number}`, () =>
+              gh.issues.addLabels({ ...where, issue_number: data.number, labels: [...p.labels] }),
+            ),
+          );
         if (p.reviewers.length > 0)
-          await gh.pulls.requestReviewers({
-            ...where,
-            pull_number: data.number,
-            reviewers: [...p.reviewers],
-          });
-        return pullOf(data);
+          await unmetIf(unmet, () =>
+            said(`Asking ${p.reviewers.join(', ')} to review pull request #${data.number}`, () =>
+              gh.pulls.requestReviewers({ ...where, pull_number: data.number, reviewers: [...p.reviewers] }),
+            ),
+          );
+        return { ...pullOf(data), unmet };
       }),
     get: async (number) => {
       try {

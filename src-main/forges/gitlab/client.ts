@@ -185,7 +185,8 @@ export function gitlabForge(opts: {
           ...(p.labels.length > 0 ? { labels: p.labels.join(',') } : {}),
           ...(reviewerIds.length > 0 ? { reviewerIds } : {}),
         })) as unknown as MergeRequest;
-        return pullOfMergeRequest(created);
+        // Labels and reviewers go with the request itself: nothing is asked after it exists.
+        return { ...pullOfMergeRequest(created), unmet: [] };
       }),
     get: async (number) => {
       try {

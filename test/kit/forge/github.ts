@@ -176,7 +176,8 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     const page = Math.max(1, Number(q.get('page') ?? 1));
     const last = Math.max(1, Math.ceil(all.length / perPage));
     const at = (n: number) => `${origin}/repos/${owner}/${name}${path}?per_page=${perPage}&page=${n}`;
-    const link = page < last ? { link: `<${at(page + 1)}>; rel="next", <${at(last)}>; rel="last"` } : {};
+    const link: Record<string, string> =
+      page < last ? { link: `<${at(page + 1)}>; rel="next", <${at(last)}>; rel="last"` } : {};
     return [200, all.slice((page - 1) * perPage, page * perPage), link];
   };
   const routes: [string, RegExp, boolean, Handler][] = [];
@@ -360,7 +361,7 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     return [200, { data: { markPullRequestReadyForReview: { pullRequest: { number: n, isDraft: false } } } }];
   };
 
-  const answer = async (req: IncomingMessage, raw: string): Promise<[number, unknown]> => {
+  const answer = async (req: IncomingMessage, raw: string): ReturnType<Handler> => {
     const hold = holds.shift();
     if (hold) {
       hold.reach();
@@ -410,10 +411,13 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
       answer(req, raw)
         .catch((err: unknown) => {
           if (err instanceof HttpError)
-            return [err.status, errorPayload(err.status, err.message, err.errors)] as const;
-          return [500, errorPayload(500, err instanceof Error ? err.message : String(err))] as const;
+            return [err.status, errorPayload(err.status, err.message, err.errors)] as [number, unknown];
+          return [500, errorPayload(500, err instanceof Error ? err.message : String(err))] as [
+            number,
+            unknown,
+          ];
         })
-        .then(([status, payload, headers]) => {
+        .then(([status, payload, headers]: [number, unknown, Record<string, string>?]) => {
           entry.status = status;
           res.writeHead(status, {
             ...headers,

@@ -2,6 +2,7 @@ import type { LandMode, LandRequest } from '../../../../src-shared/schemas/landi
 import { isCodingOutput } from '../../../../src-shared/schemas/plain/workspace.ts';
 import type { Plan, TaskSpec } from '../../../../src-shared/schemas/plan.ts';
 import type { CodingOutput, Workspace } from '../../../../src-shared/schemas/workspace.ts';
+import type { PullState } from '../../../forges/index.ts';
 import { forgeClient, gitUserOf, LandingError } from '../../../forges/index.ts';
 import type { LandingAsked, StoredLanding } from '../repos/landings-repo.ts';
 import { branchTip, mergeBranches } from '../workspaces/index.ts';
@@ -10,6 +11,9 @@ import { landingChanged, secretsToScan } from './landing-deps.ts';
 import type { PrTask } from './pr-text.ts';
 import { prText } from './pr-text.ts';
 import { pushBranch } from './push.ts';
+
+/** A landing's states once its pull request is open: followed from then on, never failed over. */
+const FOLLOWED = new Set(['open', 'fixing', 'merged', 'closed']);
 
 /** One branch to land: a task's final branch, or the run's merged branch (`task_id` null). */
 interface Target {
@@ -201,7 +205,7 @@ export async function landRun(
     );
     const stored = store.landings.get(runId, t.task_id);
     // Open, being fixed (its branch holds the fix rounds' commits since), merged or closed: landed already.
-    if (!stored || ['open', 'fixing', 'merged', 'closed'].includes(stored.state)) continue;
+    if (!stored || FOLLOWED.has(stored.state)) continue;
     // A person's request is kept with it (a landing cut short is taken up as asked); a branch
     // pushed only (or not landed) goes on as a pull request when a person asks for one.
     let rec = stored;
@@ -224,7 +228,13 @@ async function landOne(
 ) {
   const { store } = deps;
   const w = store.workspaces.get(rec.workspace_id);
-  const fail = (message: string) => landingChanged(deps, { ...rec, state: 'failed', message }, rec.state);
+  const fail = (message: string) => {
+    // Another landing of the branch (a second click, `baton land` in another process) may have
+    // opened its pull request meanwhile: what it recorded stands over this one's failure.
+    const now = store.landings.get(rec.run_id, rec.task_id);
+    if (now && now.pr_number !== null && FOLLOWED.has(now.state)) return now;
+    return landingChanged(deps, { ...rec, state: 'failed', message }, rec.state);
+  };
   const remote = w?.remote;
   if (!w || !remote)
     return fail(
@@ -276,9 +286,8 @@ async function landOne(
       closes: deps.issueOf?.(rec.run_id) ?? null,
       repo: remote.forge.repo,
     });
-    const pr =
-      (await forge.openFrom(rec.branch)) ??
-      (await forge.open({
+    const open = () =>
+      forge.open({
         ...text,
         ...(asked?.title ? { title: asked.title } : {}),
         head: rec.branch,
@@ -286,7 +295,17 @@ async function landOne(
         draft: asked?.draft ?? plan.pull_request?.draft_until_checks === true,
         labels: plan.pull_request?.labels ?? [],
         reviewers: plan.pull_request?.reviewers ?? [],
+      });
+    const pr: PullState & { unmet?: string[] } =
+      (await forge.openFrom(rec.branch)) ??
+      (await open().catch(async (err: unknown) => {
+        // Refused because one is open from the branch now (another landing of it opened it
+        // between the look and this call): that one is taken up.
+        const opened = await forge.openFrom(rec.branch).catch(() => null);
+        if (opened) return opened;
+        throw err;
       }));
+    const unmet = pr.unmet?.length ? ` (${pr.unmet.join('; ')})` : '';
     next = landingChanged(
       deps,
       {
@@ -295,7 +314,7 @@ async function landOne(
         pr_number: pr.number,
         pr_url: pr.url,
         pr_draft: pr.draft,
-        message: `opened pull request #${pr.number}${pr.draft ? ' as a draft' : ''}: ${pr.url}`,
+        message: `opened pull request #${pr.number}${pr.draft ? ' as a draft' : ''}: ${pr.url}${unmet}`,
         polls: 0,
         next_poll_at: deps.clock() + deps.follow.firstMs,
       },

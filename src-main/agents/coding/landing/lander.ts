@@ -18,11 +18,19 @@ export type { LandingDeps } from './landing-deps.ts';
  */
 export function createLander(deps: LandingDeps, opts: { tickMs?: number; enabled?: boolean } = {}) {
   const inFlight = new Map<string, Promise<Landing[]>>();
+  /** A landing of one of the run's tasks under way, if any. */
+  const taskLandingOf = (runId: string): Promise<Landing[]> | undefined => {
+    for (const [key, p] of inFlight) if (key.startsWith(`${runId}\0`)) return p;
+    return undefined;
+  };
   /** Lands a run as its plan says, or as a person asked (`asked`); one landing of a run (or of its task) at a time. */
   const land = (runId: string, asked?: LandAsked, actor?: string): Promise<Landing[]> => {
     const key = asked?.task_id === undefined ? runId : `${runId}\0${asked.task_id}`;
-    const going = inFlight.get(key) ?? inFlight.get(runId);
+    const going = inFlight.get(key);
     if (going) return going.then(() => (asked ? land(runId, asked, actor) : going));
+    // A landing of the whole run and one of its tasks land the same branches: one waits for the other.
+    const other = key === runId ? taskLandingOf(runId) : inFlight.get(runId);
+    if (other) return other.then(() => land(runId, asked, actor));
     const p = landRun(deps, runId, asked, actor)
       .then((list) => list.map((l) => publicLanding(l)))
       .finally(() => inFlight.delete(key));
