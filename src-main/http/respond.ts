@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorCode } from '../../src-shared/contract/errors.ts';
+import { jsonTooBig } from './json-limits.ts';
 import { CONTENT_SECURITY_POLICY } from './security.ts';
 
 /** The HTTP status of each error code, for the API's answers (`/api/rpc/…` and the REST routes). */
@@ -85,6 +86,8 @@ export async function readJsonBody(
   if (!raw.ok) return raw;
   const text = raw.bytes.toString('utf8').replace(/^\uFEFF/, '');
   if (text.trim() === '') return { ok: true, value: {} };
+  const tooBig = jsonTooBig(text);
+  if (tooBig) return { ok: false, status: 413, message: `request body is refused unread: ${tooBig}` };
   let value: unknown;
   try {
     value = JSON.parse(text);

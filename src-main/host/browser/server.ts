@@ -28,6 +28,7 @@ import { AUTH_PATH, asPrincipal, createAuthRoutes, LOCAL } from '../../people/in
 import { SLACK_PATH, TRIGGER_PATH } from '../../reach/index.ts';
 import { createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
 import { authGate } from './auth-gate.ts';
+import { LARGE_INPUT_METHODS, MAX_BODY, MAX_CALL_BYTES } from './body-limits.ts';
 import type { Backpressure } from './broadcast.ts';
 import { createBroadcast, DEFAULT_BACKPRESSURE } from './broadcast.ts';
 import type { Proven } from './callers.ts';
@@ -142,8 +143,6 @@ export interface BrowserHost {
   allowedHosts: string[];
   close(): Promise<void>;
 }
-
-const MAX_BODY = 64 * 1024 * 1024;
 
 /**
  * Browser mode: the built renderer and the same contract over WebSocket, protected like
@@ -299,7 +298,9 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     }
     const [, , first, method, ...rest] = target.segments;
     if (req.method === 'POST' && first === 'rpc' && method !== undefined && rest.length === 0) {
-      const input = await body();
+      // Only a call carrying a whole plan may be large (body-limits.ts).
+      const max = LARGE_INPUT_METHODS.has(method) ? MAX_BODY : MAX_CALL_BYTES;
+      const input = await readJsonBody(req, max, { object: true });
       if (!input.ok) return refuseBody(res, input);
       // Who calls, when the client says (`Baton-Actor`), as the page's socket calls say it.
       const actor = req.headers['baton-actor'];

@@ -4,6 +4,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { EventBatch, EventName } from '../../../src-shared/contract/events.ts';
 import { BackgroundWork } from '../../base/background.ts';
 import type { EventBus } from '../../events/event-bus.ts';
+import { jsonTooBig } from '../../http/json-limits.ts';
 import { socketServer } from './socket-server.ts';
 
 /** Where `baton worker` listens for "work available" (its slow polls are the safety net). */
@@ -83,8 +84,11 @@ export function createWorkerSocket(bus: EventBus, presence: WorkerPresence, clai
   /** A message of the worker's: a claim, answered on the socket with its id. Anything else is let go. */
   const onMessage = (ws: WebSocket, workerId: string, presented: string | undefined, data: RawData) => {
     let msg: unknown;
+    const text = String(data);
+    // A message that would take the host's thread long to parse is let go unread, as a bad one.
+    if (jsonTooBig(text)) return;
     try {
-      msg = JSON.parse(String(data));
+      msg = JSON.parse(text);
     } catch {
       return;
     }
