@@ -99,3 +99,24 @@ describe('a free-form value an input hands Baton to keep', () => {
     expect(r, JSON.stringify(r)).toMatchObject({ ok: true });
   });
 });
+
+describe('a field given as undefined (the Electron bridge and in-process clients keep such keys)', () => {
+  it('is a field not given, as over JSON: it neither fails the call nor writes over what is saved', async () => {
+    const a = open();
+    const saved = await a.dispatch('slack.configure', { enabled: false, channel: 'C123' });
+    expect(saved).toMatchObject({ ok: true, value: { enabled: false, channel: 'C123' } });
+    // Once a NOT NULL failure said as `internal`, and `enabled: undefined` turned Slack off.
+    const r = await a.dispatch('slack.configure', {
+      channel: undefined,
+      bot_token_secret: undefined,
+      signing_secret: undefined,
+      api_url: 'https://slack.example/api/',
+    });
+    expect(r).toMatchObject({ ok: true, value: { channel: 'C123', api_url: 'https://slack.example/api/' } });
+    await a.dispatch('slack.configure', { enabled: true, bot_token_secret: 'slack.bot' });
+    expect(await a.dispatch('slack.configure', { enabled: undefined, channel: 'C999' })).toMatchObject({
+      ok: true,
+      value: { enabled: true, channel: 'C999' },
+    });
+  });
+});

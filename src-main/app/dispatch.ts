@@ -68,12 +68,29 @@ export function createDispatch(
     }
     try {
       const handler = handlers[method] as (i: unknown, c: CallContext) => unknown;
-      const value = await handler(parsed.data, call);
+      const value = await handler(withoutUndefined(parsed.data), call);
       return { ok: true, value };
     } catch (err) {
       return { ok: false, error: toWireError(err, method, log, opts.dataDir) };
     }
   };
+}
+
+/**
+ * The input as JSON would carry it: a field given as `undefined` is a field not given. The
+ * page's socket and HTTP drop such keys; the Electron bridge (structured clone) and in-process
+ * clients keep them, and a handler that lays a change over what is stored (`{ ...now, ...change }`)
+ * then wrote `undefined` over a saved value.
+ */
+function withoutUndefined(data: unknown): unknown {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return data;
+  let copy: Record<string, unknown> | null = null;
+  for (const key in data)
+    if ((data as Record<string, unknown>)[key] === undefined) {
+      copy ??= { ...data };
+      delete copy[key];
+    }
+  return copy ?? data;
 }
 
 /** Methods whose `actor` is a filter over what others did (who made a change), not who acts. */
