@@ -90,6 +90,25 @@ describe.skipIf(skipE2e)('the agents screen', () => {
     await page.screenshot({ path: join(shots, 'agents.png') });
   });
 
+  it("clips a long agent id at the chart's label column, the whole id on hover", async () => {
+    const id = 'breaker-with-a-really-long-agent-identifier-name';
+    await baton.rpc('agents.import', { agents: [{ id, skills: ['ops'] }] });
+    const chart = page.getByRole('img', { name: 'Attempts per agent' });
+    await expect.poll(() => chart.locator('title', { hasText: id }).count()).toBe(1);
+    // The label's own viewport ends where the bars begin: the id is not drawn over them.
+    const edges = await chart.evaluate((svg, longId) => {
+      const label = [...svg.querySelectorAll('svg')].find(
+        (s) => s.querySelector('title')?.textContent === longId,
+      )!;
+      const bar = label.parentElement!.querySelector('rect')!;
+      const left = svg.getBoundingClientRect().left;
+      const viewport = (label as SVGSVGElement).width.baseVal.value;
+      return { labelRight: left + viewport, barLeft: bar.getBoundingClientRect().left };
+    }, id);
+    await chart.screenshot({ path: join(shots, 'agents-chart-long-id.png') });
+    expect(edges.labelRight).toBeLessThanOrEqual(edges.barLeft);
+  });
+
   it('refuses an id that exists, on the Id field, and resets every field after an add', async () => {
     await baton.rpc('agents.import', {
       agents: [{ id: 'hal', name: 'Hal', skills: ['ops'], charter: { mission: 'Keep the ship going' } }],

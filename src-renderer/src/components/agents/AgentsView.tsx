@@ -338,9 +338,13 @@ function StatsChart({ agents, stats }: { agents: Agent[]; stats: Record<string, 
           const halted = (stopped(s) / max) * 70;
           return (
             <g key={a.id} transform={`translate(0, ${i * row})`}>
-              <text x="0" y="17" className="chart-label">
-                {a.id}
-              </text>
+              {/* The label's own viewport clips a long id at its column (the full id on hover). */}
+              <svg x="0" y="0" width="19%" height={row} overflow="hidden">
+                <title>{a.id}</title>
+                <text x="0" y="17" className="chart-label">
+                  {a.id}
+                </text>
+              </svg>
               <rect x="20%" y="4" width={`${done}%`} height="16" className="bar-done" />
               <rect x={`${20 + done}%`} y="4" width={`${failed}%`} height="16" className="bar-failed" />
               <rect
