@@ -7,6 +7,7 @@ import { checksLine } from '../../../../src-shared/schemas/plain/checks.ts';
 import type { CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import { candidateWorkspace } from '../../../engine/attempt-leftovers.ts';
 import type { ExecutorEvent, TaskContext } from '../../../engine/executor.ts';
+import type { RecordedFile } from '../../../files/recorded-file.ts';
 
 /** One candidate of a best-of attempt as it runs: where it works, its steps' numbers, what it spent and how it ended. */
 export interface CandidateRun {
@@ -26,8 +27,12 @@ export interface CandidateRun {
   ended: number | null;
   output: CodingOutput | null;
   error: string | null;
-  /** Its diff as it wrote it (the artifact of its own attempt folder), if it changed anything. */
-  diffPath: string | null;
+  /**
+   * Its diff as its attempt recorded it (the artifact of its own attempt folder: where, its size
+   * and sha256), if it changed anything. Read only while it is still those bytes (`readRecordedFileSync`):
+   * the candidate's CLI may write that folder, and swap the file for a link to what its sandbox hides.
+   */
+  diff: RecordedFile | null;
   /** Whether its worktree was parked or removed already (`releaseCandidates`). */
   released: boolean;
 }
@@ -87,7 +92,7 @@ export async function candidateContext(
     ended: null,
     output: null,
     error: null,
-    diffPath: null,
+    diff: null,
     released: false,
   };
 }
@@ -122,7 +127,7 @@ export function relabel(
       r.dir = e.session.dir;
       return null;
     case 'artifact':
-      if (e.name.endsWith('.diff')) r.diffPath = e.path;
+      if (e.name.endsWith('.diff')) r.diff = { path: e.path, size: e.size, sha256: e.sha256 };
       return null;
     case 'result':
       r.output = e.output as CodingOutput;

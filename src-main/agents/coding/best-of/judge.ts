@@ -1,13 +1,12 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { LlmAgent } from '../../../../src-shared/schemas/agent.ts';
 import type { BestOfCandidate, JudgeVerdict } from '../../../../src-shared/schemas/best-of.ts';
 import type { TaskSpec } from '../../../../src-shared/schemas/plan.ts';
+import { ConfinedFolder } from '../../../files/confined-folder.ts';
 import type { SecretResolver } from '../../../secrets/secrets.ts';
 import type { QuestionExecutor } from '../../llm/ask.ts';
 import { askLlmStructured } from '../../llm/ask.ts';
 import { createLlmExecutor } from '../../llm/llm.ts';
-import { candidateDiff } from './run-best-of.ts';
+import { candidateDiff, MAX_DIFF_BYTES } from './run-best-of.ts';
 
 /** The most of each candidate's diff the judge reads. */
 const DIFF_CHARS = 30_000;
@@ -58,7 +57,11 @@ export async function askJudge(
   const withDiffs = await Promise.all(
     tied.map(async (c) => ({
       ...c,
-      diff: await readFile(join(deps.workspace, candidateDiff(c.candidate)), 'utf8').catch(() => ''),
+      // Its copy in the task's folder (never through a link or from a FIFO in its place).
+      diff: await new ConfinedFolder(deps.workspace)
+        .readFile(candidateDiff(c.candidate), MAX_DIFF_BYTES)
+        .then((b) => b.toString('utf8'))
+        .catch(() => ''),
     })),
   );
   const answer = await askLlmStructured(

@@ -1,12 +1,12 @@
-import { readFileSync } from 'node:fs';
 import type { CheckOutcome } from '../../../../src-shared/schemas/checks.ts';
 import { isCodingOutput } from '../../../../src-shared/schemas/plain/workspace.ts';
 import type { ChangedFile, CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import { splitUnifiedDiff } from '../../../../src-shared/unified-diff.ts';
 import { AppError, invalidInput } from '../../../base/errors.ts';
+import { readRecordedFileSync } from '../../../files/recorded-file.ts';
 import type { CodingStore } from '../repos/coding-store.ts';
 import { diffCommits, resetWorktree } from '../workspaces/index.ts';
-import { candidateDiff } from './run-best-of.ts';
+import { candidateDiff, MAX_DIFF_BYTES } from './run-best-of.ts';
 
 export interface PickInput {
   approval_id: string;
@@ -125,7 +125,7 @@ function lastChecks(
 }
 
 /** Most of a candidate's diff read back for its files (the diff review shows the artifact itself). */
-const MAX_DIFF_READ = 64 * 1024 * 1024;
+const MAX_DIFF_READ = MAX_DIFF_BYTES;
 
 /** A remote worker's candidate's files, from the diff it handed in with the attempt's result. */
 function candidateFiles(
@@ -149,7 +149,10 @@ function candidateFiles(
       'candidate',
       `candidate #${candidate}'s diff is over ${MAX_DIFF_READ / 1024 / 1024} MB: pick it on its worker's repository instead`,
     );
-  return splitUnifiedDiff(readFileSync(art.path, 'utf8')).map((f) => ({
+  // Only the bytes recorded (never through a link or from a FIFO in the file's place).
+  const read = readRecordedFileSync(art, MAX_DIFF_READ);
+  if (!read.ok) throw bad('candidate', `candidate #${candidate}'s diff cannot be read: ${read.why}`);
+  return splitUnifiedDiff(read.head.toString('utf8')).map((f) => ({
     path: f.path,
     ...(f.oldPath && f.oldPath !== f.path ? { old_path: f.oldPath } : {}),
     status: f.status,

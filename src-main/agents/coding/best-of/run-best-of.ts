@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import type { BestOfCandidate, BestOfSummary, JudgeVerdict } from '../../../../src-shared/schemas/best-of.ts';
@@ -7,6 +7,8 @@ import type { CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import type { CodingContext, ExecutorEvent, TaskContext } from '../../../engine/executor.ts';
 import { CANCELLED } from '../../../engine/executor.ts';
 import { ConfinedFolder } from '../../../files/confined-folder.ts';
+import type { RecordedFile } from '../../../files/recorded-file.ts';
+import { readRecordedFileSync } from '../../../files/recorded-file.ts';
 import { DIFF_ARTIFACT, dependencyBranches, prepare } from '../attempt/worktree.ts';
 import { checksFailedText } from '../checks/checks-prompt.ts';
 import {
@@ -98,9 +100,9 @@ export async function* runBestOf(o: BestOfRun): AsyncGenerator<ExecutorEvent> {
 
     // Every candidate's diff, for the review to show side by side.
     for (const r of runs) {
-      if (!r.diffPath) continue;
-      const art = yield* diffArtifact(ctx, r.diffPath, candidateDiff(r.k));
-      if (!art) r.diffPath = null;
+      if (!r.diff) continue;
+      const art = yield* diffArtifact(ctx, r.diff, candidateDiff(r.k));
+      if (!art) r.diff = null;
     }
     const records = runs.map(candidateRecord);
     const top = records.filter((c) => c.status === 'passed' || c.status === 'checks_failed');
@@ -167,8 +169,8 @@ export async function* runBestOf(o: BestOfRun): AsyncGenerator<ExecutorEvent> {
       diff_artifact: null,
       best_of: summary,
     };
-    if (winner.diffPath) {
-      const art = yield* diffArtifact(ctx, winner.diffPath, DIFF_ARTIFACT);
+    if (winner.diff) {
+      const art = yield* diffArtifact(ctx, winner.diff, DIFF_ARTIFACT);
       if (art) output.diff_artifact = DIFF_ARTIFACT;
     }
     yield info(
@@ -223,14 +225,27 @@ async function* noticeOf(
 const tierScore = (c: { status: string; checks_passed: number }) =>
   (c.status === 'passed' ? 1_000 : 0) + c.checks_passed;
 
-/** A candidate's diff copied into the attempt's folder under `name`, as an artifact of the attempt. */
+/** The largest candidate diff copied for the review (and read again to pick one by hand). */
+export const MAX_DIFF_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A candidate's diff copied into the attempt's folder under `name`, as an artifact of the attempt:
+ * only the bytes its attempt recorded (not through a link the candidate's CLI put in their place,
+ * nor from a FIFO, which would hold the attempt); false when they are not there any more.
+ */
 async function* diffArtifact(
   ctx: TaskContext,
-  from: string,
+  from: RecordedFile,
   name: string,
 ): AsyncGenerator<ExecutorEvent, boolean> {
   try {
-    const text = await readFile(from);
+    if (from.size > MAX_DIFF_BYTES) return false;
+    const read = readRecordedFileSync(from, MAX_DIFF_BYTES);
+    if (!read.ok) {
+      yield info(`the candidate's diff was not copied: ${read.why}`);
+      return false;
+    }
+    const text = read.head;
     await new ConfinedFolder(ctx.workspace).writeFile(name, text, { fresh: true, mode: 0o600 });
     yield {
       type: 'artifact',
