@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commitLeftovers } from './commits.ts';
@@ -131,5 +131,29 @@ describe('commitLeftovers', () => {
     await expect(
       commitLeftovers({ repo: t.repo, dir: w.dir, message, author: { name: 'Evil <x@y>', email: 'a@b' } }),
     ).rejects.toThrow('author.name');
+  });
+
+  it("stages no repository elsewhere a folder's .git names (its HEAD would show), but keeps the agent's own nested one", async () => {
+    // A repository the agent's sandbox hides (another workspace, ~/.password-store…).
+    const hidden = makeRepo({ 'secret.txt': 'secret\n' });
+    try {
+      const hiddenHead = hidden.git(['rev-parse', 'HEAD']);
+      t.write('probe/.git', `gitdir: ${join(hidden.repo, '.git')}\n`, w.dir);
+      mkdirSync(join(w.dir, 'linked'));
+      symlinkSync(join(hidden.repo, '.git'), join(w.dir, 'linked', '.git'));
+      t.write('own/inner.txt', 'x\n', w.dir);
+      t.git(['init', '-q', '-b', 'main'], join(w.dir, 'own'));
+      t.git(['add', 'inner.txt'], join(w.dir, 'own'));
+      t.git(['-c', 'user.name=a', '-c', 'user.email=a@b', 'commit', '-q', '-m', 'own'], join(w.dir, 'own'));
+      t.write('kept.txt', 'kept\n', w.dir);
+      const r = await commitLeftovers({ repo: t.repo, dir: w.dir, message, branch: 'baton/r1/a' });
+      const tree = t.git(['ls-tree', r.head]);
+      expect(tree).not.toContain(hiddenHead);
+      expect(tree).not.toMatch(/\t(probe|linked)$/m);
+      expect(tree).toMatch(/^160000 commit [0-9a-f]{40}\town$/m);
+      expect(tree).toMatch(/\tkept\.txt$/m);
+    } finally {
+      hidden.cleanup();
+    }
   });
 });

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
+import { join } from 'node:path';
 import { WorkspaceError } from './errors.ts';
 import type { GitJail } from './git.ts';
 import { git, gitText } from './git.ts';
@@ -108,6 +109,7 @@ export async function commitLeftovers(input: CommitLeftoversInput): Promise<Left
   });
   if (gitlinks.length > 0)
     await git(['update-index', '--add', '--remove', '--', ...gitlinks], { ...at, jail, retryOnLock: true });
+  await dropOutsideRepositories(input.dir, at, jail);
   const env: Record<string, string> = author
     ? { GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email }
     : {};
@@ -133,6 +135,36 @@ export async function commitLeftovers(input: CommitLeftoversInput): Promise<Left
   const subject = message.split('\n')[0];
   await git(['update-ref', '-m', `commit: ${subject}`, 'HEAD', commit, head], { ...at, retryOnLock: true });
   return { committed: true, head: commit, branch, ...note };
+}
+
+/**
+ * A folder the agent made whose `.git` is not a folder of its own (a `gitdir:` file, or a link)
+ * names a repository elsewhere: `add` staged it as a submodule at that repository's HEAD, which
+ * the agent could then read back from its branch — whether a repository exists at a path its
+ * sandbox hides, and its commit. Such entries added now are taken out of the index again.
+ */
+async function dropOutsideRepositories(
+  dir: string,
+  at: Parameters<typeof gitText>[1],
+  jail: GitJail | undefined,
+): Promise<void> {
+  const added = await gitText(['diff-index', '--cached', '--diff-filter=A', '-z', 'HEAD'], at);
+  // `:<old mode> <new mode> <old> <new> <status>` NUL `<path>` NUL, for each entry added.
+  const fields = added.split('\0');
+  const outside: string[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const path = fields[i + 1]!;
+    if (!fields[i]!.startsWith(':000000 160000 ')) continue;
+    let own = false;
+    try {
+      own = lstatSync(join(dir, path, '.git')).isDirectory();
+    } catch {
+      // Gone, or not readable: not a repository of its own.
+    }
+    if (!own) outside.push(path);
+  }
+  if (outside.length > 0)
+    await git(['update-index', '--force-remove', '--', ...outside], { ...at, jail, retryOnLock: true });
 }
 
 /** Paths of `git ls-files --stage -z` (`<mode> <object> <stage>\t<path>` NUL): those unmerged (a stage other than 0, once per stage), and the submodules (mode 160000). */
