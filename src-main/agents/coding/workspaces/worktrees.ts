@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { WorkspaceError } from './errors.ts';
-import { git } from './git.ts';
+import { GitError, git } from './git.ts';
 import type { MergeConflict, MergeStepKind } from './merge.ts';
 import { mergeInto } from './merge.ts';
 import { branchMissing, checkBranchName, readRefs, requireCommit, startRef, updateRef } from './refs.ts';
@@ -48,7 +48,16 @@ export interface PrepareWorktreeInput extends Cancellable {
    * from its last attempt; everything else it held goes (worktree-pool.ts `scrubTaken`).
    */
   keepIgnored?: readonly string[];
+  /** How long clearing a worktree taken from the pool may take before a new one is made instead (tests). */
+  scrubTimeoutMs?: number;
 }
+
+/**
+ * How long clearing what a parked worktree's last attempt left may take. What an agent left can
+ * hold git for good (a FIFO as a nested repository's `.git/HEAD` in an ignored folder): past this,
+ * the parked worktree is dropped and a new one made, rather than the next task failing.
+ */
+const SCRUB_TIMEOUT_MS = 30_000;
 
 export interface PreparedWorktree {
   ok: true;
@@ -222,7 +231,11 @@ export async function prepareWorktree(
     // parked worktree, only the files that differ from what it holds).
     await git(['read-tree', '--reset', '-u', 'HEAD'], { ...inWorktree(at, c), retryOnLock: true });
     // A parked worktree holds what its last attempt left: all of it goes.
-    if (step.parked) await scrubTaken(at, input.keepIgnored ?? [], c);
+    if (step.parked)
+      await scrubTaken(at, input.keepIgnored ?? [], {
+        ...c,
+        timeoutMs: input.scrubTimeoutMs ?? SCRUB_TIMEOUT_MS,
+      });
     await withRepoLock(repo.commonDir, async () => {
       if (step.state === 'created')
         await updateRef(repo, startRef(branchRef), step.start, null, 'baton: branch start', c);
@@ -235,6 +248,9 @@ export async function prepareWorktree(
       return entry ? (await dropWorktree(repo, entry, false, {})).trash : null;
     }).catch(() => null);
     await deleteTrash(trash);
+    // A parked worktree whose leftovers could not be cleared: dropped above, a new one instead.
+    if (step.parked && e instanceof GitError && !input.signal?.aborted)
+      return prepareWorktree({ ...input, pool: undefined });
     throw e;
   }
   return done;
