@@ -122,7 +122,7 @@ export class Dispatcher {
       // A task queued without its approval because no agent could take it then is gated now.
       if (approvals.gateBeforeStart(run, task, spec, m.agent)) continue;
       flow.assign(run, task, m.agent, m.explanation);
-      rt.inFlight++;
+      flow.holdHere(run, task);
       toStart.push([run, task, m.agent, agents.executorOf(m.agent)!]);
     }
     if (rt.inFlight >= maxInFlight) this.sayGlobalLimit(now);

@@ -61,7 +61,7 @@ describe('a run that stops going on here', () => {
     kit.parts.holds.lose(run);
     expect([kit.rt.loadOf('w'), kit.rt.inFlight]).toEqual([0, 0]);
     // A handler that still holds the run (lost as its own transaction began) gives nothing back twice.
-    kit.parts.holds.release(run, kit.task(run, 'a'), true);
+    kit.parts.holds.release(run, kit.task(run, 'a'));
     expect([kit.rt.loadOf('w'), kit.rt.inFlight]).toEqual([0, 0]);
   });
 });

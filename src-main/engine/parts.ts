@@ -61,7 +61,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
     outcomes,
     limits,
   );
-  const holds = new RunHolds(rt, agents, budget);
+  const holds = new RunHolds(rt, budget);
   const leases = new RunLeases(rt, holds);
   const indexing = new SearchIndexing(rt);
   const hooks = new KindHooks(rt, agents);

@@ -247,7 +247,7 @@ export class PersonHandoffs {
     const flight = run.inflight.get(task.task_id);
     if (flight) stopFlight(flight, why);
     run.inflight.delete(task.task_id);
-    this.holds.release(run, task, false);
+    this.holds.release(run, task);
     this.writer.keepAttempt(task, 'given_back', why);
     this.writer.setStatus(
       run,

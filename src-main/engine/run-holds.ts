@@ -1,7 +1,6 @@
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Run, TaskRun } from '../../src-shared/schemas/run.ts';
 import { BackgroundWork } from '../base/background.ts';
-import type { AgentDirectory } from './agent-directory.ts';
 import type { BudgetLedger } from './budget.ts';
 import type { ActiveRun, InFlight } from './run-state.ts';
 import { snapshot, stopFlight } from './run-state.ts';
@@ -17,35 +16,48 @@ import type { AttemptEnded } from './tick-inputs.ts';
  */
 export class RunHolds {
   private readonly rt: Runtime;
-  private readonly agents: AgentDirectory;
   private readonly budget: BudgetLedger;
   /** Telling whoever waits for a run that it ended, after the turn that stored it. */
   private readonly telling: BackgroundWork;
 
-  constructor(rt: Runtime, agents: AgentDirectory, budget: BudgetLedger) {
+  constructor(rt: Runtime, budget: BudgetLedger) {
     this.rt = rt;
-    this.agents = agents;
     this.budget = budget;
     this.telling = new BackgroundWork('telling who waits for a run', rt.log);
   }
 
-  /** The attempt holds `agent`: one more task in its load, and its cost in the budget in flight. */
+  /**
+   * The attempt holds `agent`: one more task in its load, and its cost in the budget in flight,
+   * recorded as taken (`release` gives back the same).
+   */
   hold(run: ActiveRun, task: TaskRun, agent: Agent): void {
     const load = this.rt.load;
     load.set(agent.id, (load.get(agent.id) ?? 0) + 1);
-    this.budget.commit(run, this.budget.costOf(run.specs.get(task.task_id)!, agent));
+    const cost = this.budget.costOf(run.specs.get(task.task_id)!, agent);
+    this.budget.commit(run, cost);
+    run.held.set(task.task_id, { agentId: agent.id, cost, here: false });
   }
 
-  /** The attempt no longer holds its agent (and, if run here, a place under the global limit). */
-  release(run: ActiveRun, task: TaskRun, local: boolean): void {
+  /** The attempt `hold` took runs here: it takes a place under the global limit too. */
+  holdHere(run: ActiveRun, task: TaskRun): void {
+    const held = run.held.get(task.task_id);
+    if (held) held.here = true;
+    this.rt.inFlight++;
+  }
+
+  /** The attempt no longer holds what it took: its agent, its cost in flight, its place under the global limit. */
+  release(run: ActiveRun, task: TaskRun): void {
     // A run no longer active here gave back what it held as it stopped (`deactivate`): a handler
     // holding it still (lost as its transaction began) gives nothing back twice.
     if (this.rt.active.get(run.id) !== run) return;
+    const held = run.held.get(task.task_id);
+    // Given back already (each attempt gives back once).
+    if (!held) return;
+    run.held.delete(task.task_id);
     const load = this.rt.load;
-    if (local) this.rt.inFlight--;
-    if (task.agent_id) load.set(task.agent_id, Math.max(0, (load.get(task.agent_id) ?? 1) - 1));
-    const agent = this.agents.of(task.agent_id);
-    this.budget.commit(run, -(agent ? this.budget.costOf(run.specs.get(task.task_id)!, agent) : 0));
+    if (held.here) this.rt.inFlight--;
+    load.set(held.agentId, Math.max(0, (load.get(held.agentId) ?? 1) - 1));
+    this.budget.commit(run, -held.cost);
   }
 
   /**
@@ -129,17 +141,11 @@ export class RunHolds {
   /** Stops everything the run has going here (agents, timers, queued tasks) and gives up its lease. */
   deactivate(run: ActiveRun): void {
     // Agents stop once the run's end is stored.
-    for (const [taskId, flight] of run.inflight) {
+    for (const flight of run.inflight.values())
       stopFlight(flight, 'run ended', (stop) => this.stopWhenStored(run, stop));
-      const task = run.tasks.get(taskId);
-      if (task?.status === 'in_progress') this.release(run, task, flight.ac !== null);
-    }
-    // Held with no flight: assigned in a tick whose attempts never started (its write failed), or
-    // ended with its end still waiting for a tick, which will find the run gone or reloaded.
-    if (run.counts.in_progress > 0)
-      for (const task of run.tasks.values())
-        if (task.status === 'in_progress' && !run.inflight.has(task.task_id))
-          this.release(run, task, this.agents.runsHere(this.agents.of(task.agent_id)));
+    // What every attempt holds, its flight there or not (assigned in a tick whose attempts never
+    // started, or ended with its end still waiting for a tick): given back as it was taken.
+    for (const taskId of [...run.held.keys()]) this.release(run, run.tasks.get(taskId)!);
     run.inflight.clear();
     for (const t of run.retryTimers.values()) clearTimeout(t);
     run.retryTimers.clear();

@@ -53,6 +53,7 @@ export function rebuildRun(
     tasks: byTaskId(tasks),
     dependents: dependentsOf(plan.tasks),
     inflight: new Map(),
+    held: new Map(),
     retryTimers: new Map(),
     approved: new Set(),
     delegated: new Set(),

@@ -39,6 +39,19 @@ export function finalRunStatus(counts: TaskCounts, rejected: boolean, closedByDe
 }
 
 /** One attempt going on. */
+/**
+ * What an attempt took when it started, given back as it was taken when it ends: the registry may
+ * say another cost or kind of its agent by then (an import while it ran), and its flight may be
+ * gone (settled, its end waiting for a tick) when a cancel comes first.
+ */
+export interface Held {
+  agentId: string;
+  /** Its cost in the budget in flight. */
+  cost: number;
+  /** Whether it took a place under the global limit here (an attempt this process runs). */
+  here: boolean;
+}
+
 export interface InFlight {
   ac: AbortController | null; // null: a pull agent is doing it elsewhere
   timer: NodeJS.Timeout | null;
@@ -85,6 +98,8 @@ export interface ActiveRun {
   tasks: Map<string, TaskRun>;
   dependents: Map<string, string[]>;
   inflight: Map<string, InFlight>;
+  /** What each attempt in progress holds, by task id, as it was taken (`RunHolds`). */
+  held: Map<string, Held>;
   retryTimers: Map<string, NodeJS.Timeout>;
   /** `${kind}:${taskId}` for approvals granted, so a gate is passed once. */
   approved: Set<string>;

@@ -146,7 +146,7 @@ export class TaskFlow {
     if (task.status !== 'in_progress' || task.attempt !== c.attempt) return;
     const spec = run.specs.get(task.task_id)!;
     const agent = this.agents.of(task.agent_id);
-    this.holds.release(run, task, this.agents.runsHere(agent));
+    this.holds.release(run, task);
     // What an attempt a restart interrupted asked and this one did not ask again waits for nobody now.
     for (let n = 1; n < task.attempt; n++)
       for (const expired of this.approvals.expireAskedBy(
@@ -312,6 +312,11 @@ export class TaskFlow {
     this.holds.hold(run, task, agent);
   }
 
+  /** The attempt just assigned runs here: it takes a place under the global limit (`RunHolds.holdHere`). */
+  holdHere(run: ActiveRun, task: TaskRun): void {
+    this.holds.holdHere(run, task);
+  }
+
   /** Re-decides every dependent of a task that just changed (`Dependents`). */
   settleDependents(run: ActiveRun, taskId: string): void {
     this.dependents.settleAll(run, taskId);
@@ -321,7 +326,7 @@ export class TaskFlow {
   cancelOne(run: ActiveRun, task: TaskRun, why: string, actor = ACTOR): void {
     const flight = run.inflight.get(task.task_id);
     if (task.status === 'in_progress') {
-      this.holds.release(run, task, (flight?.ac ?? null) !== null);
+      this.holds.release(run, task);
       // Money the agent reported spending on the cancelled attempt was spent.
       this.budget.charge(
         run,

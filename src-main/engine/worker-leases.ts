@@ -419,7 +419,7 @@ export class WorkerLeases {
       const flight = run.inflight.get(task.task_id);
       if (flight) stopFlight(flight, reason);
       run.inflight.delete(task.task_id);
-      this.holds.release(run, task, false);
+      this.holds.release(run, task);
       this.writer.keepAttempt(task, 'interrupted', reason, this.rt.iso());
       this.writer.setStatus(run, task, 'ready', { reason });
       this.flow.enqueueOrGate(run, task);
