@@ -109,9 +109,10 @@ export class DeciderRunner {
         decider.closedRun = true;
         for (const t of run.tasks.values()) {
           if (isTerminalTaskStatus(t.status)) continue;
-          if (t.status === 'in_progress')
+          if (t.status === 'in_progress') {
             this.flow.cancelOne(run, t, `the decider closed the run: ${decision.reasoning}`);
-          else this.flow.skip(run, t, `the decider closed the run: ${decision.reasoning}`);
+            decider.cancelledAsClosed++;
+          } else this.flow.skip(run, t, `the decider closed the run: ${decision.reasoning}`);
         }
         break;
       case 'wait_for_more_tasks':

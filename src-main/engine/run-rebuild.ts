@@ -66,6 +66,7 @@ export function rebuildRun(
           spec: plan.decider,
           pending: 0,
           closedRun: false,
+          cancelledAsClosed: 0,
           added: new Set(),
           addedDescriptions: new Set(),
           history: [],

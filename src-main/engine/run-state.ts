@@ -32,10 +32,11 @@ export const DEFAULT_CANCEL_ACTOR = 'user';
  * the run); else `completed`: every task done, or skipped because its condition said so (a
  * branch not taken is no failure) or because the decider closed the run.
  */
-export function finalRunStatus(counts: TaskCounts, rejected: boolean, closedByDecider: boolean): RunStatus {
+export function finalRunStatus(counts: TaskCounts, rejected: boolean, cancelledByDecider: number): RunStatus {
   if (counts.failed > 0 || counts.unassigned > 0 || rejected) return 'failed';
-  // Closing the run stops what was still running: those cancels are the decider's, not a person's.
-  return counts.cancelled > 0 && !closedByDecider ? 'cancelled' : 'completed';
+  // Closing the run stops what was still running: those cancels are the decider's, not a person's
+  // (a person's cancel before it still ends the run cancelled).
+  return counts.cancelled > cancelledByDecider ? 'cancelled' : 'completed';
 }
 
 /** One attempt going on. */
@@ -79,6 +80,8 @@ export interface DeciderState {
   pending: number;
   /** It declared the project complete: the run ends `completed`. */
   closedRun: boolean;
+  /** The tasks in progress it cancelled as it closed the run: only those cancels are excused. */
+  cancelledAsClosed: number;
   /** The tasks it added (escalations included), and the descriptions of those it created (a task proposed again is a loop). */
   added: Set<string>;
   addedDescriptions: Set<string>;

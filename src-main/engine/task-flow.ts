@@ -372,7 +372,7 @@ export class TaskFlow {
       .some(
         (a) => a.status === 'rejected' && a.actor !== ACTOR && run.tasks.get(a.task_id)?.status === 'skipped',
       );
-    this.finish(run, finalRunStatus(run.counts, rejected, run.decider?.closedRun ?? false));
+    this.finish(run, finalRunStatus(run.counts, rejected, run.decider?.cancelledAsClosed ?? 0));
   }
 
   /** Ends the run as `status`; `actor` ended it (a person cancelling it), else the engine. */
