@@ -280,6 +280,26 @@ export class RunWriter {
   }
 
   /**
+   * A run resumed from the store with every task ended and its decider not done with it: the
+   * question asked about the task that ended last was held in memory only (a restart lost it, its
+   * answer with it), so it is asked again — else the run would end as if the decider had agreed.
+   */
+  askDeciderAgain(run: ActiveRun): void {
+    const decider = run.decider;
+    if (!decider || decider.closedRun || decider.pending > 0) return;
+    let last: TaskRun | null = null;
+    for (const t of run.tasks.values())
+      if (
+        (t.status === 'done' || t.status === 'failed' || t.status === 'unassigned') &&
+        (last === null || (t.finished_at ?? '') > (last.finished_at ?? ''))
+      )
+        last = t;
+    if (last === null) return;
+    this.questions.ask(run, last);
+    this.rt.schedule();
+  }
+
+  /**
    * Whether what was written leaves work only a tick does: a decider asked and not yet called, or
    * a build log that changed with no timer set for the tick that writes it (`dueBuildLogs` writes
    * it, or sets that timer).

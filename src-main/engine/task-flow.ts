@@ -127,7 +127,10 @@ export class TaskFlow {
       }
     }
     this.leases.keepRenewing();
-    if (openTasks(run) === 0) this.maybeFinish(run);
+    if (openTasks(run) === 0) {
+      if ('stored' in from) this.writer.askDeciderAgain(run);
+      this.maybeFinish(run);
+    }
     return run;
   }
 
