@@ -14,7 +14,7 @@ import { startDesktopHost } from '../host/rest/desktop-host.ts';
 import { setting } from '../host/settings.ts';
 import { CONTENT_SECURITY_POLICY } from '../http/security.ts';
 import { createMcpEndpoint } from '../mcp/http.ts';
-import { tellOnDesktop } from '../reach/index.ts';
+import { desktopBody, tellOnDesktop } from '../reach/index.ts';
 import { createFileSecretStore, SECRETS_FILE } from '../secrets/file-store.ts';
 import { webLinkOf } from './external-links.ts';
 import { rendererCheck } from './renderer-check.ts';
@@ -156,7 +156,7 @@ async function start(): Promise<void> {
     focused: () => !win.isDestroyed() && win.isFocused(),
     show: (n, onClick) => {
       if (!Notification.isSupported()) return;
-      const note = new Notification({ title: n.title, body: n.body });
+      const note = new Notification({ title: n.title, body: desktopBody(n.body) });
       shown.add(note);
       note.on('click', () => {
         shown.delete(note);

@@ -2,7 +2,7 @@
  * The reach wing's front door: what the core (the app, the hosts, the desktop shell) uses of it.
  * Nothing outside `reach/` imports a file inside it but this one.
  */
-export { tellOnDesktop } from './notifications/desktop.ts';
+export { desktopBody, tellOnDesktop } from './notifications/desktop.ts';
 export type { Reach, ReachOptions } from './reach.ts';
 export { createReach } from './reach.ts';
 export { SLACK_PATH } from './slack/interactions.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Notification } from '../../../src-shared/schemas/notification.ts';
 import { EventBus } from '../../events/event-bus.ts';
-import { tellOnDesktop } from './desktop.ts';
+import { desktopBody, tellOnDesktop } from './desktop.ts';
 
 const note = (id: string): Notification => ({
   id,
@@ -40,5 +40,18 @@ describe('desktop notifications (the app’s main process)', () => {
     bus.emit('notification', note('run_3'));
     bus.flush();
     expect(shown).toHaveLength(1);
+  });
+});
+
+describe("a notification's body on the desktop", () => {
+  it("shows an agent's markup as text on Linux, whose notification service reads the body as markup", () => {
+    const said =
+      'Agent w hit a usage limit: <a href="file:///etc/passwd">Open the PR</a><img src="file:///tmp/x.png"/> & more';
+    expect(desktopBody(said, 'linux')).toBe(
+      'Agent w hit a usage limit: &lt;a href="file:///etc/passwd"&gt;Open the PR&lt;/a&gt;&lt;img src="file:///tmp/x.png"/&gt; &amp; more',
+    );
+    // Windows and macOS show the body as plain text: as it is.
+    expect(desktopBody(said, 'darwin')).toBe(said);
+    expect(desktopBody(said, 'win32')).toBe(said);
   });
 });

@@ -25,3 +25,15 @@ export function tellOnDesktop(deps: {
     ['notification'],
   );
 }
+
+/**
+ * A notification's body as the desktop shows it. On Linux the notification service reads the body
+ * as markup (freedesktop's `body-markup`, `body-hyperlinks`, `body-images`), and Electron hands it
+ * on as it is: an agent's words in a body (a usage limit's message) could put a link to any
+ * scheme, `file:` too, or a local image in a real Baton notification. There its `&`, `<` and `>`
+ * are written as entities, so the text shows as written; elsewhere it is plain text already.
+ */
+export function desktopBody(body: string, platform: NodeJS.Platform = process.platform): string {
+  if (platform !== 'linux') return body;
+  return body.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
