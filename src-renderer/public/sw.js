@@ -43,7 +43,10 @@ self.addEventListener('notificationclick', (event) => {
   let target;
   try {
     const url = new URL(event.notification.data?.url ?? '/', self.location.origin);
-    target = new URL(url.pathname + url.search + url.hash, self.location.origin).href;
+    // A path starting `//` would name another site: its slashes become one.
+    const path = url.pathname.replace(/^\/+/, '/');
+    target = new URL(path + url.search + url.hash, self.location.origin).href;
+    if (new URL(target).origin !== self.location.origin) target = new URL('/', self.location.origin).href;
   } catch {
     target = new URL('/', self.location.origin).href;
   }
