@@ -9,9 +9,10 @@ import { formatDuration } from '../../format/duration.ts';
 import { useBaton, useRunTasks, useSelectedTaskId } from '../../store/index.ts';
 import { STATUS_LABEL } from '../shared/status-label.ts';
 import { TimelineLegend } from './TimelineLegend.tsx';
-import { windowTicks } from './timeline-ticks.ts';
+import { ticksFor, windowTicks } from './timeline-ticks.ts';
 import { useRunApprovals } from './use-run-approvals.ts';
 import { useTimelineZoom } from './use-timeline-zoom.ts';
+import { useWidth } from './use-width.ts';
 
 const ROW = 24;
 const NO_ASKS: ApprovalView[] = [];
@@ -52,7 +53,8 @@ export function RunTimeline({ run, order }: { run: Run; order: string[] }) {
   const pct = (ms: number) => `${Math.max(0, Math.min(100, ((ms - t0 - from) / (to - from)) * 100))}%`;
   /** Whether a mark from `a` to `b` (instants) shows in the part of the axis shown. */
   const shows = (a: number, b: number) => b >= t0 + from && a <= t0 + to;
-  const ticks = useMemo(() => windowTicks(from, to), [from, to]);
+  const axisWidth = useWidth(ticksRef);
+  const ticks = useMemo(() => windowTicks(from, to, ticksFor(axisWidth)), [from, to, axisWidth]);
   const zoomed = zoom.view !== null;
   const shownWords = `+${formatDuration(from)} to +${formatDuration(to)} of ${formatDuration(span)}`;
   return (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { timeTicks } from './timeline-ticks.ts';
+import { ticksFor, timeTicks, windowTicks } from './timeline-ticks.ts';
 
 describe('the timeline axis', () => {
   it('ticks at round steps from 0, at most six after it, none past the end', () => {
@@ -18,5 +18,17 @@ describe('the timeline axis', () => {
 
   it('has one tick, 0, for a run that has not lasted yet', () => {
     expect(timeTicks(0)).toEqual([0]);
+  });
+});
+
+describe("the timeline axis's room", () => {
+  it('has as many labels as its width holds apart: fewer on a phone, six on a desk', () => {
+    // A phone's axis (~235 px): seven labels of "1 min 20 s" ran into each other.
+    expect(ticksFor(235)).toBe(2);
+    expect(windowTicks(0, 150_000, ticksFor(235))).toEqual([0, 120_000]);
+    expect(ticksFor(450)).toBe(4);
+    expect(ticksFor(1_100)).toBe(6);
+    // Not laid out yet: as before.
+    expect(ticksFor(0)).toBe(6);
   });
 });

@@ -38,3 +38,15 @@ export function windowTicks(from: number, to: number, most = 6): number[] {
   for (let t = Math.max(0, Math.ceil(from / step - 1e-9) * step); t <= to + 1e-9; t += step) ticks.push(t);
   return ticks;
 }
+
+/** About the room one tick's label takes on the axis ("1 min 20 s" and a gap), in px. */
+const TICK_LABEL_PX = 90;
+
+/**
+ * How many ticks after the first an axis `width` px wide has room for, each label apart from the
+ * next (at 390 px wide, six labels ran into each other): 2 to 6.
+ */
+export function ticksFor(width: number): number {
+  if (!Number.isFinite(width) || width <= 0) return 6;
+  return Math.max(2, Math.min(6, Math.floor(width / TICK_LABEL_PX) - 1));
+}
