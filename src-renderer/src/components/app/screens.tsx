@@ -1,12 +1,15 @@
 import type { ComponentType } from 'react';
-import { lazy } from 'react';
 import { useBaton } from '../../store/index.ts';
 import type { View } from '../../views.ts';
 import { PlansScreen } from '../plans/PlansScreen.tsx';
+import { lazyRetry } from '../shared/lazy-retry.ts';
 
-/** A screen fetched and evaluated the first time it is opened. */
+/**
+ * A screen fetched and evaluated the first time it is opened; fetched again when that failed (the
+ * host was down) and the person tries again.
+ */
 const onDemand = <M,>(load: () => Promise<M>, pick: (m: M) => ComponentType) =>
-  lazy(() => load().then((m) => ({ default: pick(m) })));
+  lazyRetry(() => load().then((m) => ({ default: pick(m) })));
 
 /**
  * What each screen listed in `VIEWS` shows. The plan list is loaded with the app; the other

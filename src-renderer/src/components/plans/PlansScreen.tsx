@@ -1,8 +1,8 @@
-import { lazy } from 'react';
 import { useBaton } from '../../store/index.ts';
+import { lazyRetry } from '../shared/lazy-retry.ts';
 import { PlansView } from './PlansView.tsx';
 
-const PlanDesigner = lazy(() =>
+const PlanDesigner = lazyRetry(() =>
   import('../designer/PlanDesigner.tsx').then((m) => ({ default: m.PlanDesigner })),
 );
 
