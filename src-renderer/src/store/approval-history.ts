@@ -3,6 +3,7 @@ import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
 import { isDecided } from '../../../src-shared/schemas/plain/approval.ts';
 import { api } from '../api/client.ts';
 import { errorText } from '../api/errors.ts';
+import { asked } from './approvals.ts';
 import type { BatonState } from './index.ts';
 
 /** How many of the latest decisions the Decided tab lists. */
@@ -113,8 +114,15 @@ export const createApprovalHistorySlice: StateCreator<BatonState, [], [], Approv
           }
         }
         set({ bulkOutcome: result });
-        // What failed may have been decided elsewhere: the inbox is read again to show it as it is.
-        if (result.failed.length > 0) await get().loadApprovals();
+        // What failed is back in the inbox, to decide again; it may have been decided elsewhere:
+        // the inbox is read again (when the host can be reached) to show it as it is.
+        if (result.failed.length > 0) {
+          const failed = new Set(result.failed.map((f) => f.id));
+          set((s) => ({
+            pending: approvals.filter((a) => failed.has(a.id)).reduce(asked, s.pending),
+          }));
+          if (get().connection === 'open') await get().loadApprovals();
+        }
       },
     });
     return true;

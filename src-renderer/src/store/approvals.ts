@@ -26,6 +26,12 @@ export interface ApprovalsSlice {
    * as expired. Nothing is read again.
    */
   applyApprovals(changed: ApprovalView[]): void;
+  /**
+   * A decision on `approval` that was not recorded: its card is back in the inbox with the comment
+   * typed, to decide again; the inbox is read again when the host can be reached (it may have been
+   * decided elsewhere).
+   */
+  backInInbox(approval: ApprovalView | undefined, comment: string): Promise<void>;
   /** What the Approvals inbox is narrowed to; kept while you go to other screens and back. */
   approvalFilter: ApprovalFilter;
   setApprovalFilter(f: ApprovalFilter): void;
@@ -74,7 +80,7 @@ function recentlyExpired(expired: ApprovalView[]): ApprovalView[] {
  * The pending approvals with `a` asked (or asked again): in its place when already there, else
  * after those asked before it, as the host lists them (oldest first).
  */
-function asked(pending: ApprovalView[], a: ApprovalView): ApprovalView[] {
+export function asked(pending: ApprovalView[], a: ApprovalView): ApprovalView[] {
   if (pending.some((x) => x.id === a.id)) return pending.map((x) => (x.id === a.id ? a : x));
   const after = pending.findIndex((x) => x.requested_at > a.requested_at);
   return after === -1 ? [...pending, a] : [...pending.slice(0, after), a, ...pending.slice(after)];
@@ -135,6 +141,13 @@ export const createApprovalsSlice: StateCreator<BatonState, [], [], ApprovalsSli
       return { pending, expired: recentlyExpired([...expired, ...s.expired.filter((a) => !ids.has(a.id))]) };
     });
   },
+  async backInInbox(approval, comment) {
+    if (approval) {
+      get().setCommentDraft(approval.id, comment);
+      set((s) => ({ pending: asked(s.pending, approval) }));
+    }
+    if (get().connection === 'open') await get().loadApprovals();
+  },
   async decide(approvalId, approve, comment, input, scope) {
     const approval = get().pending.find((a) => a.id === approvalId);
     const me = await get().requireIdentity(
@@ -155,7 +168,7 @@ export const createApprovalsSlice: StateCreator<BatonState, [], [], ApprovalsSli
         return true;
       } catch (err) {
         get().fail(`Your decision on ${approval?.task_id ?? 'an approval'} was not recorded`, err);
-        await get().loadApprovals();
+        await get().backInInbox(approval, comment);
         return false;
       }
     };
@@ -185,7 +198,7 @@ export const createApprovalsSlice: StateCreator<BatonState, [], [], ApprovalsSli
         return true;
       } catch (err) {
         get().fail(`Your request for changes to ${approval?.task_id ?? 'a task'} was not recorded`, err);
-        await get().loadApprovals();
+        await get().backInInbox(approval, comment);
         return false;
       }
     };

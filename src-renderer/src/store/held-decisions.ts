@@ -98,6 +98,16 @@ export const createHeldDecisionsSlice: StateCreator<BatonState, [], [], HeldDeci
     undone: null,
     holdDecision({ approvals, title, detail, comment, send, dropped }) {
       if (approvals.length === 0) return;
+      // With the host out of reach the decision could not be sent: nothing is said to be decided,
+      // and the approvals stay in the inbox for the person to decide again once it is back.
+      const { connection } = get();
+      if (connection === 'closed' || connection === 'ended') {
+        get().notify('error', 'Nothing was decided: Baton cannot be reached', [
+          `${approvals.map((a) => a.task_id).join(', ')} still ${approvals.length === 1 ? 'waits' : 'wait'} for a decision. Decide again once Baton is back.`,
+        ]);
+        dropped?.();
+        return;
+      }
       const id = nextHeld++;
       const ids = new Set(approvals.map((a) => a.id));
       set((s) => ({
