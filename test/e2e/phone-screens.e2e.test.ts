@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Baton } from './harness.ts';
 import { launchBaton, shots, skipE2e } from './harness.ts';
+import { controlsOffScreen } from './off-screen.ts';
 
 /**
  * Each screen of a new Baton on a 390 × 844 phone: nothing scrolls the page sideways, and every
@@ -25,37 +26,6 @@ const SCREENS: [path: string, drawn: (page: Page) => ReturnType<Page['getByText'
   // The last of Settings' tabs: its row scrolls to show it.
   ['/settings/worktrees', (p) => p.getByText('No worktree is kept on disk.')],
 ];
-
-/** The controls past the screen's edges, outside any part that scrolls sideways by itself. */
-function controlsOffScreen(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    const off: string[] = [];
-    for (const el of document.querySelectorAll('input, select, textarea, button, a[href], [role="tab"]')) {
-      const box = el.getBoundingClientRect();
-      if (box.width === 0 && box.height === 0) continue;
-      // A part that scrolls sideways by itself (a wide table); a whole screen that does is the fault.
-      let scroller = false;
-      for (let up = el.parentElement; up && !scroller; up = up.parentElement) {
-        const x = getComputedStyle(up).overflowX;
-        scroller =
-          !up.classList.contains('page') &&
-          (x === 'auto' || x === 'scroll') &&
-          up.scrollWidth > up.clientWidth;
-      }
-      // A row of tabs may scroll sideways, but the open tab is shown, and the row is as tall as it.
-      const row = el.closest('[role="tablist"]');
-      if (row && row.getBoundingClientRect().height + 0.5 < box.height)
-        off.push(`${el.textContent} (row cut)`);
-      if (scroller && el.getAttribute('aria-selected') !== 'true') continue;
-      if (box.left < -0.5 || box.right > width + 0.5) {
-        const name = el.getAttribute('aria-label') || el.textContent?.trim() || el.tagName;
-        off.push(`${name.slice(0, 40)} (${Math.round(box.left)}–${Math.round(box.right)})`);
-      }
-    }
-    return off;
-  });
-}
 
 describe.skipIf(skipE2e)('each screen on a phone', () => {
   let baton: Baton;

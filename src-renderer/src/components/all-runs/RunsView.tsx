@@ -192,7 +192,7 @@ function RunsTable({ runs, names, now }: { runs: Run[]; names: ReadonlyMap<strin
   return (
     <DataTable
       label="Runs"
-      className="runs-table"
+      className="runs-table stack"
       columns={columns}
       rows={runs}
       rowKey={(r) => r.id}

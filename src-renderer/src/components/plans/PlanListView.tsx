@@ -176,7 +176,7 @@ function PlanTable({
   return (
     <DataTable
       label="Plans"
-      className="plan-table"
+      className="plan-table stack"
       columns={columns}
       rows={rows}
       rowKey={(row) => row.plan.plan_id}

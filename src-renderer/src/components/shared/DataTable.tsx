@@ -155,7 +155,7 @@ function CellsRow<T>({
             {c.cell?.(item)}
           </th>
         ) : (
-          <td key={c.id} className={c.cellClass}>
+          <td key={c.id} className={c.cellClass} data-label={c.hiddenHeader ? undefined : c.header}>
             {c.cell?.(item)}
           </td>
         ),

@@ -64,14 +64,17 @@ export function BudgetsPanel() {
               <strong>Over budget:</strong> {over.map(named).join(', ')}
             </p>
           )}
-          <DataTable
-            label="Budgets"
-            className="budgets-table"
-            columns={BUDGET_COLUMNS}
-            rows={budgets}
-            rowKey={(b) => `${b.scope}:${b.id}`}
-            row={(b) => <BudgetRow b={b} />}
-          />
+          {/* Wider than a phone: the table scrolls sideways, not the page. */}
+          <div className="table-scroll">
+            <DataTable
+              label="Budgets"
+              className="budgets-table"
+              columns={BUDGET_COLUMNS}
+              rows={budgets}
+              rowKey={(b) => `${b.scope}:${b.id}`}
+              row={(b) => <BudgetRow b={b} />}
+            />
+          </div>
         </>
       )}
     </section>

@@ -61,57 +61,60 @@ export function SpendTable({
     </th>
   );
   return (
-    <table className="tasks spend-table" aria-label={`Spend by ${GROUP_HEADS[by].toLowerCase()}`}>
-      <thead>
-        <tr>
-          {head('name', GROUP_HEADS[by], false)}
-          {head('input', 'Input tokens')}
-          {head('output', 'Output tokens')}
-          {head('cached', 'Cached input tokens')}
-          {head('calls', 'Calls')}
-          {head('usd', 'Cost')}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.key ?? ''}>
-            <th scope="row">
-              <GroupName by={by} row={r} patch={patch} />
-            </th>
-            <td className="num">{tokens(r.input_tokens)}</td>
-            <td className="num">{tokens(r.output_tokens)}</td>
-            <td className="num">{tokens(r.cached_input_tokens)}</td>
-            <td className="num">
-              {tokens(r.calls)}
-              {r.unknown > 0 && <div className="muted small">{tokens(r.unknown)} of unknown cost</div>}
-            </td>
-            <td className="num spend-cost">{spendText(r.usd, r.unknown, '$')}</td>
-          </tr>
-        ))}
-      </tbody>
-      <tfoot>
-        {rows.length < sorted.length && (
+    // Its figures side by side are wider than a phone: the table scrolls sideways, not the page.
+    <div className="table-scroll">
+      <table className="tasks spend-table" aria-label={`Spend by ${GROUP_HEADS[by].toLowerCase()}`}>
+        <thead>
           <tr>
-            <td colSpan={6}>
-              <button type="button" className="link" onClick={() => setAll(true)}>
-                Show all {tokens(sorted.length)} {GROUP_PLURALS[by]}
-              </button>{' '}
-              <span className="muted small">
-                (the first {SHOWN} in this order are shown; the total below and the CSV count them all)
-              </span>
-            </td>
+            {head('name', GROUP_HEADS[by], false)}
+            {head('input', 'Input tokens')}
+            {head('output', 'Output tokens')}
+            {head('cached', 'Cached input tokens')}
+            {head('calls', 'Calls')}
+            {head('usd', 'Cost')}
           </tr>
-        )}
-        <tr>
-          <th scope="row">Total</th>
-          <td className="num">{tokens(report.total.input_tokens)}</td>
-          <td className="num">{tokens(report.total.output_tokens)}</td>
-          <td className="num">{tokens(report.total.cached_input_tokens)}</td>
-          <td className="num">{tokens(report.total.calls)}</td>
-          <td className="num spend-cost">{spendText(report.total.usd, report.total.unknown, '$')}</td>
-        </tr>
-      </tfoot>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.key ?? ''}>
+              <th scope="row">
+                <GroupName by={by} row={r} patch={patch} />
+              </th>
+              <td className="num">{tokens(r.input_tokens)}</td>
+              <td className="num">{tokens(r.output_tokens)}</td>
+              <td className="num">{tokens(r.cached_input_tokens)}</td>
+              <td className="num">
+                {tokens(r.calls)}
+                {r.unknown > 0 && <div className="muted small">{tokens(r.unknown)} of unknown cost</div>}
+              </td>
+              <td className="num spend-cost">{spendText(r.usd, r.unknown, '$')}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          {rows.length < sorted.length && (
+            <tr>
+              <td colSpan={6}>
+                <button type="button" className="link" onClick={() => setAll(true)}>
+                  Show all {tokens(sorted.length)} {GROUP_PLURALS[by]}
+                </button>{' '}
+                <span className="muted small">
+                  (the first {SHOWN} in this order are shown; the total below and the CSV count them all)
+                </span>
+              </td>
+            </tr>
+          )}
+          <tr>
+            <th scope="row">Total</th>
+            <td className="num">{tokens(report.total.input_tokens)}</td>
+            <td className="num">{tokens(report.total.output_tokens)}</td>
+            <td className="num">{tokens(report.total.cached_input_tokens)}</td>
+            <td className="num">{tokens(report.total.calls)}</td>
+            <td className="num spend-cost">{spendText(report.total.usd, report.total.unknown, '$')}</td>
+          </tr>
+        </tfoot>
+      </table>
+    </div>
   );
 }
 
