@@ -3,6 +3,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Baton } from './harness.ts';
 import { launchBaton, shots, skipE2e } from './harness.ts';
+import { controlsOffScreen } from './off-screen.ts';
 
 const PHONE = { width: 390, height: 844 };
 
@@ -217,5 +218,40 @@ describe.skipIf(skipE2e)('people: invited, signed in with a passkey, deciding fr
       role: string;
     };
     expect(got).toMatchObject({ token: expect.stringMatching(/^bpt_/), role: 'member' });
+  });
+
+  it('the People table fits a phone: each person a card, their role, joining, sign-in and a short Remove', async () => {
+    await owner.setViewportSize(PHONE);
+    await owner.goto(`${base}settings/people`);
+    const table = owner.getByRole('table', { name: 'People' });
+    await table.getByRole('button', { name: 'Remove Mia' }).waitFor();
+    await shoot(owner, 'table-390');
+    await table.screenshot({ path: join(shots, 'people-table-390-rows.png') });
+    expect(await owner.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(
+      await owner
+        .locator('.page')
+        .first()
+        .evaluate((p) => p.scrollWidth),
+    ).toBeLessThanOrEqual(390);
+    expect(await controlsOffScreen(owner)).toEqual([]);
+    for (const name of ['Mia', 'Vic']) {
+      const row = table.getByRole('row', { name: new RegExp(name) });
+      // Every part of the row is on the screen, the name, role, when they joined, how they sign in.
+      for (const part of [
+        row.getByRole('rowheader'),
+        row.getByRole('combobox', { name: `Role of ${name}` }),
+        row.getByRole('cell').nth(1),
+        row.getByRole('cell').nth(2),
+      ]) {
+        const box = (await part.boundingBox())!;
+        expect(box.x).toBeGreaterThanOrEqual(0);
+        expect(box.x + box.width).toBeLessThanOrEqual(390);
+      }
+      const remove = row.getByRole('button', { name: `Remove ${name}` });
+      expect(await remove.textContent()).toBe('Remove');
+      expect((await remove.boundingBox())!.width).toBeLessThan(120);
+    }
+    await owner.setViewportSize({ width: 1440, height: 900 });
   });
 });

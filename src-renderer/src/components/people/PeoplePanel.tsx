@@ -56,7 +56,7 @@ export function PeoplePanel() {
       )}
       <RowsTable
         label="People"
-        className="people"
+        className="people stack"
         columns={['Name', 'Role', 'Joined', 'Sign-in']}
         rows={people}
         empty="Nobody yet: make the owner account above."
@@ -64,7 +64,7 @@ export function PeoplePanel() {
         row={(p) => (
           <tr>
             <RowName name={p.name} detail={p.invited_by ? `invited by ${p.invited_by}` : 'owner'} />
-            <td className="small">
+            <td className="small" data-label="Role">
               {admin && p.role !== 'owner' && p.id !== me.person?.id ? (
                 <select
                   aria-label={`Role of ${p.name}`}
@@ -83,8 +83,10 @@ export function PeoplePanel() {
                 p.role
               )}
             </td>
-            <td className="small">{whenIn(p.created_at)}</td>
-            <td className="small">
+            <td className="small" data-label="Joined">
+              {whenIn(p.created_at)}
+            </td>
+            <td className="small" data-label="Sign-in">
               {[
                 p.passkeys > 0 ? `${p.passkeys} passkey${p.passkeys === 1 ? '' : 's'}` : null,
                 p.has_password ? 'password' : null,

@@ -66,8 +66,10 @@ export function RemoveRowButton({
   onConfirm(): void;
 }) {
   return (
+    // Short on the screen (the row says whose it is: a long name made a 400 px button); named in full.
     <ConfirmButton
-      label={`${verb} ${name}`}
+      label={verb}
+      name={`${verb} ${name}`}
       question={`${verb} ${what} ${name}?`}
       detail={detail}
       yes={verb}
