@@ -254,4 +254,13 @@ describe.skipIf(skipE2e)('people: invited, signed in with a passkey, deciding fr
     }
     await owner.setViewportSize({ width: 1440, height: 900 });
   });
+
+  it('an invitation for an admin says "an admin"', async () => {
+    await owner.getByLabel('Role of the invited person').selectOption('admin');
+    await owner.getByRole('button', { name: 'Invite', exact: true }).click();
+    const shown = owner.getByRole('region', { name: 'Invitation for an admin' });
+    await shown.waitFor();
+    await shown.getByRole('button', { name: 'I have copied it' }).click();
+    await owner.getByText(/^An admin, invited by Olive/).waitFor();
+  });
 });

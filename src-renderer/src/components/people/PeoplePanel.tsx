@@ -169,7 +169,7 @@ function Invites({ invites, onChange }: { invites: Invite[] | null; onChange(): 
       <h2>Invite someone</h2>
       {made && (
         <ShownOnce
-          title={`Invitation for a ${made.role}`}
+          title={`Invitation for ${aRole(made.role)}`}
           warning="Send this link to one person: it works once, for 7 days, and is shown only now."
           facts={[{ label: 'Link', value: made.link, what: 'the link' }]}
           onDone={() => setMade(null)}
@@ -196,7 +196,7 @@ function Invites({ invites, onChange }: { invites: Invite[] | null; onChange(): 
         <ul className="small plain-list">
           {invites.map((i) => (
             <li key={i.id}>
-              A {i.role}, invited by {i.created_by}, open until {whenIn(i.expires_at)}{' '}
+              {capitalized(aRole(i.role))}, invited by {i.created_by}, open until {whenIn(i.expires_at)}{' '}
               <button
                 type="button"
                 className="link small"
@@ -211,6 +211,10 @@ function Invites({ invites, onChange }: { invites: Invite[] | null; onChange(): 
     </section>
   );
 }
+
+/** A role with its article: "a member", "an admin". */
+const aRole = (role: string) => `${/^[aeiou]/i.test(role) ? 'an' : 'a'} ${role}`;
+const capitalized = (words: string) => words.charAt(0).toUpperCase() + words.slice(1);
 
 /** Your own account: how you sign in (passkeys, password), your tokens, signing out. */
 function You() {
