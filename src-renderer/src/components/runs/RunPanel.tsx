@@ -316,7 +316,9 @@ function TaskTable({
                   {taskDuration(t, now)}
                 </td>
                 <td>
-                  {t?.agent_id ?? '—'}
+                  <div className="task-agent" title={t?.agent_id ?? undefined}>
+                    {t?.agent_id ?? '—'}
+                  </div>
                   {t?.delegation_task_id && (
                     <div className="muted small delegation" title={t.delegation_task_id}>
                       {t.delegation_task_id}
