@@ -45,6 +45,41 @@ describe('the sandbox library bridges a killed Baton left', () => {
     expect(killed.sort()).toEqual([200, 201]);
   });
 
+  it("ends a session's sandbox a killed Baton left, with the relays inside it, and not a live one's", () => {
+    const sandbox = (id: string) => [
+      'bwrap',
+      '--new-session',
+      '--die-with-parent',
+      '--unshare-net',
+      '--bind',
+      `/tmp/claude-http-${id}.sock`,
+      `/tmp/claude-http-${id}.sock`,
+      '--',
+      'bash',
+      '-c',
+      '…',
+    ];
+    const relay = (id: string) => [
+      'socat',
+      'TCP6-LISTEN:3128,ipv6only=0,fork,reuseaddr,backlog=4096',
+      `UNIX-CONNECT:/tmp/claude-http-${id}.sock`,
+    ];
+    const proc = fakeProc([
+      { pid: 1, ppid: 0, argv: ['/sbin/init'], comm: 'init' },
+      { pid: 100, ppid: 1, argv: ['node', 'baton.ts'], comm: 'node' },
+      { pid: 110, ppid: 100, argv: sandbox('aa11'), comm: 'bwrap' }, // a live Baton's git in its sandbox
+      { pid: 111, ppid: 110, argv: relay('aa11'), comm: 'socat' },
+      // Baton's git in a sandbox when Baton was SIGKILLed: the git went, the relays stayed.
+      { pid: 1704, ppid: 1, argv: sandbox('b21b'), comm: 'bwrap' },
+      { pid: 1707, ppid: 1704, argv: relay('b21b'), comm: 'socat' },
+      { pid: 1709, ppid: 1704, argv: relay('b21b'), comm: 'socat' },
+      { pid: 400, ppid: 1, argv: ['bwrap', '--ro-bind', '/', '/', 'sh'], comm: 'bwrap' }, // someone else's
+    ]);
+    const killed: number[] = [];
+    expect(reapOrphanBridges(proc, (pid) => killed.push(pid))).toEqual([1707, 1709, 1704]);
+    expect(killed).toEqual([1707, 1709, 1704]);
+  });
+
   it('is quiet where there is no /proc to read', () => {
     expect(reapOrphanBridges(join(tmpdir(), 'baton-no-such-proc'))).toEqual([]);
   });
