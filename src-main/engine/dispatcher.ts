@@ -4,6 +4,7 @@ import type { AgentDirectory } from './agent-directory.ts';
 import type { Approvals } from './approvals/approvals.ts';
 import type { Executor } from './executor.ts';
 import { reviewsAtLimit, reviewsWaitReason } from './review-limit.ts';
+import type { RunHolds } from './run-holds.ts';
 import type { ActiveRun } from './run-state.ts';
 import type { RunWriter } from './run-writer.ts';
 import type { Runtime } from './runtime.ts';
@@ -28,16 +29,24 @@ export class Dispatcher {
   private readonly writer: RunWriter;
   private readonly agents: AgentDirectory;
   private readonly approvals: Approvals;
+  private readonly holds: RunHolds;
 
   constructor(
     rt: Runtime,
-    parts: { flow: TaskFlow; writer: RunWriter; agents: AgentDirectory; approvals: Approvals },
+    parts: {
+      flow: TaskFlow;
+      writer: RunWriter;
+      agents: AgentDirectory;
+      approvals: Approvals;
+      holds: RunHolds;
+    },
   ) {
     this.rt = rt;
     this.flow = parts.flow;
     this.writer = parts.writer;
     this.agents = parts.agents;
     this.approvals = parts.approvals;
+    this.holds = parts.holds;
   }
 
   /**
@@ -122,7 +131,7 @@ export class Dispatcher {
       // A task queued without its approval because no agent could take it then is gated now.
       if (approvals.gateBeforeStart(run, task, spec, m.agent)) continue;
       flow.assign(run, task, m.agent, m.explanation);
-      flow.holdHere(run, task);
+      this.holds.holdHere(run, task);
       toStart.push([run, task, m.agent, agents.executorOf(m.agent)!]);
     }
     if (rt.inFlight >= maxInFlight) this.sayGlobalLimit(now);

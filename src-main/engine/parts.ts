@@ -100,7 +100,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
   const decider = new DeciderRunner(rt, { writer, flow, agents });
   const work = new PullApi(rt, { agents, approvals, flow, holds, attempts, loader, leases });
   const handoffs = new PersonHandoffs(rt, { agents, approvals, flow, holds, loader, leases, writer });
-  const dispatcher = new Dispatcher(rt, { flow, writer, agents, approvals });
+  const dispatcher = new Dispatcher(rt, { flow, writer, agents, approvals, holds });
   const workers = new WorkerLeases(
     rt,
     { agents, holds, writer, flow, loader },

@@ -315,11 +315,6 @@ export class TaskFlow {
     this.holds.hold(run, task, agent);
   }
 
-  /** The attempt just assigned runs here: it takes a place under the global limit (`RunHolds.holdHere`). */
-  holdHere(run: ActiveRun, task: TaskRun): void {
-    this.holds.holdHere(run, task);
-  }
-
   /** Re-decides every dependent of a task that just changed (`Dependents`). */
   settleDependents(run: ActiveRun, taskId: string): void {
     this.dependents.settleAll(run, taskId);

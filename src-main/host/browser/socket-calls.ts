@@ -6,9 +6,6 @@ import { guard } from '../../http/edge.ts';
 import { jsonTooBig } from '../../http/json-limits.ts';
 import { LARGE_INPUT_METHODS, MAX_CALL_BYTES } from './body-limits.ts';
 
-/** A frame longer than this many characters is over `MAX_CALL_BYTES` whatever they are. */
-const MAX_CALL_CHARS = MAX_CALL_BYTES;
-
 import type { Broadcast } from './broadcast.ts';
 
 // The contract over the UI's WebSocket: one call a message, `{id, method, input}` in, `{id,
@@ -79,7 +76,8 @@ function parseMessage(data: RawData): Message {
   const { id, method, input, actor } = msg as Record<string, unknown>;
   if (typeof method !== 'string' || (typeof id !== 'number' && typeof id !== 'string')) return bad;
   // Only a call carrying a whole plan may be large.
-  if (text.length > MAX_CALL_CHARS && !LARGE_INPUT_METHODS.has(method))
+  // A frame longer than this many characters is over `MAX_CALL_BYTES` whatever they are.
+  if (text.length > MAX_CALL_BYTES && !LARGE_INPUT_METHODS.has(method))
     return {
       ok: false,
       id,
