@@ -1,61 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Landing } from '../../../../src-shared/schemas/landing.ts';
 import type { AuditEntry } from '../../../../src-shared/schemas/memory.ts';
-import { call, controlledExecutor, eventually, setup, task } from '../../../../test/kit/engine-kit.ts';
-import { type GitHubServer, startGitHubServer } from '../../../../test/kit/forge/github.ts';
-import { type GitRemote, startGitRemote } from '../../../../test/kit/git-remote.ts';
+import { call, eventually, setup, task } from '../../../../test/kit/engine-kit.ts';
+import { LandingWorlds } from '../../../../test/kit/landing-world.ts';
 import type { BatonApp } from '../../../app/create-app.ts';
-import { createApp } from '../../../app/create-app.ts';
 import { codingWork } from '../workspaces/testing/coding-output.ts';
-import { makeRepo } from '../workspaces/testing/temp-repo.ts';
 
 // A person lands work from the app or `baton land` (`runs.land` with `how`), whatever the plan's
 // `land` says: one done task's branch or the run's, pushed or proposed as a pull request with the
 // base, title and draft they chose; against a real git remote over HTTP and a scripted GitHub,
 // through the real @octokit/rest.
-const TOKEN = 'ghp_good';
-let app: BatonApp | undefined;
-let remote: GitRemote | undefined;
-let gh: GitHubServer | undefined;
-const cleanups: (() => void)[] = [];
-afterEach(async () => {
-  await app?.close();
-  await remote?.close();
-  await gh?.stop();
-  app = remote = gh = undefined;
-  for (const c of cleanups.splice(0)) c();
-});
-
-const FOLLOW = { landing: { follow: { firstMs: 0, maxMs: 0 }, tickMs: 3_600_000 } };
+const worlds = new LandingWorlds();
+afterEach(() => worlds.close());
 
 /** A plan that lands nothing by itself (`land` absent), its two tasks done with real commits; `b` waits for a person's go. */
 async function world() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'baton-land-asked-'));
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const repo = makeRepo();
-  cleanups.push(repo.cleanup);
-  remote = await startGitRemote({ auth: { user: 'x-access-token', password: TOKEN } });
-  const r = remote;
-  gh = await startGitHubServer({
-    repo: 'acme/app',
-    tokens: { [TOKEN]: 'write' },
-    branchTip: (b) => r.tip(b),
+  const w = await worlds.open({
+    prefix: 'land-asked',
+    before: ({ repo }) => repo.git(['branch', 'release']),
   });
-  repo.git(['branch', 'release']);
-  const exec = controlledExecutor();
-  app = createApp({ dataDir, executors: { echo: exec.executor }, log: () => {}, ...FOLLOW });
-  await call(app, 'secrets.set', { name: 'github.token', value: TOKEN });
-  await call(app, 'workspaces.add', {
-    id: 'app',
-    path: repo.repo,
-    remote: {
-      url: remote.url,
-      forge: { kind: 'github', api_url: gh.url, repo: 'acme/app', token_secret: 'github.token' },
-    },
-  });
+  const { dataDir, repo, exec, remote, gh, app } = w;
   const run = await setup(app, [{ id: 'e', skills: ['x'] }], {
     plan_id: 'health',
     name: 'Health check',

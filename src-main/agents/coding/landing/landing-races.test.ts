@@ -1,34 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Landing } from '../../../../src-shared/schemas/landing.ts';
-import { call, controlledExecutor, eventually, setup, task } from '../../../../test/kit/engine-kit.ts';
-import { type GitHubServer, startGitHubServer } from '../../../../test/kit/forge/github.ts';
-import { type GitRemote, startGitRemote } from '../../../../test/kit/git-remote.ts';
+import { call, eventually, setup, task } from '../../../../test/kit/engine-kit.ts';
+import type { GitHubServer } from '../../../../test/kit/forge/github.ts';
+import { LandingWorlds } from '../../../../test/kit/landing-world.ts';
 import type { BatonApp } from '../../../app/create-app.ts';
-import { createApp } from '../../../app/create-app.ts';
 import { codingWork } from '../workspaces/testing/coding-output.ts';
-import { makeRepo } from '../workspaces/testing/temp-repo.ts';
 
 // Landings that meet another landing of the same branch, or a forge that refuses part of what it
 // is asked once the pull request exists: the pull request GitHub has is the one the landing
 // records and follows. A proxy in front of the scripted GitHub holds, doubles or answers calls.
-const TOKEN = 'ghp_good';
-let app: BatonApp | undefined;
-let remote: GitRemote | undefined;
-let gh: GitHubServer | undefined;
-const cleanups: (() => void)[] = [];
-afterEach(async () => {
-  await app?.close();
-  await remote?.close();
-  await gh?.stop();
-  app = remote = gh = undefined;
-  for (const c of cleanups.splice(0)) c();
-});
-const FOLLOW = { landing: { follow: { firstMs: 0, maxMs: 0 }, tickMs: 3_600_000 } };
+const worlds = new LandingWorlds();
+afterEach(() => worlds.close());
 
 /** What the proxy does with a call before (or instead of) passing it on to GitHub. */
 type Step = (method: string, url: string, forward: () => Promise<Answer>) => Promise<Answer | null>;
@@ -64,38 +48,15 @@ async function proxy(target: string, step: Step): Promise<string> {
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  cleanups.push(() => server.close());
+  worlds.later(() => server.close());
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 /** A run of one coding task, done on its branch, whose workspace's forge is GitHub behind `step`'s proxy. */
 async function world(plan: Record<string, unknown>, step: Step) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'baton-landing-races-'));
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const repo = makeRepo();
-  cleanups.push(repo.cleanup);
-  remote = await startGitRemote({ auth: { user: 'x-access-token', password: TOKEN } });
-  const r = remote;
-  gh = await startGitHubServer({
-    repo: 'acme/app',
-    tokens: { [TOKEN]: 'write' },
-    branchTip: (b) => r.tip(b),
-  });
-  const exec = controlledExecutor();
-  app = createApp({ dataDir, executors: { echo: exec.executor }, log: () => {}, ...FOLLOW });
-  await call(app, 'secrets.set', { name: 'github.token', value: TOKEN });
-  await call(app, 'workspaces.add', {
-    id: 'app',
-    path: repo.repo,
-    remote: {
-      url: remote.url,
-      forge: {
-        kind: 'github',
-        api_url: await proxy(gh.url, step),
-        repo: 'acme/app',
-        token_secret: 'github.token',
-      },
-    },
+  const { app, gh, exec, repo } = await worlds.open({
+    prefix: 'landing-races',
+    apiUrl: (url) => proxy(url, step),
   });
   const run = await setup(app, [{ id: 'e', skills: ['x'] }], {
     plan_id: 'health',

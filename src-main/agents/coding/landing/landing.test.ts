@@ -1,73 +1,38 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Landing } from '../../../../src-shared/schemas/landing.ts';
 import type { AuditEntry } from '../../../../src-shared/schemas/memory.ts';
 import type { TaskLogLine } from '../../../../src-shared/schemas/run.ts';
 import { call, controlledExecutor, eventually, setup, task } from '../../../../test/kit/engine-kit.ts';
-import { type GitHubServer, signWebhook, startGitHubServer } from '../../../../test/kit/forge/github.ts';
-import { type GitRemote, startGitRemote } from '../../../../test/kit/git-remote.ts';
+import { signWebhook } from '../../../../test/kit/forge/github.ts';
+import type { GitRemote } from '../../../../test/kit/git-remote.ts';
+import { LANDING_TOKEN, LandingWorlds } from '../../../../test/kit/landing-world.ts';
 import type { BatonApp } from '../../../app/create-app.ts';
-import { createApp } from '../../../app/create-app.ts';
 import { parseTarget } from '../../../http/request-target.ts';
 import { codingWork } from '../workspaces/testing/coding-output.ts';
-import { makeRepo, type TempRepo } from '../workspaces/testing/temp-repo.ts';
 
 // Landing a run's work against a real git remote served over HTTP by git http-backend and a
 // scripted GitHub REST server, through the real @octokit/rest: pushed, a pull request opened
 // from the plan and its tasks, followed until merged, closed or deleted; a wrong token, one
 // lacking rights and a remote refusing the push each said on the task, nothing pushed twice.
-const TOKEN = 'ghp_good';
+const TOKEN = LANDING_TOKEN;
+const worlds = new LandingWorlds();
 let app: BatonApp | undefined;
-let remote: GitRemote | undefined;
-let gh: GitHubServer | undefined;
-const cleanups: (() => void)[] = [];
 afterEach(async () => {
-  await app?.close();
-  await remote?.close();
-  await gh?.stop();
-  app = remote = gh = undefined;
-  for (const c of cleanups.splice(0)) c();
+  await worlds.close();
+  app = undefined;
 });
 
-// Every followed landing is due at once; the timer never fires in a test (each polls with `landing.tick`).
-const FOLLOW = { landing: { follow: { firstMs: 0, maxMs: 0 }, tickMs: 3_600_000 } };
-
-async function world(opts: { remoteAuth?: boolean; tokens?: Record<string, 'write' | 'read'> } = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'baton-landing-'));
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const repo: TempRepo = makeRepo();
-  cleanups.push(repo.cleanup);
-  remote = await startGitRemote(
-    opts.remoteAuth === false ? {} : { auth: { user: 'x-access-token', password: TOKEN } },
-  );
-  const r = remote;
-  gh = await startGitHubServer({
-    repo: 'acme/app',
-    tokens: opts.tokens ?? { [TOKEN]: 'write' },
-    branchTip: (b) => r.tip(b),
+function world(opts: { remoteAuth?: boolean; tokens?: Record<string, 'write' | 'read'> } = {}) {
+  return worlds.open({
+    prefix: 'landing',
+    ...(opts.remoteAuth === false ? { remoteAuth: false } : {}),
+    ...(opts.tokens ? { github: () => ({ tokens: opts.tokens }) } : {}),
+    webhook: true,
   });
-  const exec = controlledExecutor();
-  app = createApp({ dataDir, executors: { echo: exec.executor }, log: () => {}, ...FOLLOW });
-  await call(app, 'secrets.set', { name: 'github.token', value: TOKEN });
-  await call(app, 'workspaces.add', {
-    id: 'app',
-    path: repo.repo,
-    remote: {
-      url: remote.url,
-      forge: {
-        kind: 'github',
-        api_url: gh.url,
-        repo: 'acme/app',
-        token_secret: 'github.token',
-        webhook_secret: 'github.hook',
-      },
-    },
-  });
-  return { dataDir, repo, exec, remote, gh, app };
 }
 
 /** A one-task coding run of a plan that lands as told, finished with real commits on its branch (`files`). */
@@ -169,7 +134,7 @@ describe('landing a run as a pull request', () => {
     await expect.poll(async () => (await landings(w.app, run))[0]?.state).toBe('open');
     await w.app.close();
     w.gh.close(1);
-    app = createApp({ dataDir: w.dataDir, executors: {}, log: () => {}, ...FOLLOW });
+    app = worlds.app(w.dataDir);
     await app.landing.tick();
     expect((await landings(app, run))[0]).toMatchObject({
       state: 'closed',
@@ -182,7 +147,7 @@ describe('landing a run as a pull request', () => {
     w.gh.pulls.get(1)!.state = 'open';
     const pushes = receivePacks(w.remote);
     await app.close();
-    app = createApp({ dataDir: w.dataDir, executors: {}, log: () => {}, ...FOLLOW });
+    app = worlds.app(w.dataDir);
     await expect.poll(async () => (await landings(app!, run))[0]?.state).toBe('open');
     expect((await landings(app, run))[0]!.pr_number).toBe(1);
     expect(receivePacks(w.remote)).toBe(pushes);
@@ -359,7 +324,7 @@ describe("GitHub's signed webhooks", () => {
       if (t.ok) void route(req, res, t.target);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => server.close());
+    worlds.later(() => server.close());
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/forge/github/app`;
     const deliver = (body: string, signature: string) =>
       fetch(url, {
@@ -398,7 +363,7 @@ describe("GitHub's signed webhooks", () => {
       if (t.ok) void w.app.landing.hookRoute(req, res, t.target);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => server.close());
+    worlds.later(() => server.close());
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/forge/github/app`;
     w.gh.merge(1, 'e'.repeat(40));
     // GitHub's API holds its answer to the poll the delivery asks for (GitHub gives a delivery 10 s).
@@ -434,7 +399,7 @@ async function landedRunIn(
 ): Promise<string> {
   await a.close();
   const exec = controlledExecutor();
-  app = createApp({ dataDir: w.dataDir, executors: { echo: exec.executor }, log: () => {}, ...FOLLOW });
+  app = worlds.app(w.dataDir, { echo: exec.executor });
   const build = await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'health' });
   const run = build.run_id;
   await eventually(() => exec.running.has('api'));

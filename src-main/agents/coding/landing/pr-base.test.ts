@@ -1,6 +1,4 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,31 +7,27 @@ import type { AuditEntry } from '../../../../src-shared/schemas/memory.ts';
 import type { Run } from '../../../../src-shared/schemas/run.ts';
 import type { CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import { call, controlledExecutor, eventually, setup, task } from '../../../../test/kit/engine-kit.ts';
-import { type GitHubServer, startGitHubServer } from '../../../../test/kit/forge/github.ts';
-import { type GitRemote, startGitRemote } from '../../../../test/kit/git-remote.ts';
+import type { GitHubServer } from '../../../../test/kit/forge/github.ts';
+import type { GitRemote } from '../../../../test/kit/git-remote.ts';
+import { LANDING_TOKEN, LandingWorlds } from '../../../../test/kit/landing-world.ts';
 import type { BatonApp } from '../../../app/create-app.ts';
-import { createApp } from '../../../app/create-app.ts';
 import { codingWork } from '../workspaces/testing/coding-output.ts';
-import { makeRepo, type TempRepo } from '../workspaces/testing/temp-repo.ts';
+import type { TempRepo } from '../workspaces/testing/temp-repo.ts';
 import { fetchBranch } from './push.ts';
 import { tryRebase } from './rebase.ts';
 
 // A pull request whose base branch moves under it, through the app, against a real git remote (git
 // http-backend) whose mergeability GitHub's scripted API reads with real git; the agent is a
 // controlled executor that rebases with real git, as a coding CLI would in its worktree.
-const TOKEN = 'ghp_good';
-const FOLLOW = { landing: { follow: { firstMs: 0, maxMs: 0 }, tickMs: 3_600_000 } };
+const TOKEN = LANDING_TOKEN;
 const BASIC = Buffer.from(`x-access-token:${TOKEN}`).toString('base64');
+const worlds = new LandingWorlds();
 let app: BatonApp | undefined;
 let remote: GitRemote | undefined;
 let gh: GitHubServer | undefined;
-const cleanups: (() => void)[] = [];
 afterEach(async () => {
-  await app?.close();
-  await remote?.close();
-  await gh?.stop();
+  await worlds.close();
   app = remote = gh = undefined;
-  for (const c of cleanups.splice(0)) c();
 });
 
 const landingOf = async (a: BatonApp, run: string) =>
@@ -79,32 +73,22 @@ function agentRebases(repo: TempRepo, before: CodingOutput, onto: string, resolv
  * `dirty`: GitHub says the pull request conflicts whatever git says (its answer can lag).
  */
 async function world(opts: { on_conflict?: 'ask'; dirty?: () => boolean; upToDate?: boolean } = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'baton-pr-base-'));
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const repo = makeRepo({ 'health.ts': 'export const status = "ok";\n' });
-  cleanups.push(repo.cleanup);
-  remote = await startGitRemote({ auth: { user: 'x-access-token', password: TOKEN }, files: {} });
-  const r = remote;
-  await pushAs(repo, 'main', 'main');
-  gh = await startGitHubServer({
-    repo: 'acme/app',
-    tokens: { [TOKEN]: 'write' },
-    branchTip: (b) => r.tip(b),
-    upToDateRequired: opts.upToDate === true,
-    mergeability: async (base, head) =>
-      opts.dirty?.() ? { mergeable: false, state: 'dirty' } : r.mergeability(base, head),
-  });
-  const exec = controlledExecutor();
-  app = createApp({ dataDir, executors: { echo: exec.executor }, log: () => {}, ...FOLLOW });
-  await call(app, 'secrets.set', { name: 'github.token', value: TOKEN });
-  await call(app, 'workspaces.add', {
-    id: 'app',
-    path: repo.repo,
-    remote: {
-      url: remote.url,
-      forge: { kind: 'github', api_url: gh.url, repo: 'acme/app', token_secret: 'github.token' },
+  const w = await worlds.open({
+    prefix: 'pr-base',
+    repoFiles: { 'health.ts': 'export const status = "ok";\n' },
+    remoteFiles: {},
+    before: ({ repo, remote: r }) => {
+      remote = r;
+      return pushAs(repo, 'main', 'main');
     },
+    github: (r) => ({
+      upToDateRequired: opts.upToDate === true,
+      mergeability: async (base, head) =>
+        opts.dirty?.() ? { mergeable: false, state: 'dirty' } : r.mergeability(base, head),
+    }),
   });
+  ({ app, remote, gh } = w);
+  const { dataDir, repo, exec } = w;
   const run = await setup(app, [{ id: 'e', skills: ['x'] }], {
     plan_id: 'health',
     name: 'Health check',
@@ -212,7 +196,7 @@ describe('a pull request whose base branch moved', () => {
     const pushes = receivePacks(remote);
     await app.close();
     exec = controlledExecutor();
-    app = createApp({ dataDir, executors: { echo: exec.executor }, log: () => {}, ...FOLLOW });
+    app = worlds.app(dataDir, { echo: exec.executor });
     await eventually(() => exec.running.get('api')?.ctx.run_id === fixRun);
     const rebased = agentRebases(repo, first, theirs, {
       'health.ts': 'export const status = "fine and healthy";\n',
@@ -359,12 +343,7 @@ describe('a pull request whose base branch moved', () => {
     };
     const restart = async () => {
       await app!.close();
-      app = createApp({
-        dataDir,
-        executors: { echo: controlledExecutor().executor },
-        log: () => {},
-        ...FOLLOW,
-      });
+      app = worlds.app(dataDir, { echo: controlledExecutor().executor });
       await app.landing.tick();
       return app;
     };

@@ -1,8 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -11,31 +9,26 @@ import type { Landing } from '../../../../src-shared/schemas/landing.ts';
 import type { Run } from '../../../../src-shared/schemas/run.ts';
 import type { CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import { call, controlledExecutor, eventually, setup, task } from '../../../../test/kit/engine-kit.ts';
-import { type GitHubServer, signWebhook, startGitHubServer } from '../../../../test/kit/forge/github.ts';
-import { type GitRemote, startGitRemote } from '../../../../test/kit/git-remote.ts';
+import { type GitHubServer, signWebhook } from '../../../../test/kit/forge/github.ts';
+import type { GitRemote } from '../../../../test/kit/git-remote.ts';
+import { LANDING_TOKEN, LandingWorlds } from '../../../../test/kit/landing-world.ts';
 import type { BatonApp } from '../../../app/create-app.ts';
-import { createApp } from '../../../app/create-app.ts';
 import { runShow, runsList } from '../../../cli/commands/runs.ts';
 import { parseTarget } from '../../../http/request-target.ts';
 import { codingWork } from '../workspaces/testing/coding-output.ts';
-import { makeRepo, type TempRepo } from '../workspaces/testing/temp-repo.ts';
+import type { TempRepo } from '../workspaces/testing/temp-repo.ts';
 
 // A pull request's fix rounds through the app, against a real git remote (git http-backend) and a
 // scripted GitHub through the real @octokit/rest; the agent is a controlled executor (the real
 // CLI's part is test/coding-agents/pr-loop.test.ts): failing checks and a review asking for
 // changes each start a re-run of the task, whose commit is pushed to the pull request's branch.
-const TOKEN = 'ghp_good';
-const FOLLOW = { landing: { follow: { firstMs: 0, maxMs: 0 }, tickMs: 3_600_000 } };
+const worlds = new LandingWorlds();
 let app: BatonApp | undefined;
 let remote: GitRemote | undefined;
 let gh: GitHubServer | undefined;
-const cleanups: (() => void)[] = [];
 afterEach(async () => {
-  await app?.close();
-  await remote?.close();
-  await gh?.stop();
+  await worlds.close();
   app = remote = gh = undefined;
-  for (const c of cleanups.splice(0)) c();
 });
 
 /** One more commit on a task's branch, as its agent's fix leaves it. */
@@ -74,35 +67,9 @@ async function cliSays(a: BatonApp, run: string): Promise<{ list: string; show: 
 
 /** An app whose workspace lands on a real remote and a scripted GitHub, and a started one-task run landing as a pull request. */
 async function world() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'baton-pr-fix-'));
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const repo = makeRepo();
-  cleanups.push(repo.cleanup);
-  remote = await startGitRemote({ auth: { user: 'x-access-token', password: TOKEN } });
-  const r = remote;
-  gh = await startGitHubServer({
-    repo: 'acme/app',
-    tokens: { [TOKEN]: 'write' },
-    branchTip: (b) => r.tip(b),
-  });
-  const exec = controlledExecutor();
-  app = createApp({ dataDir, executors: { echo: exec.executor }, log: () => {}, ...FOLLOW });
-  await call(app, 'secrets.set', { name: 'github.token', value: TOKEN });
-  await call(app, 'secrets.set', { name: 'github.hook', value: 'hook-secret' });
-  await call(app, 'workspaces.add', {
-    id: 'app',
-    path: repo.repo,
-    remote: {
-      url: remote.url,
-      forge: {
-        kind: 'github',
-        api_url: gh.url,
-        repo: 'acme/app',
-        token_secret: 'github.token',
-        webhook_secret: 'github.hook',
-      },
-    },
-  });
+  const w = await worlds.open({ prefix: 'pr-fix', webhook: 'hook-secret' });
+  ({ app, remote, gh } = w);
+  const { dataDir, repo, exec } = w;
   const run = await setup(app, [{ id: 'e', skills: ['x'] }], {
     plan_id: 'health',
     name: 'Health check',
@@ -156,7 +123,7 @@ describe("a pull request's fix rounds", () => {
     const pushes = receivePacks(remote);
     await app.close();
     exec = controlledExecutor();
-    app = createApp({ dataDir, executors: { echo: exec.executor }, log: () => {}, ...FOLLOW });
+    app = worlds.app(dataDir, { echo: exec.executor });
     await eventually(() => exec.running.get('api')?.ctx.run_id === fixRun);
     const second = fixWork(repo, first, { 'health.ts': 'export const ok = true;\n' });
     exec.running.get('api')!.finish(second);
@@ -233,7 +200,7 @@ describe("a pull request's fix rounds", () => {
       if (t.ok) void a.landing.hookRoute(req, res, t.target);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => void server.close());
+    worlds.later(() => void server.close());
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/forge/github/app`;
     const deliver = async (event: string, payload: unknown) => {
       const body = JSON.stringify(payload);
@@ -316,7 +283,7 @@ describe("a pull request's fix rounds", () => {
     await eventually(() => w.exec.running.get('api')?.ctx.run_id === fixRun);
     // A person pushes their own commit to the branch while the agent works.
     const theirs = codingWork(w.repo, 'theirs', first.commit, { 'mine.ts': 'export const mine = 1;\n' });
-    const basic = Buffer.from(`x-access-token:${TOKEN}`).toString('base64');
+    const basic = Buffer.from(`x-access-token:${LANDING_TOKEN}`).toString('base64');
     // Not execFileSync: the remote answers from this process.
     await promisify(execFile)(
       'git',
