@@ -1,19 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
-import { createApp } from '../../src-main/app/create-app.ts';
-import type { BrowserHost } from '../../src-main/host/browser/server.ts';
-import { writeFakeQwen } from '../kit/fake-qwen.ts';
-import { type GitHubServer, startGitHubServer } from '../kit/forge/github.ts';
-import { type GitRemote, startGitRemote } from '../kit/git-remote.ts';
-import { serveHost } from './app-host.ts';
+import type { GitHubServer } from '../kit/forge/github.ts';
 import { launchChromium } from './browser-path.ts';
+import { type ForgeWorld, openForgeWorld, qwenBuilder } from './forge-world.ts';
 import type { Rpc } from './harness.ts';
-import { chromiumFound, removeDataDir, rpcFor, shots as SHOTS_ROOT, skipE2e } from './harness.ts';
+import { chromiumFound, shots as SHOTS_ROOT, skipE2e } from './harness.ts';
 
 /** Where the screenshots of this test go, to be looked at. */
 const SHOTS = join(SHOTS_ROOT, 'forge');
@@ -32,63 +26,20 @@ interface Landing {
  * panel and the task's panel link to it, and show it merged once GitHub says so.
  */
 describe.skipIf(skipE2e)('a landed run on the Runs screen and the task panel', () => {
-  let dir: string;
+  let w: ForgeWorld;
   let app: BatonApp;
-  let host: BrowserHost;
   let browser: Browser;
   let page: Page;
   let rpc: Rpc;
-  let remote: GitRemote;
   let gh: GitHubServer;
   let runId: string;
 
   beforeAll(async () => {
     if ('missing' in chromiumFound) throw new Error(chromiumFound.missing);
-    dir = realpathSync(mkdtempSync(join(tmpdir(), 'baton-landing-e2e-')));
     mkdirSync(SHOTS, { recursive: true });
-    const repo = join(dir, 'projects', 'webapp');
-    mkdirSync(repo, { recursive: true });
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe' });
-    git('init', '-q', '-b', 'main');
-    writeFileSync(join(repo, 'README.md'), '# webapp\n');
-    git('add', '-A');
-    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'first');
-    writeFakeQwen(dir);
-    remote = await startGitRemote({ auth: { user: 'x-access-token', password: TOKEN } });
-    gh = await startGitHubServer({
-      repo: 'acme/webapp',
-      tokens: { [TOKEN]: 'write' },
-      branchTip: (b) => remote.tip(b),
-    });
-    const dataDir = join(dir, 'data');
-    app = createApp({
-      dataDir,
-      log: () => {},
-      landing: { follow: { firstMs: 0, maxMs: 0 }, tickMs: 3_600_000 },
-    });
-    host = await serveHost(app, dataDir);
-    rpc = rpcFor(host.openUrl);
-    await rpc('secrets.set', { name: 'github.token', value: TOKEN });
-    await rpc('workspaces.add', {
-      id: 'webapp',
-      path: repo,
-      remote: {
-        url: remote.url,
-        forge: { kind: 'github', api_url: gh.url, repo: 'acme/webapp', token_secret: 'github.token' },
-      },
-    });
-    await rpc('agents.import', {
-      agents: [
-        {
-          id: 'builder',
-          kind: 'coding',
-          cli: 'qwen',
-          skills: ['builder'],
-          executable: join(dir, 'qwen'),
-          env: { LOG: join(dir, 'cli.log'), MODE: 'done' },
-        },
-      ],
-    });
+    w = await openForgeWorld({ prefix: 'landing-e2e', token: TOKEN });
+    ({ app, rpc, gh } = w);
+    await rpc('agents.import', { agents: [qwenBuilder(w, 'done')] });
     await rpc('plans.import', {
       plan: {
         plan_id: 'webapp',
@@ -117,15 +68,11 @@ describe.skipIf(skipE2e)('a landed run on the Runs screen and the task panel', (
     }
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(host.openUrl);
+    await page.goto(w.host.openUrl);
   });
   afterAll(async () => {
     await browser?.close();
-    await host?.close();
-    await app?.close();
-    await remote?.close();
-    await gh?.stop();
-    await removeDataDir(dir);
+    await w?.close();
   });
 
   const shoot = async (name: string) => {

@@ -1,21 +1,15 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
-import { createApp } from '../../src-main/app/create-app.ts';
-import type { BrowserHost } from '../../src-main/host/browser/server.ts';
 import { running, sleepTags } from '../../src-main/processes/testing/processes.ts';
 import type { Landing } from '../../src-shared/schemas/landing.ts';
-import { writeFakeQwen } from '../kit/fake-qwen.ts';
-import { type GitHubServer, startGitHubServer } from '../kit/forge/github.ts';
-import { type GitRemote, startGitRemote } from '../kit/git-remote.ts';
-import { serveHost } from './app-host.ts';
+import type { GitHubServer } from '../kit/forge/github.ts';
 import { launchChromium } from './browser-path.ts';
+import { type ForgeWorld, openForgeWorld, qwenBuilder } from './forge-world.ts';
 import type { Rpc } from './harness.ts';
-import { chromiumFound, removeDataDir, rpcFor, shots as SHOTS_ROOT, skipE2e } from './harness.ts';
+import { chromiumFound, shots as SHOTS_ROOT, skipE2e } from './harness.ts';
 
 const SHOTS = join(SHOTS_ROOT, 'pr-loops');
 const TOKEN = 'ghp_loop_e2e';
@@ -37,63 +31,24 @@ async function until(test: () => Promise<boolean>): Promise<void> {
  * is not landed, said on the Runs screen and the run's panel.
  */
 describe.skipIf(skipE2e)("a pull request's fix round on the Runs screen and the run's panel", () => {
-  let dir: string;
+  let w: ForgeWorld;
   let app: BatonApp;
-  let host: BrowserHost;
   let browser: Browser;
   let page: Page;
   let rpc: Rpc;
-  let remote: GitRemote;
   let gh: GitHubServer;
   let runId: string;
   const tag = tags.next();
 
   const landing = async () =>
     ((await rpc('runs.landings', { run_id: runId })).value as unknown as Landing[])[0];
-  const agent = (mode: string) => ({
-    id: 'builder',
-    kind: 'coding',
-    cli: 'qwen',
-    skills: ['builder'],
-    executable: join(dir, 'qwen'),
-    env: { LOG: join(dir, 'cli.log'), MODE: mode, TAG: tag },
-  });
+  const agent = (mode: string) => qwenBuilder(w, mode, tag);
 
   beforeAll(async () => {
     if ('missing' in chromiumFound) throw new Error(chromiumFound.missing);
-    dir = realpathSync(mkdtempSync(join(tmpdir(), 'baton-pr-loop-e2e-')));
     mkdirSync(SHOTS, { recursive: true });
-    const repo = join(dir, 'projects', 'webapp');
-    mkdirSync(repo, { recursive: true });
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe' });
-    git('init', '-q', '-b', 'main');
-    writeFileSync(join(repo, 'README.md'), '# webapp\n');
-    git('add', '-A');
-    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'first');
-    writeFakeQwen(dir);
-    remote = await startGitRemote({ auth: { user: 'x-access-token', password: TOKEN } });
-    gh = await startGitHubServer({
-      repo: 'acme/webapp',
-      tokens: { [TOKEN]: 'write' },
-      branchTip: (b) => remote.tip(b),
-    });
-    const dataDir = join(dir, 'data');
-    app = createApp({
-      dataDir,
-      log: () => {},
-      landing: { follow: { firstMs: 0, maxMs: 0 }, tickMs: 3_600_000 },
-    });
-    host = await serveHost(app, dataDir);
-    rpc = rpcFor(host.openUrl);
-    await rpc('secrets.set', { name: 'github.token', value: TOKEN });
-    await rpc('workspaces.add', {
-      id: 'webapp',
-      path: repo,
-      remote: {
-        url: remote.url,
-        forge: { kind: 'github', api_url: gh.url, repo: 'acme/webapp', token_secret: 'github.token' },
-      },
-    });
+    w = await openForgeWorld({ prefix: 'pr-loop-e2e', token: TOKEN });
+    ({ app, rpc, gh } = w);
     await rpc('agents.import', { agents: [agent('done')] });
     await rpc('plans.import', {
       plan: {
@@ -121,15 +76,11 @@ describe.skipIf(skipE2e)("a pull request's fix round on the Runs screen and the 
     await until(async () => ((await landing())?.fix?.run_id ?? null) !== null);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(host.openUrl);
+    await page.goto(w.host.openUrl);
   });
   afterAll(async () => {
     await browser?.close();
-    await host?.close();
-    await app?.close();
-    await remote?.close();
-    await gh?.stop();
-    await removeDataDir(dir);
+    await w?.close();
   });
 
   const shoot = async (name: string) => {
