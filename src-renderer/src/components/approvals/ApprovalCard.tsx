@@ -1,5 +1,5 @@
 import type { ReactElement } from 'react';
-import { lazy, Suspense } from 'react';
+import { Suspense } from 'react';
 import type { ApprovalView, BlockedWork } from '../../../../src-shared/schemas/approval.ts';
 import { mayDecide } from '../../../../src-shared/schemas/people.ts';
 import type { ApprovalKind } from '../../../../src-shared/schemas/plain/approval.ts';
@@ -9,6 +9,7 @@ import { plural } from '../../format/plural.ts';
 import { startedByText } from '../../format/started-by.ts';
 import { useBaton } from '../../store/index.ts';
 import { TurnControls } from '../runs/task-detail/TurnControls.tsx';
+import { lazyRetry } from '../shared/lazy-retry.ts';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { RouteLink } from '../shared/RouteLink.tsx';
 import { ApprovalBody, ApprovalPill } from './ApprovalBody.tsx';
@@ -18,18 +19,19 @@ import { MergeConflictReview } from './merge-conflict/MergeConflictReview.tsx';
 
 /** A diff to review brings its viewer (git-diff-view and its highlighter) only when one waits. */
 const loadDiffReview = () => import('./diff/DiffReview.tsx');
-const DiffReview = lazy(loadDiffReview);
+const DiffReview = lazyRetry(loadDiffReview);
 /** A tool call's review draws a file write's diff with the same viewer. */
 const loadToolCallReview = () => import('./tool-call/ToolCallReview.tsx');
-const ToolCallReview = lazy(loadToolCallReview);
+const ToolCallReview = lazyRetry(loadToolCallReview);
 
 /**
  * Loads the reviews of the kinds in the list before one is shown, so moving onto a diff (j) shows
  * it at once and its keys (r) find its controls.
  */
 export function preloadReviews(kinds: ReadonlySet<ApprovalKind>): void {
-  if (kinds.has('diff_review')) void loadDiffReview();
-  if (kinds.has('tool_call')) void loadToolCallReview();
+  // A preload that fails (Baton not reachable) is only a head start lost: the review loads again when shown.
+  if (kinds.has('diff_review')) loadDiffReview().catch(() => undefined);
+  if (kinds.has('tool_call')) loadToolCallReview().catch(() => undefined);
 }
 
 /** How the inbox's card answers an approval of kind `K`: a review of its own, or null for the plain answers. */

@@ -1,15 +1,17 @@
-import { lazy, Suspense, useState } from 'react';
+import { Suspense, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ScopeDraft } from '../../../../src-shared/contract/domains/scope.ts';
 import type { PlanInput } from '../../../../src-shared/schemas/plan.ts';
 import { api } from '../../api/client.ts';
 import { errorText } from '../../api/errors.ts';
 import { useBaton } from '../../store/index.ts';
+import { ErrorBoundary } from '../shared/ErrorBoundary.tsx';
+import { lazyRetry } from '../shared/lazy-retry.ts';
 import { Modal, useModal } from '../shared/Modal.tsx';
 import { planIdProblem } from './plan-id.ts';
 
 /** The draft's review, with its graph (React Flow) and checks (zod): fetched when a draft is made, not with the app. */
-const DraftReview = lazy(() => import('./DraftReview.tsx').then((m) => ({ default: m.DraftReview })));
+const DraftReview = lazyRetry(() => import('./DraftReview.tsx').then((m) => ({ default: m.DraftReview })));
 
 /** Opens the new-plan dialog; the sidebar has one, the first open's steps another. */
 export function NewPlanButton({ label = 'New plan…' }: { label?: string }) {
@@ -96,9 +98,11 @@ export function NewPlanDialog() {
             <p className="small draft-goal">
               <span className="muted">Goal:</span> {goal}
             </p>
-            <Suspense fallback={<p className="muted">Showing the draft…</p>}>
-              <DraftReview draft={draft} plan={plan} idProblem={idProblem} onChange={setPlan} />
-            </Suspense>
+            <ErrorBoundary label="The draft">
+              <Suspense fallback={<p className="muted">Showing the draft…</p>}>
+                <DraftReview draft={draft} plan={plan} idProblem={idProblem} onChange={setPlan} />
+              </Suspense>
+            </ErrorBoundary>
           </>
         ) : (
           <GoalStep goal={goal} onGoal={setGoal} />

@@ -1,14 +1,15 @@
-import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { Suspense, useEffect, useRef, useState } from 'react';
 import type { TerminalChanges, TerminalView } from '../../../../../src-shared/contract/domains/terminals.ts';
 import { isTerminalTaskStatus } from '../../../../../src-shared/schemas/plain/run.ts';
 import type { TaskRun } from '../../../../../src-shared/schemas/run.ts';
 import { api } from '../../../api/client.ts';
 import { useBaton } from '../../../store/index.ts';
+import { lazyRetry } from '../../shared/lazy-retry.ts';
 import { TakeOverChoice } from './TakeOverChoice.tsx';
 import { turnsChanged } from './TurnControls.tsx';
 
 // xterm.js is loaded when a terminal first opens, not with the page.
-const TerminalPane = lazy(() => import('./TerminalPane.tsx'));
+const TerminalPane = lazyRetry(() => import('./TerminalPane.tsx'));
 
 type Stage =
   | { at: 'idle' }

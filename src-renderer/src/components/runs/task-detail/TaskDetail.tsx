@@ -1,5 +1,5 @@
 import type { RefObject } from 'react';
-import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import { Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { isTerminalTaskStatus } from '../../../../../src-shared/schemas/plain/run.ts';
 import { quotaWaitUntil } from '../../../../../src-shared/schemas/plain/usage-limit.ts';
 import { isCodingOutput } from '../../../../../src-shared/schemas/plain/workspace.ts';
@@ -10,6 +10,7 @@ import { useBaton } from '../../../store/index.ts';
 import { stepsKey } from '../../../store/steps.ts';
 import { taskSpecOf } from '../../../store/task-spec.ts';
 import { TaskLanding } from '../../landing/RunLandings.tsx';
+import { lazyRetry } from '../../shared/lazy-retry.ts';
 import { statusPill } from '../../shared/status-label.ts';
 import { Tabs } from '../../shared/Tabs.tsx';
 import { useHumanIds } from '../../shared/use-human-ids.ts';
@@ -30,9 +31,9 @@ import { TurnControls } from './TurnControls.tsx';
 import { WhyThisAgent } from './WhyThisAgent.tsx';
 
 // The changes' diff viewer is loaded on first use, as the diff review's is.
-const TaskChanges = lazy(() => import('./TaskChanges.tsx').then((m) => ({ default: m.TaskChanges })));
+const TaskChanges = lazyRetry(() => import('./TaskChanges.tsx').then((m) => ({ default: m.TaskChanges })));
 // Both show diffs: the diff view and its syntax highlighting (highlight.js, ~850 kB) load with them.
-const TaskTurns = lazy(() => import('./TaskTurns.tsx').then((m) => ({ default: m.TaskTurns })));
+const TaskTurns = lazyRetry(() => import('./TaskTurns.tsx').then((m) => ({ default: m.TaskTurns })));
 
 /** The task panel's tabs, in the order they are shown. */
 type Section = 'changes' | 'turns' | 'output' | 'steps' | 'log' | 'attempts' | 'why' | 'history';
