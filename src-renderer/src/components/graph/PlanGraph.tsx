@@ -10,6 +10,7 @@ import { layoutAsync } from '../../graph/layout-client.ts';
 import { useBaton } from '../../store/index.ts';
 import { useHumanIds } from '../shared/use-human-ids.ts';
 import {
+  CONTROLS_ROOM,
   dependencyEdges,
   EDGE_OPTIONS,
   fitBelowLegend,
@@ -82,7 +83,9 @@ export function PlanGraph({
   );
   const box = useRef<HTMLElement>(null);
   const flow = useRef<ReactFlowInstance<PlanTaskNodeType> | null>(null);
-  const fit = useMemo(() => fitBelowLegend(box), []);
+  // The zoom buttons over the pane's bottom left: a fitted plan starts right of them.
+  const clearLeft = compact ? 0 : CONTROLS_ROOM;
+  const fit = useMemo(() => fitBelowLegend(box, clearLeft), [clearLeft]);
   const [layout, setLayout] = useState<{
     positions: Positions;
     routes: Routes;
@@ -120,7 +123,7 @@ export function PlanGraph({
         const { positions, routes } = vertical && down ? down : across;
         // Fit here rather than with React Flow's fitView, so a large plan that fits only when
         // zoomed out starts as the overview, without first rendering thousands of cards.
-        const viewport = fittedViewport(positions, box.current, fitWhole);
+        const viewport = fittedViewport(positions, box.current, fitWhole, clearLeft);
         setOverview(startsAsOverview(plan.tasks.length, viewport));
         setLayout({ positions, routes, viewport, vertical });
       },
@@ -129,7 +132,7 @@ export function PlanGraph({
     return () => {
       live = false;
     };
-  }, [plan, edges, fillPane, fitWhole]);
+  }, [plan, edges, fillPane, fitWhole, clearLeft]);
 
   // One node object per task for the whole run: statuses are read by each node from the store.
   const nodes = useMemo<PlanTaskNodeType[]>(() => {
@@ -172,7 +175,7 @@ export function PlanGraph({
   const arrows = useMemo(() => routedEdges(edges, layout?.routes), [edges, layout]);
   // The overview canvas: the nodes hidden and its scene, while it is shown.
   const canvas = useOverview(overview, nodes, edges);
-  useRefitOnResize(box, flow, layout?.viewport, () => layout?.positions, fitWhole);
+  useRefitOnResize(box, flow, layout?.viewport, () => layout?.positions, fitWhole, clearLeft);
   // A task selected elsewhere (the task table, a search) is brought into view when it is off
   // screen; the view does not move for one in sight (a click on the graph itself).
   useEffect(() => {

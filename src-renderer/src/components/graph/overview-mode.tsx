@@ -26,22 +26,37 @@ const OVERVIEW_ZOOM = 0.3;
 export const MINIMAP_MAX_TASKS = 1_000;
 export const MIN_ZOOM = 0.05;
 export const FIT = { maxZoom: 1, padding: 0.2, includeHiddenNodes: true };
+/**
+ * How far from the pane's left edge React Flow's zoom buttons reach (15 px in, 26 px wide) and a
+ * gap after them: a fitted plan starts right of them, so no card is under a button (on a phone
+ * the plan is wider than the pane and would start at its left edge).
+ */
+export const CONTROLS_ROOM = 48;
+
+/** React Flow's padding of a side, in px, for a fraction of a pane's size (its parsePadding). */
+const sidePx = (size: number, padding: number) => Math.floor((size - size / (1 + padding)) * 0.5);
 
 /**
  * FIT for React Flow's own fits (its Fit View button) over `box`: the room the run's legend takes
- * at the top is added to the top padding, measured as each fit runs.
+ * at the top is added to the top padding, measured as each fit runs; with `clearLeft` (the zoom
+ * buttons' room), the left padding is at least that.
  */
-export function fitBelowLegend(box: RefObject<HTMLElement | null>): FitViewOptions {
+export function fitBelowLegend(box: RefObject<HTMLElement | null>, clearLeft = 0): FitViewOptions {
   return {
     ...FIT,
     get padding(): FitViewOptions['padding'] {
       const el = box.current;
       const top = roomAbove(el);
-      if (!el || top === 0) return FIT.padding;
-      const height = el.getBoundingClientRect().height - top;
-      // React Flow's padding of a side, in px, for the room below the legend (its parsePadding).
-      const side = Math.floor((height - height / (1 + FIT.padding)) * 0.5);
-      return { x: FIT.padding, bottom: FIT.padding, top: `${top + side}px` };
+      if (!el || (top === 0 && clearLeft === 0)) return FIT.padding;
+      const rect = el.getBoundingClientRect();
+      const left = `${Math.max(clearLeft, sidePx(rect.width, FIT.padding))}px` as const;
+      if (top === 0) return { y: FIT.padding, right: FIT.padding, left };
+      return {
+        right: FIT.padding,
+        left,
+        bottom: FIT.padding,
+        top: `${top + sidePx(rect.height - top, FIT.padding)}px` as const,
+      };
     },
   };
 }
@@ -160,12 +175,15 @@ export function fitZoom(positions: Positions, box: HTMLElement | null): number {
 /**
  * Where a plan is first shown: fitted as React Flow's fitView would (with less padding and a
  * readable zoom for a small plan); undefined before the box has a size. `whole`: always fitted
- * whole, however small that makes it (a preview, as of a version).
+ * whole, however small that makes it (a preview, as of a version). `clearLeft`: the room at the
+ * left the zoom buttons take (CONTROLS_ROOM); a plan that would start under them is fitted in the
+ * room right of them.
  */
 export function fittedViewport(
   positions: Positions,
   box: HTMLElement | null,
   whole = false,
+  clearLeft = 0,
 ): Viewport | undefined {
   const rect = box?.getBoundingClientRect();
   const all = Object.values(positions);
@@ -186,29 +204,35 @@ export function fittedViewport(
   // A run's legend over the top edge: the plan is fitted in the room below it.
   const top = roomAbove(box, rect);
   const height = rect.height - top;
-  const fitted = getViewportForBounds(
-    bounds,
-    rect.width,
-    height,
-    MIN_ZOOM,
-    FIT.maxZoom,
-    small ? READABLE.padding : FIT.padding,
-  );
-  const fit = { ...fitted, y: fitted.y + top };
-  // Whole at a zoom still read (a small plan in a narrow window, 1024 px with the designer's
-  // panel): fitted whole rather than cut at the right edge at READABLE.zoom.
-  if (whole || !small || fit.zoom >= READABLE.least) return fit;
-  // Centred along an axis it fits in; from its start (left, top) along one it does not.
-  const zoom = READABLE.zoom;
-  const place = (start: number, size: number, room: number) =>
-    size * zoom + 2 * READABLE.margin <= room
-      ? (room - size * zoom) / 2 - start * zoom
-      : READABLE.margin - start * zoom;
-  return {
-    x: place(bounds.x, bounds.width, rect.width),
-    y: top + place(bounds.y, bounds.height, height),
-    zoom,
+  const fitIn = (width: number): Viewport => {
+    const fitted = getViewportForBounds(
+      bounds,
+      width,
+      height,
+      MIN_ZOOM,
+      FIT.maxZoom,
+      small ? READABLE.padding : FIT.padding,
+    );
+    const fit = { ...fitted, y: fitted.y + top };
+    // Whole at a zoom still read (a small plan in a narrow window, 1024 px with the designer's
+    // panel): fitted whole rather than cut at the right edge at READABLE.zoom.
+    if (whole || !small || fit.zoom >= READABLE.least) return fit;
+    // Centred along an axis it fits in; from its start (left, top) along one it does not.
+    const zoom = READABLE.zoom;
+    const place = (start: number, size: number, room: number) =>
+      size * zoom + 2 * READABLE.margin <= room
+        ? (room - size * zoom) / 2 - start * zoom
+        : READABLE.margin - start * zoom;
+    return {
+      x: place(bounds.x, bounds.width, width),
+      y: top + place(bounds.y, bounds.height, height),
+      zoom,
+    };
   };
+  const fit = fitIn(rect.width);
+  if (clearLeft === 0 || fit.x + bounds.x * fit.zoom >= clearLeft) return fit;
+  const beside = fitIn(rect.width - clearLeft);
+  return { ...beside, x: beside.x + clearLeft };
 }
 
 /**

@@ -24,6 +24,8 @@ export function useRefitOnResize(
   positions: () => Positions | undefined,
   /** Fitted whole, however small (fittedViewport's `whole`). */
   whole = false,
+  /** The room the zoom buttons take at the left (fittedViewport's `clearLeft`). */
+  clearLeft = 0,
 ) {
   const fitted = useRef<Viewport | undefined>(start);
   const where = useRef(positions);
@@ -43,12 +45,12 @@ export function useRefitOnResize(
       const was = fitted.current;
       const at = where.current();
       if (!view || !was || !at || !same(view.getViewport(), was)) return;
-      const next = fittedViewport(at, el, whole);
+      const next = fittedViewport(at, el, whole, clearLeft);
       if (!next) return;
       fitted.current = next;
       void view.setViewport(next);
     });
     observer.observe(el);
     return () => observer.disconnect();
-  }, [box, flow, whole]);
+  }, [box, flow, whole, clearLeft]);
 }
