@@ -119,7 +119,7 @@ function TaskRow({
       <th scope="row">
         <code>{task.task_id}</code>
       </th>
-      <td>
+      <td data-label="What it does">
         <input
           type="text"
           aria-label={`What ${task.task_id} does`}
@@ -127,7 +127,7 @@ function TaskRow({
           onChange={(e) => onChange(updateTask(plan, task.task_id, { description: e.target.value }))}
         />
       </td>
-      <td>
+      <td data-label="Skill">
         <select
           aria-label={`Skill of ${task.task_id}`}
           value={skill ?? ''}
@@ -142,7 +142,7 @@ function TaskRow({
         </select>
         <div className={`small ${note.warn ? 'skill-warn' : 'muted'}`}>{note.text}</div>
       </td>
-      <td>
+      <td data-label="After">
         <fieldset className="draft-after">
           <legend className="visually-hidden">What {task.task_id} comes after</legend>
           {otherTasks(plan, task.task_id).map((other) => {
