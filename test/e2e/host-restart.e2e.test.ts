@@ -105,7 +105,7 @@ describe.skipIf(skipE2e)('a tab while the host is down and after it is back', ()
       .getByRole('alert')
       .filter({ hasText: 'Nothing was decided: Baton cannot be reached' })
       .waitFor();
-    expect(await page.getByRole('status', { name: 'Decision: Approved deploy' }).count()).toBe(0);
+    expect(await page.getByRole('status', { name: 'Decision: Approving deploy' }).count()).toBe(0);
     expect(await row('deploy').isVisible()).toBe(true);
     expect(await detail().getByLabel('Comment on deploy').inputValue()).toBe('after the freeze');
     await page.screenshot({ path: join(shots, 'host-restart-approve-offline.png') });
@@ -117,7 +117,7 @@ describe.skipIf(skipE2e)('a tab while the host is down and after it is back', ()
     await openInbox();
     await detail().getByLabel('Comment on deploy').fill('after the freeze');
     await detail().getByRole('button', { name: 'Approve' }).click();
-    const held = page.getByRole('status', { name: 'Decision: Approved deploy' });
+    const held = page.getByRole('status', { name: 'Decision: Approving deploy' });
     await held.waitFor();
     await row('deploy').waitFor({ state: 'detached' });
     // The host goes while the decision waits out its undo window; it is sent then, and fails.
@@ -132,7 +132,7 @@ describe.skipIf(skipE2e)('a tab while the host is down and after it is back', ()
     expect(await pending()).toEqual(['deploy']);
     await detail().getByRole('button', { name: 'Approve' }).click();
     await page
-      .getByRole('status', { name: 'Decision: Approved deploy' })
+      .getByRole('status', { name: 'Decision: Approving deploy' })
       .getByRole('button', { name: 'Send now' })
       .click();
     await eventually(async () => (await pending()).length === 0, 20_000, 'the decision recorded');

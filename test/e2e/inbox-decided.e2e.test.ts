@@ -183,7 +183,7 @@ describe.skipIf(skipE2e)('the inbox: decided, bulk, started by, order', () => {
     await bar.getByRole('button', { name: 'Approve 3' }).click();
     // Sent now rather than after the undo window, so the held events are released after it.
     await page
-      .getByRole('status', { name: 'Decision: Approved 3 approvals' })
+      .getByRole('status', { name: 'Decision: Approving 3 approvals' })
       .getByRole('button', { name: 'Send now' })
       .click();
     const outcome = inbox().getByRole('status', { name: 'Bulk decision' });

@@ -128,9 +128,13 @@ describe.skipIf(skipE2e)('the inbox: list and detail, undo, bulk from the keys',
     const id = await idOf('deploy');
     await detail().getByLabel('Comment on deploy').fill('after the freeze');
     await detail().getByRole('button', { name: 'Approve' }).click();
-    const toast = page.getByRole('status', { name: 'Decision: Approved deploy' });
+    const toast = page.getByRole('status', { name: 'Decision: Approving deploy' });
     await toast.waitFor();
     expect(await toast.getByRole('button', { name: 'Undo' }).isVisible()).toBe(true);
+    // Not said to be approved while it can still be undone: nothing was sent.
+    expect(await toast.textContent()).toContain('Approving deploy');
+    expect(await toast.textContent()).toContain('Not sent yet');
+    expect(await toast.textContent()).not.toContain('Approved');
     // Gone from the list at once, the next current; not sent yet.
     await expect.poll(() => row('deploy').count()).toBe(0);
     expect(await detailTask()).not.toBe('deploy');
@@ -143,6 +147,11 @@ describe.skipIf(skipE2e)('the inbox: list and detail, undo, bulk from the keys',
     // server has already answered the decision: wait for the report rather than assume it.
     await expect.poll(() => sentFor(id).length).toBe(1);
     await expect.poll(() => toast.count()).toBe(0);
+    // Said to be approved once it is: the host recorded it.
+    const done = page.locator('.toasts').getByRole('status').filter({ hasText: 'Approved deploy' });
+    await done.waitFor();
+    expect(await done.textContent()).toContain('the task goes on');
+    await page.screenshot({ path: join(shots, 'undo-toast-1440-approved.png') });
   });
 
   it('puts an undone decision back as it was, with its comment, and never sends it', async () => {
@@ -151,14 +160,16 @@ describe.skipIf(skipE2e)('the inbox: list and detail, undo, bulk from the keys',
     await detail().getByLabel('Comment on migrate').fill('needs the backup first');
     await detail().getByLabel('Comment on migrate').press('Escape');
     await page.keyboard.press('a');
-    await page.getByRole('status', { name: 'Decision: Approved migrate' }).waitFor();
+    await page.getByRole('status', { name: 'Decision: Approving migrate' }).waitFor();
     await expect.poll(() => row('migrate').count()).toBe(0);
     // z undoes it: back in the list, current, its comment kept.
     await page.keyboard.press('z');
     await expect.poll(() => row('migrate').count()).toBe(1);
     await expect.poll(detailTask).toBe('migrate');
     expect(await detail().getByLabel('Comment on migrate').inputValue()).toBe('needs the backup first');
-    await expect.poll(() => page.getByRole('status', { name: 'Decision: Approved migrate' }).count()).toBe(0);
+    await expect
+      .poll(() => page.getByRole('status', { name: 'Decision: Approving migrate' }).count())
+      .toBe(0);
     // Another decision made after it is sent after its own window: by then the undone one would
     // have been sent too, and it was not.
     await row('archive').getByRole('button').click();
@@ -172,12 +183,12 @@ describe.skipIf(skipE2e)('the inbox: list and detail, undo, bulk from the keys',
     await row('announce').getByRole('button').click();
     const id = await idOf('announce');
     await detail().getByRole('button', { name: 'Approve' }).click();
-    await page.getByRole('status', { name: 'Decision: Approved announce' }).waitFor();
+    await page.getByRole('status', { name: 'Decision: Approving announce' }).waitFor();
     await baton.rpc('approvals.decide', { approval_id: id, decision: 'reject', actor: 'Cy' });
     const said = page.getByRole('alert').filter({ hasText: 'announce was decided elsewhere meanwhile' });
     await said.waitFor();
     await expect
-      .poll(() => page.getByRole('status', { name: 'Decision: Approved announce' }).count())
+      .poll(() => page.getByRole('status', { name: 'Decision: Approving announce' }).count())
       .toBe(0);
     expect(sentFor(id)).toEqual([]);
     expect(await decidedOf('announce')).toMatchObject({ status: 'rejected', actor: 'Cy' });
@@ -192,7 +203,7 @@ describe.skipIf(skipE2e)('the inbox: list and detail, undo, bulk from the keys',
     const hint = inbox().locator('.keys-hint');
     await expect.poll(() => hint.textContent()).toContain('a approve 2 picked');
     await page.keyboard.press('a');
-    const toast = page.getByRole('status', { name: 'Decision: Approved 2 approvals' });
+    const toast = page.getByRole('status', { name: 'Decision: Approving 2 approvals' });
     await toast.waitFor();
     await expect.poll(() => rows().count()).toBe(0);
     await toast.getByRole('button', { name: 'Undo' }).click();
@@ -201,7 +212,7 @@ describe.skipIf(skipE2e)('the inbox: list and detail, undo, bulk from the keys',
     await inbox().getByRole('checkbox', { name: 'Select all 2 that can be decided together' }).check();
     await page.keyboard.press('a');
     await page
-      .getByRole('status', { name: 'Decision: Approved 2 approvals' })
+      .getByRole('status', { name: 'Decision: Approving 2 approvals' })
       .getByRole('button', { name: 'Send now' })
       .click();
     await expect.poll(pendingTasks).toEqual([]);
@@ -219,7 +230,7 @@ describe.skipIf(skipE2e)('the inbox: list and detail, undo, bulk from the keys',
     await expect.poll(() => rows().count()).toBe(5);
     await row('tag').getByRole('button').click();
     await detail().getByRole('button', { name: 'Approve' }).click();
-    await page.getByRole('status', { name: 'Decision: Approved tag' }).waitFor();
+    await page.getByRole('status', { name: 'Decision: Approving tag' }).waitFor();
     // The browser may ask whether to leave (it does after a person's click); what was held is
     // sent as the page goes either way.
     page.on('dialog', (d) => void d.accept());

@@ -33,6 +33,8 @@ export interface ApprovalKindText {
   bulk: boolean;
   /** How a decided one is named: the decision's word for an approval and a rejection. */
   decidedAs: { approved: string; rejected: string };
+  /** The same words while the decision waits out its undo window, not sent yet ("Approving"). */
+  decidingAs: { approved: string; rejected: string };
 }
 
 export const APPROVAL_KINDS: { [K in ApprovalKind]: ApprovalKindText } = {
@@ -48,6 +50,7 @@ export const APPROVAL_KINDS: { [K in ApprovalKind]: ApprovalKindText } = {
       approve ? 'Approved: the task goes on' : 'Rejected: the task and what depends on it are skipped',
     bulk: true,
     decidedAs: { approved: 'Approved', rejected: 'Rejected' },
+    decidingAs: { approved: 'Approving', rejected: 'Rejecting' },
   },
   budget: {
     label: 'Over budget',
@@ -61,6 +64,7 @@ export const APPROVAL_KINDS: { [K in ApprovalKind]: ApprovalKindText } = {
       approve ? 'Approved: the task goes on' : 'Rejected: the task and what depends on it are skipped',
     bulk: true,
     decidedAs: { approved: 'Approved', rejected: 'Rejected' },
+    decidingAs: { approved: 'Approving', rejected: 'Rejecting' },
   },
   escalation: {
     label: 'Escalated by the decider',
@@ -75,6 +79,7 @@ export const APPROVAL_KINDS: { [K in ApprovalKind]: ApprovalKindText } = {
       `${approve ? 'Acknowledged' : 'Rejected'}: recorded; the failed task stays failed (re-run it from the run view)`,
     bulk: true,
     decidedAs: { approved: 'Acknowledged', rejected: 'Rejected' },
+    decidingAs: { approved: 'Acknowledging', rejected: 'Rejecting' },
   },
   diff_review: {
     label: 'Diff review',
@@ -90,6 +95,7 @@ export const APPROVAL_KINDS: { [K in ApprovalKind]: ApprovalKindText } = {
         : 'Rejected: the task and what depends on it are skipped',
     bulk: false,
     decidedAs: { approved: 'Approved', rejected: 'Rejected' },
+    decidingAs: { approved: 'Approving', rejected: 'Rejecting' },
   },
   tool_call: {
     label: 'Tool call',
@@ -107,6 +113,7 @@ export const APPROVAL_KINDS: { [K in ApprovalKind]: ApprovalKindText } = {
       approve ? 'Allowed: the call runs and the agent goes on' : 'Denied: the agent is told and goes on',
     bulk: false,
     decidedAs: { approved: 'Allowed', rejected: 'Denied' },
+    decidingAs: { approved: 'Allowing', rejected: 'Denying' },
   },
   merge_conflict: {
     label: 'Merge conflict',
@@ -123,6 +130,7 @@ export const APPROVAL_KINDS: { [K in ApprovalKind]: ApprovalKindText } = {
         : 'Failed: the attempt fails with the conflict',
     bulk: false,
     decidedAs: { approved: 'Resolved', rejected: 'Failed' },
+    decidingAs: { approved: 'Resolving', rejected: 'Failing' },
   },
   sandbox_host: {
     label: 'Sandbox host',
@@ -143,6 +151,7 @@ export const APPROVAL_KINDS: { [K in ApprovalKind]: ApprovalKindText } = {
       approve ? 'Allowed: later attempts there may reach it' : 'Denied: it stays blocked',
     bulk: false,
     decidedAs: { approved: 'Allowed', rejected: 'Denied' },
+    decidingAs: { approved: 'Allowing', rejected: 'Denying' },
   },
 };
 

@@ -99,7 +99,8 @@ export const createApprovalHistorySlice: StateCreator<BatonState, [], [], Approv
     const taskOf = new Map(approvals.map((a) => [a.id, a.task_id]));
     get().holdDecision({
       approvals,
-      title: `${approve ? 'Approved' : 'Rejected'} ${n}`,
+      // Not decided yet: said as done by the bulk outcome once sent.
+      title: `${approve ? 'Approving' : 'Rejecting'} ${n}`,
       detail: approvals.map((a) => a.task_id).join(', '),
       comment,
       // Each is decided on its own: one decided elsewhere meanwhile is reported, the others are decided.

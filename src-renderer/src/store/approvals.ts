@@ -86,18 +86,37 @@ export function asked(pending: ApprovalView[], a: ApprovalView): ApprovalView[] 
   return after === -1 ? [...pending, a] : [...pending.slice(0, after), a, ...pending.slice(after)];
 }
 
+/** What a held decision's toast says under its title: nothing has been sent yet. */
+const NOT_SENT = 'Not sent yet: Undo puts it back in the inbox.';
+
 /**
  * Holds one approval's decision for the undo window: resolves once it is sent (true: recorded),
- * or with false when it was undone, decided elsewhere meanwhile, or not recorded.
+ * or with false when it was undone, decided elsewhere meanwhile, or not recorded. Its toast says
+ * what is being decided (`deciding`: "Approving deploy") while it waits; once the host recorded
+ * it, what was decided (`decided`: "Approved deploy") and what it does (`effect`).
  */
 function held(
   get: () => BatonState,
-  d: { approvals: ApprovalView[]; title: string; detail: string; comment: string; send(): Promise<boolean> },
+  d: {
+    approvals: ApprovalView[];
+    deciding: string;
+    decided: string;
+    effect: string;
+    comment: string;
+    send(): Promise<boolean>;
+  },
 ): Promise<boolean> {
   return new Promise((resolve) =>
     get().holdDecision({
-      ...d,
-      send: async () => resolve(await d.send()),
+      approvals: d.approvals,
+      title: d.deciding,
+      detail: NOT_SENT,
+      comment: d.comment,
+      send: async () => {
+        const recorded = await d.send();
+        if (recorded) get().notify('info', d.decided, [d.effect]);
+        resolve(recorded);
+      },
       dropped: () => resolve(false),
     }),
   );
@@ -154,14 +173,6 @@ export const createApprovalsSlice: StateCreator<BatonState, [], [], ApprovalsSli
       `${approve ? 'Approving' : 'Rejecting'} ${approval?.task_id ?? 'a task'}`,
     );
     if (!me) return false;
-    const kind = approval ? APPROVAL_KINDS[approval.kind] : null;
-    const verb = kind
-      ? approve
-        ? kind.decidedAs.approved
-        : kind.decidedAs.rejected
-      : approve
-        ? 'Approved'
-        : 'Rejected';
     const send = async () => {
       try {
         await api.decideApproval(approvalId, approve ? 'approve' : 'reject', me.name, comment, input, scope);
@@ -173,10 +184,12 @@ export const createApprovalsSlice: StateCreator<BatonState, [], [], ApprovalsSli
       }
     };
     if (!approval) return send();
+    const { decidingAs, decidedAs } = APPROVAL_KINDS[approval.kind];
     return held(get, {
       approvals: [approval],
-      title: `${verb} ${approval.task_id}`,
-      detail:
+      deciding: `${approve ? decidingAs.approved : decidingAs.rejected} ${approval.task_id}`,
+      decided: `${approve ? decidedAs.approved : decidedAs.rejected} ${approval.task_id}`,
+      effect:
         scope === 'task'
           ? 'Allowed for the rest of this task: its later calls of the tool run without asking'
           : scope === 'agent'
@@ -205,8 +218,9 @@ export const createApprovalsSlice: StateCreator<BatonState, [], [], ApprovalsSli
     if (!approval) return send();
     return held(get, {
       approvals: [approval],
-      title: `Changes requested on ${approval.task_id}`,
-      detail: 'The agent goes on in its session with your comments',
+      deciding: `Requesting changes on ${approval.task_id}`,
+      decided: `Changes requested on ${approval.task_id}`,
+      effect: 'The agent goes on in its session with your comments',
       comment,
       send,
     });

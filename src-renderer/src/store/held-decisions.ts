@@ -17,7 +17,10 @@ export interface HeldDecision {
   id: number;
   /** What it decides, as the inbox listed them (kept up to date by the host's events meanwhile). */
   approvals: ApprovalView[];
-  /** What was decided, in words ("Approved deploy", "Rejected 3 approvals"). */
+  /**
+   * What is being decided, in words ("Approving deploy", "Rejecting 3 approvals"): nothing is
+   * decided until it is sent, so never said as done.
+   */
   title: string;
   /** What it does once sent, in words. */
   detail: string;
