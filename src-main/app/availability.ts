@@ -1,18 +1,10 @@
 import type { Agent } from '../../src-shared/schemas/agent.ts';
+import { probeUrl } from '../../src-shared/schemas/agent.ts';
 import { BackgroundWork } from '../base/background.ts';
 import type { ErrorLog } from '../base/log-line.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Store } from '../store/store.ts';
-
-/** Where an agent can be reached, if it has an endpoint. */
-function probeUrl(agent: Agent): string | null {
-  // A remote worker's agent is reached from the worker's machine, not from here: its heartbeats say it lives.
-  if (agent.worker !== undefined) return null;
-  if (agent.kind === 'http') return agent.url;
-  if (agent.kind === 'llm') return `${agent.base_url.replace(/\/+$/, '')}/models`;
-  return null;
-}
 
 const AUTO_TAG = 'auto-offline';
 

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { Agent, AgentStatus } from '../../../../src-shared/schemas/agent.ts';
+import { probeUrl } from '../../../../src-shared/schemas/agent.ts';
 import type { AgentExecutionStats } from '../../../../src-shared/schemas/run.ts';
 import { api } from '../../api/client.ts';
 import { limitedUntil } from '../../format/limits.ts';
@@ -73,6 +74,14 @@ export function AgentsView() {
     );
   }, [agents, start, fail]);
 
+  // Only an agent with an endpoint (http, llm) has a connection to test: without one, the button
+  // says why rather than testing nothing.
+  const untestable =
+    agents.length === 0
+      ? 'No agents to test yet'
+      : agents.some((a) => probeUrl(a) !== null)
+        ? null
+        : 'Nothing to test: only HTTP and LLM agents have a connection';
   const probe = async () => {
     try {
       const r = await api.probeAgents();
@@ -128,9 +137,19 @@ export function AgentsView() {
               <option value="all">all time</option>
             </select>
           </label>
-          <button type="button" onClick={probe}>
+          <button
+            type="button"
+            onClick={probe}
+            disabled={untestable !== null}
+            aria-describedby={untestable ? 'untestable-agents' : undefined}
+          >
             Test connections
           </button>
+          {untestable && (
+            <span id="untestable-agents" className="muted small">
+              {untestable}
+            </span>
+          )}
           <FileButton label="Import agents…" inputLabel="Agents file" onFile={importAgents} />
           <button type="button" className="primary" onClick={() => setAdding(true)}>
             Add agent…
