@@ -42,6 +42,21 @@ describe.skipIf(skipE2e)('a run graph on a phone', () => {
   });
   afterAll(() => baton?.close());
 
+  // A guard, not a fix: a review saw the task details 219 px wide on a phone; this layout drew
+  // them the screen's width less the panel's padding already.
+  it('gives a picked task’s details the width of the phone', async () => {
+    await page.goto(baton.at('/plans/fan'));
+    await page
+      .getByRole('table', { name: 'Task results' })
+      .getByRole('button', { name: 'd', exact: true })
+      .click();
+    const details = page.getByRole('region', { name: 'Task d details' });
+    await details.waitFor();
+    expect((await details.boundingBox())!.width).toBeGreaterThanOrEqual(390 - 40);
+    await details.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, 'run-task-details-390.png') });
+  });
+
   for (const [width, height] of [
     [390, 844],
     [1440, 900],
