@@ -7,7 +7,8 @@ import { launchBaton, shots, skipE2e } from './harness.ts';
 /**
  * The new-plan dialog's drafted tasks on a 390 × 844 phone: each task's description and skill are
  * as wide as the dialog (before, four columns left the description 60 px and the skill "res…"),
- * nothing past the dialog's right edge; at 1440 they stay a table, one row a task.
+ * nothing past the dialog's right edge, and the preview shows the whole draft; at 1440 they stay a
+ * table, one row a task.
  */
 describe.skipIf(skipE2e)('a drafted plan reviewed on a phone', () => {
   let baton: Baton;
@@ -56,6 +57,23 @@ describe.skipIf(skipE2e)('a drafted plan reviewed on a phone', () => {
       expect(skill.y).toBeGreaterThan(what.y + what.height);
     }
     expect(await dialog().evaluate((d) => d.scrollWidth <= d.clientWidth)).toBe(true);
+    // The preview shows the whole draft inside its pane (before, at 1:1 its second column was cut).
+    const pane = (await dialog().getByRole('region', { name: 'Draft preview' }).boundingBox())!;
+    const cards = dialog().getByRole('region', { name: 'Draft preview' }).locator('.react-flow__node');
+    await expect.poll(() => cards.count()).toBe(3);
+    for (const card of await cards.all()) {
+      await expect
+        .poll(async () => {
+          const b = (await card.boundingBox())!;
+          return (
+            b.x >= pane.x &&
+            b.x + b.width <= pane.x + pane.width &&
+            b.y >= pane.y &&
+            b.y + b.height <= pane.y + pane.height
+          );
+        })
+        .toBe(true);
+    }
     await row('task-001').evaluate((r) => r.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: join(shots, 'new-plan-draft-390.png') });
   });

@@ -62,7 +62,7 @@ export function DraftReview({
       {shape && <p className="small draft-shape">{shape}</p>}
       <section className="draft-graph" aria-label="Draft preview">
         {parsed.ok ? (
-          <PlanGraph plan={parsed.plan} runId={undefined} compact />
+          <PlanGraph plan={parsed.plan} runId={undefined} compact fitWhole />
         ) : (
           <p className="muted small">The preview returns once every task is valid.</p>
         )}
