@@ -446,7 +446,8 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       broadcast.close();
       callers?.close();
       workerSocket?.close();
-      wss.close();
+      // Its sockets ended (a terminal's ends its shell): the HTTP server waits for every one.
+      await wss.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       if (infoFile && existsSync(infoFile)) {

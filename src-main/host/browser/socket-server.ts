@@ -30,12 +30,30 @@ export function socketServer(options: ServerOptions & { noServer: true }) {
         () => socket.destroy(),
       );
     },
-    close(): void {
+    /**
+     * Takes no more sockets, and ends those open (`ws` leaves them to their clients, and the HTTP
+     * server waits for them: a terminal's socket kept `baton serve` and its shell alive): each is
+     * told why (1001, going away), and dropped if its client does not answer within `graceMs`.
+     */
+    async close(graceMs = 1000): Promise<void> {
       closed = true;
-      void server?.then(
-        (wss) => wss.close(),
-        () => {},
-      );
+      const wss = await server?.catch(() => null);
+      if (!wss) return;
+      await Promise.all([...wss.clients].map((ws) => goAway(ws, graceMs)));
+      wss.close();
     },
   };
+}
+
+/** Closes an open socket as its server goes away; resolves once it is closed. */
+function goAway(ws: WebSocket, graceMs: number): Promise<void> {
+  if (ws.readyState === ws.CLOSED) return Promise.resolve();
+  return new Promise((resolve) => {
+    const drop = setTimeout(() => ws.terminate(), graceMs);
+    ws.once('close', () => {
+      clearTimeout(drop);
+      resolve();
+    });
+    if (ws.readyState === ws.OPEN) ws.close(1001, 'Baton is closing');
+  });
 }
