@@ -33,6 +33,16 @@ export interface TurnsOfEngine {
 
 const GOES_ON = 'When you close the terminal, you choose what happens next.';
 
+/** Holds nothing: what a Baton without an engine to hold agents has (the agent goes on beside the person). */
+export const NO_HOLD: AgentHold = {
+  holdAgent: async () => ({
+    held: false,
+    paused: false,
+    note: `The agent is not paused: it may work in this folder while you type. ${GOES_ON}`,
+  }),
+  releaseAgent: () => {},
+};
+
 /**
  * The hold a terminal takes: Pause (`Engine.controlTurn(…, 'pause', person)`, stored as a person's
  * Pause is), then a wait until the stopped turn has ended and the attempt waits between turns, so

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import type {
   TerminalAfter,
   TerminalChanges,
-  TerminalInput,
   TerminalOutcome,
   TerminalOutput,
   TerminalView,
@@ -15,23 +14,15 @@ import { TERMINAL_SOCKET_PATH } from '../../../../src-shared/contract/domains/te
 import { isTerminalTaskStatus } from '../../../../src-shared/schemas/plain/run.ts';
 import { AppError } from '../../../base/errors.ts';
 import type { EventBus } from '../../../events/event-bus.ts';
+import { desktopWindow } from './desktop.ts';
 import type { AgentHold } from './hold.ts';
+import { NO_HOLD } from './hold.ts';
 import type { Place, PlaceDeps } from './place.ts';
 import { placeOf, shellRequest } from './place.ts';
 import type { Shell } from './shell.ts';
 import { rcText, startShell } from './shell.ts';
 import type { Snapshot } from './work.ts';
 import { authorEmail, changedSince, commitTakeOver, plural, snapshot } from './work.ts';
-
-/** Holds nothing: what a Baton without an engine to hold agents has (the agent goes on beside the person). */
-export const NO_HOLD: AgentHold = {
-  holdAgent: async () => ({
-    held: false,
-    paused: false,
-    note: 'The agent is not paused: it may work in this folder while you type. When you close the terminal, you choose what happens next.',
-  }),
-  releaseAgent: () => {},
-};
 
 /** Who opened a terminal: their person's id (null: the machine's owner before any account) and name. */
 export interface Opener {
@@ -100,8 +91,6 @@ export function createTerminals(deps: TerminalsDeps) {
   const byId = new Map<string, Terminal>();
   const byTask = new Map<string, Terminal>();
   const opening = new Set<string>();
-  /** Terminals the desktop window attached: their keys' way in. */
-  const desktop = new Map<string, { write(data: string): void; resize(cols: number, rows: number): void }>();
   const waitMs = deps.socketWaitMs ?? 60_000;
 
   /** Why the terminal's worktree is no longer there to diff or commit, or null while it is. */
@@ -205,7 +194,7 @@ export function createTerminals(deps: TerminalsDeps) {
     );
   };
 
-  return {
+  const terminals = {
     async open(runId: string, taskId: string, who: Opener): Promise<TerminalView> {
       const place = placeOf(deps, runId, taskId);
       const taken = byTask.get(keyOf(runId, taskId));
@@ -448,51 +437,12 @@ export function createTerminals(deps: TerminalsDeps) {
       return outcome;
     },
 
-    /**
-     * The desktop window attaches terminal `id` (its opener's): the shell's output and end go to
-     * `desktopOutput`; `input` takes its keys. The window closing ends the app, and the shells.
-     */
-    async attachDesktop(
-      id: string,
-      who: Opener,
-      size: { cols: number; rows: number },
-    ): Promise<{ attached: true }> {
-      const out = deps.desktopOutput;
-      if (!out)
-        throw new AppError(
-          'unavailable',
-          `the desktop app's window attaches terminals; a browser opens the terminal's socket (${TERMINAL_SOCKET_PATH}${id})`,
-        );
-      let seq = 0;
-      const attached = await this.attach(id, who, size, {
-        send: (data, written) => {
-          out({ terminal_id: id, seq: seq++, data });
-          written();
-        },
-        exit: (why) => {
-          desktop.delete(id);
-          out({ terminal_id: id, seq: seq++, ended: why });
-        },
-      });
-      desktop.set(id, attached);
-      return { attached: true };
-    },
-
-    /** Keys typed in, or a new size of, a terminal the desktop window attached (its opener's). */
-    input(id: string, who: Opener, input: TerminalInput): { sent: true } {
-      mine(id, who);
-      const attached = desktop.get(id);
-      if (!attached) throw new AppError('conflict', `terminal "${id}" is not attached: attach it first`);
-      if (input.type === 'input') attached.write(input.data);
-      else attached.resize(input.cols, input.rows);
-      return { sent: true };
-    },
-
     /** Ends every shell (the app closes). */
     async closeAll(): Promise<void> {
       await Promise.all([...byId.values()].map(async (t) => endShell(t).then(() => forget(t))));
     },
   };
+  return { ...terminals, ...desktopWindow(deps.desktopOutput, { attach: terminals.attach, mine }) };
 }
 
 export type Terminals = ReturnType<typeof createTerminals>;
