@@ -68,6 +68,8 @@ export class AttemptTurns {
    * late end of that attempt (its cleanup may still run) keeps them; the end of a later one does not.
    */
   private readonly between = new Map<string, number>();
+  /** Holds another part of Baton keeps (a person's terminal), by task: whose, in words; only they let the agent go. */
+  private readonly keepers = new Map<string, string>();
 
   constructor(store: PausesStore) {
     this.store = store;
@@ -149,6 +151,17 @@ export class AttemptTurns {
   holdBetween(p: TaskPause, attempt: number): void {
     this.hold(p);
     this.between.set(keyOf(p.run_id, p.task_id), attempt);
+  }
+
+  /** Keeps the task held for `who` (`Engine.keepHeld`): Resume is refused, saying whose, until it is let go (null). */
+  keep(runId: string, taskId: string, who: string | null): void {
+    if (who === null) this.keepers.delete(keyOf(runId, taskId));
+    else this.keepers.set(keyOf(runId, taskId), who);
+  }
+
+  /** Who keeps the task held (`keep`), or null. */
+  keeper(runId: string, taskId: string): string | null {
+    return this.keepers.get(keyOf(runId, taskId)) ?? null;
   }
 
   /** Resume: the pause is removed and a stopped turn let go; a waiting attempt goes on. False when it was neither. */

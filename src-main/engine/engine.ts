@@ -11,8 +11,7 @@ import { AppError } from '../base/errors.ts';
 import { createSecretResolver } from '../secrets/secrets.ts';
 import type { AgentLimitChange } from './agent-limits.ts';
 import { assertDecisionFits } from './approvals/decision-fits.ts';
-import type { AttemptRef, Question } from './approvals/kinds.ts';
-import { ASKS } from './approvals/kinds.ts';
+import { ASKS, type AttemptRef, type Question } from './approvals/kinds.ts';
 import { pendingAlike } from './approvals/tool-grants.ts';
 import { attemptWorkspace } from './attempt-leftovers.ts';
 import { spendReport } from './budget.ts';
@@ -20,8 +19,7 @@ import type { ToStart } from './dispatcher.ts';
 import type { EngineOptions } from './engine-options.ts';
 import { runtimeOf } from './engine-options.ts';
 import type { MessageHow } from './executor.ts';
-import type { EngineParts } from './parts.ts';
-import { buildParts } from './parts.ts';
+import { buildParts, type EngineParts } from './parts.ts';
 import type { PersonHandoffs } from './person-handoffs.ts';
 import type { PullApi } from './pull-api.ts';
 import type { Alongside } from './run-starts.ts';
@@ -198,6 +196,9 @@ export class Engine {
   /** Words for a held agent's next turn, as `say`'s, that do not let a stopped turn go on (a revert while held). */
   tellHeld = (runId: string, taskId: string, text: string, actor: string) =>
     sayToTask(this.rt, runId, taskId, text, actor, false);
+
+  /** Keeps the task held for `who` (a person's terminal, in words), or lets it go (null): Resume is refused meanwhile. */
+  keepHeld = (runId: string, taskId: string, who: string | null) => this.rt.turns.keep(runId, taskId, who);
 
   /** True once the task's held agent waits between turns or its attempt ended; false after `ms`. */
   quietTurns = (runId: string, taskId: string, ms: number) => this.rt.turns.quiet(runId, taskId, ms);

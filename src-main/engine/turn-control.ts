@@ -22,6 +22,10 @@ export function controlTurn(
   if (control === 'between') return holdBetween(rt, runId, taskId, by);
   const turns = rt.turns;
   if (control === 'resume') {
+    // A hold another part of Baton keeps (a person typing in the worktree) is theirs to let go.
+    const keeper = turns.keeper(runId, taskId);
+    if (keeper !== null)
+      throw new AppError('conflict', `task "${taskId}" is held by ${keeper}: it is not resumed from here`);
     // A pause is lifted even where no attempt runs it (its run not taken up here yet).
     const pause = turns.pause(runId, taskId);
     const task = pause ? rt.active.get(runId)?.tasks.get(taskId) : runningTask(rt, runId, taskId);

@@ -28,6 +28,7 @@ export function checkpointHandlers({
   now,
   engine,
   hiddenFolders,
+  terminals,
 }: CodingHandlersContext): CheckpointHandlers {
   const sessionOf = (runId: string, taskId: string) => {
     if (!store.runs.get(runId)) throw new AppError('not_found', `run "${runId}" not found`);
@@ -106,6 +107,13 @@ export function checkpointHandlers({
       const { session, workspace, repo } = sessionOf(run_id, task_id);
       const task = store.runs.tasks(run_id).find((t) => t.task_id === task_id);
       if (!task) throw new AppError('not_found', `task "${task_id}" not found in run "${run_id}"`);
+      // A person types in its worktree (Take over): what they changed, not yet committed, would go.
+      const terminal = terminals.get(run_id, task_id);
+      if (terminal)
+        throw new AppError(
+          'conflict',
+          `task "${task_id}" has ${terminal.by}'s terminal ${terminal.state === 'open' ? 'open' : 'closed, waiting for their choice'} in its worktree: a revert would undo what they changed there. Revert once they have closed it and chosen what happens next`,
+        );
       // A turn may be writing: the agent's files are not changed under it. Held between its
       // turns (paused, or its turn stopped, and that turn has ended), its worktree is quiet.
       const last = store.execution.attempts(run_id, task_id).at(-1);

@@ -1,6 +1,7 @@
 import type { Engine } from '../../../engine/engine.ts';
 import type { EventBus } from '../../../events/event-bus.ts';
 import type { CodingKind } from '../kind.ts';
+import type { Terminals } from '../terminal/index.ts';
 
 /** What the coding wing's contract handlers are built from (the app's context has all of it). */
 export interface CodingHandlersContext {
@@ -12,4 +13,6 @@ export interface CodingHandlersContext {
   coding: Pick<CodingKind, 'store' | 'worktreeRoot' | 'parkedFolder'>;
   /** A re-run from a task (resuming kept work); a held agent's turns, and words for its next one (a revert while held). */
   engine: Pick<Engine, 'rerunFrom' | 'turns' | 'tellHeld' | 'listening'>;
+  /** People's terminals in tasks' worktrees: no revert under one (it would undo what the person typed). */
+  terminals: Pick<Terminals, 'get'>;
 }

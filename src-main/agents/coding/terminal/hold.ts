@@ -21,7 +21,12 @@ export interface AgentHeld {
  */
 export interface AgentHold {
   holdAgent(runId: string, taskId: string, by: string): Promise<AgentHeld>;
+  /** Resumes the agent held (its keep lifted first); throws why it could not (its attempt ended meanwhile). */
   releaseAgent(runId: string, taskId: string, by: string): void | Promise<void>;
+  /** Lets go of the hold without resuming it: a person's Pause from before stays; an ended task's is gone. */
+  leave(runId: string, taskId: string): void;
+  /** Whether the task's agent is held now (its attempt's end lifts a pause). */
+  holding(runId: string, taskId: string): boolean;
 }
 
 /** The engine's part a hold needs (`Engine.controlTurn`, `turns`, `quietTurns`). */
@@ -29,7 +34,12 @@ export interface TurnsOfEngine {
   controlTurn(runId: string, taskId: string, control: EngineTurnControl, actor: string): TurnControlled;
   turns(runId: string, taskId: string): TurnState;
   quietTurns(runId: string, taskId: string, ms: number): Promise<boolean>;
+  keepHeld(runId: string, taskId: string, who: string | null): void;
 }
+
+/** Whose hold it is, in the words of the engine's refusal of anyone else's Resume. */
+const keeperOf = (by: string) =>
+  `${by}'s terminal (Take over), which lets its agent go on when ${by} closes it (or an admin does)`;
 
 const GOES_ON = 'When you close the terminal, you choose what happens next.';
 
@@ -41,6 +51,8 @@ export const NO_HOLD: AgentHold = {
     note: `The agent is not paused: it may work in this folder while you type. ${GOES_ON}`,
   }),
   releaseAgent: () => {},
+  leave: () => {},
+  holding: () => false,
 };
 
 /**
@@ -81,50 +93,65 @@ export function pauseHold(
       note: `No agent works in this task now (${why}): while you type, a retry or a request for changes waits until you close the terminal. ${GOES_ON}`,
     };
   };
+  /** What holds the agent is kept by the terminal: nobody else's Resume lets it go meanwhile. */
+  const kept = (runId: string, taskId: string, by: string, held: AgentHeld): AgentHeld => {
+    if (held.held) engine.keepHeld(runId, taskId, keeperOf(by));
+    return held;
+  };
   return {
     async holdAgent(runId, taskId, by) {
-      const task = taskOf(runId, taskId);
-      if (task?.status !== 'in_progress')
-        return between(runId, taskId, by, `it is ${task?.status ?? 'gone'}`);
-      const before = engine.turns(runId, taskId);
-      if (before.held !== 'paused') {
-        try {
-          engine.controlTurn(runId, taskId, 'pause', by);
-        } catch {
-          return {
-            held: false,
-            paused: false,
-            note: `The agent is not paused: Baton cannot stop its turn now (its CLI has no means to, or it is preparing its worktree or running its checks), so it may work in this folder while you type. ${GOES_ON}`,
-          };
-        }
-      }
-      if (!(await engine.quietTurns(runId, taskId, waitMs))) {
-        // Its own pause is lifted; a person's Pause from before stays.
-        if (before.held !== 'paused')
-          try {
-            engine.controlTurn(runId, taskId, 'resume', by);
-          } catch {
-            // It ended meanwhile.
-          }
-        throw new AppError(
-          'conflict',
-          `task "${taskId}"'s agent was paused, but its stopped turn had not ended ${Math.round(waitMs / 1000)} s later: no terminal was opened (it might still write in the worktree), and the agent goes on. Try again, or Pause it first`,
-        );
-      }
-      // Its attempt ended as it was stopped (the pause goes with it): nothing of it runs.
-      if (engine.turns(runId, taskId).held === null)
-        return between(runId, taskId, by, 'its attempt ended as it was paused');
-      return {
-        held: true,
-        paused: before.held !== 'paused',
-        note:
-          before.held === 'paused'
-            ? `The agent is paused (by ${before.by} since ${before.since}). Letting it go on when you close the terminal resumes it. ${GOES_ON}`
-            : `The agent is paused while you type: its turn was stopped and has ended. ${GOES_ON}`,
-      };
+      return kept(runId, taskId, by, await holdOf(runId, taskId, by));
     },
     releaseAgent(runId, taskId, by) {
+      engine.keepHeld(runId, taskId, null);
       engine.controlTurn(runId, taskId, 'resume', by);
     },
+    leave(runId, taskId) {
+      engine.keepHeld(runId, taskId, null);
+    },
+    holding(runId, taskId) {
+      return engine.turns(runId, taskId).held !== null;
+    },
   };
+
+  async function holdOf(runId: string, taskId: string, by: string): Promise<AgentHeld> {
+    const task = taskOf(runId, taskId);
+    if (task?.status !== 'in_progress') return between(runId, taskId, by, `it is ${task?.status ?? 'gone'}`);
+    const before = engine.turns(runId, taskId);
+    if (before.held !== 'paused') {
+      try {
+        engine.controlTurn(runId, taskId, 'pause', by);
+      } catch {
+        return {
+          held: false,
+          paused: false,
+          note: `The agent is not paused: Baton cannot stop its turn now (its CLI has no means to, or it is preparing its worktree or running its checks), so it may work in this folder while you type. ${GOES_ON}`,
+        };
+      }
+    }
+    if (!(await engine.quietTurns(runId, taskId, waitMs))) {
+      // Its own pause is lifted; a person's Pause from before stays.
+      if (before.held !== 'paused')
+        try {
+          engine.controlTurn(runId, taskId, 'resume', by);
+        } catch {
+          // It ended meanwhile.
+        }
+      throw new AppError(
+        'conflict',
+        `task "${taskId}"'s agent was paused, but its stopped turn had not ended ${Math.round(waitMs / 1000)} s later: no terminal was opened (it might still write in the worktree), and the agent goes on. Try again, or Pause it first`,
+      );
+    }
+    // Its attempt ended as it was stopped (the pause goes with it): nothing of it runs.
+    if (engine.turns(runId, taskId).held === null)
+      return between(runId, taskId, by, 'its attempt ended as it was paused');
+    return {
+      held: true,
+      paused: before.held !== 'paused',
+      note:
+        before.held === 'paused'
+          ? `The agent is paused (by ${before.by} since ${before.since}). Letting it go on when you close the terminal resumes it. ${GOES_ON}`
+          : `The agent is paused while you type: its turn was stopped and has ended. ${GOES_ON}`,
+    };
+  }
 }

@@ -101,6 +101,13 @@ describe.skipIf(!sandbox.available)('a terminal in a task between its attempts',
     expect(existsSync(join(dir, 'prompts.log'))).toBe(false);
     expect(readFileSync(join(dir, 'mine.md'), 'utf8')).toBe('typed by Ana\n');
 
+    // Another person's Resume does not lift the terminal's hold: the retry still waits.
+    const resumed = await app.dispatch('runs.resume', { ...ref, actor: 'Bo' }, { actor: 'Bo' });
+    expect(resumed.ok).toBe(false);
+    expect(JSON.stringify(resumed)).toContain("held by Ana's terminal (Take over)");
+    expect(await call<TurnState>(app, 'runs.turns', ref)).toMatchObject({ held: 'paused', by: 'Ana' });
+    expect((await call<TerminalView | null>(app, 'terminals.get', ref))?.agent_held).toBe(true);
+
     // Closed, the agent let go on: the held attempt starts, in the worktree as the person left it.
     const closed = await app.dispatch(
       'terminals.commit',

@@ -152,6 +152,8 @@ export function createTerminals(deps: TerminalsDeps) {
   };
 
   const forget = async (t: Terminal): Promise<void> => {
+    // Its hold, if any is left (a person's Pause from before, kept as it was), is no longer the terminal's.
+    hold.leave(t.place.session.run_id, t.place.session.task_id);
     byId.delete(t.id);
     if (byTask.get(keyOf(t.place.session.run_id, t.place.session.task_id)) === t)
       byTask.delete(keyOf(t.place.session.run_id, t.place.session.task_id));
@@ -234,6 +236,7 @@ export function createTerminals(deps: TerminalsDeps) {
       } catch (err) {
         if (tmp) await rm(tmp, { recursive: true, force: true });
         if (held.paused) await letGo(runId, taskId, who.name);
+        else hold.leave(runId, taskId);
         throw err;
       } finally {
         opening.delete(keyOf(runId, taskId));
