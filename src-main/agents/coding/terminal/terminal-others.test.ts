@@ -153,4 +153,22 @@ describe.skipIf(!sandbox.available)('a terminal while others act on its task', (
     expect(turn2).toContain('Ana Lima took over in a terminal and changed 2 files');
     await eventually(() => existsSync(join(tree, 'agent-wrote.txt')), 30_000, 'the agent writing');
   }, 120_000);
+
+  it('commits another member’s terminal, decided by an admin, as the opener’s', async () => {
+    const terminal = await ok<TerminalView>('terminals.open', ref(), otto);
+    expect(terminal).toMatchObject({ by: 'Otto', agent_held: true });
+    writeFileSync(join(tree, 'ottos.txt'), 'typed by Otto\n');
+    await ok('terminals.close', { terminal_id: terminal.terminal_id }, owner());
+    const outcome = await ok<TerminalOutcome>(
+      'terminals.commit',
+      { terminal_id: terminal.terminal_id, after: 'go_on' },
+      owner(),
+    );
+    expect(git('log', '-1', '--format=%an <%ae>|%s', outcome.commit!)).toBe(
+      'Otto <otto@baton.local>|Otto took over task "readme" in a terminal',
+    );
+    expect(git('show', '--name-only', '--format=', outcome.commit!)).toBe('ottos.txt');
+    await eventually(() => prompts().includes('--- turn 3'), 30_000, "the agent's next turn");
+    expect(prompts().split('--- turn 3')[1]).toContain('Otto took over in a terminal and changed 1 file');
+  }, 120_000);
 });

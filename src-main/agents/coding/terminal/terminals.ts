@@ -363,6 +363,8 @@ export function createTerminals(deps: TerminalsDeps) {
       if (t.state === 'done') throw new AppError('conflict', `terminal "${id}" was decided already`);
       await endShell(t);
       const { session } = t.place;
+      // The work is its opener's, whoever decides (an admin closing it for them): they are its author.
+      const { name } = t.opener;
       // Its worktree removed meanwhile (its run ended, it was archived): nothing to commit, said
       // before anything is written; the person may still choose without a commit.
       const gone = goneOf(t);
@@ -378,8 +380,8 @@ export function createTerminals(deps: TerminalsDeps) {
           dir: session.dir,
           branch: session.branch,
           before: t.before,
-          author: { name: who.name, email: authorEmail(who) },
-          message: o.message ?? `${who.name} took over task "${session.task_id}" in a terminal`,
+          author: { name, email: authorEmail(t.opener) },
+          message: o.message ?? `${name} took over task "${session.task_id}" in a terminal`,
           taskId: session.task_id,
         });
       }
@@ -390,8 +392,8 @@ export function createTerminals(deps: TerminalsDeps) {
         case 'go_on': {
           const text =
             files.length === 0
-              ? `${who.name} looked in the worktree in a terminal and changed nothing. Go on.`
-              : `${who.name} took over in a terminal and changed ${files.length} file${files.length === 1 ? '' : 's'}: ${files.slice(0, 20).join(', ')}${files.length > 20 ? ', …' : ''}. ${done.commit ? `They committed it as ${done.commit.slice(0, 12)} on ${session.branch}.` : 'The changes are in the worktree, not committed.'} Look at them before you go on.`;
+              ? `${name} looked in the worktree in a terminal and changed nothing. Go on.`
+              : `${name} took over in a terminal and changed ${files.length} file${files.length === 1 ? '' : 's'}: ${files.slice(0, 20).join(', ')}${files.length > 20 ? ', …' : ''}. ${done.commit ? `They committed it as ${done.commit.slice(0, 12)} on ${session.branch}.` : 'The changes are in the worktree, not committed.'} Look at them before you go on.`;
           // Held between attempts, no agent of it ran to be told: its next attempt finds the worktree as left.
           if (t.between)
             said =
@@ -423,7 +425,7 @@ export function createTerminals(deps: TerminalsDeps) {
         run_id: session.run_id,
         task_id: session.task_id,
         to: 'terminal closed',
-        why: `${who.name} closed their terminal in task "${session.task_id}": ${
+        why: `${who.name} closed ${t.opener.personId === who.personId ? 'their' : `${name}'s`} terminal in task "${session.task_id}": ${
           done.commit
             ? `committed ${done.commit} on ${session.branch} (${plural(files.length)})`
             : `nothing committed (${plural(files.length)} changed)`
