@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TerminalOutcome, TerminalView } from '../../../../src-shared/contract/index.ts';
+import type { RunDetail } from '../../../../src-shared/schemas/run.ts';
 import type { TurnState } from '../../../../src-shared/steering.ts';
 import { waitingAcpAgent, waitingAcpAgentScript } from '../../../../test/kit/acp-waiting-agent.ts';
 import { eventually, call as local } from '../../../../test/kit/engine-kit.ts';
@@ -14,6 +15,7 @@ import type { BrowserHost } from '../../../host/browser/server.ts';
 import { sandboxStatus } from '../../../sandbox/index.ts';
 import type { TempRepo } from '../workspaces/testing/temp-repo.ts';
 import { makeRepo } from '../workspaces/testing/temp-repo.ts';
+import { terminalSocket } from './testing/terminal-socket.ts';
 
 const sandbox = await sandboxStatus();
 
@@ -170,5 +172,36 @@ describe.skipIf(!sandbox.available)('a terminal while others act on its task', (
     expect(git('show', '--name-only', '--format=', outcome.commit!)).toBe('ottos.txt');
     await eventually(() => prompts().includes('--- turn 3'), 30_000, "the agent's next turn");
     expect(prompts().split('--- turn 3')[1]).toContain('Otto took over in a terminal and changed 1 file');
+  }, 120_000);
+
+  it('gives no shell to a task that ended before its socket came, and says the agent is no longer held', async () => {
+    const terminal = await ok<TerminalView>('terminals.open', ref(), owner());
+    expect(terminal.agent_held).toBe(true);
+    await ok('runs.cancelTask', ref(), owner());
+    await eventually(
+      async () =>
+        (await local<RunDetail>(app, 'runs.get', { run_id: runId })).tasks.find((t) => t.task_id === 'readme')
+          ?.status === 'cancelled',
+      30_000,
+      'the task cancelled',
+    );
+    const now = await ok<TerminalView>('terminals.get', ref(), owner());
+    expect(now.agent_held).toBe(false);
+    expect(now.agent_note).toContain('The agent is no longer held');
+
+    const s = terminalSocket(port, terminal.socket_path, { token: host.token });
+    const closed = await s.closed;
+    expect(closed.code).toBe(4403);
+    expect(closed.reason).toContain('ended: it is cancelled');
+    expect(s.output()).toBe('');
+
+    // Its choice says what became of the agent, instead of nothing.
+    const outcome = await ok<TerminalOutcome>(
+      'terminals.commit',
+      { terminal_id: terminal.terminal_id, commit: false, after: 'go_on' },
+      owner(),
+    );
+    expect(outcome.said).toContain('the agent was not told');
+    expect(outcome.said).toContain('it was not let go on');
   }, 120_000);
 });

@@ -71,8 +71,12 @@ interface Terminal {
   /** The socket is attached (one at a time). */
   attached: boolean;
   waiting: NodeJS.Timeout | null;
-  /** Why the shell was ended by Baton (its task ended), for the socket's close. */
+  /** Why the shell was ended by Baton (its task ended, even before the shell started), for the socket's close. */
   endedBy?: string;
+  /** The shell's end, once asked for. */
+  killing?: Promise<void>;
+  /** The task had ended already when the terminal opened (a terminal in a failed task's worktree). */
+  endedAtOpen: boolean;
 }
 
 /** Characters of the shell's output sent and not yet written to the page's connection, past which the shell is paused. */
@@ -93,12 +97,14 @@ export function createTerminals(deps: TerminalsDeps) {
   const opening = new Set<string>();
   const waitMs = deps.socketWaitMs ?? 60_000;
 
+  const taskIn = (runId: string, taskId: string) =>
+    deps.store.runs.tasks(runId).find((x) => x.task_id === taskId);
   /** Why the terminal's worktree is no longer there to diff or commit, or null while it is. */
   const goneOf = (t: Terminal): string | null => {
     const { run_id, task_id, dir, branch } = t.place.session;
     const now = deps.store.sessions.get(run_id, task_id);
     if (now && now.state !== 'removed' && existsSync(dir)) return null;
-    const task = deps.store.runs.tasks(run_id).find((x) => x.task_id === task_id);
+    const task = taskIn(run_id, task_id);
     return `the worktree of task "${task_id}" was removed after the terminal opened (${task ? `the task is ${task.status}` : 'its run is gone'}; its branch ${branch} keeps what was committed): what was changed there is gone, and nothing can be committed`;
   };
 
@@ -113,21 +119,41 @@ export function createTerminals(deps: TerminalsDeps) {
     }
   };
 
-  const view = (t: Terminal): TerminalView => ({
-    terminal_id: t.id,
-    run_id: t.place.session.run_id,
-    task_id: t.place.session.task_id,
-    by: t.opener.name,
-    dir: t.place.session.dir,
-    branch: t.place.session.branch,
-    state: t.state,
-    sandboxed: t.sandboxed,
-    where: t.where,
-    agent_held: t.held,
-    agent_note: t.note,
-    opened_at: t.openedAt,
-    socket_path: `${TERMINAL_SOCKET_PATH}${t.id}`,
-  });
+  const taskOf = (t: Terminal) => taskIn(t.place.session.run_id, t.place.session.task_id);
+  /** Why the terminal's task ended after it opened (its shell ends, or never starts), or null. */
+  const endedOf = (t: Terminal): string | null => {
+    const task = taskOf(t);
+    if (t.endedBy || t.endedAtOpen || !task || !isTerminalTaskStatus(task.status)) return t.endedBy ?? null;
+    return `task "${task.task_id}" ended: it is ${task.status}`;
+  };
+  /** Why the agent held is no longer (its task ended, its attempt's end lifted its pause), or null. */
+  const letGoBy = (t: Terminal): string | null => {
+    if (!t.held || t.state === 'done') return null;
+    if (endedOf(t) || hold.holding(t.place.session.run_id, t.place.session.task_id)) return endedOf(t);
+    return `its pause went with its attempt (the task is ${taskOf(t)?.status ?? 'gone'})`;
+  };
+
+  const view = (t: Terminal): TerminalView => {
+    const lost = letGoBy(t);
+    return {
+      terminal_id: t.id,
+      run_id: t.place.session.run_id,
+      task_id: t.place.session.task_id,
+      by: t.opener.name,
+      dir: t.place.session.dir,
+      branch: t.place.session.branch,
+      state: t.state,
+      sandboxed: t.sandboxed,
+      where: t.where,
+      agent_held: t.held && lost === null,
+      agent_note:
+        lost === null
+          ? t.note
+          : `The agent is no longer held: ${lost}. When you close the terminal, you choose what happens next.`,
+      opened_at: t.openedAt,
+      socket_path: `${TERMINAL_SOCKET_PATH}${t.id}`,
+    };
+  };
 
   /** The terminal, its opener's (to close and decide, an admin's too): another is told whose it is. */
   const mine = (id: string, who: Opener, orAdmin = false): Terminal => {
@@ -147,7 +173,9 @@ export function createTerminals(deps: TerminalsDeps) {
     t.waiting = null;
     const shell = t.shell;
     t.shell = null;
-    if (shell) await shell.kill();
+    // A shell being ended already (its socket closed) is waited for too (the app closing).
+    if (shell) t.killing = shell.kill();
+    await t.killing;
     if (t.state === 'open') t.state = 'closed';
   };
 
@@ -164,17 +192,19 @@ export function createTerminals(deps: TerminalsDeps) {
     await rm(t.tmp, { recursive: true, force: true });
   };
 
-  const letGo = async (runId: string, taskId: string, by: string) => {
+  /** Resumes the agent held; why it could not (its task ended meanwhile), or null. */
+  const letGo = async (runId: string, taskId: string, by: string): Promise<string | null> => {
     try {
       await hold.releaseAgent(runId, taskId, by);
-    } catch {
-      // The task ended meanwhile: nothing to let go.
+      return null;
+    } catch (err) {
+      return (err as Error).message;
     }
   };
-  const release = async (t: Terminal) => {
-    if (!t.held) return;
+  const release = async (t: Terminal, by = t.opener.name): Promise<string | null> => {
+    if (!t.held) return null;
     t.held = false;
-    await letGo(t.place.session.run_id, t.place.session.task_id, t.opener.name);
+    return letGo(t.place.session.run_id, t.place.session.task_id, by);
   };
 
   // A task that ends ends its terminal's shell: the person's changes still wait for their choice.
@@ -186,9 +216,10 @@ export function createTerminals(deps: TerminalsDeps) {
         for (const e of batch) {
           if (e.name !== 'task.updated') continue;
           const t = byTask.get(keyOf(e.payload.run_id, e.payload.task_id));
-          if (t?.shell && isTerminalTaskStatus(e.payload.status)) {
+          // Its shell starting still (or not yet asked for): it is ended as it starts.
+          if (t?.state === 'open' && isTerminalTaskStatus(e.payload.status)) {
             t.endedBy = `task "${e.payload.task_id}" ended: it is ${e.payload.status}`;
-            void endShell(t);
+            if (t.shell) void endShell(t);
           }
         }
       },
@@ -215,6 +246,8 @@ export function createTerminals(deps: TerminalsDeps) {
           `a terminal is being opened in task "${taskId}": one terminal per task`,
         );
       opening.add(keyOf(runId, taskId));
+      // A task ended before (a failed one's worktree) has a shell; one that ends from now on has none.
+      const endedAtOpen = isTerminalTaskStatus(taskIn(runId, taskId)?.status ?? 'cancelled');
       // The agent is held first, and its stopped turn has ended (its last tool call may still
       // write as it winds down), before the snapshot the person's changes are told from is taken:
       // nothing the agent wrote lands among them.
@@ -258,6 +291,7 @@ export function createTerminals(deps: TerminalsDeps) {
         shell: null,
         attached: false,
         waiting: null,
+        endedAtOpen,
       };
       byId.set(t.id, t);
       byTask.set(keyOf(runId, taskId), t);
@@ -300,6 +334,9 @@ export function createTerminals(deps: TerminalsDeps) {
       const t = mine(id, who);
       if (t.state !== 'open') throw new AppError('conflict', `terminal "${id}" is closed`);
       if (t.attached) throw new AppError('conflict', `terminal "${id}" is open in another window`);
+      // Its task ended after it opened: no shell (the person's changes still wait for their choice).
+      const ended = endedOf(t);
+      if (ended) throw new AppError('conflict', `terminal "${id}" has no shell: ${ended}`);
       t.attached = true;
       if (t.waiting) clearTimeout(t.waiting);
       t.waiting = null;
@@ -312,9 +349,14 @@ export function createTerminals(deps: TerminalsDeps) {
         throw new AppError('unavailable', started.error);
       }
       const shell = started.shell;
-      if (t.state !== 'open') {
+      // Closed, or its task ended, while the shell started.
+      if (t.state !== 'open' || endedOf(t)) {
+        t.attached = false;
         await shell.kill();
-        throw new AppError('conflict', `terminal "${id}" was closed`);
+        throw new AppError(
+          'conflict',
+          `terminal "${id}" ${endedOf(t) ? `has no shell: ${endedOf(t)}` : 'was closed'}`,
+        );
       }
       t.shell = shell;
       // What the page has not read yet is bounded: past it the shell is paused (a `yes` or a `cat`
@@ -404,7 +446,8 @@ export function createTerminals(deps: TerminalsDeps) {
             } catch (err) {
               said = `the agent was not told: ${(err as Error).message}`;
             }
-          await release(t);
+          const notResumed = await release(t, who.name);
+          if (notResumed) said += `; it was not let go on: ${notResumed}`;
           break;
         }
         // Ended, its attempt's pause goes with it (one made for its next attempt is lifted); a task that could not be ended is let go.
@@ -412,11 +455,12 @@ export function createTerminals(deps: TerminalsDeps) {
           try {
             deps.cancelTask(session.run_id, session.task_id, who.name);
             said = `task "${session.task_id}" was ended`;
-            if (t.between) await release(t);
+            if (t.between) await release(t, who.name);
             else t.held = false;
           } catch (err) {
             said = `the task was not ended: ${(err as Error).message}`;
-            await release(t);
+            const notResumed = await release(t, who.name);
+            if (notResumed) said += `; its agent was not let go on: ${notResumed}`;
           }
           break;
       }
