@@ -15,12 +15,26 @@ export const DB_FILE = 'baton.db';
 export function openDatabase(dataDir: string | ':memory:'): Db {
   let file: string = dataDir;
   if (dataDir !== ':memory:') {
-    preparePrivateDataDir(dataDir, DB_FILE);
+    try {
+      preparePrivateDataDir(dataDir, DB_FILE);
+    } catch (err) {
+      throw new Error(dataDirProblem(dataDir, err));
+    }
     file = join(dataDir, DB_FILE);
     preparePrivateDbFile(file);
   }
   const db = new Database(file);
-  db.pragma('journal_mode = WAL');
+  try {
+    db.pragma('journal_mode = WAL');
+  } catch (err) {
+    db.close();
+    // A file that is not SQLite's (or damaged): said with its path, not as SQLite's bare words.
+    if ((err as { code?: string }).code === 'SQLITE_NOTADB')
+      throw new Error(
+        `${file} is not a Baton database (SQLite: ${(err as Error).message}): move it aside, or give another data directory`,
+      );
+    throw err;
+  }
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
@@ -30,4 +44,14 @@ export function openDatabase(dataDir: string | ':memory:'): Db {
   db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   migrate(db);
   return db;
+}
+
+/** Why the data directory cannot be made or used, naming it (a file in its place, no rights). */
+function dataDirProblem(dir: string, err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EEXIST' || code === 'ENOTDIR')
+    return `the data directory ${dir} is a file, or lies under one: give a folder (--data-dir or BATON_DATA_DIR)`;
+  if (code === 'EACCES' || code === 'EPERM')
+    return `the data directory ${dir} cannot be made or used here (${code}): give a folder you may write to (--data-dir or BATON_DATA_DIR)`;
+  return `the data directory ${dir}: ${(err as Error).message}`;
 }
