@@ -60,9 +60,11 @@ export function runHandlers(ctx: AppContext): RunHandlers {
     build_log: store.memory.get(build.memory_id)!,
   });
   return {
-    'runs.start': async ({ plan_id, actor, inputs }, call) => {
-      await refuseUnsafe(plan_id);
-      return started(engine.startRun(plan_id, actor ?? call.actor ?? undefined, inputs));
+    'runs.start': async ({ plan_id, plan_version, actor, inputs }, call) => {
+      await refuseUnsafe(plan_id, plan_version);
+      return started(
+        engine.startRun(plan_id, actor ?? call.actor ?? undefined, inputs, undefined, plan_version),
+      );
     },
     'runs.list': ({ plan_id }) => store.runs.list(plan_id),
     'runs.get': ({ run_id }) => detail(run_id),

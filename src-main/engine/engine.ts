@@ -110,20 +110,20 @@ export class Engine {
   // ---- runs ---------------------------------------------------------------------------
 
   /**
-   * Builds a run: creates the run, delegates every ready task, and answers at once. `startedBy`
-   * (a person's name, `schedule`, `cli`, `mcp`) is recorded on the run; `inputs` are checked
-   * against the plan's `run_inputs` and handed to every task as `inputs.run`. `alongside` is
-   * called with the run's id in the transaction that stores the run, before the run is taken up:
-   * its writes commit with the run, and a throw from it stores no run (a schedule's fire, taken
-   * exactly once).
+   * Builds a run of the plan's `version` (else its latest): creates the run, delegates every ready
+   * task, answers at once. `startedBy` (a person's name, `schedule`, `cli`, `mcp`) is recorded on
+   * the run; `inputs` are checked against the plan's `run_inputs` and handed to every task as
+   * `inputs.run`. `alongside` is called with the run's id in the transaction that stores the run,
+   * before it is taken up: its writes commit with the run, a throw from it stores no run.
    */
   startRun(
     planId: string,
     startedBy = DEFAULT_CANCEL_ACTOR,
     inputs?: RunInputValues,
     alongside?: Alongside,
+    version?: number,
   ): BuildResponse {
-    return this.firstTick(() => this.parts.starts.start(planId, startedBy, inputs, alongside));
+    return this.firstTick(() => this.parts.starts.start(planId, startedBy, inputs, alongside, version));
   }
 
   /**

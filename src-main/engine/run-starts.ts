@@ -29,10 +29,27 @@ export class RunStarts {
     this.parts = parts;
   }
 
-  /** A run of the plan's latest version, its inputs checked against the plan's `run_inputs`. */
-  start(planId: string, startedBy: string, inputs?: RunInputValues, alongside?: Alongside): ActiveRun {
-    const stored = this.rt.store.plans.get(planId);
-    if (!stored) throw new AppError('not_found', `plan "${planId}" not found`);
+  /**
+   * A run of the plan's latest version (or of `version`, refused when not stored), its inputs
+   * checked against the plan's `run_inputs`.
+   */
+  start(
+    planId: string,
+    startedBy: string,
+    inputs?: RunInputValues,
+    alongside?: Alongside,
+    version?: number,
+  ): ActiveRun {
+    const stored = this.rt.store.plans.get(planId, version);
+    if (!stored) {
+      const latest = version === undefined ? undefined : this.rt.store.plans.get(planId);
+      throw new AppError(
+        'not_found',
+        latest
+          ? `plan "${planId}" has no version ${version} (its latest is v${latest.version})`
+          : `plan "${planId}" not found`,
+      );
+    }
     refuseArchived(stored);
     const values = checkedRunInputs(stored.plan, inputs);
     return this.launch(stored.plan, stored.version, new Map(), null, startedBy, values, alongside);

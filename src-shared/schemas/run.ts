@@ -153,6 +153,8 @@ export interface StartedRun extends BuildResponse {
 
 export const startRunInputSchema = z.strictObject({
   plan_id: z.string().min(1),
+  /** The plan version to run (`plans.import` answers it); its latest when absent. One not stored is refused. */
+  plan_version: z.number().int().positive().optional(),
   /** Who starts it, recorded as the run's `started_by`: a person's name, `schedule`, `trigger`, `cli`, `mcp`; `user` when absent. */
   actor: z.string().trim().min(1).max(200).optional(),
   /** The run's inputs, checked against the plan's `run_inputs`; its tasks read them in `inputs.run`. */

@@ -34,7 +34,12 @@ export async function runCommand(client: BatonClient, opts: RunOptions): Promise
     ? await loadExample(client, plan, opts.json)
     : await client.invoke('plans.import', { plan });
   const watch = watchProgress(client, summary.task_count);
-  const build = await client.invoke('runs.start', { plan_id: summary.plan_id, actor: 'cli' });
+  // The version this import answered: another saved since (another `baton run`, the app) is not this file.
+  const build = await client.invoke('runs.start', {
+    plan_id: summary.plan_id,
+    plan_version: summary.version,
+    actor: 'cli',
+  });
   watch.follow(build.run_id);
   if (!opts.json) {
     process.stderr.write(`Run ${build.run_id} of ${summary.plan_id} v${summary.version}: ${build.status}\n`);

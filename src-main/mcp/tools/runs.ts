@@ -59,7 +59,7 @@ export const runTools: BatonTool[] = [
     name: 'start_run',
     title: 'Start a run of a plan',
     description:
-      "Starts a run of a stored plan (its current version): its ready tasks are delegated to their best-fit agents as it starts (a large run's over its first few ticks), and the run goes on in Baton while this call answers with the run id, the delegations so far and the build log's memory id. Follow it with get_run. Tasks that need a person's approval wait in Baton's inbox: no tool answers them.",
+      "Starts a run of a stored plan (its current version, or the plan_version given): its ready tasks are delegated to their best-fit agents as it starts (a large run's over its first few ticks), and the run goes on in Baton while this call answers with the run id, the delegations so far and the build log's memory id. Follow it with get_run. Tasks that need a person's approval wait in Baton's inbox: no tool answers them.",
     // The run records it was started over MCP: a client does not name who started it.
     input: contract['runs.start'].input.omit({ actor: true }),
     hints: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
