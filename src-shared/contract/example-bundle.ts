@@ -1,6 +1,10 @@
 import type { Agent } from '../schemas/agent.ts';
+import { agentsFileSchema } from '../schemas/agent.ts';
+import { memoryWriteInputSchema } from '../schemas/memory.ts';
 import type { PlanSummary } from '../schemas/plan.ts';
 import type { BatonClient } from './client.ts';
+import type { ValidationIssue } from './errors.ts';
+import { ContractError, formatPath } from './errors.ts';
 
 /**
  * An example Baton ships (resources/examples/first-steps.json, laptops-research.json): agents, notes to
@@ -33,14 +37,67 @@ export interface LoadedExample {
   plans: PlanSummary[];
 }
 
+/** `invalid_input` naming the first issue (`what is invalid: path: message (and N more)`), every issue in details. */
+export function invalidError(what: string, issues: ValidationIssue[]): ContractError {
+  const first = issues[0];
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  const message = first ? `${what} is invalid: ${first.path}: ${first.message}${more}` : `${what} is invalid`;
+  return new ContractError({ code: 'invalid_input', message, details: { issues } });
+}
+
+/** `issue` of a value found at `prefix` in a larger file: its path from there. */
+function under(prefix: readonly PropertyKey[], issue: ValidationIssue): ValidationIssue {
+  const at = formatPath(prefix);
+  const rest = issue.path === '(root)' ? '' : issue.path.startsWith('[') ? issue.path : `.${issue.path}`;
+  return { path: `${at}${rest}`, message: issue.message };
+}
+
+/** Refuses a plan (`plans.validate`) before anything is written, naming every issue (`plan is invalid: tasks[0]…`). */
+export async function checkPlan(client: Pick<BatonClient, 'invoke'>, plan: unknown): Promise<void> {
+  const report = await client.invoke('plans.validate', { plan });
+  if (!report.ok) throw invalidError('plan', report.issues);
+}
+
 /**
- * Imports an example: its agents, its notes (each one not already there, by author and
- * content), then its plans, last first, so a list newest first shows them in the file's order.
+ * Refuses an example unless all of it can be loaded: its agents and notes (their schemas) and
+ * every plan (`plans.validate`), each issue named by its path in the file
+ * (`example file is invalid: plans[0].tasks[0].depends_on[0]: …`). Nothing is written.
+ */
+export async function checkExampleBundle(
+  client: Pick<BatonClient, 'invoke'>,
+  bundle: ExampleBundle,
+): Promise<void> {
+  const issues: ValidationIssue[] = [];
+  const zodIssues = (prefix: PropertyKey[], err: { issues: { path: PropertyKey[]; message: string }[] }) =>
+    err.issues.map((i) => ({ path: formatPath([...prefix, ...i.path]), message: i.message }));
+  if (bundle.agents !== undefined) {
+    const parsed = agentsFileSchema.safeParse(bundle.agents);
+    if (!parsed.success) issues.push(...zodIssues(['agents'], parsed.error));
+  }
+  const notes: unknown = bundle.notes ?? [];
+  if (!Array.isArray(notes)) issues.push({ path: 'notes', message: 'must be a list of notes' });
+  else
+    notes.forEach((note, n) => {
+      const parsed = memoryWriteInputSchema.safeParse(note);
+      if (!parsed.success) issues.push(...zodIssues(['notes', n], parsed.error));
+    });
+  for (const [p, plan] of bundle.plans.entries()) {
+    const report = await client.invoke('plans.validate', { plan });
+    issues.push(...report.issues.map((i) => under(['plans', p], i)));
+  }
+  if (issues.length > 0) throw invalidError('example file', issues);
+}
+
+/**
+ * Imports an example, once all of it is found valid (`checkExampleBundle`): its agents, its notes
+ * (each one not already there, by author and content), then its plans, last first, so a list
+ * newest first shows them in the file's order.
  */
 export async function loadExampleBundle(
   client: Pick<BatonClient, 'invoke'>,
   bundle: ExampleBundle,
 ): Promise<LoadedExample> {
+  await checkExampleBundle(client, bundle);
   const agents = bundle.agents ? await client.invoke('agents.import', { agents: bundle.agents }) : [];
   let notesWritten = 0;
   for (const note of bundle.notes ?? []) {

@@ -1,7 +1,12 @@
 import type { BatonClient } from '../../../src-shared/contract/client.ts';
 import { ContractError } from '../../../src-shared/contract/errors.ts';
 import type { ExampleBundle } from '../../../src-shared/contract/example-bundle.ts';
-import { isExampleBundle, loadExampleBundle } from '../../../src-shared/contract/example-bundle.ts';
+import {
+  checkExampleBundle,
+  checkPlan,
+  isExampleBundle,
+  loadExampleBundle,
+} from '../../../src-shared/contract/example-bundle.ts';
 import type { Approval } from '../../../src-shared/schemas/approval.ts';
 import type { Landing } from '../../../src-shared/schemas/landing.ts';
 import { stageLine } from '../../../src-shared/schemas/landing-stage.ts';
@@ -27,9 +32,13 @@ export interface RunOptions {
  */
 export async function runCommand(client: BatonClient, opts: RunOptions): Promise<number> {
   const plan = readJsonFile(opts.planFile, 'plan file');
-  if (opts.agentsFile) {
-    await client.invoke('agents.import', { agents: readJsonFile(opts.agentsFile, 'agents file') });
-  }
+  const agents = opts.agentsFile ? readJsonFile(opts.agentsFile, 'agents file') : undefined;
+  // Nothing is written (agents, notes, plans) unless the plan, or the whole example, is valid.
+  if (!isExampleBundle(plan)) await checkPlan(client, plan);
+  else if (plan.plans.length === 0)
+    throw new CliError('the example file has no plan to run (its "plans" list is empty)');
+  else await checkExampleBundle(client, plan);
+  if (agents !== undefined) await client.invoke('agents.import', { agents });
   const summary = isExampleBundle(plan)
     ? await loadExample(client, plan, opts.json)
     : await client.invoke('plans.import', { plan });
