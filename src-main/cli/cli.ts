@@ -130,7 +130,7 @@ async function main(argv: string[]): Promise<number> {
           maxInFlight: limit,
         });
       case 'serve':
-        return await (await commands.serve()).serveCommand(openApp(), {
+        return await (await commands.serve()).serveCommand(openApp, {
           dataDir,
           port,
           host: values.host ?? '127.0.0.1',

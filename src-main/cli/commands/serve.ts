@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BatonApp } from '../../app/create-app.ts';
 import { createCallClient } from '../../app/memory-transport.ts';
@@ -7,6 +7,7 @@ import { startBrowserHost } from '../../host/browser/server.ts';
 import { createRestHandler } from '../../host/rest/router.ts';
 import { tokenNote, uiToken } from '../../host/ui-token.ts';
 import { isLoopback, LOOPBACK_HOSTS } from '../../http/host-names.ts';
+import { findHost } from '../../mcp/host-link.ts';
 import { createMcpEndpoint } from '../../mcp/http.ts';
 import { CliError, packageVersion, projectRoot, rendererDir } from '../files.ts';
 
@@ -41,9 +42,31 @@ export function ensureRendererBuilt(): void {
   }
 }
 
-/** `baton serve`: browser mode until interrupted. */
-export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<number> {
+/**
+ * One host per data directory: a second refuses (exit 2), naming the Baton host that serves it
+ * now (server.json names it and it answers). A server.json whose host is gone is taken over.
+ */
+async function refuseWhenServed(dataDir: string): Promise<void> {
+  const live = await findHost(dataDir);
+  if (!live) return;
+  let pid: unknown;
+  try {
+    pid = (JSON.parse(readFileSync(join(dataDir, 'server.json'), 'utf8')) as { pid?: unknown }).pid;
+  } catch {
+    pid = undefined;
+  }
+  throw new CliError(
+    `${dataDir} is served already by the Baton host at ${live.url}${typeof pid === 'number' ? ` (pid ${pid})` : ''}: ` +
+      'open that one, or stop it before serving this data directory again',
+    2,
+  );
+}
+
+/** `baton serve`: browser mode until interrupted. The data directory is opened (`openApp`) once no other host serves it. */
+export async function serveCommand(openApp: () => BatonApp, opts: ServeOptions): Promise<number> {
   ensureRendererBuilt();
+  // Before the kept token is made again (--new-token) or the data directory opened.
+  await refuseWhenServed(opts.dataDir);
   if (opts.token && opts.newToken)
     throw new CliError(
       '--new-token: BATON_TOKEN fixes the token; unset it to have Baton keep one of its own',
@@ -57,6 +80,7 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
     token = kept.token;
     note = tokenNote(kept);
   }
+  const app = openApp();
   const loopback = isLoopback(opts.host);
   if (!loopback) {
     process.stderr.write(

@@ -62,7 +62,7 @@ export async function startCommand(
   process.stderr.write(
     'The Electron runtime is not installed and could not be downloaded (no network?), so Baton is starting in browser mode instead.\n',
   );
-  return serveCommand(openApp(), {
+  return serveCommand(openApp, {
     port: opts.port,
     host: '127.0.0.1',
     allowHosts: [],

@@ -450,10 +450,16 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       await wss.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      // Only while it is still this host's: another host may have taken the data directory
+      // over since (with the same kept token), and later commands go through that one.
       if (infoFile && existsSync(infoFile)) {
         try {
-          if ((JSON.parse(readFileSync(infoFile, 'utf8')) as { token?: string }).token === token)
-            rmSync(infoFile);
+          const info = JSON.parse(readFileSync(infoFile, 'utf8')) as {
+            token?: string;
+            url?: string;
+            pid?: number;
+          };
+          if (info.token === token && info.url === url && info.pid === process.pid) rmSync(infoFile);
         } catch {
           // a broken server.json is not ours to keep
         }
