@@ -15,6 +15,7 @@ import {
   parseWorkerLease,
 } from './flags.ts';
 import { closeOnSignal } from './interrupt.ts';
+import { guardOutput } from './streams.ts';
 
 /**
  * Each command's module, loaded when that command runs: `baton serve` does not load what
@@ -357,6 +358,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+guardOutput();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
