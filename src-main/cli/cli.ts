@@ -156,7 +156,7 @@ async function main(argv: string[]): Promise<number> {
       case 'run': {
         const planFile = rest[0];
         if (!planFile) throw new CliError('usage: baton run <plan.json> [--agents agents.json] [--json]');
-        return await (await commands.run()).runCommand(await client('run'), {
+        return await (await commands.run()).runCommand(() => client('run'), {
           planFile,
           agentsFile: values.agents,
           json: values.json,
@@ -269,7 +269,7 @@ async function main(argv: string[]): Promise<number> {
       case 'agents': {
         const [sub, file] = rest;
         if (sub === 'import' && file)
-          return await (await commands.agents()).agentsImport(await client('change'), file);
+          return await (await commands.agents()).agentsImport(() => client('change'), file);
         if (sub === 'list')
           return await (await commands.agents()).agentsList(await client('read'), values.json);
         if (sub === 'leaderboard' && file)

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BATON_ROOT } from '../base/root.ts';
 
@@ -11,17 +11,48 @@ export class CliError extends Error {
   }
 }
 
-/** Reads a JSON file, naming the file and the position in any error. */
-export function readJsonFile(path: string, what: string): unknown {
-  let text: string;
+/** What a path that is not a regular file is, in words. */
+function kindOf(s: Stats): string {
+  if (s.isDirectory()) return 'a directory';
+  if (s.isFIFO()) return 'a FIFO (named pipe)';
+  if (s.isSocket()) return 'a socket';
+  if (s.isCharacterDevice() || s.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/**
+ * A regular file's bytes. Anything else (a FIFO, a device, a socket, a directory) is refused,
+ * not read: a FIFO nobody writes to would block this process for good, deaf to Ctrl+C. It is
+ * opened without blocking and checked on what was opened, so it cannot be swapped in between.
+ */
+function readRegularFile(path: string, what: string): Buffer {
+  const refuse = (s: Stats) =>
+    new CliError(`cannot read ${what} ${path}: it is ${kindOf(s)}, not a regular file`);
+  let fd: number;
   try {
-    text = readFileSync(path, 'utf8');
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENXIO') throw refuse(statSync(path)); // a socket cannot be opened
     throw new CliError(
       `cannot read ${what} ${path}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
     );
   }
+  try {
+    const s = fstatSync(fd);
+    if (!s.isFile()) throw refuse(s);
+    return readFileSync(fd);
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError(`cannot read ${what} ${path}: ${(err as Error).message}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads a JSON file, naming the file and the position in any error. */
+export function readJsonFile(path: string, what: string): unknown {
+  const text = readRegularFile(path, what).toString('utf8');
   try {
     return JSON.parse(text);
   } catch (err) {

@@ -6,8 +6,10 @@ import { readJsonFile } from '../files.ts';
 import { printJson, printTable } from '../output.ts';
 import { sandboxColumn } from './sandbox-column.ts';
 
-export async function agentsImport(client: BatonClient, file: string): Promise<number> {
-  const saved = await client.invoke('agents.import', { agents: readJsonFile(file, 'agents file') });
+/** `baton agents import`: the file is read before `connect` reaches the data directory (or a host). */
+export async function agentsImport(connect: () => Promise<BatonClient>, file: string): Promise<number> {
+  const agents = readJsonFile(file, 'agents file');
+  const saved = await (await connect()).invoke('agents.import', { agents });
   process.stdout.write(
     `Imported ${saved.length} agent${saved.length === 1 ? '' : 's'}: ${saved.map((a) => a.id).join(', ')}\n`,
   );

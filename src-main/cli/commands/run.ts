@@ -28,11 +28,18 @@ export interface RunOptions {
  * task is done, 1 when the run ended otherwise, 3 when it is left waiting for people, 4 when
  * another Baton process took it over. An example Baton ships (resources/examples/laptops-research.json:
  * agents, notes and plans in one file) is loaded whole, and its first plan is run. The run
- * executes where `client` leads: the Baton host the command goes through, or this process.
+ * executes where `client` leads: the Baton host the command goes through, or this process;
+ * `connect` gives it once the files are read.
  */
-export async function runCommand(client: BatonClient, opts: RunOptions): Promise<number> {
+export async function runCommand(
+  connect: BatonClient | (() => Promise<BatonClient>),
+  opts: RunOptions,
+): Promise<number> {
+  // The files first, before the data directory (or a host) is reached: one that cannot be read
+  // is refused before anything else happens.
   const plan = readJsonFile(opts.planFile, 'plan file');
   const agents = opts.agentsFile ? readJsonFile(opts.agentsFile, 'agents file') : undefined;
+  const client = typeof connect === 'function' ? await connect() : connect;
   // Nothing is written (agents, notes, plans) unless the plan, or the whole example, is valid.
   if (!isExampleBundle(plan)) await checkPlan(client, plan);
   else if (plan.plans.length === 0)
