@@ -1,12 +1,16 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 // The plan and agents files `baton` reads. A path that is not a regular file is refused, naming
 // it, before the data directory is opened: a FIFO nobody writes to made `baton run` block for
-// good in a synchronous read, deaf to Ctrl+C and SIGTERM (its handlers were up already).
+// good in a synchronous read, deaf to Ctrl+C and SIGTERM (its handlers were up already). A file
+// that is not UTF-8 is refused with the offset of its first bad byte: before, ISO-8859-1 `café`
+// was stored as `caf\uFFFD`. A leading UTF-8 byte order mark is skipped, not refused as
+// "Unexpected token '﻿'".
 
 const root = join(import.meta.dirname, '..', '..');
 const CLI = join(root, 'src-main', 'cli', 'baton.js');
@@ -53,4 +57,40 @@ describe('the files baton reads', () => {
     },
     150_000,
   );
+
+  it('refuses a plan file that is not UTF-8, with the offset of its first bad byte, and stores nothing', () => {
+    const plan = join(dir, 'latin1.json');
+    const head = '{"plan_id":"u8","tasks":[{"task_id":"a","description":"caf';
+    writeFileSync(
+      plan,
+      Buffer.concat([Buffer.from(head), Buffer.from([0xe9]), Buffer.from('","required_skills":["x"]}]}')]),
+    );
+    const r = baton(['run', plan, '--data-dir', data]);
+    expect(r.stderr).toBe(
+      `baton: plan file ${plan} is not UTF-8 text (invalid byte at offset ${head.length}): save it as UTF-8\n`,
+    );
+    expect(r.code).toBe(2);
+    expect(existsSync(join(data, 'baton.db'))).toBe(false);
+  }, 60_000);
+
+  it('reads a plan file that starts with a UTF-8 byte order mark, and keeps its text as written', () => {
+    const plan = join(dir, 'bom.json');
+    writeFileSync(
+      plan,
+      `\uFEFF${JSON.stringify({
+        plan_id: 'bom',
+        tasks: [{ task_id: 'a', description: 'café', required_skills: ['summarization'] }],
+      })}`,
+    );
+    const r = baton(['run', plan, '--agents', join(examples, 'agents.json'), '--data-dir', data]);
+    expect(r.stdout).toContain('Run completed: 1/1 tasks done');
+    expect(r.code).toBe(0);
+    const db = new Database(join(data, 'baton.db'), { readonly: true });
+    try {
+      const { body } = db.prepare('SELECT body FROM plan_versions').get() as { body: string };
+      expect(body).toContain('"description":"café"');
+    } finally {
+      db.close();
+    }
+  }, 60_000);
 });

@@ -50,9 +50,36 @@ function readRegularFile(path: string, what: string): Buffer {
   }
 }
 
-/** Reads a JSON file, naming the file and the position in any error. */
+/** Where the first byte sequence that is not UTF-8 starts in `bytes`. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  // Fed a byte at a time, the decoder answers text each time a character is complete; the
+  // sequence it refuses started just after the last one it completed.
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  let start = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    try {
+      if (decoder.decode(bytes.subarray(i, i + 1), { stream: true }) !== '') start = i + 1;
+    } catch {
+      return start;
+    }
+  }
+  return start;
+}
+
+/**
+ * Reads a JSON file, naming the file and the position in any error. It must be UTF-8 (a leading
+ * byte order mark is skipped): anything else is refused, not read with its bytes replaced.
+ */
 export function readJsonFile(path: string, what: string): unknown {
-  const text = readRegularFile(path, what).toString('utf8');
+  const bytes = readRegularFile(path, what);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new CliError(
+      `${what} ${path} is not UTF-8 text (invalid byte at offset ${firstInvalidUtf8(bytes)}): save it as UTF-8`,
+    );
+  }
   try {
     return JSON.parse(text);
   } catch (err) {
