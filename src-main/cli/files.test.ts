@@ -1,13 +1,15 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-// The plan and agents files `baton` reads. A path that is not a regular file is refused, naming
-// it, before the data directory is opened: a FIFO nobody writes to made `baton run` block for
-// good in a synchronous read, deaf to Ctrl+C and SIGTERM (its handlers were up already). A file
+// The plan and agents files `baton` reads, before the data directory is opened: a directory, a
+// device or a socket is refused, naming it; a pipe is read (`baton run <(jq … plan.json)`), and a
+// command waiting on one nobody writes to ends on Ctrl+C or SIGTERM (before, it waited for good,
+// deaf to both: its handlers were up already and the read blocked them). A file
 // that is not UTF-8 is refused with the offset of its first bad byte: before, ISO-8859-1 `café`
 // was stored as `caf\uFFFD`. A leading UTF-8 byte order mark is skipped, not refused as
 // "Unexpected token '﻿'".
@@ -17,14 +19,31 @@ const CLI = join(root, 'src-main', 'cli', 'baton.js');
 const examples = join(root, 'resources', 'examples');
 
 function baton(args: string[]) {
-  // The timeout only ends a command that hangs (as one reading a FIFO did, deaf to SIGTERM): it
-  // then fails the test.
+  // The timeout only ends a command that hangs: it then fails the test.
   const r = spawnSync(process.execPath, [CLI, ...args], {
     encoding: 'utf8',
     timeout: 30_000,
     killSignal: 'SIGKILL',
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `baton` as a child this test can signal: its pid, and its end. */
+function batonAsync(args: string[]) {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: 'ignore' });
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { pid: child.pid!, done };
+}
+
+/** What the kernel says the process waits in (Linux), or null. */
+function wchan(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/wchan`, 'utf8');
+  } catch {
+    return null;
+  }
 }
 
 describe('the files baton reads', () => {
@@ -37,23 +56,40 @@ describe('the files baton reads', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it.skipIf(process.platform === 'win32')(
-    'refuses a FIFO or a directory as a plan or agents file, naming it, before opening the data directory',
-    () => {
-      const fifo = join(dir, 'plan.json');
+  it('refuses a directory as a plan or agents file, naming it, before opening the data directory', () => {
+    const plan = join(examples, 'onboarding-plan.json');
+    for (const [args, what] of [
+      [['run', dir], 'plan file'],
+      [['run', plan, '--agents', dir], 'agents file'],
+      [['agents', 'import', dir], 'agents file'],
+    ] as const) {
+      const r = baton([...args, '--data-dir', data]);
+      expect(r.stderr).toContain(
+        `baton: cannot read ${what} ${args.at(-1)}: it is a directory, not a file or a pipe`,
+      );
+      expect(r.code).toBe(2);
+    }
+    expect(existsSync(join(data, 'baton.db'))).toBe(false);
+  });
+
+  it.skipIf(process.platform !== 'linux')(
+    'reads a plan that comes through a pipe, and a command waiting on one nobody writes to ends on SIGTERM',
+    async () => {
+      const fifo = join(dir, 'plan.fifo');
       execFileSync('mkfifo', [fifo]);
-      const plan = join(examples, 'onboarding-plan.json');
-      for (const [args, what, kind] of [
-        [['run', fifo], 'plan file', 'a FIFO'],
-        [['run', plan, '--agents', fifo], 'agents file', 'a FIFO'],
-        [['agents', 'import', fifo], 'agents file', 'a FIFO'],
-        [['run', dir], 'plan file', 'a directory'],
-      ] as const) {
-        const r = baton([...args, '--data-dir', data]);
-        expect(r.stderr).toContain(`baton: cannot read ${what} ${args.at(-1)}: it is ${kind}`);
-        expect(r.code).toBe(2);
-      }
-      expect(existsSync(join(data, 'baton.db'))).toBe(false);
+      // Written once the command opens it: the example runs to its end.
+      const ran = batonAsync(['run', fifo, '--data-dir', data]);
+      await writeFile(fifo, readFileSync(join(examples, 'first-steps.json')));
+      expect(await ran.done).toMatchObject({ code: 0 });
+
+      // Nobody writes: the command waits in the pipe's open (before it opened the store, before
+      // its own signal handlers), and SIGTERM ends it as any process.
+      const other = join(data, 'other');
+      const waiting = batonAsync(['run', fifo, '--data-dir', other]);
+      await expect.poll(() => wchan(waiting.pid), { timeout: 30_000 }).toBe('wait_for_partner');
+      process.kill(waiting.pid, 'SIGTERM');
+      expect(await waiting.done).toMatchObject({ code: null, signal: 'SIGTERM' });
+      expect(existsSync(join(other, 'baton.db'))).toBe(false);
     },
     150_000,
   );

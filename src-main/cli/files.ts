@@ -21,22 +21,42 @@ function kindOf(s: Stats): string {
 }
 
 /**
- * A regular file's bytes. Anything else (a FIFO, a device, a socket, a directory) is refused,
- * not read: a FIFO nobody writes to would block this process for good, deaf to Ctrl+C. It is
- * opened without blocking and checked on what was opened, so it cannot be swapped in between.
+ * A file's bytes: a regular file's, or what a pipe carries (`baton run <(jq … plan.json)`, a FIFO).
+ * Anything else (a directory, a device, a socket) is refused, not read. It is opened without
+ * blocking and checked on what was opened, so it cannot be swapped in between. The files are read
+ * before the app opens and its signal handlers are set, so a command waiting on a pipe nobody
+ * writes to ends on Ctrl+C or SIGTERM as any process does.
  */
-function readRegularFile(path: string, what: string): Buffer {
+function readPlainFile(path: string, what: string): Buffer {
   const refuse = (s: Stats) =>
-    new CliError(`cannot read ${what} ${path}: it is ${kindOf(s)}, not a regular file`);
+    new CliError(`cannot read ${what} ${path}: it is ${kindOf(s)}, not a file or a pipe`);
+  const failed = (err: unknown) => {
+    const code = (err as NodeJS.ErrnoException).code;
+    return new CliError(
+      `cannot read ${what} ${path}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+    );
+  };
+  let pipe: boolean;
+  try {
+    pipe = statSync(path).isFIFO();
+  } catch (err) {
+    throw failed(err);
+  }
+  if (pipe) {
+    // It waits for a writer, then reads until the writer closes (a swap after the look changes
+    // nothing: whatever it is, Ctrl+C ends the wait).
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      throw failed(err);
+    }
+  }
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENXIO') throw refuse(statSync(path)); // a socket cannot be opened
-    throw new CliError(
-      `cannot read ${what} ${path}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
-    );
+    if ((err as NodeJS.ErrnoException).code === 'ENXIO') throw refuse(statSync(path)); // a socket cannot be opened
+    throw failed(err);
   }
   try {
     const s = fstatSync(fd);
@@ -44,7 +64,7 @@ function readRegularFile(path: string, what: string): Buffer {
     return readFileSync(fd);
   } catch (err) {
     if (err instanceof CliError) throw err;
-    throw new CliError(`cannot read ${what} ${path}: ${(err as Error).message}`);
+    throw failed(err);
   } finally {
     closeSync(fd);
   }
@@ -71,7 +91,7 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
  * byte order mark is skipped): anything else is refused, not read with its bytes replaced.
  */
 export function readJsonFile(path: string, what: string): unknown {
-  const bytes = readRegularFile(path, what);
+  const bytes = readPlainFile(path, what);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

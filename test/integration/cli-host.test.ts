@@ -179,11 +179,13 @@ describe('the CLI and a running baton serve on one data directory', () => {
     expect(await rpc(serve, 'runs.get', { run_id: runId })).toMatchObject({ status: 'completed' });
   });
 
-  it('a command finds its host again after a restart with a new token, reading server.json once more', async () => {
+  // (A host that goes away under a command already talking to it, server.json read once more:
+  // src-main/cli/host-socket.test.ts.)
+  it('a command whose plan comes through a pipe goes through the host that serves once it is read: one restarted with a new token meanwhile', async () => {
     const first = await serveOn();
     const port = Number(new URL(first.url).port);
     await rpc(first, 'agents.import', { agents: [{ id: 'w', skills: ['x'] }] });
-    // The plan comes through a pipe: the command has found its host and waits to read it.
+    // The plan comes through a pipe: the command reads it before it looks for its host.
     const fifo = join(dir, 'plan.fifo');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
     const command = baton(['run', fifo, '--data-dir', dir, '--json']);
