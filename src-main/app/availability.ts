@@ -1,5 +1,5 @@
 import type { Agent } from '../../src-shared/schemas/agent.ts';
-import { probeUrl } from '../../src-shared/schemas/agent.ts';
+import { probeUrl } from '../../src-shared/schemas/plain/agent.ts';
 import { BackgroundWork } from '../base/background.ts';
 import type { ErrorLog } from '../base/log-line.ts';
 import type { Engine } from '../engine/engine.ts';

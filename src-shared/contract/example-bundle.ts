@@ -1,6 +1,4 @@
 import type { Agent } from '../schemas/agent.ts';
-import { agentsFileSchema } from '../schemas/agent.ts';
-import { memoryWriteInputSchema } from '../schemas/memory.ts';
 import type { PlanSummary } from '../schemas/plan.ts';
 import type { BatonClient } from './client.ts';
 import type { ValidationIssue } from './errors.ts';
@@ -68,6 +66,12 @@ export async function checkExampleBundle(
   bundle: ExampleBundle,
 ): Promise<void> {
   const issues: ValidationIssue[] = [];
+  // The schemas (and zod with them) load here, not with the module: the UI's first screen holds
+  // this module (its example buttons), and zod loads only with a form or a check.
+  const [{ agentsFileSchema }, { memoryWriteInputSchema }] = await Promise.all([
+    import('../schemas/agent.ts'),
+    import('../schemas/memory.ts'),
+  ]);
   const zodIssues = (prefix: PropertyKey[], err: { issues: { path: PropertyKey[]; message: string }[] }) =>
     err.issues.map((i) => ({ path: formatPath([...prefix, ...i.path]), message: i.message }));
   if (bundle.agents !== undefined) {

@@ -348,17 +348,6 @@ export type HttpAgent = AgentOf<'http'>;
 export type LlmAgent = AgentOf<'llm'>;
 export type CodingAgent = AgentOf<'coding'>;
 export type HumanAgent = AgentOf<'human'>;
-/**
- * Where Baton checks that an agent can be reached (`agents.probe`, "Test connections"): an http
- * agent's URL, an llm agent's models list; null for the rest, which have no endpoint of their own.
- */
-export function probeUrl(agent: Agent): string | null {
-  // A remote worker's agent is reached from the worker's machine, not from here: its heartbeats say it lives.
-  if (agent.worker !== undefined) return null;
-  if (agent.kind === 'http') return agent.url;
-  if (agent.kind === 'llm') return `${agent.base_url.replace(/\/+$/, '')}/models`;
-  return null;
-}
 /** What a caller may write: defaults filled in by the schema, `kind` optional for `echo`. */
 export type AgentInput =
   | z.input<typeof agentKindsSchema>

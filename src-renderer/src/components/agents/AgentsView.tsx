@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { Agent, AgentStatus } from '../../../../src-shared/schemas/agent.ts';
-import { probeUrl } from '../../../../src-shared/schemas/agent.ts';
+import { probeUrl } from '../../../../src-shared/schemas/plain/agent.ts';
 import type { AgentExecutionStats } from '../../../../src-shared/schemas/run.ts';
 import { api } from '../../api/client.ts';
 import { limitedUntil } from '../../format/limits.ts';
