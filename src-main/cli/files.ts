@@ -14,7 +14,6 @@ export class CliError extends Error {
 /** What a path that is not a regular file is, in words. */
 function kindOf(s: Stats): string {
   if (s.isDirectory()) return 'a directory';
-  if (s.isFIFO()) return 'a FIFO (named pipe)';
   if (s.isSocket()) return 'a socket';
   if (s.isCharacterDevice() || s.isBlockDevice()) return 'a device';
   return 'not a regular file';

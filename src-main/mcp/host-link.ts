@@ -8,6 +8,8 @@ import { ERROR_CODES } from '../../src-shared/contract/errors.ts';
 export interface HostLink {
   url: string;
   token: string;
+  /** The host's process, when server.json says. */
+  pid?: number;
 }
 
 /** How long a host has to answer the health check before `baton mcp` serves on its own. */
@@ -19,9 +21,8 @@ const CALL_TIMEOUT_MS = 60_000;
 export function readServerJson(dataDir: string): HostLink | null {
   try {
     const info = JSON.parse(readFileSync(join(dataDir, 'server.json'), 'utf8')) as Partial<HostLink>;
-    return typeof info.url === 'string' && typeof info.token === 'string'
-      ? { url: info.url, token: info.token }
-      : null;
+    if (typeof info.url !== 'string' || typeof info.token !== 'string') return null;
+    return { url: info.url, token: info.token, ...(typeof info.pid === 'number' ? { pid: info.pid } : {}) };
   } catch {
     return null;
   }

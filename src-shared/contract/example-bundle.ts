@@ -93,15 +93,18 @@ export async function checkExampleBundle(
 }
 
 /**
- * Imports an example, once all of it is found valid (`checkExampleBundle`): its agents, its notes
+ * Imports an example, once all of it is found valid (`checkExampleBundle`, unless the caller
+ * checked it): its agents, its notes
  * (each one not already there, by author and content), then its plans, last first, so a list
  * newest first shows them in the file's order.
  */
 export async function loadExampleBundle(
   client: Pick<BatonClient, 'invoke'>,
   bundle: ExampleBundle,
+  opts: { checked?: boolean } = {},
 ): Promise<LoadedExample> {
-  await checkExampleBundle(client, bundle);
+  // `checked`: the caller ran `checkExampleBundle` already (before writes of its own).
+  if (!opts.checked) await checkExampleBundle(client, bundle);
   const agents = bundle.agents ? await client.invoke('agents.import', { agents: bundle.agents }) : [];
   let notesWritten = 0;
   for (const note of bundle.notes ?? []) {

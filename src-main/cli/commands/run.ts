@@ -65,7 +65,8 @@ export async function runCommand(
 
 /** An example's agents, notes and plans imported; its first plan is the one to run. */
 async function loadExample(client: BatonClient, bundle: ExampleBundle, json: boolean): Promise<PlanSummary> {
-  const loaded = await loadExampleBundle(client, bundle);
+  // runCommand checked the whole example before it wrote anything.
+  const loaded = await loadExampleBundle(client, bundle, { checked: true });
   const first = loaded.plans[0];
   if (!first) throw new CliError('the example file has no plan to run (its "plans" list is empty)');
   if (!json)

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BatonApp } from '../../app/create-app.ts';
 import { createCallClient } from '../../app/memory-transport.ts';
@@ -49,14 +49,8 @@ export function ensureRendererBuilt(): void {
 async function refuseWhenServed(dataDir: string): Promise<void> {
   const live = await findHost(dataDir);
   if (!live) return;
-  let pid: unknown;
-  try {
-    pid = (JSON.parse(readFileSync(join(dataDir, 'server.json'), 'utf8')) as { pid?: unknown }).pid;
-  } catch {
-    pid = undefined;
-  }
   throw new CliError(
-    `${dataDir} is served already by the Baton host at ${live.url}${typeof pid === 'number' ? ` (pid ${pid})` : ''}: ` +
+    `${dataDir} is served already by the Baton host at ${live.url}${live.pid !== undefined ? ` (pid ${live.pid})` : ''}: ` +
       'open that one, or stop it before serving this data directory again',
     2,
   );
