@@ -107,6 +107,12 @@ export interface AppOptions {
    */
   sandboxNotice?: (line: string) => void;
   /**
+   * A data directory's store writes the engine's ticks behind it, on a thread of its own
+   * (`WriteBehind`, docs/speed.md). Off by default (`BATON_WRITE_BEHIND=1` turns it on): the writer
+   * thread's memory puts a 100,000-task run ~100 MB over the peak-memory guard.
+   */
+  writeBehind?: boolean;
+  /**
    * Webhooks sent and schedules fired here: on where unfinished runs are resumed
    * (the app, `baton serve`) unless `enabled` says otherwise.
    */
@@ -137,7 +143,15 @@ export function createApp(opts: AppOptions) {
       ? null
       : startCheckpointer(db, join(opts.dataDir, DB_FILE), { log, startAfterMs: 1_000 });
   // The core's repositories, and the coding wing's tables over the same connection (the engine keeps sessions in them).
-  const store = codingStore(createStore(db, checkpointer?.afterCommit));
+  const store = codingStore(
+    createStore(
+      db,
+      checkpointer?.afterCommit,
+      opts.dataDir === ':memory:' || !(opts.writeBehind ?? process.env.BATON_WRITE_BEHIND === '1')
+        ? {}
+        : { behindFile: join(opts.dataDir, DB_FILE) },
+    ),
+  );
   // An approval's event carries its view (plan, task, dependencies, details), as the inbox lists it.
   const views = approvalViews(store);
   const bus = new EventBus(log, views.one);
@@ -463,9 +477,11 @@ export function createApp(opts: AppOptions) {
         // The sandbox's proxies would keep the process alive (`baton run` ends by itself).
         await endSandboxWhenIdle().catch((err: unknown) => log(err, "ending the sandbox's session"));
         if (scratch) removeScratch(scratch, log);
+        // The store's writer first writes what it was handed, then closes its connection.
+        const written = store.stopWriter();
         const stopped = checkpointer ? checkpointer.stop() : Promise.resolve();
         db.close();
-        return stopped;
+        await Promise.all([written, stopped]);
       });
       return closing;
     },

@@ -43,6 +43,25 @@ export class CommitEffects {
     return this.ends;
   }
 
+  /**
+   * The transaction ended, but its writes are stored later (written behind the engine): what
+   * acts on it, to act once they are (`committed`) or not (`rolledBack`).
+   */
+  detach(): { committed(): void; rolledBack(): void } {
+    this.ends++;
+    const stops = this.stops.splice(0);
+    const acts = this.onCommit.splice(0);
+    return {
+      committed() {
+        for (const stop of stops) stop();
+        for (const act of acts) act();
+      },
+      rolledBack() {
+        for (const stop of stops) stop();
+      },
+    };
+  }
+
   /** The transaction committed: agents stop, then what waited for the commit acts. */
   committed(): void {
     this.ends++;

@@ -2,6 +2,7 @@ import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { Approvals } from './approvals/approvals.ts';
+import type { Attempts } from './attempts.ts';
 import type { Executor } from './executor.ts';
 import { reviewsAtLimit, reviewsWaitReason } from './review-limit.ts';
 import type { RunHolds } from './run-holds.ts';
@@ -149,4 +150,30 @@ export class Dispatcher {
     task.reason = reason;
     this.writer.save(task);
   }
+}
+
+/**
+ * Starts the attempts a tick assigned. The tick's writes may still be on their way to the disk
+ * (`Store.txBehind`): an attempt whose work stays inside this process (`endsWithProcess`: echo)
+ * starts now, since a crash ends it with the tick it came from; any other waits until the tick is
+ * stored, so that no agent ever works on a task the store does not have in progress.
+ */
+export function startAssigned(rt: Runtime, attempts: Attempts, toStart: readonly ToStart[]): void {
+  const unwritten = rt.store.unwritten();
+  const starts: ToStart[] = [];
+  for (const start of toStart) {
+    const [run, task, agent, executor] = start;
+    if (unwritten === 0 || executor.endsWithProcess) void attempts.start(run, task, agent, executor);
+    else starts.push(start);
+  }
+  if (starts.length === 0) return;
+  rt.store.whenWritten(
+    unwritten,
+    () => {
+      for (const [run, task, agent, executor] of starts)
+        if (!rt.closed && rt.active.get(run.id) === run) void attempts.start(run, task, agent, executor);
+    },
+    // Not stored: the writer's failure reloads their runs, which queue those tasks again.
+    () => {},
+  );
 }

@@ -15,7 +15,7 @@ import { ASKS, type AttemptRef, type Question } from './approvals/kinds.ts';
 import { pendingAlike } from './approvals/tool-grants.ts';
 import { attemptWorkspace } from './attempt-leftovers.ts';
 import { spendReport } from './budget.ts';
-import type { ToStart } from './dispatcher.ts';
+import { startAssigned, type ToStart } from './dispatcher.ts';
 import type { EngineOptions } from './engine-options.ts';
 import { runtimeOf } from './engine-options.ts';
 import type { MessageHow } from './executor.ts';
@@ -469,7 +469,7 @@ export class Engine {
     });
     // What a tick that failed assigned never starts (its runs, reloaded, gave back their places).
     if (!stored) return;
-    for (const [run, task, agent, executor] of toStart) void attempts.start(run, task, agent, executor);
+    startAssigned(rt, attempts, toStart);
     // Build logs are summaries: written after the work this tick started, the rest next tick.
     const logs = writer.dueBuildLogs();
     if (logs.length > 0)
@@ -488,7 +488,7 @@ export class Engine {
    */
   private tryTx(fn: () => void): boolean {
     try {
-      this.parts.loader.tx(fn);
+      this.parts.loader.txBehind(fn);
     } catch (err) {
       this.writes.failed(err);
       this.rt.schedule();

@@ -359,6 +359,12 @@ export interface Executor {
   /** False for executors that never touch the workspace: the engine then skips creating it. */
   readonly usesWorkspace?: boolean;
   /**
+   * Its attempts are work inside Baton's own process with no effect outside it (echo): one starts
+   * as soon as its tick is handed to the store's writer, not once the tick is on disk. A crash
+   * then loses the attempt with the tick that started it, and nobody ever saw either.
+   */
+  readonly endsWithProcess?: boolean;
+  /**
    * False for executors that never yield `usage` (or a step with a cost): an attempt of theirs is
    * charged its estimate (else the agent's cost per task) and nothing more, so a task costing 0
    * there costs nothing and never waits on a budget. Absent: it may, as models do.

@@ -44,6 +44,14 @@ export class RunLoader {
     this.holds = parts.holds;
     this.leases = parts.leases;
     this.resuming = new BackgroundWork('resuming a run', rt.log);
+    // Ticks the store's writer could not write (a full disk, a run another process took): their
+    // runs are reloaded from the store, as after a transaction that failed here.
+    rt.store.onWriterFailed((runIds, err) => {
+      rt.log(err, "the engine's writes");
+      if (rt.closed) return;
+      this.reload(runIds);
+      rt.schedule();
+    });
   }
 
   /**
@@ -53,6 +61,11 @@ export class RunLoader {
    */
   tx<T>(fn: () => T): T {
     return this.writer.tx(fn, this.reload);
+  }
+
+  /** A tick's transaction: as `tx`, its writes behind the engine (`Store.txBehind`). */
+  txBehind(fn: () => void): void {
+    this.writer.tx(fn, this.reload, true);
   }
 
   /**

@@ -4,6 +4,7 @@ import { isTerminalTaskStatus } from '../../src-shared/schemas/plain/run.ts';
 import type { BuildLogContent, TaskRun } from '../../src-shared/schemas/run.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Store } from '../store/store.ts';
+import type { BehindFence } from '../store/write-behind.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { BudgetLedger } from './budget.ts';
 import type { DeciderQuestions } from './decider-questions.ts';
@@ -69,14 +70,14 @@ export class RunWriter {
    * memory already: `reload` is handed the runs it touched, to take them down and resume them
    * from the store, before the error goes on up. Inside a transaction, `fn` joins it.
    */
-  tx<T>(fn: () => T, reload: (runIds: string[]) => void): T {
-    if (this.store.db.inTransaction) return this.inTx(fn, false);
+  tx<T>(fn: () => T, reload: (runIds: string[]) => void, behind = false): T {
+    if (this.store.inTx()) return this.inTx(fn, false, false);
     this.leases.ensureFresh();
     this.bus.hold();
     let result: T;
     this.rt.txBegan();
     try {
-      result = this.inTx(fn, true);
+      result = this.inTx(fn, true, behind);
     } catch (err) {
       this.rt.txEnded();
       this.bus.drop();
@@ -91,13 +92,34 @@ export class RunWriter {
     }
     this.rt.txEnded();
     this.touched.clear();
+    const unwritten = this.store.unwritten();
+    if (unwritten > 0 || this.store.waitsForWriter()) {
+      // Written behind the engine (or after a tick that is): its events and effects act once
+      // the writer has committed it, in order.
+      const events = this.bus.detach();
+      const effects = this.rt.effects.detach();
+      this.store.whenWritten(
+        unwritten,
+        () => {
+          this.bus.release(events);
+          effects.committed();
+        },
+        () => effects.rolledBack(),
+      );
+      return result;
+    }
     this.bus.release();
     this.rt.effects.committed();
     return result;
   }
 
-  private inTx<T>(fn: () => T, outermost: boolean): T {
-    return this.store.tx(() => {
+  /** Whose runs a tick written behind the engine writes: the writer checks their leases first. */
+  private fence(): BehindFence | null {
+    return this.touched.size > 0 ? { owner: this.rt.config.owner, runIds: [...this.touched] } : null;
+  }
+
+  private inTx<T>(fn: () => T, outermost: boolean, behind: boolean): T {
+    const body = () => {
       if (outermost) {
         this.leases.fence();
         this.agents.refresh();
@@ -115,7 +137,8 @@ export class RunWriter {
         this.rolledBack?.();
         throw err;
       }
-    });
+    };
+    return behind ? this.store.txBehind(body, () => this.fence()) : this.store.tx(body);
   }
 
   /**

@@ -100,8 +100,8 @@ export class Runtime {
     this.log = opts.log;
     this.tick = opts.tick;
     this.loop = new BackgroundWork("the engine's loop", opts.log);
-    const db = opts.store.db;
-    this.effects = new CommitEffects(() => db.inTransaction);
+    const store = opts.store;
+    this.effects = new CommitEffects(() => store.inTx());
   }
 
   /** Tasks `agentId` has in progress here. */

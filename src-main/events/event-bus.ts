@@ -9,7 +9,7 @@ import type { ErrorLog } from '../base/log-line.ts';
  * The bus makes its view (`viewApproval`) once, when the batch goes out.
  */
 export type EmittedEvents = Omit<BatonEvents, 'approval.changed'> & { 'approval.changed': Approval };
-type Emitted = { [K in EventName]: { name: K; payload: EmittedEvents[K] } }[EventName];
+export type Emitted = { [K in EventName]: { name: K; payload: EmittedEvents[K] } }[EventName];
 type Listener = (batch: EventBatch) => void;
 
 /** An approval with no plan, task or details looked up: what goes out when its view cannot be made. */
@@ -75,10 +75,18 @@ export class EventBus {
     this.held ??= new Map();
   }
 
-  /** The transaction committed: its events go out with the next batch. */
-  release(): void {
+  /**
+   * The transaction ended, but its writes are stored later (written behind the engine): its
+   * events, handed to `release` once they are.
+   */
+  detach(): Map<string, Emitted> | null {
     const held = this.held;
     this.held = null;
+    return held;
+  }
+
+  /** The transaction committed: its events (or those `detach` gave) go out with the next batch. */
+  release(held = this.detach()): void {
     if (!held || held.size === 0) return;
     for (const [key, event] of held) {
       this.pending.delete(key);

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.ts';
+import type { WriteBehind } from './write-behind.ts';
 
 /**
  * Statement sizes (rows), largest first. Every size is a prepared statement kept for the life of
@@ -31,9 +32,10 @@ function statementsOf(db: Db, sql: (values: string) => string, columns: number) 
  * `head` is everything before VALUES (an INSERT into a rowid table).
  * The writer takes the rows' values flat, row after row (no array per row on a hot path), and
  * returns each row's rowid, in order: a statement's rows take consecutive rowids ending at the
- * last one inserted.
+ * last one inserted. Rows a tick writes behind the engine (`behind`) have no rowid yet: none is
+ * returned for them.
  */
-export function createBatchWriter(db: Db, head: string, columns: number) {
+export function createBatchWriter(db: Db, head: string, columns: number, behind: WriteBehind | null = null) {
   const statement = statementsOf(db, (values) => `${head} ${values}`, columns);
   return (values: readonly unknown[]): number[] => {
     if (values.length % columns !== 0)
@@ -44,8 +46,11 @@ export function createBatchWriter(db: Db, head: string, columns: number) {
     for (const size of SIZES) {
       while (rows - i >= size) {
         const chunk = size === rows ? values : values.slice(i * columns, (i + size) * columns);
-        const last = Number(statement(size).run(chunk).lastInsertRowid);
-        for (let k = size - 1; k >= 0; k--) rowids.push(last - k);
+        const s = statement(size);
+        if (!behind?.capture(s, chunk)) {
+          const last = Number(s.run(chunk).lastInsertRowid);
+          for (let k = size - 1; k >= 0; k--) rowids.push(last - k);
+        }
         i += size;
       }
     }

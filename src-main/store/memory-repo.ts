@@ -9,6 +9,7 @@ import type { Db } from './db.ts';
 import type { StepsRepo } from './steps-repo.ts';
 import { STEP_ENTRY_TYPE, stepAsEntry } from './steps-repo.ts';
 import { LOG_ENTRY_TYPE, type LogLineRow, logAsEntry } from './task-log-hits.ts';
+import type { WriteBehind } from './write-behind.ts';
 
 interface MemoryRow extends Omit<MemoryEntry, 'content' | 'tags'> {
   content: string;
@@ -77,7 +78,7 @@ export function toFtsQuery(text: string): string | null {
   return terms.map((t, i) => (i === terms.length - 1 ? `"${t}"*` : `"${t}"`)).join(' ');
 }
 
-export function createMemoryRepo(db: Db, steps: StepsRepo) {
+export function createMemoryRepo(db: Db, steps: StepsRepo, behind: WriteBehind | null = null) {
   const insert = db.prepare(`INSERT INTO memory_entries
     (id, agent_id, type, content, tags, project_id, status, task_type, task_id, plan_id, created_at, updated_at)
     VALUES (@id, @agent_id, @type, @content, @tags, @project_id, @status, @task_type, @task_id, @plan_id,
@@ -105,12 +106,14 @@ export function createMemoryRepo(db: Db, steps: StepsRepo) {
     db,
     'INSERT INTO audit_entries (at, actor, entity, entity_id, run_id, from_status, to_status, why)',
     8,
+    behind,
   );
   const insertMany = createBatchWriter(
     db,
     `INSERT INTO memory_entries (id, agent_id, type, content, tags, project_id, status, task_type, task_id, plan_id,
       created_at, updated_at)`,
     12,
+    behind,
   );
   // Rows above an index's mark are indexed in rowid order, `limit` at a time (-1: all).
   const catchUp = {
@@ -254,7 +257,8 @@ export function createMemoryRepo(db: Db, steps: StepsRepo) {
       insert.run({ ...entry, content: JSON.stringify(entry.content), tags: JSON.stringify(entry.tags) });
     },
     update(e: Pick<MemoryEntry, 'id' | 'content' | 'tags' | 'status' | 'updated_at'>): void {
-      update.run({ ...e, content: JSON.stringify(e.content), tags: JSON.stringify(e.tags) });
+      const row = { ...e, content: JSON.stringify(e.content), tags: JSON.stringify(e.tags) };
+      if (!behind?.capture(update, row)) update.run(row);
     },
     /** A line a task printed, as a search found it (`log:<n>`); undefined when there is none. */
     logLine(id: number): MemoryEntry | undefined {

@@ -9,6 +9,7 @@ import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { AgentExecutionStats, MatchExplanation, Run, TaskRun } from '../../src-shared/schemas/run.ts';
 import { createBatchWriter } from './batch.ts';
 import type { Db } from './db.ts';
+import type { WriteBehind } from './write-behind.ts';
 
 interface RunRow extends Omit<Run, 'counts'> {
   lease_owner: string | null;
@@ -110,7 +111,7 @@ function paramsOf(t: TaskRun, mask: number, rowid: number): unknown[] {
   return out;
 }
 
-export function createRunsRepo(db: Db) {
+export function createRunsRepo(db: Db, behind: WriteBehind | null = null) {
   const insertRun =
     db.prepare(`INSERT INTO runs (id, plan_id, plan_version, project_id, status, memory_id, created_at,
     finished_at, lease_owner, lease_expires_at, started_by) VALUES (@id, @plan_id, @plan_version, @project_id, @status,
@@ -342,7 +343,9 @@ export function createRunsRepo(db: Db) {
           // A JSON column set to a new object shows above; one changed in place is written too.
           if (changedJson.has(t) && !(mask & JSON_COLUMNS)) mask |= JSON_COLUMNS;
         }
-        updateFor(mask).run(paramsOf(t, mask, rowid));
+        const update = updateFor(mask);
+        const params = paramsOf(t, mask, rowid);
+        if (!behind?.capture(update, params)) update.run(params);
         // Finished rows are seldom written again: forget them (a later save looks the row up).
         if (isTerminalTaskStatus(t.status)) written.delete(t);
         else written.set(t, { rowid, values: valuesOf(t) });

@@ -18,24 +18,28 @@ import { createSpendRepo } from './spend-repo.ts';
 import { createStepsRepo } from './steps-repo.ts';
 import { createToolCallsRepo } from './tool-calls-repo.ts';
 import { createToolGrantsRepo } from './tool-grants-repo.ts';
+import { type BehindFence, WriteBehind } from './write-behind.ts';
 
 /**
  * All repositories over one connection, and the transaction that groups their writes.
  * `afterCommit` runs after each outermost transaction commits (the WAL's upkeep).
  */
-export function createStore(db: Db, afterCommit?: () => void) {
+export function createStore(db: Db, afterCommit?: () => void, opts: { behindFile?: string } = {}) {
+  // A file's store writes its ticks behind the engine, on a thread of its own (`WriteBehind`):
+  // set up before any statement is prepared, so that every one keeps a single connection's order.
+  const behind = opts.behindFile ? new WriteBehind(db, opts.behindFile) : null;
   // One transaction function for every call (better-sqlite3 builds a wrapper per transaction()).
   const inTransaction = db.transaction((fn: () => unknown) => fn());
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
   const steps = createStepsRepo(db);
-  const memory = createMemoryRepo(db, steps);
+  const memory = createMemoryRepo(db, steps, behind);
   return {
     db,
     /** Whose attempts' process markers this store's runs own (`attemptScope`). */
     attemptScope: attemptScope(db),
     plans: createPlansRepo(db),
     agents: createAgentsRepo(db),
-    runs: createRunsRepo(db),
+    runs: createRunsRepo(db, behind),
     runInputs: createRunInputsRepo(db),
     execution: createExecutionRepo(db),
     memory: {
@@ -73,10 +77,55 @@ export function createStore(db: Db, afterCommit?: () => void) {
       // Steps are held back to the end of a transaction (`steps.deferred`); what an enclosing one
       // holds goes in before a nested one starts, since a nested one may roll back alone.
       steps.flush();
+      if (behind?.active)
+        return behind.nested(
+          () => steps.deferred(fn),
+          () => inTransaction.immediate(() => steps.deferred(fn)) as T,
+        );
       const result = inTransaction.immediate(() => steps.deferred(fn)) as T;
       if (afterCommit && !db.inTransaction) afterCommit();
       return result;
     },
+    /**
+     * A tick's transaction (`Engine.tick`): as `tx`, but with a file's store its hot writes are
+     * written behind the engine (`WriteBehind`), the writer checking `fence` first. What acts on
+     * it waits for `whenWritten`.
+     */
+    txBehind<T>(fn: () => T, fence: () => BehindFence | null): T {
+      if (!behind || behind.active || db.inTransaction) return this.tx(fn);
+      steps.flush();
+      behind.begin();
+      let result: T;
+      try {
+        result = steps.deferred(fn);
+      } catch (err) {
+        behind.end(false, null);
+        throw err;
+      }
+      behind.end(true, fence());
+      afterCommit?.();
+      return result;
+    },
+    /** True inside a transaction (a tick's whose writes go behind included). */
+    inTx: (): boolean => db.inTransaction || (behind?.active ?? false),
+    /** The last tick handed to the writer that it has not committed yet; 0 when none. */
+    unwritten: (): number => behind?.pending ?? 0,
+    /**
+     * Runs `done` once the writer has committed tick `seq` (`unwritten`), after what waited for
+     * earlier ones; `dropped` instead if it could not. Without a writer, `done` runs now.
+     */
+    whenWritten(seq: number, done: () => void, dropped: () => void): void {
+      if (behind) behind.whenApplied(seq, done, dropped);
+      else done();
+    },
+    /** True while something waits for the writer (`whenWritten`): what commits now acts after it. */
+    waitsForWriter: (): boolean => behind?.anyWaiting ?? false,
+    /** Told the runs of ticks the writer could not write (a full disk, a run another process took). */
+    onWriterFailed(f: (runIds: string[], err: Error) => void): void {
+      if (behind) behind.onFailed = ({ runIds, error }) => f(runIds, error);
+    },
+    /** Ends the writer thread once it has written everything; settles when it has closed its connection. */
+    stopWriter: (): Promise<void> => behind?.stop() ?? Promise.resolve(),
   };
 }
 export type Store = ReturnType<typeof createStore>;

@@ -31,6 +31,8 @@ const workMs = argInt('work-ms', 0);
 let clock = new TaskClock(1);
 const timedEcho: Executor = {
   usesWorkspace: false,
+  // Echo with a clock: its work stays in this process, as echo's does.
+  endsWithProcess: true,
   async *start(ctx, signal) {
     clock.start(ctx.task.task_id);
     if (workMs > 0) await new Promise((r) => setTimeout(r, Math.random() * workMs));

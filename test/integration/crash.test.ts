@@ -24,6 +24,9 @@ interface Child {
  * Starts a crash-child process (see crash-child.ts for its arguments and the lines it prints).
  * `hold`: its attempts wait until a line comes on its stdin.
  */
+/** The processes write their ticks behind the engine (`BATON_WRITE_BEHIND`), for the test under way. */
+let writeBehind = false;
+
 function launch(
   dataDir: string,
   mode: 'start' | 'resume',
@@ -34,7 +37,7 @@ function launch(
   const proc = spawn(process.execPath, [child, dataDir, mode, approve, hold ? 'hold' : 'run'], {
     stdio: [hold ? 'pipe' : 'ignore', 'pipe', 'inherit'],
     // Some 25 processes load the app: V8's code cache spares each of them a part of that.
-    env: { ...process.env, NODE_COMPILE_CACHE: compileCache },
+    env: { ...process.env, NODE_COMPILE_CACHE: compileCache, BATON_WRITE_BEHIND: writeBehind ? '1' : '0' },
   });
   const lines: string[] = [];
   const waiters = new Set<{ test: (line: string) => boolean; found: (line: string) => void }>();
@@ -226,10 +229,14 @@ interface Kill {
   approved: number;
 }
 
-describe('durability under SIGKILL', () => {
+describe.each([
+  ['', false],
+  [', its ticks written behind the engine', true],
+])('durability under SIGKILL%s', (_, behind) => {
   it('resumes a 1,000-task run through kills at every stage: nothing lost, nothing finished runs twice', {
     timeout: 150_000,
   }, async () => {
+    writeBehind = behind;
     const dir = mkdtempSync(join(tmpdir(), 'baton-crash-'));
     const cache = mkdtempSync(join(tmpdir(), 'baton-crash-cache-'));
     const began = Date.now();

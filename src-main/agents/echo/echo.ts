@@ -8,6 +8,7 @@ const NO_INPUTS: Readonly<Record<string, unknown>> = Object.freeze({});
 export const echoExecutor: Executor = {
   usesWorkspace: false,
   reportsUsage: false,
+  endsWithProcess: true,
   async *start(ctx, signal) {
     if (signal.aborted) {
       yield CANCELLED;

@@ -1,0 +1,177 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TaskRun } from '../../src-shared/schemas/run.ts';
+import { createApp } from '../app/create-app.ts';
+import type { Executor } from '../engine/executor.ts';
+
+type App = ReturnType<typeof createApp>;
+const dirs: string[] = [];
+const apps: App[] = [];
+
+afterEach(async () => {
+  for (const app of apps.splice(0)) await app.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function openApp(
+  executors: Record<string, Executor> = {},
+  log: (err: unknown, where?: string) => void = () => {},
+): { app: App; other: Database.Database } {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-behind-'));
+  dirs.push(dir);
+  const app = createApp({ dataDir: dir, executors, log, writeBehind: true });
+  apps.push(app);
+  // Another connection, as another process reads the data directory.
+  const other = new Database(join(dir, 'baton.db'));
+  return { app, other };
+}
+
+/** Layers of `width` tasks, each task depending on every task of the layer before. */
+function layers(n: number, width: number, agentSkill = 'x') {
+  return {
+    plan_id: 'p',
+    tasks: Array.from({ length: n }, (_, i) => {
+      const layer = Math.floor(i / width);
+      return {
+        task_id: `t${i}`,
+        description: `task ${i}`,
+        required_skills: [agentSkill],
+        depends_on: layer === 0 ? [] : Array.from({ length: width }, (_, c) => `t${(layer - 1) * width + c}`),
+      };
+    }),
+  };
+}
+
+async function must<T>(
+  r: Promise<{ ok: true; value: unknown } | { ok: false; error: { message: string } }>,
+): Promise<T> {
+  const res = await r;
+  if (!res.ok) throw new Error(res.error.message);
+  return res.value as T;
+}
+
+async function startRun(app: App, plan: ReturnType<typeof layers>, agent: object): Promise<string> {
+  await must(app.dispatch('agents.import', { agents: [agent] }));
+  await must(app.dispatch('plans.import', { plan }));
+  const { run_id } = await must<{ run_id: string }>(app.dispatch('runs.start', { plan_id: plan.plan_id }));
+  return run_id;
+}
+
+const statusOn = (db: Database.Database, runId: string, taskId: string) =>
+  db.prepare('SELECT status, attempt FROM task_runs WHERE run_id = ? AND task_id = ?').get(runId, taskId) as
+    | { status: string; attempt: number }
+    | undefined;
+
+describe("the store's writes behind the engine", () => {
+  it("tells a task's change only once another connection reads it, and every read here sees it at once", async () => {
+    const { app, other } = openApp();
+    const told: string[] = [];
+    app.bus.subscribe((batch) => {
+      for (const e of batch) {
+        if (e.name !== 'task.updated') continue;
+        const t = e.payload as TaskRun;
+        // The event describes a row already stored: another process reads it (or a later state).
+        const stored = statusOn(other, t.run_id, t.task_id)?.status;
+        if (t.status === 'done') expect(stored).toBe('done');
+        if (t.status === 'in_progress') expect(['in_progress', 'done']).toContain(stored);
+        // And this process's own reads see at least as much.
+        const here = app.store.runs.task(t.run_id, t.task_id)?.status;
+        if (t.status === 'done') {
+          expect(here).toBe('done');
+          told.push(t.task_id);
+        }
+      }
+    });
+    const runId = await startRun(app, layers(300, 30), {
+      id: 'e',
+      kind: 'echo',
+      skills: ['x'],
+      max_concurrency: 100,
+    });
+    const settled = await app.engine.whenSettled(runId);
+    expect(settled.status).toBe('completed');
+    // The run's end read here and from another connection: every row done, the counts agree.
+    expect(app.store.runs.get(runId)?.counts.done).toBe(300);
+    const done = other.prepare("SELECT count(*) FROM task_runs WHERE run_id = ? AND status = 'done'").pluck();
+    expect(done.get(runId)).toBe(300);
+    expect(new Set(told).size).toBe(300);
+    // Audit entries and results came through the writer too.
+    const audits = other
+      .prepare("SELECT count(*) FROM audit_entries WHERE run_id = ? AND to_status = 'done'")
+      .pluck();
+    expect(audits.get(runId)).toBe(300);
+    other.close();
+  });
+
+  it('starts an agent that works outside the process only once its task is stored in progress', async () => {
+    let other: Database.Database | null = null;
+    const seen: {
+      task: string;
+      status: string | undefined;
+      attempt: number | undefined;
+      expected: number;
+    }[] = [];
+    const outside: Executor = {
+      usesWorkspace: false,
+      async *start(ctx) {
+        const row = other && statusOn(other, ctx.run_id, ctx.task.task_id);
+        seen.push({
+          task: ctx.task.task_id,
+          status: row?.status,
+          attempt: row?.attempt,
+          expected: ctx.attempt,
+        });
+        yield { type: 'result', output: { ok: true } };
+      },
+    };
+    const opened = openApp({ echo: outside });
+    other = opened.other;
+    const runId = await startRun(opened.app, layers(200, 40), {
+      id: 'o',
+      kind: 'echo',
+      skills: ['x'],
+      max_concurrency: 100,
+    });
+    expect((await opened.app.engine.whenSettled(runId)).status).toBe('completed');
+    expect(seen).toHaveLength(200);
+    for (const s of seen) expect(s).toMatchObject({ status: 'in_progress', attempt: s.expected });
+    opened.other.close();
+  });
+
+  it('reloads the runs of a tick the writer could not store, and the run still ends with each task done once', async () => {
+    const logged: string[] = [];
+    const { app, other } = openApp({}, (err, where) => logged.push(`${where}: ${(err as Error).message}`));
+    // The writer's connection refuses one task's result once (a disk that failed a moment), as
+    // another process's trigger: the tick it was in rolls back there, and its run is reloaded.
+    other.exec(`CREATE TABLE fail_once (n INTEGER); INSERT INTO fail_once VALUES (1);
+      CREATE TRIGGER refuse BEFORE UPDATE ON task_runs
+        WHEN new.task_id = 't45' AND new.status = 'done' AND (SELECT n FROM fail_once) = 1
+        BEGIN SELECT RAISE(ABORT, 'disk trouble'); END;`);
+    const runId = await startRun(app, layers(100, 10), {
+      id: 'e',
+      kind: 'echo',
+      skills: ['x'],
+      max_concurrency: 100,
+    });
+    // Let the refused tick be taken up, then let the disk recover.
+    await expect
+      .poll(
+        () => {
+          const row = statusOn(other, runId, 't45');
+          return row && row.attempt >= 2 ? 'retried' : row?.status;
+        },
+        { timeout: 20_000 },
+      )
+      .toBe('retried');
+    other.exec('UPDATE fail_once SET n = 0');
+    expect((await app.engine.whenSettled(runId)).status).toBe('completed');
+    const done = other.prepare("SELECT count(*) FROM task_runs WHERE run_id = ? AND status = 'done'").pluck();
+    expect(done.get(runId)).toBe(100);
+    expect(logged.length).toBeGreaterThan(0);
+    expect(logged.some((l) => l === "the engine's writes: disk trouble")).toBe(true);
+    other.close();
+  });
+});

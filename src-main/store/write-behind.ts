@@ -1,0 +1,434 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './db.ts';
+
+/**
+ * The tables a tick's writes go to behind the engine (task rows, audit entries, memory entries):
+ * a statement naming one waits until the writer has applied what was handed to it.
+ */
+const BEHIND_TABLES = /\b(task_runs|audit_entries|memory_entries)\b/;
+/** Batches the writer may be behind before the engine's thread waits for it (memory stays bounded). */
+const MAX_BEHIND = 8;
+
+// Plain JS, run in a worker thread with its own connection: applies each batch as one
+// transaction, checking first that this process still holds the leases of the runs it writes.
+const WRITER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const shared = new Int32Array(workerData.shared);
+const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma('synchronous = NORMAL');
+db.pragma('foreign_keys = ON');
+db.pragma('busy_timeout = 5000');
+db.pragma('wal_autocheckpoint = 0');
+const statements = new Map();
+const leaseOwner = db.prepare('SELECT lease_owner FROM runs WHERE id = ?').pluck();
+let failed = false;
+function apply(m) {
+  for (const [id, sql] of m.sql) statements.set(id, db.prepare(sql));
+  db.prepare('BEGIN IMMEDIATE').run();
+  try {
+    if (m.owner !== null)
+      for (const runId of m.runIds) {
+        const owner = leaseOwner.get(runId);
+        if (owner !== undefined && owner !== m.owner)
+          throw Object.assign(new Error('run ' + runId + ' was taken over by ' + owner), { code: 'BATON_TAKEN_OVER' });
+      }
+    const ops = m.ops;
+    for (let i = 0; i < ops.length; i += 2) statements.get(ops[i]).run(ops[i + 1]);
+    db.prepare('COMMIT').run();
+  } catch (err) {
+    if (db.inTransaction) db.prepare('ROLLBACK').run();
+    throw err;
+  }
+}
+parentPort.on('message', (m) => {
+  if (m === 'resume') { failed = false; return; }
+  if (m === 'stop') { db.close(); parentPort.close(); return; }
+  let error = null;
+  if (failed) error = { message: 'an earlier batch failed', code: 'BATON_DROPPED' };
+  else
+    try { apply(m); } catch (err) {
+      failed = true;
+      error = { message: String(err && err.message), code: (err && err.code) || null };
+      Atomics.store(shared, 2, m.seq);
+    }
+  if (error) Atomics.store(shared, 1, 1);
+  Atomics.store(shared, 0, m.seq);
+  Atomics.notify(shared, 0);
+  if (error || m.ack) parentPort.postMessage({ seq: m.seq, error });
+});
+`;
+
+/** Whose runs a batch writes, checked by the writer inside its transaction (`RunLeases.fence`). */
+export interface BehindFence {
+  owner: string;
+  runIds: readonly string[];
+}
+
+/** Batches the writer could not apply (a full disk, a run another process took): their runs. */
+export interface BehindFailure {
+  runIds: string[];
+  error: Error;
+}
+
+interface Waiting {
+  seq: number;
+  done: () => void;
+  dropped: () => void;
+}
+
+/** A transaction level opened while its writes were captured: where its writes start. */
+interface Level {
+  mark: number;
+  savepoint: string | null;
+}
+
+/**
+ * Writes behind the engine (docs/speed.md, "The writes behind the engine"). A tick's transaction
+ * (`store.txBehind`) does not open a SQLite transaction: the writes of its hot statements (task
+ * rows, audit entries, task results, build logs) are captured as bound values and handed, at its
+ * end, to a writer thread with its own connection, which applies them as one transaction while
+ * the engine goes on. On two cores the engine and SQLite then run at once.
+ *
+ * Every other statement keeps the order of a single connection: one naming those tables, or
+ * writing anything, first waits until the writer has applied all it was handed (`Atomics.wait`);
+ * inside a tick's transaction it turns the transaction into an ordinary one on the engine's
+ * connection (the writer drained, `BEGIN IMMEDIATE`, the writes captured so far applied, then the
+ * statement). What acts on a tick (its events, its effects, agents that outlive the process) waits
+ * for the writer's commit (`whenApplied`). A batch the writer fails is rolled back there, with every
+ * batch handed after it until the engine has reloaded their runs (`onFailed`).
+ */
+export class WriteBehind {
+  private readonly worker: Worker;
+  /**
+   * [0]: the last batch the writer is done with; [1]: 1 once one failed, until the engine took it
+   * up; [2]: the batch that failed.
+   */
+  private readonly shared = new Int32Array(new SharedArrayBuffer(12));
+  private readonly exited: Promise<void>;
+  private readonly raw: (sql: string) => Statement;
+  private posted = 0;
+  /** The current transaction's captured writes ([statement id, values, …]); null when none is captured. */
+  private ops: unknown[] | null = null;
+  private levels: Level[] = [];
+  /** The current transaction went direct: it is an ordinary one on the engine's connection. */
+  private directTx = false;
+  private readonly ids = new WeakMap<Statement, number>();
+  private readonly sqlOf: string[] = [];
+  private newSql: [number, string][] = [];
+  private readonly rawById = new Map<number, Statement>();
+  private readonly waiting: Waiting[] = [];
+  /** The runs of each batch handed on, until the writer is done with it. */
+  private readonly runsOf = new Map<number, readonly string[]>();
+  private readonly failedSeqs = new Set<number>();
+  private stopped = false;
+  /** What the writer said of the last batch it failed. */
+  private lastError: string | null = null;
+  /** Told the runs of batches the writer could not apply: they are reloaded from the store. */
+  onFailed: ((f: BehindFailure) => void) | null = null;
+
+  constructor(db: Db, file: string) {
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    this.worker = new Worker(WRITER, {
+      eval: true,
+      workerData: { driver, file, shared: this.shared.buffer },
+      // Its garbage is each batch's copy: a small young generation (the engine's V8 flags ask for
+      // 16 MB semi-spaces, which a worker would take too).
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
+    });
+    this.worker.unref();
+    this.worker.on('message', (m: { seq: number; error: { message: string; code: string | null } | null }) =>
+      this.acked(m),
+    );
+    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.on('error', (err) => {
+      // The thread failed: what it had not applied failed, and later transactions go direct.
+      const from = this.applied + 1;
+      this.stopped = true;
+      Atomics.store(this.shared, 0, this.posted);
+      const runIds = new Set<string>();
+      for (let seq = from; seq <= this.posted; seq++) {
+        this.failedSeqs.add(seq);
+        for (const id of this.runsOf.get(seq) ?? []) runIds.add(id);
+        this.runsOf.delete(seq);
+      }
+      this.settle();
+      if (runIds.size > 0) this.onFailed?.({ runIds: [...runIds], error: err });
+    });
+    const prepare = db.prepare.bind(db) as (sql: string) => Statement;
+    this.raw = prepare;
+    // Every statement prepared from here on keeps a single connection's order (`before`).
+    const self = this;
+    (db as { prepare: unknown }).prepare = function (this: unknown, ...args: unknown[]) {
+      const statement = (prepare as (...a: unknown[]) => Statement)(...args);
+      guard(statement, BEHIND_TABLES.test(args[0] as string), self);
+      return statement;
+    };
+    // A transaction begins on this connection only once the writer is done (it would wait for
+    // the writer's lock, and the writer for it); inside a tick's, it goes direct first.
+    const transaction = db.transaction.bind(db);
+    (db as { transaction: unknown }).transaction = (fn: (...a: unknown[]) => unknown) => {
+      const t = transaction(fn);
+      const wrap = (variant: (...a: unknown[]) => unknown) =>
+        function (this: unknown, ...args: unknown[]) {
+          self.before(true, false);
+          return variant.apply(this, args);
+        };
+      return Object.assign(wrap(t), {
+        default: wrap(t.default),
+        deferred: wrap(t.deferred),
+        immediate: wrap(t.immediate),
+        exclusive: wrap(t.exclusive),
+        database: db,
+      });
+    };
+    for (const name of ['exec', 'pragma'] as const) {
+      const f = (db[name] as (...a: unknown[]) => unknown).bind(db);
+      (db as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+        self.before(true, false);
+        return f(...args);
+      };
+    }
+  }
+
+  private get applied(): number {
+    return Atomics.load(this.shared, 0);
+  }
+
+  /** True inside a transaction whose writes are captured or went direct (`txBehind`). */
+  get active(): boolean {
+    return this.ops !== null || this.directTx;
+  }
+
+  /** The last batch handed on while the writer has not applied it; 0 when the writer is done. */
+  get pending(): number {
+    return this.posted > this.applied ? this.posted : 0;
+  }
+
+  /** Called before each statement of the engine's connection runs. */
+  before(behindTable: boolean, reader: boolean): void {
+    if (this.ops !== null) {
+      if (behindTable || !reader) this.goDirect();
+      return;
+    }
+    if ((behindTable || !reader) && this.posted !== this.applied) this.drain();
+  }
+
+  /** Captures a hot statement's write inside a tick's transaction; false when it is to run now. */
+  capture(statement: Statement, values: unknown): boolean {
+    const ops = this.ops;
+    if (ops === null) return false;
+    let id = this.ids.get(statement);
+    if (id === undefined) {
+      id = this.sqlOf.length;
+      this.sqlOf.push(statement.source);
+      this.newSql.push([id, statement.source]);
+      this.ids.set(statement, id);
+    }
+    ops.push(id, values);
+    return true;
+  }
+
+  /** A tick's transaction begins: its hot writes are captured. */
+  begin(): void {
+    this.ops = [];
+    this.levels = [];
+    this.directTx = false;
+  }
+
+  /**
+   * A transaction inside the tick's: rolled back alone when `fn` throws (its captured writes
+   * dropped, or back to its savepoint once the tick's went direct).
+   */
+  nested<T>(fn: () => T, direct: () => T): T {
+    if (this.ops === null) return direct();
+    const level: Level = { mark: this.ops.length, savepoint: null };
+    this.levels.push(level);
+    try {
+      const result = fn();
+      if (level.savepoint) this.raw(`RELEASE ${level.savepoint}`).run();
+      return result;
+    } catch (err) {
+      if (this.ops !== null) this.ops.length = level.mark;
+      else if (level.savepoint && this.directTx) {
+        this.raw(`ROLLBACK TO ${level.savepoint}`).run();
+        this.raw(`RELEASE ${level.savepoint}`).run();
+      }
+      throw err;
+    } finally {
+      this.levels.pop();
+    }
+  }
+
+  /**
+   * The tick's transaction ends. Committed with captured writes, they are handed to the writer
+   * (with the runs' lease `fence`); went direct, it commits or rolls back on this connection.
+   */
+  end(commit: boolean, fence: BehindFence | null): void {
+    const ops = this.ops;
+    this.ops = null;
+    this.levels = [];
+    if (this.directTx) {
+      this.directTx = false;
+      this.raw(commit ? 'COMMIT' : 'ROLLBACK').run();
+      return;
+    }
+    if (!commit || ops === null || ops.length === 0) return;
+    if (this.stopped) {
+      // The thread is gone: the writes go in here, as before there was one.
+      this.goDirectWith(ops);
+      this.directTx = false;
+      this.raw('COMMIT').run();
+      return;
+    }
+    const seq = ++this.posted;
+    const sql = this.newSql;
+    this.newSql = [];
+    const runIds = fence?.runIds ?? [];
+    this.runsOf.set(seq, runIds);
+    this.worker.postMessage({ seq, sql, ops, owner: fence?.owner ?? null, runIds, ack: true });
+    if (this.posted - this.applied > MAX_BEHIND) this.waitUntil(this.posted - MAX_BEHIND / 2);
+  }
+
+  /** Runs `done` once the writer has committed batch `seq` (now, if it has); `dropped` if it failed. */
+  whenApplied(seq: number, done: () => void, dropped: () => void): void {
+    this.waiting.push({ seq, done, dropped });
+    if (seq <= this.applied) this.settle();
+  }
+
+  /** True while something waits for the writer's commit. */
+  get anyWaiting(): boolean {
+    return this.waiting.length > 0;
+  }
+
+  /** Runs, in order, what waited for batches the writer is done with. */
+  settle(): void {
+    // A failure not yet taken up (`acked`): what waits on it must not run as written.
+    if (Atomics.load(this.shared, 1) === 1 && !this.stopped) return;
+    const applied = this.applied;
+    while (this.waiting.length > 0 && this.waiting[0]!.seq <= applied) {
+      const w = this.waiting.shift()!;
+      if (this.failedSeqs.has(w.seq)) w.dropped();
+      else w.done();
+    }
+  }
+
+  /**
+   * Waits until the writer has applied everything handed to it. If it failed meanwhile, the
+   * caller's statement must not build on what is missing: the failure is taken up (its runs are
+   * reloaded next) and the statement fails.
+   */
+  drain(): void {
+    this.waitUntil(this.posted);
+    const failure = this.takeFailure();
+    if (!failure) return;
+    // Told from the event loop, with the writer's own words if they have come by then.
+    setImmediate(() =>
+      this.onFailed?.({ ...failure, error: this.lastError ? new Error(this.lastError) : failure.error }),
+    );
+    throw failure.error;
+  }
+  /** Ends the writer thread once it has applied everything handed to it. */
+  stop(): Promise<void> {
+    if (!this.stopped) {
+      this.stopped = true;
+      this.waitUntil(this.posted);
+      this.worker.ref();
+      this.worker.postMessage('stop');
+    }
+    return this.exited;
+  }
+
+  private waitUntil(seq: number): void {
+    for (;;) {
+      const applied = this.applied;
+      if (applied >= seq) return;
+      Atomics.wait(this.shared, 0, applied, 1000);
+    }
+  }
+
+  /** The tick's transaction becomes an ordinary one here: a statement needs what it wrote. */
+  private goDirect(): void {
+    const ops = this.ops!;
+    this.ops = null;
+    this.drain();
+    this.goDirectWith(ops);
+  }
+
+  private goDirectWith(ops: unknown[]): void {
+    this.raw('BEGIN IMMEDIATE').run();
+    this.directTx = true;
+    let from = 0;
+    this.levels.forEach((level, i) => {
+      this.applyOps(ops, from, level.mark);
+      from = level.mark;
+      level.savepoint = `behind_${i}`;
+      this.raw(`SAVEPOINT ${level.savepoint}`).run();
+    });
+    this.applyOps(ops, from, ops.length);
+  }
+
+  private applyOps(ops: unknown[], from: number, to: number): void {
+    for (let i = from; i < to; i += 2) {
+      const id = ops[i] as number;
+      let statement = this.rawById.get(id);
+      if (!statement) {
+        statement = this.raw(this.sqlOf[id]!);
+        this.rawById.set(id, statement);
+      }
+      statement.run(ops[i + 1] as never);
+    }
+  }
+
+  /** The writer's word on a batch: done (something waited for it), or failed. */
+  private acked(m: { seq: number; error: { message: string; code: string | null } | null }): void {
+    if (m.error) {
+      if (m.error.code !== 'BATON_DROPPED') this.lastError = m.error.message;
+      const failure = this.takeFailure();
+      if (failure) this.onFailed?.(failure);
+      return;
+    }
+    this.runsOf.delete(m.seq);
+    this.settle();
+  }
+
+  /**
+   * A failure of the writer not yet taken up: the batch that failed and every one handed on after
+   * it (the writer drops them until told to resume) fail together; what waited on them is told,
+   * and their runs are returned, to be reloaded once.
+   */
+  private takeFailure(): BehindFailure | null {
+    if (Atomics.load(this.shared, 1) !== 1 || this.stopped) return null;
+    this.waitUntil(this.posted);
+    const first = Atomics.load(this.shared, 2);
+    const runIds = new Set<string>();
+    for (let seq = first; seq <= this.posted; seq++) {
+      this.failedSeqs.add(seq);
+      for (const id of this.runsOf.get(seq) ?? []) runIds.add(id);
+      this.runsOf.delete(seq);
+    }
+    Atomics.store(this.shared, 1, 0);
+    this.worker.postMessage('resume');
+    this.settle();
+    return {
+      runIds: [...runIds],
+      error: new Error(this.lastError ?? "the store's writer could not write a tick"),
+    };
+  }
+}
+
+/** Wraps a statement's runs so that each first keeps a single connection's order. */
+function guard(statement: Statement, behindTable: boolean, behind: WriteBehind): void {
+  const reader = statement.reader;
+  const s = statement as unknown as Record<string, (...a: unknown[]) => unknown>;
+  for (const name of ['run', 'get', 'all', 'iterate'] as const) {
+    const f = s[name]!;
+    s[name] = function (this: unknown) {
+      behind.before(behindTable, reader);
+      // biome-ignore lint/complexity/noArguments: the statement's own arguments, passed on as given
+      return f.apply(this, arguments as never);
+    };
+  }
+}
