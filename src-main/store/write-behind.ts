@@ -421,7 +421,9 @@ export class WriteBehind {
 
 /** Wraps a statement's runs so that each first keeps a single connection's order. */
 function guard(statement: Statement, behindTable: boolean, behind: WriteBehind): void {
-  const reader = statement.reader;
+  // A read that writes nothing: a statement returning rows that is read-only (not an
+  // `INSERT … RETURNING`; `BEGIN` and `COMMIT` return none).
+  const reader = statement.reader && statement.readonly;
   const s = statement as unknown as Record<string, (...a: unknown[]) => unknown>;
   for (const name of ['run', 'get', 'all', 'iterate'] as const) {
     const f = s[name]!;
