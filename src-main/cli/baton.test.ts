@@ -362,6 +362,13 @@ describe('baton CLI', () => {
     expect(baton(['agents', 'list', '--json', '--data-dir', dir]).stdout.trim()).toBe('[]');
     expect(baton(['frobnicate']).stderr).toContain('unknown command "frobnicate"');
     expect(baton(['serve', '--port', 'x']).stderr).toContain('--port must be a whole number');
+    // --as is checked as the flag it is, before anything is asked of the store.
+    const noName = baton(['approve', 'x', '--as', '  ', '--data-dir', dir]);
+    expect(noName.code).toBe(2);
+    expect(noName.stderr).toContain('--as must be a name of 1 to 200 characters, got "  " (2 characters)');
+    expect(baton(['runs', '--as', 'n'.repeat(201), '--data-dir', dir]).stderr).toContain(
+      '--as must be a name',
+    );
     expect(baton(['run', 'x.json', '--max-in-flight', '0']).stderr).toContain(
       '--max-in-flight must be a whole number of tasks from 1 to 100000, got "0"',
     );

@@ -9,6 +9,7 @@ import { CliError, packageVersion } from './files.ts';
 import {
   HELP,
   OPTIONS,
+  parseActor,
   parseAllowedHostFlag,
   parseFixedToken,
   parsePort,
@@ -102,7 +103,8 @@ async function main(argv: string[]): Promise<number> {
     return app;
   };
   // Who the commands' changes are recorded as: --as, else the login name.
-  const cliActor = values.as ?? (process.env.USER?.trim().slice(0, 200) || 'cli');
+  const asName = parseActor(values.as);
+  const cliActor = asName ?? (process.env.USER?.trim().slice(0, 200) || 'cli');
   // Every command below but start, serve, mcp and worker reaches the data directory this way.
   // Or a Baton over the network, as the person signed in to it (baton login --url).
   let conn: Connection | undefined;
@@ -193,7 +195,7 @@ async function main(argv: string[]): Promise<number> {
           base: values.base,
           title: values.title,
           draft: values.draft,
-          actor: values.as ?? process.env.USER ?? 'cli',
+          actor: cliActor,
           json: values.json,
         });
       }

@@ -245,6 +245,19 @@ export function parseWorkerLease(raw: string, what: string): number {
   return Math.round(n * 1000);
 }
 
+/** `--as`: who the command's changes are recorded as (trimmed, 1–200 characters, as an input's `actor`). */
+export function parseActor(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const name = raw.trim();
+  if (name.length < 1 || name.length > 200) {
+    const shown = raw.length > 40 ? `${raw.slice(0, 40)}…` : raw;
+    throw new CliError(
+      `--as must be a name of 1 to 200 characters, got "${shown}" (${raw.length} characters)`,
+    );
+  }
+  return name;
+}
+
 export function parsePort(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
