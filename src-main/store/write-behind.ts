@@ -108,6 +108,7 @@ export class WriteBehind {
    */
   private readonly shared = new Int32Array(new SharedArrayBuffer(12));
   private readonly exited: Promise<void>;
+  private readonly db: Db;
   private readonly raw: (sql: string) => Statement;
   private posted = 0;
   /** The current transaction's captured writes ([statement id, values, …]); null when none is captured. */
@@ -130,6 +131,7 @@ export class WriteBehind {
   onFailed: ((f: BehindFailure) => void) | null = null;
 
   constructor(db: Db, file: string) {
+    this.db = db;
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WRITER, {
       eval: true,
@@ -272,15 +274,21 @@ export class WriteBehind {
     this.levels = [];
     if (this.directTx) {
       this.directTx = false;
-      this.raw(commit ? 'COMMIT' : 'ROLLBACK').run();
+      this.finish(commit);
       return;
     }
     if (!commit || ops === null || ops.length === 0) return;
     if (this.stopped) {
       // The thread is gone: the writes go in here, as before there was one.
-      this.goDirectWith(ops);
+      try {
+        this.goDirectWith(ops);
+      } catch (err) {
+        this.directTx = false;
+        if (this.db.inTransaction) this.raw('ROLLBACK').run();
+        throw err;
+      }
       this.directTx = false;
-      this.raw('COMMIT').run();
+      this.finish(true);
       return;
     }
     const seq = ++this.posted;
@@ -290,6 +298,20 @@ export class WriteBehind {
     this.runsOf.set(seq, runIds);
     this.worker.postMessage({ seq, sql, ops, owner: fence?.owner ?? null, runIds, ack: true });
     if (this.posted - this.applied > MAX_BEHIND) this.waitUntil(this.posted - MAX_BEHIND / 2);
+  }
+
+  /** Ends a transaction gone direct; one whose commit fails (a full disk) is rolled back before the error goes on. */
+  private finish(commit: boolean): void {
+    if (!commit) {
+      this.raw('ROLLBACK').run();
+      return;
+    }
+    try {
+      this.raw('COMMIT').run();
+    } catch (err) {
+      if (this.db.inTransaction) this.raw('ROLLBACK').run();
+      throw err;
+    }
   }
 
   /** Runs `done` once the writer has committed batch `seq` (now, if it has); `dropped` if it failed. */
