@@ -103,8 +103,7 @@ async function main(argv: string[]): Promise<number> {
     return app;
   };
   // Who the commands' changes are recorded as: --as, else the login name.
-  const asName = parseActor(values.as);
-  const cliActor = asName ?? (process.env.USER?.trim().slice(0, 200) || 'cli');
+  const cliActor = parseActor(values.as) ?? (process.env.USER?.trim().slice(0, 200) || 'cli');
   // Every command below but start, serve, mcp and worker reaches the data directory this way.
   // Or a Baton over the network, as the person signed in to it (baton login --url).
   let conn: Connection | undefined;

@@ -64,15 +64,11 @@ export class CommitEffects {
 
   /** The transaction committed: agents stop, then what waited for the commit acts. */
   committed(): void {
-    this.ends++;
-    for (const stop of this.stops.splice(0)) stop();
-    for (const act of this.onCommit.splice(0)) act();
+    this.detach().committed();
   }
 
   /** The transaction rolled back: nothing acts on it, but the agents it meant to stop are stopped. */
   rolledBack(): void {
-    this.ends++;
-    this.onCommit.length = 0;
-    for (const stop of this.stops.splice(0)) stop();
+    this.detach().rolledBack();
   }
 }

@@ -92,24 +92,18 @@ export class RunWriter {
     }
     this.rt.txEnded();
     this.touched.clear();
-    const unwritten = this.store.unwritten();
-    if (unwritten > 0 || this.store.waitsForWriter()) {
-      // Written behind the engine (or after a tick that is): its events and effects act once
-      // the writer has committed it, in order.
-      const events = this.bus.detach();
-      const effects = this.rt.effects.detach();
-      this.store.whenWritten(
-        unwritten,
-        () => {
-          this.bus.release(events);
-          effects.committed();
-        },
-        () => effects.rolledBack(),
-      );
-      return result;
-    }
-    this.bus.release();
-    this.rt.effects.committed();
+    // Its events and effects act once it is stored: now, unless it was written behind the engine
+    // (or follows a tick that was), then once the writer has committed it, in order.
+    const events = this.bus.detach();
+    const effects = this.rt.effects.detach();
+    this.store.whenWritten(
+      this.store.unwritten(),
+      () => {
+        this.bus.release(events);
+        effects.committed();
+      },
+      () => effects.rolledBack(),
+    );
     return result;
   }
 

@@ -118,8 +118,6 @@ export function createStore(db: Db, afterCommit?: () => void, opts: { behindFile
       if (behind) behind.whenApplied(seq, done, dropped);
       else done();
     },
-    /** True while something waits for the writer (`whenWritten`): what commits now acts after it. */
-    waitsForWriter: (): boolean => behind?.anyWaiting ?? false,
     /** Told the runs of ticks the writer could not write (a full disk, a run another process took). */
     onWriterFailed(f: (runIds: string[], err: Error) => void): void {
       if (behind) behind.onFailed = ({ runIds, error }) => f(runIds, error);

@@ -150,14 +150,9 @@ export class WriteBehind {
       const from = this.applied + 1;
       this.stopped = true;
       Atomics.store(this.shared, 0, this.posted);
-      const runIds = new Set<string>();
-      for (let seq = from; seq <= this.posted; seq++) {
-        this.failedSeqs.add(seq);
-        for (const id of this.runsOf.get(seq) ?? []) runIds.add(id);
-        this.runsOf.delete(seq);
-      }
+      const runIds = this.failFrom(from);
       this.settle();
-      if (runIds.size > 0) this.onFailed?.({ runIds: [...runIds], error: err });
+      if (runIds.length > 0) this.onFailed?.({ runIds, error: err });
     });
     const prepare = db.prepare.bind(db) as (sql: string) => Statement;
     this.raw = prepare;
@@ -320,11 +315,6 @@ export class WriteBehind {
     if (seq <= this.applied) this.settle();
   }
 
-  /** True while something waits for the writer's commit. */
-  get anyWaiting(): boolean {
-    return this.waiting.length > 0;
-  }
-
   /** Runs, in order, what waited for batches the writer is done with. */
   settle(): void {
     // A failure not yet taken up (`acked`): what waits on it must not run as written.
@@ -424,20 +414,22 @@ export class WriteBehind {
   private takeFailure(): BehindFailure | null {
     if (Atomics.load(this.shared, 1) !== 1 || this.stopped) return null;
     this.waitUntil(this.posted);
-    const first = Atomics.load(this.shared, 2);
+    const runIds = this.failFrom(Atomics.load(this.shared, 2));
+    Atomics.store(this.shared, 1, 0);
+    this.worker.postMessage('resume');
+    this.settle();
+    return { runIds, error: new Error(this.lastError ?? "the store's writer could not write a tick") };
+  }
+
+  /** Batches `first` to the last handed on are failed: their runs, each once. */
+  private failFrom(first: number): string[] {
     const runIds = new Set<string>();
     for (let seq = first; seq <= this.posted; seq++) {
       this.failedSeqs.add(seq);
       for (const id of this.runsOf.get(seq) ?? []) runIds.add(id);
       this.runsOf.delete(seq);
     }
-    Atomics.store(this.shared, 1, 0);
-    this.worker.postMessage('resume');
-    this.settle();
-    return {
-      runIds: [...runIds],
-      error: new Error(this.lastError ?? "the store's writer could not write a tick"),
-    };
+    return [...runIds];
   }
 }
 
