@@ -22,12 +22,18 @@ db.pragma('synchronous = NORMAL');
 db.pragma('foreign_keys = ON');
 db.pragma('busy_timeout = 5000');
 db.pragma('wal_autocheckpoint = 0');
+// 1 MB of page cache, not the driver's 16 MB: it appends and updates the rows it was just handed,
+// and what it keeps stays in this thread's own malloc arena (measured: ~42 MB resident, ~22 so).
+db.pragma('cache_size = -1024');
 const statements = new Map();
 const leaseOwner = db.prepare('SELECT lease_owner FROM runs WHERE id = ?').pluck();
+const begin = db.prepare('BEGIN IMMEDIATE');
+const commit = db.prepare('COMMIT');
+const rollback = db.prepare('ROLLBACK');
 let failed = false;
 function apply(m) {
   for (const [id, sql] of m.sql) statements.set(id, db.prepare(sql));
-  db.prepare('BEGIN IMMEDIATE').run();
+  begin.run();
   try {
     if (m.owner !== null)
       for (const runId of m.runIds) {
@@ -37,9 +43,9 @@ function apply(m) {
       }
     const ops = m.ops;
     for (let i = 0; i < ops.length; i += 2) statements.get(ops[i]).run(ops[i + 1]);
-    db.prepare('COMMIT').run();
+    commit.run();
   } catch (err) {
-    if (db.inTransaction) db.prepare('ROLLBACK').run();
+    if (db.inTransaction) rollback.run();
     throw err;
   }
 }
