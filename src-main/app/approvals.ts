@@ -22,8 +22,10 @@ import { checkArguments, problemText } from '../../src-shared/tool-calls/check-a
 import type { CodingStore } from '../agents/coding/index.ts';
 import { DIFF_ARTIFACT, diffCommits } from '../agents/coding/index.ts';
 import { AppError, invalidInput } from '../base/errors.ts';
+import type { Engine } from '../engine/engine.ts';
 import { dependentsOf } from '../engine/run-state.ts';
 import type { AppContext } from './context.ts';
+import type { Decision } from './handed-answers.ts';
 
 /** The changed files a reviewer is told are protected paths (the old name of a rename too), if any. */
 function protectedFiles(files: readonly ChangedFile[]): { protected_files?: string[] } {
@@ -287,7 +289,7 @@ function assertMayDecide(
   if (!may.ok) throw new AppError('forbidden', `${call.person?.name ?? 'you'}: ${may.why}`);
 }
 
-export function approvalHandlers({ store, engine, coding }: AppContext): ApprovalHandlers {
+export function approvalHandlers({ store, engine, coding, handed }: AppContext): ApprovalHandlers {
   const { view, previousOf, decidersFor } = approvalViews(store);
   return {
     'approvals.list': ({ status, limit, run_id }) => {
@@ -361,6 +363,7 @@ export function approvalHandlers({ store, engine, coding }: AppContext): Approva
     },
     'approvals.decide': ({ approval_id, decision, actor, comment, line_comments, input, scope }, call) => {
       assertMayDecide(store, decidersFor, approval_id, call);
+      const caller = { name: call.person?.name ?? null, role: call.role };
       if (decision !== 'request_changes') {
         if (line_comments !== undefined)
           throw invalidInput('line comments go with a request for changes', [
@@ -375,23 +378,16 @@ export function approvalHandlers({ store, engine, coding }: AppContext): Approva
             `allowing a tool always for an agent changes that agent's policy, in every task: an admin's right, and ${call.person?.name ?? 'you'} ${call.person ? 'is' : 'are'} a ${call.role}; allow it for this task instead`,
             { field: 'scope' },
           );
-        const mayAlso = (id: string) => {
-          const other = store.approvals.get(id);
-          return (
-            other !== undefined &&
-            mayDecide(decidersFor(other), { name: call.person?.name ?? null, role: call.role }).ok
-          );
-        };
-        return engine.decideApproval(
+        return handed.decide({
           approval_id,
-          decision === 'approve',
+          approve: decision === 'approve',
           actor,
           comment,
-          null,
+          changes: null,
           input,
           scope,
-          mayAlso,
-        );
+          caller,
+        });
       }
       if (scope !== undefined)
         throw invalidInput('a scope goes with an approval', [
@@ -405,11 +401,28 @@ export function approvalHandlers({ store, engine, coding }: AppContext): Approva
         throw invalidInput('a request for changes says what to change', [
           { path: 'comment', message: 'required with decision "request_changes"' },
         ]);
-      return engine.decideApproval(approval_id, false, actor, comment, {
+      return handed.decide({
+        approval_id,
+        approve: false,
         actor,
         comment,
-        line_comments: line_comments ?? [],
+        changes: { actor, comment, line_comments: line_comments ?? [] },
+        caller,
       });
     },
   };
+}
+
+/**
+ * Decides an approval in this process, as its caller may: a grant answers the same tool's other
+ * calls waiting only where the caller may decide them too (`HandedAnswers` hands it on when
+ * another process executes the run).
+ */
+export function decideWith(store: CodingStore, engine: Engine): (d: Decision) => Approval {
+  const { decidersFor } = approvalViews(store);
+  return (d) =>
+    engine.decideApproval(d.approval_id, d.approve, d.actor, d.comment, d.changes, d.input, d.scope, (id) => {
+      const other = store.approvals.get(id);
+      return other !== undefined && mayDecide(decidersFor(other), d.caller).ok;
+    });
 }

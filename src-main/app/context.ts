@@ -8,6 +8,7 @@ import type { Reach } from '../reach/index.ts';
 import type { WritableSecretStore } from '../secrets/file-store.ts';
 import type { SecretResolver } from '../secrets/secrets.ts';
 import type { Workers } from '../workers/index.ts';
+import type { HandedAnswers } from './handed-answers.ts';
 import type { PatternSafety } from './pattern-safety.ts';
 
 /** What every domain's handlers are built from. */
@@ -15,6 +16,8 @@ export interface AppContext {
   /** The core's repositories and the coding wing's, over one connection. */
   store: CodingStore;
   engine: Engine;
+  /** Decisions decided here, or handed to the process that executes their run. */
+  handed: HandedAnswers;
   /** The coding kind: where its worktrees go (the workspaces' handlers). */
   coding: CodingKind;
   bus: EventBus;

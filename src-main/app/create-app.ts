@@ -38,10 +38,11 @@ import { keptKey } from '../store/kept-key.ts';
 import { createStore } from '../store/store.ts';
 import { createTraceExport } from '../telemetry/trace-export.ts';
 import { createWorkers } from '../workers/index.ts';
-import { approvalViews } from './approvals.ts';
+import { approvalViews, decideWith } from './approvals.ts';
 import { createAvailability } from './availability.ts';
 import { ATTEMPTS_STOP_CAP_MS, removeScratch, stoppedWithin } from './closing.ts';
 import { createDispatch } from './dispatch.ts';
+import { HandedAnswers } from './handed-answers.ts';
 import { createPatternSafety } from './pattern-safety.ts';
 import { refuseUnsafeRun } from './runs.ts';
 import { createHandlers } from './service.ts';
@@ -378,7 +379,10 @@ export function createApp(opts: AppOptions) {
       pauseHold(engine, (runId, taskId) => store.runs.tasks(runId).find((t) => t.task_id === taskId)),
     desktopOutput: opts.terminalOutput,
   });
+  // Decisions on runs another process executes go to it through the store (`handed-answers.ts`).
+  const handed = new HandedAnswers(store, engine, decideWith(store, engine), log);
   const handlers = createHandlers({
+    handed,
     terminals,
     hiddenFolders,
     people,
@@ -403,6 +407,7 @@ export function createApp(opts: AppOptions) {
     engine.resumeUnfinished();
     engine.watchUnfinished();
   }
+  if (opts.dataDir !== ':memory:') handed.start();
   if (opts.probeAgents) availability.start(opts.probeIntervalMs);
   let sandboxCheck: NodeJS.Timeout | undefined;
   if (opts.dataDir !== ':memory:' || opts.sandboxNotice) {
@@ -462,6 +467,7 @@ export function createApp(opts: AppOptions) {
       if (closing) return closing;
       closed = true;
       clearTimeout(sandboxCheck);
+      handed.stop();
       reach.stop();
       landing.stop();
       traces?.shutdown().catch((err: unknown) => log(err, 'shutting down the trace export'));

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,19 @@ function baton(args: string[], env: NodeJS.ProcessEnv = {}) {
     timeout: 30_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `baton` without blocking this process (an app in it must go on meanwhile). */
+function batonAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(root, 'src-main', 'cli', 'baton.ts'), ...args],
+      { encoding: 'utf8', timeout: 60_000 },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr }),
+    );
+  });
 }
 
 describe('baton CLI', () => {
@@ -267,7 +280,7 @@ describe('baton CLI', () => {
     }
   }, 60_000);
 
-  it('leaves an approval of a run the desktop app executes to the app (it serves no contract to go through)', async () => {
+  it('hands an approval of a run another process executes (the desktop app) to it, and says when it was applied', async () => {
     writeFileSync(join(dir, 'agents.json'), JSON.stringify([{ id: 'w', skills: ['x'] }]));
     const plan = join(dir, 'gate.json');
     writeFileSync(
@@ -281,15 +294,21 @@ describe('baton CLI', () => {
     );
     const r = baton(['run', plan, '--agents', join(dir, 'agents.json'), '--data-dir', dir, '--json']);
     const approval = JSON.parse(r.stdout).waiting_for[0].approval_id as string;
+    const runId = JSON.parse(r.stdout).run_id as string;
     // The app (here: its composition root, in this process) takes the run over as it starts.
     const app = createApp({ dataDir: dir, log: () => {} });
     try {
-      const here = await app.dispatch('runs.waiting', { run_id: JSON.parse(r.stdout).run_id });
+      const here = await app.dispatch('runs.waiting', { run_id: runId });
       expect(here).toMatchObject({ ok: true, value: { executing_here: true } });
-      const refused = baton(['approve', approval, '--data-dir', dir]);
-      expect(refused.code).toBe(2);
-      expect(refused.stderr).toMatch(/being executed by another Baton process: answer it there/);
-      expect(baton(['approvals', '--data-dir', dir]).stdout).toContain(approval); // still pending
+      const handed = await batonAsync(['approve', approval, '--data-dir', dir, '--as', 'ana']);
+      expect(handed.stderr).toContain(`Run ${runId} is executed by another Baton process`);
+      expect(handed.stderr).toContain(
+        `Approved deploy of run ${runId} as ana; the run goes on in the process that executes it`,
+      );
+      expect(handed.code).toBe(0);
+      // Applied where the run executes, as the person who decided; the run ended there.
+      expect(app.store.approvals.get(approval)).toMatchObject({ status: 'approved', actor: 'ana' });
+      expect((await app.engine.whenSettled(runId)).status).toBe('completed');
     } finally {
       await app.close();
     }

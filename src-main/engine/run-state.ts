@@ -238,7 +238,17 @@ export function activeRunOf(active: Map<string, ActiveRun>, store: Store, runId:
 }
 
 export const takenOver = (runId: string) =>
-  new AppError('conflict', `run "${runId}" is being executed by another Baton process`);
+  new AppError('conflict', `run "${runId}" is being executed by another Baton process`, {
+    executed_elsewhere: runId,
+  });
+
+/** The error of `takenOver`: another live process executes the run. */
+export function isTakenOver(err: unknown): boolean {
+  return (
+    err instanceof AppError &&
+    typeof (err.details as { executed_elsewhere?: unknown } | undefined)?.executed_elsewhere === 'string'
+  );
+}
 
 export function taskOf(run: ActiveRun, taskId: string): TaskRun {
   const task = run.tasks.get(taskId);

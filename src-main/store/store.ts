@@ -5,6 +5,7 @@ import { createApprovalsRepo } from './approvals-repo.ts';
 import { createBudgetsRepo } from './budgets-repo.ts';
 import type { Db } from './db.ts';
 import { createExecutionRepo } from './execution-repo.ts';
+import { createHandedAnswersRepo } from './handed-answers-repo.ts';
 import { createLimitsRepo } from './limits-repo.ts';
 import { createMemoryRepo, type MemoryFilter } from './memory-repo.ts';
 import { createPausesRepo } from './pauses-repo.ts';
@@ -56,6 +57,8 @@ export function createStore(db: Db, afterCommit?: () => void, opts: { behindFile
     },
     steps,
     approvals: createApprovalsRepo(db),
+    /** Decisions handed to the process that executes their run (`src-main/app/handed-answers.ts`). */
+    handedAnswers: createHandedAnswersRepo(db),
     toolCalls: createToolCallsRepo(db),
     /** The network policy `ask`: hosts asked about and hosts allowed, per workspace or agent. */
     sandboxHosts: createSandboxHostsRepo(db),

@@ -47,6 +47,7 @@ import * as m046 from './046_task_pauses.ts';
 import * as m047 from './047_forward_ports.ts';
 import * as m048 from './048_retired_names.ts';
 import * as m049 from './049_session_page_keys.ts';
+import * as m050 from './050_handed_answers.ts';
 
 export interface Migration {
   version: number;
@@ -105,4 +106,5 @@ export const migrations: readonly Migration[] = [
   { version: 47, name: 'forward_ports', up: m047.up },
   { version: 48, name: 'retired_names', up: m048.up },
   { version: 49, name: 'session_page_keys', up: m049.up },
+  { version: 50, name: 'handed_answers', up: m050.up },
 ];
