@@ -262,6 +262,12 @@ describe('baton CLI', () => {
     expect(baton(['reject', 'apr-nope', '--for', 'task', '--data-dir', dir]).stderr).toContain(
       '--for: only with baton approve',
     );
+    // --port is a host's: another command refuses it, as a flag it does not take, before its value.
+    const port = baton(['agents', 'list', '--port', 'abc', '--data-dir', dir]);
+    expect([port.code, port.stderr]).toEqual([
+      2,
+      'baton: --port: only with baton start or baton serve (the other commands find the host that serves the data directory on their own)\n',
+    ]);
     // Only the run decided on was taken up: no command resumed another (listing runs, showing
     // one, listing agents or approvals, approving ship's deploy).
     const db = new Database(join(dir, 'baton.db'), { readonly: true });

@@ -64,10 +64,15 @@ async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 2;
   }
   const dataDir = resolveDataDir(values['data-dir']);
-  const port = parsePort(values.port);
   // Each setting is read only by the commands that use it, so a bad value in the environment
   // does not stop `baton agents list`.
   const hosts = command === 'serve' || command === 'start';
+  // The other commands find the host that serves the data directory themselves (server.json).
+  if (values.port !== undefined && !hosts)
+    throw new CliError(
+      '--port: only with baton start or baton serve (the other commands find the host that serves the data directory on their own)',
+    );
+  const port = parsePort(values.port);
   const limit =
     hosts ||
     command === 'run' ||
