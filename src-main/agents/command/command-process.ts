@@ -1,3 +1,4 @@
+import { whenAborted } from '../../base/abort.ts';
 import type { LineProcessEnd } from '../shared/line-process.ts';
 import { runLineProcess } from '../shared/line-process.ts';
 import { OUTPUT_CAPS } from '../shared/output-caps.ts';
@@ -39,11 +40,11 @@ export function runProcess(opts: ProcessOptions) {
     maxLineBytes: { stdout: MAX_LINE_BYTES, stderr: MAX_LINE_BYTES },
   });
   const onAbort = () => run.stop('abort');
-  opts.signal.addEventListener('abort', onAbort, { once: true });
+  const forget = whenAborted(opts.signal, onAbort);
   const timer = opts.timeoutMs === undefined ? null : setTimeout(() => run.stop('timeout'), opts.timeoutMs);
   const ended = run.ended.finally(() => {
     if (timer) clearTimeout(timer);
-    opts.signal.removeEventListener('abort', onAbort);
+    forget();
   });
   return {
     lines: run.lines,

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ExecutorEvent } from '../../engine/executor.ts';
 import { collect, freshWorkspace, outcome, removeWorkspaces, taskContext } from '../testing/task-context.ts';
 import { createCommandExecutor } from './command.ts';
+import { runProcess } from './command-process.ts';
 
 afterAll(removeWorkspaces);
 
@@ -304,5 +305,25 @@ describe('command executor', () => {
     expect(await collect(executor, taskContext({ id: 'e' }))).toEqual([
       { type: 'error', message: 'the command executor cannot run a echo agent' },
     ]);
+  });
+});
+
+describe('a command agent cancelled while its program was being set up', () => {
+  it('stops the program at once instead of running it to its end', async () => {
+    // The attempt's signal aborted during the executor's awaits (its context file, its
+    // sandbox): the program starts with it aborted already, and no abort event is sent again.
+    const ac = new AbortController();
+    ac.abort();
+    const run = runProcess({
+      command: 'sleep',
+      args: ['600'],
+      cwd: freshWorkspace(),
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      stdin: '',
+      signal: ac.signal,
+      graceMs: 300,
+    });
+    for await (const _ of run.lines);
+    expect((await run.ended).stopped).toBe('abort');
   });
 });

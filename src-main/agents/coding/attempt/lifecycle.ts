@@ -1,5 +1,6 @@
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import type { Step } from '../../../../src-shared/schemas/step.ts';
+import { whenAborted } from '../../../base/abort.ts';
 import type { CodingContext, ExecutorEvent, TaskContext } from '../../../engine/executor.ts';
 import { CANCELLED, usageLimited } from '../../../engine/executor.ts';
 import type { ConfinedProgram } from '../../../sandbox/index.ts';
@@ -244,12 +245,11 @@ async function* recorded(
  * waiting on a model prints nothing) passes; returns what forgets both.
  */
 function stopOn(signal: AbortSignal, timeoutS: number | undefined, stop: (why: string) => void): () => void {
-  const onAbort = () => stop('cancelled');
-  signal.addEventListener('abort', onAbort, { once: true });
+  const forget = whenAborted(signal, () => stop('cancelled'));
   const timer =
     timeoutS === undefined ? null : setTimeout(() => stop(`timed out after ${timeoutS} s`), timeoutS * 1000);
   return () => {
-    signal.removeEventListener('abort', onAbort);
+    forget();
     if (timer) clearTimeout(timer);
   };
 }

@@ -1,3 +1,4 @@
+import { whenAborted } from '../../../base/abort.ts';
 import type { ExecutorEvent } from '../../../engine/executor.ts';
 import type { SandboxOf } from '../../../sandbox/index.ts';
 import { confine, exitOutside, inFolder } from '../../../sandbox/index.ts';
@@ -54,8 +55,7 @@ export async function* runSetup(o: SetupOptions): AsyncGenerator<ExecutorEvent, 
     marker: `${o.marker}/setup`,
     graceMs: o.graceMs,
   });
-  const onAbort = () => proc.stop('cancelled');
-  o.signal.addEventListener('abort', onAbort, { once: true });
+  const forget = whenAborted(o.signal, () => proc.stop('cancelled'));
   let lastErr = '';
   try {
     for await (const got of withRefusals(proc.lines, program)) {
@@ -80,7 +80,7 @@ export async function* runSetup(o: SetupOptions): AsyncGenerator<ExecutorEvent, 
     const how = end.signal ? `was killed by ${end.signal}` : `exited with code ${end.code}`;
     return o.clean(`the setup command "${shown}" ${how}${lastErr ? `: ${truncateText(lastErr, 500)}` : ''}`);
   } finally {
-    o.signal.removeEventListener('abort', onAbort);
+    forget();
     proc.stop('the attempt ended');
     await proc.ended;
     await program.release();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import type { BestOfCandidate, BestOfSummary, JudgeVerdict } from '../../../../src-shared/schemas/best-of.ts';
 import type { CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
+import { whenAborted } from '../../../base/abort.ts';
 import type { CodingContext, ExecutorEvent, TaskContext } from '../../../engine/executor.ts';
 import { CANCELLED } from '../../../engine/executor.ts';
 import { ConfinedFolder } from '../../../files/confined-folder.ts';
@@ -54,8 +55,7 @@ const info = (text: string): ExecutorEvent => ({ type: 'log', stream: 'info', te
 export async function* runBestOf(o: BestOfRun): AsyncGenerator<ExecutorEvent> {
   const { ctx, coding, signal, now } = o;
   const stop = new AbortController();
-  const onAbort = () => stop.abort();
-  signal.addEventListener('abort', onAbort, { once: true });
+  const forget = whenAborted(signal, () => stop.abort());
   let budgetStop: string | null = null;
   const runs: CandidateRun[] = [];
   let othersParked: Promise<void> | null = null;
@@ -184,7 +184,7 @@ export async function* runBestOf(o: BestOfRun): AsyncGenerator<ExecutorEvent> {
       };
     yield { type: 'result', output };
   } finally {
-    signal.removeEventListener('abort', onAbort);
+    forget();
     // Ended while the winner's worktree was adopted (cancelled): the others' parking ends first.
     await othersParked;
     await releaseCandidates(coding, runs);

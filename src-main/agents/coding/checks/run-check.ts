@@ -1,5 +1,6 @@
 import type { CheckOutcome, CheckTests, WorkspaceCheck } from '../../../../src-shared/schemas/checks.ts';
 import { CHECK_OUTPUT_TAIL_BYTES, DEFAULT_CHECK_TIMEOUT_S } from '../../../../src-shared/schemas/checks.ts';
+import { whenAborted } from '../../../base/abort.ts';
 import type { ExecutorEvent } from '../../../engine/executor.ts';
 import { ConfinedFolder } from '../../../files/confined-folder.ts';
 import type { ConfinedProgram, SandboxOf } from '../../../sandbox/index.ts';
@@ -86,8 +87,7 @@ export async function* runCheck(o: CheckRun): AsyncGenerator<ExecutorEvent, Chec
   const settle = () => (ownSandbox ? program.release() : Promise.resolve());
   const timeout = (o.check.timeout_s ?? DEFAULT_CHECK_TIMEOUT_S) * 1000;
   const timer = setTimeout(() => proc.stop('timed out'), timeout);
-  const onAbort = () => proc.stop('cancelled');
-  o.signal.addEventListener('abort', onAbort, { once: true });
+  const forget = whenAborted(o.signal, () => proc.stop('cancelled'));
   try {
     for await (const got of withRefusals(proc.lines, program)) {
       if ('blocked' in got) {
@@ -118,7 +118,7 @@ export async function* runCheck(o: CheckRun): AsyncGenerator<ExecutorEvent, Chec
     return outcome(end.code === 0 ? 'passed' : 'failed', end.code, tests);
   } finally {
     clearTimeout(timer);
-    o.signal.removeEventListener('abort', onAbort);
+    forget();
     proc.stop('the attempt ended');
     await proc.ended;
     await settle();

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import type { ErrorCode } from '../../../../src-shared/contract/errors.ts';
+import { whenAborted } from '../../../base/abort.ts';
 import { AppError } from '../../../base/errors.ts';
 import { withoutDrivers } from './git-drivers.ts';
 import { CONFIG_ARGS, gitEnv, subcommandGuards } from './git-env.ts';
@@ -261,8 +262,7 @@ function spawnGit(
       killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
     };
     const timer = setTimeout(() => stop('timeout'), timeoutMs);
-    const onAbort = () => stop('aborted');
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const forget = opts.signal ? whenAborted(opts.signal, () => stop('aborted')) : () => {};
     child.stdout!.on('data', (chunk: Buffer) => {
       total += chunk.length;
       if (opts.onStdout) return opts.onStdout(chunk);
@@ -285,7 +285,7 @@ function spawnGit(
     const done = () => {
       clearTimeout(timer);
       clearTimeout(killTimer);
-      opts.signal?.removeEventListener('abort', onAbort);
+      forget();
     };
     child.once('error', (err: NodeJS.ErrnoException) => {
       done();

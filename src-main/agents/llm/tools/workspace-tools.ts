@@ -5,6 +5,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ToolSourceOf } from '../../../../src-shared/schemas/agent-tools.ts';
 import { DEFAULT_SANDBOX } from '../../../../src-shared/schemas/sandbox.ts';
+import { whenAborted } from '../../../base/abort.ts';
 import { ConfinedFolder, type OpenFolder } from '../../../files/confined-folder.ts';
 import { spawnTree } from '../../../processes/process-tree.ts';
 import { passedOn } from '../../../processes/user-env.ts';
@@ -278,16 +279,15 @@ async function runCommand(
       void tree.stop();
     };
     const timer = setTimeout(() => stop(`timed out after ${timeoutMs / 1000} s`), timeoutMs);
-    const onAbort = () => stop('stopped: the attempt ended');
-    signal.addEventListener('abort', onAbort, { once: true });
+    const forget = whenAborted(signal, () => stop('stopped: the attempt ended'));
     tree.child.on('error', (e) => {
       clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      forget();
       done({ code: null, sig: null, why, out, error: e.message });
     });
     tree.child.on('close', (code, sig) => {
       clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      forget();
       if (err) program.stderr(err);
       void tree.stop().then(() => done({ code, sig, why, out }));
     });
