@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -34,6 +34,19 @@ describe('one `baton serve` per data directory', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
   const serverJson = () => readFileSync(join(dir, 'server.json'), 'utf8');
+
+  it('serves a data directory used for the first time (it is made, 0700, and keeps the token)', async () => {
+    const fresh = join(dir, 'new', 'data');
+    const first = await startServe(fresh);
+    try {
+      expect(statSync(fresh).mode & 0o777).toBe(0o700);
+      expect(readFileSync(join(fresh, 'ui-token'), 'utf8').trim()).toBe(
+        new URL(first.url).searchParams.get('token'),
+      );
+    } finally {
+      await first.stop();
+    }
+  });
 
   it('a second serve refuses (exit 2), naming the host serving it (URL and pid); its server.json stays', async () => {
     const first = await startServe(dir);

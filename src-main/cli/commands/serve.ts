@@ -66,6 +66,9 @@ export async function serveCommand(openApp: () => BatonApp, opts: ServeOptions):
       '--new-token: BATON_TOKEN fixes the token; unset it to have Baton keep one of its own',
       2,
     );
+  // Opened first: a data directory used for the first time is made there (0700), and one that
+  // cannot be is refused in its words, before a token is kept in it.
+  const app = openApp();
   // BATON_TOKEN, else the token the data directory keeps (made, or made again, as asked).
   let token = opts.token;
   let note: string | null = null;
@@ -74,7 +77,6 @@ export async function serveCommand(openApp: () => BatonApp, opts: ServeOptions):
     token = kept.token;
     note = tokenNote(kept);
   }
-  const app = openApp();
   const loopback = isLoopback(opts.host);
   if (!loopback) {
     process.stderr.write(
