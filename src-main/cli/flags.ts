@@ -20,6 +20,8 @@ Usage:
                                                  1 when the run ended otherwise, 3 when it waits for
                                                  people (approvals, human agents): answer in the app,
                                                  4 when another Baton process took the run over,
+                                                 5 when the Baton host it went through stopped
+                                                 answering (the run goes on when one opens D again),
                                                  2 when the command or its files are wrong (nothing
                                                  is run), 130 on Ctrl+C (its agents stopped first)
   baton agents import <agents.json> [--data-dir D]

@@ -37,9 +37,10 @@ export function hostSocketTransport(dataDir: string | null, first: HostLink): Tr
   const pending = new Map<number, { method: string; answer: (r: WireResult) => void }>();
   const listeners = new Set<(batch: EventBatch) => void>();
 
-  const unavailable = (message: string): WireResult => ({
+  /** `advice`: what the person may do, said after the message (`describeError`); a command that knows better says its own. */
+  const unavailable = (message: string, advice?: string): WireResult => ({
     ok: false,
-    error: { code: 'unavailable', message },
+    error: { code: 'unavailable', message, ...(advice ? { details: { advice } } : {}) },
   });
 
   function onFrame(data: RawData): void {
@@ -126,7 +127,10 @@ export function hostSocketTransport(dataDir: string | null, first: HostLink): Tr
             ? errorText(err).startsWith('refused your sign-in')
               ? `the Baton at ${link.url} ${errorText(err)}`
               : `the Baton at ${link.url} did not answer (${errorText(err)})`
-            : `the Baton host at ${link.url} did not answer (${errorText(err)}): run the command again (with no host serving the data directory, it opens it itself)`,
+            : `the Baton host at ${link.url} did not answer (${errorText(err)})`,
+          dataDir === null
+            ? undefined
+            : 'run the command again (with no host serving the data directory, it opens it itself)',
         );
       }
       const id = nextId++;

@@ -89,6 +89,25 @@ export async function followRun(
   runId: string,
   opts: { json: boolean; watch: { stop(): void } },
 ): Promise<number> {
+  try {
+    return await followed(client, runId, opts);
+  } catch (err) {
+    // The Baton host the command went through stopped answering: the run is unfinished there, and
+    // starting the command again would start another run.
+    if (!(err instanceof ContractError) || err.code !== 'unavailable') throw err;
+    opts.watch.stop();
+    const note = `${err.message}. Run ${runId} is unfinished: it goes on when \`baton serve\` or the app opens this data directory again (running the plan again would start another run); \`baton runs\` shows where it stands.`;
+    if (opts.json) printJson({ run_id: runId, status: 'unknown', note });
+    else process.stderr.write(`baton: ${note}\n`);
+    return EXIT_HOST_LOST;
+  }
+}
+
+async function followed(
+  client: BatonClient,
+  runId: string,
+  opts: { json: boolean; watch: { stop(): void } },
+): Promise<number> {
   const waiting = await settledOrWaiting(client, runId);
   // What the run did is shown before the display ends: in this process its events go out in this
   // turn of the event loop; a host sends them on the socket ahead of its answer to this call.
@@ -144,6 +163,8 @@ export async function followRun(
 const EXIT_WAITING = 3;
 /** `baton run`'s exit code for a run another Baton process took over while this one was paused. */
 const EXIT_TAKEN_OVER = 4;
+/** `baton run`'s exit code when the Baton host it went through stopped answering while it followed the run. */
+const EXIT_HOST_LOST = 5;
 /** How often, and how many times in a row, the run is seen waiting on people before giving up. */
 const WAIT_CHECK_MS = 250;
 const WAIT_CHECKS = 3;
@@ -246,6 +267,8 @@ function reportWaiting(run: RunDetail, waiting: TaskRun[], pending: Approval[], 
 
 export function describeError(err: unknown): string {
   if (err instanceof ContractError) {
+    const advice = (err.details as { advice?: unknown } | undefined)?.advice;
+    if (typeof advice === 'string') return `${err.message}: ${advice}`;
     const issues = (err.details as { issues?: { path: string; message: string }[] } | undefined)?.issues;
     if (issues && issues.length > 1) {
       return `${err.message.replace(/ \(and \d+ more\)$/, '')}\n${issues
