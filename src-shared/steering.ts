@@ -44,6 +44,12 @@ export interface TurnState {
   /** Who paused it, and since when (ISO); null unless paused. */
   by: string | null;
   since: string | null;
+  /**
+   * Who keeps it held, when a person's terminal does (Take over: "Ana's terminal (Take over),
+   * which lets its agent go on when Ana closes it…"): Resume is refused until it is closed, so
+   * none is offered; null otherwise.
+   */
+  kept_by: string | null;
   /** Whether it runs a turn that can be stopped now (Stop this turn and Pause are offered). */
   can_stop: boolean;
   /**

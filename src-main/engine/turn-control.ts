@@ -119,6 +119,7 @@ function stateOf(rt: Runtime, runId: string, taskId: string): TurnState {
     held,
     by: pause?.by ?? null,
     since: pause?.at ?? null,
+    kept_by: held === null ? null : turns.keeper(runId, taskId),
     can_stop: stoppable === true,
     between_turns: held !== null && turns.betweenTurns(runId, taskId),
   };

@@ -99,10 +99,12 @@ describe.skipIf(skipE2e || !sandbox.available)('taking over a coding task in a t
       between_turns: true,
     });
     expect(readFileSync(join(tree, 'prompts.log'), 'utf8')).toContain('--- turn 1 cancelled');
-    // The task panel's controls behind the dialog say so too, without waiting for a step.
+    // The task panel's controls behind the dialog say whose terminal holds it, without waiting
+    // for a step, and offer no Resume (the host would refuse it while the terminal is open).
     await expect
       .poll(() => page.locator('.turn-controls .turn-state').textContent(), { timeout: 30_000 })
-      .toMatch(/^Paused by Ana/);
+      .toMatch(/^Held by Ana's terminal \(Take over\), which lets its agent go on when Ana closes it/);
+    expect(await page.locator('.turn-controls button').count()).toBe(0);
     expect(await dialog().textContent()).toContain(`it writes only ${tree}`);
     await expect.poll(() => screen().textContent(), { timeout: 30_000 }).toContain('[take over] ');
     await dialog().getByRole('region', { name: 'Shell in readme' }).click();

@@ -1,3 +1,4 @@
+import { AppError } from '../../../base/errors.ts';
 import type { Release, TurnHold, TurnNote } from '../../../engine/attempt-turns.ts';
 
 /** The next turn's words when a person lets a held agent go on without saying anything. */
@@ -34,4 +35,25 @@ export async function nextTurnAfterHold(
   if (why === 'aborted') return null;
   const said = heard.splice(0);
   return said.length > 0 ? said.join('\n\n') : GO_ON;
+}
+
+/**
+ * The most words kept for an agent's next turn (a paused agent's, or one whose CLI takes none
+ * into its running turn): past them, more would be one prompt nobody reads through, and memory
+ * held for an agent nobody resumes.
+ */
+export const NEXT_TURN_CAP = { messages: 50, chars: 200_000 } as const;
+
+/**
+ * Keeps a person's message for the agent's next turn (`runs.say`), or refuses it, saying why,
+ * when what waits already is at `NEXT_TURN_CAP`.
+ */
+export function keepForNextTurn(waiting: string[], text: string): void {
+  const chars = waiting.reduce((n, t) => n + t.length, 0);
+  if (waiting.length >= NEXT_TURN_CAP.messages || chars + text.length > NEXT_TURN_CAP.chars)
+    throw new AppError(
+      'conflict',
+      `${waiting.length} message${waiting.length === 1 ? '' : 's'} (${chars.toLocaleString('en-US')} characters) already wait for the agent's next turn, the most kept (${NEXT_TURN_CAP.messages} messages, ${NEXT_TURN_CAP.chars.toLocaleString('en-US')} characters): say it once the agent goes on, or in fewer words`,
+    );
+  waiting.push(text);
 }

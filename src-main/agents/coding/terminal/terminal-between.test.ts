@@ -105,7 +105,11 @@ describe.skipIf(!sandbox.available)('a terminal in a task between its attempts',
     const resumed = await app.dispatch('runs.resume', { ...ref, actor: 'Bo' }, { actor: 'Bo' });
     expect(resumed.ok).toBe(false);
     expect(JSON.stringify(resumed)).toContain("held by Ana's terminal (Take over)");
-    expect(await call<TurnState>(app, 'runs.turns', ref)).toMatchObject({ held: 'paused', by: 'Ana' });
+    expect(await call<TurnState>(app, 'runs.turns', ref)).toMatchObject({
+      held: 'paused',
+      by: 'Ana',
+      kept_by: expect.stringContaining("Ana's terminal (Take over)"),
+    });
     expect((await call<TerminalView | null>(app, 'terminals.get', ref))?.agent_held).toBe(true);
 
     // Closed, the agent let go on: the held attempt starts, in the worktree as the person left it.
@@ -118,7 +122,7 @@ describe.skipIf(!sandbox.available)('a terminal in a task between its attempts',
     expect((closed as { value: TerminalOutcome }).value.said).toContain(
       'its agent did not run while you typed',
     );
-    expect(await call<TurnState>(app, 'runs.turns', ref)).toMatchObject({ held: null });
+    expect(await call<TurnState>(app, 'runs.turns', ref)).toMatchObject({ held: null, kept_by: null });
     await eventually(() => existsSync(join(dir, 'prompts.log')), 60_000, 'the agent started');
     // Read while its agent works: once the task is done its worktree is parked (gone from here).
     expect(readFileSync(join(dir, 'mine.md'), 'utf8')).toBe('typed by Ana\n');

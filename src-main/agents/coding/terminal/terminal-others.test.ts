@@ -113,9 +113,11 @@ describe.skipIf(!sandbox.available)('a terminal while others act on its task', (
     const resumed = await rpc(port, 'runs.resume', ref(), otto);
     expect(resumed.status).toBe(409);
     expect(JSON.stringify(resumed.result)).toContain("held by Ana Lima's terminal (Take over)");
+    // The state says whose terminal keeps it (the task panel offers no Resume then).
     expect(await local<TurnState>(app, 'runs.turns', ref())).toMatchObject({
       held: 'paused',
       by: 'Ana Lima',
+      kept_by: expect.stringContaining("Ana Lima's terminal (Take over)"),
     });
     // His words wait for the agent's next turn, and do not let it go either.
     const said = await ok<{ says: string }>('runs.say', { ...ref(), text: 'Otto says hello' }, otto);

@@ -63,4 +63,31 @@ describe('a person talks to an ACP agent mid-task', () => {
       call(a, 'runs.say', { run_id: run, task_id: 't', text: 'late', actor: 'ana' }),
     ).rejects.toThrow('task "t" is not running: it is done');
   }, 60_000);
+
+  it('keeps at most 50 messages for the next turn: one more is refused, saying how many wait', async () => {
+    const repo = tempRepo();
+    const script = join(temp('baton-said-acp-'), 'agent.mjs');
+    writeFileSync(script, waitingAcpAgentScript);
+    const a = tempApp('baton-said-');
+    await call(a, 'workspaces.add', { id: 'app', path: repo.repo });
+    const run = await setup(a, [waitingAcpAgent(script)], {
+      plan_id: 'p',
+      workspace: 'app',
+      tasks: [{ task_id: 't', description: 'Wait, then go on.', required_skills: ['code'] }],
+    });
+    await eventually(async () => (await call(a, 'runs.listening', { run_id: run, task_id: 't' })) !== null);
+    const say = (text: string) => a.dispatch('runs.say', { run_id: run, task_id: 't', text, actor: 'ana' });
+    for (let i = 1; i <= 50; i++) expect((await say(`note ${i}`)).ok).toBe(true);
+    const refused = await say('note 51');
+    expect(refused).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(refused.ok ? '' : refused.error.message).toMatch(
+      /^50 messages \(\d+ characters\) already wait for the agent's next turn/,
+    );
+    // The refused one was not recorded as said (the audit has each message the agent kept).
+    const audit = await call<{ why: string }[]>(a, 'audit.list', { run_id: run, task_id: 't' });
+    expect(audit.filter((e) => e.why.startsWith('said to the agent')).map((e) => e.why)).toEqual(
+      Array.from({ length: 50 }, (_, i) => `said to the agent (for its next turn): note ${i + 1}`),
+    );
+    await call(a, 'runs.cancel', { run_id: run, actor: 'ana' });
+  }, 60_000);
 });

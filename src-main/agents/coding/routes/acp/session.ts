@@ -13,7 +13,7 @@ import type { Running } from '../../attempt/route.ts';
 import type { AcpPart } from '../../clis/definition.ts';
 import { capText } from '../../streams/caps.ts';
 import { limitOfText } from '../../streams/limits.ts';
-import { nextTurnAfterHold, noteText } from '../held.ts';
+import { keepForNextTurn, nextTurnAfterHold, noteText } from '../held.ts';
 import type { ClientSide } from './acp-client.ts';
 import { answersPrompt } from './permission.ts';
 import { withoutReplay } from './replay.ts';
@@ -228,7 +228,7 @@ export class AcpSession {
       const unlisten = ctx.listen?.(
         (m) => {
           if (!hearing || this.stopping !== null) return null;
-          heard.push(m.text);
+          keepForNextTurn(heard, m.text);
           emit(trace.message('user', m.text, m.by));
           return 'next_turn';
         },

@@ -17,6 +17,7 @@ import type { Meter, MeterNote } from '../../metering/meter.ts';
 import { budgetExceeded, usd } from '../../metering/spend.ts';
 import { capText } from '../../streams/caps.ts';
 import { createParser, type StreamParser } from '../../streams/parser.ts';
+import { keepForNextTurn } from '../held.ts';
 import { StreamTurns, talkOf } from './held-turns.ts';
 
 /**
@@ -163,7 +164,7 @@ class StreamRun {
         (m) => {
           if (this.turns.holds()) {
             // Held: the words wait for its next turn.
-            this.turns.queued.push(m.text);
+            keepForNextTurn(this.turns.queued, m.text);
             this.said.push(m);
             this.rouse();
             return 'next_turn';

@@ -44,13 +44,15 @@ export function TurnControls({ task }: { task: TurnTask }) {
     }
   };
   const shown: TurnControl[] =
-    state.held === 'paused'
-      ? ['resume']
-      : state.held === 'stopped'
-        ? ['pause', 'resume']
-        : state.can_stop
-          ? ['interrupt', 'pause']
-          : [];
+    state.kept_by !== null
+      ? []
+      : state.held === 'paused'
+        ? ['resume']
+        : state.held === 'stopped'
+          ? ['pause', 'resume']
+          : state.can_stop
+            ? ['interrupt', 'pause']
+            : [];
   return (
     <section className="turn-controls" aria-label={`The turns of ${task.task_id}'s agent`}>
       <div className="turn-row">
@@ -73,6 +75,7 @@ export function TurnControls({ task }: { task: TurnTask }) {
 }
 
 function stateText(s: TurnState): string {
+  if (s.kept_by !== null) return `Held by ${s.kept_by}.`;
   switch (s.held) {
     case 'paused':
       return `Paused by ${s.by ?? 'a person'}${s.since ? ` at ${new Date(s.since).toLocaleTimeString()}` : ''}: no next turn until Resume.`;
