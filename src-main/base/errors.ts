@@ -1,5 +1,5 @@
 import type { ErrorCode, ValidationIssue } from '../../src-shared/contract/errors.ts';
-import { formatPath } from '../../src-shared/contract/errors.ts';
+import { firstIssueText, formatPath } from '../../src-shared/contract/errors.ts';
 
 /** An expected failure: crosses the boundary as `{ code, message, details }`. */
 export class AppError extends Error {
@@ -27,11 +27,9 @@ export function toIssues(
 
 /** `invalid_input` naming the first bad path, with every issue in details. */
 export function invalidInput(what: string, issues: ValidationIssue[]): AppError {
-  const first = issues[0];
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
   return new AppError(
     'invalid_input',
-    first ? `${what}: ${first.path}: ${first.message}${more}` : `${what} is invalid`,
+    issues.length > 0 ? `${what}: ${firstIssueText(issues)}` : `${what} is invalid`,
     { issues },
   );
 }

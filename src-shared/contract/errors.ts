@@ -28,6 +28,13 @@ export interface ValidationIssue {
   message: string;
 }
 
+/** The first issue, as a message names it: `path: message (and N more)` (every issue goes in details). */
+export function firstIssueText(issues: readonly ValidationIssue[]): string {
+  const first = issues[0];
+  if (!first) return '';
+  return `${first.path}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`;
+}
+
 /** Thrown by the client when a call fails; carries the wire error unchanged. */
 export class ContractError extends Error implements WireError {
   readonly code: ErrorCode;

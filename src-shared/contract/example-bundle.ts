@@ -2,7 +2,7 @@ import type { Agent } from '../schemas/agent.ts';
 import type { PlanSummary } from '../schemas/plan.ts';
 import type { BatonClient } from './client.ts';
 import type { ValidationIssue } from './errors.ts';
-import { ContractError, formatPath } from './errors.ts';
+import { ContractError, firstIssueText, formatPath } from './errors.ts';
 
 /**
  * An example Baton ships (resources/examples/first-steps.json, laptops-research.json): agents, notes to
@@ -37,9 +37,7 @@ export interface LoadedExample {
 
 /** `invalid_input` naming the first issue (`what is invalid: path: message (and N more)`), every issue in details. */
 export function invalidError(what: string, issues: ValidationIssue[]): ContractError {
-  const first = issues[0];
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
-  const message = first ? `${what} is invalid: ${first.path}: ${first.message}${more}` : `${what} is invalid`;
+  const message = issues.length > 0 ? `${what} is invalid: ${firstIssueText(issues)}` : `${what} is invalid`;
   return new ContractError({ code: 'invalid_input', message, details: { issues } });
 }
 

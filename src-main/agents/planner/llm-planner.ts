@@ -4,7 +4,7 @@ import type { LlmAgent } from '../../../src-shared/schemas/agent.ts';
 import type { PlanInput } from '../../../src-shared/schemas/plan.ts';
 import { parsePlan } from '../../../src-shared/schemas/plan.ts';
 import { planJsonSchema } from '../../../src-shared/schemas/plan-json-schema.ts';
-import { AppError } from '../../base/errors.ts';
+import { AppError, invalidInput } from '../../base/errors.ts';
 import type { SecretResolver } from '../../secrets/secrets.ts';
 import type { QuestionExecutor } from '../llm/ask.ts';
 import { askLlmStructured } from '../llm/ask.ts';
@@ -60,11 +60,7 @@ export async function draftPlanWithLlm(
   const parsed = parsePlan(raw);
   if (!parsed.ok) {
     const issues = parsed.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
-    throw new AppError(
-      'invalid_input',
-      `the planner's plan is invalid: ${issues[0]!.path}: ${issues[0]!.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`,
-      { issues },
-    );
+    throw invalidInput("the planner's plan is invalid", issues);
   }
   // The id the rules made unique among the stored plans, whatever the model answered.
   const plan: PlanInput = { ...(raw as PlanInput), plan_id: opts.plan_id };

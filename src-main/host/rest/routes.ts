@@ -4,7 +4,7 @@ import { QUESTION_SCHEMAS } from '../../../src-shared/contract/domains/inbox.ts'
 import type { MissingTaskInput } from '../../../src-shared/contract/domains/scope.ts';
 import { heldAttemptSchema } from '../../../src-shared/contract/domains/workers.ts';
 import type { WireError } from '../../../src-shared/contract/errors.ts';
-import { ContractError } from '../../../src-shared/contract/errors.ts';
+import { ContractError, firstIssueText } from '../../../src-shared/contract/errors.ts';
 import type { MethodInput, MethodName } from '../../../src-shared/contract/index.ts';
 import { contract } from '../../../src-shared/contract/index.ts';
 import type { AskKind } from '../../../src-shared/schemas/approval.ts';
@@ -379,12 +379,8 @@ async function planTasks(client: BatonClient, run: RunDetail): Promise<TaskDeps[
 
 /** The request refused: every required task input the draft could not give, the first in the message. */
 function missingInputs(missing: readonly MissingTaskInput[]): WireError {
-  const more = missing.length > 1 ? ` (and ${missing.length - 1} more)` : '';
-  return {
-    code: 'invalid_input',
-    message: `user_message: ${missing[0]!.message}${more}`,
-    details: { issues: missing.map((m) => ({ path: 'user_message', message: m.message })) },
-  };
+  const issues = missing.map((m) => ({ path: 'user_message', message: m.message }));
+  return { code: 'invalid_input', message: firstIssueText(issues), details: { issues } };
 }
 
 type TaskDeps = { task_id: string; depends_on?: string[] | undefined };
