@@ -13,18 +13,24 @@ import { scratch } from '../../../../../test/kit/scratch.ts';
 // waits in its first turn for a file the test writes, and keeps every prompt it was sent.
 const { temp, repo: tempRepo, app: tempApp } = scratch();
 
+/** A run whose task's ACP agent waits in its first turn (until the test writes `go` in its worktree). */
+async function waitingTask() {
+  const repo = tempRepo();
+  const script = join(temp('baton-said-acp-'), 'agent.mjs');
+  writeFileSync(script, waitingAcpAgentScript);
+  const a = tempApp('baton-said-');
+  await call(a, 'workspaces.add', { id: 'app', path: repo.repo });
+  const run = await setup(a, [waitingAcpAgent(script)], {
+    plan_id: 'p',
+    workspace: 'app',
+    tasks: [{ task_id: 't', description: 'Wait, then go on.', required_skills: ['code'] }],
+  });
+  return { repo, a, run };
+}
+
 describe('a person talks to an ACP agent mid-task', () => {
   it('is queued for the next turn: the agent gets it as its next session/prompt; a done task refuses', async () => {
-    const repo = tempRepo();
-    const script = join(temp('baton-said-acp-'), 'agent.mjs');
-    writeFileSync(script, waitingAcpAgentScript);
-    const a = tempApp('baton-said-');
-    await call(a, 'workspaces.add', { id: 'app', path: repo.repo });
-    const run = await setup(a, [waitingAcpAgent(script)], {
-      plan_id: 'p',
-      workspace: 'app',
-      tasks: [{ task_id: 't', description: 'Wait, then go on.', required_skills: ['code'] }],
-    });
+    const { repo, a, run } = await waitingTask();
     let listening: unknown = null;
     await eventually(async () => {
       listening = await call(a, 'runs.listening', { run_id: run, task_id: 't' });
@@ -65,16 +71,7 @@ describe('a person talks to an ACP agent mid-task', () => {
   }, 60_000);
 
   it('keeps at most 50 messages for the next turn: one more is refused, saying how many wait', async () => {
-    const repo = tempRepo();
-    const script = join(temp('baton-said-acp-'), 'agent.mjs');
-    writeFileSync(script, waitingAcpAgentScript);
-    const a = tempApp('baton-said-');
-    await call(a, 'workspaces.add', { id: 'app', path: repo.repo });
-    const run = await setup(a, [waitingAcpAgent(script)], {
-      plan_id: 'p',
-      workspace: 'app',
-      tasks: [{ task_id: 't', description: 'Wait, then go on.', required_skills: ['code'] }],
-    });
+    const { a, run } = await waitingTask();
     await eventually(async () => (await call(a, 'runs.listening', { run_id: run, task_id: 't' })) !== null);
     const say = (text: string) => a.dispatch('runs.say', { run_id: run, task_id: 't', text, actor: 'ana' });
     for (let i = 1; i <= 50; i++) expect((await say(`note ${i}`)).ok).toBe(true);
