@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import { createApp } from '../app/create-app.ts';
 import type { Executor } from '../engine/executor.ts';
+import { openDatabase } from './db.ts';
+import { createStore } from './store.ts';
 
 type App = ReturnType<typeof createApp>;
 const dirs: string[] = [];
@@ -173,5 +175,61 @@ describe("the store's writes behind the engine", () => {
     expect(logged.length).toBeGreaterThan(0);
     expect(logged.some((l) => l === "the engine's writes: disk trouble")).toBe(true);
     other.close();
+  });
+});
+
+describe('a tick gone direct whose COMMIT fails', () => {
+  it('is rolled back before the error goes on: nothing of it is stored, and the next tick is written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-behind-'));
+    dirs.push(dir);
+    const file = join(dir, 'baton.db');
+    const db = openDatabase(dir);
+    const store = createStore(db, undefined, { behindFile: file });
+    const other = new Database(file, { readonly: true });
+    const audit = (why: string) =>
+      store.memory.audit({
+        at: new Date().toISOString(),
+        actor: 'test',
+        entity: 'run',
+        entity_id: 'r1',
+        run_id: 'r1',
+        from_status: null,
+        to_status: null,
+        why,
+      });
+    const count = (sql: string) => (other.prepare(sql).pluck().get() as number) ?? 0;
+    try {
+      // A pragma inside the tick turns it into an ordinary transaction on the engine's
+      // connection; the foreign key, deferred, is checked only at COMMIT, which then fails.
+      expect(() =>
+        store.txBehind(
+          () => {
+            audit('captured, then written direct');
+            db.pragma('defer_foreign_keys = ON');
+            store.handedAnswers.hand({
+              approval_id: 'apr-none',
+              run_id: 'r1',
+              decision: '{}',
+              handed_at: 'now',
+            });
+          },
+          () => null,
+        ),
+      ).toThrow(/FOREIGN KEY/);
+      expect(db.inTransaction).toBe(false);
+      expect(count("SELECT count(*) FROM audit_entries WHERE why = 'captured, then written direct'")).toBe(0);
+      expect(count('SELECT count(*) FROM handed_answers')).toBe(0);
+      // The next tick goes behind the engine as before, and is written.
+      store.txBehind(
+        () => audit('the next tick'),
+        () => null,
+      );
+      await new Promise<void>((written, dropped) => store.whenWritten(store.unwritten(), written, dropped));
+      expect(count("SELECT count(*) FROM audit_entries WHERE why = 'the next tick'")).toBe(1);
+    } finally {
+      other.close();
+      await store.stopWriter();
+      db.close();
+    }
   });
 });
