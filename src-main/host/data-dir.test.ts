@@ -7,6 +7,13 @@ describe('data directory', () => {
     expect(resolveDataDir(undefined, { BATON_DATA_DIR: '/b' })).toBe('/b');
     expect(resolveDataDir(undefined, {}, 'linux', '/home/u')).toBe('/home/u/.config/Baton');
     expect(resolveDataDir(undefined, { XDG_CONFIG_HOME: '/x' }, 'linux', '/home/u')).toBe('/x/Baton');
+    // Empty or relative, $XDG_CONFIG_HOME is ignored (XDG's rule): never a folder where the command runs.
+    expect(resolveDataDir(undefined, { XDG_CONFIG_HOME: '' }, 'linux', '/home/u')).toBe(
+      '/home/u/.config/Baton',
+    );
+    expect(resolveDataDir(undefined, { XDG_CONFIG_HOME: 'conf' }, 'linux', '/home/u')).toBe(
+      '/home/u/.config/Baton',
+    );
     expect(resolveDataDir(undefined, {}, 'darwin', '/Users/u')).toBe(
       '/Users/u/Library/Application Support/Baton',
     );

@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 
 export const APP_NAME = 'Baton';
 
@@ -20,8 +20,17 @@ export function resolveDataDir(
     case 'darwin':
       return join(home, 'Library', 'Application Support', APP_NAME);
     case 'win32':
-      return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), APP_NAME);
+      return join(env.APPDATA || join(home, 'AppData', 'Roaming'), APP_NAME);
     default:
-      return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), APP_NAME);
+      return join(configHome(env, home), APP_NAME);
   }
+}
+
+/**
+ * `$XDG_CONFIG_HOME`, else `~/.config`. Empty or relative, it is ignored, as the XDG spec says
+ * (an empty one made the data directory `Baton` in whatever folder the command ran from).
+ */
+export function configHome(env: NodeJS.ProcessEnv, home: string): string {
+  const xdg = env.XDG_CONFIG_HOME;
+  return xdg && isAbsolute(xdg) ? xdg : join(home, '.config');
 }

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ROLES } from '../../../src-shared/schemas/plain/people.ts';
+import { configHome } from '../../host/data-dir.ts';
 import { isLoopback } from '../../http/host-names.ts';
 import { CliError } from '../files.ts';
 
@@ -36,8 +37,8 @@ export function configDir(
   home: string = homedir(),
 ): string {
   if (env.BATON_CONFIG_DIR) return env.BATON_CONFIG_DIR;
-  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'Baton CLI');
-  return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'baton-cli');
+  if (platform === 'win32') return join(env.APPDATA || join(home, 'AppData', 'Roaming'), 'Baton CLI');
+  return join(configHome(env, home), 'baton-cli');
 }
 
 const fileOf = (dir: string) => join(dir, 'hosts.json');
