@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EventBatch } from '../../src-shared/contract/events.ts';
 import type { Approval } from '../../src-shared/schemas/approval.ts';
 import type { Run } from '../../src-shared/schemas/run.ts';
 import { call, eventually, setup, task } from '../../test/kit/engine-kit.ts';
@@ -51,6 +52,11 @@ describe('answers handed to the process that executes the run', () => {
   it('applies a decision made in another process there, as the person who made it, and the run goes on', async () => {
     const runId = await setup(executing, [{ id: 'w', skills: ['x'] }], gated);
     const approval = await pendingApproval(other, runId);
+    // The other process's clients (a host's inbox) hear it decided once it is, there.
+    const heard: Approval[] = [];
+    other.bus.subscribe((batch: EventBatch) => {
+      for (const e of batch) if (e.name === 'approval.changed') heard.push(e.payload);
+    });
     const answer = await call<Approval>(other, 'approvals.decide', {
       approval_id: approval.id,
       decision: 'approve',
@@ -78,6 +84,11 @@ describe('answers handed to the process that executes the run', () => {
       comment: 'ship it',
     });
     expect(executing.store.handedAnswers.all()).toEqual([]);
+    await eventually(
+      () => heard.some((a) => a.id === approval.id && a.status === 'approved' && a.actor === 'ana'),
+      10_000,
+      'the approval told decided where it was handed',
+    );
     // The other process never took the run up: the lease stayed where it was.
     expect(other.engine.isActive(runId)).toBe(false);
   });

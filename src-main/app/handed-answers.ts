@@ -6,6 +6,7 @@ import type { ErrorLog } from '../base/log-line.ts';
 import type { Engine } from '../engine/engine.ts';
 import { isTakenOver } from '../engine/run-state.ts';
 import type { ChangesRequest } from '../engine/tick-inputs.ts';
+import type { EventBus } from '../events/event-bus.ts';
 import type { Store } from '../store/store.ts';
 
 /** A person's decision on an approval, as `approvals.decide` took it. */
@@ -29,7 +30,8 @@ const LOOK_MS = 500;
  * process executes (a `baton run` following it in another terminal, the app) cannot be applied
  * here: only that process may write to the run. It is handed to it through the store instead
  * (`handed_answers`), and that process applies it as its own within a look (`LOOK_MS`), recorded
- * with the person who decided; `baton approve` waits for it and says so. A process looks only
+ * with the person who decided; `baton approve` waits for it and says so, and a host's inbox hears
+ * it decided (`approval.changed`) at its next look. A process looks only
  * when another connection has committed since its last look, so one alone pays one pragma a look.
  */
 export class HandedAnswers {
@@ -39,10 +41,21 @@ export class HandedAnswers {
   private readonly looks: BackgroundWork;
   private seen = -1;
   private timer: NodeJS.Timeout | null = null;
+  /** Approvals this process handed on, until it sees them decided: then its clients are told. */
+  private readonly handedHere = new Set<string>();
+  /** Tells this process's clients (the inbox) of an approval decided in another process. */
+  private readonly bus: EventBus;
 
-  constructor(store: Store, engine: Engine, decideHere: (d: Decision) => Approval, log?: ErrorLog) {
+  constructor(
+    store: Store,
+    engine: Engine,
+    bus: EventBus,
+    decideHere: (d: Decision) => Approval,
+    log?: ErrorLog,
+  ) {
     this.store = store;
     this.engine = engine;
+    this.bus = bus;
     this.decideHere = decideHere;
     this.looks = new BackgroundWork('taking up answers handed from another process', log);
   }
@@ -70,6 +83,7 @@ export class HandedAnswers {
           'conflict',
           `an answer to approval "${approval.id}" was handed already to the Baton process that executes run "${approval.run_id}", and waits for it to take it up`,
         );
+      this.handedHere.add(approval.id);
       return approval;
     }
   }
@@ -89,6 +103,12 @@ export class HandedAnswers {
     const version = this.store.dataVersion();
     if (version === this.seen) return;
     this.seen = version;
+    for (const id of this.handedHere) {
+      const now = this.store.approvals.get(id);
+      if (now?.status === 'pending') continue;
+      this.handedHere.delete(id);
+      if (now) this.bus.emit('approval.changed', now);
+    }
     for (const row of this.store.handedAnswers.all()) {
       const approval = this.store.approvals.get(row.approval_id);
       // Decided (or closed) meanwhile, here or elsewhere: whoever handed it is told by whom.
