@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { SandboxViolationEvent } from '@anthropic-ai/sandbox-runtime';
 import type { SandboxStatus } from '../../src-shared/schemas/sandbox.ts';
 import { reapOrphanBridges } from './orphan-bridges.ts';
+import { findProgram, realErrors } from './programs.ts';
 import { reapOrphanStandIns } from './stand-ins.ts';
 import { reapOrphanTempFolders } from './temp-folders.ts';
 
@@ -70,7 +71,9 @@ async function check(): Promise<SandboxStatus> {
       problem: `the sandbox library could not be loaded: ${(err as Error).message}`,
     };
   }
-  if (deps.errors.length > 0) return { available: false, problem: describe(deps.errors, platform) };
+  // A program said missing that is on PATH: the library's `which` ran out of time (programs.ts).
+  const errors = platform === 'linux' ? realErrors(deps.errors) : deps.errors;
+  if (errors.length > 0) return { available: false, problem: describe(errors, platform) };
   if (platform === 'linux') {
     const why = await new Promise<string | null>((done) => {
       execFile(
@@ -196,6 +199,14 @@ export function sandboxSession(): Promise<Manager> {
   return session;
 }
 
+/** bubblewrap's and socat's paths on Linux, where this process finds them. */
+function linuxPrograms(): { bwrapPath?: string; socatPath?: string } {
+  if (process.platform !== 'linux') return {};
+  const bwrap = findProgram('bwrap');
+  const socat = findProgram('socat');
+  return { ...(bwrap ? { bwrapPath: bwrap } : {}), ...(socat ? { socatPath: socat } : {}) };
+}
+
 async function start(): Promise<Manager> {
   const { SandboxManager } = await load();
   // Bridges, temp folders and stand-ins a killed Baton left behind (its session never ended) go before this one starts.
@@ -207,6 +218,8 @@ async function start(): Promise<Manager> {
       network: { allowedDomains: [], deniedDomains: [] },
       filesystem: { denyRead: [], allowWrite: [], denyWrite: [] },
       ripgrep: RIPGREP,
+      // Found here, not by the library's `which` with its one-second timeout (programs.ts).
+      ...linuxPrograms(),
     },
     undefined,
     true,
