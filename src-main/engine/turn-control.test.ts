@@ -72,6 +72,7 @@ describe('a person’s hold on an agent’s turns, refused', () => {
       held: null,
       by: null,
       since: null,
+      kept_by: null,
       can_stop: false,
       between_turns: false,
     });
