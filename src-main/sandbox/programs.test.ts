@@ -2,7 +2,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findProgram, realErrors } from './programs.ts';
+import { findOnPath } from '../processes/find-on-path.ts';
+import { realErrors } from './programs.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-programs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,10 +18,10 @@ describe("the sandbox's programs, found in this process", () => {
     writeFileSync(join(b, 'tool'), '#!/bin/sh\n');
     chmodSync(join(b, 'tool'), 0o755);
     mkdirSync(join(a, 'dirtool'));
-    expect(findProgram('tool', `${a}:relative:${b}`)).toBe(join(b, 'tool'));
-    expect(findProgram('dirtool', a)).toBeNull();
-    expect(findProgram('nothing', `${a}:${b}`)).toBeNull();
-    expect(findProgram('tool', undefined)).toBeNull();
+    expect(findOnPath('tool', `${a}:relative:${b}`)).toBe(join(b, 'tool'));
+    expect(findOnPath('dirtool', a)).toBeNull();
+    expect(findOnPath('nothing', `${a}:${b}`)).toBeNull();
+    expect(findOnPath('tool', undefined)).toBeNull();
   });
 
   it("drops the library's 'not installed' for a program that is on PATH, and keeps every other error", () => {

@@ -3,8 +3,9 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { SandboxViolationEvent } from '@anthropic-ai/sandbox-runtime';
 import type { SandboxStatus } from '../../src-shared/schemas/sandbox.ts';
+import { findOnPath } from '../processes/find-on-path.ts';
 import { reapOrphanBridges } from './orphan-bridges.ts';
-import { findProgram, realErrors } from './programs.ts';
+import { realErrors } from './programs.ts';
 import { reapOrphanStandIns } from './stand-ins.ts';
 import { reapOrphanTempFolders } from './temp-folders.ts';
 
@@ -202,8 +203,8 @@ export function sandboxSession(): Promise<Manager> {
 /** bubblewrap's and socat's paths on Linux, where this process finds them. */
 function linuxPrograms(): { bwrapPath?: string; socatPath?: string } {
   if (process.platform !== 'linux') return {};
-  const bwrap = findProgram('bwrap');
-  const socat = findProgram('socat');
+  const bwrap = findOnPath('bwrap', process.env.PATH);
+  const socat = findOnPath('socat', process.env.PATH);
   return { ...(bwrap ? { bwrapPath: bwrap } : {}), ...(socat ? { socatPath: socat } : {}) };
 }
 

@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { delimiter } from 'node:path';
 import type { CheckEnvironment } from '../../../../src-shared/schemas/checks.ts';
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
+import { findOnPath } from '../../../processes/find-on-path.ts';
 import { userEnv } from '../../../processes/user-env.ts';
 import { checkEnvOf } from '../attempt/env.ts';
-import { findOnPath } from '../clis/programs.ts';
 
 /** How long `node --version` may take. */
 const VERSION_TIMEOUT_MS = 5_000;

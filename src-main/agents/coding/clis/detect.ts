@@ -5,10 +5,11 @@ import type { AcpAgentSource, DetectedAcpAgent } from '../../../../src-shared/sc
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import { CODING_CLIS } from '../../../../src-shared/schemas/agent.ts';
 import type { DetectedCli } from '../../../../src-shared/schemas/workspace.ts';
+import { findOnPath } from '../../../processes/find-on-path.ts';
 import { userEnv } from '../../../processes/user-env.ts';
 import type { KnownAcpAgent } from './definition.ts';
 import { CODING_CLI_DEFINITIONS } from './index.ts';
-import { findOnPath, globalNpmPrefix, programProblem } from './programs.ts';
+import { globalNpmPrefix, programProblem } from './programs.ts';
 
 export type { AcpAgentSource, DetectedAcpAgent };
 

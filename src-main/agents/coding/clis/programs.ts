@@ -1,23 +1,8 @@
 import { execFile } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, join, sep } from 'node:path';
+import { sep } from 'node:path';
+import { findOnPath } from '../../../processes/find-on-path.ts';
 import { userEnv } from '../../../processes/user-env.ts';
-
-/** The first executable file named `name` on `path` (a PATH value), or null. */
-export function findOnPath(name: string, path: string | undefined): string | null {
-  for (const dir of (path ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const file = join(dir, name);
-    try {
-      if (!statSync(file).isFile()) continue;
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // not here
-    }
-  }
-  return null;
-}
 
 /**
  * What is wrong with the program a coding agent names (`executable`), in a few words; null when

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import type { CodingRoute, RouteFacts } from '../../../../src-shared/coding-route.ts';
 import { codingRoute, routeLine } from '../../../../src-shared/coding-route.ts';
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
+import { findOnPath } from '../../../processes/find-on-path.ts';
 import { userEnv } from '../../../processes/user-env.ts';
 import { CLAUDE_ACP_PROGRAM } from '../clis/claude/acp.ts';
-import { findOnPath, globalNpmPrefix } from '../clis/programs.ts';
+import { globalNpmPrefix } from '../clis/programs.ts';
 
 /**
  * Where Claude's ACP adapter (`claude-agent-acp`) is on this machine: on the person's PATH (`userEnv`) or in the
