@@ -418,8 +418,11 @@ export function approvalHandlers({ store, engine, coding, handed }: AppContext):
  * calls waiting only where the caller may decide them too (`HandedAnswers` hands it on when
  * another process executes the run).
  */
-export function decideWith(store: CodingStore, engine: Engine): (d: Decision) => Approval {
-  const { decidersFor } = approvalViews(store);
+export function decideWith(
+  store: CodingStore,
+  engine: Engine,
+  decidersFor: (a: Approval) => Deciders,
+): (d: Decision) => Approval {
   return (d) =>
     engine.decideApproval(d.approval_id, d.approve, d.actor, d.comment, d.changes, d.input, d.scope, (id) => {
       const other = store.approvals.get(id);

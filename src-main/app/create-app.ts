@@ -380,7 +380,7 @@ export function createApp(opts: AppOptions) {
     desktopOutput: opts.terminalOutput,
   });
   // Decisions on runs another process executes go to it through the store (`handed-answers.ts`).
-  const handed = new HandedAnswers(store, engine, bus, decideWith(store, engine), log);
+  const handed = new HandedAnswers(store, engine, bus, decideWith(store, engine, views.decidersFor), log);
   const handlers = createHandlers({
     handed,
     terminals,
