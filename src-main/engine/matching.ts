@@ -10,6 +10,7 @@ import type {
 import { smoothedRate } from '../../src-shared/schemas/skill-record.ts';
 import type { AgentLimit } from '../../src-shared/schemas/usage-limit.ts';
 import { limitedReason } from '../../src-shared/schemas/usage-limit.ts';
+import { NONE_REJECTED, soleExplanation } from './shared-explanations.ts';
 
 /**
  * verify_task, the build endpoint's matching of a task to its best-fit agent. A candidate has
@@ -117,17 +118,13 @@ export function scoreAgent(
   const success_rate = round4(successRate);
   const base = 0.4 * skill_fit + 0.25 * free_capacity + 0.15 * cost + 0.2 * successRate;
   const part = skillWinsPart(wins);
-  const total = base * time.speed * (part?.factor ?? 1);
-  return {
-    skill_fit,
-    free_capacity,
-    cost,
-    success_rate,
-    expected_ms: time.expected_ms === null ? null : Math.round(time.expected_ms),
-    speed: round4(time.speed),
-    ...(part && { skill_wins: part }),
-    total: round4(total),
-  };
+  const expected_ms = time.expected_ms === null ? null : Math.round(time.expected_ms);
+  const speed = round4(time.speed);
+  const total = round4(base * time.speed * (part?.factor ?? 1));
+  // Two literals, not a spread of the part: a spread made a slow object with its properties out of line.
+  return part
+    ? { skill_fit, free_capacity, cost, success_rate, expected_ms, speed, skill_wins: part, total }
+    : { skill_fit, free_capacity, cost, success_rate, expected_ms, speed, total };
 }
 
 /** What an agent is expected to take to finish a task: its recent average, plus the wait for a slot at capacity. */
@@ -250,12 +247,6 @@ function assess(
   return a;
 }
 
-/**
- * The `rejected` of every explanation that rejected nobody (one agent could take the task, the
- * usual): one array, frozen, rather than one per task (a run keeps each task's explanation).
- */
-const NONE_REJECTED = Object.freeze([]) as unknown as RejectedCandidate[];
-
 const byScore = (a: Scored, b: Scored): number =>
   b.score.total - a.score.total || (a.agent.id < b.agent.id ? -1 : 1);
 
@@ -336,10 +327,14 @@ export function matchAgent(
     const best = pickBest(a.push, lost);
     if (a.pull.length > 0)
       passOver(a.pull, `passed over because an automated agent qualified (${best.agent.id})`, lost);
+    const others = rejected();
     return {
       kind: 'assigned',
       agent: best.agent,
-      explanation: { agent_id: best.agent.id, score: best.score, rejected: rejected() },
+      explanation:
+        others === NONE_REJECTED
+          ? soleExplanation(best.agent.id, best.score)
+          : { agent_id: best.agent.id, score: best.score, rejected: others },
     };
   }
   if (a.fullPush.length > 0) {
