@@ -74,6 +74,44 @@ describe.skipIf(skipE2e || !sandbox.available)('taking over a coding task in a t
   });
 
   const dialog = () => page.getByRole('dialog', { name: 'Terminal in readme' });
+
+  /**
+   * Another person (Bo, in a browser of their own, at phone size) opening the task while Ana's
+   * terminal holds it: told whose terminal holds it, offered neither Resume nor Take over (one
+   * terminal a task: the host would refuse it).
+   */
+  async function expectOthersSeeItHeld(): Promise<void> {
+    const token = await page.evaluate(() => sessionStorage.getItem('baton.token'));
+    const bo = await page
+      .context()
+      .browser()!
+      .newContext({ viewport: { width: 390, height: 844 } });
+    try {
+      await bo.addInitScript(() =>
+        localStorage.setItem('baton.identity', JSON.stringify({ name: 'Bo', agentId: null })),
+      );
+      const other = await bo.newPage();
+      await other.goto(`${new URL(page.url()).origin}/runs/${runId}?token=${token}`);
+      await other.getByTitle('Show task readme').click();
+      await expect
+        .poll(() => other.locator('.turn-controls .turn-state').textContent(), { timeout: 30_000 })
+        .toMatch(/^Held by Ana's terminal \(Take over\)/);
+      expect(await other.locator('.turn-controls button').count()).toBe(0);
+      const takeOver = other.getByRole('button', { name: 'Take over' });
+      await expect.poll(() => takeOver.isDisabled(), { timeout: 30_000 }).toBe(true);
+      expect(await takeOver.getAttribute('title')).toBe(
+        "Ana's terminal is open in this task: one terminal a task",
+      );
+      expect(
+        await other.getByRole('status').filter({ hasText: "Ana's terminal is open in this task." }).count(),
+      ).toBe(1);
+      await expectReadableIn(other, 'light', { where: "Bo's task panel" });
+      await takeOver.scrollIntoViewIfNeeded();
+      await other.screenshot({ path: join(shots, 'take-over-held-for-others-390-light.png') });
+    } finally {
+      await bo.close();
+    }
+  }
   const screen = () => dialog().locator('.xterm-rows');
 
   it('opens a terminal in the worktree, says the agent is paused, and runs what is typed', async () => {
@@ -105,6 +143,7 @@ describe.skipIf(skipE2e || !sandbox.available)('taking over a coding task in a t
       .poll(() => page.locator('.turn-controls .turn-state').textContent(), { timeout: 30_000 })
       .toMatch(/^Held by Ana's terminal \(Take over\), which lets its agent go on when Ana closes it/);
     expect(await page.locator('.turn-controls button').count()).toBe(0);
+    await expectOthersSeeItHeld();
     expect(await dialog().textContent()).toContain(`it writes only ${tree}`);
     await expect.poll(() => screen().textContent(), { timeout: 30_000 }).toContain('[take over] ');
     await dialog().getByRole('region', { name: 'Shell in readme' }).click();

@@ -6,7 +6,7 @@ import { api } from '../../../api/client.ts';
 import { useBaton } from '../../../store/index.ts';
 import { lazyRetry } from '../../shared/lazy-retry.ts';
 import { TakeOverChoice } from './TakeOverChoice.tsx';
-import { turnsChanged } from './TurnControls.tsx';
+import { turnsChanged, useTurns } from './TurnControls.tsx';
 
 // xterm.js is loaded when a terminal first opens, not with the page.
 const TerminalPane = lazyRetry(() => import('./TerminalPane.tsx'));
@@ -37,19 +37,30 @@ export function TakeOver({ task }: { task: TaskRun }) {
 /** The button and the terminal's dialog of a task whose worktree is there. */
 function TakeOverPanel({ task }: { task: TaskRun }) {
   const requireIdentity = useBaton((s) => s.requireIdentity);
+  const myName = useBaton((s) => s.identity?.name ?? null);
   const fail = useBaton((s) => s.fail);
   const [stage, setStage] = useState<Stage>({ at: 'idle' });
   // Opening waits for the agent's stopped turn to end (docs/take-over.md): a few seconds at most.
   const [opening, setOpening] = useState(false);
   const dialog = useRef<HTMLDialogElement>(null);
   const closing = useRef<string | null>(null);
-  // A terminal of this task closed but not decided (the page was left): its choice is offered again.
+  // Whose terminal is open in the task when it is not this page's: one terminal a task, so none is offered.
+  const [openBy, setOpenBy] = useState<string | null>(null);
+  // Asked again as a terminal holds or lets go the task's agent (`kept_by`), which a step or status says.
+  const keptBy = useTurns(task)[0]?.kept_by ?? null;
+  // Whether this page has offered a closed terminal's choice (or opens its own, whose choice it offers).
+  const looked = useRef(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: asked again when a terminal holds or lets go the agent
   useEffect(() => {
     let live = true;
     void api
       .taskTerminal(task.run_id, task.task_id)
       .then(async (t) => {
-        if (!live || t?.state !== 'closed') return;
+        if (!live) return;
+        setOpenBy(t?.state === 'open' ? t.by : null);
+        // A terminal of this task closed but not decided (the page was left): its choice is offered again.
+        if (t?.state !== 'closed' || looked.current) return;
+        looked.current = true;
         const changes = await api.closeTerminal(t.terminal_id);
         if (live) setStage({ at: 'choose', changes, ended: null });
       })
@@ -57,7 +68,7 @@ function TakeOverPanel({ task }: { task: TaskRun }) {
     return () => {
       live = false;
     };
-  }, [task.run_id, task.task_id]);
+  }, [task.run_id, task.task_id, keptBy]);
   const shown = stage.at !== 'idle';
   useEffect(() => {
     const d = dialog.current;
@@ -68,6 +79,8 @@ function TakeOverPanel({ task }: { task: TaskRun }) {
   const open = async () => {
     const me = await requireIdentity(`Taking over ${task.task_id}`);
     if (!me) return;
+    // This page offers its own terminal's choice as it closes: a later look must not offer it again.
+    looked.current = true;
     setOpening(true);
     try {
       setStage({ at: 'open', terminal: await api.openTerminal(task.run_id, task.task_id) });
@@ -92,17 +105,29 @@ function TakeOverPanel({ task }: { task: TaskRun }) {
     }
   };
   const terminal = stage.at === 'open' || stage.at === 'closing' ? stage.terminal : null;
+  const elsewhere = !shown && openBy !== null;
   return (
     <div className="take-over">
       <button
         type="button"
         className="small"
         onClick={() => void open()}
-        disabled={shown || opening}
-        title="A terminal in this task's worktree, in its agent's sandbox; its agent is paused first"
+        disabled={shown || opening || elsewhere}
+        title={
+          elsewhere
+            ? `${openBy}'s terminal is open in this task: one terminal a task`
+            : "A terminal in this task's worktree, in its agent's sandbox; its agent is paused first"
+        }
       >
         Take over
       </button>
+      {elsewhere && (
+        <span className="small muted take-over-opening" role="status">
+          {openBy === myName
+            ? 'Your terminal is open in this task in another window.'
+            : `${openBy}'s terminal is open in this task.`}
+        </span>
+      )}
       {opening && (
         <span className="small muted take-over-opening" role="status">
           Pausing the agent: the terminal opens once its turn has ended…
