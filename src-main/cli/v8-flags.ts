@@ -5,12 +5,15 @@
  * - `--max-semi-space-size=16`: V8 grows the young generation to 64 MB semi-spaces (128 MB
  *   resident) as a big run's state accumulates; 16 MB (V8's long-time default) keeps a
  *   100,000-task run about 65 MB smaller at the same speed.
- * - `--heap-growing-percent=150`: the old generation may grow to 2.5× what the last full GC kept
+ * - `--heap-growing-percent=100`: the old generation may grow to 2× what the last full GC kept
  *   before the next one. V8's own factor (up to 4×) let a 100,000-task run's garbage reach
- *   ~500 MB resident. With 3× a full GC ~4 s into that run (89 MB live) let the heap reach ~270
- *   MB before the next: peaks of 442–453 MB in five runs; with 2.5×, 397–405 MB, and alternating
- *   10,000-task runs gave the same tasks/s and CPU (2026-11-23, test/bench/README.md). 2× and
- *   1.5× save a little more but bring more full GCs, each a pause of 5–70 ms on a busy 2-core
- *   machine, into a 10,000-task run (hand-off p99 up).
+ *   ~500 MB resident. 2.5× (2026-11-23 to 11-30) kept most such runs near 400 MB, but one in four
+ *   to six peaked at 485–540: a full GC that fell late in the plan's import, while the client's
+ *   plan, its parsed copy and the import's checks were all alive, kept ~108 MB instead of ~83,
+ *   and 2.5× that held for the whole run. With 2× the same fall costs ~50 MB less (twelve
+ *   alternating 100,000-task runs on 2026-11-30: 358–414 MB against 384–491, three of them over
+ *   480); twelve alternating 10,000-task runs: the same tasks/s and CPU in the run (medians 970
+ *   vs 1,034 ms of CPU), the whole process ~5 % more CPU (the import's full GCs). 3× had peaked
+ *   at 442–453 MB.
  */
-export const ENGINE_V8_FLAGS = ['--max-semi-space-size=16', '--heap-growing-percent=150'] as const;
+export const ENGINE_V8_FLAGS = ['--max-semi-space-size=16', '--heap-growing-percent=100'] as const;
