@@ -77,6 +77,36 @@ describe('fieldChanges', () => {
     const r = fieldChanges({}, many);
     expect(r.changes).toHaveLength(200);
     expect(r.more).toBe(50);
+    // Not counted: the same fields listed, the walk ended there.
+    const listed = fieldChanges(undefined, many, {}, false);
+    expect(listed.changes).toEqual(fieldChanges(undefined, many).changes);
+    expect(listed.more).toBe(0);
+  });
+
+  it('lists a new thing without walking past what it lists: an added plan says no count', () => {
+    let read = 0;
+    const task = (i: number) => ({
+      task_id: `t${i}`,
+      get description() {
+        read++;
+        return `D${i}`;
+      },
+    });
+    const plan = { plan_id: 'big', tasks: Array.from({ length: 1000 }, (_, i) => task(i)) };
+    const entry = configChangeEntry({
+      ...base,
+      entity: 'plan',
+      entity_id: 'big',
+      what: 'plan "big"',
+      before: undefined,
+      after: plan,
+      keyed: { tasks: 'task_id' },
+    });
+    expect(entry?.why).toBe('plan "big" added');
+    expect(entry?.changes).toHaveLength(200);
+    expect(entry?.changes?.[1]).toEqual({ field: 'tasks.t0.task_id', from: null, to: 't0' });
+    // Each task listed is read twice (compared, then shown); the tasks past them not at all.
+    expect(read).toBeLessThan(250);
   });
 
   it('counts every change past the most it lists, in keyed lists too (new items, and items gone)', () => {

@@ -94,12 +94,15 @@ function byKey(list: unknown, key: string): Map<string, unknown> | null {
 /**
  * Every field that differs between `before` and `after` (undefined: the thing did not exist, or
  * no longer does), in `after`'s order then `before`'s; objects are walked into, other values
- * compared whole. `more` counts the changes past the most listed.
+ * compared whole. `more` counts the changes past the most listed; with `counted` false the walk
+ * ends once the most are listed and `more` is 0 (an entry for a thing added or removed says no
+ * count: a new plan of 100,000 tasks was walked whole, ~500,000 fields, to count what nobody reads).
  */
 export function fieldChanges(
   before: unknown,
   after: unknown,
   keyed: KeyedArrays = {},
+  counted = true,
 ): { changes: AuditChange[]; more: number } {
   const changes: AuditChange[] = [];
   let more = 0;
@@ -116,6 +119,7 @@ export function fieldChanges(
   };
   /** `path`: where a and b sit, or null once it is no longer needed; `last`: its last part. */
   const walk = (path: readonly string[] | null, last: string | undefined, a: unknown, b: unknown): void => {
+    if (!counted && !listing()) return;
     // An empty list or map said nothing, as an absent field says nothing (a schema's defaults).
     if (sameJson(a, b) || (isEmpty(a) && isEmpty(b))) return;
     const into = path !== null && listing() ? (k: string) => [...path, k] : unlisted;
@@ -184,7 +188,8 @@ export interface ConfigChange {
  */
 export function configChangeEntry(c: ConfigChange): Omit<AuditEntry, 'id'> | null {
   const verb = c.before === undefined ? 'added' : c.after === undefined ? 'removed' : 'changed';
-  const { changes, more } = fieldChanges(c.before, c.after, c.keyed);
+  // Only a change's sentence counts the fields past those listed.
+  const { changes, more } = fieldChanges(c.before, c.after, c.keyed, verb === 'changed');
   if (verb === 'changed' && changes.length === 0) return null;
   const why =
     c.why ??
