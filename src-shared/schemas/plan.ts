@@ -290,21 +290,31 @@ export function graphIssues(tasks: readonly (GraphTask | undefined)[]): GraphIss
   // The edges the cycle search may follow: to known tasks, and not to the task itself (that
   // is reported on its own). A duplicate id's edges are left out: it is reported as a
   // duplicate, and its dependencies are read from the task that first used the id.
-  const edges: { task_id: string; depends_on: string[] }[] = [];
+  const edges: { task_id: string; depends_on: readonly string[] }[] = [];
   tasks.forEach((task, i) => {
     if (!task) return;
-    const known: string[] = [];
+    // The task's own list when every dependency is known (the usual): no copy per task.
+    let known: string[] | null = null;
     task.depends_on.forEach((dep, j) => {
-      if (dep === undefined) return;
-      if (!index.has(dep)) {
-        issues.push({ path: ['tasks', i, 'depends_on', j], message: `unknown dependency "${dep}"` });
-      } else if (dep === task.task_id) {
-        issues.push({ path: ['tasks', i, 'depends_on', j], message: `task "${dep}" depends on itself` });
-      } else {
-        known.push(dep);
-      }
+      const bad =
+        dep === undefined
+          ? null
+          : !index.has(dep)
+            ? `unknown dependency "${dep}"`
+            : dep === task.task_id
+              ? `task "${dep}" depends on itself`
+              : null;
+      if (bad !== null) issues.push({ path: ['tasks', i, 'depends_on', j], message: bad });
+      if (known === null && (dep === undefined || bad !== null))
+        known = task.depends_on.slice(0, j) as string[];
+      else if (known !== null && dep !== undefined && bad === null) known.push(dep);
     });
-    if (index.get(task.task_id) === i) edges.push({ task_id: task.task_id, depends_on: known });
+    if (index.get(task.task_id) === i)
+      edges.push({
+        task_id: task.task_id,
+        depends_on: (known as string[] | null) ?? (task.depends_on as readonly string[]),
+      });
+    if (!task.condition) return;
     const deps = new Set(task.depends_on);
     for (const dep of Object.keys(task.condition?.dependencies ?? {})) {
       if (!deps.has(dep)) {
@@ -357,7 +367,8 @@ export type PlanInput = z.input<typeof planSchema>;
 export function findCycle(
   tasks: readonly { task_id: string; depends_on: readonly string[] }[],
 ): string[] | null {
-  const deps = new Map(tasks.map((t) => [t.task_id, t.depends_on]));
+  const deps = new Map<string, readonly string[]>();
+  for (const t of tasks) deps.set(t.task_id, t.depends_on);
   const state = new Map<string, 1 | 2>(); // 1 = on the stack, 2 = finished
   for (const root of deps.keys()) {
     if (state.has(root)) continue;
