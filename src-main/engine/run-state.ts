@@ -164,7 +164,7 @@ export function addDependents(dependents: Map<string, string[]>, spec: TaskSpec)
 /**
  * Each task's dependents for the plan's tasks, every list no longer than it is: a list grown by
  * `push` keeps room for ~17 more ids, and a 100,000-task run held ~12 MB of that room (its peak
- * RSS ~2.5× that, the heap's growing factor).
+ * RSS up to ~2× that, the heap's growing factor).
  */
 export function dependentsOf(tasks: readonly TaskSpec[]): Map<string, string[]> {
   const dependents = new Map<string, string[]>();

@@ -42,7 +42,7 @@ const sameScore = (a: ScoreBreakdown, b: ScoreBreakdown): boolean =>
  * The explanation of a task given to `agentId` with `score` and no other candidate: one frozen
  * object shared by every task explained alike. A run keeps each task's explanation for its
  * length; one per task was ~220 bytes (the explanation, its score and the score's numbers), ~22
- * MB of a 100,000-task run's live heap and ~2.5× that at its peak (the heap's growing factor).
+ * MB of a 100,000-task run's live heap and up to ~2× that at its peak (the heap's growing factor).
  * The scores repeat: an agent's free capacity takes one value per load, the other parts change
  * when its record does. Frozen, as `NONE_REJECTED`: a change to one would change them all.
  */

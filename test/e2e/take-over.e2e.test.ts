@@ -168,6 +168,12 @@ describe.skipIf(skipE2e || !sandbox.available)('taking over a coding task in a t
     const choice = page.getByRole('form', { name: 'After the terminal' });
     await choice.waitFor();
     expect(await choice.getByRole('list', { name: 'Files you changed' }).textContent()).toBe('f.txt');
+    // The page left before choosing: the task's panel offers the choice again, once.
+    await page.reload();
+    await page.getByTitle('Show task readme').click();
+    await choice.waitFor();
+    expect(await page.getByRole('form', { name: 'After the terminal' }).count()).toBe(1);
+    expect(await choice.getByRole('list', { name: 'Files you changed' }).textContent()).toBe('f.txt');
     await choice.getByLabel('Commit message').fill('Say hi from the terminal');
     await expectReadableIn(page, 'dark', { where: 'the choice' });
     await page.screenshot({ path: join(shots, 'take-over-choice-1440-dark.png') });

@@ -6,7 +6,10 @@ import { api } from '../../../api/client.ts';
 import { useBaton } from '../../../store/index.ts';
 import { lazyRetry } from '../../shared/lazy-retry.ts';
 import { TakeOverChoice } from './TakeOverChoice.tsx';
-import { turnsChanged, useTurns } from './TurnControls.tsx';
+import { turnsChanged } from './TurnControls.tsx';
+
+/** How often a task panel looks again whether someone else's terminal is open in its task. */
+const TERMINAL_LOOK_MS = 5_000;
 
 // xterm.js is loaded when a terminal first opens, not with the page.
 const TerminalPane = lazyRetry(() => import('./TerminalPane.tsx'));
@@ -46,29 +49,26 @@ function TakeOverPanel({ task }: { task: TaskRun }) {
   const closing = useRef<string | null>(null);
   // Whose terminal is open in the task when it is not this page's: one terminal a task, so none is offered.
   const [openBy, setOpenBy] = useState<string | null>(null);
-  // Asked again as a terminal holds or lets go the task's agent (`kept_by`), which a step or status says.
-  const keptBy = useTurns(task)[0]?.kept_by ?? null;
-  // Whether this page has offered a closed terminal's choice (or opens its own, whose choice it offers).
-  const looked = useRef(false);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: asked again when a terminal holds or lets go the agent
   useEffect(() => {
     let live = true;
-    void api
-      .taskTerminal(task.run_id, task.task_id)
-      .then(async (t) => {
-        if (!live) return;
-        setOpenBy(t?.state === 'open' ? t.by : null);
-        // A terminal of this task closed but not decided (the page was left): its choice is offered again.
-        if (t?.state !== 'closed' || looked.current) return;
-        looked.current = true;
-        const changes = await api.closeTerminal(t.terminal_id);
-        if (live) setStage({ at: 'choose', changes, ended: null });
-      })
-      .catch(() => {});
+    // `first`: a terminal of this task closed but not decided (the page was left) has its choice offered again.
+    const look = async (first: boolean) => {
+      if (!first && document.hidden) return;
+      const t = await api.taskTerminal(task.run_id, task.task_id).catch(() => undefined);
+      if (!live || t === undefined) return;
+      setOpenBy(t?.state === 'open' ? t.by : null);
+      if (!first || t?.state !== 'closed') return;
+      const changes = await api.closeTerminal(t.terminal_id);
+      if (live) setStage({ at: 'choose', changes, ended: null });
+    };
+    void look(true);
+    // Nothing pushes another person's terminal opening or closing: looked at again while shown.
+    const timer = setInterval(() => void look(false), TERMINAL_LOOK_MS);
     return () => {
       live = false;
+      clearInterval(timer);
     };
-  }, [task.run_id, task.task_id, keptBy]);
+  }, [task.run_id, task.task_id]);
   const shown = stage.at !== 'idle';
   useEffect(() => {
     const d = dialog.current;
@@ -79,8 +79,6 @@ function TakeOverPanel({ task }: { task: TaskRun }) {
   const open = async () => {
     const me = await requireIdentity(`Taking over ${task.task_id}`);
     if (!me) return;
-    // This page offers its own terminal's choice as it closes: a later look must not offer it again.
-    looked.current = true;
     setOpening(true);
     try {
       setStage({ at: 'open', terminal: await api.openTerminal(task.run_id, task.task_id) });
@@ -171,7 +169,10 @@ function TakeOverPanel({ task }: { task: TaskRun }) {
             task={task}
             changes={stage.changes}
             ended={stage.ended}
-            onDone={() => setStage({ at: 'idle' })}
+            onDone={() => {
+              setStage({ at: 'idle' });
+              setOpenBy(null);
+            }}
           />
         )}
       </dialog>
