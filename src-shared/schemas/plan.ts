@@ -294,26 +294,21 @@ export function graphIssues(tasks: readonly (GraphTask | undefined)[]): GraphIss
   tasks.forEach((task, i) => {
     if (!task) return;
     // The task's own list when every dependency is known (the usual): no copy per task.
-    let known: string[] | null = null;
+    let allKnown = true;
     task.depends_on.forEach((dep, j) => {
-      const bad =
-        dep === undefined
-          ? null
-          : !index.has(dep)
-            ? `unknown dependency "${dep}"`
-            : dep === task.task_id
-              ? `task "${dep}" depends on itself`
-              : null;
-      if (bad !== null) issues.push({ path: ['tasks', i, 'depends_on', j], message: bad });
-      if (known === null && (dep === undefined || bad !== null))
-        known = task.depends_on.slice(0, j) as string[];
-      else if (known !== null && dep !== undefined && bad === null) known.push(dep);
+      if (dep === undefined) allKnown = false;
+      else if (!index.has(dep)) {
+        issues.push({ path: ['tasks', i, 'depends_on', j], message: `unknown dependency "${dep}"` });
+        allKnown = false;
+      } else if (dep === task.task_id) {
+        issues.push({ path: ['tasks', i, 'depends_on', j], message: `task "${dep}" depends on itself` });
+        allKnown = false;
+      }
     });
-    if (index.get(task.task_id) === i)
-      edges.push({
-        task_id: task.task_id,
-        depends_on: (known as string[] | null) ?? (task.depends_on as readonly string[]),
-      });
+    const known = allKnown
+      ? (task.depends_on as readonly string[])
+      : task.depends_on.filter((d): d is string => d !== undefined && index.has(d) && d !== task.task_id);
+    if (index.get(task.task_id) === i) edges.push({ task_id: task.task_id, depends_on: known });
     if (!task.condition) return;
     const deps = new Set(task.depends_on);
     for (const dep of Object.keys(task.condition?.dependencies ?? {})) {
