@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
@@ -214,16 +215,35 @@ describe.skipIf(skipE2e)('the inbox on a phone, opened from a notification’s l
     await phone.grantPermissions(['notifications'], { origin: host.url.slice(0, -1) });
     const cdp = await phone.newCDPSession(page);
     const registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] = [];
+    const activated = new Set<string>();
     cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => registrations.push(...e.registrations));
+    cdp.on('ServiceWorker.workerVersionUpdated', (e) => {
+      for (const v of e.versions) if (v.status === 'activated') activated.add(v.registrationId);
+    });
     await cdp.send('ServiceWorker.enable');
     await expect.poll(() => registrations.some((r) => r.scopeURL === host.url && !r.isDeleted)).toBe(true);
-    const registrationId = registrations.find((r) => r.scopeURL === host.url)!.registrationId;
+    const registrationId = registrations.find((r) => r.scopeURL === host.url && !r.isDeleted)!.registrationId;
+    await expect.poll(() => activated.has(registrationId)).toBe(true);
     const push = (message: PushMessage) =>
       cdp.send('ServiceWorker.deliverPushMessage', {
         origin: host.url.slice(0, -1),
         registrationId,
         data: JSON.stringify(message),
       });
+    // Chromium drops a push it cannot hand to a running worker (one not yet active, or one that did
+    // not start in time on a busy machine); it does not queue it. A message of a tag replaces the
+    // last of that tag, so one is sent again, every 2 s, until the worker has done what it says.
+    const pushUntil = (message: PushMessage, expected: unknown) =>
+      expect
+        .poll(
+          async () => {
+            const now = await shown();
+            if (!isDeepStrictEqual(now, expected)) await push(message);
+            return now;
+          },
+          { interval: 2_000 },
+        )
+        .toEqual(expected);
     const shown = () =>
       page.evaluate(async () =>
         (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
@@ -233,17 +253,16 @@ describe.skipIf(skipE2e)('the inbox on a phone, opened from a notification’s l
         })),
       );
     const url = `${host.url}link#${app.people.links.mint(review.id, mia)}`;
-    await push({
+    const message: PushMessage = {
       kind: 'show',
       title: 'Diff waiting for review',
       body: 'health',
       url,
       tag: 'approval-x',
       at: new Date().toISOString(),
-    });
-    await expect.poll(shown).toEqual([{ title: 'Diff waiting for review', tag: 'approval-x', url }]);
-    await push({ kind: 'close', tag: 'approval-x' });
-    await expect.poll(shown).toEqual([]);
+    };
+    await pushUntil(message, [{ title: 'Diff waiting for review', tag: 'approval-x', url }]);
+    await pushUntil({ kind: 'close', tag: 'approval-x' }, []);
   });
 
   it('shows the inbox, push and Slack settings at 1024 and 1440', async () => {
