@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=16 --heap-growing-percent=100
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 BATON_ADDED_ENV=MALLOC_ARENA_MAX node --max-semi-space-size=16 --heap-growing-percent=100
 // The `baton` command. It turns on Node's module compile cache (V8 code for each loaded
 // module, and each TypeScript file with its types stripped, kept under the OS temp dir and
 // checked against the file's contents) before loading the CLI, so after the first run

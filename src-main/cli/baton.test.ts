@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServe } from '../../test/e2e/serve-process.ts';
 import { createApp } from '../app/create-app.ts';
+import { ADDED_ENV, ENGINE_ENV } from '../base/engine-env.ts';
 import { ENGINE_V8_FLAGS } from './v8-flags.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -414,7 +415,9 @@ describe('engine V8 flags', () => {
       scripts: Record<string, string>;
     };
     for (const script of ['start', 'serve']) expect(pkg.scripts[script]).toContain(`node ${flags} `);
-    const shebang = readFileSync(join(root, 'src-main', 'cli', 'baton.ts'), 'utf8').split('\n')[0];
-    expect(shebang).toBe(`#!/usr/bin/env -S node ${flags}`);
+    const env = Object.entries(ENGINE_ENV).map(([k, v]) => `${k}=${v}`);
+    const shebang = `#!/usr/bin/env -S ${env.join(' ')} ${ADDED_ENV}=${Object.keys(ENGINE_ENV).join(',')} node ${flags}`;
+    for (const file of ['baton.ts', 'baton.js'])
+      expect(readFileSync(join(root, 'src-main', 'cli', file), 'utf8').split('\n')[0]).toBe(shebang);
   });
 });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { engineEnv } from '../base/engine-env.ts';
 import { BATON_ROOT, passedOn, QUIET_TOOLS, userEnv, userEnvOf, userPath } from './user-env.ts';
 
 // The person's environment, from Baton's: what npm put there for `npm start` (or `npx baton`)
@@ -96,6 +97,23 @@ describe.runIf(process.platform !== 'win32')("the person's environment", () => {
     expect(userPath(path, ROOT, false)).toBe(
       `/usr/local/bin:/home/me/apps/baton-other/node_modules/.bin:${ROOT}/test/coding-agents/node_modules/.bin:/usr/bin`,
     );
+  });
+
+  it("what Baton's launcher added for the engine goes; the person's own value stays", () => {
+    const launched = engineEnv({ PATH: '/usr/bin', HOME: '/home/me' });
+    expect(launched).toMatchObject({ MALLOC_ARENA_MAX: '2', BATON_ADDED_ENV: 'MALLOC_ARENA_MAX' });
+    expect(userEnvOf(launched, ROOT)).toEqual({ PATH: '/usr/bin', HOME: '/home/me' });
+    // Set by the person: the launcher leaves it, and so do their agents.
+    const own = engineEnv({ PATH: '/usr/bin', MALLOC_ARENA_MAX: '8' });
+    expect(own.BATON_ADDED_ENV).toBeUndefined();
+    expect(userEnvOf(own, ROOT)).toEqual({ PATH: '/usr/bin', MALLOC_ARENA_MAX: '8' });
+    // Named as added but holding another value, or a name Baton never adds: it stays.
+    expect(
+      userEnvOf(
+        { PATH: '/usr/bin', MALLOC_ARENA_MAX: '4', HOME: '/h', BATON_ADDED_ENV: 'MALLOC_ARENA_MAX,HOME' },
+        ROOT,
+      ),
+    ).toEqual({ PATH: '/usr/bin', MALLOC_ARENA_MAX: '4', HOME: '/h' });
   });
 
   it('passes on the names asked for and the settings that keep package managers quiet', () => {

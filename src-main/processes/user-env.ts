@@ -1,4 +1,5 @@
 import { basename, delimiter, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { addedByBaton } from '../base/engine-env.ts';
 import { BATON_ROOT } from '../base/root.ts';
 
 export { BATON_ROOT };
@@ -59,13 +60,16 @@ const NPM_SET = ['INIT_CWD', 'COLOR', 'NODE'];
  * Baton's own settings and tokens (`BATON_*`); Electron's (`ELECTRON_*`: `ELECTRON_RUN_AS_NODE`
  * makes any Electron program a plain Node); and, when npm started Baton, the variables npm set
  * for its script (`npm_*`, `INIT_CWD`, `COLOR`, `NODE`, a `NODE_OPTIONS` of npm's
- * `node-options`). The person's own variables stay as they are (an `NPM_CONFIG_REGISTRY` too).
+ * `node-options`); and what Baton's launcher added for the engine (`MALLOC_ARENA_MAX`, named by
+ * `BATON_ADDED_ENV`: base/engine-env.ts). The person's own variables stay as they are (an
+ * `NPM_CONFIG_REGISTRY` too, and a `MALLOC_ARENA_MAX` they set).
  */
 export function userEnvOf(env: Env, root: string = BATON_ROOT): Record<string, string> {
   const npm = npmStarted(env);
+  const added = addedByBaton(env);
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
-    if (value === undefined) continue;
+    if (value === undefined || added.has(key)) continue;
     if (/^(BATON|ELECTRON)_/i.test(key)) continue;
     if (npm && (key.startsWith('npm_') || NPM_SET.includes(key))) continue;
     if (npm && key === 'NODE_OPTIONS' && value === env.npm_config_node_options) continue;

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { engineEnv } from '../../src-main/base/engine-env.ts';
 import { ENGINE_V8_FLAGS } from '../../src-main/cli/v8-flags.ts';
 import { buildIfStale } from './build.ts';
 import { RESULT_PREFIX, type WorkerResult } from './measure.ts';
@@ -18,6 +19,8 @@ interface Tree {
   dir: string;
   /** The V8 flags that tree's engine processes start with (its own `v8-flags.ts`). */
   flags: readonly string[];
+  /** The environment they start with (its own `base/engine-env.ts`, where it has one). */
+  env: NodeJS.ProcessEnv;
 }
 
 /** A figure of the engine, and whether more is better. */
@@ -46,6 +49,7 @@ function worker(tree: Tree, args: string[], capS: number): Promise<WorkerResult 
       {
         cwd: tree.dir,
         stdio: ['ignore', 'pipe', 'pipe'],
+        env: tree.env,
       },
     );
     let out = '';
@@ -82,7 +86,7 @@ function serveStart(tree: Tree, liveMs = 0): Promise<number | null> {
     process.execPath,
     [...tree.flags, batonEntry(tree.dir), 'serve', '--port', '0', '--data-dir', data],
     // Its stderr is not read: ignored, so a start that runs `liveMs` cannot fill the pipe and stall.
-    { cwd: tree.dir, stdio: ['ignore', 'pipe', 'ignore'] },
+    { cwd: tree.dir, stdio: ['ignore', 'pipe', 'ignore'], env: tree.env },
   );
   return new Promise<number | null>((resolve) => {
     let out = '';
@@ -208,6 +212,16 @@ async function flagsOf(dir: string): Promise<readonly string[]> {
   return m.ENGINE_V8_FLAGS ?? ENGINE_V8_FLAGS;
 }
 
+/** The environment a tree's engine starts with: its own `engineEnv`, else this process's. */
+async function envOf(dir: string): Promise<NodeJS.ProcessEnv> {
+  const file = join(dir, 'src-main/base/engine-env.ts');
+  if (!existsSync(file)) return { ...process.env };
+  const m = (await import(pathToFileURL(file).href)) as {
+    engineEnv?: (env: NodeJS.ProcessEnv) => NodeJS.ProcessEnv;
+  };
+  return m.engineEnv?.(process.env) ?? { ...process.env };
+}
+
 /** A lockfile's packages: path (`node_modules/x`) → version. */
 function lockedPackages(lockJson: string): Map<string, string> {
   const lock = JSON.parse(lockJson) as { packages?: Record<string, { version?: string; link?: boolean }> };
@@ -287,8 +301,13 @@ export async function benchAgainst(root: string, commit: string, rounds: number)
   process.once('exit', cleanUp);
   try {
     const trees: [Tree, Tree] = [
-      { label: `working tree (${head}${dirty ? ' + changes' : ''})`, dir: root, flags: ENGINE_V8_FLAGS },
-      { label: short, dir: other.dir, flags: await flagsOf(other.dir) },
+      {
+        label: `working tree (${head}${dirty ? ' + changes' : ''})`,
+        dir: root,
+        flags: ENGINE_V8_FLAGS,
+        env: engineEnv(process.env),
+      },
+      { label: short, dir: other.dir, flags: await flagsOf(other.dir), env: await envOf(other.dir) },
     ];
     const load = () =>
       loadavg()

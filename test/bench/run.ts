@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { engineEnv } from '../../src-main/base/engine-env.ts';
 import { ENGINE_V8_FLAGS } from '../../src-main/cli/v8-flags.ts';
 import { acpGoals, acpTable } from './acp-report.ts';
 import type { AcpFigures } from './acp-worker.ts';
@@ -169,6 +170,7 @@ function measure(m: Measurement, index: number, total: number): Promise<Outcome>
     const child = spawn(process.execPath, [...ENGINE_V8_FLAGS, join(benchDir, m.script), ...m.args], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: engineEnv(process.env),
     });
     let out = '';
     let err = '';

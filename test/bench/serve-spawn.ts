@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { engineEnv } from '../../src-main/base/engine-env.ts';
 import { ENGINE_V8_FLAGS } from '../../src-main/cli/v8-flags.ts';
 
 /** The `baton` command of the tree at `root`: `baton.js`, or `baton.ts` in a commit from before it. */
@@ -12,12 +13,12 @@ export function batonEntry(root: string): string {
 
 /**
  * `baton serve` of the tree at `root` on a free port over `dataDir`, as Baton's CLI starts it
- * (the engine's V8 flags) plus `nodeFlags`; its stdout and stderr piped.
+ * (the engine's V8 flags and environment) plus `nodeFlags`; its stdout and stderr piped.
  */
 export function spawnServe(root: string, dataDir: string, nodeFlags: readonly string[]) {
   return spawn(
     process.execPath,
     [...ENGINE_V8_FLAGS, ...nodeFlags, batonEntry(root), 'serve', '--port', '0', '--data-dir', dataDir],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: engineEnv(process.env) },
   );
 }

@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../src-main/app/create-app.ts';
+import { engineEnv } from '../../src-main/base/engine-env.ts';
 import { ENGINE_V8_FLAGS } from '../../src-main/cli/v8-flags.ts';
 import { startBrowserHost } from '../../src-main/host/browser/server.ts';
 import { createRestHandler } from '../../src-main/host/rest/router.ts';
@@ -123,7 +124,7 @@ async function worker(id: string, agents: unknown[]): Promise<Spawned> {
       '--agents',
       file,
     ].concat(['--id', id, '--data-dir', join(dataDir, id)]),
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { stdio: ['ignore', 'ignore', 'pipe'], env: engineEnv(process.env) },
   );
   let err = '';
   child.stderr!.on('data', (b: Buffer) => (err += b));

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { engineEnv } from '../../src-main/base/engine-env.ts';
 import { ENGINE_V8_FLAGS } from '../../src-main/cli/v8-flags.ts';
 
 export const root = join(import.meta.dirname, '..', '..');
@@ -25,9 +26,7 @@ export function startServe(
       dataDir,
       ...extraArgs,
     ],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: engineEnv(process.env) },
   );
   let out = '';
   let err = '';

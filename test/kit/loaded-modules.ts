@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { engineEnv } from '../../src-main/base/engine-env.ts';
 import { ENGINE_V8_FLAGS } from '../../src-main/cli/v8-flags.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -54,7 +55,7 @@ function loadedBy(dir: string, env: Record<string, string>): Promise<string[]> {
       '--data-dir',
       dir,
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...engineEnv(process.env), ...env } },
   );
   let out = '';
   let err = '';

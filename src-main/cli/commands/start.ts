@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BatonApp } from '../../app/create-app.ts';
+import { engineEnv } from '../../base/engine-env.ts';
 import { CliError, projectRoot } from '../files.ts';
 import { ENGINE_V8_FLAGS } from '../v8-flags.ts';
 import { serveCommand } from './serve.ts';
@@ -47,11 +48,11 @@ export async function startCommand(
   if (build.status !== 0) throw new CliError('build failed; run `npm run build` to see why', 1);
   const exe = electronRuntime() ?? tryDownloadElectron();
   if (exe) {
-    // Main-process V8 flags only take effect when given at launch.
+    // Main-process V8 flags, and the engine's environment, only take effect when given at launch.
     const child = spawn(exe, [`--js-flags=${ENGINE_V8_FLAGS.join(' ')}`, projectRoot], {
       stdio: 'inherit',
       env: {
-        ...process.env,
+        ...engineEnv(process.env),
         BATON_DATA_DIR: opts.dataDir,
         ...(opts.callbackUrl ? { BATON_CALLBACK_URL: opts.callbackUrl } : {}),
         ...(opts.maxInFlight !== undefined ? { BATON_MAX_IN_FLIGHT: String(opts.maxInFlight) } : {}),

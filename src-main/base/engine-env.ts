@@ -1,0 +1,32 @@
+// The environment a process that runs the engine starts with: beside `cli/v8-flags.ts`, here so
+// that the person's environment (`processes/user-env.ts`) can leave out what was added.
+/**
+ * What every process that runs the engine has in its environment, where the person's does not set
+ * it (the launchers of `cli/v8-flags.ts`'s `ENGINE_V8_FLAGS`, and the `baton` shebang):
+ * - `MALLOC_ARENA_MAX=2`: glibc gives each thread that allocates under contention a malloc arena
+ *   of its own (up to 8 per core), and what a thread freed stays in its arena. V8's GC helpers, the
+ *   writer thread and libuv's pool each kept theirs: a 100,000-task run with the writer on peaked
+ *   at 419–484 MB, with two arenas at 381–408 (docs/speed.md, "What keeps it fast"). Other C libraries ignore it.
+ */
+export const ENGINE_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
+
+/**
+ * Names the variables of `ENGINE_ENV` a launcher added (comma-separated): the person's environment
+ * (`userEnvOf`), which agents and their programs get, leaves them out.
+ */
+export const ADDED_ENV = 'BATON_ADDED_ENV';
+
+/** `env` with what `ENGINE_ENV` has that it does not set, and `ADDED_ENV` naming those. */
+export function engineEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const added = Object.keys(ENGINE_ENV).filter((name) => env[name] === undefined);
+  if (added.length === 0) return { ...env };
+  const out: NodeJS.ProcessEnv = { ...env, [ADDED_ENV]: added.join(',') };
+  for (const name of added) out[name] = ENGINE_ENV[name];
+  return out;
+}
+
+/** Names of `env` a launcher added from `ENGINE_ENV` that still hold its value. */
+export function addedByBaton(env: Readonly<Record<string, string | undefined>>): Set<string> {
+  const names = (env[ADDED_ENV] ?? '').split(',');
+  return new Set(names.filter((name) => Object.hasOwn(ENGINE_ENV, name) && env[name] === ENGINE_ENV[name]));
+}
