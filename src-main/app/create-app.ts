@@ -109,8 +109,7 @@ export interface AppOptions {
   sandboxNotice?: (line: string) => void;
   /**
    * A data directory's store writes the engine's ticks behind it, on a thread of its own
-   * (`WriteBehind`, docs/speed.md). Off by default (`BATON_WRITE_BEHIND=1` turns it on): the writer
-   * thread's memory puts a 100,000-task run ~100 MB over the peak-memory guard.
+   * (`WriteBehind`, docs/speed.md). On by default; `BATON_WRITE_BEHIND=0` turns it off.
    */
   writeBehind?: boolean;
   /**
@@ -148,7 +147,7 @@ export function createApp(opts: AppOptions) {
     createStore(
       db,
       checkpointer?.afterCommit,
-      opts.dataDir === ':memory:' || !(opts.writeBehind ?? process.env.BATON_WRITE_BEHIND === '1')
+      opts.dataDir === ':memory:' || !(opts.writeBehind ?? process.env.BATON_WRITE_BEHIND !== '0')
         ? {}
         : { behindFile: join(opts.dataDir, DB_FILE) },
     ),
