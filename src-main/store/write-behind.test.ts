@@ -233,3 +233,53 @@ describe('a tick gone direct whose COMMIT fails', () => {
     }
   });
 });
+
+describe('a writer thread that is gone', () => {
+  it('fails a statement that waited for it instead of blocking the engine for good; later ticks are written here', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-behind-'));
+    dirs.push(dir);
+    const db = openDatabase(dir);
+    // Its file is not there: the thread fails as it starts, while the engine's thread is blocked.
+    const store = createStore(db, undefined, { behindFile: join(dir, 'not-there.db') });
+    // The engine's audit entries: written behind it.
+    const audit = (why: string) =>
+      store.memory.auditMany([
+        {
+          at: new Date().toISOString(),
+          actor: 'test',
+          entity: 'run',
+          entity_id: 'r1',
+          run_id: 'r1',
+          from_status: null,
+          to_status: null,
+          why,
+        },
+      ]);
+    const count = (why: string) =>
+      db.prepare('SELECT count(*) FROM audit_entries WHERE why = ?').pluck().get(why) as number;
+    try {
+      store.txBehind(
+        () => audit('handed to a thread that is gone'),
+        () => null,
+      );
+      const lost = store.unwritten();
+      // The read waits for the writer, which will never write: it fails rather than wait for ever.
+      expect(() => count('handed to a thread that is gone')).toThrow(/writer thread stopped/);
+      // What waited for the lost tick is told it was dropped.
+      await new Promise<void>((written, dropped) => store.whenWritten(lost, () => written(), dropped)).then(
+        () => expect.fail('the lost tick was said to be written'),
+        () => undefined,
+      );
+      // The next tick is written on the engine's own connection, as with no writer.
+      store.txBehind(
+        () => audit('the next tick'),
+        () => null,
+      );
+      expect(count('the next tick')).toBe(1);
+      expect(count('handed to a thread that is gone')).toBe(0);
+    } finally {
+      await store.stopWriter();
+      db.close();
+    }
+  });
+});

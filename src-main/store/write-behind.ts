@@ -17,19 +17,32 @@ const WRITER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const shared = new Int32Array(workerData.shared);
-const db = new Database(workerData.file, { fileMustExist: true });
-db.pragma('synchronous = NORMAL');
-db.pragma('foreign_keys = ON');
-db.pragma('busy_timeout = 5000');
-db.pragma('wal_autocheckpoint = 0');
-// 1 MB of page cache, not the driver's 16 MB: it appends and updates the rows it was just handed,
-// and what it keeps stays in this thread's own malloc arena (measured: ~42 MB resident, ~22 so).
-db.pragma('cache_size = -1024');
+// The thread cannot go on (it did not start, or failed outside a batch): [3] says so, and the
+// engine's thread, which may be blocked waiting on [0] (and so deaf to this thread's 'error'
+// event), is woken to read it. The error goes on: the thread ends.
+function gone(err) {
+  Atomics.store(shared, 3, 1);
+  Atomics.notify(shared, 0);
+  throw err;
+}
+let db, leaseOwner, begin, commit, rollback;
+try {
+  db = new Database(workerData.file, { fileMustExist: true });
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('wal_autocheckpoint = 0');
+  // 1 MB of page cache, not the driver's 16 MB: it appends and updates the rows it was just handed,
+  // and what it keeps stays in this thread's own malloc arena (measured: ~42 MB resident, ~22 so).
+  db.pragma('cache_size = -1024');
+  leaseOwner = db.prepare('SELECT lease_owner FROM runs WHERE id = ?').pluck();
+  begin = db.prepare('BEGIN IMMEDIATE');
+  commit = db.prepare('COMMIT');
+  rollback = db.prepare('ROLLBACK');
+} catch (err) {
+  gone(err);
+}
 const statements = new Map();
-const leaseOwner = db.prepare('SELECT lease_owner FROM runs WHERE id = ?').pluck();
-const begin = db.prepare('BEGIN IMMEDIATE');
-const commit = db.prepare('COMMIT');
-const rollback = db.prepare('ROLLBACK');
 let failed = false;
 function apply(m) {
   for (const [id, sql] of m.sql) statements.set(id, db.prepare(sql));
@@ -50,20 +63,24 @@ function apply(m) {
   }
 }
 parentPort.on('message', (m) => {
-  if (m === 'resume') { failed = false; return; }
-  if (m === 'stop') { db.close(); parentPort.close(); return; }
-  let error = null;
-  if (failed) error = { message: 'an earlier batch failed', code: 'BATON_DROPPED' };
-  else
-    try { apply(m); } catch (err) {
-      failed = true;
-      error = { message: String(err && err.message), code: (err && err.code) || null };
-      Atomics.store(shared, 2, m.seq);
-    }
-  if (error) Atomics.store(shared, 1, 1);
-  Atomics.store(shared, 0, m.seq);
-  Atomics.notify(shared, 0);
-  if (error || m.ack) parentPort.postMessage({ seq: m.seq, error });
+  try {
+    if (m === 'resume') { failed = false; return; }
+    if (m === 'stop') { db.close(); parentPort.close(); return; }
+    let error = null;
+    if (failed) error = { message: 'an earlier batch failed', code: 'BATON_DROPPED' };
+    else
+      try { apply(m); } catch (err) {
+        failed = true;
+        error = { message: String(err && err.message), code: (err && err.code) || null };
+        Atomics.store(shared, 2, m.seq);
+      }
+    if (error) Atomics.store(shared, 1, 1);
+    Atomics.store(shared, 0, m.seq);
+    Atomics.notify(shared, 0);
+    if (error || m.ack) parentPort.postMessage({ seq: m.seq, error });
+  } catch (err) {
+    gone(err);
+  }
 });
 `;
 
@@ -110,9 +127,9 @@ export class WriteBehind {
   private readonly worker: Worker;
   /**
    * [0]: the last batch the writer is done with; [1]: 1 once one failed, until the engine took it
-   * up; [2]: the batch that failed.
+   * up; [2]: the batch that failed; [3]: 1 once the thread cannot go on.
    */
-  private readonly shared = new Int32Array(new SharedArrayBuffer(12));
+  private readonly shared = new Int32Array(new SharedArrayBuffer(16));
   private readonly exited: Promise<void>;
   private readonly db: Db;
   private readonly raw: (sql: string) => Statement;
@@ -131,6 +148,8 @@ export class WriteBehind {
   private readonly runsOf = new Map<number, readonly string[]>();
   private readonly failedSeqs = new Set<number>();
   private stopped = false;
+  /** The thread is gone (`lost`). */
+  private gone = false;
   /** What the writer said of the last batch it failed. */
   private lastError: string | null = null;
   /** Told the runs of batches the writer could not apply: they are reloaded from the store. */
@@ -151,15 +170,7 @@ export class WriteBehind {
       this.acked(m),
     );
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
-    this.worker.on('error', (err) => {
-      // The thread failed: what it had not applied failed, and later transactions go direct.
-      const from = this.applied + 1;
-      this.stopped = true;
-      Atomics.store(this.shared, 0, this.posted);
-      const runIds = this.failFrom(from);
-      this.settle();
-      if (runIds.length > 0) this.onFailed?.({ runIds, error: err });
-    });
+    this.worker.on('error', (err) => this.lost(err));
     const prepare = db.prepare.bind(db) as (sql: string) => Statement;
     this.raw = prepare;
     // Every statement prepared from here on keeps a single connection's order (`before`).
@@ -339,7 +350,8 @@ export class WriteBehind {
    * reloaded next) and the statement fails.
    */
   drain(): void {
-    this.waitUntil(this.posted);
+    if (!this.waitUntil(this.posted))
+      throw new Error("the store's writer thread stopped: a tick's writes were lost");
     const failure = this.takeFailure();
     if (!failure) return;
     // Told from the event loop, with the writer's own words if they have come by then.
@@ -359,12 +371,38 @@ export class WriteBehind {
     return this.exited;
   }
 
-  private waitUntil(seq: number): void {
+  /**
+   * Waits until the writer is done with batch `seq`; false when the thread is gone instead
+   * (`lost`: what it had not applied failed).
+   */
+  private waitUntil(seq: number): boolean {
     for (;;) {
       const applied = this.applied;
-      if (applied >= seq) return;
+      if (applied >= seq) return true;
+      if (Atomics.load(this.shared, 3) === 1) {
+        this.lost(new Error("the store's writer thread stopped"));
+        return false;
+      }
       Atomics.wait(this.shared, 0, applied, 1000);
     }
+  }
+
+  /**
+   * The thread failed (its 'error' event, or seen from a wait that blocks the event loop): what
+   * it had not applied failed, their runs are reloaded, and later transactions go direct.
+   */
+  private lost(err: Error): void {
+    if (this.gone) return;
+    this.gone = true;
+    const from = this.applied + 1;
+    this.stopped = true;
+    Atomics.store(this.shared, 0, this.posted);
+    const runIds = this.failFrom(from);
+    // Told from the event loop, not from inside the statement that was waiting.
+    setImmediate(() => {
+      this.settle();
+      if (runIds.length > 0) this.onFailed?.({ runIds, error: err });
+    });
   }
 
   /** The tick's transaction becomes an ordinary one here: a statement needs what it wrote. */
