@@ -174,12 +174,27 @@ async function start(): Promise<void> {
     },
   });
 
-  app.on('window-all-closed', () => {
+  // Quit once the store is closed: its writer thread stores the ticks it was handed, and its
+  // checkpoint worker copies the WAL into the database, first (a quit before that loses those
+  // ticks, and leaves the WAL files behind). The last window closed, or a quit asked for (Cmd+Q,
+  // the menu, the OS's logout), which closes no window first.
+  let closing = false;
+  let closed = false;
+  const closeThenQuit = () => {
+    if (closing) return;
+    closing = true;
     offNotes();
     off();
-    // Quit once the store is closed: its checkpoint worker copies the WAL into the database
-    // first, and a quit before that leaves the WAL files behind.
-    void Promise.allSettled([callbackHost?.close(), baton.close()]).then(() => app.quit());
+    void Promise.allSettled([callbackHost?.close(), baton.close()]).then(() => {
+      closed = true;
+      app.quit();
+    });
+  };
+  app.on('window-all-closed', closeThenQuit);
+  app.on('before-quit', (e) => {
+    if (closed) return;
+    e.preventDefault();
+    closeThenQuit();
   });
   await (devUrl ? win.loadURL(devUrl) : win.loadFile(join(here, '../renderer/index.html')));
 }
