@@ -1,8 +1,9 @@
 // The environment a process that runs the engine starts with: beside `cli/v8-flags.ts`, here so
 // that the person's environment (`processes/user-env.ts`) can leave out what was added.
 /**
- * What every process that runs the engine has in its environment, where the person's does not set
- * it (the launchers of `cli/v8-flags.ts`'s `ENGINE_V8_FLAGS`, and the `baton` shebang):
+ * What every process that runs the engine has in its environment: where the person's does not set
+ * it, by the launchers of `cli/v8-flags.ts`'s `ENGINE_V8_FLAGS` (`engineEnv`); whatever it says,
+ * by the `baton` shebang (a shebang cannot test; agents' kinds never passed it on anyway):
  * - `MALLOC_ARENA_MAX=2`: glibc gives each thread that allocates under contention a malloc arena
  *   of its own (up to 8 per core), and what a thread freed stays in its arena. V8's GC helpers, the
  *   writer thread and libuv's pool each kept theirs: a 100,000-task run with the writer on peaked

@@ -62,7 +62,7 @@ const NPM_SET = ['INIT_CWD', 'COLOR', 'NODE'];
  * for its script (`npm_*`, `INIT_CWD`, `COLOR`, `NODE`, a `NODE_OPTIONS` of npm's
  * `node-options`); and what Baton's launcher added for the engine (`MALLOC_ARENA_MAX`, named by
  * `BATON_ADDED_ENV`: base/engine-env.ts). The person's own variables stay as they are (an
- * `NPM_CONFIG_REGISTRY` too, and a `MALLOC_ARENA_MAX` they set).
+ * `NPM_CONFIG_REGISTRY` too, and a `MALLOC_ARENA_MAX` a launcher left as they set it).
  */
 export function userEnvOf(env: Env, root: string = BATON_ROOT): Record<string, string> {
   const npm = npmStarted(env);
