@@ -174,6 +174,7 @@ function keyOf(name: EventName, payload: unknown): string {
       return `${name}:${p.run_id}:${p.task_id}:${p.attempt}:${p.seq}`;
     case 'session.updated':
     case 'landing.updated':
+    case 'terminal.changed':
       return `${name}:${p.run_id}:${p.task_id}`;
     case 'workspace.updated':
     case 'workspace.removed':

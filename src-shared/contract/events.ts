@@ -66,6 +66,11 @@ export interface BatonEvents {
    */
   'notification.opened': Notification;
   /**
+   * A terminal opened in a task, its shell ended, or it was closed and decided (`terminals.*`):
+   * whoever shows the task asks `terminals.get` again (whose terminal holds it).
+   */
+  'terminal.changed': { run_id: string; task_id: string };
+  /**
    * A terminal's output (or its end) for the desktop window that attached it
    * (`terminals.attach`). Sent to the window by the app's main process, never on the bus.
    */

@@ -3,6 +3,7 @@ import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
 import type { TaskLogLine, TaskRun } from '../../../src-shared/schemas/run.ts';
 import type { StoredStep } from '../../../src-shared/schemas/step.ts';
 import { terminalOutput } from '../api/terminal-socket.ts';
+import { terminalChanged } from '../api/terminal-watch.ts';
 import { openNotification, showInBrowser } from '../notify/notifications.ts';
 import { useBaton } from './index.ts';
 
@@ -104,6 +105,9 @@ export function applyEvents(batch: EventBatch): void {
         break;
       case 'terminal.output':
         terminalOutput(ev.payload);
+        break;
+      case 'terminal.changed':
+        terminalChanged(ev.payload);
         break;
     }
   }

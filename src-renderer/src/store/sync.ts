@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { WireError } from '../../../src-shared/contract/errors.ts';
 import { api } from '../api/client.ts';
+import { terminalsMissed } from '../api/terminal-watch.ts';
 import type { BatonState } from './index.ts';
 import type { ReachList } from './reach.ts';
 
@@ -49,6 +50,7 @@ export const createSyncSlice: StateCreator<BatonState, [], [], SyncSlice> = (set
       const openRun = planId ? s.selectedRunId[planId] : undefined;
       const task = s.selectedTask;
       const compared = Object.keys(s.runTasks).filter((id) => id !== openRun);
+      terminalsMissed();
       await Promise.all([
         s.loadPlans().then(() => (planId ? reloadPlan(planId) : undefined)),
         s.loadAgents(),

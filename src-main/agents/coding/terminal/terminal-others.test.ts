@@ -158,16 +158,33 @@ describe.skipIf(!sandbox.available)('a terminal while others act on its task', (
     await eventually(() => existsSync(join(tree, 'agent-wrote.txt')), 30_000, 'the agent writing');
   }, 120_000);
 
-  it('commits another member’s terminal, decided by an admin, as the opener’s', async () => {
+  it('commits another member’s terminal, decided by an admin, as the opener’s; others are told each change', async () => {
+    // What a task panel showing the task hears: it asks whose terminal holds it at each.
+    const heard: string[] = [];
+    const off = app.bus.subscribe(
+      (batch) => {
+        for (const e of batch)
+          if (e.name === 'terminal.changed' && e.payload.task_id === 'readme')
+            void local<TerminalView | null>(app, 'terminals.get', ref()).then((t) =>
+              heard.push(t ? `${t.by} ${t.state}` : 'none'),
+            );
+      },
+      ['terminal.changed'],
+    );
     const terminal = await ok<TerminalView>('terminals.open', ref(), otto);
     expect(terminal).toMatchObject({ by: 'Otto', agent_held: true });
+    await eventually(() => heard.includes('Otto open'), 30_000, 'told the terminal opened');
     writeFileSync(join(tree, 'ottos.txt'), 'typed by Otto\n');
     await ok('terminals.close', { terminal_id: terminal.terminal_id }, owner());
+    await eventually(() => heard.includes('Otto closed'), 30_000, 'told its shell ended');
     const outcome = await ok<TerminalOutcome>(
       'terminals.commit',
       { terminal_id: terminal.terminal_id, after: 'go_on' },
       owner(),
     );
+    await eventually(() => heard.at(-1) === 'none', 30_000, 'told it was decided');
+    off();
+    expect(heard).toEqual(['Otto open', 'Otto closed', 'none']);
     expect(git('log', '-1', '--format=%an <%ae>|%s', outcome.commit!)).toBe(
       'Otto <otto@baton.local>|Otto took over task "readme" in a terminal',
     );

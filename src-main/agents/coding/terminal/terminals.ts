@@ -7,77 +7,21 @@ import type {
   TerminalAfter,
   TerminalChanges,
   TerminalOutcome,
-  TerminalOutput,
   TerminalView,
 } from '../../../../src-shared/contract/domains/terminals.ts';
 import { TERMINAL_SOCKET_PATH } from '../../../../src-shared/contract/domains/terminals.ts';
 import { isTerminalTaskStatus } from '../../../../src-shared/schemas/plain/run.ts';
 import { AppError } from '../../../base/errors.ts';
-import type { EventBus } from '../../../events/event-bus.ts';
 import { desktopWindow } from './desktop.ts';
 import type { AgentHold } from './hold.ts';
 import { NO_HOLD } from './hold.ts';
-import type { Place, PlaceDeps } from './place.ts';
 import { placeOf, shellRequest } from './place.ts';
-import type { Shell } from './shell.ts';
 import { rcText, startShell } from './shell.ts';
+import type { Opener, Terminal, TerminalsDeps } from './types.ts';
 import type { Snapshot } from './work.ts';
 import { authorEmail, changedSince, commitTakeOver, plural, snapshot } from './work.ts';
 
-/** Who opened a terminal: their person's id (null: the machine's owner before any account) and name. */
-export interface Opener {
-  personId: string | null;
-  name: string;
-  /** An admin (or the owner): closes and decides another's terminal (its opener removed or away). */
-  admin?: boolean;
-}
-
-export interface TerminalsDeps extends PlaceDeps {
-  /** The audit log: who opened a terminal in which task, and what came of it. */
-  audit: (e: { actor: string; run_id: string; task_id: string; to: string; why: string }) => void;
-  bus: EventBus;
-  now: () => string;
-  /** A person's words to the task's running agent (`runs.say`): how they reached it. */
-  say: (runId: string, taskId: string, text: string, by: string) => { says: string };
-  /** Cancels the task, as `runs.cancelTask` does. */
-  cancelTask: (runId: string, taskId: string, by: string) => void;
-  hold?: AgentHold;
-  /**
-   * Where a terminal the desktop window attached (`terminals.attach`) sends its output: the
-   * desktop app's window. Absent (a browser host, the CLI): `terminals.attach` is unavailable.
-   */
-  desktopOutput?: ((out: TerminalOutput) => void) | undefined;
-  /** How long an opened terminal waits for its socket before it is dropped. */
-  socketWaitMs?: number;
-}
-
-interface Terminal {
-  id: string;
-  place: Place;
-  opener: Opener;
-  state: TerminalView['state'];
-  before: Snapshot;
-  tmp: string;
-  where: string;
-  sandboxed: boolean;
-  held: boolean;
-  /** The terminal paused the agent itself (not a person's Pause from before). */
-  paused: boolean;
-  /** It paused the task's next attempt, no attempt running (`AgentHeld.between`). */
-  between: boolean;
-  note: string;
-  openedAt: string;
-  shell: Shell | null;
-  /** The socket is attached (one at a time). */
-  attached: boolean;
-  waiting: NodeJS.Timeout | null;
-  /** Why the shell was ended by Baton (its task ended, even before the shell started), for the socket's close. */
-  endedBy?: string;
-  /** The shell's end, once asked for. */
-  killing?: Promise<void>;
-  /** The task had ended already when the terminal opened (a terminal in a failed task's worktree). */
-  endedAtOpen: boolean;
-}
+export type { Opener, TerminalsDeps } from './types.ts';
 
 /** Characters of the shell's output sent and not yet written to the page's connection, past which the shell is paused. */
 const UNSENT_MAX = 1024 * 1024;
@@ -168,6 +112,10 @@ export function createTerminals(deps: TerminalsDeps) {
     return t;
   };
 
+  /** Whoever shows the task asks whose terminal holds it again (`terminal.changed`). */
+  const changed = (t: Terminal) =>
+    deps.bus.emit('terminal.changed', { run_id: t.place.session.run_id, task_id: t.place.session.task_id });
+
   const endShell = async (t: Terminal): Promise<void> => {
     if (t.waiting) clearTimeout(t.waiting);
     t.waiting = null;
@@ -176,15 +124,19 @@ export function createTerminals(deps: TerminalsDeps) {
     // A shell being ended already (its socket closed) is waited for too (the app closing).
     if (shell) t.killing = shell.kill();
     await t.killing;
-    if (t.state === 'open') t.state = 'closed';
+    if (t.state !== 'open') return;
+    t.state = 'closed';
+    changed(t);
   };
 
   const forget = async (t: Terminal): Promise<void> => {
     // Its hold, if any is left (a person's Pause from before, kept as it was), is no longer the terminal's.
     hold.leave(t.place.session.run_id, t.place.session.task_id);
     byId.delete(t.id);
-    if (byTask.get(keyOf(t.place.session.run_id, t.place.session.task_id)) === t)
+    if (byTask.get(keyOf(t.place.session.run_id, t.place.session.task_id)) === t) {
       byTask.delete(keyOf(t.place.session.run_id, t.place.session.task_id));
+      changed(t);
+    }
     if (byId.size === 0) {
       off?.();
       off = null;
@@ -295,6 +247,7 @@ export function createTerminals(deps: TerminalsDeps) {
       };
       byId.set(t.id, t);
       byTask.set(keyOf(runId, taskId), t);
+      changed(t);
       watchTasks();
       // Nobody came for it: the terminal goes, and the agent is let go (a person's Pause from before stays).
       t.waiting = setTimeout(() => {

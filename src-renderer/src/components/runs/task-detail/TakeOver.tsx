@@ -3,13 +3,11 @@ import type { TerminalChanges, TerminalView } from '../../../../../src-shared/co
 import { isTerminalTaskStatus } from '../../../../../src-shared/schemas/plain/run.ts';
 import type { TaskRun } from '../../../../../src-shared/schemas/run.ts';
 import { api } from '../../../api/client.ts';
+import { watchTaskTerminal } from '../../../api/terminal-watch.ts';
 import { useBaton } from '../../../store/index.ts';
 import { lazyRetry } from '../../shared/lazy-retry.ts';
 import { TakeOverChoice } from './TakeOverChoice.tsx';
 import { turnsChanged } from './TurnControls.tsx';
-
-/** How often a task panel looks again whether someone else's terminal is open in its task. */
-const TERMINAL_LOOK_MS = 5_000;
 
 // xterm.js is loaded when a terminal first opens, not with the page.
 const TerminalPane = lazyRetry(() => import('./TerminalPane.tsx'));
@@ -52,21 +50,27 @@ function TakeOverPanel({ task }: { task: TaskRun }) {
   useEffect(() => {
     let live = true;
     // `first`: a terminal of this task closed but not decided (the page was left) has its choice offered again.
+    // Answers may come out of order: whose terminal it is, is the last look's.
+    let asked = 0;
     const look = async (first: boolean) => {
-      if (!first && document.hidden) return;
+      const n = ++asked;
       const t = await api.taskTerminal(task.run_id, task.task_id).catch(() => undefined);
       if (!live || t === undefined) return;
-      setOpenBy(t?.state === 'open' ? t.by : null);
+      if (n === asked) setOpenBy(t?.state === 'open' ? t.by : null);
       if (!first || t?.state !== 'closed') return;
       const changes = await api.closeTerminal(t.terminal_id);
       if (live) setStage({ at: 'choose', changes, ended: null });
     };
     void look(true);
-    // Nothing pushes another person's terminal opening or closing: looked at again while shown.
-    const timer = setInterval(() => void look(false), TERMINAL_LOOK_MS);
+    // Looked at again when a terminal opens, ends or is decided in the task (`terminal.changed`),
+    // with the turn controls (whose terminal holds the agent).
+    const stop = watchTaskTerminal(task.run_id, task.task_id, () => {
+      void look(false);
+      turnsChanged(task.run_id, task.task_id);
+    });
     return () => {
       live = false;
-      clearInterval(timer);
+      stop();
     };
   }, [task.run_id, task.task_id]);
   const shown = stage.at !== 'idle';
