@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TempRepo } from '../../src-main/agents/coding/workspaces/testing/temp-repo.ts';
 import { makeRepo } from '../../src-main/agents/coding/workspaces/testing/temp-repo.ts';
@@ -32,6 +32,9 @@ describe.skipIf(skipE2e || !sandbox.available)('taking over a coding task in a t
   let repo: TempRepo;
   let inbox: InboxPage | undefined;
   let page: Page;
+  /** Bo's page, another person's, at phone size: open on the task before Ana takes it over. */
+  let bo: BrowserContext | undefined;
+  let other: Page;
   let runId: string;
   let tree = '';
 
@@ -63,8 +66,21 @@ describe.skipIf(skipE2e || !sandbox.available)('taking over a coding task in a t
     page = inbox.page;
     await page.goto(`${new URL(page.url()).origin}/runs/${runId}`);
     await page.getByTitle('Show task readme').click();
+    const token = await page.evaluate(() => sessionStorage.getItem('baton.token'));
+    bo = await page
+      .context()
+      .browser()!
+      .newContext({ viewport: { width: 390, height: 844 } });
+    await bo.addInitScript(() =>
+      localStorage.setItem('baton.identity', JSON.stringify({ name: 'Bo', agentId: null })),
+    );
+    other = await bo.newPage();
+    await other.goto(`${new URL(page.url()).origin}/runs/${runId}?token=${token}`);
+    await other.getByTitle('Show task readme').click();
+    await eventually(() => othersTakeOver().isEnabled(), 30_000, "Bo's Take over offered");
   }, 120_000);
   afterAll(async () => {
+    await bo?.close();
     if (tree && existsSync(tree)) writeFileSync(join(tree, 'go'), '');
     await inbox?.close();
     await app?.close();
@@ -75,43 +91,31 @@ describe.skipIf(skipE2e || !sandbox.available)('taking over a coding task in a t
 
   const dialog = () => page.getByRole('dialog', { name: 'Terminal in readme' });
 
+  const othersTakeOver = () => other.getByRole('button', { name: 'Take over' });
+
   /**
-   * Another person (Bo, in a browser of their own, at phone size) opening the task while Ana's
-   * terminal holds it: told whose terminal holds it, offered neither Resume nor Take over (one
-   * terminal a task: the host would refuse it).
+   * Bo's page, open on the task since before Ana took it over, told as her terminal opened (the
+   * host pushes it, no reload): whose terminal holds the task, neither Resume nor Take over
+   * offered (one terminal a task: the host would refuse it).
    */
   async function expectOthersSeeItHeld(): Promise<void> {
-    const token = await page.evaluate(() => sessionStorage.getItem('baton.token'));
-    const bo = await page
-      .context()
-      .browser()!
-      .newContext({ viewport: { width: 390, height: 844 } });
-    try {
-      await bo.addInitScript(() =>
-        localStorage.setItem('baton.identity', JSON.stringify({ name: 'Bo', agentId: null })),
-      );
-      const other = await bo.newPage();
-      await other.goto(`${new URL(page.url()).origin}/runs/${runId}?token=${token}`);
-      await other.getByTitle('Show task readme').click();
-      await expect
-        .poll(() => other.locator('.turn-controls .turn-state').textContent(), { timeout: 30_000 })
-        .toMatch(/^Held by Ana's terminal \(Take over\)/);
-      expect(await other.locator('.turn-controls button').count()).toBe(0);
-      const takeOver = other.getByRole('button', { name: 'Take over' });
-      await expect.poll(() => takeOver.isDisabled(), { timeout: 30_000 }).toBe(true);
-      expect(await takeOver.getAttribute('title')).toBe(
-        "Ana's terminal is open in this task: one terminal a task",
-      );
-      expect(
-        await other.getByRole('status').filter({ hasText: "Ana's terminal is open in this task." }).count(),
-      ).toBe(1);
-      await expectReadableIn(other, 'light', { where: "Bo's task panel" });
-      await takeOver.scrollIntoViewIfNeeded();
-      await other.screenshot({ path: join(shots, 'take-over-held-for-others-390-light.png') });
-    } finally {
-      await bo.close();
-    }
+    await expect
+      .poll(() => other.locator('.turn-controls .turn-state').textContent(), { timeout: 30_000 })
+      .toMatch(/^Held by Ana's terminal \(Take over\)/);
+    expect(await other.locator('.turn-controls button').count()).toBe(0);
+    const takeOver = othersTakeOver();
+    await expect.poll(() => takeOver.isDisabled(), { timeout: 30_000 }).toBe(true);
+    expect(await takeOver.getAttribute('title')).toBe(
+      "Ana's terminal is open in this task: one terminal a task",
+    );
+    expect(
+      await other.getByRole('status').filter({ hasText: "Ana's terminal is open in this task." }).count(),
+    ).toBe(1);
+    await expectReadableIn(other, 'light', { where: "Bo's task panel" });
+    await takeOver.scrollIntoViewIfNeeded();
+    await other.screenshot({ path: join(shots, 'take-over-held-for-others-390-light.png') });
   }
+
   const screen = () => dialog().locator('.xterm-rows');
 
   it('opens a terminal in the worktree, says the agent is paused, and runs what is typed', async () => {
@@ -168,6 +172,13 @@ describe.skipIf(skipE2e || !sandbox.available)('taking over a coding task in a t
     const choice = page.getByRole('form', { name: 'After the terminal' });
     await choice.waitFor();
     expect(await choice.getByRole('list', { name: 'Files you changed' }).textContent()).toBe('f.txt');
+    // Bo is told its shell ended: still Ana's, her changes waiting for her choice.
+    await other
+      .getByRole('status')
+      .filter({ hasText: "Ana's terminal in this task is closed, its changes waiting for Ana's choice." })
+      .waitFor();
+    expect(await othersTakeOver().isDisabled()).toBe(true);
+    await other.screenshot({ path: join(shots, 'take-over-choice-waits-for-others-390-light.png') });
     // The page left before choosing: the task's panel offers the choice again, once.
     await page.reload();
     await page.getByTitle('Show task readme').click();
@@ -180,6 +191,9 @@ describe.skipIf(skipE2e || !sandbox.available)('taking over a coding task in a t
     await page.emulateMedia({ colorScheme: 'light' });
     await choice.getByRole('button', { name: 'Let the agent go on' }).click();
     await expect.poll(() => dialog().isVisible()).toBe(false);
+    // Decided: Bo is offered Take over again, as told.
+    await expect.poll(() => othersTakeOver().isEnabled(), { timeout: 30_000 }).toBe(true);
+    expect(await other.getByRole('status').filter({ hasText: "Ana's terminal" }).count()).toBe(0);
 
     const git = (...args: string[]) => execFileSync('git', args, { cwd: tree, encoding: 'utf8' }).trim();
     expect(git('log', '-1', '--format=%an|%s')).toBe('Ana|Say hi from the terminal');

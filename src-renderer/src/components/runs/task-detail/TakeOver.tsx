@@ -45,8 +45,9 @@ function TakeOverPanel({ task }: { task: TaskRun }) {
   const [opening, setOpening] = useState(false);
   const dialog = useRef<HTMLDialogElement>(null);
   const closing = useRef<string | null>(null);
-  // Whose terminal is open in the task when it is not this page's: one terminal a task, so none is offered.
-  const [openBy, setOpenBy] = useState<string | null>(null);
+  // Whose terminal holds the task when it is not this page's (open, or closed and its choice not
+  // made): one terminal a task, so none is offered.
+  const [other, setOther] = useState<Pick<TerminalView, 'by' | 'state'> | null>(null);
   useEffect(() => {
     let live = true;
     // `first`: a terminal of this task closed but not decided (the page was left) has its choice offered again.
@@ -56,7 +57,7 @@ function TakeOverPanel({ task }: { task: TaskRun }) {
       const n = ++asked;
       const t = await api.taskTerminal(task.run_id, task.task_id).catch(() => undefined);
       if (!live || t === undefined) return;
-      if (n === asked) setOpenBy(t?.state === 'open' ? t.by : null);
+      if (n === asked) setOther(t && t.state !== 'done' ? { by: t.by, state: t.state } : null);
       if (!first || t?.state !== 'closed') return;
       const changes = await api.closeTerminal(t.terminal_id);
       if (live) setStage({ at: 'choose', changes, ended: null });
@@ -107,7 +108,8 @@ function TakeOverPanel({ task }: { task: TaskRun }) {
     }
   };
   const terminal = stage.at === 'open' || stage.at === 'closing' ? stage.terminal : null;
-  const elsewhere = !shown && openBy !== null;
+  const elsewhere = !shown && other !== null;
+  const whose = other === null ? '' : other.by === myName ? 'Your' : `${other.by}'s`;
   return (
     <div className="take-over">
       <button
@@ -117,7 +119,7 @@ function TakeOverPanel({ task }: { task: TaskRun }) {
         disabled={shown || opening || elsewhere}
         title={
           elsewhere
-            ? `${openBy}'s terminal is open in this task: one terminal a task`
+            ? `${whose} terminal ${other.state === 'open' ? 'is open' : 'waits for a choice'} in this task: one terminal a task`
             : "A terminal in this task's worktree, in its agent's sandbox; its agent is paused first"
         }
       >
@@ -125,9 +127,9 @@ function TakeOverPanel({ task }: { task: TaskRun }) {
       </button>
       {elsewhere && (
         <span className="small muted take-over-opening" role="status">
-          {openBy === myName
-            ? 'Your terminal is open in this task in another window.'
-            : `${openBy}'s terminal is open in this task.`}
+          {other.state === 'open'
+            ? `${whose} terminal is open in this task${whose === 'Your' ? ' in another window' : ''}.`
+            : `${whose} terminal in this task is closed, its changes waiting for ${whose === 'Your' ? 'your' : `${other.by}'s`} choice.`}
         </span>
       )}
       {opening && (
@@ -175,7 +177,7 @@ function TakeOverPanel({ task }: { task: TaskRun }) {
             ended={stage.ended}
             onDone={() => {
               setStage({ at: 'idle' });
-              setOpenBy(null);
+              setOther(null);
             }}
           />
         )}
