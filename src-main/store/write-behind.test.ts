@@ -178,6 +178,18 @@ describe("the store's writes behind the engine", () => {
   });
 });
 
+/** An audit entry of run r1. */
+const runEntry = (why: string) => ({
+  at: new Date().toISOString(),
+  actor: 'test',
+  entity: 'run' as const,
+  entity_id: 'r1',
+  run_id: 'r1',
+  from_status: null,
+  to_status: null,
+  why,
+});
+
 describe('a tick gone direct whose COMMIT fails', () => {
   it('is rolled back before the error goes on: nothing of it is stored, and the next tick is written', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'baton-behind-'));
@@ -186,17 +198,7 @@ describe('a tick gone direct whose COMMIT fails', () => {
     const db = openDatabase(dir);
     const store = createStore(db, undefined, { behindFile: file });
     const other = new Database(file, { readonly: true });
-    const audit = (why: string) =>
-      store.memory.audit({
-        at: new Date().toISOString(),
-        actor: 'test',
-        entity: 'run',
-        entity_id: 'r1',
-        run_id: 'r1',
-        from_status: null,
-        to_status: null,
-        why,
-      });
+    const audit = (why: string) => store.memory.audit(runEntry(why));
     const count = (sql: string) => (other.prepare(sql).pluck().get() as number) ?? 0;
     try {
       // A pragma inside the tick turns it into an ordinary transaction on the engine's
@@ -242,19 +244,7 @@ describe('a writer thread that is gone', () => {
     // Its file is not there: the thread fails as it starts, while the engine's thread is blocked.
     const store = createStore(db, undefined, { behindFile: join(dir, 'not-there.db') });
     // The engine's audit entries: written behind it.
-    const audit = (why: string) =>
-      store.memory.auditMany([
-        {
-          at: new Date().toISOString(),
-          actor: 'test',
-          entity: 'run',
-          entity_id: 'r1',
-          run_id: 'r1',
-          from_status: null,
-          to_status: null,
-          why,
-        },
-      ]);
+    const audit = (why: string) => store.memory.auditMany([runEntry(why)]);
     const count = (why: string) =>
       db.prepare('SELECT count(*) FROM audit_entries WHERE why = ?').pluck().get(why) as number;
     try {
