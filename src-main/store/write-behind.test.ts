@@ -8,6 +8,7 @@ import { createApp } from '../app/create-app.ts';
 import type { Executor } from '../engine/executor.ts';
 import { openDatabase } from './db.ts';
 import { createStore } from './store.ts';
+import { mayLag } from './write-behind.ts';
 
 type App = ReturnType<typeof createApp>;
 const dirs: string[] = [];
@@ -268,6 +269,82 @@ describe('a writer thread that is gone', () => {
       expect(count('the next tick')).toBe(1);
       expect(count('handed to a thread that is gone')).toBe(0);
     } finally {
+      await store.stopWriter();
+      db.close();
+    }
+  });
+});
+
+describe('ticks handed on while the writer is busy', () => {
+  it('do not hold up the engine, and go in, in order, once the writer is free', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-behind-'));
+    dirs.push(dir);
+    const file = join(dir, 'baton.db');
+    const db = openDatabase(dir);
+    const store = createStore(db, undefined, { behindFile: file });
+    // Another process holds the write lock: the writer waits for it (its busy timeout is 5 s).
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      // More ticks than the writer was allowed to be behind before (8): each one here would have
+      // waited on the writer, which waits on the lock this thread holds.
+      for (let i = 0; i < 30; i++)
+        store.txBehind(
+          () => store.memory.auditMany([runEntry(`tick ${i}`)]),
+          () => null,
+        );
+      const last = store.unwritten();
+      expect(last).toBeGreaterThan(0);
+      other.exec('COMMIT');
+      await new Promise<void>((written, dropped) =>
+        store.whenWritten(last, written, () => dropped(new Error('dropped'))),
+      );
+      const rows = other
+        .prepare("SELECT why FROM audit_entries WHERE why LIKE 'tick %' ORDER BY id")
+        .pluck()
+        .all();
+      expect(rows).toEqual(Array.from({ length: 30 }, (_, i) => `tick ${i}`));
+    } finally {
+      if (other.inTransaction) other.exec('ROLLBACK');
+      other.close();
+      await store.stopWriter();
+      db.close();
+    }
+  });
+});
+
+describe('what need not wait for the writer', () => {
+  it('a read marked mayLag and a pragma of the connection run while the writer is held', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-behind-'));
+    dirs.push(dir);
+    const file = join(dir, 'baton.db');
+    const db = openDatabase(dir);
+    const store = createStore(db, undefined, { behindFile: file });
+    const lagging = db.prepare(mayLag('SELECT why FROM audit_entries ORDER BY id')).pluck();
+    const other = new Database(file);
+    try {
+      store.txBehind(
+        () => store.memory.auditMany([runEntry('written')]),
+        () => null,
+      );
+      await new Promise<void>((written, dropped) => store.whenWritten(store.unwritten(), written, dropped));
+      other.exec('BEGIN IMMEDIATE');
+      store.txBehind(
+        () => store.memory.auditMany([runEntry('held')]),
+        () => null,
+      );
+      const held = store.unwritten();
+      // Each would wait for the writer, which waits for the lock this thread holds (5 s, then fails).
+      expect(lagging.all()).toEqual(['written']);
+      db.pragma('wal_autocheckpoint = 0');
+      other.exec('COMMIT');
+      await new Promise<void>((written, dropped) =>
+        store.whenWritten(held, written, () => dropped(new Error('dropped'))),
+      );
+      expect(lagging.all()).toEqual(['written', 'held']);
+    } finally {
+      if (other.inTransaction) other.exec('ROLLBACK');
+      other.close();
       await store.stopWriter();
       db.close();
     }

@@ -2,87 +2,31 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.ts';
+import { WRITER } from './write-behind-thread.ts';
 
 /**
  * The tables a tick's writes go to behind the engine (task rows, audit entries, memory entries):
  * a statement naming one waits until the writer has applied what was handed to it.
  */
 const BEHIND_TABLES = /\b(task_runs|audit_entries|memory_entries)\b/;
-/** Batches the writer may be behind before the engine's thread waits for it (memory stays bounded). */
-const MAX_BEHIND = 8;
+/** Pragmas that set this connection's own behaviour: nothing the writer holds bears on them. */
+const CONNECTION_PRAGMAS = /^\s*(wal_autocheckpoint|busy_timeout|cache_size)\b/i;
+const LAG = '/* may lag the writer */ ';
 
-// Plain JS, run in a worker thread with its own connection: applies each batch as one
-// transaction, checking first that this process still holds the leases of the runs it writes.
-const WRITER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const shared = new Int32Array(workerData.shared);
-// The thread cannot go on (it did not start, or failed outside a batch): [3] says so, and the
-// engine's thread, which may be blocked waiting on [0] (and so deaf to this thread's 'error'
-// event), is woken to read it. The error goes on: the thread ends.
-function gone(err) {
-  Atomics.store(shared, 3, 1);
-  Atomics.notify(shared, 0);
-  throw err;
-}
-let db, leaseOwner, begin, commit, rollback;
-try {
-  db = new Database(workerData.file, { fileMustExist: true });
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('wal_autocheckpoint = 0');
-  // 1 MB of page cache, not the driver's 16 MB: it appends and updates the rows it was just handed,
-  // and what it keeps stays in this thread's own malloc arena (measured: ~42 MB resident, ~22 so).
-  db.pragma('cache_size = -1024');
-  leaseOwner = db.prepare('SELECT lease_owner FROM runs WHERE id = ?').pluck();
-  begin = db.prepare('BEGIN IMMEDIATE');
-  commit = db.prepare('COMMIT');
-  rollback = db.prepare('ROLLBACK');
-} catch (err) {
-  gone(err);
-}
-const statements = new Map();
-let failed = false;
-function apply(m) {
-  for (const [id, sql] of m.sql) statements.set(id, db.prepare(sql));
-  begin.run();
-  try {
-    if (m.owner !== null)
-      for (const runId of m.runIds) {
-        const owner = leaseOwner.get(runId);
-        if (owner !== undefined && owner !== m.owner)
-          throw Object.assign(new Error('run ' + runId + ' was taken over by ' + owner), { code: 'BATON_TAKEN_OVER' });
-      }
-    const ops = m.ops;
-    for (let i = 0; i < ops.length; i += 2) statements.get(ops[i]).run(ops[i + 1]);
-    commit.run();
-  } catch (err) {
-    if (db.inTransaction) rollback.run();
-    throw err;
-  }
-}
-parentPort.on('message', (m) => {
-  try {
-    if (m === 'resume') { failed = false; return; }
-    if (m === 'stop') { db.close(); parentPort.close(); return; }
-    let error = null;
-    if (failed) error = { message: 'an earlier batch failed', code: 'BATON_DROPPED' };
-    else
-      try { apply(m); } catch (err) {
-        failed = true;
-        error = { message: String(err && err.message), code: (err && err.code) || null };
-        Atomics.store(shared, 2, m.seq);
-      }
-    if (error) Atomics.store(shared, 1, 1);
-    Atomics.store(shared, 0, m.seq);
-    Atomics.notify(shared, 0);
-    if (error || m.ack) parentPort.postMessage({ seq: m.seq, error });
-  } catch (err) {
-    gone(err);
-  }
-});
-`;
+/**
+ * Marks a read that may see the tables written behind the engine as the writer last committed
+ * them, without what the engine handed on since (a cursor over the audit log, which takes what
+ * comes after at its next look): it runs at once instead of waiting for the writer.
+ */
+export const mayLag = (sql: string): string => `${LAG}${sql}`;
+/**
+ * Group commit (`WriteBehind.end`): ticks handed on while the writer is busy wait here, and go
+ * to it together once it is free, up to `GROUP_VALUES` captured values a transaction (fewer
+ * commits; what the writer's thread holds at once stays small). The engine's thread waits for the
+ * writer only once `MAX_QUEUED` values wait (memory stays bounded).
+ */
+const GROUP_VALUES = 500;
+const MAX_QUEUED = 4_000;
 
 /** Whose runs a batch writes, checked by the writer inside its transaction (`RunLeases.fence`). */
 export interface BehindFence {
@@ -94,6 +38,14 @@ export interface BehindFence {
 export interface BehindFailure {
   runIds: string[];
   error: Error;
+}
+
+/** A tick's captured writes, handed on (`WriteBehind.end`). */
+interface Tick {
+  seq: number;
+  sql: [number, string][];
+  ops: unknown[];
+  fence: BehindFence | null;
 }
 
 interface Waiting {
@@ -134,6 +86,10 @@ export class WriteBehind {
   private readonly db: Db;
   private readonly raw: (sql: string) => Statement;
   private posted = 0;
+  /** The last tick posted to the thread; the ones after it wait in `queue`, oldest first. */
+  private sent = 0;
+  private queue: Tick[] = [];
+  private queued = 0;
   /** The current transaction's captured writes ([statement id, values, …]); null when none is captured. */
   private ops: unknown[] | null = null;
   private levels: Level[] = [];
@@ -177,7 +133,8 @@ export class WriteBehind {
     const self = this;
     (db as { prepare: unknown }).prepare = function (this: unknown, ...args: unknown[]) {
       const statement = (prepare as (...a: unknown[]) => Statement)(...args);
-      guard(statement, BEHIND_TABLES.test(args[0] as string), self);
+      const sql = args[0] as string;
+      guard(statement, BEHIND_TABLES.test(sql) && !sql.startsWith(LAG), self);
       return statement;
     };
     // A transaction begins on this connection only once the writer is done (it would wait for
@@ -201,7 +158,7 @@ export class WriteBehind {
     for (const name of ['exec', 'pragma'] as const) {
       const f = (db[name] as (...a: unknown[]) => unknown).bind(db);
       (db as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
-        self.before(true, false);
+        if (name === 'exec' || !CONNECTION_PRAGMAS.test(args[0] as string)) self.before(true, false);
         return f(...args);
       };
     }
@@ -304,12 +261,39 @@ export class WriteBehind {
       return;
     }
     const seq = ++this.posted;
-    const sql = this.newSql;
+    this.runsOf.set(seq, fence?.runIds ?? []);
+    this.queue.push({ seq, sql: this.newSql, ops, fence });
     this.newSql = [];
-    const runIds = fence?.runIds ?? [];
-    this.runsOf.set(seq, runIds);
-    this.worker.postMessage({ seq, sql, ops, owner: fence?.owner ?? null, runIds, ack: true });
-    if (this.posted - this.applied > MAX_BEHIND) this.waitUntil(this.posted - MAX_BEHIND / 2);
+    this.queued += ops.length / 2;
+    // A free writer takes this tick now; a busy one, once done, every tick handed on meanwhile.
+    if (this.applied >= this.sent) this.post();
+    else if (this.queued > MAX_QUEUED && this.waitUntil(this.sent)) this.post();
+  }
+
+  /** Hands the writer thread the ticks waiting, as one transaction of up to `GROUP_VALUES` values (`all`: every one, in such groups). */
+  private post(all = false): void {
+    while (this.queue.length > 0) {
+      const sql: [number, string][] = [];
+      const ops: unknown[][] = [];
+      const runIds = new Set<string>();
+      let owner: string | null = null;
+      let values = 0;
+      const first = this.queue[0]!.seq;
+      while (this.queue.length > 0 && (values === 0 || values < GROUP_VALUES)) {
+        const tick = this.queue.shift()!;
+        for (const s of tick.sql) sql.push(s);
+        ops.push(tick.ops);
+        values += tick.ops.length / 2;
+        if (tick.fence) {
+          owner = tick.fence.owner;
+          for (const id of tick.fence.runIds) runIds.add(id);
+        }
+        this.sent = tick.seq;
+      }
+      this.queued -= values;
+      this.worker.postMessage({ first, seq: this.sent, sql, ops, owner, runIds: [...runIds] });
+      if (!all) return;
+    }
   }
 
   /** Ends a transaction gone direct; one whose commit fails (a full disk) is rolled back before the error goes on. */
@@ -376,6 +360,7 @@ export class WriteBehind {
    * (`lost`: what it had not applied failed).
    */
   private waitUntil(seq: number): boolean {
+    if (seq > this.sent) this.post(true);
     for (;;) {
       const applied = this.applied;
       if (applied >= seq) return true;
@@ -396,6 +381,9 @@ export class WriteBehind {
     this.gone = true;
     const from = this.applied + 1;
     this.stopped = true;
+    this.queue = [];
+    this.queued = 0;
+    this.sent = this.posted;
     Atomics.store(this.shared, 0, this.posted);
     const runIds = this.failFrom(from);
     // Told from the event loop, not from inside the statement that was waiting.
@@ -446,8 +434,13 @@ export class WriteBehind {
       if (failure) this.onFailed?.(failure);
       return;
     }
-    this.runsOf.delete(m.seq);
+    // Its ticks, in the order they were handed on.
+    for (const seq of this.runsOf.keys()) {
+      if (seq > m.seq) break;
+      this.runsOf.delete(seq);
+    }
     this.settle();
+    if (this.applied >= this.sent) this.post();
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { AuditEntry } from '../../../src-shared/schemas/memory.ts';
 import type { Db } from '../../store/db.ts';
+import { mayLag } from '../../store/write-behind.ts';
 
 /**
  * What the notifier reads and keeps (migration 008): the audit log past its cursor, the facts an
@@ -7,10 +8,12 @@ import type { Db } from '../../store/db.ts';
  * per-kind settings a person chose.
  */
 export function createNotificationsRepo(db: Db) {
-  const maxId = db.prepare<[], number | null>('SELECT max(id) FROM audit_entries').pluck();
+  // The log as the store's writer last committed it (`mayLag`): entries it writes later have
+  // higher ids, read at the next look. A look does not wait for the writer.
+  const maxId = db.prepare<[], number | null>(mayLag('SELECT max(id) FROM audit_entries')).pluck();
   const after = db.prepare<[number, number], AuditEntry>(
-    `SELECT id, at, actor, entity, entity_id, run_id, from_status, to_status, why FROM audit_entries
-      WHERE id > ? ORDER BY id LIMIT ?`,
+    mayLag(`SELECT id, at, actor, entity, entity_id, run_id, from_status, to_status, why FROM audit_entries
+      WHERE id > ? ORDER BY id LIMIT ?`),
   );
   const approvalKind = db.prepare<[string], string>('SELECT kind FROM approvals WHERE id = ?').pluck();
   const readyTasks = db
