@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { Approval } from '../../src-shared/schemas/approval.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
@@ -270,6 +271,82 @@ describe('agent statistics', () => {
         average_completion_time: null,
       });
     } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('task rows written behind the engine', () => {
+  it('writes a row two ticks updated while the writer was busy once, as the later tick left it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-rows-'));
+    const file = join(dir, 'baton.db');
+    const db = openDatabase(dir);
+    const store = createStore(db, undefined, { behindFile: file });
+    const other = new Database(file);
+    try {
+      store.db.exec(
+        "INSERT INTO plans (id, name, version, task_count, created_at, updated_at) VALUES ('p', 'p', 1, 0, 'x', 'x')",
+      );
+      const [t0, t1, t2] = insert(store, 'run-1', 3);
+      // Every UPDATE the writer runs on a task row leaves a line here.
+      other.exec(`CREATE TABLE updated (task_id TEXT);
+        CREATE TRIGGER counted AFTER UPDATE ON task_runs BEGIN INSERT INTO updated VALUES (new.task_id); END;`);
+      const tick = (f: () => void) => store.txBehind(f, () => null);
+      const save = (...ts: TaskRun[]) => store.runs.saveTasks(ts, new Set(ts));
+      // The writer takes the first tick and waits for the lock another process holds; the next
+      // two wait for it, and go to it as one group.
+      other.exec('BEGIN IMMEDIATE');
+      tick(() => save(Object.assign(t2!, { status: 'ready', reason: null })));
+      tick(() => {
+        Object.assign(t0!, {
+          status: 'in_progress',
+          agent_id: 'a1',
+          attempt: 1,
+          reason: null,
+          match: { agent_id: 'a1', score: { total: 1 }, rejected: [] },
+          started_at: AT,
+        });
+        save(t0!);
+      });
+      tick(() => {
+        // agent_id set by both: the later's stays.
+        Object.assign(t0!, {
+          status: 'done',
+          agent_id: 'a2',
+          output: { ok: 1 },
+          finished_at: AT,
+          progress: 100,
+        });
+        Object.assign(t1!, { status: 'ready', reason: null });
+        save(t0!, t1!);
+      });
+      const last = store.unwritten();
+      other.exec('COMMIT');
+      await new Promise<void>((written, dropped) =>
+        store.whenWritten(last, written, () => dropped(new Error('dropped'))),
+      );
+      const updated = other.prepare('SELECT task_id FROM updated ORDER BY rowid').pluck().all();
+      expect(updated).toEqual(['t2', 't0', 't1']);
+      const row = other
+        .prepare("SELECT * FROM task_runs WHERE run_id = 'run-1' AND task_id = 't0'")
+        .get() as Record<string, unknown>;
+      expect(row).toMatchObject({
+        status: 'done',
+        agent_id: 'a2',
+        attempt: 1,
+        reason: null,
+        match: JSON.stringify(t0!.match),
+        output: '{"ok":1}',
+        started_at: AT,
+        finished_at: AT,
+        progress: 100,
+      });
+      expect(store.runs.task('run-1', 't0')).toEqual(t0);
+    } finally {
+      if (other.inTransaction) other.exec('ROLLBACK');
+      other.close();
+      await store.stopWriter();
       db.close();
       rmSync(dir, { recursive: true, force: true });
     }

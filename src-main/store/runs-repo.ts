@@ -111,6 +111,29 @@ function paramsOf(t: TaskRun, mask: number, rowid: number): unknown[] {
   return out;
 }
 
+/**
+ * Two updates of one row as one (`RowUpdates.merge`): status, reason and updated_at and each
+ * column both set are the later's; a column only one sets, that one's.
+ */
+export function mergeParams(
+  earlier: readonly unknown[],
+  earlierMask: number,
+  later: readonly unknown[],
+  laterMask: number,
+): unknown[] {
+  const out: unknown[] = [later[0], later[1], later[2]];
+  let a = 3;
+  let b = 3;
+  for (let i = 0; i < OPTIONAL.length; i++) {
+    const bit = 1 << i;
+    const fromEarlier = earlierMask & bit ? earlier[a++] : undefined;
+    if (laterMask & bit) out.push(later[b++]);
+    else if (earlierMask & bit) out.push(fromEarlier);
+  }
+  out.push(later[later.length - 1]);
+  return out;
+}
+
 export function createRunsRepo(db: Db, behind: WriteBehind | null = null) {
   const insertRun =
     db.prepare(`INSERT INTO runs (id, plan_id, plan_version, project_id, status, memory_id, created_at,
@@ -157,6 +180,7 @@ export function createRunsRepo(db: Db, behind: WriteBehind | null = null) {
     }
     return st;
   };
+  behind?.mergeRows({ statementFor: updateFor, merge: mergeParams });
   const rowidOf = db.prepare<[string, string], { rowid: number }>(
     'SELECT rowid FROM task_runs WHERE run_id = ? AND task_id = ?',
   );
@@ -345,7 +369,7 @@ export function createRunsRepo(db: Db, behind: WriteBehind | null = null) {
         }
         const update = updateFor(mask);
         const params = paramsOf(t, mask, rowid);
-        if (!behind?.capture(update, params)) update.run(params);
+        if (!behind?.capture(update, params, [rowid, mask])) update.run(params);
         // Finished rows are seldom written again: forget them (a later save looks the row up).
         if (isTerminalTaskStatus(t.status)) written.delete(t);
         else written.set(t, { rowid, values: valuesOf(t) });

@@ -33,7 +33,6 @@ try {
 const statements = new Map();
 let failed = false;
 function apply(m) {
-  for (const [id, sql] of m.sql) statements.set(id, db.prepare(sql));
   begin.run();
   try {
     if (m.owner !== null)
@@ -42,8 +41,9 @@ function apply(m) {
         if (owner !== undefined && owner !== m.owner)
           throw Object.assign(new Error('run ' + runId + ' was taken over by ' + owner), { code: 'BATON_TAKEN_OVER' });
       }
+    // A statement id of -1: an update a later one of its row absorbed (tick-queue.ts).
     for (const ops of m.ops)
-      for (let i = 0; i < ops.length; i += 2) statements.get(ops[i]).run(ops[i + 1]);
+      for (let i = 0; i < ops.length; i += 2) if (ops[i] !== -1) statements.get(ops[i]).run(ops[i + 1]);
     commit.run();
   } catch (err) {
     if (db.inTransaction) rollback.run();
@@ -55,13 +55,16 @@ parentPort.on('message', (m) => {
     if (m === 'resume') { failed = false; return; }
     if (m === 'stop') { db.close(); parentPort.close(); return; }
     let error = null;
-    if (failed) error = { message: 'an earlier batch failed', code: 'BATON_DROPPED' };
-    else
-      try { apply(m); } catch (err) {
-        failed = true;
-        error = { message: String(err && err.message), code: (err && err.code) || null };
-        Atomics.store(shared, 2, m.first);
-      }
+    try {
+      // Prepared even when the batch is dropped: later batches name them without their SQL.
+      for (const [id, sql] of m.sql) statements.set(id, db.prepare(sql));
+      if (failed) error = { message: 'an earlier batch failed', code: 'BATON_DROPPED' };
+      else apply(m);
+    } catch (err) {
+      error = { message: String(err && err.message), code: (err && err.code) || null };
+      if (!failed) Atomics.store(shared, 2, m.first);
+      failed = true;
+    }
     if (error) Atomics.store(shared, 1, 1);
     Atomics.store(shared, 0, m.seq);
     Atomics.notify(shared, 0);

@@ -350,3 +350,46 @@ describe('what need not wait for the writer', () => {
     }
   });
 });
+
+describe('a batch the writer drops after a failure', () => {
+  it('still gives the writer its new statements: a later tick that uses one is written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-behind-'));
+    dirs.push(dir);
+    const file = join(dir, 'baton.db');
+    const db = openDatabase(dir);
+    const store = createStore(db, undefined, { behindFile: file });
+    const other = new Database(file);
+    const audit = (...why: string[]) => store.memory.auditMany(why.map(runEntry));
+    const tick = (f: () => void) => store.txBehind(f, () => null);
+    const written = (seq: number) =>
+      new Promise<boolean>((resolve) =>
+        store.whenWritten(
+          seq,
+          () => resolve(true),
+          () => resolve(false),
+        ),
+      );
+    try {
+      other.exec(`CREATE TRIGGER refuse BEFORE INSERT ON audit_entries WHEN new.why = 'refused'
+        BEGIN SELECT RAISE(ABORT, 'refused'); END;`);
+      other.exec('BEGIN IMMEDIATE');
+      tick(() => audit('refused'));
+      const refused = store.unwritten();
+      // Four rows: a statement the writer has not had yet, handed on with a batch it will drop.
+      tick(() => audit('dropped', 'dropped', 'dropped', 'dropped'));
+      const dropped = store.unwritten();
+      other.exec('COMMIT');
+      expect(await written(refused)).toBe(false);
+      expect(await written(dropped)).toBe(false);
+      tick(() => audit('after', 'after', 'after', 'after'));
+      expect(await written(store.unwritten())).toBe(true);
+      const count = other.prepare('SELECT why, count(*) AS n FROM audit_entries GROUP BY why').all();
+      expect(count).toEqual([{ why: 'after', n: 4 }]);
+    } finally {
+      if (other.inTransaction) other.exec('ROLLBACK');
+      other.close();
+      await store.stopWriter();
+      db.close();
+    }
+  });
+});

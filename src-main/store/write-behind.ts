@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.ts';
+import { type RowUpdates, TickQueue } from './tick-queue.ts';
 import { WRITER } from './write-behind-thread.ts';
 
 /**
@@ -38,14 +39,6 @@ export interface BehindFence {
 export interface BehindFailure {
   runIds: string[];
   error: Error;
-}
-
-/** A tick's captured writes, handed on (`WriteBehind.end`). */
-interface Tick {
-  seq: number;
-  sql: [number, string][];
-  ops: unknown[];
-  fence: BehindFence | null;
 }
 
 interface Waiting {
@@ -88,11 +81,12 @@ export class WriteBehind {
   private posted = 0;
   /** The last tick posted to the thread; the ones after it wait in `queue`, oldest first. */
   private sent = 0;
-  private queue: Tick[] = [];
-  private queued = 0;
+  private readonly queue = new TickQueue((statement) => this.idOf(statement));
   /** The current transaction's captured writes ([statement id, values, …]); null when none is captured. */
   private ops: unknown[] | null = null;
   private levels: Level[] = [];
+  /** The current transaction's row updates (`RowUpdates`): [index in `ops`, row key, columns mask], … */
+  private rows: number[] = [];
   /** The current transaction went direct: it is an ordinary one on the engine's connection. */
   private directTx = false;
   private readonly ids = new WeakMap<Statement, number>();
@@ -187,24 +181,39 @@ export class WriteBehind {
     if ((behindTable || !reader) && this.posted !== this.applied) this.drain();
   }
 
-  /** Captures a hot statement's write inside a tick's transaction; false when it is to run now. */
-  capture(statement: Statement, values: unknown): boolean {
+  /**
+   * Captures a hot statement's write inside a tick's transaction; false when it is to run now.
+   * `row`: an update of the `rowUpdates` family, [row key, columns mask].
+   */
+  capture(statement: Statement, values: unknown, row?: readonly [number, number]): boolean {
     const ops = this.ops;
     if (ops === null) return false;
-    let id = this.ids.get(statement);
-    if (id === undefined) {
-      id = this.sqlOf.length;
-      this.sqlOf.push(statement.source);
-      this.newSql.push([id, statement.source]);
-      this.ids.set(statement, id);
-    }
+    const { id, sql } = this.idOf(statement);
+    if (sql !== null) this.newSql.push([id, sql]);
+    if (row) this.rows.push(ops.length, row[0], row[1]);
     ops.push(id, values);
     return true;
+  }
+
+  /** Updates whose later one of a row absorbs the earlier ones handed on in the same group (the task rows). */
+  mergeRows(updates: RowUpdates): void {
+    this.queue.rowUpdates = updates;
+  }
+
+  /** A statement's id for the writer, with its SQL the first time (the writer prepares it then). */
+  private idOf(statement: Statement): { id: number; sql: string | null } {
+    const known = this.ids.get(statement);
+    if (known !== undefined) return { id: known, sql: null };
+    const id = this.sqlOf.length;
+    this.sqlOf.push(statement.source);
+    this.ids.set(statement, id);
+    return { id, sql: statement.source };
   }
 
   /** A tick's transaction begins: its hot writes are captured. */
   begin(): void {
     this.ops = [];
+    this.rows = [];
     this.levels = [];
     this.directTx = false;
   }
@@ -222,8 +231,10 @@ export class WriteBehind {
       if (level.savepoint) this.raw(`RELEASE ${level.savepoint}`).run();
       return result;
     } catch (err) {
-      if (this.ops !== null) this.ops.length = level.mark;
-      else if (level.savepoint && this.directTx) {
+      if (this.ops !== null) {
+        this.ops.length = level.mark;
+        while (this.rows.length > 0 && this.rows.at(-3)! >= level.mark) this.rows.length -= 3;
+      } else if (level.savepoint && this.directTx) {
         this.raw(`ROLLBACK TO ${level.savepoint}`).run();
         this.raw(`RELEASE ${level.savepoint}`).run();
       }
@@ -262,36 +273,20 @@ export class WriteBehind {
     }
     const seq = ++this.posted;
     this.runsOf.set(seq, fence?.runIds ?? []);
-    this.queue.push({ seq, sql: this.newSql, ops, fence });
+    this.queue.push({ seq, sql: this.newSql, ops, rows: this.rows, fence });
     this.newSql = [];
-    this.queued += ops.length / 2;
+    this.rows = [];
     // A free writer takes this tick now; a busy one, once done, every tick handed on meanwhile.
     if (this.applied >= this.sent) this.post();
-    else if (this.queued > MAX_QUEUED && this.waitUntil(this.sent)) this.post();
+    else if (this.queue.values > MAX_QUEUED && this.waitUntil(this.sent)) this.post();
   }
 
   /** Hands the writer thread the ticks waiting, as one transaction of up to `GROUP_VALUES` values (`all`: every one, in such groups). */
   private post(all = false): void {
     while (this.queue.length > 0) {
-      const sql: [number, string][] = [];
-      const ops: unknown[][] = [];
-      const runIds = new Set<string>();
-      let owner: string | null = null;
-      let values = 0;
-      const first = this.queue[0]!.seq;
-      while (this.queue.length > 0 && (values === 0 || values < GROUP_VALUES)) {
-        const tick = this.queue.shift()!;
-        for (const s of tick.sql) sql.push(s);
-        ops.push(tick.ops);
-        values += tick.ops.length / 2;
-        if (tick.fence) {
-          owner = tick.fence.owner;
-          for (const id of tick.fence.runIds) runIds.add(id);
-        }
-        this.sent = tick.seq;
-      }
-      this.queued -= values;
-      this.worker.postMessage({ first, seq: this.sent, sql, ops, owner, runIds: [...runIds] });
+      const group = this.queue.take(GROUP_VALUES);
+      this.sent = group.seq;
+      this.worker.postMessage(group);
       if (!all) return;
     }
   }
@@ -381,8 +376,7 @@ export class WriteBehind {
     this.gone = true;
     const from = this.applied + 1;
     this.stopped = true;
-    this.queue = [];
-    this.queued = 0;
+    this.queue.clear();
     this.sent = this.posted;
     Atomics.store(this.shared, 0, this.posted);
     const runIds = this.failFrom(from);
@@ -397,6 +391,7 @@ export class WriteBehind {
   private goDirect(): void {
     const ops = this.ops!;
     this.ops = null;
+    this.rows = [];
     this.drain();
     this.goDirectWith(ops);
   }
