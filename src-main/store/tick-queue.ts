@@ -1,5 +1,10 @@
 import type { Statement } from 'better-sqlite3';
-import type { BehindFence } from './write-behind.ts';
+
+/** Whose runs a batch writes, checked by the writer inside its transaction (`RunLeases.fence`). */
+export interface BehindFence {
+  owner: string;
+  runIds: readonly string[];
+}
 
 /** An op's statement id that the writer skips: an update a later one of the same row absorbed. */
 export const ABSORBED = -1;

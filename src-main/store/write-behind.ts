@@ -2,12 +2,15 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.ts';
-import { type RowUpdates, TickQueue } from './tick-queue.ts';
+import { type BehindFence, type RowUpdates, TickQueue } from './tick-queue.ts';
 import { WRITER } from './write-behind-thread.ts';
+
+export type { BehindFence };
 
 /**
  * The tables a tick's writes go to behind the engine (task rows, audit entries, memory entries):
- * a statement naming one waits until the writer has applied what was handed to it.
+ * a statement naming one waits until the writer has applied what was handed to it, unless it is
+ * a read marked `mayLag`.
  */
 const BEHIND_TABLES = /\b(task_runs|audit_entries|memory_entries)\b/;
 /** Pragmas that set this connection's own behaviour: nothing the writer holds bears on them. */
@@ -20,6 +23,7 @@ const LAG = '/* may lag the writer */ ';
  * comes after at its next look): it runs at once instead of waiting for the writer.
  */
 export const mayLag = (sql: string): string => `${LAG}${sql}`;
+
 /**
  * Group commit (`WriteBehind.end`): ticks handed on while the writer is busy wait here, and go
  * to it together once it is free, up to `GROUP_VALUES` captured values a transaction (fewer
@@ -28,12 +32,6 @@ export const mayLag = (sql: string): string => `${LAG}${sql}`;
  */
 const GROUP_VALUES = 500;
 const MAX_QUEUED = 4_000;
-
-/** Whose runs a batch writes, checked by the writer inside its transaction (`RunLeases.fence`). */
-export interface BehindFence {
-  owner: string;
-  runIds: readonly string[];
-}
 
 /** Batches the writer could not apply (a full disk, a run another process took): their runs. */
 export interface BehindFailure {
