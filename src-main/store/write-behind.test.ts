@@ -275,121 +275,109 @@ describe('a writer thread that is gone', () => {
   });
 });
 
-describe('ticks handed on while the writer is busy', () => {
-  it('do not hold up the engine, and go in, in order, once the writer is free', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'baton-behind-'));
-    dirs.push(dir);
-    const file = join(dir, 'baton.db');
-    const db = openDatabase(dir);
-    const store = createStore(db, undefined, { behindFile: file });
-    // Another process holds the write lock: the writer waits for it (its busy timeout is 5 s).
-    const other = new Database(file);
-    other.exec('BEGIN IMMEDIATE');
-    try {
-      // More ticks than the writer was allowed to be behind before (8): each one here would have
-      // waited on the writer, which waits on the lock this thread holds.
-      for (let i = 0; i < 30; i++)
-        store.txBehind(
-          () => store.memory.auditMany([runEntry(`tick ${i}`)]),
-          () => null,
-        );
-      const last = store.unwritten();
-      expect(last).toBeGreaterThan(0);
-      other.exec('COMMIT');
-      await new Promise<void>((written, dropped) =>
-        store.whenWritten(last, written, () => dropped(new Error('dropped'))),
-      );
-      const rows = other
-        .prepare("SELECT why FROM audit_entries WHERE why LIKE 'tick %' ORDER BY id")
-        .pluck()
-        .all();
-      expect(rows).toEqual(Array.from({ length: 30 }, (_, i) => `tick ${i}`));
-    } finally {
-      if (other.inTransaction) other.exec('ROLLBACK');
-      other.close();
-      await store.stopWriter();
-      db.close();
-    }
-  });
-});
-
-describe('what need not wait for the writer', () => {
-  it('a read marked mayLag and a pragma of the connection run while the writer is held', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'baton-behind-'));
-    dirs.push(dir);
-    const file = join(dir, 'baton.db');
-    const db = openDatabase(dir);
-    const store = createStore(db, undefined, { behindFile: file });
-    const lagging = db.prepare(mayLag('SELECT why FROM audit_entries ORDER BY id')).pluck();
-    const other = new Database(file);
-    try {
+/** A store writing behind the engine, and another connection (another process) to its file. */
+function storeBehind() {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-behind-'));
+  dirs.push(dir);
+  const file = join(dir, 'baton.db');
+  const db = openDatabase(dir);
+  const store = createStore(db, undefined, { behindFile: file });
+  const other = new Database(file);
+  return {
+    db,
+    store,
+    other,
+    /** Audit entries of run r1, written by a tick behind the engine. */
+    tick: (...why: string[]) =>
       store.txBehind(
-        () => store.memory.auditMany([runEntry('written')]),
+        () => store.memory.auditMany(why.map(runEntry)),
         () => null,
-      );
-      await new Promise<void>((written, dropped) => store.whenWritten(store.unwritten(), written, dropped));
-      other.exec('BEGIN IMMEDIATE');
-      store.txBehind(
-        () => store.memory.auditMany([runEntry('held')]),
-        () => null,
-      );
-      const held = store.unwritten();
-      // Each would wait for the writer, which waits for the lock this thread holds (5 s, then fails).
-      expect(lagging.all()).toEqual(['written']);
-      db.pragma('wal_autocheckpoint = 0');
-      other.exec('COMMIT');
-      await new Promise<void>((written, dropped) =>
-        store.whenWritten(held, written, () => dropped(new Error('dropped'))),
-      );
-      expect(lagging.all()).toEqual(['written', 'held']);
-    } finally {
-      if (other.inTransaction) other.exec('ROLLBACK');
-      other.close();
-      await store.stopWriter();
-      db.close();
-    }
-  });
-});
-
-describe('a batch the writer drops after a failure', () => {
-  it('still gives the writer its new statements: a later tick that uses one is written', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'baton-behind-'));
-    dirs.push(dir);
-    const file = join(dir, 'baton.db');
-    const db = openDatabase(dir);
-    const store = createStore(db, undefined, { behindFile: file });
-    const other = new Database(file);
-    const audit = (...why: string[]) => store.memory.auditMany(why.map(runEntry));
-    const tick = (f: () => void) => store.txBehind(f, () => null);
-    const written = (seq: number) =>
+      ),
+    /** True once the writer has written tick `seq`, false if it dropped it. */
+    written: (seq: number) =>
       new Promise<boolean>((resolve) =>
         store.whenWritten(
           seq,
           () => resolve(true),
           () => resolve(false),
         ),
-      );
-    try {
-      other.exec(`CREATE TRIGGER refuse BEFORE INSERT ON audit_entries WHEN new.why = 'refused'
-        BEGIN SELECT RAISE(ABORT, 'refused'); END;`);
-      other.exec('BEGIN IMMEDIATE');
-      tick(() => audit('refused'));
-      const refused = store.unwritten();
-      // Four rows: a statement the writer has not had yet, handed on with a batch it will drop.
-      tick(() => audit('dropped', 'dropped', 'dropped', 'dropped'));
-      const dropped = store.unwritten();
-      other.exec('COMMIT');
-      expect(await written(refused)).toBe(false);
-      expect(await written(dropped)).toBe(false);
-      tick(() => audit('after', 'after', 'after', 'after'));
-      expect(await written(store.unwritten())).toBe(true);
-      const count = other.prepare('SELECT why, count(*) AS n FROM audit_entries GROUP BY why').all();
-      expect(count).toEqual([{ why: 'after', n: 4 }]);
-    } finally {
+      ),
+    async close() {
       if (other.inTransaction) other.exec('ROLLBACK');
       other.close();
       await store.stopWriter();
       db.close();
+    },
+  };
+}
+
+describe('ticks handed on while the writer is busy', () => {
+  it('do not hold up the engine, and go in, in order, once the writer is free', async () => {
+    const { store, other, tick, written, close } = storeBehind();
+    try {
+      // Another process holds the write lock: the writer waits for it (its busy timeout is 5 s).
+      other.exec('BEGIN IMMEDIATE');
+      // More ticks than the writer was allowed to be behind before (8): each one here would have
+      // waited on the writer, which waits on the lock this thread holds.
+      for (let i = 0; i < 30; i++) tick(`tick ${i}`);
+      const last = store.unwritten();
+      expect(last).toBeGreaterThan(0);
+      other.exec('COMMIT');
+      expect(await written(last)).toBe(true);
+      const rows = other
+        .prepare("SELECT why FROM audit_entries WHERE why LIKE 'tick %' ORDER BY id")
+        .pluck()
+        .all();
+      expect(rows).toEqual(Array.from({ length: 30 }, (_, i) => `tick ${i}`));
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('what need not wait for the writer', () => {
+  it('a read marked mayLag and a pragma of the connection run while the writer is held', async () => {
+    const { db, store, other, tick, written, close } = storeBehind();
+    const lagging = db.prepare(mayLag('SELECT why FROM audit_entries ORDER BY id')).pluck();
+    try {
+      tick('written');
+      expect(await written(store.unwritten())).toBe(true);
+      other.exec('BEGIN IMMEDIATE');
+      tick('held');
+      const held = store.unwritten();
+      // Each would wait for the writer, which waits for the lock this thread holds (5 s, then fails).
+      expect(lagging.all()).toEqual(['written']);
+      db.pragma('wal_autocheckpoint = 0');
+      other.exec('COMMIT');
+      expect(await written(held)).toBe(true);
+      expect(lagging.all()).toEqual(['written', 'held']);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('a batch the writer drops after a failure', () => {
+  it('still gives the writer its new statements: a later tick that uses one is written', async () => {
+    const { store, other, tick, written, close } = storeBehind();
+    try {
+      other.exec(`CREATE TRIGGER refuse BEFORE INSERT ON audit_entries WHEN new.why = 'refused'
+        BEGIN SELECT RAISE(ABORT, 'refused'); END;`);
+      other.exec('BEGIN IMMEDIATE');
+      tick('refused');
+      const refused = store.unwritten();
+      // Four rows: a statement the writer has not had yet, handed on with a batch it will drop.
+      tick('dropped', 'dropped', 'dropped', 'dropped');
+      const dropped = store.unwritten();
+      other.exec('COMMIT');
+      expect(await written(refused)).toBe(false);
+      expect(await written(dropped)).toBe(false);
+      tick('after', 'after', 'after', 'after');
+      expect(await written(store.unwritten())).toBe(true);
+      const count = other.prepare('SELECT why, count(*) AS n FROM audit_entries GROUP BY why').all();
+      expect(count).toEqual([{ why: 'after', n: 4 }]);
+    } finally {
+      await close();
     }
   });
 });
