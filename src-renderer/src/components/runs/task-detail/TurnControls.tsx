@@ -3,6 +3,7 @@ import type { TaskRun } from '../../../../../src-shared/schemas/run.ts';
 import type { TurnControl, TurnState } from '../../../../../src-shared/steering.ts';
 import { api } from '../../../api/client.ts';
 import { errorText } from '../../../api/errors.ts';
+import { taskWatchers } from '../../../api/task-watchers.ts';
 import { useBaton } from '../../../store/index.ts';
 import { stepsKey } from '../../../store/steps.ts';
 
@@ -86,15 +87,15 @@ function stateText(s: TurnState): string {
   }
 }
 
-/** Who asks `runs.turns` again for a task, by `run_id/task_id`: the controls shown for it now. */
-const askers = new Map<string, Set<() => void>>();
+/** Who asks `runs.turns` again for a task: the controls shown for it now. */
+const askers = taskWatchers();
 
 /**
  * Has the task's controls ask `runs.turns` again: this page held or let go its agent by other means
  * than the controls (a terminal opened over it, or closed), which no step of the agent may say soon.
  */
 export function turnsChanged(runId: string, taskId: string): void {
-  for (const ask of askers.get(`${runId}/${taskId}`) ?? []) ask();
+  askers.tell(runId, taskId);
 }
 
 /** `runs.turns` for the task now (null until answered or while it does not run), set by an answer, asked again. */
@@ -104,16 +105,7 @@ export function useTurns(task: TurnTask): [TurnState | null, (s: TurnState) => v
   const steps = useBaton((s) => Object.keys(s.steps[stepsKey(task.run_id, task.task_id)]?.book ?? {}).length);
   const asked = useRef(0);
   const { run_id, task_id, status, attempt } = task;
-  useEffect(() => {
-    const key = `${run_id}/${task_id}`;
-    const ask = () => setAgain((n) => n + 1);
-    const set = askers.get(key) ?? new Set();
-    askers.set(key, set.add(ask));
-    return () => {
-      set.delete(ask);
-      if (set.size === 0) askers.delete(key);
-    };
-  }, [run_id, task_id]);
+  useEffect(() => askers.watch(run_id, task_id, () => setAgain((n) => n + 1)), [run_id, task_id]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new attempt, or a step of it, is asked again
   useEffect(() => {
     const ask = ++asked.current;
