@@ -95,7 +95,8 @@ export class TickQueue {
     let values = 0;
     const first = this.ticks[0]!.seq;
     let seq = first;
-    while (this.ticks.length > 0 && (values === 0 || values < limit)) {
+    // Every tick holds a value at least: the first is always taken.
+    while (this.ticks.length > 0 && values < limit) {
       const tick = this.ticks.shift()!;
       for (const s of tick.sql) sql.push(s);
       this.absorb(tick, latest, sql);

@@ -1,6 +1,8 @@
 // The writer thread of `WriteBehind` (write-behind.ts, docs/speed.md "The writes behind the engine").
 // Plain JS, run in a worker thread with its own connection: applies each batch (a group of ticks) as one
 // transaction, checking first that this process still holds the leases of the runs it writes.
+import { ABSORBED } from './tick-queue.ts';
+
 export const WRITER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
@@ -41,9 +43,9 @@ function apply(m) {
         if (owner !== undefined && owner !== m.owner)
           throw Object.assign(new Error('run ' + runId + ' was taken over by ' + owner), { code: 'BATON_TAKEN_OVER' });
       }
-    // A statement id of -1: an update a later one of its row absorbed (tick-queue.ts).
+    // A statement id of ABSORBED: an update a later one of its row absorbed (tick-queue.ts).
     for (const ops of m.ops)
-      for (let i = 0; i < ops.length; i += 2) if (ops[i] !== -1) statements.get(ops[i]).run(ops[i + 1]);
+      for (let i = 0; i < ops.length; i += 2) if (ops[i] !== ${ABSORBED}) statements.get(ops[i]).run(ops[i + 1]);
     commit.run();
   } catch (err) {
     if (db.inTransaction) rollback.run();
