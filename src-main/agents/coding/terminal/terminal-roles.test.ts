@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,10 @@ import { makeRepo } from '../workspaces/testing/temp-repo.ts';
 import { terminalSocket } from './testing/terminal-socket.ts';
 
 const sandbox = await sandboxStatus();
+
+// Every turn waits for `go` (or a cancel), not only the first; `go` comes only in afterAll. The turn
+// "go on" starts keeps the task running, so its worktree is still there for the next terminal.
+const script = waitingAcpAgentScript.replace('    if (turns === 1) while (', '    while (');
 
 /**
  * A terminal as people's roles change, over the real host (a waiting ACP agent's coding task,
@@ -52,7 +56,8 @@ describe.skipIf(!sandbox.available)('a terminal as people change', () => {
 
   beforeAll(async () => {
     scripts = mkdtempSync(join(tmpdir(), 'baton-terminal-roles-'));
-    writeFileSync(join(scripts, 'agent.mjs'), waitingAcpAgentScript);
+    expect(script).not.toBe(waitingAcpAgentScript);
+    writeFileSync(join(scripts, 'agent.mjs'), script);
     repo = makeRepo({ 'README.md': '# A sample workspace\n' });
     ({ app, host, stop } = await startOnTempDir((_d, a) => ({ people: a.people, terminals: a.terminals })));
     await local(app, 'people.setupOwner', { name: 'Ana' });
@@ -115,8 +120,15 @@ describe.skipIf(!sandbox.available)('a terminal as people change', () => {
     );
     expect(decided.status, JSON.stringify(decided.result)).toBe(200);
     await eventually(async () => (await terminalNow()) === null, 30_000, 'the terminal decided');
+    // Its next turn, told, waits: the task is still running when Ada opens a terminal again.
+    await eventually(
+      () => readFileSync(join(tree, 'prompts.log'), 'utf8').includes('--- turn 2'),
+      30_000,
+      "the agent's next turn",
+    );
     const again = await rpc(host.port, 'terminals.open', { run_id: runId, task_id: 'readme' }, ada.page);
     expect(again.status, JSON.stringify(again.result)).toBe(200);
+    expect((again.result as { value: TerminalView }).value.agent_held).toBe(true);
     // A member who did not open it may still not decide it.
     const other = await invited('Noa', 'member');
     const refused = await rpc(
