@@ -36,7 +36,7 @@ export function placeOf(deps: PlaceDeps, runId: string, taskId: string): Place {
       `task "${taskId}" of run "${runId}" has no worktree (not a coding task, or not started)`,
       { field: 'task_id' },
     );
-  if (session.state === 'removed' || !existsSync(session.dir))
+  if (worktreeGone(deps, session))
     throw new AppError(
       'conflict',
       `the worktree of task "${taskId}" is gone (its branch ${session.branch} is still there): nothing to open a terminal in`,
@@ -48,6 +48,12 @@ export function placeOf(deps: PlaceDeps, runId: string, taskId: string): Place {
       field: 'task_id',
     });
   return { session, workspace };
+}
+
+/** Whether the session's worktree is gone now: its record removed (or gone with its run), or its folder. */
+export function worktreeGone(deps: Pick<PlaceDeps, 'store'>, session: TaskSession): boolean {
+  const now = deps.store.sessions.get(session.run_id, session.task_id);
+  return !now || now.state === 'removed' || !existsSync(session.dir);
 }
 
 /**

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +14,8 @@ import { AppError } from '../../../base/errors.ts';
 import { desktopWindow } from './desktop.ts';
 import type { AgentHold } from './hold.ts';
 import { NO_HOLD } from './hold.ts';
-import { placeOf, shellRequest } from './place.ts';
+import type { Place } from './place.ts';
+import { placeOf, shellRequest, worktreeGone } from './place.ts';
 import { rcText, startShell } from './shell.ts';
 import type { Opener, Terminal, TerminalsDeps } from './types.ts';
 import type { Snapshot } from './work.ts';
@@ -43,14 +43,24 @@ export function createTerminals(deps: TerminalsDeps) {
 
   const taskIn = (runId: string, taskId: string) =>
     deps.store.runs.tasks(runId).find((x) => x.task_id === taskId);
+  /** How the task stands once its worktree went, with the branch that keeps its commits. */
+  const leftOf = (p: Place) => {
+    const { run_id, task_id, branch } = p.session;
+    const task = taskIn(run_id, task_id);
+    return `${task ? `the task is ${task.status}` : 'its run is gone'}; its branch ${branch} keeps what was committed`;
+  };
   /** Why the terminal's worktree is no longer there to diff or commit, or null while it is. */
   const goneOf = (t: Terminal): string | null => {
-    const { run_id, task_id, dir, branch } = t.place.session;
-    const now = deps.store.sessions.get(run_id, task_id);
-    if (now && now.state !== 'removed' && existsSync(dir)) return null;
-    const task = taskIn(run_id, task_id);
-    return `the worktree of task "${task_id}" was removed after the terminal opened (${task ? `the task is ${task.status}` : 'its run is gone'}; its branch ${branch} keeps what was committed): what was changed there is gone, and nothing can be committed`;
+    if (!worktreeGone(deps, t.place.session)) return null;
+    return `the worktree of task "${t.place.session.task_id}" was removed after the terminal opened (${leftOf(t.place)}): what was changed there is gone, and nothing can be committed`;
   };
+  /** The refusal of a terminal whose worktree was removed as it opened (its task ended, its run was cancelled). */
+  const goneAtOpen = (p: Place) =>
+    new AppError(
+      'conflict',
+      `the worktree of task "${p.session.task_id}" was removed as the terminal opened (${leftOf(p)}): nothing to open a terminal in`,
+      { field: 'task_id' },
+    );
 
   /** What changed since the terminal opened; none when the worktree went, even as this read it (its run ending). */
   const changesOf = async (t: Terminal): Promise<Omit<TerminalChanges, 'terminal'>> => {
@@ -218,11 +228,13 @@ export function createTerminals(deps: TerminalsDeps) {
         tmp = await mkdtemp(join(tmpdir(), `baton-tmp-${process.pid}-terminal-`));
         request = shellRequest(deps, place, tmp);
         before = await snapshot(place.workspace.path, place.session.dir, request);
+        if (worktreeGone(deps, place.session)) throw goneAtOpen(place);
       } catch (err) {
         if (tmp) await rm(tmp, { recursive: true, force: true });
         if (held.paused) await letGo(runId, taskId, who.name);
         else hold.leave(runId, taskId);
-        throw err;
+        // Removed while the hold waited or git read it: said plainly, whatever git made of it.
+        throw worktreeGone(deps, place.session) ? goneAtOpen(place) : err;
       } finally {
         opening.delete(keyOf(runId, taskId));
       }
