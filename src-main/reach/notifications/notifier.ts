@@ -134,9 +134,10 @@ export function createNotifier(deps: { store: Store; bus: EventBus; log?: ErrorL
       }
       return byId.get(taskId);
     };
+    const anyPerson = () => agentsNow().some((a) => a.kind === 'human');
     /** A ready task only a person can take: its pin is a human agent, or no agent but a human has its skills. */
-    return (runId: string | null, taskId: string, rootOnly = false): boolean => {
-      if (runId === null || !agentsNow().some((a) => a.kind === 'human')) return false;
+    const waitsForPerson = (runId: string | null, taskId: string, rootOnly = false): boolean => {
+      if (runId === null || !anyPerson()) return false;
       if (repo.taskStatus(runId, taskId) !== 'ready') return false;
       const spec = specOf(runId, taskId);
       if (!spec || (rootOnly && (spec.depends_on ?? []).length > 0)) return false;
@@ -146,6 +147,7 @@ export function createNotifier(deps: { store: Store; bus: EventBus; log?: ErrorL
       );
       return able.length > 0 && able.every((a) => a.kind === 'human');
     };
+    return { waitsForPerson, anyPerson };
   };
   let cursor = repo.lastAuditId() ?? 0;
   let timer: NodeJS.Timeout | null = null;
@@ -172,7 +174,11 @@ export function createNotifier(deps: { store: Store; bus: EventBus; log?: ErrorL
     }
     const told: Notification[] = [];
     const on = settings();
-    const waitsForPerson = lookContext();
+    const { waitsForPerson, anyPerson } = lookContext();
+    // A task's entry tells only that it waits for a person: with no person, none is read.
+    const tasks = on.task_waiting && anyPerson();
+    // The entries up to the log's end as of now: filtered ones past the last read are not read again.
+    const upTo = repo.lastAuditId() ?? cursor;
     /** The resets told in this look (`account until`): the agents of one account are told once. */
     const resets = new Set<string>();
     const firstOfReset = (e: AuditEntry): boolean => {
@@ -187,7 +193,7 @@ export function createNotifier(deps: { store: Store; bus: EventBus; log?: ErrorL
       told.push(n);
     };
     for (let batch = 0; batch < batches; batch++) {
-      const entries = repo.auditAfter(cursor, BATCH);
+      const entries = repo.auditAfter(cursor, upTo, BATCH, tasks);
       for (const e of entries) {
         const n = notificationOf(e, {
           approvalKind: e.entity === 'approval' ? repo.approvalKind(e.entity_id) : null,
@@ -209,7 +215,10 @@ export function createNotifier(deps: { store: Store; bus: EventBus; log?: ErrorL
             if (waitsForPerson(e.run_id, t, true)) tell(taskWaitingOf(e, t));
         cursor = e.id;
       }
-      if (entries.length < BATCH) return { told, more: false };
+      if (entries.length < BATCH) {
+        cursor = upTo;
+        return { told, more: false };
+      }
     }
     return { told, more: true };
   }

@@ -11,10 +11,17 @@ export function createNotificationsRepo(db: Db) {
   // The log as the store's writer last committed it (`mayLag`): entries it writes later have
   // higher ids, read at the next look. A look does not wait for the writer.
   const maxId = db.prepare<[], number | null>(mayLag('SELECT max(id) FROM audit_entries')).pluck();
-  const after = db.prepare<[number, number], AuditEntry>(
-    mayLag(`SELECT id, at, actor, entity, entity_id, run_id, from_status, to_status, why FROM audit_entries
-      WHERE id > ? ORDER BY id LIMIT ?`),
-  );
+  // Only the entries a notification can come of: a task's only when it became ready (and only
+  // while a task may wait for a person); a busy run writes several per task, read by the
+  // thousand a second otherwise. Rows are filtered in SQLite, not made and dropped here.
+  const entries = (tasks: boolean) =>
+    db.prepare<[number, number, number], AuditEntry>(
+      mayLag(`SELECT id, at, actor, entity, entity_id, run_id, from_status, to_status, why FROM audit_entries
+        WHERE id > ? AND id <= ? AND ${tasks ? "(entity <> 'task' OR to_status = 'ready')" : "entity <> 'task'"}
+        ORDER BY id LIMIT ?`),
+    );
+  const withTasks = entries(true);
+  const withoutTasks = entries(false);
   const approvalKind = db.prepare<[string], string>('SELECT kind FROM approvals WHERE id = ?').pluck();
   const readyTasks = db
     .prepare<[string], string>(
@@ -33,8 +40,12 @@ export function createNotificationsRepo(db: Db) {
   return {
     /** The last audit entry's id (null: the log is empty). */
     lastAuditId: (): number | null => maxId.get() ?? null,
-    /** Up to `limit` audit entries after id `after`, oldest first. */
-    auditAfter: (afterId: number, limit: number): AuditEntry[] => after.all(afterId, limit),
+    /**
+     * Up to `limit` audit entries after id `afterId` up to `upTo`, oldest first, of those a
+     * notification can come of (`tasks`: a task's that became ready too).
+     */
+    auditAfter: (afterId: number, upTo: number, limit: number, tasks: boolean): AuditEntry[] =>
+      (tasks ? withTasks : withoutTasks).all(afterId, upTo, limit),
     approvalKind: (approvalId: string): string | null => approvalKind.get(approvalId) ?? null,
     /** The run's tasks that are ready now, in plan order. */
     readyTasks: (runId: string): string[] => readyTasks.all(runId),
