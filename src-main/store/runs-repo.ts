@@ -9,7 +9,7 @@ import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { AgentExecutionStats, MatchExplanation, Run, TaskRun } from '../../src-shared/schemas/run.ts';
 import { createBatchWriter } from './batch.ts';
 import type { Db } from './db.ts';
-import type { WriteBehind } from './write-behind.ts';
+import { mayLag, type WriteBehind } from './write-behind.ts';
 
 interface RunRow extends Omit<Run, 'counts'> {
   lease_owner: string | null;
@@ -251,8 +251,10 @@ export function createRunsRepo(db: Db, behind: WriteBehind | null = null) {
   const takeLease = db.prepare(`UPDATE runs SET lease_owner = @owner, lease_expires_at = @expires,
     lease_renewed_at = @now WHERE id = @id AND status = 'executing'
       AND (lease_owner IS NULL OR lease_owner = @owner OR lease_expires_at < @now)`);
+  // A lease is taken, renewed and stolen on the engine's connection; only a run that ended lets
+  // its lease go behind it (`dropLease`), and no tick reads that run's again: reads need not wait.
   const leaseOwner = db.prepare<[string], { lease_owner: string | null }>(
-    'SELECT lease_owner FROM runs WHERE id = ?',
+    mayLag('SELECT lease_owner FROM runs WHERE id = ?'),
   );
   const stealLease = db.prepare(`UPDATE runs SET lease_owner = @owner, lease_expires_at = @expires,
     lease_renewed_at = @now WHERE id = @id AND status = 'executing' AND lease_owner = @from`);
@@ -376,7 +378,8 @@ export function createRunsRepo(db: Db, behind: WriteBehind | null = null) {
       }
     },
     setStatus(id: string, status: RunStatus, finishedAt: string | null): void {
-      setStatus.run(status, finishedAt, id);
+      // Inside a tick, behind the engine: a run's end need not wait for the writer's backlog.
+      if (!behind?.capture(setStatus, [status, finishedAt, id])) setStatus.run(status, finishedAt, id);
     },
     unfinishedIds: (): string[] => unfinished.all().map((r) => r.id),
     /** Every unfinished run with who holds its lease and until when (ms since the epoch). */
@@ -417,7 +420,8 @@ export function createRunsRepo(db: Db, behind: WriteBehind | null = null) {
       stealLease.run({ id, from, owner, now, expires: now + ttlMs }).changes > 0,
     /** Lets the lease go (`now`: the holder's last moment with the run). */
     dropLease(id: string, owner: string, now: number): void {
-      dropLease.run(now, id, owner);
+      // A run's end lets it go inside its tick: behind the engine, as its status.
+      if (!behind?.capture(dropLease, [now, id, owner])) dropLease.run(now, id, owner);
     },
   };
 }

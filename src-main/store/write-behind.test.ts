@@ -8,6 +8,7 @@ import { createApp } from '../app/create-app.ts';
 import type { Executor } from '../engine/executor.ts';
 import { openDatabase } from './db.ts';
 import { createStore } from './store.ts';
+import { runEntry, storeBehind } from './testing/store-behind.ts';
 import { mayLag } from './write-behind.ts';
 
 type App = ReturnType<typeof createApp>;
@@ -180,16 +181,6 @@ describe("the store's writes behind the engine", () => {
 });
 
 /** An audit entry of run r1. */
-const runEntry = (why: string) => ({
-  at: new Date().toISOString(),
-  actor: 'test',
-  entity: 'run' as const,
-  entity_id: 'r1',
-  run_id: 'r1',
-  from_status: null,
-  to_status: null,
-  why,
-});
 
 describe('a tick gone direct whose COMMIT fails', () => {
   it('is rolled back before the error goes on: nothing of it is stored, and the next tick is written', async () => {
@@ -274,42 +265,6 @@ describe('a writer thread that is gone', () => {
     }
   });
 });
-
-/** A store writing behind the engine, and another connection (another process) to its file. */
-function storeBehind() {
-  const dir = mkdtempSync(join(tmpdir(), 'baton-behind-'));
-  dirs.push(dir);
-  const file = join(dir, 'baton.db');
-  const db = openDatabase(dir);
-  const store = createStore(db, undefined, { behindFile: file });
-  const other = new Database(file);
-  return {
-    db,
-    store,
-    other,
-    /** Audit entries of run r1, written by a tick behind the engine. */
-    tick: (...why: string[]) =>
-      store.txBehind(
-        () => store.memory.auditMany(why.map(runEntry)),
-        () => null,
-      ),
-    /** True once the writer has written tick `seq`, false if it dropped it. */
-    written: (seq: number) =>
-      new Promise<boolean>((resolve) =>
-        store.whenWritten(
-          seq,
-          () => resolve(true),
-          () => resolve(false),
-        ),
-      ),
-    async close() {
-      if (other.inTransaction) other.exec('ROLLBACK');
-      other.close();
-      await store.stopWriter();
-      db.close();
-    },
-  };
-}
 
 describe('ticks handed on while the writer is busy', () => {
   it('do not hold up the engine, and go in, in order, once the writer is free', async () => {

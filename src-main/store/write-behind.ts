@@ -1,28 +1,13 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Statement } from 'better-sqlite3';
+import { CONNECTION_PRAGMAS, guard, mayLag, statementKind, WATCHED_TABLES } from './behind-statements.ts';
 import type { Db } from './db.ts';
 import { type BehindFence, type RowUpdates, TickQueue } from './tick-queue.ts';
 import { WRITER } from './write-behind-thread.ts';
 
 export type { BehindFence };
-
-/**
- * The tables a tick's writes go to behind the engine (task rows, audit entries, memory entries):
- * a statement naming one waits until the writer has applied what was handed to it, unless it is
- * a read marked `mayLag`.
- */
-const BEHIND_TABLES = /\b(task_runs|audit_entries|memory_entries)\b/;
-/** Pragmas that set this connection's own behaviour: nothing the writer holds bears on them. */
-const CONNECTION_PRAGMAS = /^\s*(wal_autocheckpoint|busy_timeout|cache_size)\b/i;
-const LAG = '/* may lag the writer */ ';
-
-/**
- * Marks a read that may see the tables written behind the engine as the writer last committed
- * them, without what the engine handed on since (a cursor over the audit log, which takes what
- * comes after at its next look): it runs at once instead of waiting for the writer.
- */
-export const mayLag = (sql: string): string => `${LAG}${sql}`;
+export { mayLag };
 
 /**
  * Group commit (`WriteBehind.end`): ticks handed on while the writer is busy wait here, and go
@@ -88,6 +73,12 @@ export class WriteBehind {
   /** The current transaction went direct: it is an ordinary one on the engine's connection. */
   private directTx = false;
   private readonly ids = new WeakMap<Statement, number>();
+  /** By statement id: it writes a watched table (`WATCHED_TABLES`). */
+  private readonly watchedIds: boolean[] = [];
+  /** The current transaction captured a write to a watched table. */
+  private tickWatched = false;
+  /** The last batch handed on with a write to a watched table (0: none). */
+  private watchedSeq = 0;
   private readonly sqlOf: string[] = [];
   private newSql: [number, string][] = [];
   private readonly rawById = new Map<number, Statement>();
@@ -125,8 +116,8 @@ export class WriteBehind {
     const self = this;
     (db as { prepare: unknown }).prepare = function (this: unknown, ...args: unknown[]) {
       const statement = (prepare as (...a: unknown[]) => Statement)(...args);
-      const sql = args[0] as string;
-      guard(statement, BEHIND_TABLES.test(sql) && !sql.startsWith(LAG), self);
+      const { behindTable, watched } = statementKind(args[0] as string);
+      guard(statement, behindTable, watched, self);
       return statement;
     };
     // A transaction begins on this connection only once the writer is done (it would wait for
@@ -170,13 +161,21 @@ export class WriteBehind {
     return this.posted > this.applied ? this.posted : 0;
   }
 
-  /** Called before each statement of the engine's connection runs. */
-  before(behindTable: boolean, reader: boolean): void {
+  /**
+   * Called before each statement of the engine's connection runs; `watched`: it names a watched
+   * table, and waits as one naming a table behind the engine while a write to one is unwritten.
+   */
+  before(behindTable: boolean, reader: boolean, watched = false): void {
     if (this.ops !== null) {
-      if (behindTable || !reader) this.goDirect();
+      if (behindTable || !reader || (watched && (this.tickWatched || this.watchedSeq > this.applied)))
+        this.goDirect();
       return;
     }
-    if ((behindTable || !reader) && this.posted !== this.applied) this.drain();
+    if (
+      (behindTable || !reader || (watched && this.watchedSeq > this.applied)) &&
+      this.posted !== this.applied
+    )
+      this.drain();
   }
 
   /**
@@ -187,7 +186,11 @@ export class WriteBehind {
     const ops = this.ops;
     if (ops === null) return false;
     const { id, sql } = this.idOf(statement);
-    if (sql !== null) this.newSql.push([id, sql]);
+    if (sql !== null) {
+      this.newSql.push([id, sql]);
+      this.watchedIds[id] = WATCHED_TABLES.test(sql);
+    }
+    if (this.watchedIds[id]) this.tickWatched = true;
     if (row) this.rows.push(ops.length, row[0], row[1]);
     ops.push(id, values);
     return true;
@@ -211,6 +214,7 @@ export class WriteBehind {
   /** A tick's transaction begins: its hot writes are captured. */
   begin(): void {
     this.ops = [];
+    this.tickWatched = false;
     this.rows = [];
     this.levels = [];
     this.directTx = false;
@@ -270,6 +274,7 @@ export class WriteBehind {
       return;
     }
     const seq = ++this.posted;
+    if (this.tickWatched) this.watchedSeq = seq;
     this.runsOf.set(seq, fence?.runIds ?? []);
     this.queue.push({ seq, sql: this.newSql, ops, rows: this.rows, fence });
     this.newSql = [];
@@ -460,21 +465,5 @@ export class WriteBehind {
       this.runsOf.delete(seq);
     }
     return [...runIds];
-  }
-}
-
-/** Wraps a statement's runs so that each first keeps a single connection's order. */
-function guard(statement: Statement, behindTable: boolean, behind: WriteBehind): void {
-  // A read that writes nothing: a statement returning rows that is read-only (not an
-  // `INSERT … RETURNING`; `BEGIN` and `COMMIT` return none).
-  const reader = statement.reader && statement.readonly;
-  const s = statement as unknown as Record<string, (...a: unknown[]) => unknown>;
-  for (const name of ['run', 'get', 'all', 'iterate'] as const) {
-    const f = s[name]!;
-    s[name] = function (this: unknown) {
-      behind.before(behindTable, reader);
-      // biome-ignore lint/complexity/noArguments: the statement's own arguments, passed on as given
-      return f.apply(this, arguments as never);
-    };
   }
 }
