@@ -9,7 +9,7 @@ import type { Db } from './db.ts';
 import type { StepsRepo } from './steps-repo.ts';
 import { STEP_ENTRY_TYPE, stepAsEntry } from './steps-repo.ts';
 import { LOG_ENTRY_TYPE, type LogLineRow, logAsEntry } from './task-log-hits.ts';
-import type { WriteBehind } from './write-behind.ts';
+import { mayLag, type WriteBehind } from './write-behind.ts';
 
 interface MemoryRow extends Omit<MemoryEntry, 'content' | 'tags'> {
   content: string;
@@ -144,10 +144,20 @@ export function createMemoryRepo(db: Db, steps: StepsRepo, behind: WriteBehind |
       (SELECT id FROM task_logs WHERE id > last_rowid ORDER BY id LIMIT ?)), last_rowid)
       WHERE name = 'task_logs'`),
   };
+  const INDEXES = ['memory', 'audit', 'steps', 'task_logs'] as const;
+  // Whether rows are left to index, as the store's writer last committed them (`mayLag`).
+  const left = db
+    .prepare<[], number>(
+      mayLag(`SELECT EXISTS (SELECT 1 FROM memory_entries WHERE rowid > (SELECT last_rowid FROM search_index_state WHERE name = 'memory'))
+        OR EXISTS (SELECT 1 FROM audit_entries WHERE id > (SELECT last_rowid FROM search_index_state WHERE name = 'audit'))
+        OR EXISTS (SELECT 1 FROM attempt_steps WHERE id > (SELECT last_rowid FROM search_index_state WHERE name = 'steps'))
+        OR EXISTS (SELECT 1 FROM task_logs WHERE id > (SELECT last_rowid FROM search_index_state WHERE name = 'task_logs'))`),
+    )
+    .pluck();
   /** Indexes rows written since the last catch-up (at most `limit` per index); true when none are left. */
   const indexPending = db.transaction((limit: number): boolean => {
     let done = true;
-    for (const name of ['memory', 'audit', 'steps', 'task_logs'] as const) {
+    for (const name of INDEXES) {
       const n = catchUp[name].run(limit).changes;
       mark[name].run(limit);
       if (limit >= 0 && n >= limit) done = false;
@@ -155,10 +165,14 @@ export function createMemoryRepo(db: Db, steps: StepsRepo, behind: WriteBehind |
     return done;
   });
 
-  const memoryByRowid = db.prepare<[number], MemoryRow>('SELECT * FROM memory_entries WHERE rowid = ?');
+  // A search's reads follow its catch-up of the index, which waited for the writer (`searchIndexCaughtUp`):
+  // they read what the writer last committed, not waiting for ticks handed to it since.
+  const memoryByRowid = db.prepare<[number], MemoryRow>(
+    mayLag('SELECT * FROM memory_entries WHERE rowid = ?'),
+  );
   const logLine = db.prepare<[number], LogLineRow>(
-    `SELECT l.*, r.plan_id, r.project_id, t.agent_id FROM task_logs l JOIN runs r ON r.id = l.run_id
-     LEFT JOIN task_runs t ON t.run_id = l.run_id AND t.task_id = l.task_id WHERE l.id = ?`,
+    mayLag(`SELECT l.*, r.plan_id, r.project_id, t.agent_id FROM task_logs l JOIN runs r ON r.id = l.run_id
+     LEFT JOIN task_runs t ON t.run_id = l.run_id AND t.task_id = l.task_id WHERE l.id = ?`),
   );
   /**
    * Memory entries, steps and the lines tasks printed matching one query, ranked together by
@@ -213,7 +227,7 @@ export function createMemoryRepo(db: Db, steps: StepsRepo, behind: WriteBehind |
     const sql = `SELECT src, rid, snip FROM (${parts.join(' UNION ALL ')}) ORDER BY rank, at DESC LIMIT @limit`;
     // The other sides filter by type through the union (memory entries never have type `step` or `task_log`).
     const { type: _type, ...otherParams } = params;
-    const rows = db.prepare(sql).all(f.type === undefined ? params : otherParams) as {
+    const rows = db.prepare(mayLag(sql)).all(f.type === undefined ? params : otherParams) as {
       src: 'm' | 's' | 'l';
       rid: number;
       snip: string | null;
@@ -253,6 +267,22 @@ export function createMemoryRepo(db: Db, steps: StepsRepo, behind: WriteBehind |
     indexPending(limit = -1): boolean {
       return indexPending.immediate(limit);
     },
+    /**
+     * Inside a transaction written behind (`store.indexBehind`): the same catch-up, handed to the
+     * store's writer to run on its own thread. False without one.
+     */
+    indexBehind(limit: number): boolean {
+      if (!behind?.active) return false;
+      for (const name of INDEXES) {
+        behind.capture(catchUp[name], [limit]);
+        behind.capture(mark[name], [limit]);
+      }
+      return true;
+    },
+    /** Rows not yet in the search index, as the writer last committed them. */
+    indexLeft(): boolean {
+      return left.get() === 1;
+    },
     insert(entry: MemoryEntry & { plan_id: string | null }): void {
       insert.run({ ...entry, content: JSON.stringify(entry.content), tags: JSON.stringify(entry.tags) });
     },
@@ -276,7 +306,8 @@ export function createMemoryRepo(db: Db, steps: StepsRepo, behind: WriteBehind |
      * all three are ranked together.
      */
     search(f: MemoryFilter): MemorySearchHit[] {
-      if (f.query) indexPending.immediate(-1);
+      // What the writer has committed and the index lacks (none, once the call caught up).
+      if (f.query && left.get() === 1) indexPending.immediate(-1);
       const where: string[] = [];
       const params: Record<string, string | number> = { limit: f.limit };
       const fts = f.query ? toFtsQuery(f.query) : null;
@@ -315,7 +346,7 @@ export function createMemoryRepo(db: Db, steps: StepsRepo, behind: WriteBehind |
            WHERE ${where.join(' AND ')} ORDER BY bm25(memory_fts), m.created_at DESC LIMIT @limit`
         : `SELECT m.*, NULL AS snip FROM memory_entries m ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
            ORDER BY m.created_at DESC, m.rowid DESC LIMIT @limit`;
-      const rows = db.prepare(sql).all(params) as (MemoryRow & { snip: string | null })[];
+      const rows = db.prepare(fts ? mayLag(sql) : sql).all(params) as (MemoryRow & { snip: string | null })[];
       return rows.map((r) => ({ entry: toEntry(r), snippet: r.snip }));
     },
     /** Appends an audit entry, with what a person changed field by field when it says (`changes`). */
@@ -369,7 +400,7 @@ export function createMemoryRepo(db: Db, steps: StepsRepo, behind: WriteBehind |
       if (f.query) {
         const fts = toFtsQuery(f.query);
         if (!fts) return [];
-        indexPending.immediate(-1);
+        if (left.get() === 1) indexPending.immediate(-1);
         from = 'audit_fts JOIN audit_entries a ON a.id = audit_fts.rowid';
         where.push('audit_fts MATCH @fts');
         params.fts = fts;
@@ -394,10 +425,9 @@ export function createMemoryRepo(db: Db, steps: StepsRepo, behind: WriteBehind |
         where.push('a.at <= @until');
         params.until = f.until;
       }
+      const sql = `SELECT a.* FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.id DESC LIMIT @limit`;
       return db
-        .prepare(
-          `SELECT a.* FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.id DESC LIMIT @limit`,
-        )
+        .prepare(f.query ? mayLag(sql) : sql)
         .all(params)
         .map((r) => auditOf(r as AuditRow));
     },

@@ -50,6 +50,29 @@ export function createStore(db: Db, afterCommit?: () => void, opts: { behindFile
         steps.flush();
         return memory.indexPending(limit);
       },
+      /**
+       * One catch-up of the search index (`limit` rows per index) run by the store's writer on
+       * its own thread, after the ticks handed to it before: settles with whether rows are left
+       * ('failed': the writer could not; catch up here instead). Null without a writer.
+       */
+      indexBehind(limit: number): Promise<boolean | 'failed'> | null {
+        if (!behind || behind.active || db.inTransaction) return null;
+        steps.flush();
+        behind.begin();
+        memory.indexBehind(limit);
+        behind.end(true, null);
+        const seq = behind.pending;
+        const written = new Promise<boolean>((resolve) =>
+          seq === 0
+            ? resolve(true)
+            : behind.whenApplied(
+                seq,
+                () => resolve(true),
+                () => resolve(false),
+              ),
+        );
+        return written.then((ok) => (ok ? memory.indexLeft() : 'failed'));
+      },
       search(f: MemoryFilter): MemorySearchHit[] {
         steps.flush();
         return memory.search(f);
@@ -120,6 +143,16 @@ export function createStore(db: Db, afterCommit?: () => void, opts: { behindFile
     whenWritten(seq: number, done: () => void, dropped: () => void): void {
       if (behind) behind.whenApplied(seq, done, dropped);
       else done();
+    },
+    /**
+     * Settles once the writer has written (or failed) every tick handed to it so far, without
+     * holding the thread: a call about to read or write what the writer holds awaits it first,
+     * so its statements do not wait for the writer on the thread the engine and every call share.
+     */
+    writerCaughtUp(): Promise<void> {
+      const seq = behind?.pending ?? 0;
+      if (seq === 0) return Promise.resolve();
+      return new Promise((resolve) => behind!.whenApplied(seq, resolve, resolve));
     },
     /** Told the runs of ticks the writer could not write (a full disk, a run another process took). */
     onWriterFailed(f: (runIds: string[], err: Error) => void): void {
