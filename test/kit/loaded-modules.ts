@@ -13,7 +13,7 @@ const root = join(import.meta.dirname, '..', '..');
  * Packages `baton serve` loads at their first use (a landing, an ACP agent's attempt, a sandboxed
  * program or the sandbox's check after the start, a trace export, an MCP call, a passkey's
  * ceremony, a terminal, a signed webhook's delivery), or a turn after the host said where it
- * serves (the page's files, its WebSocket): never before its token line.
+ * serves (its WebSocket): never before its token line.
  */
 export const LAZY_PACKAGES = [
   '@octokit/',
@@ -23,7 +23,6 @@ export const LAZY_PACKAGES = [
   '@anthropic-ai/sandbox-runtime',
   '@opentelemetry/',
   '@modelcontextprotocol/server',
-  'serve-static',
   'ws/',
   '@simplewebauthn/',
   '@peculiar/',
