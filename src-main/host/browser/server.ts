@@ -33,6 +33,7 @@ import type { Backpressure } from './broadcast.ts';
 import { createBroadcast, DEFAULT_BACKPRESSURE } from './broadcast.ts';
 import type { Proven } from './callers.ts';
 import { createCallers, refuseCaller } from './callers.ts';
+import { quietWarm } from './quiet-warm.ts';
 import { refuseHost, refuseRevoked, refuseUnauthorized, WORKER_TOKEN_SCOPE } from './refusals.ts';
 import { answerCall } from './socket-calls.ts';
 import { socketServer } from './socket-server.ts';
@@ -182,6 +183,10 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     publicPaths: [CALLBACK_PATH, TRIGGER_PATH, SLACK_PATH],
   };
   const serveStatic = createStaticFiles(opts.rendererDir);
+  const sockets = quietWarm(() => {
+    wss.warm();
+    workerSocket?.warm();
+  });
   const callbackRoute = opts.agentCallbacks ? createAgentCallbackRoute(opts.agentCallbacks) : null;
   const broadcast = createBroadcast(opts.bus, { ...DEFAULT_BACKPRESSURE, ...opts.backpressure });
   const workerSocket = opts.workerSignal
@@ -193,6 +198,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     : null;
 
   async function request(req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> {
+    if (!sockets.warmed) res.once('finish', sockets.settle);
     // The edge checked the Host name first (`hosts`). Agents' callbacks: their own per-attempt
     // token, and nothing else under this path.
     if (target.path.startsWith(CALLBACK_PATH)) {
@@ -413,13 +419,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     server.listen(port, bindHost, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
-  // The page's files and its socket are asked for soon: serve-static and ws are loaded once the
-  // caller has said where the host is (a turn later), not before.
-  setImmediate(() => {
-    serveStatic.warm();
-    wss.warm();
-    workerSocket?.warm();
-  });
+  sockets.start();
   const shownHost = bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost;
   const url = baseUrl(shownHost, port);
   opts.agentCallbacks?.serveAt(opts.callbackUrl ?? url);
@@ -440,6 +440,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     port,
     allowedHosts: allowed,
     async close() {
+      sockets.stop();
       opts.agentCallbacks?.serveAt(null);
       opts.mcpLinks?.serveAt(null);
       await opts.mcp?.close();
