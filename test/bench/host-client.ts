@@ -82,13 +82,19 @@ export async function socketClient(url: string, token: string) {
   const pending = new Map<number, { resolve: (r: WireResult) => void; reject: (e: Error) => void }>();
   const listeners = new Set<(events: { name: string; payload: unknown }[]) => void>();
   let nextId = 1;
+  /** Bytes of the event batches this socket was sent. */
+  let eventBytes = 0;
   ws.on('message', (data) => {
+    const size = (data as Buffer).length;
     const frame = JSON.parse(data.toString()) as {
       id?: number;
       result?: WireResult;
       events?: { name: string; payload: unknown }[];
     };
-    if (frame.events) for (const l of listeners) l(frame.events);
+    if (frame.events) {
+      eventBytes += size;
+      for (const l of listeners) l(frame.events);
+    }
     if (typeof frame.id === 'number' && frame.result) {
       pending.get(frame.id)?.resolve(frame.result);
       pending.delete(frame.id);
@@ -125,6 +131,8 @@ export async function socketClient(url: string, token: string) {
         ws.send(JSON.stringify({ id, method, input } satisfies SocketCall));
       });
     },
+    /** Bytes of the event batches this socket was sent so far. */
+    eventBytes: () => eventBytes,
     onEvents(l: (events: { name: string; payload: unknown }[]) => void) {
       listeners.add(l);
     },

@@ -49,6 +49,8 @@ export interface HostLoadFigures {
   loadMs: number;
   /** CPU time (user + system, all its threads) the serve process used meanwhile (/proc; null without it). */
   loadCpuMs: number | null;
+  /** Bytes of event batches one client (the probe's socket, which gets every event) was sent under the load (information). */
+  eventBytes: number;
   /** Every run ended completed. */
   ok: boolean;
   /** `baton serve` spawned → its URL line. */
@@ -179,6 +181,7 @@ try {
   }));
   let starting = true;
   const cpu0 = cpuOf(serve.child.pid);
+  const eventBytes0 = probe.eventBytes();
   const t0 = performance.now();
   const starting$ = Promise.all(
     starters.map(async (s, c) => {
@@ -216,6 +219,7 @@ try {
     startMs: figures(startMs),
     loadMs,
     loadCpuMs: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0,
+    eventBytes: probe.eventBytes() - eventBytes0,
     ok: runIds.length === 2 * plans && runIds.every((id) => ended.get(id) === 'completed'),
     serveReadyMs: serve.readyMs,
   };

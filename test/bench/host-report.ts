@@ -34,6 +34,10 @@ export function hostLoadTable(h: HostLoadFigures | null): void {
       `${h.loadCpuMs === null ? '' : ` (${fmt(h.loadCpuMs / 1000, 1)} s of the serve process's CPU)`}` +
       ` (${h.ok ? 'every run completed' : 'NOT every run completed'}); ${fmt(h.requests)} requests, ${fmt(h.dropped)} without an answer`,
   );
+  // Every client that listens (a tab) is sent this much: the serve thread writes it to each socket.
+  console.log(
+    `  events sent to one listening client: ${fmt(h.eventBytes / 1e6, 1)} MB (${fmt(h.eventBytes / (2 * h.plans * h.size))} bytes a task)`,
+  );
 }
 
 export function hostGoals(h: HostLoadFigures | null, s: ServeStartFigures | null): void {
