@@ -19,9 +19,9 @@ export function auditHandlers({ store }: AppContext): AuditHandlers {
         throw invalidInput('audit.list', [
           { path: 'task_id', message: 'cannot be combined with filters: a task’s history is listed whole' },
         ]);
-      if (query) await searchIndexCaughtUp(store);
+      const caughtUp = query ? await searchIndexCaughtUp(store) : false;
       return query || entity || actor || since || until
-        ? store.memory.findAudit({ query, run_id, entity, actor, since, until, limit })
+        ? store.memory.findAudit({ query, run_id, entity, actor, since, until, limit }, caughtUp)
         : store.memory.listAudit(run_id, limit, task_id);
     },
   };

@@ -70,8 +70,8 @@ export function memoryHandlers({ store, bus, now }: AppContext): MemoryHandlers 
       return entry;
     },
     'memory.search': async (filter) => {
-      if (filter.query) await searchIndexCaughtUp(store);
-      return store.memory.search(filter);
+      const caughtUp = filter.query ? await searchIndexCaughtUp(store) : false;
+      return store.memory.search(filter, caughtUp);
     },
     'memory.write': (input) => {
       const { plan_id, project_id } = about(input);

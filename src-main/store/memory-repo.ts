@@ -145,15 +145,22 @@ export function createMemoryRepo(db: Db, steps: StepsRepo, behind: WriteBehind |
       WHERE name = 'task_logs'`),
   };
   const INDEXES = ['memory', 'audit', 'steps', 'task_logs'] as const;
-  // Whether rows are left to index, as the store's writer last committed them (`mayLag`).
-  const left = db
-    .prepare<[], number>(
-      mayLag(`SELECT EXISTS (SELECT 1 FROM memory_entries WHERE rowid > (SELECT last_rowid FROM search_index_state WHERE name = 'memory'))
-        OR EXISTS (SELECT 1 FROM audit_entries WHERE id > (SELECT last_rowid FROM search_index_state WHERE name = 'audit'))
-        OR EXISTS (SELECT 1 FROM attempt_steps WHERE id > (SELECT last_rowid FROM search_index_state WHERE name = 'steps'))
-        OR EXISTS (SELECT 1 FROM task_logs WHERE id > (SELECT last_rowid FROM search_index_state WHERE name = 'task_logs'))`),
+  // What the sources hold and how far each index has taken them in, as the store's writer last
+  // committed them (`mayLag`).
+  const tops = db
+    .prepare<[], number[]>(
+      mayLag(`SELECT (SELECT coalesce(max(rowid), 0) FROM memory_entries), (SELECT coalesce(max(id), 0) FROM audit_entries),
+        (SELECT coalesce(max(id), 0) FROM attempt_steps), (SELECT coalesce(max(id), 0) FROM task_logs)`),
     )
-    .pluck();
+    .raw();
+  const marks = db
+    .prepare<[], number[]>(
+      mayLag(`SELECT (SELECT last_rowid FROM search_index_state WHERE name = 'memory'),
+        (SELECT last_rowid FROM search_index_state WHERE name = 'audit'),
+        (SELECT last_rowid FROM search_index_state WHERE name = 'steps'),
+        (SELECT last_rowid FROM search_index_state WHERE name = 'task_logs')`),
+    )
+    .raw();
   /** Indexes rows written since the last catch-up (at most `limit` per index); true when none are left. */
   const indexPending = db.transaction((limit: number): boolean => {
     let done = true;
@@ -279,9 +286,13 @@ export function createMemoryRepo(db: Db, steps: StepsRepo, behind: WriteBehind |
       }
       return true;
     },
-    /** Rows not yet in the search index, as the writer last committed them. */
-    indexLeft(): boolean {
-      return left.get() === 1;
+    /** The last row of each source of the search index, as the writer last committed them. */
+    indexTops(): number[] {
+      return tops.get()!;
+    },
+    /** Whether the index has taken in every row up to `upTo` (`indexTops`). */
+    indexedUpTo(upTo: readonly number[]): boolean {
+      return marks.get()!.every((mark, i) => mark >= upTo[i]!);
     },
     insert(entry: MemoryEntry & { plan_id: string | null }): void {
       insert.run({ ...entry, content: JSON.stringify(entry.content), tags: JSON.stringify(entry.tags) });
@@ -305,9 +316,8 @@ export function createMemoryRepo(db: Db, steps: StepsRepo, behind: WriteBehind |
      * searched too, unless the filters ask for another type or a tag (neither has one); hits of
      * all three are ranked together.
      */
-    search(f: MemoryFilter): MemorySearchHit[] {
-      // What the writer has committed and the index lacks (none, once the call caught up).
-      if (f.query && left.get() === 1) indexPending.immediate(-1);
+    search(f: MemoryFilter, caughtUp = false): MemorySearchHit[] {
+      if (f.query && !caughtUp) indexPending.immediate(-1);
       const where: string[] = [];
       const params: Record<string, string | number> = { limit: f.limit };
       const fts = f.query ? toFtsQuery(f.query) : null;
@@ -393,14 +403,14 @@ export function createMemoryRepo(db: Db, steps: StepsRepo, behind: WriteBehind |
      * Audit entries matching a full-text search (entity id and why) and filters, newest first;
      * an empty list when the search has no word to look for.
      */
-    findAudit(f: AuditFilter): AuditEntry[] {
+    findAudit(f: AuditFilter, caughtUp = false): AuditEntry[] {
       const where: string[] = [];
       const params: Record<string, string | number> = { limit: f.limit };
       let from = 'audit_entries a';
       if (f.query) {
         const fts = toFtsQuery(f.query);
         if (!fts) return [];
-        if (left.get() === 1) indexPending.immediate(-1);
+        if (!caughtUp) indexPending.immediate(-1);
         from = 'audit_fts JOIN audit_entries a ON a.id = audit_fts.rowid';
         where.push('audit_fts MATCH @fts');
         params.fts = fts;

@@ -52,17 +52,17 @@ export function createStore(db: Db, afterCommit?: () => void, opts: { behindFile
       },
       /**
        * One catch-up of the search index (`limit` rows per index) run by the store's writer on
-       * its own thread, after the ticks handed to it before: settles with whether rows are left
-       * ('failed': the writer could not; catch up here instead). Null without a writer.
+       * its own thread, after the ticks handed to it before: settles true once written, false
+       * when the writer could not (catch up here instead). Null without a writer.
        */
-      indexBehind(limit: number): Promise<boolean | 'failed'> | null {
+      indexBehind(limit: number): Promise<boolean> | null {
         if (!behind || behind.active || db.inTransaction) return null;
         steps.flush();
         behind.begin();
         memory.indexBehind(limit);
         behind.end(true, null);
         const seq = behind.pending;
-        const written = new Promise<boolean>((resolve) =>
+        return new Promise<boolean>((resolve) =>
           seq === 0
             ? resolve(true)
             : behind.whenApplied(
@@ -71,11 +71,11 @@ export function createStore(db: Db, afterCommit?: () => void, opts: { behindFile
                 () => resolve(false),
               ),
         );
-        return written.then((ok) => (ok ? memory.indexLeft() : 'failed'));
       },
-      search(f: MemoryFilter): MemorySearchHit[] {
+      /** `caughtUp`: the caller brought the index up to date first (`searchIndexCaughtUp`). */
+      search(f: MemoryFilter, caughtUp = false): MemorySearchHit[] {
         steps.flush();
-        return memory.search(f);
+        return memory.search(f, caughtUp);
       },
     },
     steps,
