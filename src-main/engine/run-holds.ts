@@ -127,8 +127,21 @@ export class RunHolds {
       }
     };
     // Whoever waits is told once the run's end is stored (if that write fails, the run is
-    // reloaded and they go on waiting).
+    // reloaded and they go on waiting, or told by `elsewhere`).
     this.whenStored(run, tell);
+  }
+
+  /**
+   * A run reloaded after a write that failed, and not taken up again here (another process
+   * took it over, or ended it): whoever waits for it gets its row as the store has it now.
+   */
+  elsewhere(runId: string): void {
+    const rt = this.rt;
+    const waiters = rt.waiters.get(runId) ?? [];
+    rt.waiters.delete(runId);
+    const stored = waiters.length > 0 ? rt.store.runs.get(runId) : undefined;
+    if (!stored) return;
+    setImmediate(() => this.telling.run(() => waiters.forEach((w) => w(stored))));
   }
 
   /** Another process took the run over (its lease was lost): nothing here may change it again. */

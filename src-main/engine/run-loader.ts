@@ -89,6 +89,7 @@ export class RunLoader {
             active.delete(runId);
           }
           this.resumeUnfinished(runId);
+          if (!active.has(runId)) this.holds.elsewhere(runId);
         } catch (err) {
           active.delete(runId);
           this.resuming.failed(err);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
+import { eventually } from '../../test/kit/engine-kit.ts';
 import { createApp } from '../app/create-app.ts';
 import type { Executor } from '../engine/executor.ts';
 import { openDatabase } from './db.ts';
@@ -181,6 +182,41 @@ describe("the store's writes behind the engine", () => {
 });
 
 /** An audit entry of run r1. */
+
+describe("a run's end the writer refuses because another process took the run", () => {
+  it('tells whoever waits for the run its row as stored, instead of leaving them waiting', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let started = false;
+    const gated: Executor = {
+      usesWorkspace: false,
+      async *start() {
+        started = true;
+        await gate;
+        yield { type: 'result', output: { ok: true } };
+      },
+    };
+    const { app, other } = openApp({ echo: gated });
+    const runId = await startRun(app, layers(1, 1), { id: 'g', kind: 'echo', skills: ['x'] });
+    await eventually(() => started);
+    const settled = app.engine.whenSettled(runId);
+    // Another process takes the run's lease, holding the write lock until the run's end is handed on.
+    other.exec('BEGIN IMMEDIATE');
+    other
+      .prepare("UPDATE runs SET lease_owner = 'another-process', lease_expires_at = ? WHERE id = ?")
+      .run(Date.now() + 3_600_000, runId);
+    release();
+    await eventually(() => app.store.unwritten() > 0);
+    other.exec('COMMIT');
+    // The writer refuses the end (the lease is not ours); the run is not taken up again here.
+    const run = await settled;
+    expect(run.status).toBe('executing');
+    expect(app.engine.isActive(runId)).toBe(false);
+    other.close();
+  });
+});
 
 describe('a tick gone direct whose COMMIT fails', () => {
   it('is rolled back before the error goes on: nothing of it is stored, and the next tick is written', async () => {
