@@ -143,7 +143,7 @@ export function logUnexpected(where: string, err: unknown): void {
 }
 
 /** The client went away (reset, closed mid-body): nothing to answer, nothing to report. */
-function clientGone(err: unknown): boolean {
+export function clientGone(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return (
     code === 'ECONNRESET' ||

@@ -22,6 +22,21 @@ describe('what the host loads in its first quiet moment', () => {
     expect(warm).toHaveBeenCalledTimes(1);
   });
 
+  it('keeps its latest moment while answers never pause', () => {
+    vi.useFakeTimers();
+    const warm = vi.fn();
+    const q = quietWarm(warm);
+    q.start();
+    for (let i = 0; i < 99; i++) {
+      q.settle();
+      vi.advanceTimersByTime(10);
+    }
+    expect(warm).not.toHaveBeenCalled();
+    q.settle();
+    vi.advanceTimersByTime(10);
+    expect(warm).toHaveBeenCalledTimes(1);
+  });
+
   it('loads a second after the host listens when no page comes, and never once the host stops', () => {
     vi.useFakeTimers();
     const warm = vi.fn();

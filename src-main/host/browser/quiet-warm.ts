@@ -11,29 +11,32 @@ const AT_LATEST_MS = 1_000;
  * machine) held the first page's request instead. Whatever asks first (an upgrade) loads it then.
  */
 export function quietWarm(warm: () => void) {
-  let timer: NodeJS.Timeout | undefined;
+  let quiet: NodeJS.Timeout | undefined;
+  let latest: NodeJS.Timeout | undefined;
+  const now = () => {
+    state.stop();
+    warm();
+  };
   const state = {
     warmed: false,
     /** The host listens: the latest moment is set. */
     start(): void {
-      if (!state.warmed) arm(AT_LATEST_MS);
+      if (state.warmed || latest) return;
+      latest = setTimeout(now, AT_LATEST_MS);
+      latest.unref();
     },
-    /** An answer went out: the quiet moment is counted from here. */
+    /** An answer went out: the quiet moment is counted from here (the latest one stays). */
     settle(): void {
-      if (!state.warmed) arm(QUIET_MS);
+      if (state.warmed) return;
+      clearTimeout(quiet);
+      quiet = setTimeout(now, QUIET_MS);
+      quiet.unref();
     },
     stop(): void {
       state.warmed = true;
-      clearTimeout(timer);
+      clearTimeout(quiet);
+      clearTimeout(latest);
     },
-  };
-  const arm = (ms: number) => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      state.warmed = true;
-      warm();
-    }, ms);
-    timer.unref();
   };
   return state;
 }

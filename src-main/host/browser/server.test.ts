@@ -251,6 +251,18 @@ describe('browser host: the built UI changing under it', () => {
     expect((await get('/', { 'If-None-Match': etag })).status).toBe(304);
   });
 
+  it('sends a file whole, as long as it says, an empty one too, and a date the client holds as unchanged', async () => {
+    const big = 'x'.repeat(300_000);
+    writeFileSync(join(ui, 'assets', 'big-abc123.js'), big);
+    writeFileSync(join(ui, 'assets', 'empty-abc123.js'), '');
+    const got = await get('/assets/big-abc123.js');
+    expect([got.status, got.headers['content-length'], got.body.length]).toEqual([200, '300000', 300_000]);
+    const empty = await get('/assets/empty-abc123.js');
+    expect([empty.status, empty.headers['content-length'], empty.body]).toEqual([200, '0', '']);
+    const since = String(got.headers['last-modified']);
+    expect((await get('/assets/big-abc123.js', { 'If-Modified-Since': since })).status).toBe(304);
+  });
+
   it('answers the app’s own paths with index.html, and a missing file or an escape with 404', async () => {
     const view = await get('/plans');
     expect(view.status).toBe(200);

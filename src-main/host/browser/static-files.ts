@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream';
-import { logUnexpected, refuseUnreadable } from '../../http/edge.ts';
+import { clientGone, logUnexpected, refuseUnreadable } from '../../http/edge.ts';
 import type { RequestTarget } from '../../http/request-target.ts';
 import { securityHeaders } from '../../http/respond.ts';
 import { etagOf, type Found, openIn, TYPES, unchanged } from './static-lookup.ts';
@@ -74,7 +74,8 @@ export function createStaticFiles(dir: string): StaticFiles {
     };
     const head = req.method === 'HEAD';
     const fresh = unchanged(req, etag, file.mtime);
-    if (fresh || head) void file.handle.close();
+    const empty = file.size === 0;
+    if (fresh || head || empty) void file.handle.close();
     if (fresh) {
       res.writeHead(304, headers);
       return void res.end();
@@ -84,10 +85,15 @@ export function createStaticFiles(dir: string): StaticFiles {
       'Content-Type': TYPES[extname(file.path).toLowerCase()] ?? 'application/octet-stream',
       'Content-Length': file.size,
     });
-    if (head) return void res.end();
+    if (head || empty) return void res.end();
     return new Promise<void>((done) =>
-      pipeline(file.handle.createReadStream(), res, (err) => {
-        if (err && !res.writableFinished) end(res, target, 500, err);
+      // Only the bytes its length said: a file rewritten in place while it goes out cannot send more.
+      pipeline(file.handle.createReadStream({ start: 0, end: file.size - 1 }), res, (err) => {
+        // A client that went away (a reload, a page left) is no error of the host's.
+        if (err && !res.writableFinished) {
+          if (clientGone(err)) res.destroy();
+          else end(res, target, 500, err);
+        }
         done();
       }),
     );
