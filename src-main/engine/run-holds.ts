@@ -141,7 +141,11 @@ export class RunHolds {
     rt.waiters.delete(runId);
     const stored = waiters.length > 0 ? rt.store.runs.get(runId) : undefined;
     if (!stored) return;
-    setImmediate(() => this.telling.run(() => waiters.forEach((w) => w(stored))));
+    setImmediate(() =>
+      this.telling.run(() => {
+        for (const w of waiters) w(stored);
+      }),
+    );
   }
 
   /** Another process took the run over (its lease was lost): nothing here may change it again. */
