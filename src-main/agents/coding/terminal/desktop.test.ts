@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TerminalOutput, TerminalView } from '../../../../src-shared/contract/index.ts';
-import { waitingAcpAgent, waitingAcpAgentScript } from '../../../../test/kit/acp-waiting-agent.ts';
+import { waitingAcpAgentScript } from '../../../../test/kit/acp-waiting-agent.ts';
 import { eventually, call as local } from '../../../../test/kit/engine-kit.ts';
 import type { BatonApp } from '../../../app/create-app.ts';
 import { createApp } from '../../../app/create-app.ts';
 import { sandboxStatus } from '../../../sandbox/index.ts';
 import type { TempRepo } from '../workspaces/testing/temp-repo.ts';
 import { makeRepo } from '../workspaces/testing/temp-repo.ts';
+import { listeningReadme } from './testing/waiting-task.ts';
 
 const sandbox = await sandboxStatus();
 
@@ -35,21 +36,7 @@ describe.skipIf(!sandbox.available)('a terminal in the desktop window', () => {
     writeFileSync(join(scripts, 'agent.mjs'), waitingAcpAgentScript);
     repo = makeRepo({ 'README.md': '# A sample workspace\n' });
     app = createApp({ dataDir, log: () => {}, terminalOutput: (o) => void outs.push(o) });
-    await local(app, 'workspaces.add', { id: 'app', path: repo.repo });
-    await local(app, 'agents.import', { agents: [waitingAcpAgent(join(scripts, 'agent.mjs'))] });
-    await local(app, 'plans.import', {
-      plan: {
-        plan_id: 'readme',
-        workspace: 'app',
-        tasks: [{ task_id: 'readme', description: 'Tidy the README.', required_skills: ['code'] }],
-      },
-    });
-    runId = (await local<{ run_id: string }>(app, 'runs.start', { plan_id: 'readme' })).run_id;
-    await eventually(
-      async () => (await local(app, 'runs.listening', { run_id: runId, task_id: 'readme' })) !== null,
-      60_000,
-      'the agent listening',
-    );
+    runId = await listeningReadme(app, repo.repo, join(scripts, 'agent.mjs'), 'Tidy the README.');
     tree = (await local<{ dir: string }[]>(app, 'runs.sessions', { run_id: runId }))[0]!.dir;
   }, 120_000);
 

@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TerminalView } from '../../../../src-shared/contract/index.ts';
-import { waitingAcpAgent, waitingAcpAgentScript } from '../../../../test/kit/acp-waiting-agent.ts';
+import { waitingAcpAgentScript } from '../../../../test/kit/acp-waiting-agent.ts';
 import { eventually, call as local } from '../../../../test/kit/engine-kit.ts';
 import { startOnTempDir } from '../../../../test/kit/host-kit.ts';
 import { rpc } from '../../../../test/kit/people-kit.ts';
 import { sandboxStatus } from '../../../sandbox/index.ts';
 import { makeRepo } from '../workspaces/testing/temp-repo.ts';
 import { terminalSocket } from './testing/terminal-socket.ts';
+import { listeningReadme } from './testing/waiting-task.ts';
 
 const sandbox = await sandboxStatus();
 
@@ -47,18 +48,8 @@ describe.skipIf(!sandbox.available)('a terminal as the browser host closes', () 
     const { app, host } = started;
     stop = started.stop;
     await local(app, 'people.setupOwner', { name: 'Ana Lima' });
-    await local(app, 'workspaces.add', { id: 'app', path: repo.repo });
-    await local(app, 'agents.import', { agents: [waitingAcpAgent(join(scripts, 'agent.mjs'))] });
-    await local(app, 'plans.import', {
-      plan: {
-        plan_id: 'readme',
-        workspace: 'app',
-        tasks: [{ task_id: 'readme', description: 'Tidy.', required_skills: ['code'] }],
-      },
-    });
-    const runId = (await local<{ run_id: string }>(app, 'runs.start', { plan_id: 'readme' })).run_id;
+    const runId = await listeningReadme(app, repo.repo, join(scripts, 'agent.mjs'));
     const ref = { run_id: runId, task_id: 'readme' };
-    await eventually(async () => (await local(app, 'runs.listening', ref)) !== null, 60_000, 'listening');
     tree = (await local<{ dir: string }[]>(app, 'runs.sessions', { run_id: runId }))[0]!.dir;
     await eventually(() => existsSync(join(tree, 'prompts.log')), 30_000, "the agent's first turn");
     const auth = { Authorization: `Bearer ${host.token}`, 'Content-Type': 'application/json' };

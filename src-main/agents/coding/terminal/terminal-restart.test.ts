@@ -5,12 +5,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { TerminalView } from '../../../../src-shared/contract/index.ts';
 import type { RunDetail } from '../../../../src-shared/schemas/run.ts';
 import type { TurnState } from '../../../../src-shared/steering.ts';
-import { waitingAcpAgent, waitingAcpAgentScript } from '../../../../test/kit/acp-waiting-agent.ts';
+import { waitingAcpAgentScript } from '../../../../test/kit/acp-waiting-agent.ts';
 import { call, eventually } from '../../../../test/kit/engine-kit.ts';
 import type { BatonApp } from '../../../app/create-app.ts';
 import { createApp } from '../../../app/create-app.ts';
 import { sandboxStatus } from '../../../sandbox/index.ts';
 import { makeRepo } from '../workspaces/testing/temp-repo.ts';
+import { listeningReadme } from './testing/waiting-task.ts';
 
 const sandbox = await sandboxStatus();
 
@@ -34,18 +35,8 @@ describe.skipIf(!sandbox.available)('a terminal’s hold across a restart of Bat
   it('keeps the task paused by the person, without a terminal, until Resume', async () => {
     writeFileSync(join(scripts, 'agent.mjs'), waitingAcpAgentScript);
     app = createApp({ dataDir, log: () => {} });
-    await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
-    await call(app, 'agents.import', { agents: [waitingAcpAgent(join(scripts, 'agent.mjs'))] });
-    await call(app, 'plans.import', {
-      plan: {
-        plan_id: 'readme',
-        workspace: 'app',
-        tasks: [{ task_id: 'readme', description: 'Tidy the README.', required_skills: ['code'] }],
-      },
-    });
-    const runId = (await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'readme' })).run_id;
+    const runId = await listeningReadme(app, repo.repo, join(scripts, 'agent.mjs'), 'Tidy the README.');
     const ref = { run_id: runId, task_id: 'readme' };
-    await eventually(async () => (await call(app!, 'runs.listening', ref)) !== null, 60_000, 'listening');
     const dir = (await call<{ dir: string }[]>(app, 'runs.sessions', { run_id: runId }))[0]!.dir;
     const prompts = () => readFileSync(join(dir, 'prompts.log'), 'utf8');
     await eventually(() => existsSync(join(dir, 'prompts.log')), 30_000, "the agent's first turn");

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TerminalView } from '../../../../src-shared/contract/index.ts';
-import { waitingAcpAgent, waitingAcpAgentScript } from '../../../../test/kit/acp-waiting-agent.ts';
+import { waitingAcpAgentScript } from '../../../../test/kit/acp-waiting-agent.ts';
 import { eventually, call as local } from '../../../../test/kit/engine-kit.ts';
 import { startOnTempDir } from '../../../../test/kit/host-kit.ts';
 import { cookieOf, fromPage, post, rpc } from '../../../../test/kit/people-kit.ts';
@@ -13,6 +13,7 @@ import { sandboxStatus } from '../../../sandbox/index.ts';
 import type { TempRepo } from '../workspaces/testing/temp-repo.ts';
 import { makeRepo } from '../workspaces/testing/temp-repo.ts';
 import { terminalSocket } from './testing/terminal-socket.ts';
+import { listeningReadme } from './testing/waiting-task.ts';
 
 const sandbox = await sandboxStatus();
 
@@ -61,21 +62,7 @@ describe.skipIf(!sandbox.available)('a terminal as people change', () => {
     repo = makeRepo({ 'README.md': '# A sample workspace\n' });
     ({ app, host, stop } = await startOnTempDir((_d, a) => ({ people: a.people, terminals: a.terminals })));
     await local(app, 'people.setupOwner', { name: 'Ana' });
-    await local(app, 'workspaces.add', { id: 'app', path: repo.repo });
-    await local(app, 'agents.import', { agents: [waitingAcpAgent(join(scripts, 'agent.mjs'))] });
-    await local(app, 'plans.import', {
-      plan: {
-        plan_id: 'readme',
-        workspace: 'app',
-        tasks: [{ task_id: 'readme', description: 'Tidy.', required_skills: ['code'] }],
-      },
-    });
-    runId = (await local<{ run_id: string }>(app, 'runs.start', { plan_id: 'readme' })).run_id;
-    await eventually(
-      async () => (await local(app, 'runs.listening', { run_id: runId, task_id: 'readme' })) !== null,
-      60_000,
-      'the agent listening',
-    );
+    runId = await listeningReadme(app, repo.repo, join(scripts, 'agent.mjs'));
     tree = (await local<{ dir: string }[]>(app, 'runs.sessions', { run_id: runId }))[0]!.dir;
     await eventually(() => existsSync(join(tree, 'prompts.log')), 30_000, "the agent's first turn");
     process.on('unhandledRejection', onRejection);
