@@ -75,7 +75,10 @@ export function createStaticFiles(dir: string): StaticFiles {
     const head = req.method === 'HEAD';
     const fresh = unchanged(req, etag, file.mtime);
     const empty = file.size === 0;
-    if (fresh || head || empty) void file.handle.close();
+    // A client gone while the file was opened is sent nothing (a stream cannot go to it).
+    const gone = res.destroyed || res.socket === null || res.socket.destroyed;
+    if (fresh || head || empty || gone) void file.handle.close();
+    if (gone) return;
     if (fresh) {
       res.writeHead(304, headers);
       return void res.end();
@@ -86,17 +89,25 @@ export function createStaticFiles(dir: string): StaticFiles {
       'Content-Length': file.size,
     });
     if (head || empty) return void res.end();
-    return new Promise<void>((done) =>
-      // Only the bytes its length said: a file rewritten in place while it goes out cannot send more.
-      pipeline(file.handle.createReadStream({ start: 0, end: file.size - 1 }), res, (err) => {
-        // A client that went away (a reload, a page left) is no error of the host's.
-        if (err && !res.writableFinished) {
-          if (clientGone(err)) res.destroy();
-          else end(res, target, 500, err);
-        }
+    // Only the bytes its length said: a file rewritten in place while it goes out cannot send more.
+    const stream = file.handle.createReadStream({ start: 0, end: file.size - 1 });
+    return new Promise<void>((done) => {
+      try {
+        pipeline(stream, res, (err) => {
+          // A client that went away (a reload, a page left) is no error of the host's.
+          if (err && !res.writableFinished) {
+            if (clientGone(err)) res.destroy();
+            else end(res, target, 500, err);
+          }
+          done();
+        });
+      } catch {
+        // The response closed as it began (its client went away): the file is let go.
+        stream.destroy();
+        res.destroy();
         done();
-      }),
-    );
+      }
+    });
   };
 
   const serve = async (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => {
