@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { searchIndexCaughtUp } from '../app/search-catch-up.ts';
 import { storeBehind } from './testing/store-behind.ts';
 
 const opened: ReturnType<typeof storeBehind>[] = [];
@@ -38,29 +37,5 @@ describe("a run's end, written behind the engine", () => {
     // Not waited for: the read of the run does, and sees its end.
     expect(run(s)).toEqual({ status: 'completed', lease_owner: null });
     expect(s.store.unwritten()).toBe(0);
-  });
-});
-
-describe("a search's catch-up of the full-text index", () => {
-  it("is written by the writer's thread, awaited: this thread goes on while the writer is held", async () => {
-    const s = open();
-    s.tick('a needle in the log');
-    s.other.exec('BEGIN IMMEDIATE');
-    s.tick('another needle');
-    let caughtUp: boolean | null = null;
-    const catchUp = searchIndexCaughtUp(s.store).then((done) => {
-      caughtUp = done;
-    });
-    // The catch-up waits for the writer without holding this thread: a later turn runs.
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(caughtUp).toBeNull();
-    // Written while it waits: handed on after its first chunk, and more than a chunk.
-    s.tick(...Array.from({ length: 600 }, (_, i) => `hay ${i}`));
-    s.other.exec('COMMIT');
-    await catchUp;
-    expect(caughtUp).toBe(true);
-    // The index holds what was written before the search: it need not look again.
-    const hits = s.store.memory.findAudit({ query: 'needle', limit: 10 }, true).map((e) => e.why);
-    expect(hits.sort()).toEqual(['a needle in the log', 'another needle']);
   });
 });

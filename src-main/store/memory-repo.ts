@@ -145,22 +145,6 @@ export function createMemoryRepo(db: Db, steps: StepsRepo, behind: WriteBehind |
       WHERE name = 'task_logs'`),
   };
   const INDEXES = ['memory', 'audit', 'steps', 'task_logs'] as const;
-  // What the sources hold and how far each index has taken them in, as the store's writer last
-  // committed them (`mayLag`).
-  const tops = db
-    .prepare<[], number[]>(
-      mayLag(`SELECT (SELECT coalesce(max(rowid), 0) FROM memory_entries), (SELECT coalesce(max(id), 0) FROM audit_entries),
-        (SELECT coalesce(max(id), 0) FROM attempt_steps), (SELECT coalesce(max(id), 0) FROM task_logs)`),
-    )
-    .raw();
-  const marks = db
-    .prepare<[], number[]>(
-      mayLag(`SELECT (SELECT last_rowid FROM search_index_state WHERE name = 'memory'),
-        (SELECT last_rowid FROM search_index_state WHERE name = 'audit'),
-        (SELECT last_rowid FROM search_index_state WHERE name = 'steps'),
-        (SELECT last_rowid FROM search_index_state WHERE name = 'task_logs')`),
-    )
-    .raw();
   /** Indexes rows written since the last catch-up (at most `limit` per index); true when none are left. */
   const indexPending = db.transaction((limit: number): boolean => {
     let done = true;
@@ -172,8 +156,8 @@ export function createMemoryRepo(db: Db, steps: StepsRepo, behind: WriteBehind |
     return done;
   });
 
-  // A search's reads follow its catch-up of the index, which waited for the writer (`searchIndexCaughtUp`):
-  // they read what the writer last committed, not waiting for ticks handed to it since.
+  // A search's reads follow its catch-up of the index, which waited for the writer: they read what
+  // the writer last committed, not waiting for ticks handed to it since.
   const memoryByRowid = db.prepare<[number], MemoryRow>(
     mayLag('SELECT * FROM memory_entries WHERE rowid = ?'),
   );
@@ -273,26 +257,6 @@ export function createMemoryRepo(db: Db, steps: StepsRepo, behind: WriteBehind |
      */
     indexPending(limit = -1): boolean {
       return indexPending.immediate(limit);
-    },
-    /**
-     * Inside a transaction written behind (`store.indexBehind`): the same catch-up, handed to the
-     * store's writer to run on its own thread. False without one.
-     */
-    indexBehind(limit: number): boolean {
-      if (!behind?.active) return false;
-      for (const name of INDEXES) {
-        behind.capture(catchUp[name], [limit]);
-        behind.capture(mark[name], [limit]);
-      }
-      return true;
-    },
-    /** The last row of each source of the search index, as the writer last committed them. */
-    indexTops(): number[] {
-      return tops.get()!;
-    },
-    /** Whether the index has taken in every row up to `upTo` (`indexTops`). */
-    indexedUpTo(upTo: readonly number[]): boolean {
-      return marks.get()!.every((mark, i) => mark >= upTo[i]!);
     },
     insert(entry: MemoryEntry & { plan_id: string | null }): void {
       insert.run({ ...entry, content: JSON.stringify(entry.content), tags: JSON.stringify(entry.tags) });

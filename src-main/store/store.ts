@@ -50,28 +50,6 @@ export function createStore(db: Db, afterCommit?: () => void, opts: { behindFile
         steps.flush();
         return memory.indexPending(limit);
       },
-      /**
-       * One catch-up of the search index (`limit` rows per index) run by the store's writer on
-       * its own thread, after the ticks handed to it before: settles true once written, false
-       * when the writer could not (catch up here instead). Null without a writer.
-       */
-      indexBehind(limit: number): Promise<boolean> | null {
-        if (!behind || behind.active || db.inTransaction) return null;
-        steps.flush();
-        behind.begin();
-        memory.indexBehind(limit);
-        behind.end(true, null);
-        const seq = behind.pending;
-        return new Promise<boolean>((resolve) =>
-          seq === 0
-            ? resolve(true)
-            : behind.whenApplied(
-                seq,
-                () => resolve(true),
-                () => resolve(false),
-              ),
-        );
-      },
       /** `caughtUp`: the caller brought the index up to date first (`searchIndexCaughtUp`). */
       search(f: MemoryFilter, caughtUp = false): MemorySearchHit[] {
         steps.flush();
