@@ -72,7 +72,12 @@ export function cpuOf(pid: number | undefined): number | null {
 export class Dropped extends Error {}
 
 /** A contract client over the host's WebSocket, as the UI's (one socket, every event batch). */
-export async function socketClient(url: string, token: string) {
+/**
+ * A client over the contract's WebSocket. `eventsNamed`: the only events it reads; a batch naming
+ * none of them is counted, not parsed (a load client that waits for its runs' ends need not parse
+ * every task's update: in a shared bench process that parsing held the probe's replies back).
+ */
+export async function socketClient(url: string, token: string, eventsNamed?: string[]) {
   const wsUrl = new URL('ws', url);
   wsUrl.protocol = 'ws:';
   const ws = new WebSocket(wsUrl, [SOCKET_PROTOCOL], {
@@ -86,13 +91,17 @@ export async function socketClient(url: string, token: string) {
   let eventBytes = 0;
   ws.on('message', (data) => {
     const size = (data as Buffer).length;
+    if (eventsNamed && (data as Buffer).subarray(0, 10).toString() === '{"events":') {
+      eventBytes += size;
+      if (!eventsNamed.some((name) => (data as Buffer).includes(`"name":"${name}"`))) return;
+    }
     const frame = JSON.parse(data.toString()) as {
       id?: number;
       result?: WireResult;
       events?: { name: string; payload: unknown }[];
     };
     if (frame.events) {
-      eventBytes += size;
+      if (!eventsNamed) eventBytes += size;
       for (const l of listeners) l(frame.events);
     }
     if (typeof frame.id === 'number' && frame.result) {

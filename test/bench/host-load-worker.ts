@@ -121,7 +121,11 @@ try {
   };
 
   const probe = await socketClient(serve.url, serve.token);
-  const starters = [await socketClient(serve.url, serve.token), await socketClient(serve.url, serve.token)];
+  // The starters read only their runs' ends (`run.updated`); the probe reads every event, as a tab does.
+  const starters = [
+    await socketClient(serve.url, serve.token, ['run.updated']),
+    await socketClient(serve.url, serve.token, ['run.updated']),
+  ];
   clients.push(probe, ...starters);
   await must(starters[0]!, 'agents.import', {
     agents: [{ id: 'echo', kind: 'echo', skills: ['x'], max_concurrency: 1000 }],
