@@ -111,10 +111,13 @@ export class Runtime {
   schedule(): void {
     if (this.scheduled || this.closed) return;
     this.scheduled = true;
-    inTurn(() => {
-      this.scheduled = false;
-      this.loop.run(this.tick);
-    });
+    // A writer far behind holds the next tick (not the thread): calls go in meanwhile.
+    this.store.whenWriterRoom(() =>
+      inTurn(() => {
+        this.scheduled = false;
+        this.loop.run(this.tick);
+      }),
+    );
   }
 
   /** Runs a tick now: what waits in the inbox is applied before the caller goes on. */

@@ -132,6 +132,27 @@ export function createStore(db: Db, afterCommit?: () => void, opts: { behindFile
       if (seq === 0) return Promise.resolve();
       return new Promise((resolve) => behind!.whenApplied(seq, resolve, resolve));
     },
+    /**
+     * Runs `go` once the writer has room for more ticks (now, when it has, or without a writer):
+     * the engine asks before each tick, so a writer far behind holds the engine, not the thread.
+     */
+    whenWriterRoom(go: () => void): void {
+      if (behind) behind.room.whenRoom(go);
+      else go();
+    },
+    /**
+     * Runs `work` once the writer has written what it was handed, the engine's ticks held until
+     * it has run (`WriteBehind.whenIdle`): a transaction that would otherwise wait for the writer
+     * on the thread every call shares. Without a writer, `work` runs now.
+     */
+    whenWriterIdle<T>(work: () => T): Promise<T> {
+      if (behind) return behind.room.whenIdle(work);
+      try {
+        return Promise.resolve(work());
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    },
     /** Told the runs of ticks the writer could not write (a full disk, a run another process took). */
     onWriterFailed(f: (runIds: string[], err: Error) => void): void {
       if (behind) behind.onFailed = ({ runIds, error }) => f(runIds, error);

@@ -5,6 +5,7 @@ import { CONNECTION_PRAGMAS, guard, mayLag, statementKind, WATCHED_TABLES } from
 import type { Db } from './db.ts';
 import { type BehindFence, type RowUpdates, TickQueue } from './tick-queue.ts';
 import { WRITER } from './write-behind-thread.ts';
+import { WriterRoom } from './writer-room.ts';
 
 export type { BehindFence };
 export { mayLag };
@@ -17,6 +18,12 @@ export { mayLag };
  */
 const GROUP_VALUES = 500;
 const MAX_QUEUED = 4_000;
+/**
+ * Past `MAX_QUEUED` the engine holds its next tick until the writer has taken some (`WriterRoom`),
+ * leaving the thread to the calls meanwhile; a tick still waits on the thread, for the writer's
+ * current group, only past this (calls' own writes, a run's start that wrote a whole plan).
+ */
+const MOST_QUEUED = 4 * MAX_QUEUED;
 
 /** Batches the writer could not apply (a full disk, a run another process took): their runs. */
 export interface BehindFailure {
@@ -83,6 +90,16 @@ export class WriteBehind {
   private newSql: [number, string][] = [];
   private readonly rawById = new Map<number, Statement>();
   private readonly waiting: Waiting[] = [];
+  /** When the engine may hand on its next tick, and work that needs the writer idle. */
+  readonly room = new WriterRoom({
+    crowded: () => this.queue.values > MAX_QUEUED,
+    stopped: () => this.stopped,
+    idleOr: (then) => {
+      if (this.applied >= this.posted) return true;
+      this.whenApplied(this.posted, then, then);
+      return false;
+    },
+  });
   /** The runs of each batch handed on, until the writer is done with it. */
   private readonly runsOf = new Map<number, readonly string[]>();
   private readonly failedSeqs = new Set<number>();
@@ -281,7 +298,7 @@ export class WriteBehind {
     this.rows = [];
     // A free writer takes this tick now; a busy one, once done, every tick handed on meanwhile.
     if (this.applied >= this.sent) this.post();
-    else if (this.queue.values > MAX_QUEUED && this.waitUntil(this.sent)) this.post();
+    else if (this.queue.values > MOST_QUEUED && this.waitUntil(this.sent)) this.post();
   }
 
   /** Hands the writer thread the ticks waiting, as one transaction of up to `GROUP_VALUES` values (`all`: every one, in such groups). */
@@ -347,6 +364,7 @@ export class WriteBehind {
     if (!this.stopped) {
       this.stopped = true;
       this.waitUntil(this.posted);
+      this.room.free();
       this.worker.ref();
       this.worker.postMessage('stop');
     }
@@ -386,6 +404,7 @@ export class WriteBehind {
     // Told from the event loop, not from inside the statement that was waiting.
     setImmediate(() => {
       this.settle();
+      this.room.free();
       if (runIds.length > 0) this.onFailed?.({ runIds, error: err });
     });
   }
@@ -430,6 +449,7 @@ export class WriteBehind {
       if (m.error.code !== 'BATON_DROPPED') this.lastError = m.error.message;
       const failure = this.takeFailure();
       if (failure) this.onFailed?.(failure);
+      this.room.free();
       return;
     }
     // Its ticks, in the order they were handed on.
@@ -439,6 +459,7 @@ export class WriteBehind {
     }
     this.settle();
     if (this.applied >= this.sent) this.post();
+    this.room.free();
   }
 
   /**
