@@ -53,6 +53,38 @@ describe('search index catch-up', () => {
     const hits = store.memory.search({ query: 'needle', limit: 10 });
     expect(hits.map((h) => h.entry.id)).toEqual(['mem-1150']);
   });
+
+  it('takes long entries a few at a time: a chunk stops past 128k characters, its first row always taken', () => {
+    const store = createStore(openDatabase(':memory:'));
+    // 50,000 characters each (a big run's build log is ~80 kB), the last one 300,000 and alone.
+    const entry = (i: number, chars: number) => ({
+      id: `big-${i}`,
+      agent_id: 'orchestrator',
+      type: 'build_log',
+      content: { text: `${i === 5 ? 'needle ' : ''}${'word '.repeat(chars / 5)}` },
+      tags: [],
+      project_id: null,
+      status: 'done',
+      task_type: null,
+      task_id: null,
+      plan_id: 'p',
+      created_at: AT,
+      updated_at: AT,
+    });
+    store.tx(() =>
+      store.memory.insertMany([...Array.from({ length: 6 }, (_, i) => entry(i, 50_000)), entry(6, 300_000)]),
+    );
+    const indexed = () =>
+      (store.db.prepare('SELECT count(*) AS n FROM memory_fts_docsize').get() as { n: number }).n;
+    // Three fit under 128k (the text before the third is ~100k); the fourth would start past it.
+    expect(store.memory.indexPending(500)).toBe(false);
+    expect(indexed()).toBe(3);
+    expect(store.memory.indexPending(500)).toBe(false);
+    expect(indexed()).toBe(6);
+    expect(store.memory.indexPending(500)).toBe(true);
+    expect(indexed()).toBe(7);
+    expect(store.memory.search({ query: 'needle', limit: 10 }).map((h) => h.entry.id)).toEqual(['big-5']);
+  });
 });
 
 describe('a task’s history', () => {

@@ -6,6 +6,7 @@ import type {
 } from '../../src-shared/schemas/memory.ts';
 import { createBatchWriter } from './batch.ts';
 import type { Db } from './db.ts';
+import { createIndexCatchUp } from './search-index-catch-up.ts';
 import type { StepsRepo } from './steps-repo.ts';
 import { STEP_ENTRY_TYPE, stepAsEntry } from './steps-repo.ts';
 import { LOG_ENTRY_TYPE, type LogLineRow, logAsEntry } from './task-log-hits.ts';
@@ -115,46 +116,8 @@ export function createMemoryRepo(db: Db, steps: StepsRepo, behind: WriteBehind |
     12,
     behind,
   );
-  // Rows above an index's mark are indexed in rowid order, `limit` at a time (-1: all).
-  const catchUp = {
-    memory: db.prepare(`INSERT INTO memory_fts(rowid, content, tags)
-      SELECT rowid, content, tags FROM memory_entries
-      WHERE rowid > (SELECT last_rowid FROM search_index_state WHERE name = 'memory') ORDER BY rowid LIMIT ?`),
-    audit: db.prepare(`INSERT INTO audit_fts(rowid, entity_id, why)
-      SELECT id, entity_id, why FROM audit_entries
-      WHERE id > (SELECT last_rowid FROM search_index_state WHERE name = 'audit') ORDER BY id LIMIT ?`),
-    steps: db.prepare(`INSERT INTO step_fts(rowid, search_text)
-      SELECT id, search_text FROM attempt_steps
-      WHERE id > (SELECT last_rowid FROM search_index_state WHERE name = 'steps') ORDER BY id LIMIT ?`),
-    task_logs: db.prepare(`INSERT INTO task_log_fts(rowid, text)
-      SELECT id, text FROM task_logs
-      WHERE id > (SELECT last_rowid FROM search_index_state WHERE name = 'task_logs') ORDER BY id LIMIT ?`),
-  };
-  const mark = {
-    memory: db.prepare(`UPDATE search_index_state SET last_rowid = coalesce((SELECT max(rowid) FROM
-      (SELECT rowid FROM memory_entries WHERE rowid > last_rowid ORDER BY rowid LIMIT ?)), last_rowid)
-      WHERE name = 'memory'`),
-    audit: db.prepare(`UPDATE search_index_state SET last_rowid = coalesce((SELECT max(id) FROM
-      (SELECT id FROM audit_entries WHERE id > last_rowid ORDER BY id LIMIT ?)), last_rowid)
-      WHERE name = 'audit'`),
-    steps: db.prepare(`UPDATE search_index_state SET last_rowid = coalesce((SELECT max(id) FROM
-      (SELECT id FROM attempt_steps WHERE id > last_rowid ORDER BY id LIMIT ?)), last_rowid)
-      WHERE name = 'steps'`),
-    task_logs: db.prepare(`UPDATE search_index_state SET last_rowid = coalesce((SELECT max(id) FROM
-      (SELECT id FROM task_logs WHERE id > last_rowid ORDER BY id LIMIT ?)), last_rowid)
-      WHERE name = 'task_logs'`),
-  };
-  const INDEXES = ['memory', 'audit', 'steps', 'task_logs'] as const;
-  /** Indexes rows written since the last catch-up (at most `limit` per index); true when none are left. */
-  const indexPending = db.transaction((limit: number): boolean => {
-    let done = true;
-    for (const name of INDEXES) {
-      const n = catchUp[name].run(limit).changes;
-      mark[name].run(limit);
-      if (limit >= 0 && n >= limit) done = false;
-    }
-    return done;
-  });
+  /** Indexes rows written since the last catch-up (a chunk of each index; -1: all); true when none are left. */
+  const indexPending = createIndexCatchUp(db);
 
   // A search's reads follow its catch-up of the index, which waited for the writer: they read what
   // the writer last committed, not waiting for ticks handed to it since.
@@ -256,7 +219,7 @@ export function createMemoryRepo(db: Db, steps: StepsRepo, behind: WriteBehind |
      * pending). With a limit, indexes at most that many rows per index and says whether it is done.
      */
     indexPending(limit = -1): boolean {
-      return indexPending.immediate(limit);
+      return indexPending(limit);
     },
     insert(entry: MemoryEntry & { plan_id: string | null }): void {
       insert.run({ ...entry, content: JSON.stringify(entry.content), tags: JSON.stringify(entry.tags) });
@@ -281,7 +244,7 @@ export function createMemoryRepo(db: Db, steps: StepsRepo, behind: WriteBehind |
      * all three are ranked together.
      */
     search(f: MemoryFilter, caughtUp = false): MemorySearchHit[] {
-      if (f.query && !caughtUp) indexPending.immediate(-1);
+      if (f.query && !caughtUp) indexPending(-1);
       const where: string[] = [];
       const params: Record<string, string | number> = { limit: f.limit };
       const fts = f.query ? toFtsQuery(f.query) : null;
@@ -374,7 +337,7 @@ export function createMemoryRepo(db: Db, steps: StepsRepo, behind: WriteBehind |
       if (f.query) {
         const fts = toFtsQuery(f.query);
         if (!fts) return [];
-        if (!caughtUp) indexPending.immediate(-1);
+        if (!caughtUp) indexPending(-1);
         from = 'audit_fts JOIN audit_entries a ON a.id = audit_fts.rowid';
         where.push('audit_fts MATCH @fts');
         params.fts = fts;
