@@ -41,47 +41,57 @@ type IndexName = keyof typeof INDEXES;
 const CHUNK_TEXT = 128 * 1024;
 
 /**
- * The rows of an index above its mark, in order: `@limit` at most (-1: all) and, while `@text` is
- * not negative, only those whose text before them in the chunk is under `@text` characters.
- */
-function pending(name: IndexName, cols: string): string {
-  const s = INDEXES[name];
-  return `SELECT ${cols} FROM (
-      SELECT ${s.cols}, sum(${s.size}) OVER (ORDER BY ${s.id}) - (${s.size}) AS text_before
-      FROM (SELECT ${s.cols} FROM ${s.table}
-        WHERE ${s.id} > (SELECT last_rowid FROM search_index_state WHERE name = '${name}')
-        ORDER BY ${s.id} LIMIT @limit))
-    WHERE @text < 0 OR text_before < @text`;
-}
-
-/**
  * Brings the full-text indexes up to the rows written since their marks (`search_index_state`),
- * a chunk at a time: `limit` rows of each index at most, and `CHUNK_TEXT` characters (-1: all
- * that is left). True when none are left. One transaction (BEGIN IMMEDIATE).
+ * a chunk at a time: `limit` rows of each index at most, and past the first, only while the text
+ * before a row is under `CHUNK_TEXT` characters (-1: all that is left). The chunk's last row is
+ * found first, reading the rows' sizes in order until the chunk is full, so a chunk reads only
+ * the rows it takes (one more at most); then the rows up to it are indexed and the mark set to
+ * it. True when none are left. One transaction (BEGIN IMMEDIATE).
  */
 export function createIndexCatchUp(db: Db): (limit: number) => boolean {
   const names = Object.keys(INDEXES) as IndexName[];
   const steps = names.map((name) => {
     const s = INDEXES[name];
+    const mark = `(SELECT last_rowid FROM search_index_state WHERE name = '${name}')`;
     return {
-      index: db.prepare(`INSERT INTO ${s.fts} ${pending(name, s.cols)}`),
-      mark: db.prepare(`UPDATE search_index_state
-        SET last_rowid = coalesce((${pending(name, `max(${s.id})`)}), last_rowid)
-        WHERE name = '${name}'`),
+      sizes: db
+        .prepare<[number], [number, number]>(
+          `SELECT ${s.id}, ${s.size} FROM ${s.table} WHERE ${s.id} > ${mark} ORDER BY ${s.id} LIMIT ?`,
+        )
+        .raw(),
+      last: db.prepare<[], number | null>(`SELECT max(${s.id}) FROM ${s.table}`).pluck(),
+      index: db.prepare<[number]>(
+        `INSERT INTO ${s.fts} SELECT ${s.cols} FROM ${s.table} WHERE ${s.id} > ${mark} AND ${s.id} <= ? ORDER BY ${s.id}`,
+      ),
+      mark: db.prepare<[number]>(`UPDATE search_index_state SET last_rowid = ? WHERE name = '${name}'`),
       left: db
-        .prepare(`SELECT EXISTS (SELECT 1 FROM ${s.table}
-          WHERE ${s.id} > (SELECT last_rowid FROM search_index_state WHERE name = '${name}'))`)
+        .prepare<[], number>(`SELECT EXISTS (SELECT 1 FROM ${s.table} WHERE ${s.id} > ${mark})`)
         .pluck(),
     };
   });
-  const chunk = db.transaction((limit: number, text: number): boolean => {
+  /** The last row of the index's next chunk; null when none waits. */
+  const chunkEnd = (step: (typeof steps)[number], limit: number): number | null => {
+    if (limit < 0) return step.last.get() ?? null;
+    let end: number | null = null;
+    let text = 0;
+    for (const [id, size] of step.sizes.iterate(limit)) {
+      end = id;
+      text += size;
+      if (text >= CHUNK_TEXT) break;
+    }
+    return end;
+  };
+  const chunk = db.transaction((limit: number): boolean => {
     let done = true;
     for (const step of steps) {
-      step.index.run({ limit, text });
-      step.mark.run({ limit, text });
+      const end = chunkEnd(step, limit);
+      if (end !== null) {
+        step.index.run(end);
+        step.mark.run(end);
+      }
       if (done && step.left.get()) done = false;
     }
     return done;
   });
-  return (limit) => chunk.immediate(limit, limit < 0 ? -1 : CHUNK_TEXT);
+  return (limit) => chunk.immediate(limit);
 }

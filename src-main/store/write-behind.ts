@@ -364,6 +364,10 @@ export class WriteBehind {
     if (!this.stopped) {
       this.stopped = true;
       this.waitUntil(this.posted);
+      // What waits for the last batches is told now (their acks are read after this, when nothing
+      // is settled any more): written, or dropped when the writer failed one and nobody took it up.
+      if (Atomics.load(this.shared, 1) === 1) this.failFrom(Atomics.load(this.shared, 2));
+      this.settle();
       this.room.free();
       this.worker.ref();
       this.worker.postMessage('stop');

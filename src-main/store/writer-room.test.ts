@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { storeBehind } from './testing/store-behind.ts';
 
+/** Makes the writer fail a tick that audits 'refused' (as a full disk would fail it). */
+const REFUSE = `CREATE TRIGGER refuse BEFORE INSERT ON audit_entries WHEN new.why = 'refused'
+  BEGIN SELECT RAISE(ABORT, 'refused'); END;`;
+
 /** Whether `go` ran by the time the caller looks (it runs now when there is room). */
 function ranYet(ask: (go: () => void) => void): () => boolean {
   let ran = false;
@@ -71,6 +75,57 @@ describe('work that needs the writer idle (a search catching its index up)', () 
         }),
       ).rejects.toThrow('the index is full');
       expect(ranYet((go) => store.whenWriterRoom(go))()).toBe(true);
+    } finally {
+      await close();
+    }
+  });
+
+  it('runs on a turn of its own, not inside a tick that takes up a failure of the writer', async () => {
+    const { store, other, tick, close } = storeBehind();
+    try {
+      other.exec(REFUSE);
+      other.exec('BEGIN IMMEDIATE');
+      tick('refused');
+      let inTick = false;
+      let ranInTick: boolean | null = null;
+      const work = store.whenWriterIdle(() => {
+        ranInTick = inTick;
+        return store.memory.indexPending(500);
+      });
+      other.exec('COMMIT');
+      // The writer fails the batch; this thread, not yielding, has not read its word yet.
+      while (store.unwritten() !== 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+      // A tick whose read waits for the writer takes the failure up there (and fails with it).
+      try {
+        store.txBehind(
+          () => {
+            inTick = true;
+            store.db.prepare('SELECT count(*) FROM audit_entries').get();
+            inTick = false;
+          },
+          () => null,
+        );
+      } catch {
+        inTick = false;
+      }
+      expect(await work).toBe(true);
+      expect(ranInTick).toBe(false);
+    } finally {
+      await close();
+    }
+  });
+
+  it('is settled when the store stops, though the writer failed the last batch', async () => {
+    const { store, other, tick, close } = storeBehind();
+    try {
+      other.exec(REFUSE);
+      other.exec('BEGIN IMMEDIATE');
+      tick('refused');
+      const work = store.whenWriterIdle(() => 'ran');
+      other.exec('COMMIT');
+      // As the app closes: the writer stopped before this thread read its word on the batch.
+      await store.stopWriter();
+      await expect(work).resolves.toBe('ran');
     } finally {
       await close();
     }

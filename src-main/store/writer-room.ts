@@ -4,7 +4,7 @@ export interface RoomWriter {
   crowded(): boolean;
   /** The writer is stopped or gone: transactions go direct, nothing waits for it. */
   stopped(): boolean;
-  /** Whether the writer has written every tick handed to it; if not, `then` runs once it has written those. */
+  /** Whether the writer has written every tick handed to it; if not, `then` runs once it has written (or dropped) those. */
   idleOr(then: () => void): boolean;
 }
 
@@ -43,8 +43,11 @@ export class WriterRoom {
   whenIdle<T>(work: () => T): Promise<T> {
     this.holds++;
     return new Promise<T>((resolve, reject) => {
+      // Once the writer has written, on a turn of its own: the writer's word can be taken up
+      // inside a tick (a statement that waited for it), and `work` must not run there.
+      const later = () => void setImmediate(attempt);
       const attempt = (): void => {
-        if (!this.writer.stopped() && !this.writer.idleOr(attempt)) return;
+        if (!this.writer.stopped() && !this.writer.idleOr(later)) return;
         try {
           resolve(work());
         } catch (err) {
