@@ -203,6 +203,10 @@ describe.skipIf(skipE2e)('the Plans page', () => {
     await expect
       .poll(async () => (await baton.rpc('plans.get', { plan_id: 'docs-site' })).value.plan)
       .toMatchObject({ owner: 'Cleo Park', tags: ['handbook'] });
+    // The save opens the plan on its graph: once there, the page is done with it (clicked before,
+    // All plans was left again for the plan's page when the save's answer came, on a busy machine).
+    await expect.poll(path).toBe('/plans/docs-site');
+    await page.getByRole('heading', { name: 'Docs site', level: 1 }).waitFor();
     await page.getByRole('link', { name: 'All plans', exact: true }).click();
     await expect.poll(() => row('Docs site').textContent()).toContain('Cleo Park');
     expect(await row('Docs site').getByRole('list', { name: 'Tags' }).textContent()).toBe('handbook');
