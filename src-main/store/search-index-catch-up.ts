@@ -64,32 +64,33 @@ export function createIndexCatchUp(db: Db): (limit: number) => boolean {
         `INSERT INTO ${s.fts} SELECT ${s.cols} FROM ${s.table} WHERE ${s.id} > ${mark} AND ${s.id} <= ? ORDER BY ${s.id}`,
       ),
       mark: db.prepare<[number]>(`UPDATE search_index_state SET last_rowid = ? WHERE name = '${name}'`),
-      left: db
-        .prepare<[], number>(`SELECT EXISTS (SELECT 1 FROM ${s.table} WHERE ${s.id} > ${mark})`)
-        .pluck(),
     };
   });
-  /** The last row of the index's next chunk; null when none waits. */
-  const chunkEnd = (step: (typeof steps)[number], limit: number): number | null => {
-    if (limit < 0) return step.last.get() ?? null;
+  /**
+   * The last row of the index's next chunk (null when none waits), and whether a row is left after
+   * it (the one row past the chunk that is looked at).
+   */
+  const chunkOf = (step: (typeof steps)[number], limit: number): { end: number | null; more: boolean } => {
+    if (limit < 0) return { end: step.last.get() ?? null, more: false };
     let end: number | null = null;
+    let rows = 0;
     let text = 0;
-    for (const [id, size] of step.sizes.iterate(limit)) {
+    for (const [id, size] of step.sizes.iterate(limit + 1)) {
+      if (rows === limit || (rows > 0 && text >= CHUNK_TEXT)) return { end, more: true };
       end = id;
+      rows++;
       text += size;
-      if (text >= CHUNK_TEXT) break;
     }
-    return end;
+    return { end, more: false };
   };
   const chunk = db.transaction((limit: number): boolean => {
     let done = true;
     for (const step of steps) {
-      const end = chunkEnd(step, limit);
-      if (end !== null) {
-        step.index.run(end);
-        step.mark.run(end);
-      }
-      if (done && step.left.get()) done = false;
+      const { end, more } = chunkOf(step, limit);
+      if (end === null) continue;
+      step.index.run(end);
+      step.mark.run(end);
+      if (more) done = false;
     }
     return done;
   });

@@ -123,16 +123,6 @@ export function createStore(db: Db, afterCommit?: () => void, opts: { behindFile
       else done();
     },
     /**
-     * Settles once the writer has written (or failed) every tick handed to it so far, without
-     * holding the thread: a call about to read or write what the writer holds awaits it first,
-     * so its statements do not wait for the writer on the thread the engine and every call share.
-     */
-    writerCaughtUp(): Promise<void> {
-      const seq = behind?.pending ?? 0;
-      if (seq === 0) return Promise.resolve();
-      return new Promise((resolve) => behind!.whenApplied(seq, resolve, resolve));
-    },
-    /**
      * Runs `go` once the writer has room for more ticks (now, when it has, or without a writer):
      * the engine asks before each tick, so a writer far behind holds the engine, not the thread.
      */
@@ -142,16 +132,11 @@ export function createStore(db: Db, afterCommit?: () => void, opts: { behindFile
     },
     /**
      * Runs `work` once the writer has written what it was handed, the engine's ticks held until
-     * it has run (`WriteBehind.whenIdle`): a transaction that would otherwise wait for the writer
+     * it has run (`WriterRoom.whenIdle`): a transaction that would otherwise wait for the writer
      * on the thread every call shares. Without a writer, `work` runs now.
      */
     whenWriterIdle<T>(work: () => T): Promise<T> {
-      if (behind) return behind.room.whenIdle(work);
-      try {
-        return Promise.resolve(work());
-      } catch (err) {
-        return Promise.reject(err);
-      }
+      return behind ? behind.room.whenIdle(work) : new Promise<T>((resolve) => resolve(work()));
     },
     /** Told the runs of ticks the writer could not write (a full disk, a run another process took). */
     onWriterFailed(f: (runIds: string[], err: Error) => void): void {
