@@ -25,7 +25,7 @@ beforeEach(() => {
   process.env.BATON_SECRET_HOOK_KEY = SECRET;
 });
 afterEach(async () => {
-  for (const a of apps) a.close();
+  for (const a of apps) await a.close();
   apps = [];
   for (const c of cleanups.splice(0)) await c();
   delete process.env.BATON_SECRET_HOOK_KEY;
