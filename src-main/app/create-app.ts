@@ -258,7 +258,7 @@ export function createApp(opts: AppOptions) {
     // As `runs.start` does: the plan's patterns and workspaces checked, then the engine.
     startRun: async (plan_id, inputs, actor, alongside) => {
       await refuseUnsafeRun({ store, patterns, coding }, plan_id);
-      return engine.startRun(plan_id, actor, inputs, alongside);
+      return store.whenWriterIdle(() => engine.startRun(plan_id, actor, inputs, alongside));
     },
     // What a `github_issues` trigger watches: the workspace's forge, when Baton reads its issues (GitHub's).
     forgeOf: (id) => {

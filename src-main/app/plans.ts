@@ -123,29 +123,31 @@ export function planHandlers({ store, bus, now, patterns, coding }: AppContext):
       // A large plan's changes (every task's fields compared) are worked out on a turn of their
       // own before its write (not on the turn of its last slice and checks), against the version
       // current then; the write works them out again if another version was saved meanwhile.
-      // The write itself is one transaction.
+      // The write itself is one transaction, once the store's writer is done (`whenWriterIdle`):
+      // not waiting for it on the thread.
       const savedAs = (p: PlanSummary | undefined) => (p ? `${p.version} ${p.updated_at}` : null);
       let early: { as: string | null; change: ReturnType<typeof planChange> } | null = null;
       if (parsed.plan.tasks.length > SLICED_PLAN_TASKS) {
         await nextTurn();
         const current = store.plans.get(id);
         early = { as: savedAs(current), change: planChange(current?.plan, parsed.plan, actor) };
-        await nextTurn();
       }
-      const summary = store.tx(() => {
-        const latest = store.plans.summary(id);
-        if (new_only && latest) {
-          const message = `a plan with the id ${id} exists already: give this one another id`;
-          throw new AppError('conflict', `plan_id: ${message}`, { issues: [{ path: 'plan_id', message }] });
-        }
-        const change =
-          early && early.as === savedAs(latest)
-            ? early.change
-            : planChange(store.plans.get(id)?.plan, parsed.plan, actor);
-        const saved = store.plans.save(parsed.plan, now());
-        auditPlan(change, saved.version);
-        return saved;
-      });
+      const write = () =>
+        store.tx(() => {
+          const latest = store.plans.summary(id);
+          if (new_only && latest) {
+            const message = `a plan with the id ${id} exists already: give this one another id`;
+            throw new AppError('conflict', `plan_id: ${message}`, { issues: [{ path: 'plan_id', message }] });
+          }
+          const change =
+            early && early.as === savedAs(latest)
+              ? early.change
+              : planChange(store.plans.get(id)?.plan, parsed.plan, actor);
+          const saved = store.plans.save(parsed.plan, now());
+          auditPlan(change, saved.version);
+          return saved;
+        });
+      const summary = await store.whenWriterIdle(write);
       bus.emit('plan.updated', summary);
       return summary;
     },

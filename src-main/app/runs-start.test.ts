@@ -1,11 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Run, StartedRun } from '../../src-shared/schemas/run.ts';
 import { call, task } from '../../test/kit/engine-kit.ts';
 import { runCommand } from '../cli/commands/run.ts';
 import { runTools } from '../mcp/tools/runs.ts';
+import { runEntry } from '../store/testing/store-behind.ts';
 import type { BatonApp } from './create-app.ts';
 import { createApp } from './create-app.ts';
 import { createInProcessClient } from './memory-transport.ts';
@@ -95,5 +97,69 @@ describe('runs.start', () => {
     expect(who[unsaid.run_id]).toBe('user');
     expect(who[viaMcp.run_id as string]).toBe('mcp');
     expect(Object.values(who).sort()).toEqual(['ana', 'cli', 'mcp', 'user']);
+  });
+});
+
+describe('a call that writes while the store writer is behind', () => {
+  /** An app on a file, and another process holding its write lock with a tick handed to the writer, which waits for it. */
+  const behind = async () => {
+    dir = mkdtempSync(join(tmpdir(), 'baton-start-behind-'));
+    app = createApp({ dataDir: dir, log: () => {} });
+    await call(app, 'agents.import', { agents: [{ id: 'w', skills: ['x'] }] });
+    await call(app, 'plans.import', { plan });
+    const other = new Database(join(dir, 'baton.db'));
+    other.exec('BEGIN IMMEDIATE');
+    app.store.txBehind(
+      () => app.store.memory.auditMany([runEntry('a tick the writer has not written')]),
+      () => null,
+    );
+    expect(app.store.unwritten()).toBeGreaterThan(0);
+    return other;
+  };
+  const turnsGoBy = async () => {
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+  };
+
+  it('runs.start waits for the writer without holding the thread, and answers once it has written', async () => {
+    const other = await behind();
+    try {
+      let answered = false;
+      const start = call<StartedRun>(app, 'runs.start', { plan_id: 'p' }).then((s) => {
+        answered = true;
+        return s;
+      });
+      // The launch's transaction would wait for the writer, and the writer for this thread's
+      // other connection: the thread stays free meanwhile (turns go by) and the start waits.
+      await turnsGoBy();
+      expect(answered).toBe(false);
+      other.exec('COMMIT');
+      const started = await start;
+      expect(started.run.tasks.map((t) => [t.task_id, t.status])).toEqual([
+        ['a', 'in_progress'],
+        ['b', 'blocked'],
+      ]);
+      expect(started.build_log.id).toBe(started.memory_id);
+      expect(started.run).toEqual(await call(app, 'runs.get', { run_id: started.run_id }));
+    } finally {
+      other.close();
+    }
+  });
+
+  it('plans.import waits likewise, and saves the plan once the writer has written', async () => {
+    const other = await behind();
+    try {
+      let saved = false;
+      const changed = { ...plan, tasks: [...plan.tasks, task('c')] };
+      const imported = call<{ version: number }>(app, 'plans.import', { plan: changed }).then((p) => {
+        saved = true;
+        return p;
+      });
+      await turnsGoBy();
+      expect(saved).toBe(false);
+      other.exec('COMMIT');
+      expect((await imported).version).toBe(2);
+    } finally {
+      other.close();
+    }
   });
 });
