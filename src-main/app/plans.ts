@@ -131,6 +131,7 @@ export function planHandlers({ store, bus, now, patterns, coding }: AppContext):
         await nextTurn();
         const current = store.plans.get(id);
         early = { as: savedAs(current), change: planChange(current?.plan, parsed.plan, actor) };
+        await nextTurn();
       }
       const write = () =>
         store.tx(() => {

@@ -100,6 +100,15 @@ describe('runs.start', () => {
   });
 });
 
+describe('a start once the engine has stopped', () => {
+  it('is refused, and stores no run (it could have waited for the writer past the engine’s close)', async () => {
+    await open();
+    await app.engine.close();
+    await expect(call(app, 'runs.start', { plan_id: 'p' })).rejects.toMatchObject({ code: 'unavailable' });
+    expect(await call(app, 'runs.list', {})).toEqual([]);
+  });
+});
+
 describe('a call that writes while the store writer is behind', () => {
   /** An app on a file, and another process holding its write lock with a tick handed to the writer, which waits for it. */
   const behind = async () => {
@@ -140,6 +149,22 @@ describe('a call that writes while the store writer is behind', () => {
       ]);
       expect(started.build_log.id).toBe(started.memory_id);
       expect(started.run).toEqual(await call(app, 'runs.get', { run_id: started.run_id }));
+    } finally {
+      other.close();
+    }
+  });
+
+  it('a start still waiting when the app closes is refused, and stores no run', async () => {
+    const other = await behind();
+    try {
+      const start = call<StartedRun>(app, 'runs.start', { plan_id: 'p' });
+      await turnsGoBy();
+      other.exec('COMMIT');
+      // The writer writes the tick it held while the app closes: the start does not begin after the engine stopped.
+      const closed = app.close();
+      await expect(start).rejects.toMatchObject({ code: 'unavailable', message: /closing/ });
+      await closed;
+      expect(other.prepare('SELECT count(*) FROM runs').pluck().get()).toBe(0);
     } finally {
       other.close();
     }

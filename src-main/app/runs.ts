@@ -62,13 +62,14 @@ export function runHandlers(ctx: AppContext): RunHandlers {
   return {
     'runs.start': async ({ plan_id, plan_version, actor, inputs }, call) => {
       await refuseUnsafe(plan_id, plan_version);
-      // The launch's transaction and the answer's read of the build log each wait for the store's
-      // writer to be done (`whenWriterIdle`, the engine's ticks held), not on the thread the calls
-      // share: under two clients' starts those waits held it ~6 ms a start.
-      const build = await store.whenWriterIdle(() =>
-        engine.startRun(plan_id, actor ?? call.actor ?? undefined, inputs, undefined, plan_version),
+      // The launch's transaction, then the answer's read of the build log, each once the store's
+      // writer has written what it was handed (`whenWriterIdle`, the engine's ticks held through
+      // both), not waiting for it on the thread the calls share: under two clients' starts those
+      // waits held it ~6 ms a start.
+      return store.whenWriterIdle(
+        () => engine.startRun(plan_id, actor ?? call.actor ?? undefined, inputs, undefined, plan_version),
+        started,
       );
-      return store.whenWriterIdle(() => started(build));
     },
     'runs.list': ({ plan_id }) => store.runs.list(plan_id),
     'runs.get': ({ run_id }) => detail(run_id),
@@ -76,10 +77,10 @@ export function runHandlers(ctx: AppContext): RunHandlers {
     'runs.rerun': async ({ run_id, task_id, actor }, call) => {
       const old = store.runs.get(run_id);
       if (old) await refuseUnsafe(old.plan_id, old.plan_version);
-      const build = await store.whenWriterIdle(() =>
-        engine.rerunFrom(run_id, task_id, actor ?? call.actor ?? undefined),
+      return store.whenWriterIdle(
+        () => engine.rerunFrom(run_id, task_id, actor ?? call.actor ?? undefined),
+        started,
       );
-      return store.whenWriterIdle(() => started(build));
     },
     'runs.cancelTask': ({ run_id, task_id, actor }, call) =>
       engine.cancelTask(run_id, task_id, actor ?? call.actor ?? undefined),

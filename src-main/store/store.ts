@@ -131,12 +131,20 @@ export function createStore(db: Db, afterCommit?: () => void, opts: { behindFile
       else go();
     },
     /**
-     * Runs `work` once the writer has written what it was handed, the engine's ticks held until
-     * it has run (`WriterRoom.whenIdle`): a transaction that would otherwise wait for the writer
-     * on the thread every call shares. Without a writer, `work` runs now.
+     * Runs `work` once the writer has written what it was handed, then `then` (if given) with what
+     * it returned once the writer has written what `work` handed it, the engine's ticks held until
+     * both have run (`WriterRoom.whenIdle`): transactions and reads that would otherwise wait for
+     * the writer on the thread every call shares. Without a writer, both run now.
      */
-    whenWriterIdle<T>(work: () => T): Promise<T> {
-      return behind ? behind.room.whenIdle(work) : new Promise<T>((resolve) => resolve(work()));
+    whenWriterIdle<A, T = A>(work: () => A, then?: (a: A) => T): Promise<T> {
+      if (behind)
+        return then
+          ? behind.room.whenIdle(work, then)
+          : (behind.room.whenIdle(work) as Promise<unknown> as Promise<T>);
+      return new Promise<T>((resolve) => {
+        const a = work();
+        resolve(then ? then(a) : (a as unknown as T));
+      });
     },
     /** Told the runs of ticks the writer could not write (a full disk, a run another process took). */
     onWriterFailed(f: (runIds: string[], err: Error) => void): void {

@@ -94,9 +94,11 @@ export class WriteBehind {
   readonly room = new WriterRoom({
     crowded: () => this.queue.values > MAX_QUEUED,
     stopped: () => this.stopped,
-    idleOr: (then) => {
-      if (this.applied >= this.posted) return true;
-      this.whenApplied(this.posted, then, then);
+    closing: () => this.stopped && !this.gone,
+    handed: () => this.posted,
+    writtenOr: (seq, then) => {
+      if (this.applied >= seq) return true;
+      this.whenApplied(seq, then, then);
       return false;
     },
   });

@@ -80,6 +80,34 @@ describe('work that needs the writer idle (a search catching its index up)', () 
     }
   });
 
+  it('runs a second step once the writer has written what the first handed it, the engine held through both', async () => {
+    const { store, other, tick, close } = storeBehind();
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      let unwrittenThen: number | null = null;
+      const both = store.whenWriterIdle(
+        () => {
+          // A run's launch and first tick: the tick goes to the writer, which waits for the lock.
+          tick('the first step');
+          return store.unwritten();
+        },
+        (handed) => {
+          unwrittenThen = store.unwritten();
+          return handed;
+        },
+      );
+      const next = ranYet((go) => store.whenWriterRoom(go));
+      expect(next()).toBe(false);
+      expect(unwrittenThen).toBeNull();
+      other.exec('COMMIT');
+      expect(await both).toBeGreaterThan(0);
+      expect(unwrittenThen).toBe(0);
+      expect(next()).toBe(true);
+    } finally {
+      await close();
+    }
+  });
+
   it('runs on a turn of its own, not inside a tick that takes up a failure of the writer', async () => {
     const { store, other, tick, close } = storeBehind();
     try {
@@ -115,17 +143,24 @@ describe('work that needs the writer idle (a search catching its index up)', () 
     }
   });
 
-  it('is settled when the store stops, though the writer failed the last batch', async () => {
+  it('is refused when the store stops, though the writer failed the last batch', async () => {
     const { store, other, tick, close } = storeBehind();
     try {
       other.exec(REFUSE);
       other.exec('BEGIN IMMEDIATE');
       tick('refused');
-      const work = store.whenWriterIdle(() => 'ran');
+      let ran = false;
+      const work = store.whenWriterIdle(() => {
+        ran = true;
+      });
       other.exec('COMMIT');
-      // As the app closes: the writer stopped before this thread read its word on the batch.
+      // As the app closes: the writer stopped before this thread read its word on the batch. The
+      // connection closes next: the work does not begin, and says why.
+      const refused = expect(work).rejects.toMatchObject({ code: 'unavailable', message: /closing/ });
       await store.stopWriter();
-      await expect(work).resolves.toBe('ran');
+      await refused;
+      expect(ran).toBe(false);
+      expect(ranYet((go) => store.whenWriterRoom(go))()).toBe(true);
     } finally {
       await close();
     }

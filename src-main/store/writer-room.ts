@@ -1,12 +1,24 @@
+import { AppError } from '../base/errors.ts';
+
 /** What `WriterRoom` asks of the store's writer (`WriteBehind`). */
 export interface RoomWriter {
   /** More ticks wait for the writer than the engine may hand it (`MAX_QUEUED` values). */
   crowded(): boolean;
   /** The writer is stopped or gone: transactions go direct, nothing waits for it. */
   stopped(): boolean;
-  /** Whether the writer has written every tick handed to it; if not, `then` runs once it has written (or dropped) those. */
-  idleOr(then: () => void): boolean;
+  /** The store is closing (the writer was told to stop, not lost): no new transaction begins. */
+  closing(): boolean;
+  /** The last tick handed to the writer. */
+  handed(): number;
+  /** Whether the writer has written tick `seq` (and those before); if not, `then` runs once it has (or dropped it). */
+  writtenOr(seq: number, then: () => void): boolean;
 }
+
+/**
+ * The real `setImmediate`, as it was when Baton loaded: a test's fake timers would hold a call's
+ * write for good (as `base/turns.ts` keeps it).
+ */
+const immediate = globalThis.setImmediate;
 
 /**
  * When the engine may hand the writer its next tick, and work that needs the writer idle. A writer
@@ -37,25 +49,40 @@ export class WriterRoom {
   }
 
   /**
-   * Runs `work` once the writer has written every tick handed to it, the engine's ticks held
-   * meanwhile; settles with what `work` returns (or throws).
+   * Runs `work` once the writer has written every tick handed to it before this was asked, the
+   * engine's ticks held meanwhile (what a call hands it meanwhile, its statements wait for on the
+   * thread: little, and never an open-ended wait); then `then`, likewise, with what `work`
+   * returned, the engine held through both (an answer made from the state `work` left). Settles with
+   * what the last returns or throws; refused once the store is closing.
    */
-  whenIdle<T>(work: () => T): Promise<T> {
+  whenIdle<T>(work: () => T): Promise<T>;
+  whenIdle<A, T>(work: () => A, then: (a: A) => T): Promise<T>;
+  whenIdle(work: () => unknown, then?: (a: unknown) => unknown): Promise<unknown> {
     this.holds++;
-    return new Promise<T>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
+      const steps = then ? [work, then] : [work];
+      let value: unknown;
+      let upTo = this.writer.handed();
       // Once the writer has written, on a turn of its own: the writer's word can be taken up
-      // inside a tick (a statement that waited for it), and `work` must not run there.
-      const later = () => void setImmediate(attempt);
+      // inside a tick (a statement that waited for it), and a step must not run there.
+      const later = () => void immediate(attempt);
       const attempt = (): void => {
-        if (!this.writer.stopped() && !this.writer.idleOr(later)) return;
         try {
-          resolve(work());
+          if (this.writer.closing())
+            throw new AppError('unavailable', 'Baton is closing: try again once it has restarted');
+          if (!this.writer.stopped() && !this.writer.writtenOr(upTo, later)) return;
+          value = steps.shift()!(value);
+          if (steps.length > 0) {
+            upTo = this.writer.handed();
+            attempt();
+            return;
+          }
+          resolve(value);
         } catch (err) {
           reject(err);
-        } finally {
-          this.holds--;
-          this.free();
         }
+        this.holds--;
+        this.free();
       };
       attempt();
     });
