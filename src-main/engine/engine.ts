@@ -143,9 +143,6 @@ export class Engine {
 
   /** A new run's first tick (with what its launch left of a tick's time) delegates its ready tasks; the answer says which. */
   private firstTick(launch: () => ActiveRun): BuildResponse {
-    // A start that waited for the store's writer can come after the engine closed: no lease would hold its run.
-    if (this.rt.closed)
-      throw new AppError('unavailable', 'Baton is closing: start the run once it has restarted');
     const t0 = performance.now();
     const run = launch();
     this.tick(performance.now() - t0);

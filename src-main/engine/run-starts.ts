@@ -91,8 +91,10 @@ export class RunStarts {
     inputs: RunInputValues,
     alongside?: Alongside,
   ): ActiveRun {
-    assertDeciderRuns(this.rt, plan);
     const { rt } = this;
+    // A start that waited for the store's writer can come after the engine closed: no lease would hold its run.
+    if (rt.closed) throw new AppError('unavailable', 'Baton is closing: start the run once it has restarted');
+    assertDeciderRuns(rt, plan);
     const now = rt.iso();
     const runId = rt.ids.next('run');
     const memoryId = rt.ids.next('mem');
