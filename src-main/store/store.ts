@@ -136,15 +136,9 @@ export function createStore(db: Db, afterCommit?: () => void, opts: { behindFile
      * both have run (`WriterRoom.whenIdle`): transactions and reads that would otherwise wait for
      * the writer on the thread every call shares. Without a writer, both run now.
      */
-    whenWriterIdle<A, T = A>(work: () => A, then?: (a: A) => T): Promise<T> {
-      if (behind)
-        return then
-          ? behind.room.whenIdle(work, then)
-          : (behind.room.whenIdle(work) as Promise<unknown> as Promise<T>);
-      return new Promise<T>((resolve) => {
-        const a = work();
-        resolve(then ? then(a) : (a as unknown as T));
-      });
+    whenWriterIdle<A, T = A>(work: () => A, then: (a: A) => T = (a) => a as unknown as T): Promise<T> {
+      if (behind) return behind.room.whenIdle(work, then);
+      return new Promise<T>((resolve) => resolve(then(work())));
     },
     /** Told the runs of ticks the writer could not write (a full disk, a run another process took). */
     onWriterFailed(f: (runIds: string[], err: Error) => void): void {

@@ -55,12 +55,10 @@ export class WriterRoom {
    * returned, the engine held through both (an answer made from the state `work` left). Settles with
    * what the last returns or throws; refused once the store is closing.
    */
-  whenIdle<T>(work: () => T): Promise<T>;
-  whenIdle<A, T>(work: () => A, then: (a: A) => T): Promise<T>;
-  whenIdle(work: () => unknown, then?: (a: unknown) => unknown): Promise<unknown> {
+  whenIdle<A, T>(work: () => A, then: (a: A) => T): Promise<T> {
     this.holds++;
-    return new Promise((resolve, reject) => {
-      const steps = then ? [work, then] : [work];
+    return new Promise<T>((resolve, reject) => {
+      const steps = [work, then] as ((a: unknown) => unknown)[];
       let value: unknown;
       let upTo = this.writer.handed();
       // Once the writer has written, on a turn of its own: the writer's word can be taken up
@@ -77,7 +75,7 @@ export class WriterRoom {
             attempt();
             return;
           }
-          resolve(value);
+          resolve(value as T);
         } catch (err) {
           reject(err);
         }
