@@ -111,11 +111,12 @@ describe('a start once the engine has stopped', () => {
 
 describe('a call that writes while the store writer is behind', () => {
   /** An app on a file, and another process holding its write lock with a tick handed to the writer, which waits for it. */
-  const behind = async () => {
+  const behind = async (first: () => Promise<unknown> = async () => {}) => {
     dir = mkdtempSync(join(tmpdir(), 'baton-start-behind-'));
     app = createApp({ dataDir: dir, log: () => {} });
     await call(app, 'agents.import', { agents: [{ id: 'w', skills: ['x'] }] });
     await call(app, 'plans.import', { plan });
+    await first();
     const other = new Database(join(dir, 'baton.db'));
     other.exec('BEGIN IMMEDIATE');
     app.store.txBehind(
@@ -165,6 +166,31 @@ describe('a call that writes while the store writer is behind', () => {
       await expect(start).rejects.toMatchObject({ code: 'unavailable', message: /closing/ });
       await closed;
       expect(other.prepare('SELECT count(*) FROM runs').pluck().get()).toBe(0);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('runs.rerun waits likewise, its read of the old run (its counts read task rows) too', async () => {
+    let old = '';
+    const other = await behind(async () => {
+      old = (await call<StartedRun>(app, 'runs.start', { plan_id: 'p' })).run_id;
+      await app.engine.whenSettled(old);
+    });
+    try {
+      let answered = false;
+      const rerun = call<StartedRun>(app, 'runs.rerun', { run_id: old, task_id: 'b' }).then((s) => {
+        answered = true;
+        return s;
+      });
+      await turnsGoBy();
+      expect(answered).toBe(false);
+      other.exec('COMMIT');
+      const again = await rerun;
+      expect(again.run.tasks.map((t) => [t.task_id, t.status])).toEqual([
+        ['a', 'done'],
+        ['b', 'in_progress'],
+      ]);
     } finally {
       other.close();
     }

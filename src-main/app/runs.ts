@@ -75,7 +75,8 @@ export function runHandlers(ctx: AppContext): RunHandlers {
     'runs.get': ({ run_id }) => detail(run_id),
     'runs.cancel': ({ run_id, actor }, call) => engine.cancelRun(run_id, actor ?? call.actor ?? undefined),
     'runs.rerun': async ({ run_id, task_id, actor }, call) => {
-      const old = store.runs.get(run_id);
+      // Read once the writer has written what it was handed (the run's counts read its task rows).
+      const old = await store.whenWriterIdle(() => store.runs.get(run_id));
       if (old) await refuseUnsafe(old.plan_id, old.plan_version);
       return store.whenWriterIdle(
         () => engine.rerunFrom(run_id, task_id, actor ?? call.actor ?? undefined),

@@ -1,12 +1,14 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { TempRepo } from '../../src-main/agents/coding/workspaces/testing/temp-repo.ts';
 import { makeRepo } from '../../src-main/agents/coding/workspaces/testing/temp-repo.ts';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
 import { running, sleepTags } from '../../src-main/processes/testing/processes.ts';
+import { runEntry } from '../../src-main/store/testing/store-behind.ts';
 import type { KeptWorkDetail } from '../../src-shared/contract/domains/runs.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import type { TaskSession } from '../../src-shared/schemas/workspace.ts';
@@ -85,6 +87,15 @@ function scene() {
   const session = (run: string, task: string) => a.store.sessions.get(run, task)!;
   return { app: a, dir, repo, seen, prompt, agent, start, settle, session };
 }
+
+/** Whether the engine's next tick would wait: work waits for the store's writer (`whenWriterIdle`). */
+const engineHeld = (a: BatonApp) => {
+  let now = false;
+  a.store.whenWriterRoom(() => {
+    now = true;
+  });
+  return !now;
+};
 
 const worktreesOn = (repo: TempRepo, branch: string) =>
   repo
@@ -170,13 +181,25 @@ describe('the work of a coding attempt that does not finish', { timeout: 3 * DEA
     );
     const first = s.seen()[0]!;
 
-    // The same agent, which answers this time.
+    // The same agent, which answers this time. Resumed while the store's writer is behind (another
+    // connection holds the write lock, a tick waits): the new run's transaction waits for the
+    // writer without holding the thread the calls share (the engine's ticks are held meanwhile).
     await call(s.app, 'agents.import', { agents: [s.agent('coder', 'code', {})] });
-    const resumed = await call<{ run_id: string }>(s.app, 'runs.resumeWork', {
+    const other = new Database(join(s.dir, 'baton.db'));
+    cleanups.push(() => other.close());
+    other.exec('BEGIN IMMEDIATE');
+    s.app.store.txBehind(
+      () => s.app.store.memory.auditMany([runEntry('a tick not yet written')]),
+      () => null,
+    );
+    const resuming = call<{ run_id: string }>(s.app, 'runs.resumeWork', {
       run_id: run,
       task_id: 'api',
       actor: 'ana',
     });
+    await expect.poll(() => engineHeld(s.app)).toBe(true);
+    other.exec('COMMIT');
+    const resumed = await resuming;
     expect(await s.settle(resumed.run_id)).toBe('completed');
     const again = s.seen().find((x) => x.run === resumed.run_id && x.task === 'api')!;
     // The same folder and CLI session, the kept work in it; the prompt says where it comes from.

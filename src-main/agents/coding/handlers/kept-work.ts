@@ -117,25 +117,34 @@ export function keptWorkHandlers(
     },
     'runs.resumeWork': async ({ run_id, task_id, actor: named }, call) => {
       const actor = named ?? call.actor ?? undefined;
-      const { run, session, kept, workspace } = keptOf(run_id, task_id, true);
+      // Read once the writer has written what it was handed: the run's counts read its task rows.
+      const { run, session, workspace } = await store.whenWriterIdle(() => keptOf(run_id, task_id, true));
       if ((await branchTip({ repo: workspace.path, branch: session.branch })) === null)
         throw new AppError(
           'conflict',
           `the branch ${session.branch} of the kept work is gone from ${workspace.path}: there is nothing to resume (re-run the task to start over)`,
         );
       await refuseUnsafe(run.plan_id, run.plan_version);
-      const build = engine.rerunFrom(run_id, task_id, actor, (newRun) => {
-        // The new run's task goes on in the same branch, folder and CLI session (its home kept
-        // with the work); the old session lets go of a worktree still kept for it.
-        const at = now();
-        store.sessions.upsert({ ...session, run_id: newRun, attempt: 0, state: 'active', updated_at: at });
-        store.sessions.setContinues(newRun, task_id, run_id);
-        store.sessions.setKeptWork(run_id, task_id, { ...kept, state: 'resumed', resumed_by: newRun }, at);
-        store.sessions.setState(run_id, task_id, 'removed', at);
+      // The new run's transaction and the answer's reads once the store's writer has written what
+      // it was handed, not waiting for it on the thread the calls share (as `runs.rerun`); the
+      // kept work looked at again then (another call may have resumed or discarded it meanwhile).
+      const resume = () => {
+        const { session, kept } = keptOf(run_id, task_id, true);
+        return engine.rerunFrom(run_id, task_id, actor, (newRun) => {
+          // The new run's task goes on in the same branch, folder and CLI session (its home kept
+          // with the work); the old session lets go of a worktree still kept for it.
+          const at = now();
+          store.sessions.upsert({ ...session, run_id: newRun, attempt: 0, state: 'active', updated_at: at });
+          store.sessions.setContinues(newRun, task_id, run_id);
+          store.sessions.setKeptWork(run_id, task_id, { ...kept, state: 'resumed', resumed_by: newRun }, at);
+          store.sessions.setState(run_id, task_id, 'removed', at);
+        });
+      };
+      return store.whenWriterIdle(resume, (build) => {
+        const old = store.sessions.get(run_id, task_id);
+        if (old) bus.emit('session.updated', old);
+        return started(build);
       });
-      const old = store.sessions.get(run_id, task_id);
-      if (old) bus.emit('session.updated', old);
-      return started(build);
     },
     'runs.discardWork': async ({ run_id, task_id }) => {
       const { session, kept, workspace } = keptOf(run_id, task_id, true);
