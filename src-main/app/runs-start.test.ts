@@ -196,6 +196,26 @@ describe('a call that writes while the store writer is behind', () => {
     }
   });
 
+  it('runs.list and runs.get wait likewise, and answer with what the writer was handed', async () => {
+    let old = '';
+    const other = await behind(async () => {
+      old = (await call<StartedRun>(app, 'runs.start', { plan_id: 'p' })).run_id;
+      await app.engine.whenSettled(old);
+    });
+    try {
+      let answered = 0;
+      const list = call<Run[]>(app, 'runs.list', {}).finally(() => answered++);
+      const got = call<Run>(app, 'runs.get', { run_id: old }).finally(() => answered++);
+      await turnsGoBy();
+      expect(answered).toBe(0);
+      other.exec('COMMIT');
+      expect((await list).map((r) => [r.id, r.status, r.counts.done])).toEqual([[old, 'completed', 2]]);
+      expect(await got).toMatchObject({ id: old, status: 'completed' });
+    } finally {
+      other.close();
+    }
+  });
+
   it('plans.import waits likewise, and saves the plan once the writer has written', async () => {
     const other = await behind();
     try {

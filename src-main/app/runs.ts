@@ -71,8 +71,11 @@ export function runHandlers(ctx: AppContext): RunHandlers {
         started,
       );
     },
-    'runs.list': ({ plan_id }) => store.runs.list(plan_id),
-    'runs.get': ({ run_id }) => detail(run_id),
+    // Once the writer has written what it was handed (a run's counts and tasks are rows written
+    // behind the engine), not waiting for it on the thread the calls share: the Runs screen reads
+    // these while runs go on.
+    'runs.list': ({ plan_id }) => store.whenWriterIdle(() => store.runs.list(plan_id)),
+    'runs.get': ({ run_id }) => store.whenWriterIdle(() => detail(run_id)),
     'runs.cancel': ({ run_id, actor }, call) => engine.cancelRun(run_id, actor ?? call.actor ?? undefined),
     'runs.rerun': async ({ run_id, task_id, actor }, call) => {
       // Read once the writer has written what it was handed (the run's counts read its task rows).
