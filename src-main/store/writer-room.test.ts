@@ -143,6 +143,35 @@ describe('work that needs the writer idle (a search catching its index up)', () 
     }
   });
 
+  it('says, when the store stops between its steps, that the first was done (asking again would do it twice)', async () => {
+    const { store, other, tick, close } = storeBehind();
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      let first = false;
+      let second = false;
+      const both = store.whenWriterIdle(
+        () => {
+          first = true;
+          tick('the first step');
+        },
+        () => {
+          second = true;
+        },
+      );
+      expect(first).toBe(true);
+      other.exec('COMMIT');
+      const refused = expect(both).rejects.toMatchObject({
+        code: 'unavailable',
+        message: /what was asked was done/,
+      });
+      await store.stopWriter();
+      await refused;
+      expect(second).toBe(false);
+    } finally {
+      await close();
+    }
+  });
+
   it('is refused when the store stops, though the writer failed the last batch', async () => {
     const { store, other, tick, close } = storeBehind();
     try {

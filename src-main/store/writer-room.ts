@@ -67,7 +67,13 @@ export class WriterRoom {
       const attempt = (): void => {
         try {
           if (this.writer.closing())
-            throw new AppError('unavailable', 'Baton is closing: try again once it has restarted');
+            throw new AppError(
+              'unavailable',
+              steps.length === 2
+                ? 'Baton is closing: try again once it has restarted'
+                : // The first step ran (a run started): asking again would do it twice.
+                  'Baton closed before it could answer: what was asked was done; look at it once Baton has restarted',
+            );
           if (!this.writer.stopped() && !this.writer.writtenOr(upTo, later)) return;
           value = steps.shift()!(value);
           if (steps.length > 0) {

@@ -185,21 +185,32 @@ describe('the work of a coding attempt that does not finish', { timeout: 3 * DEA
     // connection holds the write lock, a tick waits): the new run's transaction waits for the
     // writer without holding the thread the calls share (the engine's ticks are held meanwhile).
     await call(s.app, 'agents.import', { agents: [s.agent('coder', 'code', {})] });
+    // Asked twice at once: one resumes, the other is refused (it would have made a second run).
     const other = new Database(join(s.dir, 'baton.db'));
-    cleanups.push(() => other.close());
-    other.exec('BEGIN IMMEDIATE');
-    s.app.store.txBehind(
-      () => s.app.store.memory.auditMany([runEntry('a tick not yet written')]),
-      () => null,
-    );
-    const resuming = call<{ run_id: string }>(s.app, 'runs.resumeWork', {
-      run_id: run,
-      task_id: 'api',
-      actor: 'ana',
+    let answers: Awaited<ReturnType<BatonApp['dispatch']>>[];
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      s.app.store.txBehind(
+        () => s.app.store.memory.auditMany([runEntry('a tick not yet written')]),
+        () => null,
+      );
+      const ask = () => s.app.dispatch('runs.resumeWork', { run_id: run, task_id: 'api', actor: 'ana' });
+      const both = [ask(), ask()];
+      await expect.poll(() => engineHeld(s.app)).toBe(true);
+      other.exec('COMMIT');
+      answers = await Promise.all(both);
+    } finally {
+      other.close();
+    }
+    const refused = answers.find((a) => !a.ok);
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', message: /being resumed or discarded|resumed already/ },
     });
-    await expect.poll(() => engineHeld(s.app)).toBe(true);
-    other.exec('COMMIT');
-    const resumed = await resuming;
+    const resumed = answers.find((a) => a.ok)!.value as { run_id: string };
+    expect((await call<{ id: string }[]>(s.app, 'runs.list', {})).map((r) => r.id).sort()).toEqual(
+      [run, resumed.run_id].sort(),
+    );
     expect(await s.settle(resumed.run_id)).toBe('completed');
     const again = s.seen().find((x) => x.run === resumed.run_id && x.task === 'api')!;
     // The same folder and CLI session, the kept work in it; the prompt says where it comes from.

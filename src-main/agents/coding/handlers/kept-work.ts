@@ -57,6 +57,26 @@ export function keptWorkHandlers(
       );
     return { run, session, kept, workspace };
   };
+  /**
+   * A resume or a discard of a task's kept work, one at a time: they read it, then act on its
+   * branch and folder across awaits (git), so a second one meanwhile is refused, not interleaved
+   * (a resume on a branch a discard is deleting, or two runs resuming the same work).
+   */
+  const acting = new Set<string>();
+  const alone = async <T>(runId: string, taskId: string, work: () => Promise<T>): Promise<T> => {
+    const key = `${runId}\u0000${taskId}`;
+    if (acting.has(key))
+      throw new AppError(
+        'conflict',
+        `the kept work of task "${taskId}" is being resumed or discarded by another request: look again once it has ended`,
+      );
+    acting.add(key);
+    try {
+      return await work();
+    } finally {
+      acting.delete(key);
+    }
+  };
   /** Records what became of the kept work and tells the UI. */
   const settle = (session: TaskSession, kept: KeptWork, state?: TaskSession['state']): TaskSession => {
     const at = now();
@@ -115,55 +135,68 @@ export function keptWorkHandlers(
         truncated_note: diff.truncatedNote,
       };
     },
-    'runs.resumeWork': async ({ run_id, task_id, actor: named }, call) => {
-      const actor = named ?? call.actor ?? undefined;
-      // Read once the writer has written what it was handed: the run's counts read its task rows.
-      const { run, session, workspace } = await store.whenWriterIdle(() => keptOf(run_id, task_id, true));
-      if ((await branchTip({ repo: workspace.path, branch: session.branch })) === null)
-        throw new AppError(
-          'conflict',
-          `the branch ${session.branch} of the kept work is gone from ${workspace.path}: there is nothing to resume (re-run the task to start over)`,
-        );
-      await refuseUnsafe(run.plan_id, run.plan_version);
-      // The new run's transaction and the answer's reads once the store's writer has written what
-      // it was handed, not waiting for it on the thread the calls share (as `runs.rerun`); the
-      // kept work looked at again then (another call may have resumed or discarded it meanwhile).
-      const resume = () => {
-        const { session, kept } = keptOf(run_id, task_id, true);
-        return engine.rerunFrom(run_id, task_id, actor, (newRun) => {
-          // The new run's task goes on in the same branch, folder and CLI session (its home kept
-          // with the work); the old session lets go of a worktree still kept for it.
-          const at = now();
-          store.sessions.upsert({ ...session, run_id: newRun, attempt: 0, state: 'active', updated_at: at });
-          store.sessions.setContinues(newRun, task_id, run_id);
-          store.sessions.setKeptWork(run_id, task_id, { ...kept, state: 'resumed', resumed_by: newRun }, at);
-          store.sessions.setState(run_id, task_id, 'removed', at);
-        });
-      };
-      return store.whenWriterIdle(resume, (build) => {
-        const old = store.sessions.get(run_id, task_id);
-        if (old) bus.emit('session.updated', old);
-        return started(build);
-      });
-    },
-    'runs.discardWork': async ({ run_id, task_id }) => {
-      const { session, kept, workspace } = keptOf(run_id, task_id, true);
-      // A worktree still kept for it (its work could not be committed, or a person kept it) goes first.
-      if (session.state !== 'removed') await removeWorktree({ repo: workspace.path, dir: session.dir });
-      const tip = await branchTip({ repo: workspace.path, branch: session.branch });
-      if (tip !== null) {
-        const r = await deleteTaskBranches({
-          repo: workspace.path,
-          branches: [{ name: session.branch, tip }],
-        });
-        const left = r.left[0];
-        if (left)
-          throw new AppError('conflict', `the branch ${session.branch} was not deleted: ${left.why}`, {
-            branch: session.branch,
+    'runs.resumeWork': ({ run_id, task_id, actor: named }, call) =>
+      alone(run_id, task_id, async () => {
+        const actor = named ?? call.actor ?? undefined;
+        // Read once the writer has written what it was handed: the run's counts read its task rows.
+        const { run, session, workspace } = await store.whenWriterIdle(() => keptOf(run_id, task_id, true));
+        if ((await branchTip({ repo: workspace.path, branch: session.branch })) === null)
+          throw new AppError(
+            'conflict',
+            `the branch ${session.branch} of the kept work is gone from ${workspace.path}: there is nothing to resume (re-run the task to start over)`,
+          );
+        await refuseUnsafe(run.plan_id, run.plan_version);
+        // The new run's transaction and the answer's reads once the store's writer has written what
+        // it was handed, not waiting for it on the thread the calls share (as `runs.rerun`); the
+        // kept work looked at again then.
+        const resume = () => {
+          const { session, kept } = keptOf(run_id, task_id, true);
+          return engine.rerunFrom(run_id, task_id, actor, (newRun) => {
+            // The new run's task goes on in the same branch, folder and CLI session (its home kept
+            // with the work); the old session lets go of a worktree still kept for it.
+            const at = now();
+            store.sessions.upsert({
+              ...session,
+              run_id: newRun,
+              attempt: 0,
+              state: 'active',
+              updated_at: at,
+            });
+            store.sessions.setContinues(newRun, task_id, run_id);
+            store.sessions.setKeptWork(
+              run_id,
+              task_id,
+              { ...kept, state: 'resumed', resumed_by: newRun },
+              at,
+            );
+            store.sessions.setState(run_id, task_id, 'removed', at);
           });
-      }
-      if (session.home !== null) await rm(session.home, { recursive: true, force: true });
-      return settle(session, { ...kept, state: 'discarded' }, 'removed');
-    },
+        };
+        return store.whenWriterIdle(resume, (build) => {
+          const old = store.sessions.get(run_id, task_id);
+          if (old) bus.emit('session.updated', old);
+          return started(build);
+        });
+      }),
+    'runs.discardWork': ({ run_id, task_id }) =>
+      alone(run_id, task_id, async () => {
+        const { session, kept, workspace } = await store.whenWriterIdle(() => keptOf(run_id, task_id, true));
+        // A worktree still kept for it (its work could not be committed, or a person kept it) goes first.
+        if (session.state !== 'removed') await removeWorktree({ repo: workspace.path, dir: session.dir });
+        const tip = await branchTip({ repo: workspace.path, branch: session.branch });
+        if (tip !== null) {
+          const r = await deleteTaskBranches({
+            repo: workspace.path,
+            branches: [{ name: session.branch, tip }],
+          });
+          const left = r.left[0];
+          if (left)
+            throw new AppError('conflict', `the branch ${session.branch} was not deleted: ${left.why}`, {
+              branch: session.branch,
+            });
+        }
+        if (session.home !== null) await rm(session.home, { recursive: true, force: true });
+        return settle(session, { ...kept, state: 'discarded' }, 'removed');
+      }),
   };
 }
