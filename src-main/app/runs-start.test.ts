@@ -129,19 +129,31 @@ describe('a call that writes while the store writer is behind', () => {
   const turnsGoBy = async () => {
     for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
   };
+  /** Whether `p` has settled by the time the caller looks. */
+  const settled = (p: Promise<unknown>) => {
+    let done = false;
+    const end = () => {
+      done = true;
+    };
+    p.then(end, end);
+    return () => done;
+  };
+  /** A run of the plan started and ended before the writer falls behind: its id. */
+  const endedRun = async () => {
+    const id = (await call<StartedRun>(app, 'runs.start', { plan_id: 'p' })).run_id;
+    await app.engine.whenSettled(id);
+    return id;
+  };
 
   it('runs.start waits for the writer without holding the thread, and answers once it has written', async () => {
     const other = await behind();
     try {
-      let answered = false;
-      const start = call<StartedRun>(app, 'runs.start', { plan_id: 'p' }).then((s) => {
-        answered = true;
-        return s;
-      });
+      const start = call<StartedRun>(app, 'runs.start', { plan_id: 'p' });
+      const answered = settled(start);
       // The launch's transaction would wait for the writer, and the writer for this thread's
       // other connection: the thread stays free meanwhile (turns go by) and the start waits.
       await turnsGoBy();
-      expect(answered).toBe(false);
+      expect(answered()).toBe(false);
       other.exec('COMMIT');
       const started = await start;
       expect(started.run.tasks.map((t) => [t.task_id, t.status])).toEqual([
@@ -174,17 +186,13 @@ describe('a call that writes while the store writer is behind', () => {
   it('runs.rerun waits likewise, its read of the old run (its counts read task rows) too', async () => {
     let old = '';
     const other = await behind(async () => {
-      old = (await call<StartedRun>(app, 'runs.start', { plan_id: 'p' })).run_id;
-      await app.engine.whenSettled(old);
+      old = await endedRun();
     });
     try {
-      let answered = false;
-      const rerun = call<StartedRun>(app, 'runs.rerun', { run_id: old, task_id: 'b' }).then((s) => {
-        answered = true;
-        return s;
-      });
+      const rerun = call<StartedRun>(app, 'runs.rerun', { run_id: old, task_id: 'b' });
+      const answered = settled(rerun);
       await turnsGoBy();
-      expect(answered).toBe(false);
+      expect(answered()).toBe(false);
       other.exec('COMMIT');
       const again = await rerun;
       expect(again.run.tasks.map((t) => [t.task_id, t.status])).toEqual([
@@ -199,15 +207,14 @@ describe('a call that writes while the store writer is behind', () => {
   it('runs.list and runs.get wait likewise, and answer with what the writer was handed', async () => {
     let old = '';
     const other = await behind(async () => {
-      old = (await call<StartedRun>(app, 'runs.start', { plan_id: 'p' })).run_id;
-      await app.engine.whenSettled(old);
+      old = await endedRun();
     });
     try {
-      let answered = 0;
-      const list = call<Run[]>(app, 'runs.list', {}).finally(() => answered++);
-      const got = call<Run>(app, 'runs.get', { run_id: old }).finally(() => answered++);
+      const list = call<Run[]>(app, 'runs.list', {});
+      const got = call<Run>(app, 'runs.get', { run_id: old });
+      const answered = settled(Promise.race([list, got]));
       await turnsGoBy();
-      expect(answered).toBe(0);
+      expect(answered()).toBe(false);
       other.exec('COMMIT');
       expect((await list).map((r) => [r.id, r.status, r.counts.done])).toEqual([[old, 'completed', 2]]);
       expect(await got).toMatchObject({ id: old, status: 'completed' });
@@ -219,14 +226,11 @@ describe('a call that writes while the store writer is behind', () => {
   it('plans.import waits likewise, and saves the plan once the writer has written', async () => {
     const other = await behind();
     try {
-      let saved = false;
       const changed = { ...plan, tasks: [...plan.tasks, task('c')] };
-      const imported = call<{ version: number }>(app, 'plans.import', { plan: changed }).then((p) => {
-        saved = true;
-        return p;
-      });
+      const imported = call<{ version: number }>(app, 'plans.import', { plan: changed });
+      const saved = settled(imported);
       await turnsGoBy();
-      expect(saved).toBe(false);
+      expect(saved()).toBe(false);
       other.exec('COMMIT');
       expect((await imported).version).toBe(2);
     } finally {
