@@ -201,15 +201,20 @@ export const createDesignerSlice: StateCreator<BatonState, [], [], DesignerSlice
       return;
     }
     set({ saving: true });
+    const from = get().view;
     try {
       const summary = await api.importPlan(draft);
       savePositions(summary.plan_id, manualPositions);
-      get().endEdit();
+      // The draft saved is closed; one opened since (the saved one discarded meanwhile) stays.
+      const same = get().draft === draft;
+      if (same) get().endEdit();
       get().upsertPlanSummary(summary);
       get().notify('info', `Saved ${summary.plan_id} as version ${summary.version}`);
       // The plan opens on its graph, the version just saved: not on whatever tab it was left on.
+      // A person who went to another screen while it saved stays there: the Plans screen shows
+      // the plan when they come back.
       get().setPlanTab('graph');
-      await get().selectPlan(summary.plan_id);
+      await get().selectPlan(summary.plan_id, same && get().view === from);
     } catch (err) {
       get().fail('The plan was not saved', err, 'designer');
     } finally {

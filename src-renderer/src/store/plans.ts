@@ -15,7 +15,11 @@ export interface PlansSlice {
   selectedPlanId: string | null;
   planDetails: Record<string, StoredPlan>;
   loadPlans(): Promise<void>;
-  selectPlan(planId: string): Promise<void>;
+  /**
+   * Opens a plan on the Plans screen. `show: false` makes it the plan that screen shows without
+   * going there: what a save or import that ended after the person went elsewhere does.
+   */
+  selectPlan(planId: string, show?: boolean): Promise<void>;
   importPlan(text: string, fileName: string): Promise<void>;
   upsertPlanSummary(summary: PlanSummary): void;
   /**
@@ -67,18 +71,20 @@ export const createPlansSlice: StateCreator<BatonState, [], [], PlansSlice> = (s
         get().fail('Could not load plans', err);
       }
     },
-    async selectPlan(planId) {
-      set({ selectedPlanId: planId, view: 'plans', missing: null });
+    async selectPlan(planId, show = true) {
+      set(show ? { selectedPlanId: planId, view: 'plans', missing: null } : { selectedPlanId: planId });
       await loadPlan(planId);
     },
     async importPlan(text, fileName) {
       const parsed = parseJsonFile(text, fileName);
       if (!parsed.ok) return get().fail(parsed.title, parsed.error);
+      const from = get().view;
       try {
         const summary = await api.importPlan(parsed.value);
         get().upsertPlanSummary(summary);
         get().notify('info', planImported(summary));
-        await get().selectPlan(summary.plan_id);
+        // A person who went to another screen while it was imported stays there.
+        await get().selectPlan(summary.plan_id, get().view === from);
       } catch (err) {
         const hint = await planImportHint(parsed.value);
         if (hint) get().notify('error', `Could not import ${fileName}`, [hint]);
