@@ -2,7 +2,7 @@
 // another commit, built beside it in a temporary git worktree and measured alternately. See
 // README.md beside this file ("Against another commit").
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -276,12 +276,18 @@ function checkout(root: string, commit: string): { dir: string; remove(): void }
       const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit' });
       if (ci.status !== 0) throw new Error(`npm ci in the checkout of ${commit} failed (exit ${ci.status})`);
     }
+    // Both trees measured alike: the checkout's engine by the working tree's bench worker (what it
+    // counts, such as the peak RSS taken before the bench makes its figures, may have changed).
+    for (const f of MEASURING_FILES) copyFileSync(join(root, 'test/bench', f), join(dir, 'test/bench', f));
   } catch (err) {
     remove();
     throw err;
   }
   return { dir, remove };
 }
+
+/** The bench worker's files, copied into the checkout (`checkout`). */
+const MEASURING_FILES = ['baton-worker.ts', 'measure.ts', 'dag.ts'];
 
 /**
  * Measures the engine figures of the working tree and of `commit`, `rounds` times each,
