@@ -16,7 +16,7 @@ import { CONTENT_SECURITY_POLICY } from '../http/security.ts';
 import { createMcpEndpoint } from '../mcp/http.ts';
 import { desktopBody, tellOnDesktop } from '../reach/index.ts';
 import { createFileSecretStore, SECRETS_FILE } from '../secrets/file-store.ts';
-import { webLinkOf } from './external-links.ts';
+import { openWebLink, webLinkOf } from './external-links.ts';
 import { rendererCheck } from './renderer-check.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -123,7 +123,12 @@ async function start(): Promise<void> {
   // in the person's browser; any other scheme (file:, an app's) is refused.
   const openOutside = (url: string) => {
     const link = isOurRenderer(url) ? null : webLinkOf(url);
-    if (link) void shell.openExternal(link);
+    if (link)
+      void openWebLink(
+        link,
+        (l) => shell.openExternal(l),
+        (line) => console.error(line),
+      );
   };
   win.webContents.on('will-navigate', (e, url) => {
     e.preventDefault();
