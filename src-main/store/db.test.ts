@@ -40,7 +40,7 @@ describe('opening the store', () => {
   it('opens a folder that is Baton’s', () => {
     const db = openDatabase(join(scratch(), 'data'));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    // 4 MB of page cache (KiB when negative), not the driver's 16: docs/speed.md, "A bounded WAL".
+    // 4 MB of page cache (KiB when negative), not the driver's 16: docs/speed.md, "A small page cache".
     expect(db.pragma('cache_size', { simple: true })).toBe(-4000);
     db.close();
   });
