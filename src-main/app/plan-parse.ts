@@ -7,6 +7,7 @@ import {
   taskSpecSchema,
 } from '../../src-shared/schemas/plan.ts';
 import { nextTurn } from '../base/turns.ts';
+import { quickTask } from './plan-quick.ts';
 
 /**
  * Past this many tasks a plan is read in slices of `SLICE_MS` of wall time, giving the thread back
@@ -27,7 +28,8 @@ const planHead = planShape.extend({ tasks: z.array(z.unknown()) });
  * same as `parsePlan`'s, field for field: a plan that passes is read by the same schemas (the plan's
  * fields, then each task by the task schema, in order), and on the first problem of any kind the
  * whole plan is read again by `parsePlan`, so that its issues and their paths are exactly its own.
- * A plan at or under `SLICED_PLAN_TASKS` tasks is read at once, as before.
+ * A plan at or under `SLICED_PLAN_TASKS` tasks is read at once, as before. A larger plan's tasks of
+ * the plainest kind are read without zod, to the same value (`quickTask`).
  */
 export async function parsePlanSliced(
   raw: unknown,
@@ -45,6 +47,12 @@ export async function parsePlanSliced(
     if (i % TASKS_PER_LOOK === 0 && performance.now() - sliceStart >= sliceMs) {
       await nextTurn();
       sliceStart = performance.now();
+    }
+    // A task of the plainest kind is read without zod, to the same value (plan-quick.ts).
+    const quick = quickTask(tasks[i]);
+    if (quick !== null) {
+      parsed.push(quick);
+      continue;
     }
     const task = taskSpecSchema.safeParse(tasks[i]);
     if (!task.success) return parsePlan(raw);

@@ -5,10 +5,13 @@ import { deciderSpecSchema } from './decision.ts';
 import { boundedRecordSchema, taskInputsSchema } from './free-json.ts';
 import { LAND_BRANCHES, LAND_MODES, pullRequestOptionsSchema } from './landing.ts';
 import { approversSchema } from './people.ts';
+import { cycleIn } from './plain/plan-cycle.ts';
 import type { PlanDiffCounts } from './plan-diff.ts';
 import { runInputsDeclSchema } from './run-inputs.ts';
 import { sandboxNarrowingSchema } from './sandbox.ts';
 import { onLimitSchema } from './usage-limit.ts';
+
+export { findCycle } from './plain/plan-cycle.ts';
 
 export const PRIORITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -290,7 +293,8 @@ export function graphIssues(tasks: readonly (GraphTask | undefined)[]): GraphIss
   // The edges the cycle search may follow: to known tasks, and not to the task itself (that
   // is reported on its own). A duplicate id's edges are left out: it is reported as a
   // duplicate, and its dependencies are read from the task that first used the id.
-  const edges: { task_id: string; depends_on: readonly string[] }[] = [];
+  // By a task's index, the edges it may follow (left out: a task not read, a duplicate id).
+  const edges: (readonly string[] | undefined)[] = new Array(tasks.length);
   tasks.forEach((task, i) => {
     if (!task) return;
     // The task's own list when every dependency is known (the usual): no copy per task.
@@ -308,7 +312,7 @@ export function graphIssues(tasks: readonly (GraphTask | undefined)[]): GraphIss
     const known = allKnown
       ? (task.depends_on as readonly string[])
       : task.depends_on.filter((d): d is string => d !== undefined && index.has(d) && d !== task.task_id);
-    if (index.get(task.task_id) === i) edges.push({ task_id: task.task_id, depends_on: known });
+    if (index.get(task.task_id) === i) edges[i] = known;
     if (!task.condition) return;
     const deps = new Set(task.depends_on);
     for (const dep of Object.keys(task.condition?.dependencies ?? {})) {
@@ -338,7 +342,7 @@ export function graphIssues(tasks: readonly (GraphTask | undefined)[]): GraphIss
       }
     }
   });
-  const cycle = findCycle(edges);
+  const cycle = cycleIn(tasks, edges, index);
   if (cycle) {
     issues.push({
       path: ['tasks', index.get(cycle[0]!) ?? 0, 'depends_on'],
@@ -357,41 +361,6 @@ export const planSchema = planShape.superRefine((plan, ctx) => {
 });
 export type Plan = z.infer<typeof planSchema>;
 export type PlanInput = z.input<typeof planSchema>;
-
-/** Returns one cycle as a closed path (`a → b → a`), or null. Iterative: safe for deep plans. */
-export function findCycle(
-  tasks: readonly { task_id: string; depends_on: readonly string[] }[],
-): string[] | null {
-  const deps = new Map<string, readonly string[]>();
-  for (const t of tasks) deps.set(t.task_id, t.depends_on);
-  const state = new Map<string, 1 | 2>(); // 1 = on the stack, 2 = finished
-  for (const root of deps.keys()) {
-    if (state.has(root)) continue;
-    const stack: { id: string; next: number }[] = [{ id: root, next: 0 }];
-    state.set(root, 1);
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1]!;
-      const edges = deps.get(top.id) ?? [];
-      if (top.next < edges.length) {
-        const dep = edges[top.next++]!;
-        const seen = state.get(dep);
-        if (seen === 1) {
-          const from = stack.findIndex((f) => f.id === dep);
-          // Report in the direction work flows: a task before the one that waits on it.
-          return [...stack.slice(from).map((f) => f.id), dep].reverse();
-        }
-        if (seen === undefined && deps.has(dep)) {
-          state.set(dep, 1);
-          stack.push({ id: dep, next: 0 });
-        }
-      } else {
-        state.set(top.id, 2);
-        stack.pop();
-      }
-    }
-  }
-  return null;
-}
 
 export const planSummarySchema = z.object({
   plan_id: idSchema,
