@@ -1,4 +1,4 @@
-import { ID_MAX, ID_PATTERN } from '../../src-shared/schemas/plain/id.ts';
+import { ID_MAX, ID_PATTERN, SKILL_MAX, SKILL_PATTERN } from '../../src-shared/schemas/plain/id.ts';
 import { PRIORITIES, type TaskSpec } from '../../src-shared/schemas/plan.ts';
 
 /**
@@ -23,13 +23,12 @@ const QUICK_KEYS: ReadonlySet<string> = new Set([
   'agent',
 ]);
 
-const SKILL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const PRIORITY_SET: ReadonlySet<unknown> = new Set(PRIORITIES);
 
 const isId = (v: unknown): v is string =>
   typeof v === 'string' && v.length >= 1 && v.length <= ID_MAX && ID_PATTERN.test(v);
 const isSkill = (v: unknown): v is string =>
-  typeof v === 'string' && v.length >= 1 && v.length <= 64 && SKILL_PATTERN.test(v);
+  typeof v === 'string' && v.length >= 1 && v.length <= SKILL_MAX && SKILL_PATTERN.test(v);
 
 /** A new array of `v`'s items when it is an array of at most `max` items that all pass `ok`; else null. */
 function listOf(v: unknown, max: number, ok: (item: unknown) => boolean): string[] | null {

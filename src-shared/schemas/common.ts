@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ID_MAX, ID_PATTERN, ID_WORDS } from './plain/id.ts';
+import { ID_MAX, ID_PATTERN, ID_WORDS, SKILL_MAX, SKILL_PATTERN } from './plain/id.ts';
 
 /** Identifiers of plans, tasks, agents and projects: readable, bounded, path- and shell-safe. */
 export const idSchema = z
@@ -11,8 +11,8 @@ export const idSchema = z
 export const skillSchema = z
   .string()
   .min(1, 'must not be empty')
-  .max(64, 'must be at most 64 characters')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'may contain only letters, digits and _ . -');
+  .max(SKILL_MAX, `must be at most ${SKILL_MAX} characters`)
+  .regex(SKILL_PATTERN, 'may contain only letters, digits and _ . -');
 
 /** ISO 8601 timestamp as produced by Date#toISOString. */
 export const timestampSchema = z.string();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../../src-main/app/create-app.ts';
 import { createApp } from '../../../src-main/app/create-app.ts';
-import { createMemoryTransport } from '../../../src-main/app/memory-transport.ts';
+import { heldAnswers } from './held-answers.fixture.ts';
 import { installLocalStorage } from './local-storage.fixture.ts';
 
 /**
@@ -18,23 +18,14 @@ const { useBaton } = await import('./index.ts');
 const { applyEvents } = await import('./apply-events.ts');
 
 let app: BatonApp;
-let hold: Promise<void> | null = null;
+let hold: () => () => void;
 
 describe('a plan’s runs, read while one starts', () => {
   beforeAll(async () => {
     app = createApp({ dataDir: ':memory:', log: () => {}, reach: { enabled: false } });
-    const transport = createMemoryTransport(app.dispatch, app.bus);
-    connect(
-      {
-        ...transport,
-        async invoke(method, input) {
-          const answer = await transport.invoke(method, input);
-          if (method === 'runs.list' && hold) await hold;
-          return answer;
-        },
-      },
-      applyEvents,
-    );
+    const held = heldAnswers(app, 'runs.list');
+    hold = held.hold;
+    connect(held.transport, applyEvents);
     await app.dispatch('agents.import', { agents: [{ id: 'quick', skills: ['x'] }] });
     await app.dispatch('plans.import', {
       plan: { plan_id: 'p', tasks: [{ task_id: 'a', description: 'A', required_skills: ['x'] }] },
@@ -44,16 +35,12 @@ describe('a plan’s runs, read while one starts', () => {
   afterAll(() => app.close());
 
   it('keeps the run that started while the list was read', async () => {
-    let release = () => {};
-    hold = new Promise((done) => {
-      release = done;
-    });
+    const release = hold();
     const listing = useBaton.getState().loadRuns('p');
     await useBaton.getState().startRun('p');
     const started = useBaton.getState().selectedRunId.p!;
     release();
     await listing;
-    hold = null;
     const ids = useBaton.getState().runsByPlan.p!.map((r) => r.id);
     expect(ids).toHaveLength(2);
     expect(ids[0]).toBe(started);

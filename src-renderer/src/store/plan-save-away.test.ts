@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../../src-main/app/create-app.ts';
 import { createApp } from '../../../src-main/app/create-app.ts';
-import { createMemoryTransport } from '../../../src-main/app/memory-transport.ts';
+import { heldAnswers } from './held-answers.fixture.ts';
 import { installLocalStorage } from './local-storage.fixture.ts';
 
 /**
@@ -18,34 +18,15 @@ const { useBaton } = await import('./index.ts');
 const { applyEvents } = await import('./apply-events.ts');
 
 let app: BatonApp;
-let hold: Promise<void> | null = null;
-/** Holds the next `plans.import` answer until the returned function is called. */
-const holdImport = () => {
-  let release = () => {};
-  hold = new Promise((done) => {
-    release = done;
-  });
-  return () => {
-    release();
-    hold = null;
-  };
-};
+/** Holds the next `plans.import` answers until the returned function is called. */
+let holdImport: () => () => void;
 
 describe('a plan saved while the person went elsewhere', () => {
   beforeAll(() => {
     app = createApp({ dataDir: ':memory:', log: () => {}, reach: { enabled: false } });
-    const transport = createMemoryTransport(app.dispatch, app.bus);
-    connect(
-      {
-        ...transport,
-        async invoke(method, input) {
-          const answer = await transport.invoke(method, input);
-          if (method === 'plans.import' && hold) await hold;
-          return answer;
-        },
-      },
-      applyEvents,
-    );
+    const held = heldAnswers(app, 'plans.import');
+    holdImport = held.hold;
+    connect(held.transport, applyEvents);
   });
   afterAll(() => app.close());
 

@@ -18,3 +18,7 @@ export function idProblem(id: string): string | null {
   if (!ID_PATTERN.test(id)) return ID_WORDS.chars;
   return null;
 }
+
+/** The rule for skills and tags, without zod: `skillSchema` (common.ts) is built from it. */
+export const SKILL_MAX = 64;
+export const SKILL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
