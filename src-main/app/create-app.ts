@@ -15,6 +15,7 @@ import {
   KIND_TRAITS,
 } from '../agents/index.ts';
 import { BackgroundWork } from '../base/background.ts';
+import { setEngineV8Flags } from '../base/engine-env.ts';
 import type { ErrorLog } from '../base/log-line.ts';
 import { logToStderr } from '../base/log-line.ts';
 import type { Clock, Ids } from '../engine/clock.ts';
@@ -136,6 +137,7 @@ const SANDBOX_CHECK_AFTER_MS = 10_000;
 
 /** The composition root shared by the Electron shell, the browser host, the CLI and tests. */
 export function createApp(opts: AppOptions) {
+  setEngineV8Flags();
   const log = opts.log ?? logToStderr;
   const db = openDatabase(opts.dataDir);
   const checkpointer =

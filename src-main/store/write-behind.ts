@@ -14,16 +14,19 @@ export { mayLag };
  * Group commit (`WriteBehind.end`): ticks handed on while the writer is busy wait here, and go
  * to it together once it is free, up to `GROUP_VALUES` captured values a transaction (fewer
  * commits; what the writer's thread holds at once stays small). The engine's thread waits for the
- * writer only once `MAX_QUEUED` values wait (memory stays bounded).
+ * writer only once `MAX_QUEUED` values wait (memory stays bounded). What waits on a tick's commit
+ * (its events and effects, the attempts it started) lives as long as the writer lags: with 4,000
+ * a 100,000-task run lagged ~15 ticks (~60 ms, three scavenges), and that garbage died in the old
+ * generation; at 1,000 or 2,000 far less did (docs/speed.md, "Garbage that dies young").
  */
 const GROUP_VALUES = 500;
-const MAX_QUEUED = 4_000;
+const MAX_QUEUED = 2_000;
 /**
  * Past `MAX_QUEUED` the engine holds its next tick until the writer has taken some (`WriterRoom`),
  * leaving the thread to the calls meanwhile; a tick still waits on the thread, for the writer's
  * current group, only past this (calls' own writes, a run's start that wrote a whole plan).
  */
-const MOST_QUEUED = 4 * MAX_QUEUED;
+const MOST_QUEUED = 16_000;
 
 /** Batches the writer could not apply (a full disk, a run another process took): their runs. */
 export interface BehindFailure {

@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { engineEnv } from '../../src-main/base/engine-env.ts';
+import { ENGINE_RUNTIME_V8_FLAGS, engineEnv } from '../../src-main/base/engine-env.ts';
 import { ENGINE_V8_FLAGS } from '../../src-main/cli/v8-flags.ts';
 import { acpGoals, acpTable } from './acp-report.ts';
 import type { AcpFigures } from './acp-worker.ts';
@@ -232,7 +232,7 @@ const cpu = cpus();
 console.log('Baton benchmark');
 console.log(
   `machine: ${cpu[0]?.model.trim() ?? 'unknown cpu'}, ${cpu.length} cores, ${fmt(totalmem() / 2 ** 30, 1)} GiB; ` +
-    `Node ${process.version} (${process.platform}-${process.arch}); every worker runs with ${ENGINE_V8_FLAGS.join(' ')}, as Baton's CLI does`,
+    `Node ${process.version} (${process.platform}-${process.arch}); every worker runs with ${ENGINE_V8_FLAGS.join(' ')}, as Baton's CLI does (and Baton's engine sets ${ENGINE_RUNTIME_V8_FLAGS.join(' ')} as it starts)`,
 );
 
 /** Checks after an attempt and best of N on 20,000 files (best-of-worker.ts). */
