@@ -76,8 +76,9 @@ describe('the quick read of a plain task', () => {
       }),
       { numRuns: 5_000 },
     );
-    // Not a vacuous agreement: a good share of the tasks were read the quick way.
-    expect(read).toBeGreaterThan(500);
+    // Not a vacuous agreement: a good share of the tasks were read the quick way (~545 of 5,000 on
+    // average, 486–578 seen: the generation is random, and the floor stays well below that).
+    expect(read).toBeGreaterThan(400);
   });
 
   it('reads the plainest tasks itself (a plan as a client writes it)', () => {
